@@ -1,0 +1,394 @@
+package demo
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"grappe/domain"
+)
+
+var testToday = time.Date(2026, time.March, 15, 0, 0, 0, 0, time.UTC)
+
+// luhnValid is an independent Luhn check, as domain.NormalizeSIREN does it.
+func luhnValid(digits string) bool {
+	sum := 0
+	for i := range len(digits) {
+		d := int(digits[len(digits)-1-i] - '0')
+		if i%2 == 1 {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return sum%10 == 0
+}
+
+func TestDeterministic(t *testing.T) {
+	a := Generate(Options{Seed: 42, Today: testToday})
+	b := Generate(Options{Seed: 42, Today: testToday})
+	if diff := cmp.Diff(a, b); diff != "" {
+		t.Fatalf("same seed, different datasets (-a +b):\n%s", diff)
+	}
+	c := Generate(Options{Seed: 43, Today: testToday})
+	if cmp.Equal(a.Members, c.Members) {
+		t.Fatal("different seeds gave the same members")
+	}
+	if !cmp.Equal(a.Trades, c.Trades) {
+		t.Fatal("the trade taxonomy depends on the seed")
+	}
+	// Mutating one dataset must not leak into the next one.
+	*a.Trades[len(a.Trades)-1].ParentID = 999
+	if d := Generate(Options{Seed: 42, Today: testToday}); !cmp.Equal(d, b) {
+		t.Fatal("datasets share memory")
+	}
+}
+
+func TestTrades(t *testing.T) {
+	ds := Generate(Options{Seed: 1, Today: testToday})
+	if n := len(ds.Trades); n < 20 || n > 30 {
+		t.Errorf("%d trades, want 20 to 30", n)
+	}
+	codes := map[string]bool{}
+	for i, tr := range ds.Trades {
+		if tr.ID != int64(i+1) {
+			t.Errorf("trade %d has ID %d", i, tr.ID)
+		}
+		if codes[tr.Code] {
+			t.Errorf("duplicate trade code %s", tr.Code)
+		}
+		codes[tr.Code] = true
+		if tr.NameEN == "" || tr.NameFR == "" {
+			t.Errorf("trade %s lacks a name", tr.Code)
+		}
+		if strings.Contains(strings.ToLower(tr.NameEN), "subsidiary") {
+			t.Errorf("foreign subsidiary must not be a trade: %s", tr.Code)
+		}
+		parent := tradeParent(tr.Code)
+		switch {
+		case parent == "" && tr.ParentID != nil, parent != "" && tr.ParentID == nil:
+			t.Errorf("trade %s: parent %q, ParentID %v", tr.Code, parent, tr.ParentID)
+		case parent != "":
+			if *tr.ParentID >= tr.ID || ds.Trades[*tr.ParentID-1].Code != parent {
+				t.Errorf("trade %s: ParentID %d is not an earlier %s", tr.Code, *tr.ParentID, parent)
+			}
+		}
+	}
+	for _, c := range []string{"MANUFACTURER", "MANUFACTURER.SENSORS", "INTEGRATOR", "DISTRIBUTOR", "SERVICE", "LABORATORY.CALIBRATION", "LABORATORY.TESTING", "INSTITUTION", "INSTITUTION.TRADE_UNION", "INSTITUTION.CHAMBER_OF_COMMERCE", "INSTITUTION.LOCAL_AUTHORITY", "MEDIA_PARTNER"} {
+		if !codes[c] {
+			t.Errorf("missing trade %s", c)
+		}
+	}
+}
+
+func TestReferenceNetwork(t *testing.T) {
+	for _, seed := range []uint64{0, 1, 2, 3, 42, 1 << 60} {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			ds := Generate(Options{Seed: seed, Today: testToday})
+			checkDataset(t, ds, testToday)
+			var active, lapsed, founders, by2006, by2010 int
+			classes := map[domain.SizeClass]int{}
+			kinds := map[domain.MemberKind]int{}
+			idf, foreign := 0, 0
+			for _, m := range ds.Members {
+				switch m.Status {
+				case domain.StatusActive:
+					active++
+					classes[m.SizeClass()]++
+					kinds[m.Kind]++
+				case domain.StatusLapsed:
+					lapsed++
+				}
+				y := m.JoinedOn.Year()
+				if y == 2002 {
+					founders++
+					if m.Address.Department != "95" || m.Kind != domain.KindCompany || m.Status != domain.StatusActive {
+						t.Errorf("founder %s: %+v", m.Name, m.Member)
+					}
+				}
+				if y <= 2006 {
+					by2006++
+				}
+				if y <= 2010 {
+					by2010++
+				}
+				if y < 2010 && m.Address.Region != "Île-de-France" {
+					t.Errorf("%s joined in %d outside Île-de-France", m.Name, y)
+				}
+				if m.Address.Region == "Île-de-France" {
+					idf++
+				}
+				if m.ForeignParentCountry != "" {
+					foreign++
+				}
+			}
+			if active != 182 {
+				t.Errorf("%d ACTIVE members, want 182", active)
+			}
+			if lapsed < 5 || lapsed > 8 {
+				t.Errorf("%d LAPSED members, want 5 to 8", lapsed)
+			}
+			if classes[domain.SizeMicro] != 98 || classes[domain.SizeSmall] != 69 ||
+				classes[domain.SizeMedium]+classes[domain.SizeLarge] != 15 || classes[domain.SizeLarge] == 0 ||
+				classes[domain.SizeLarge] >= classes[domain.SizeMedium] {
+				t.Errorf("size classes among ACTIVE: %v", classes)
+			}
+			if founders != 5 {
+				t.Errorf("%d members joined in 2002, want the 5 founders", founders)
+			}
+			if by2006 < 30 || by2006 > 35 {
+				t.Errorf("%d members by the end of 2006, want about 30", by2006)
+			}
+			if by2010 < 50 {
+				t.Errorf("%d members by the end of 2010, want at least 50", by2010)
+			}
+			if kinds[domain.KindCompany] < 150 || kinds[domain.KindLaboratory] == 0 || kinds[domain.KindInstitution] == 0 || kinds[domain.KindMediaPartner] == 0 {
+				t.Errorf("kinds among ACTIVE: %v", kinds)
+			}
+			if share := float64(idf) / float64(len(ds.Members)); share < 0.40 || share > 0.50 {
+				t.Errorf("Île-de-France share %.2f, want 0.40 to 0.50", share)
+			}
+			if foreign < 5 {
+				t.Errorf("%d foreign subsidiaries, want several", foreign)
+			}
+		})
+	}
+}
+
+// checkDataset checks the invariants every generated dataset keeps.
+func checkDataset(t *testing.T, ds *Dataset, today time.Time) {
+	t.Helper()
+	tradeRoot := map[int64]string{}
+	for _, tr := range ds.Trades {
+		root, _, _ := strings.Cut(tr.Code, ".")
+		tradeRoot[tr.ID] = root
+	}
+	kindRoots := map[domain.MemberKind][]string{
+		domain.KindCompany:      {"MANUFACTURER", "INTEGRATOR", "DISTRIBUTOR", "SERVICE"},
+		domain.KindLaboratory:   {"LABORATORY"},
+		domain.KindInstitution:  {"INSTITUTION"},
+		domain.KindMediaPartner: {"MEDIA_PARTNER"},
+	}
+	names := make(map[string]bool, len(ds.Members))
+	folded := make(map[string]bool, len(ds.Members))
+	sirens := make(map[string]bool, len(ds.Members))
+	sites := make(map[string]bool, len(ds.Members))
+	errs := 0
+	fail := func(format string, args ...any) {
+		t.Helper()
+		if errs++; errs <= 20 {
+			t.Errorf(format, args...)
+		}
+	}
+	prev := time.Time{}
+	for i, m := range ds.Members {
+		if m.ID != int64(i+1) {
+			fail("member %d has ID %d", i, m.ID)
+		}
+		if m.Name == "" || names[m.Name] || folded[strings.ToLower(m.Name)] {
+			fail("name %q empty or not unique", m.Name)
+		}
+		names[m.Name], folded[strings.ToLower(m.Name)] = true, true
+		if len(m.LegalID) != 9 || strings.Trim(m.LegalID, "0123456789") != "" || !luhnValid(m.LegalID) || sirens[m.LegalID] {
+			fail("%s: SIREN %q invalid or not unique", m.Name, m.LegalID)
+		}
+		if _, err := domain.NormalizeSIREN("legalId", m.LegalID); err != nil {
+			fail("%s: %v", m.Name, err)
+		}
+		sirens[m.LegalID] = true
+		if !strings.HasPrefix(m.Website, "https://") || !strings.HasSuffix(m.Website, ".example") || sites[m.Website] {
+			fail("%s: website %q", m.Name, m.Website)
+		}
+		if _, err := domain.NormalizeWebsite("website", m.Website); err != nil {
+			fail("%s: %v", m.Name, err)
+		}
+		sites[m.Website] = true
+		if !m.Kind.Valid() || !m.Status.Valid() {
+			fail("%s: kind %q status %q", m.Name, m.Kind, m.Status)
+		}
+		if m.Headcount == nil || domain.ValidateHeadcount("headcount", *m.Headcount) != nil {
+			fail("%s: headcount %v", m.Name, m.Headcount)
+		}
+		a := m.Address
+		dep := domain.DepartmentOfPostalCode(a.PostalCode)
+		region, _ := domain.RegionOfDepartment(dep)
+		if a.City == "" || a.Country != "FR" || dep == "" || a.Department != dep || a.Region != region {
+			fail("%s: inconsistent address %+v", m.Name, a)
+		}
+		if norm, err := domain.NormalizeAddress("address", a); err != nil || norm != a {
+			fail("%s: address %+v normalizes to %+v, %v", m.Name, a, norm, err)
+		}
+		if m.Location == nil || domain.ValidateLocation("location", *m.Location) != nil ||
+			m.Location.Lat < -21.5 || m.Location.Lat > 51.5 || m.Location.Lng < -5 || m.Location.Lng > 56 {
+			fail("%s: location %v", m.Name, m.Location)
+		}
+		if m.ForeignParentCountry != "" && (!domain.IsCountryCode(m.ForeignParentCountry) || m.ForeignParentCountry == "FR" || m.Kind != domain.KindCompany) {
+			fail("%s: foreign parent %q", m.Name, m.ForeignParentCountry)
+		}
+		if len(strings.TrimSpace(m.Description)) < 40 {
+			fail("%s: description %q", m.Name, m.Description)
+		}
+		if m.JoinedOn.After(today) || m.JoinedOn.Year() < 2002 || m.JoinedOn.Before(prev) {
+			fail("%s: joined on %v (previous %v, today %v)", m.Name, m.JoinedOn, prev, today)
+		}
+		prev = m.JoinedOn
+		switch m.Status {
+		case domain.StatusLapsed:
+			if m.LeftOn == nil || !m.LeftOn.After(m.JoinedOn) || m.LeftOn.After(today) {
+				fail("%s: LAPSED, joined %v, left %v", m.Name, m.JoinedOn, m.LeftOn)
+			}
+		default:
+			if m.LeftOn != nil {
+				fail("%s: ACTIVE with LeftOn", m.Name)
+			}
+		}
+		if len(m.TradeIDs) < 1 || len(m.TradeIDs) > 3 || !slices.IsSorted(m.TradeIDs) {
+			fail("%s: trades %v", m.Name, m.TradeIDs)
+		}
+		for j, id := range m.TradeIDs {
+			root, ok := tradeRoot[id]
+			if !ok || (j > 0 && id == m.TradeIDs[j-1]) {
+				fail("%s: bad trade id %d in %v", m.Name, id, m.TradeIDs)
+			} else if !slices.Contains(kindRoots[m.Kind], root) {
+				fail("%s (%s) has trade %s", m.Name, m.Kind, root)
+			}
+		}
+	}
+}
+
+func TestDescriptionsAreSearchable(t *testing.T) {
+	ds := Generate(Options{Seed: 7, Today: testToday})
+	for _, word := range []string{"étalonnage", "capteurs", "température"} {
+		n := 0
+		for _, m := range ds.Members {
+			if strings.Contains(strings.ToLower(m.Description), word) {
+				n++
+			}
+		}
+		if n < 5 {
+			t.Errorf("only %d descriptions mention %q", n, word)
+		}
+	}
+}
+
+func TestSizes(t *testing.T) {
+	for _, n := range []int{1, 2, 3, 5, 7, 10, 50, 1000} {
+		ds := Generate(Options{Members: n, Seed: uint64(n), Today: testToday})
+		checkDataset(t, ds, testToday)
+		active := 0
+		for _, m := range ds.Members {
+			if m.Status == domain.StatusActive {
+				active++
+			}
+		}
+		if active != n {
+			t.Errorf("Members %d: %d ACTIVE", n, active)
+		}
+	}
+}
+
+func TestTodayWithTimeZone(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Skip(err)
+	}
+	today := time.Date(2025, time.January, 1, 0, 30, 0, 0, paris) // still 2024 in UTC
+	ds := Generate(Options{Members: 500, Seed: 9, Today: today})
+	checkDataset(t, ds, today)
+}
+
+func TestTodayBeforeHistory(t *testing.T) {
+	for _, today := range []time.Time{
+		time.Date(2005, time.June, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2010, time.January, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(1999, time.January, 1, 0, 0, 0, 0, time.UTC),
+	} {
+		ds := Generate(Options{Seed: 3, Today: today})
+		for _, m := range ds.Members {
+			if m.JoinedOn.After(today) || (m.LeftOn != nil && !m.LeftOn.After(m.JoinedOn)) {
+				t.Errorf("today %v: %s joined %v left %v", today, m.Name, m.JoinedOn, m.LeftOn)
+			}
+		}
+	}
+}
+
+func TestFictionalNames(t *testing.T) {
+	real := []string{"LNE", "CETIAT", "Laboratoire national de métrologie", "Collège Français de Métrologie", "CCI Paris", "Réseau Mesure"}
+	for _, m := range Generate(Options{Seed: 11, Today: testToday}).Members {
+		for _, r := range real {
+			if strings.Contains(strings.ToLower(m.Name), strings.ToLower(r)) {
+				t.Errorf("%q looks like the real %q", m.Name, r)
+			}
+		}
+	}
+}
+
+func TestLargeNetwork(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	const n = 100_000
+	start := time.Now()
+	ds := Generate(Options{Members: n, Seed: 5, Today: testToday})
+	t.Logf("generated %d members in %v", len(ds.Members), time.Since(start))
+	checkDataset(t, ds, testToday)
+	classes := map[domain.SizeClass]int{}
+	active := 0
+	for _, m := range ds.Members {
+		if m.Status == domain.StatusActive {
+			active++
+			classes[m.SizeClass()]++
+		}
+	}
+	if active != n || classes[domain.SizeMicro] != 54_000 || classes[domain.SizeSmall] != 38_000 {
+		t.Errorf("%d ACTIVE, classes %v", active, classes)
+	}
+	if lapsed := len(ds.Members) - n; lapsed < 2500 || lapsed > 3500 {
+		t.Errorf("%d LAPSED, want about 3%%", lapsed)
+	}
+}
+
+func TestSlugify(t *testing.T) {
+	for in, want := range map[string]string{
+		"Métronix":                     "metronix",
+		"Vernier & Fils":               "vernier-fils",
+		"Thermo-Mesure Atlantique":     "thermo-mesure-atlantique",
+		"L'Écho de la Mesure":          "l-echo-de-la-mesure",
+		"Bancs d'Essais Lefèvre":       "bancs-d-essais-lefevre",
+		"Kessler Messtechnik France 2": "kessler-messtechnik-france-2",
+		"Zürcher Präzision Œuvre":      "zurcher-prazision-oeuvre",
+	} {
+		if got := slugify(in); got != want {
+			t.Errorf("slugify(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestApportion(t *testing.T) {
+	for _, tc := range []struct {
+		n       int
+		weights []int
+		want    []int
+	}{
+		{182, kindWeights, []int{165, 5, 8, 4}},
+		{10, []int{1, 1, 1}, []int{4, 3, 3}},
+		{0, []int{1, 2}, []int{0, 0}},
+		{5, []int{0, 0}, []int{0, 5}},
+	} {
+		if got := apportion(tc.n, tc.weights); !slices.Equal(got, tc.want) {
+			t.Errorf("apportion(%d, %v) = %v, want %v", tc.n, tc.weights, got, tc.want)
+		}
+	}
+}
+
+func BenchmarkGenerate100k(b *testing.B) {
+	for b.Loop() {
+		Generate(Options{Members: 100_000, Seed: 1, Today: testToday})
+	}
+}
