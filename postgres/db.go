@@ -1,0 +1,113 @@
+// Package postgres implements grappe's domain services on PostgreSQL through
+// bun. bun models stay inside this package; converters turn them into domain
+// types.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/driver/pgdriver"
+)
+
+// Options tunes the connection pool.
+type Options struct {
+	MaxOpenConns int           // 0 means 4 per CPU, at least 8
+	ConnTimeout  time.Duration // dial timeout; 0 means 5s
+}
+
+// DB is grappe's PostgreSQL database.
+type DB struct {
+	bun *bun.DB
+	// Now returns the current time; tests may replace it.
+	Now func() time.Time
+}
+
+// Open connects to the database at url and checks it answers.
+func Open(ctx context.Context, url string, opts Options) (*DB, error) {
+	if opts.ConnTimeout == 0 {
+		opts.ConnTimeout = 5 * time.Second
+	}
+	connector := pgdriver.NewConnector(
+		pgdriver.WithDSN(url),
+		pgdriver.WithTimeout(opts.ConnTimeout),
+		pgdriver.WithApplicationName("grappe"),
+	)
+	sqldb := sql.OpenDB(connector)
+	if opts.MaxOpenConns > 0 {
+		sqldb.SetMaxOpenConns(opts.MaxOpenConns)
+		sqldb.SetMaxIdleConns(opts.MaxOpenConns)
+	}
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
+	bdb := bun.NewDB(sqldb, pgdialect.New())
+	bdb.AddQueryHook(statementCounter{})
+	if err := bdb.PingContext(ctx); err != nil {
+		_ = bdb.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return &DB{bun: bdb, Now: time.Now}, nil
+}
+
+// Close closes the connection pool.
+func (db *DB) Close() error { return db.bun.Close() }
+
+// Ping checks the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.bun.PingContext(ctx) }
+
+// Bun returns the underlying bun handle, for tests and tools.
+func (db *DB) Bun() *bun.DB { return db.bun }
+
+// today returns the current date at midnight UTC.
+func (db *DB) today() time.Time {
+	y, m, d := db.Now().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+type statementCountKey struct{}
+
+// WithStatementCounter returns a context in which every SQL statement run
+// by this package increments the returned counter.
+func WithStatementCounter(ctx context.Context) (context.Context, *atomic.Int64) {
+	n := new(atomic.Int64)
+	return context.WithValue(ctx, statementCountKey{}, n), n
+}
+
+// statementCounter is a bun query hook counting statements per context.
+type statementCounter struct{}
+
+func (statementCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
+	if n, ok := ctx.Value(statementCountKey{}).(*atomic.Int64); ok {
+		n.Add(1)
+	}
+	return ctx
+}
+
+func (statementCounter) AfterQuery(context.Context, *bun.QueryEvent) {}
+
+// New wraps an open database handle, for tools and tests that manage the
+// connection themselves.
+func New(sqldb *sql.DB) *DB {
+	bdb := bun.NewDB(sqldb, pgdialect.New())
+	bdb.AddQueryHook(statementCounter{})
+	return &DB{bun: bdb, Now: time.Now}
+}
+
+// EnsureDatabase creates database name unless it exists.
+func (db *DB) EnsureDatabase(ctx context.Context, name string) error {
+	var exists bool
+	if err := db.bun.NewRaw("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = ?)", name).Scan(ctx, &exists); err != nil {
+		return fmt.Errorf("look for database %s: %w", name, err)
+	}
+	if exists {
+		return nil
+	}
+	if _, err := db.bun.ExecContext(ctx, "CREATE DATABASE ?", bun.Ident(name)); err != nil {
+		return fmt.Errorf("create database %s: %w", name, err)
+	}
+	return nil
+}

@@ -1,0 +1,5 @@
+package postgres_test
+
+import "errors"
+
+func errorAs(err error, target any) bool { return errors.As(err, target) }

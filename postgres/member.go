@@ -1,0 +1,371 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"grappe/domain"
+)
+
+// memberRow is a row of the members table. status and size_class are
+// generated columns, derived in Go from left_on and headcount.
+type memberRow struct {
+	bun.BaseModel `bun:"table:members,alias:m"`
+
+	ID                   int64      `bun:"id,pk,autoincrement"`
+	Name                 string     `bun:"name"`
+	LegalID              string     `bun:"legal_id,nullzero"`
+	Kind                 string     `bun:"kind"`
+	Headcount            *int       `bun:"headcount"`
+	ForeignParentCountry string     `bun:"foreign_parent_country,nullzero"`
+	City                 string     `bun:"city,nullzero"`
+	PostalCode           string     `bun:"postal_code,nullzero"`
+	Department           string     `bun:"department,nullzero"`
+	Region               string     `bun:"region,nullzero"`
+	Country              string     `bun:"country,nullzero"`
+	Lat                  *float64   `bun:"lat"`
+	Lng                  *float64   `bun:"lng"`
+	Website              string     `bun:"website,nullzero"`
+	Description          string     `bun:"description,nullzero"`
+	JoinedOn             time.Time  `bun:"joined_on,type:date"`
+	LeftOn               *time.Time `bun:"left_on,type:date"`
+	CreatedAt            time.Time  `bun:"created_at,nullzero,notnull,default:current_timestamp"`
+	UpdatedAt            time.Time  `bun:"updated_at,nullzero,notnull,default:current_timestamp"`
+}
+
+// memberTradeRow links a member to one of its trades.
+type memberTradeRow struct {
+	bun.BaseModel `bun:"table:member_trades,alias:mt"`
+
+	MemberID int64 `bun:"member_id,pk"`
+	TradeID  int64 `bun:"trade_id,pk"`
+}
+
+// toMember converts a row into a domain member.
+func (r *memberRow) toMember() *domain.Member {
+	m := &domain.Member{
+		ID:                   r.ID,
+		Name:                 r.Name,
+		LegalID:              r.LegalID,
+		Kind:                 domain.MemberKind(r.Kind),
+		Status:               domain.StatusActive,
+		Headcount:            r.Headcount,
+		ForeignParentCountry: r.ForeignParentCountry,
+		Address: domain.Address{
+			City: r.City, PostalCode: r.PostalCode, Department: r.Department,
+			Region: r.Region, Country: r.Country,
+		},
+		Website:     r.Website,
+		Description: r.Description,
+		JoinedOn:    r.JoinedOn.UTC(),
+		CreatedAt:   r.CreatedAt,
+		UpdatedAt:   r.UpdatedAt,
+	}
+	if r.Lat != nil && r.Lng != nil {
+		m.Location = &domain.Location{Lat: *r.Lat, Lng: *r.Lng}
+	}
+	if r.LeftOn != nil {
+		left := r.LeftOn.UTC()
+		m.LeftOn = &left
+		m.Status = domain.StatusLapsed
+	}
+	return m
+}
+
+// fromMember converts a domain member into a row.
+func fromMember(m *domain.Member) *memberRow {
+	r := &memberRow{
+		ID:                   m.ID,
+		Name:                 m.Name,
+		LegalID:              m.LegalID,
+		Kind:                 string(m.Kind),
+		Headcount:            m.Headcount,
+		ForeignParentCountry: m.ForeignParentCountry,
+		City:                 m.Address.City,
+		PostalCode:           m.Address.PostalCode,
+		Department:           m.Address.Department,
+		Region:               m.Address.Region,
+		Country:              m.Address.Country,
+		Website:              m.Website,
+		Description:          m.Description,
+		JoinedOn:             m.JoinedOn,
+		LeftOn:               m.LeftOn,
+		CreatedAt:            m.CreatedAt,
+		UpdatedAt:            m.UpdatedAt,
+	}
+	if m.Location != nil {
+		r.Lat, r.Lng = &m.Location.Lat, &m.Location.Lng
+	}
+	return r
+}
+
+// MemberService implements domain.MemberService.
+type MemberService struct{ db *DB }
+
+// Members returns the member service of db.
+func (db *DB) Members() *MemberService { return &MemberService{db: db} }
+
+var _ domain.MemberService = (*MemberService)(nil)
+
+// Member returns the member with id. Returns NOT_FOUND if there is none.
+func (s *MemberService) Member(ctx context.Context, id int64) (*domain.Member, error) {
+	var row memberRow
+	if err := s.db.bun.NewSelect().Model(&row).Where("m.id = ?", id).Scan(ctx); err != nil {
+		return nil, mapError(err, "member")
+	}
+	return row.toMember(), nil
+}
+
+// MembersByIDs returns the existing members among ids, by id.
+func (s *MemberService) MembersByIDs(ctx context.Context, ids []int64) (map[int64]*domain.Member, error) {
+	var rows []memberRow
+	if err := s.db.bun.NewSelect().Model(&rows).Where("m.id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
+		return nil, mapError(err, "members")
+	}
+	out := make(map[int64]*domain.Member, len(rows))
+	for i := range rows {
+		out[rows[i].ID] = rows[i].toMember()
+	}
+	return out, nil
+}
+
+// memberKeyset returns the keyset of a member order.
+func memberKeyset(order domain.MemberOrder) keyset {
+	k := keyset{IDColumn: "m.id", Desc: order.Descending}
+	switch order.Field {
+	case domain.OrderByJoinedOn:
+		k.Expr, k.Check = "m.joined_on", checkDate
+	case domain.OrderByHeadcount:
+		k.Expr, k.Check = "coalesce(m.headcount, -1)", checkInt
+	default:
+		k.Expr, k.Check = "m.name", checkString
+	}
+	dir := "ASC"
+	if order.Descending {
+		dir = "DESC"
+	}
+	k.Name = fmt.Sprintf("members:%s:%s", order.Field, dir)
+	return k
+}
+
+// memberSortValue returns the value of m's sort key, as stored in cursors.
+func memberSortValue(order domain.MemberOrder, r *memberRow) any {
+	switch order.Field {
+	case domain.OrderByJoinedOn:
+		return r.JoinedOn.Format(time.DateOnly)
+	case domain.OrderByHeadcount:
+		if r.Headcount == nil {
+			return -1
+		}
+		return *r.Headcount
+	default:
+		return r.Name
+	}
+}
+
+// Members returns one page of members matching filter in the given order.
+func (s *MemberService) Members(ctx context.Context, filter domain.MemberFilter, order domain.MemberOrder, page domain.PageRequest) (*domain.Page[*domain.Member], error) {
+	if order.Field == "" {
+		order.Field = domain.OrderByName
+	}
+	filter = domain.VisibleMemberFilter(domain.ViewerFrom(ctx), filter)
+	plan, err := planPage(memberKeyset(order), page)
+	if err != nil {
+		return nil, err
+	}
+	var rows []*memberRow
+	q := s.db.bun.NewSelect().Model(&rows).Apply(memberFilter(filter))
+	if err := plan.apply(q).Scan(ctx); err != nil {
+		return nil, mapError(err, "members")
+	}
+	p := finish(plan, rows, func(r *memberRow) (any, int64) { return memberSortValue(order, r), r.ID })
+	out := &domain.Page[*domain.Member]{
+		Items: make([]*domain.Member, len(p.Items)), Cursors: p.Cursors,
+		HasNextPage: p.HasNextPage, HasPreviousPage: p.HasPreviousPage,
+	}
+	for i, r := range p.Items {
+		out.Items[i] = r.toMember()
+	}
+	return out, nil
+}
+
+// CountMembers returns how many members match filter.
+func (s *MemberService) CountMembers(ctx context.Context, filter domain.MemberFilter) (int, error) {
+	filter = domain.VisibleMemberFilter(domain.ViewerFrom(ctx), filter)
+	n, err := s.db.bun.NewSelect().Model((*memberRow)(nil)).Apply(memberFilter(filter)).Count(ctx)
+	return int(n), mapError(err, "members")
+}
+
+// memberFilter returns the WHERE clauses of a member filter. Trade ids
+// include their sub-trades.
+func memberFilter(f domain.MemberFilter) func(*bun.SelectQuery) *bun.SelectQuery {
+	return func(q *bun.SelectQuery) *bun.SelectQuery {
+		statuses := f.Statuses
+		if len(statuses) == 0 {
+			statuses = []domain.MemberStatus{domain.StatusActive}
+		}
+		q = q.Where("m.status IN (?)", bun.List(statuses))
+		if len(f.Kinds) > 0 {
+			q = q.Where("m.kind IN (?)", bun.List(f.Kinds))
+		}
+		if len(f.SizeClasses) > 0 {
+			q = q.Where("m.size_class IN (?)", bun.List(f.SizeClasses))
+		}
+		if len(f.Regions) > 0 {
+			q = q.Where("m.region IN (?)", bun.List(f.Regions))
+		}
+		if len(f.Departments) > 0 {
+			q = q.Where("m.department IN (?)", bun.List(f.Departments))
+		}
+		if len(f.TradeIDs) > 0 {
+			q = q.Where(`EXISTS (SELECT 1 FROM member_trades AS f_mt WHERE f_mt.member_id = m.id AND f_mt.trade_id IN (
+				WITH RECURSIVE sub AS (
+					SELECT id FROM trades WHERE id IN (?)
+					UNION SELECT t.id FROM trades AS t JOIN sub ON t.parent_id = sub.id)
+				SELECT id FROM sub))`, bun.List(f.TradeIDs))
+		}
+		if f.JoinedAfter != nil {
+			q = q.Where("m.joined_on > ?", f.JoinedAfter.Format(time.DateOnly))
+		}
+		if f.JoinedBefore != nil {
+			q = q.Where("m.joined_on < ?", f.JoinedBefore.Format(time.DateOnly))
+		}
+		return q
+	}
+}
+
+// CreateMember adds a member. Returns FORBIDDEN unless the viewer is staff,
+// BAD_USER_INPUT for invalid input or unknown trades, CONFLICT for a legal
+// id already used.
+func (s *MemberService) CreateMember(ctx context.Context, in domain.MemberInput) (*domain.Member, error) {
+	if err := domain.CanCreateMember(domain.ViewerFrom(ctx)); err != nil {
+		return nil, err
+	}
+	today := s.db.today()
+	in, err := domain.ValidateMemberInput(in, today)
+	if err != nil {
+		return nil, err
+	}
+	m := &domain.Member{
+		Name: in.Name, Kind: in.Kind, Headcount: in.Headcount, LegalID: in.LegalID,
+		ForeignParentCountry: in.ForeignParentCountry, Location: in.Location,
+		Website: in.Website, Description: in.Description, JoinedOn: today,
+	}
+	if in.Address != nil {
+		m.Address = *in.Address
+	}
+	if in.JoinedOn != nil {
+		m.JoinedOn = *in.JoinedOn
+	}
+	row := fromMember(m)
+	err = s.db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(row).Returning("id, created_at, updated_at").Exec(ctx); err != nil {
+			return memberWriteError(err)
+		}
+		return setMemberTrades(ctx, tx, row.ID, in.TradeIDs)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return row.toMember(), nil
+}
+
+// UpdateMember changes a member. Returns FORBIDDEN unless the viewer is
+// staff or the ACTIVE member itself, NOT_FOUND, BAD_USER_INPUT, CONFLICT.
+func (s *MemberService) UpdateMember(ctx context.Context, id int64, patch domain.MemberPatch) (*domain.Member, error) {
+	viewer := domain.ViewerFrom(ctx)
+	if err := domain.CanUpdateMember(viewer, id); err != nil {
+		return nil, err
+	}
+	var out *domain.Member
+	err := s.db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var row memberRow
+		if err := tx.NewSelect().Model(&row).Where("m.id = ?", id).For("UPDATE").Scan(ctx); err != nil {
+			return mapError(err, "member")
+		}
+		m := row.toMember()
+		if viewer.Role == domain.RoleMember && m.Status != domain.StatusActive {
+			return domain.Errorf(domain.CodeForbidden, "a lapsed member cannot change its profile")
+		}
+		changed, err := domain.ApplyMemberPatch(m, patch, s.db.today())
+		if err != nil {
+			return err
+		}
+		if patch.TradeIDs.Set {
+			if _, err := tx.NewDelete().Model((*memberTradeRow)(nil)).Where("member_id = ?", id).Exec(ctx); err != nil {
+				return mapError(err, "member trades")
+			}
+			if err := setMemberTrades(ctx, tx, id, *patch.TradeIDs.Value); err != nil {
+				return err
+			}
+		}
+		updated := fromMember(m)
+		if len(changed) > 0 {
+			_, err = tx.NewUpdate().Model(updated).WherePK().
+				ExcludeColumn("id", "created_at", "updated_at").Set("updated_at = now()").
+				Returning("id, created_at, updated_at").Exec(ctx)
+			if err != nil {
+				return memberWriteError(err)
+			}
+		}
+		out = updated.toMember()
+		return nil
+	})
+	return out, err
+}
+
+// setMemberTrades inserts the trades of a member. Unknown trade ids are
+// BAD_USER_INPUT on tradeIds.
+func setMemberTrades(ctx context.Context, tx bun.Tx, memberID int64, tradeIDs []int64) error {
+	ids := slices.Clone(tradeIDs)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	if len(ids) == 0 {
+		return nil
+	}
+	rows := make([]memberTradeRow, len(ids))
+	for i, t := range ids {
+		rows[i] = memberTradeRow{MemberID: memberID, TradeID: t}
+	}
+	if _, err := tx.NewInsert().Model(&rows).Exec(ctx); err != nil {
+		if domain.ErrorCode(mapError(err, "trade")) == domain.CodeBadUserInput {
+			return domain.InvalidField("tradeIds", "tradeIds contains an unknown trade")
+		}
+		return mapError(err, "member trades")
+	}
+	return nil
+}
+
+// memberWriteError maps an insert or update failure of a member row.
+func memberWriteError(err error) error {
+	if constraintOf(err) == "members_legal_id_key" {
+		return &domain.Error{Code: domain.CodeConflict, Message: "another member already has this legal id", Field: "legalId"}
+	}
+	return mapError(err, "member")
+}
+
+// checkString, checkInt and checkDate validate cursor values by type.
+func checkString(v any) (any, bool) { s, ok := v.(string); return s, ok }
+
+func checkInt(v any) (any, bool) {
+	f, ok := v.(float64)
+	if !ok || f != float64(int64(f)) {
+		return nil, false
+	}
+	return int64(f), true
+}
+
+func checkDate(v any) (any, bool) {
+	s, ok := v.(string)
+	if !ok {
+		return nil, false
+	}
+	if _, err := time.Parse(time.DateOnly, s); err != nil {
+		return nil, false
+	}
+	return s, true
+}

@@ -1,0 +1,142 @@
+package postgres_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"grappe/domain"
+	"grappe/postgres"
+	"grappe/postgres/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+var staff = domain.WithViewer(context.Background(), domain.Viewer{Role: domain.RoleStaff})
+
+func intp(n int) *int { return &n }
+
+// createMembers adds members named by names, in order, and returns them.
+func createMembers(t *testing.T, db *postgres.DB, names ...string) []*domain.Member {
+	t.Helper()
+	out := make([]*domain.Member, len(names))
+	for i, n := range names {
+		m, err := db.Members().CreateMember(staff, domain.MemberInput{Name: n, Kind: domain.KindCompany, Headcount: intp(i * 10)})
+		if err != nil {
+			t.Fatalf("create %s: %v", n, err)
+		}
+		out[i] = m
+	}
+	return out
+}
+
+func names(ms []*domain.Member) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.Name
+	}
+	return out
+}
+
+func TestMembersKeysetPagination(t *testing.T) {
+	t.Parallel()
+	db := pgtest.NewDB(t)
+	createMembers(t, db, "Echo", "Alpha", "Delta", "Charlie", "Bravo")
+	svc := db.Members()
+
+	p1, err := svc.Members(staff, domain.MemberFilter{}, domain.DefaultMemberOrder, domain.PageRequest{First: intp(2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := names(p1.Items); len(got) != 2 || got[0] != "Alpha" || got[1] != "Bravo" {
+		t.Fatalf("page 1 = %v", got)
+	}
+	if !p1.HasNextPage || p1.HasPreviousPage {
+		t.Fatalf("page 1 flags next=%v prev=%v", p1.HasNextPage, p1.HasPreviousPage)
+	}
+	p2, err := svc.Members(staff, domain.MemberFilter{}, domain.DefaultMemberOrder, domain.PageRequest{First: intp(2), After: p1.Cursors[1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := names(p2.Items); got[0] != "Charlie" || got[1] != "Delta" || !p2.HasNextPage || !p2.HasPreviousPage {
+		t.Fatalf("page 2 = %v next=%v", got, p2.HasNextPage)
+	}
+	p3, _ := svc.Members(staff, domain.MemberFilter{}, domain.DefaultMemberOrder, domain.PageRequest{First: intp(2), After: p2.Cursors[1]})
+	if got := names(p3.Items); len(got) != 1 || got[0] != "Echo" || p3.HasNextPage {
+		t.Fatalf("page 3 = %v next=%v", got, p3.HasNextPage)
+	}
+	// Backward from the end of page 3.
+	back, err := svc.Members(staff, domain.MemberFilter{}, domain.DefaultMemberOrder, domain.PageRequest{Last: intp(3), Before: p3.Cursors[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := names(back.Items); len(got) != 3 || got[0] != "Bravo" || got[2] != "Delta" || !back.HasPreviousPage || !back.HasNextPage {
+		t.Fatalf("backward page = %v prev=%v next=%v", got, back.HasPreviousPage, back.HasNextPage)
+	}
+	// Descending headcount: Echo (40) first.
+	desc, _ := svc.Members(staff, domain.MemberFilter{}, domain.MemberOrder{Field: domain.OrderByHeadcount, Descending: true}, domain.PageRequest{First: intp(2)})
+	if got := names(desc.Items); got[0] != "Bravo" || got[1] != "Charlie" {
+		t.Fatalf("by headcount desc = %v", got)
+	}
+	// A cursor of one order is refused by another.
+	_, err = svc.Members(staff, domain.MemberFilter{}, domain.MemberOrder{Field: domain.OrderByJoinedOn}, domain.PageRequest{After: p1.Cursors[0]})
+	if domain.ErrorCode(err) != domain.CodeBadUserInput {
+		t.Fatalf("foreign cursor: %v", err)
+	}
+	n, err := svc.CountMembers(staff, domain.MemberFilter{})
+	if err != nil || n != 5 {
+		t.Fatalf("count = %d, %v", n, err)
+	}
+}
+
+func TestCreateMemberRules(t *testing.T) {
+	t.Parallel()
+	db := pgtest.NewDB(t)
+	svc := db.Members()
+	m, err := svc.CreateMember(staff, domain.MemberInput{
+		Name: "  Capteurs Dubois ", Kind: domain.KindCompany, Headcount: intp(12), LegalID: "732 829 320",
+		Address: &domain.Address{City: "Cergy", PostalCode: "95000"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Name != "Capteurs Dubois" || m.LegalID != "732829320" || m.SizeClass() != domain.SizeSmall ||
+		m.Address.Department != "95" || m.Address.Region != "Île-de-France" || m.Address.Country != "FR" || m.Status != domain.StatusActive {
+		t.Fatalf("created %+v", m)
+	}
+	if y, mo, d := m.JoinedOn.Date(); time.Date(y, mo, d, 0, 0, 0, 0, time.UTC).After(time.Now()) {
+		t.Fatalf("joinedOn %v", m.JoinedOn)
+	}
+	cases := []struct {
+		name  string
+		ctx   context.Context
+		in    domain.MemberInput
+		code  string
+		field string
+	}{
+		{"duplicate SIREN", staff, domain.MemberInput{Name: "X", Kind: domain.KindCompany, LegalID: "732829320"}, domain.CodeConflict, "legalId"},
+		{"bad Luhn", staff, domain.MemberInput{Name: "X", Kind: domain.KindCompany, LegalID: "732829321"}, domain.CodeBadUserInput, "legalId"},
+		{"blank name", staff, domain.MemberInput{Name: "   ", Kind: domain.KindCompany}, domain.CodeBadUserInput, "name"},
+		{"NUL byte", staff, domain.MemberInput{Name: "a\x00b", Kind: domain.KindCompany}, domain.CodeBadUserInput, "name"},
+		{"unknown trade", staff, domain.MemberInput{Name: "X", Kind: domain.KindCompany, TradeIDs: []int64{999}}, domain.CodeBadUserInput, "tradeIds"},
+		{"member may not create", domain.WithViewer(context.Background(), domain.Viewer{Role: domain.RoleMember, MemberID: m.ID}),
+			domain.MemberInput{Name: "X", Kind: domain.KindCompany}, domain.CodeForbidden, ""},
+	}
+	for _, c := range cases {
+		_, err := svc.CreateMember(c.ctx, c.in)
+		var de *domain.Error
+		if domain.ErrorCode(err) != c.code {
+			t.Errorf("%s: got %v, want %s", c.name, err, c.code)
+			continue
+		}
+		if c.field != "" {
+			if errorAs(err, &de); de.Field != c.field {
+				t.Errorf("%s: field %q, want %q", c.name, de.Field, c.field)
+			}
+		}
+	}
+	n, _ := svc.CountMembers(staff, domain.MemberFilter{})
+	if n != 1 {
+		t.Fatalf("refused creations changed the database: %d members", n)
+	}
+}

@@ -1,0 +1,110 @@
+package postgres
+
+import (
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"grappe/domain"
+)
+
+// keyset describes how a list is sorted for keyset pagination: a sort
+// expression, its direction, and how to read and check a cursor value.
+type keyset struct {
+	// Name identifies the list and order inside cursors.
+	Name string
+	// Expr is the SQL sort expression; ties are broken by IDColumn.
+	Expr     string
+	IDColumn string
+	Desc     bool
+	// Check converts a decoded JSON cursor value into a query argument, or
+	// reports false when it has the wrong type.
+	Check func(v any) (any, bool)
+}
+
+// pagePlan is a validated page request ready to apply to a query.
+type pagePlan struct {
+	keys     keyset
+	limit    int
+	backward bool
+	after    *keysetCursor
+	before   *keysetCursor
+}
+
+// planPage validates a page request against a keyset.
+func planPage(keys keyset, page domain.PageRequest) (*pagePlan, error) {
+	limit, err := page.Limit()
+	if err != nil {
+		return nil, err
+	}
+	p := &pagePlan{keys: keys, limit: limit, backward: page.Backward()}
+	if page.After != "" {
+		if p.after, err = p.cursor("after", page.After); err != nil {
+			return nil, err
+		}
+	}
+	if page.Before != "" {
+		if p.before, err = p.cursor("before", page.Before); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+func (p *pagePlan) cursor(field, s string) (*keysetCursor, error) {
+	c, err := decodeCursor(field, s, p.keys.Name)
+	if err != nil {
+		return nil, err
+	}
+	v, ok := p.keys.Check(c.Value)
+	if !ok {
+		return nil, domain.InvalidField(field, "%s is not a valid cursor", field)
+	}
+	c.Value = v
+	return c, nil
+}
+
+// apply adds the keyset bounds, order and limit (one extra row, to know
+// whether there is more) to q.
+func (p *pagePlan) apply(q *bun.SelectQuery) *bun.SelectQuery {
+	greater, less := ">", "<"
+	if p.keys.Desc {
+		greater, less = less, greater
+	}
+	if p.after != nil {
+		q = q.Where(fmt.Sprintf("(%s, %s) %s (?, ?)", p.keys.Expr, p.keys.IDColumn, greater), p.after.Value, p.after.ID)
+	}
+	if p.before != nil {
+		q = q.Where(fmt.Sprintf("(%s, %s) %s (?, ?)", p.keys.Expr, p.keys.IDColumn, less), p.before.Value, p.before.ID)
+	}
+	dir := "ASC"
+	if p.keys.Desc != p.backward {
+		dir = "DESC"
+	}
+	return q.OrderExpr(fmt.Sprintf("%s %s, %s %s", p.keys.Expr, dir, p.keys.IDColumn, dir)).Limit(int64(p.limit + 1))
+}
+
+// finish trims the extra row, restores the order of a backward page and
+// builds the page with a cursor per item.
+func finish[T any](p *pagePlan, items []T, key func(T) (any, int64)) *domain.Page[T] {
+	more := len(items) > p.limit
+	if more {
+		items = items[:p.limit]
+	}
+	if p.backward {
+		for i, j := 0, len(items)-1; i < j; i, j = i+1, j-1 {
+			items[i], items[j] = items[j], items[i]
+		}
+	}
+	page := &domain.Page[T]{Items: items, Cursors: make([]string, len(items))}
+	for i, it := range items {
+		v, id := key(it)
+		page.Cursors[i] = encodeCursor(p.keys.Name, v, id)
+	}
+	if p.backward {
+		page.HasPreviousPage, page.HasNextPage = more, p.before != nil
+	} else {
+		page.HasNextPage, page.HasPreviousPage = more, p.after != nil
+	}
+	return page
+}
