@@ -1,0 +1,131 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"grappe/domain"
+	"grappe/graph/generated"
+	"grappe/graph/model"
+)
+
+// HandlerOptions configures the GraphQL handler.
+type HandlerOptions struct {
+	// Introspection enables schema introspection (off in production).
+	Introspection bool
+	// QueryCacheSize is the number of parsed documents kept (LRU).
+	QueryCacheSize int
+	// APQCacheSize is the number of automatic persisted queries kept (LRU).
+	APQCacheSize int
+	// ComplexityLimit refuses operations whose estimated cost exceeds it.
+	ComplexityLimit int
+	// Logger receives unexpected errors and panics.
+	Logger *slog.Logger
+}
+
+// NewHandler returns the GraphQL HTTP handler: GET, POST and OPTIONS
+// transports, a parsed-query cache, APQ, a complexity limit, and the error
+// presenter that turns every error into a coded one.
+func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
+	cfg := generated.Config{Resolvers: r}
+	cfg.Directives.VisibleTo = visibleTo
+	setComplexity(&cfg.Complexity)
+
+	srv := handler.New(generated.NewExecutableSchema(cfg))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](opts.QueryCacheSize))
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](opts.APQCacheSize)})
+	if opts.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(extension.FixedComplexityLimit(opts.ComplexityLimit))
+	srv.SetErrorPresenter(errorPresenter(opts.Logger))
+	srv.SetRecoverFunc(recoverFunc(opts.Logger))
+	return srv
+}
+
+// visibleTo implements @visibleTo: the field resolves only for viewers
+// holding at least role; others get FORBIDDEN and null.
+func visibleTo(ctx context.Context, _ any, next graphql.Resolver, role domain.Role) (any, error) {
+	if !domain.ViewerFrom(ctx).Role.AtLeast(role) {
+		field := graphql.GetFieldContext(ctx).Field.Name
+		return nil, domain.Errorf(domain.CodeForbidden, "%s is visible to %s and above only", field, role)
+	}
+	return next(ctx)
+}
+
+// setComplexity makes list fields cost their page size times their children.
+func setComplexity(c *generated.ComplexityRoot) {
+	c.Query.Members = func(child int, first *int, _ *string, last *int, _ *string, _ *model.MemberFilter, _ *model.MemberOrder) int {
+		return pageCost(first, last, child)
+	}
+	c.Query.Nodes = func(child int, ids []string) int { return 1 + len(ids)*child }
+}
+
+// pageCost estimates a connection: the page size times the cost of an item.
+func pageCost(first, last *int, child int) int {
+	n := domain.DefaultPageSize
+	if first != nil {
+		n = *first
+	} else if last != nil {
+		n = *last
+	}
+	n = max(1, min(n, domain.MaxPageSize))
+	return 1 + n*child
+}
+
+// errorPresenter shows application errors with their code (and field), keeps
+// GraphQL's own parse and validation errors, and turns anything else into
+// "internal error", logged with the request id.
+func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		var appErr *domain.Error
+		if errors.As(err, &appErr) {
+			gqlErr.Message = appErr.Message
+			gqlErr.Extensions = map[string]any{"code": appErr.Code}
+			if appErr.Field != "" {
+				gqlErr.Extensions["field"] = appErr.Field
+			}
+			return gqlErr
+		}
+		if gqlErr.Err == nil {
+			// A GraphQL-level error (parse, validation, coercion): its text is safe.
+			if gqlErr.Extensions == nil || gqlErr.Extensions["code"] == nil {
+				if gqlErr.Extensions == nil {
+					gqlErr.Extensions = map[string]any{}
+				}
+				gqlErr.Extensions["code"] = domain.CodeBadUserInput
+			}
+			return gqlErr
+		}
+		log.ErrorContext(ctx, "request failed", "err", err, "path", gqlErr.Path.String(),
+			"request_id", middleware.GetReqID(ctx))
+		gqlErr.Message = "internal error"
+		gqlErr.Extensions = map[string]any{"code": domain.CodeInternal}
+		return gqlErr
+	}
+}
+
+// recoverFunc logs a panic with its stack and reports an internal error.
+func recoverFunc(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()),
+			"request_id", middleware.GetReqID(ctx))
+		return errors.New("internal error")
+	}
+}

@@ -1,0 +1,57 @@
+// Package model holds the GraphQL-facing types that are not domain types:
+// connections, payloads, inputs (generated in models_gen.go) and scalars.
+package model
+
+import (
+	"grappe/domain"
+)
+
+// Viewer is the caller of a request.
+type Viewer struct {
+	Role     domain.Role
+	MemberID int64
+}
+
+// Address is a member's address with empty parts as nulls.
+type Address struct {
+	City       *string
+	PostalCode *string
+	Department *string
+	Region     *string
+	Country    *string
+}
+
+// PageInfo says where a page sits in a connection.
+type PageInfo struct {
+	HasNextPage     bool
+	HasPreviousPage bool
+	StartCursor     *string
+	EndCursor       *string
+}
+
+// MemberConnection is a page of members; Filter is kept to compute
+// totalCount only when it is selected.
+type MemberConnection struct {
+	Edges    []*MemberEdge
+	PageInfo *PageInfo
+	Filter   domain.MemberFilter
+}
+
+// MemberEdge is a member in a page, with its cursor.
+type MemberEdge struct {
+	Cursor string
+	Node   *domain.Member
+}
+
+// NewPageInfo returns the page info of a domain page.
+func NewPageInfo[T any](p *domain.Page[T]) *PageInfo {
+	info := &PageInfo{HasNextPage: p.HasNextPage, HasPreviousPage: p.HasPreviousPage}
+	if n := len(p.Cursors); n > 0 {
+		info.StartCursor, info.EndCursor = &p.Cursors[0], &p.Cursors[n-1]
+	}
+	return info
+}
+
+// Node is any object with a global id; the concrete types are domain types,
+// so the interface has no methods.
+type Node interface{}

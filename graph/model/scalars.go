@@ -1,0 +1,59 @@
+package model
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"grappe/domain"
+)
+
+// MarshalDate writes a date as "YYYY-MM-DD".
+func MarshalDate(t time.Time) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) {
+		_, _ = io.WriteString(w, strconv.Quote(t.Format(time.DateOnly)))
+	})
+}
+
+// UnmarshalDate reads a "YYYY-MM-DD" date as midnight UTC. Anything else is
+// BAD_USER_INPUT.
+func UnmarshalDate(v any) (time.Time, error) {
+	s, ok := v.(string)
+	if !ok {
+		return time.Time{}, domain.Errorf(domain.CodeBadUserInput, "a Date must be a string YYYY-MM-DD, got %s", typeName(v))
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, domain.Errorf(domain.CodeBadUserInput, "%q is not a valid date (YYYY-MM-DD)", truncate(s))
+	}
+	return t, nil
+}
+
+// typeName names the JSON type of a decoded value, for error messages.
+func typeName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case string:
+		return "a string"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "an object"
+	default:
+		return fmt.Sprintf("a %T", v)
+	}
+}
+
+// truncate shortens a value quoted back in an error message.
+func truncate(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}

@@ -1,0 +1,67 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+
+	"grappe/domain"
+	"grappe/graph/globalid"
+	"grappe/graph/model"
+)
+
+// maxNodes bounds the ids of one nodes() call.
+const maxNodes = domain.MaxPageSize
+
+// node fetches the object of a global id, or nil when there is none.
+func (r *Resolver) node(ctx context.Context, field, gid string) (model.Node, error) {
+	typ, id, err := globalid.Decode(field, gid)
+	if err != nil {
+		return nil, err
+	}
+	l := r.loaders(ctx)
+	switch typ {
+	case globalid.TypeMember:
+		m, err := l.member(ctx, id)
+		if m == nil {
+			return nil, err
+		}
+		return m, nil
+	case globalid.TypeTrade:
+		tree, err := l.tradeTree(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if t := tree.byID[id]; t != nil {
+			return t, nil
+		}
+	}
+	return nil, nil
+}
+
+// nodes fetches several objects; members are batched by the loader.
+func (r *Resolver) nodes(ctx context.Context, gids []string) ([]model.Node, error) {
+	if len(gids) > maxNodes {
+		return nil, domain.InvalidField("ids", "at most %d ids, got %d", maxNodes, len(gids))
+	}
+	for i, gid := range gids {
+		if _, _, err := globalid.Decode(fmt.Sprintf("ids[%d]", i), gid); err != nil {
+			return nil, err
+		}
+	}
+	// Start every member load before waiting, so they share one batch.
+	l := r.loaders(ctx)
+	for _, gid := range gids {
+		if typ, id, _ := globalid.Decode("ids", gid); typ == globalid.TypeMember {
+			l.MemberByID.LoadThunk(ctx, id)
+		}
+	}
+	out := make([]model.Node, len(gids))
+	for i, gid := range gids {
+		n, err := r.node(ctx, fmt.Sprintf("ids[%d]", i), gid)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n
+	}
+	return out, nil
+}

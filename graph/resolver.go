@@ -1,0 +1,13 @@
+// Package graph is grappe's GraphQL adapter: thin resolvers that read
+// arguments, call the domain services and map the results.
+package graph
+
+import (
+	"grappe/domain"
+)
+
+// Resolver is the root resolver; it holds the domain services.
+type Resolver struct {
+	Members domain.MemberService
+	Trades  domain.TradeService
+}
