@@ -1,0 +1,154 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is grappe's whole configuration, read from the environment only
+// (see the table in README.md). Defaults live in loadConfig.
+type Config struct {
+	Env         string // development or production
+	Host        string
+	Port        int
+	DatabaseURL string
+	DataDir     string
+
+	JWTSecret      string
+	JWTPublicKey   string // PEM text or a path to a PEM file
+	JWTIssuer      string
+	JWTAudience    string
+	JWTRoleClaim   string
+	JWTMemberClaim string
+
+	Demo     bool
+	DemoSeed uint64
+
+	DBMaxConns      int
+	ComplexityLimit int
+	ShutdownTimeout time.Duration
+	LogLevel        slog.Level
+	LogFormat       string
+}
+
+// Production reports whether the server runs in production mode.
+func (c Config) Production() bool { return c.Env == "production" }
+
+// LogValue masks secrets when the configuration is logged.
+func (c Config) LogValue() slog.Value {
+	mask := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return "********"
+	}
+	return slog.GroupValue(
+		slog.String("env", c.Env), slog.String("host", c.Host), slog.Int("port", c.Port),
+		slog.String("database_url", maskURL(c.DatabaseURL)), slog.String("data_dir", c.DataDir),
+		slog.String("jwt_secret", mask(c.JWTSecret)), slog.Bool("jwt_public_key", c.JWTPublicKey != ""),
+		slog.String("jwt_issuer", c.JWTIssuer), slog.String("jwt_audience", c.JWTAudience),
+		slog.Bool("demo", c.Demo), slog.Uint64("demo_seed", c.DemoSeed),
+		slog.Int("db_max_conns", c.DBMaxConns), slog.Int("complexity_limit", c.ComplexityLimit),
+	)
+}
+
+// maskURL hides the password of a database URL.
+func maskURL(s string) string {
+	if i := strings.Index(s, "://"); i >= 0 {
+		if at := strings.LastIndex(s, "@"); at > i {
+			if colon := strings.Index(s[i+3:at], ":"); colon >= 0 {
+				return s[:i+3+colon+1] + "********" + s[at:]
+			}
+		}
+	}
+	return s
+}
+
+// loadConfig reads the configuration from getenv and checks it.
+func loadConfig(getenv func(string) string) (Config, error) {
+	env := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+	var errs []error
+	integer := func(key string, def int) int {
+		n, err := strconv.Atoi(env(key, strconv.Itoa(def)))
+		if err != nil || n < 0 {
+			errs = append(errs, fmt.Errorf("%s must be a non-negative integer", key))
+		}
+		return n
+	}
+	c := Config{
+		Env:             env("GRAPPE_ENV", "development"),
+		Host:            env("GRAPPE_HOST", ""),
+		Port:            integer("PORT", 8080),
+		DatabaseURL:     env("DATABASE_URL", ""),
+		DataDir:         env("GRAPPE_DATA_DIR", ".grappe"),
+		JWTSecret:       getenv("GRAPPE_JWT_SECRET"),
+		JWTPublicKey:    env("GRAPPE_JWT_PUBLIC_KEY", ""),
+		JWTIssuer:       env("GRAPPE_JWT_ISSUER", ""),
+		JWTAudience:     env("GRAPPE_JWT_AUDIENCE", ""),
+		JWTRoleClaim:    env("GRAPPE_JWT_ROLE_CLAIM", "role"),
+		JWTMemberClaim:  env("GRAPPE_JWT_MEMBER_CLAIM", "member"),
+		DBMaxConns:      integer("GRAPPE_DB_MAX_CONNS", 20),
+		ComplexityLimit: integer("GRAPPE_COMPLEXITY_LIMIT", 5000),
+		ShutdownTimeout: time.Duration(integer("GRAPPE_SHUTDOWN_TIMEOUT_SECONDS", 15)) * time.Second,
+		LogFormat:       env("GRAPPE_LOG_FORMAT", "text"),
+	}
+	if c.Env != "development" && c.Env != "production" {
+		errs = append(errs, fmt.Errorf("GRAPPE_ENV must be development or production, got %q", c.Env))
+	}
+	if c.Port > 65535 {
+		errs = append(errs, errors.New("PORT must be at most 65535"))
+	}
+	demo, err := strconv.ParseBool(env("GRAPPE_DEMO", strconv.FormatBool(!c.Production())))
+	if err != nil {
+		errs = append(errs, errors.New("GRAPPE_DEMO must be true or false"))
+	}
+	c.Demo = demo
+	if c.DemoSeed, err = strconv.ParseUint(env("GRAPPE_DEMO_SEED", "1"), 10, 64); err != nil {
+		errs = append(errs, errors.New("GRAPPE_DEMO_SEED must be a non-negative integer"))
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(env("GRAPPE_LOG_LEVEL", "info"))); err != nil {
+		errs = append(errs, errors.New("GRAPPE_LOG_LEVEL must be debug, info, warn or error"))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, errors.New("GRAPPE_LOG_FORMAT must be text or json"))
+	}
+	if c.DBMaxConns == 0 {
+		c.DBMaxConns = 20
+	}
+	if abs, err := filepath.Abs(c.DataDir); err == nil {
+		c.DataDir = abs
+	}
+	return c, errors.Join(errs...)
+}
+
+// checkProduction refuses a production configuration without a way to
+// verify tokens.
+func (c Config) checkProduction() error {
+	if c.Production() && c.JWTSecret == "" && c.JWTPublicKey == "" {
+		return errors.New("production needs GRAPPE_JWT_SECRET or GRAPPE_JWT_PUBLIC_KEY to verify tokens")
+	}
+	return nil
+}
+
+// readPEM returns the PEM text of a value that is either PEM or a file path.
+func readPEM(v string) ([]byte, error) {
+	if strings.HasPrefix(strings.TrimSpace(v), "-----BEGIN") {
+		return []byte(v), nil
+	}
+	b, err := os.ReadFile(v)
+	if err != nil {
+		return nil, fmt.Errorf("read GRAPPE_JWT_PUBLIC_KEY: %w", err)
+	}
+	return b, nil
+}

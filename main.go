@@ -1,0 +1,74 @@
+// Command grappe is a GraphQL API server for business clusters: members,
+// trades, business links, working groups and the analytics of their network.
+//
+// Usage:
+//
+//	grappe [serve]                      run the server (default)
+//	grappe migrate up|down|status       manage the database schema
+//	grappe seed [--members N] [--seed S] [--replace]
+//	grappe token --role ROLE [--member ID] [--ttl D]
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "grappe:", err)
+		stop()
+		os.Exit(1)
+	}
+}
+
+// errUsage marks a command-line mistake; its message is the usage text.
+var errUsage = errors.New(`usage:
+  grappe [serve]
+  grappe migrate up|down|status
+  grappe seed [--members N] [--seed S] [--replace]
+  grappe token --role PUBLIC|MEMBER|ANALYST|STAFF [--member ID] [--ttl DURATION]`)
+
+// run executes one subcommand; it is main without the process globals.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, log, stdout)
+	case "migrate":
+		return migrateCommand(ctx, cfg, log, args, stdout)
+	case "seed":
+		return seedCommand(ctx, cfg, log, args, stdout)
+	case "token":
+		return tokenCommand(cfg, args, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, errUsage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%w", cmd, errUsage)
+}
+
+// newLogger returns the structured logger the configuration asks for.
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

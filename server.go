@@ -1,0 +1,331 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"grappe/auth"
+	"grappe/demo"
+	"grappe/graph"
+	"grappe/pgserver"
+	"grappe/postgres"
+	"grappe/web"
+)
+
+// maxBodyBytes bounds a GraphQL request body.
+const maxBodyBytes = 1 << 20
+
+// serve runs the server until ctx is cancelled, then shuts it down.
+func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
+	app := &App{Config: cfg, Log: log}
+	if err := app.Start(ctx); err != nil {
+		return errors.Join(err, app.Close())
+	}
+	fmt.Fprintf(stdout, "grappe is ready: GraphiQL at %s/ and GraphQL at %s/graphql\n", app.URL(), app.URL())
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down")
+	case err := <-app.serveErr:
+		log.Error("http server stopped", "err", err)
+	}
+	return app.Close()
+}
+
+// App is a running grappe: its database (and the private PostgreSQL it
+// started, if any) and its HTTP server.
+type App struct {
+	Config Config
+	Log    *slog.Logger
+
+	store    *store
+	server   *http.Server
+	listener net.Listener
+	serveErr chan error
+	ready    atomic.Bool
+}
+
+// Start opens the database, migrates it, loads the demo network into an
+// empty one, and starts serving HTTP.
+func (a *App) Start(ctx context.Context) error {
+	if err := a.Config.checkProduction(); err != nil {
+		return err
+	}
+	authCfg, err := authConfig(a.Config)
+	if err != nil {
+		return err
+	}
+	verifier, err := auth.NewVerifier(authCfg)
+	if err != nil {
+		return fmt.Errorf("token verification: %w", err)
+	}
+	if a.store, err = openStore(ctx, a.Config, a.Log); err != nil {
+		return err
+	}
+	db := a.store.db
+	applied, err := db.MigrateUp(ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) > 0 {
+		a.Log.Info("migrations applied", "migrations", applied)
+	}
+	if a.Config.Demo {
+		ds := demo.Generate(demo.Options{Seed: a.Config.DemoSeed, Today: time.Now().UTC()})
+		loaded, err := db.LoadDemoIfEmpty(ctx, ds)
+		if err != nil {
+			return fmt.Errorf("load demo network: %w", err)
+		}
+		if loaded {
+			a.Log.Info("demo network loaded", "members", len(ds.Members), "trades", len(ds.Trades), "seed", a.Config.DemoSeed)
+		}
+	}
+
+	addr := net.JoinHostPort(a.Config.Host, strconv.Itoa(a.Config.Port))
+	if a.listener, err = net.Listen("tcp", addr); err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	a.server = &http.Server{
+		Handler:           a.routes(verifier),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	a.serveErr = make(chan error, 1)
+	go func() {
+		if err := a.server.Serve(a.listener); !errors.Is(err, http.ErrServerClosed) {
+			a.serveErr <- err
+		}
+	}()
+	a.ready.Store(true)
+	a.Log.Info("grappe ready", "addr", a.listener.Addr().String(), "env", a.Config.Env)
+	return nil
+}
+
+// URL returns the base URL the server answers on.
+func (a *App) URL() string {
+	port := a.listener.Addr().(*net.TCPAddr).Port
+	host := a.Config.Host
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(port))
+}
+
+// Close shuts the HTTP server down gracefully, then closes the database
+// and stops the PostgreSQL it started.
+func (a *App) Close() error {
+	a.ready.Store(false)
+	var errs []error
+	if a.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
+		defer cancel()
+		if err := a.server.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+		}
+	}
+	if a.store != nil {
+		errs = append(errs, a.store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// routes builds the HTTP router: GraphiQL, GraphQL and the probes.
+func (a *App) routes(verifier *auth.Verifier) http.Handler {
+	db := a.store.db
+	resolver := &graph.Resolver{Members: db.Members(), Trades: db.Trades()}
+	gql := graph.NewHandler(resolver, graph.HandlerOptions{
+		Introspection:   !a.Config.Production(),
+		QueryCacheSize:  1000,
+		APQCacheSize:    1000,
+		ComplexityLimit: a.Config.ComplexityLimit,
+		Logger:          a.Log,
+	})
+
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID, requestLogger(a.Log), middleware.Recoverer)
+	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
+	r.Get("/readyz", a.readyz)
+	r.With(limitBody(maxBodyBytes), verifier.Middleware, resolver.Middleware).Handle("/graphql", gql)
+	if !a.Config.Production() {
+		graphiql := web.GraphiQL("grappe", "/graphql")
+		r.Handle("/", graphiql)
+		r.Handle("/static/*", graphiql)
+	}
+	return r
+}
+
+// readyz answers 200 once the server is started, the database answers and
+// every migration is applied; 503 otherwise.
+func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if !a.ready.Load() {
+		http.Error(w, "starting", http.StatusServiceUnavailable)
+		return
+	}
+	if err := a.store.db.Ping(ctx); err != nil {
+		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+		return
+	}
+	if n, err := a.store.db.PendingMigrations(ctx); err != nil || n > 0 {
+		http.Error(w, "migrations pending", http.StatusServiceUnavailable)
+		return
+	}
+	_, _ = io.WriteString(w, "ready\n")
+}
+
+// limitBody caps request bodies at n bytes.
+func limitBody(n int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			r.Body = http.MaxBytesReader(w, r.Body, n)
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// requestLogger logs each request with its status, duration and request id.
+func requestLogger(log *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+			next.ServeHTTP(ww, r)
+			log.LogAttrs(r.Context(), slog.LevelDebug, "request",
+				slog.String("method", r.Method), slog.String("path", r.URL.Path),
+				slog.Int("status", ww.Status()), slog.Duration("duration", time.Since(start)),
+				slog.String("request_id", middleware.GetReqID(r.Context())))
+		})
+	}
+}
+
+// store is the open database, with the private PostgreSQL and the data
+// directory lock when DATABASE_URL is unset.
+type store struct {
+	db   *postgres.DB
+	pg   *pgserver.Server
+	lock *pgserver.DirLock
+}
+
+// openStore connects to DATABASE_URL, or else locks the data directory and
+// starts (creating on first run) a private PostgreSQL in it.
+func openStore(ctx context.Context, cfg Config, log *slog.Logger) (*store, error) {
+	opts := postgres.Options{MaxOpenConns: cfg.DBMaxConns}
+	if cfg.DatabaseURL != "" {
+		db, err := postgres.Open(ctx, cfg.DatabaseURL, opts)
+		if err != nil {
+			return nil, err
+		}
+		return &store{db: db}, nil
+	}
+	s := &store{}
+	var err error
+	if s.lock, err = pgserver.Lock(cfg.DataDir); err != nil {
+		return nil, err
+	}
+	s.pg, err = pgserver.Start(ctx, pgserver.Options{Dir: filepath.Join(cfg.DataDir, "postgres"), Logger: log})
+	if err != nil {
+		return nil, errors.Join(err, s.Close())
+	}
+	log.Info("private PostgreSQL started", "port", s.pg.Port(), "dir", filepath.Join(cfg.DataDir, "postgres"))
+	if err := createDatabase(ctx, s.pg.URL("postgres"), "grappe"); err != nil {
+		return nil, errors.Join(err, s.Close())
+	}
+	if s.db, err = postgres.Open(ctx, s.pg.URL("grappe"), opts); err != nil {
+		return nil, errors.Join(err, s.Close())
+	}
+	return s, nil
+}
+
+// createDatabase creates database name on the server at url unless it exists.
+func createDatabase(ctx context.Context, url, name string) error {
+	admin, err := postgres.Open(ctx, url, postgres.Options{MaxOpenConns: 1})
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	return admin.EnsureDatabase(ctx, name)
+}
+
+// Close closes the database, stops the private PostgreSQL and releases
+// the data directory.
+func (s *store) Close() error {
+	var errs []error
+	if s.db != nil {
+		errs = append(errs, s.db.Close())
+	}
+	if s.pg != nil {
+		errs = append(errs, s.pg.Stop())
+	}
+	if s.lock != nil {
+		errs = append(errs, s.lock.Unlock())
+	}
+	return errors.Join(errs...)
+}
+
+// authConfig builds the token configuration. In development without a
+// secret, a random one is kept in the data directory (created on first
+// use), so that `grappe token` and the server agree.
+func authConfig(cfg Config) (auth.Config, error) {
+	ac := auth.Config{
+		Secret: []byte(cfg.JWTSecret), Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience,
+		RoleClaim: cfg.JWTRoleClaim, MemberClaim: cfg.JWTMemberClaim, Leeway: 30 * time.Second,
+	}
+	if cfg.JWTPublicKey != "" {
+		pemBytes, err := readPEM(cfg.JWTPublicKey)
+		if err != nil {
+			return ac, err
+		}
+		if ac.PublicKey, err = auth.ParseRSAPublicKey(pemBytes); err != nil {
+			return ac, fmt.Errorf("GRAPPE_JWT_PUBLIC_KEY: %w", err)
+		}
+	}
+	if len(ac.Secret) == 0 && ac.PublicKey == nil && !cfg.Production() {
+		secret, err := developmentSecret(cfg.DataDir)
+		if err != nil {
+			return ac, err
+		}
+		ac.Secret = secret
+	}
+	return ac, nil
+}
+
+// developmentSecret reads, or creates, the data directory's token secret.
+func developmentSecret(dataDir string) ([]byte, error) {
+	path := filepath.Join(dataDir, "jwt-secret")
+	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
+		return b, nil
+	}
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	secret := []byte(randomHex(32))
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return os.ReadFile(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create development token secret: %w", err)
+	}
+	defer f.Close()
+	if _, err := f.Write(secret); err != nil {
+		return nil, fmt.Errorf("write development token secret: %w", err)
+	}
+	return secret, nil
+}
