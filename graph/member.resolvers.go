@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-
 	"grappe/domain"
 	"grappe/graph/generated"
 	"grappe/graph/globalid"
@@ -123,10 +122,8 @@ func (r *queryResolver) Members(ctx context.Context, first *int, after *string, 
 	return memberConnection(page, f), nil
 }
 
-// Member returns generated.MemberResolver implementation.
 func (r *Resolver) Member() generated.MemberResolver { return &memberResolver{r} }
 
-// MemberConnection returns generated.MemberConnectionResolver implementation.
 func (r *Resolver) MemberConnection() generated.MemberConnectionResolver {
 	return &memberConnectionResolver{r}
 }

@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-
 	"grappe/domain"
 	"grappe/graph/generated"
 	"grappe/graph/model"
@@ -29,10 +28,8 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 	return &model.Viewer{Role: v.Role, MemberID: v.MemberID}, nil
 }
 
-// Mutation returns generated.MutationResolver implementation.
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
 
-// Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 type (

@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-
 	"grappe/domain"
 	"grappe/graph/generated"
 	"grappe/graph/globalid"
@@ -60,7 +59,6 @@ func (r *tradeResolver) Children(ctx context.Context, obj *domain.Trade) ([]*dom
 	return []*domain.Trade{}, nil
 }
 
-// Trade returns generated.TradeResolver implementation.
 func (r *Resolver) Trade() generated.TradeResolver { return &tradeResolver{r} }
 
 type tradeResolver struct{ *Resolver }

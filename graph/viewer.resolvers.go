@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-
 	"grappe/domain"
 	"grappe/graph/generated"
 	"grappe/graph/model"
@@ -21,7 +20,6 @@ func (r *viewerResolver) Member(ctx context.Context, obj *model.Viewer) (*domain
 	return r.loaders(ctx).member(ctx, obj.MemberID)
 }
 
-// Viewer returns generated.ViewerResolver implementation.
 func (r *Resolver) Viewer() generated.ViewerResolver { return &viewerResolver{r} }
 
 type viewerResolver struct{ *Resolver }
