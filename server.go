@@ -148,7 +148,7 @@ func (a *App) Close() error {
 // routes builds the HTTP router: GraphiQL, GraphQL and the probes.
 func (a *App) routes(verifier *auth.Verifier) http.Handler {
 	db := a.store.db
-	resolver := &graph.Resolver{Members: db.Members(), Trades: db.Trades()}
+	resolver := newResolver(db)
 	gql := graph.NewHandler(resolver, graph.HandlerOptions{
 		Introspection:   !a.Config.Production(),
 		QueryCacheSize:  1000,
@@ -168,6 +168,18 @@ func (a *App) routes(verifier *auth.Verifier) http.Handler {
 		r.Handle("/static/*", graphiql)
 	}
 	return r
+}
+
+// newResolver builds the GraphQL resolver over the database's services.
+func newResolver(db *postgres.DB) *graph.Resolver {
+	return &graph.Resolver{
+		Members:       db.Members(),
+		MemberDetails: db.MemberDetails(),
+		Trades:        db.Trades(),
+		TradeWrites:   db.TradeWrites(),
+		Links:         db.Links(),
+		Groups:        db.Groups(),
+	}
 }
 
 // readyz answers 200 once the server is started, the database answers and

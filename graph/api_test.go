@@ -37,7 +37,10 @@ func newAPI(t *testing.T) *api {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resolver := &graph.Resolver{Members: db.Members(), Trades: db.Trades()}
+	resolver := &graph.Resolver{
+		Members: db.Members(), MemberDetails: db.MemberDetails(), Trades: db.Trades(),
+		TradeWrites: db.TradeWrites(), Links: db.Links(), Groups: db.Groups(),
+	}
 	gql := graph.NewHandler(resolver, graph.HandlerOptions{
 		Introspection: true, QueryCacheSize: 100, APQCacheSize: 100, ComplexityLimit: 5000,
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil)),

@@ -66,15 +66,6 @@ func memberOrder(o *model.MemberOrder) domain.MemberOrder {
 	return domain.MemberOrder{Field: o.Field, Descending: o.Direction != nil && *o.Direction == model.OrderDirectionDesc}
 }
 
-// memberConnection wraps a domain page of members.
-func memberConnection(p *domain.Page[*domain.Member], filter domain.MemberFilter) *model.MemberConnection {
-	c := &model.MemberConnection{Edges: make([]*model.MemberEdge, len(p.Items)), PageInfo: model.NewPageInfo(p), Filter: filter}
-	for i, m := range p.Items {
-		c.Edges[i] = &model.MemberEdge{Cursor: p.Cursors[i], Node: m}
-	}
-	return c
-}
-
 // address converts an input address.
 func address(a *model.AddressInput) *domain.Address {
 	if a == nil {

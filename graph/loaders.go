@@ -21,19 +21,24 @@ type Loaders struct {
 	MemberByID     *dataloadgen.Loader[int64, *domain.Member]
 	TradesByMember *dataloadgen.Loader[int64, []*domain.Trade]
 
+	links  *linkLoaders
+	groups *groupLoaders
+
 	treeOnce sync.Once
 	tree     *tradeTree
 	treeErr  error
 	tradeSvc domain.TradeService
 }
 
-// NewLoaders returns fresh loaders over the given services.
-func NewLoaders(members domain.MemberService, trades domain.TradeService) *Loaders {
+// NewLoaders returns fresh loaders over the resolver's services.
+func NewLoaders(r *Resolver) *Loaders {
 	opt := dataloadgen.WithWait(loaderWait)
 	return &Loaders{
-		MemberByID:     dataloadgen.NewMappedLoader(members.MembersByIDs, opt),
-		TradesByMember: dataloadgen.NewMappedLoader(trades.TradesOfMembers, opt),
-		tradeSvc:       trades,
+		MemberByID:     dataloadgen.NewMappedLoader(r.Members.MembersByIDs, opt),
+		TradesByMember: dataloadgen.NewMappedLoader(r.Trades.TradesOfMembers, opt),
+		tradeSvc:       r.Trades,
+		links:          newLinkLoaders(r),
+		groups:         newGroupLoaders(r),
 	}
 }
 
@@ -42,7 +47,7 @@ type loadersKey struct{}
 // Middleware puts fresh loaders in each request's context.
 func (r *Resolver) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		ctx := context.WithValue(req.Context(), loadersKey{}, NewLoaders(r.Members, r.Trades))
+		ctx := context.WithValue(req.Context(), loadersKey{}, NewLoaders(r))
 		next.ServeHTTP(w, req.WithContext(ctx))
 	})
 }
@@ -52,7 +57,7 @@ func (r *Resolver) loaders(ctx context.Context) *Loaders {
 	if l, ok := ctx.Value(loadersKey{}).(*Loaders); ok {
 		return l
 	}
-	return NewLoaders(r.Members, r.Trades)
+	return NewLoaders(r)
 }
 
 // member loads a member the viewer may see, or nil.

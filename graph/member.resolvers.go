@@ -7,11 +7,28 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"grappe/domain"
 	"grappe/graph/generated"
 	"grappe/graph/globalid"
 	"grappe/graph/model"
 )
+
+func (r *contactResolver) ID(ctx context.Context, obj *domain.Contact) (string, error) {
+	panic(fmt.Errorf("not implemented: ID - id"))
+}
+
+func (r *contactResolver) Role(ctx context.Context, obj *domain.Contact) (*string, error) {
+	panic(fmt.Errorf("not implemented: Role - role"))
+}
+
+func (r *contactResolver) Email(ctx context.Context, obj *domain.Contact) (*string, error) {
+	panic(fmt.Errorf("not implemented: Email - email"))
+}
+
+func (r *contactResolver) Phone(ctx context.Context, obj *domain.Contact) (*string, error) {
+	panic(fmt.Errorf("not implemented: Phone - phone"))
+}
 
 // ID is the resolver for the id field.
 func (r *memberResolver) ID(ctx context.Context, obj *domain.Member) (string, error) {
@@ -64,9 +81,33 @@ func (r *memberResolver) Description(ctx context.Context, obj *domain.Member) (*
 	return nullable(obj.Description), nil
 }
 
+func (r *memberResolver) Contacts(ctx context.Context, obj *domain.Member) ([]*domain.Contact, error) {
+	panic(fmt.Errorf("not implemented: Contacts - contacts"))
+}
+
+func (r *memberResolver) Engagement(ctx context.Context, obj *domain.Member) (*domain.Engagement, error) {
+	panic(fmt.Errorf("not implemented: Engagement - engagement"))
+}
+
 // TotalCount is the resolver for the totalCount field.
 func (r *memberConnectionResolver) TotalCount(ctx context.Context, obj *model.MemberConnection) (int, error) {
-	return r.Members.CountMembers(ctx, obj.Filter)
+	return obj.Count(ctx)
+}
+
+func (r *mutationResolver) SetMemberTrades(ctx context.Context, input model.SetMemberTradesInput) (*model.SetMemberTradesPayload, error) {
+	panic(fmt.Errorf("not implemented: SetMemberTrades - setMemberTrades"))
+}
+
+func (r *mutationResolver) EndMembership(ctx context.Context, input model.EndMembershipInput) (*model.EndMembershipPayload, error) {
+	panic(fmt.Errorf("not implemented: EndMembership - endMembership"))
+}
+
+func (r *mutationResolver) AddContact(ctx context.Context, input model.AddContactInput) (*model.AddContactPayload, error) {
+	panic(fmt.Errorf("not implemented: AddContact - addContact"))
+}
+
+func (r *mutationResolver) RemoveContact(ctx context.Context, input model.RemoveContactInput) (*model.RemoveContactPayload, error) {
+	panic(fmt.Errorf("not implemented: RemoveContact - removeContact"))
 }
 
 // CreateMember is the resolver for the createMember field.
@@ -119,8 +160,11 @@ func (r *queryResolver) Members(ctx context.Context, first *int, after *string, 
 		return nil, err
 	}
 	r.prefetchMembers(ctx, page.Items)
-	return memberConnection(page, f), nil
+	count := func(ctx context.Context) (int, error) { return r.Resolver.Members.CountMembers(ctx, f) }
+	return model.NewMemberConnection(page, count), nil
 }
+
+func (r *Resolver) Contact() generated.ContactResolver { return &contactResolver{r} }
 
 func (r *Resolver) Member() generated.MemberResolver { return &memberResolver{r} }
 
@@ -129,6 +173,7 @@ func (r *Resolver) MemberConnection() generated.MemberConnectionResolver {
 }
 
 type (
+	contactResolver          struct{ *Resolver }
 	memberResolver           struct{ *Resolver }
 	memberConnectionResolver struct{ *Resolver }
 )

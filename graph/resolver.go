@@ -8,6 +8,10 @@ import (
 
 // Resolver is the root resolver; it holds the domain services.
 type Resolver struct {
-	Members domain.MemberService
-	Trades  domain.TradeService
+	Members       domain.MemberService
+	MemberDetails domain.MemberDetailService
+	Trades        domain.TradeService
+	TradeWrites   domain.TradeWriteService
+	Links         domain.LinkService
+	Groups        domain.GroupService
 }

@@ -7,11 +7,24 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"grappe/domain"
 	"grappe/graph/generated"
 	"grappe/graph/globalid"
 	"grappe/graph/model"
 )
+
+func (r *mutationResolver) CreateTrade(ctx context.Context, input model.CreateTradeInput) (*model.CreateTradePayload, error) {
+	panic(fmt.Errorf("not implemented: CreateTrade - createTrade"))
+}
+
+func (r *mutationResolver) AddTradeComplement(ctx context.Context, input model.AddTradeComplementInput) (*model.TradeComplementPayload, error) {
+	panic(fmt.Errorf("not implemented: AddTradeComplement - addTradeComplement"))
+}
+
+func (r *mutationResolver) RemoveTradeComplement(ctx context.Context, input model.RemoveTradeComplementInput) (*model.TradeComplementPayload, error) {
+	panic(fmt.Errorf("not implemented: RemoveTradeComplement - removeTradeComplement"))
+}
 
 // Trades is the resolver for the trades field.
 func (r *queryResolver) Trades(ctx context.Context) ([]*domain.Trade, error) {
@@ -59,6 +72,29 @@ func (r *tradeResolver) Children(ctx context.Context, obj *domain.Trade) ([]*dom
 	return []*domain.Trade{}, nil
 }
 
+func (r *tradeResolver) Complements(ctx context.Context, obj *domain.Trade) ([]*domain.TradeComplement, error) {
+	panic(fmt.Errorf("not implemented: Complements - complements"))
+}
+
+func (r *tradeResolver) Members(ctx context.Context, obj *domain.Trade, first *int, after *string) (*model.MemberConnection, error) {
+	panic(fmt.Errorf("not implemented: Members - members"))
+}
+
+func (r *tradeComplementResolver) Trade(ctx context.Context, obj *domain.TradeComplement) (*domain.Trade, error) {
+	panic(fmt.Errorf("not implemented: Trade - trade"))
+}
+
+func (r *tradeComplementResolver) Description(ctx context.Context, obj *domain.TradeComplement) (*string, error) {
+	panic(fmt.Errorf("not implemented: Description - description"))
+}
+
 func (r *Resolver) Trade() generated.TradeResolver { return &tradeResolver{r} }
 
-type tradeResolver struct{ *Resolver }
+func (r *Resolver) TradeComplement() generated.TradeComplementResolver {
+	return &tradeComplementResolver{r}
+}
+
+type (
+	tradeResolver           struct{ *Resolver }
+	tradeComplementResolver struct{ *Resolver }
+)

@@ -23,12 +23,28 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	ActionItem() ActionItemResolver
+	ActionPlan() ActionPlanResolver
+	ActionPlanConnection() ActionPlanConnectionResolver
+	BusinessLink() BusinessLinkResolver
+	BusinessLinkConnection() BusinessLinkConnectionResolver
+	Contact() ContactResolver
+	Meeting() MeetingResolver
+	MeetingConnection() MeetingConnectionResolver
 	Member() MemberResolver
+	MemberBusinessLinkConnection() MemberBusinessLinkConnectionResolver
+	MemberBusinessLinkEdge() MemberBusinessLinkEdgeResolver
 	MemberConnection() MemberConnectionResolver
 	Mutation() MutationResolver
+	Participant() ParticipantResolver
 	Query() QueryResolver
+	Question() QuestionResolver
+	QuestionConnection() QuestionConnectionResolver
 	Trade() TradeResolver
+	TradeComplement() TradeComplementResolver
 	Viewer() ViewerResolver
+	WorkingGroup() WorkingGroupResolver
+	WorkingGroupConnection() WorkingGroupConnectionResolver
 }
 
 type DirectiveRoot struct {
@@ -36,6 +52,38 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	ActionItem struct {
+		Done  func(childComplexity int) int
+		DueOn func(childComplexity int) int
+		Owner func(childComplexity int) int
+		Title func(childComplexity int) int
+	}
+
+	ActionPlan struct {
+		DistributedTo func(childComplexity int) int
+		Group         func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Items         func(childComplexity int) int
+		PublishedAt   func(childComplexity int) int
+		Summary       func(childComplexity int) int
+	}
+
+	ActionPlanConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ActionPlanEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	AddContactPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Contact          func(childComplexity int) int
+	}
+
 	Address struct {
 		City       func(childComplexity int) int
 		Country    func(childComplexity int) int
@@ -44,9 +92,78 @@ type ComplexityRoot struct {
 		Region     func(childComplexity int) int
 	}
 
+	AgendaItem struct {
+		Minutes func(childComplexity int) int
+		Title   func(childComplexity int) int
+	}
+
+	BusinessLink struct {
+		ConfirmedAt func(childComplexity int) int
+		DeclaredBy  func(childComplexity int) int
+		From        func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Note        func(childComplexity int) int
+		Origin      func(childComplexity int) int
+		Since       func(childComplexity int) int
+		Status      func(childComplexity int) int
+		To          func(childComplexity int) int
+		Until       func(childComplexity int) int
+		VolumeBand  func(childComplexity int) int
+	}
+
+	BusinessLinkConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	BusinessLinkEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	BusinessLinkPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Link             func(childComplexity int) int
+	}
+
+	Contact struct {
+		Email func(childComplexity int) int
+		ID    func(childComplexity int) int
+		Name  func(childComplexity int) int
+		Phone func(childComplexity int) int
+		Role  func(childComplexity int) int
+	}
+
 	CreateMemberPayload struct {
 		ClientMutationID func(childComplexity int) int
 		Member           func(childComplexity int) int
+	}
+
+	CreateTradePayload struct {
+		ClientMutationID func(childComplexity int) int
+		Trade            func(childComplexity int) int
+	}
+
+	EndMembershipPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Member           func(childComplexity int) int
+	}
+
+	Engagement struct {
+		AtRisk                   func(childComplexity int) int
+		GroupsJoined             func(childComplexity int) int
+		LastActivityAt           func(childComplexity int) int
+		LinksDeclaredOrConfirmed func(childComplexity int) int
+		MeetingsAttended         func(childComplexity int) int
+		QuestionsSupported       func(childComplexity int) int
+		Score                    func(childComplexity int) int
+	}
+
+	GroupPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Group            func(childComplexity int) int
 	}
 
 	Location struct {
@@ -54,10 +171,43 @@ type ComplexityRoot struct {
 		Lng func(childComplexity int) int
 	}
 
+	Meeting struct {
+		Agenda          func(childComplexity int) int
+		Attendees       func(childComplexity int) int
+		DurationMinutes func(childComplexity int) int
+		ExpectedOutcome func(childComplexity int) int
+		Group           func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Outcome         func(childComplexity int) int
+		StartsAt        func(childComplexity int) int
+		Status          func(childComplexity int) int
+		Title           func(childComplexity int) int
+	}
+
+	MeetingConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MeetingEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	MeetingPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Meeting          func(childComplexity int) int
+	}
+
 	Member struct {
 		Address              func(childComplexity int) int
+		BusinessLinks        func(childComplexity int, first *int, after *string, direction *domain.LinkDirection, kinds []domain.LinkKind, statuses []domain.LinkStatus) int
+		Contacts             func(childComplexity int) int
 		Description          func(childComplexity int) int
+		Engagement           func(childComplexity int) int
 		ForeignParentCountry func(childComplexity int) int
+		Groups               func(childComplexity int, first *int, after *string) int
 		Headcount            func(childComplexity int) int
 		ID                   func(childComplexity int) int
 		JoinedOn             func(childComplexity int) int
@@ -66,11 +216,24 @@ type ComplexityRoot struct {
 		LegalID              func(childComplexity int) int
 		Location             func(childComplexity int) int
 		Name                 func(childComplexity int) int
+		Partners             func(childComplexity int, first *int, after *string) int
 		SizeClass            func(childComplexity int) int
 		Status               func(childComplexity int) int
 		Trades               func(childComplexity int) int
 		UpdatedAt            func(childComplexity int) int
 		Website              func(childComplexity int) int
+	}
+
+	MemberBusinessLinkConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MemberBusinessLinkEdge struct {
+		Counterpart func(childComplexity int) int
+		Cursor      func(childComplexity int) int
+		Node        func(childComplexity int) int
 	}
 
 	MemberConnection struct {
@@ -85,8 +248,29 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CreateMember func(childComplexity int, input model.CreateMemberInput) int
-		UpdateMember func(childComplexity int, input model.UpdateMemberInput) int
+		AddContact            func(childComplexity int, input model.AddContactInput) int
+		AddTradeComplement    func(childComplexity int, input model.AddTradeComplementInput) int
+		CancelMeeting         func(childComplexity int, input model.CancelMeetingInput) int
+		CloseGroup            func(childComplexity int, input model.CloseGroupInput) int
+		ConfirmBusinessLink   func(childComplexity int, input model.ConfirmBusinessLinkInput) int
+		CreateMember          func(childComplexity int, input model.CreateMemberInput) int
+		CreateTrade           func(childComplexity int, input model.CreateTradeInput) int
+		DeclareBusinessLink   func(childComplexity int, input model.DeclareBusinessLinkInput) int
+		DeclineBusinessLink   func(childComplexity int, input model.DeclineBusinessLinkInput) int
+		EndBusinessLink       func(childComplexity int, input model.EndBusinessLinkInput) int
+		EndMembership         func(childComplexity int, input model.EndMembershipInput) int
+		JoinGroup             func(childComplexity int, input model.JoinGroupInput) int
+		LeaveGroup            func(childComplexity int, input model.LeaveGroupInput) int
+		PublishActionPlan     func(childComplexity int, input model.PublishActionPlanInput) int
+		RaiseQuestion         func(childComplexity int, input model.RaiseQuestionInput) int
+		RecordMeetingOutcome  func(childComplexity int, input model.RecordMeetingOutcomeInput) int
+		RemoveContact         func(childComplexity int, input model.RemoveContactInput) int
+		RemoveTradeComplement func(childComplexity int, input model.RemoveTradeComplementInput) int
+		ScheduleMeeting       func(childComplexity int, input model.ScheduleMeetingInput) int
+		SetMemberTrades       func(childComplexity int, input model.SetMemberTradesInput) int
+		SupportQuestion       func(childComplexity int, input model.SupportQuestionInput) int
+		UpdateMember          func(childComplexity int, input model.UpdateMemberInput) int
+		WithdrawSupport       func(childComplexity int, input model.WithdrawSupportInput) int
 	}
 
 	PageInfo struct {
@@ -96,21 +280,94 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	Participant struct {
+		JoinedAt func(childComplexity int) int
+		Member   func(childComplexity int) int
+		Role     func(childComplexity int) int
+	}
+
+	PublishActionPlanPayload struct {
+		ActionPlan       func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+	}
+
 	Query struct {
-		Member  func(childComplexity int, id string) int
-		Members func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.MemberFilter, orderBy *model.MemberOrder) int
-		Node    func(childComplexity int, id string) int
-		Nodes   func(childComplexity int, ids []string) int
-		Trades  func(childComplexity int) int
-		Viewer  func(childComplexity int) int
+		ActionPlans   func(childComplexity int, first *int, after *string) int
+		BusinessLinks func(childComplexity int, first *int, after *string, filter *model.BusinessLinkFilter) int
+		Groups        func(childComplexity int, first *int, after *string, filter *model.GroupFilter) int
+		Member        func(childComplexity int, id string) int
+		Members       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.MemberFilter, orderBy *model.MemberOrder) int
+		Node          func(childComplexity int, id string) int
+		Nodes         func(childComplexity int, ids []string) int
+		Questions     func(childComplexity int, first *int, after *string, filter *model.QuestionFilter) int
+		Trades        func(childComplexity int) int
+		Viewer        func(childComplexity int) int
+	}
+
+	Question struct {
+		Group              func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		RaisedAt           func(childComplexity int) int
+		RaisedBy           func(childComplexity int) int
+		Status             func(childComplexity int) int
+		SupporterCount     func(childComplexity int) int
+		Supporters         func(childComplexity int) int
+		Text               func(childComplexity int) int
+		Theme              func(childComplexity int) int
+		ViewerHasSupported func(childComplexity int) int
+	}
+
+	QuestionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	QuestionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	RaiseQuestionPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Question         func(childComplexity int) int
+	}
+
+	RemoveContactPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Member           func(childComplexity int) int
+	}
+
+	SetMemberTradesPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Member           func(childComplexity int) int
+	}
+
+	SupportQuestionPayload struct {
+		ClientMutationID func(childComplexity int) int
+		GroupFormed      func(childComplexity int) int
+		Question         func(childComplexity int) int
 	}
 
 	Trade struct {
-		Children func(childComplexity int) int
-		Code     func(childComplexity int) int
-		ID       func(childComplexity int) int
-		Name     func(childComplexity int, lang *model.Language) int
-		Parent   func(childComplexity int) int
+		Children    func(childComplexity int) int
+		Code        func(childComplexity int) int
+		Complements func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Members     func(childComplexity int, first *int, after *string) int
+		Name        func(childComplexity int, lang *model.Language) int
+		Parent      func(childComplexity int) int
+	}
+
+	TradeComplement struct {
+		Description func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Trade       func(childComplexity int) int
+	}
+
+	TradeComplementPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Trade            func(childComplexity int) int
 	}
 
 	UpdateMemberPayload struct {
@@ -119,8 +376,34 @@ type ComplexityRoot struct {
 	}
 
 	Viewer struct {
-		Member func(childComplexity int) int
-		Role   func(childComplexity int) int
+		Member               func(childComplexity int) int
+		PendingConfirmations func(childComplexity int, first *int, after *string) int
+		Role                 func(childComplexity int) int
+		UpcomingMeetings     func(childComplexity int, first *int) int
+	}
+
+	WorkingGroup struct {
+		ActionPlan   func(childComplexity int) int
+		ClosedAt     func(childComplexity int) int
+		FormedAt     func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Meetings     func(childComplexity int, first *int, after *string) int
+		Name         func(childComplexity int) int
+		Participants func(childComplexity int) int
+		Question     func(childComplexity int) int
+		Status       func(childComplexity int) int
+		Theme        func(childComplexity int) int
+	}
+
+	WorkingGroupConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	WorkingGroupEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 }
 
@@ -137,6 +420,113 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "ActionItem.done":
+		if e.ComplexityRoot.ActionItem.Done == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItem.Done(childComplexity), true
+	case "ActionItem.dueOn":
+		if e.ComplexityRoot.ActionItem.DueOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItem.DueOn(childComplexity), true
+	case "ActionItem.owner":
+		if e.ComplexityRoot.ActionItem.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItem.Owner(childComplexity), true
+	case "ActionItem.title":
+		if e.ComplexityRoot.ActionItem.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItem.Title(childComplexity), true
+
+	case "ActionPlan.distributedTo":
+		if e.ComplexityRoot.ActionPlan.DistributedTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionPlan.DistributedTo(childComplexity), true
+	case "ActionPlan.group":
+		if e.ComplexityRoot.ActionPlan.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionPlan.Group(childComplexity), true
+	case "ActionPlan.id":
+		if e.ComplexityRoot.ActionPlan.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionPlan.ID(childComplexity), true
+	case "ActionPlan.items":
+		if e.ComplexityRoot.ActionPlan.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionPlan.Items(childComplexity), true
+	case "ActionPlan.publishedAt":
+		if e.ComplexityRoot.ActionPlan.PublishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionPlan.PublishedAt(childComplexity), true
+	case "ActionPlan.summary":
+		if e.ComplexityRoot.ActionPlan.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionPlan.Summary(childComplexity), true
+
+	case "ActionPlanConnection.edges":
+		if e.ComplexityRoot.ActionPlanConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionPlanConnection.Edges(childComplexity), true
+	case "ActionPlanConnection.pageInfo":
+		if e.ComplexityRoot.ActionPlanConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionPlanConnection.PageInfo(childComplexity), true
+	case "ActionPlanConnection.totalCount":
+		if e.ComplexityRoot.ActionPlanConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionPlanConnection.TotalCount(childComplexity), true
+
+	case "ActionPlanEdge.cursor":
+		if e.ComplexityRoot.ActionPlanEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionPlanEdge.Cursor(childComplexity), true
+	case "ActionPlanEdge.node":
+		if e.ComplexityRoot.ActionPlanEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionPlanEdge.Node(childComplexity), true
+
+	case "AddContactPayload.clientMutationId":
+		if e.ComplexityRoot.AddContactPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddContactPayload.ClientMutationID(childComplexity), true
+	case "AddContactPayload.contact":
+		if e.ComplexityRoot.AddContactPayload.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddContactPayload.Contact(childComplexity), true
 
 	case "Address.city":
 		if e.ComplexityRoot.Address.City == nil {
@@ -169,6 +559,168 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Address.Region(childComplexity), true
 
+	case "AgendaItem.minutes":
+		if e.ComplexityRoot.AgendaItem.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgendaItem.Minutes(childComplexity), true
+	case "AgendaItem.title":
+		if e.ComplexityRoot.AgendaItem.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgendaItem.Title(childComplexity), true
+
+	case "BusinessLink.confirmedAt":
+		if e.ComplexityRoot.BusinessLink.ConfirmedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessLink.ConfirmedAt(childComplexity), true
+	case "BusinessLink.declaredBy":
+		if e.ComplexityRoot.BusinessLink.DeclaredBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessLink.DeclaredBy(childComplexity), true
+	case "BusinessLink.from":
+		if e.ComplexityRoot.BusinessLink.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessLink.From(childComplexity), true
+	case "BusinessLink.id":
+		if e.ComplexityRoot.BusinessLink.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessLink.ID(childComplexity), true
+	case "BusinessLink.kind":
+		if e.ComplexityRoot.BusinessLink.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessLink.Kind(childComplexity), true
+	case "BusinessLink.note":
+		if e.ComplexityRoot.BusinessLink.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessLink.Note(childComplexity), true
+	case "BusinessLink.origin":
+		if e.ComplexityRoot.BusinessLink.Origin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessLink.Origin(childComplexity), true
+	case "BusinessLink.since":
+		if e.ComplexityRoot.BusinessLink.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessLink.Since(childComplexity), true
+	case "BusinessLink.status":
+		if e.ComplexityRoot.BusinessLink.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessLink.Status(childComplexity), true
+	case "BusinessLink.to":
+		if e.ComplexityRoot.BusinessLink.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessLink.To(childComplexity), true
+	case "BusinessLink.until":
+		if e.ComplexityRoot.BusinessLink.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessLink.Until(childComplexity), true
+	case "BusinessLink.volumeBand":
+		if e.ComplexityRoot.BusinessLink.VolumeBand == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessLink.VolumeBand(childComplexity), true
+
+	case "BusinessLinkConnection.edges":
+		if e.ComplexityRoot.BusinessLinkConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessLinkConnection.Edges(childComplexity), true
+	case "BusinessLinkConnection.pageInfo":
+		if e.ComplexityRoot.BusinessLinkConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessLinkConnection.PageInfo(childComplexity), true
+	case "BusinessLinkConnection.totalCount":
+		if e.ComplexityRoot.BusinessLinkConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessLinkConnection.TotalCount(childComplexity), true
+
+	case "BusinessLinkEdge.cursor":
+		if e.ComplexityRoot.BusinessLinkEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessLinkEdge.Cursor(childComplexity), true
+	case "BusinessLinkEdge.node":
+		if e.ComplexityRoot.BusinessLinkEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessLinkEdge.Node(childComplexity), true
+
+	case "BusinessLinkPayload.clientMutationId":
+		if e.ComplexityRoot.BusinessLinkPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessLinkPayload.ClientMutationID(childComplexity), true
+	case "BusinessLinkPayload.link":
+		if e.ComplexityRoot.BusinessLinkPayload.Link == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessLinkPayload.Link(childComplexity), true
+
+	case "Contact.email":
+		if e.ComplexityRoot.Contact.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.Email(childComplexity), true
+	case "Contact.id":
+		if e.ComplexityRoot.Contact.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.ID(childComplexity), true
+	case "Contact.name":
+		if e.ComplexityRoot.Contact.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.Name(childComplexity), true
+	case "Contact.phone":
+		if e.ComplexityRoot.Contact.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.Phone(childComplexity), true
+	case "Contact.role":
+		if e.ComplexityRoot.Contact.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.Role(childComplexity), true
+
 	case "CreateMemberPayload.clientMutationId":
 		if e.ComplexityRoot.CreateMemberPayload.ClientMutationID == nil {
 			break
@@ -181,6 +733,88 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateMemberPayload.Member(childComplexity), true
+
+	case "CreateTradePayload.clientMutationId":
+		if e.ComplexityRoot.CreateTradePayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateTradePayload.ClientMutationID(childComplexity), true
+	case "CreateTradePayload.trade":
+		if e.ComplexityRoot.CreateTradePayload.Trade == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateTradePayload.Trade(childComplexity), true
+
+	case "EndMembershipPayload.clientMutationId":
+		if e.ComplexityRoot.EndMembershipPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndMembershipPayload.ClientMutationID(childComplexity), true
+	case "EndMembershipPayload.member":
+		if e.ComplexityRoot.EndMembershipPayload.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndMembershipPayload.Member(childComplexity), true
+
+	case "Engagement.atRisk":
+		if e.ComplexityRoot.Engagement.AtRisk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Engagement.AtRisk(childComplexity), true
+	case "Engagement.groupsJoined":
+		if e.ComplexityRoot.Engagement.GroupsJoined == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Engagement.GroupsJoined(childComplexity), true
+	case "Engagement.lastActivityAt":
+		if e.ComplexityRoot.Engagement.LastActivityAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Engagement.LastActivityAt(childComplexity), true
+	case "Engagement.linksDeclaredOrConfirmed":
+		if e.ComplexityRoot.Engagement.LinksDeclaredOrConfirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Engagement.LinksDeclaredOrConfirmed(childComplexity), true
+	case "Engagement.meetingsAttended":
+		if e.ComplexityRoot.Engagement.MeetingsAttended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Engagement.MeetingsAttended(childComplexity), true
+	case "Engagement.questionsSupported":
+		if e.ComplexityRoot.Engagement.QuestionsSupported == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Engagement.QuestionsSupported(childComplexity), true
+	case "Engagement.score":
+		if e.ComplexityRoot.Engagement.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Engagement.Score(childComplexity), true
+
+	case "GroupPayload.clientMutationId":
+		if e.ComplexityRoot.GroupPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupPayload.ClientMutationID(childComplexity), true
+	case "GroupPayload.group":
+		if e.ComplexityRoot.GroupPayload.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupPayload.Group(childComplexity), true
 
 	case "Location.lat":
 		if e.ComplexityRoot.Location.Lat == nil {
@@ -195,24 +829,164 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Location.Lng(childComplexity), true
 
+	case "Meeting.agenda":
+		if e.ComplexityRoot.Meeting.Agenda == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Agenda(childComplexity), true
+	case "Meeting.attendees":
+		if e.ComplexityRoot.Meeting.Attendees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Attendees(childComplexity), true
+	case "Meeting.durationMinutes":
+		if e.ComplexityRoot.Meeting.DurationMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.DurationMinutes(childComplexity), true
+	case "Meeting.expectedOutcome":
+		if e.ComplexityRoot.Meeting.ExpectedOutcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.ExpectedOutcome(childComplexity), true
+	case "Meeting.group":
+		if e.ComplexityRoot.Meeting.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Group(childComplexity), true
+	case "Meeting.id":
+		if e.ComplexityRoot.Meeting.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.ID(childComplexity), true
+	case "Meeting.outcome":
+		if e.ComplexityRoot.Meeting.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Outcome(childComplexity), true
+	case "Meeting.startsAt":
+		if e.ComplexityRoot.Meeting.StartsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.StartsAt(childComplexity), true
+	case "Meeting.status":
+		if e.ComplexityRoot.Meeting.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Status(childComplexity), true
+	case "Meeting.title":
+		if e.ComplexityRoot.Meeting.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Title(childComplexity), true
+
+	case "MeetingConnection.edges":
+		if e.ComplexityRoot.MeetingConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingConnection.Edges(childComplexity), true
+	case "MeetingConnection.pageInfo":
+		if e.ComplexityRoot.MeetingConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingConnection.PageInfo(childComplexity), true
+	case "MeetingConnection.totalCount":
+		if e.ComplexityRoot.MeetingConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingConnection.TotalCount(childComplexity), true
+
+	case "MeetingEdge.cursor":
+		if e.ComplexityRoot.MeetingEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingEdge.Cursor(childComplexity), true
+	case "MeetingEdge.node":
+		if e.ComplexityRoot.MeetingEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingEdge.Node(childComplexity), true
+
+	case "MeetingPayload.clientMutationId":
+		if e.ComplexityRoot.MeetingPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingPayload.ClientMutationID(childComplexity), true
+	case "MeetingPayload.meeting":
+		if e.ComplexityRoot.MeetingPayload.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingPayload.Meeting(childComplexity), true
+
 	case "Member.address":
 		if e.ComplexityRoot.Member.Address == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Member.Address(childComplexity), true
+	case "Member.businessLinks":
+		if e.ComplexityRoot.Member.BusinessLinks == nil {
+			break
+		}
+
+		args, err := ec.field_Member_businessLinks_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Member.BusinessLinks(childComplexity, args["first"].(*int), args["after"].(*string), args["direction"].(*domain.LinkDirection), args["kinds"].([]domain.LinkKind), args["statuses"].([]domain.LinkStatus)), true
+	case "Member.contacts":
+		if e.ComplexityRoot.Member.Contacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.Contacts(childComplexity), true
 	case "Member.description":
 		if e.ComplexityRoot.Member.Description == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Member.Description(childComplexity), true
+	case "Member.engagement":
+		if e.ComplexityRoot.Member.Engagement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.Engagement(childComplexity), true
 	case "Member.foreignParentCountry":
 		if e.ComplexityRoot.Member.ForeignParentCountry == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Member.ForeignParentCountry(childComplexity), true
+	case "Member.groups":
+		if e.ComplexityRoot.Member.Groups == nil {
+			break
+		}
+
+		args, err := ec.field_Member_groups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Member.Groups(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Member.headcount":
 		if e.ComplexityRoot.Member.Headcount == nil {
 			break
@@ -261,6 +1035,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.Name(childComplexity), true
+	case "Member.partners":
+		if e.ComplexityRoot.Member.Partners == nil {
+			break
+		}
+
+		args, err := ec.field_Member_partners_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Member.Partners(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Member.sizeClass":
 		if e.ComplexityRoot.Member.SizeClass == nil {
 			break
@@ -291,6 +1076,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.Website(childComplexity), true
+
+	case "MemberBusinessLinkConnection.edges":
+		if e.ComplexityRoot.MemberBusinessLinkConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberBusinessLinkConnection.Edges(childComplexity), true
+	case "MemberBusinessLinkConnection.pageInfo":
+		if e.ComplexityRoot.MemberBusinessLinkConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberBusinessLinkConnection.PageInfo(childComplexity), true
+	case "MemberBusinessLinkConnection.totalCount":
+		if e.ComplexityRoot.MemberBusinessLinkConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberBusinessLinkConnection.TotalCount(childComplexity), true
+
+	case "MemberBusinessLinkEdge.counterpart":
+		if e.ComplexityRoot.MemberBusinessLinkEdge.Counterpart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberBusinessLinkEdge.Counterpart(childComplexity), true
+	case "MemberBusinessLinkEdge.cursor":
+		if e.ComplexityRoot.MemberBusinessLinkEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberBusinessLinkEdge.Cursor(childComplexity), true
+	case "MemberBusinessLinkEdge.node":
+		if e.ComplexityRoot.MemberBusinessLinkEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberBusinessLinkEdge.Node(childComplexity), true
 
 	case "MemberConnection.edges":
 		if e.ComplexityRoot.MemberConnection.Edges == nil {
@@ -324,6 +1147,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MemberEdge.Node(childComplexity), true
 
+	case "Mutation.addContact":
+		if e.ComplexityRoot.Mutation.AddContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddContact(childComplexity, args["input"].(model.AddContactInput)), true
+	case "Mutation.addTradeComplement":
+		if e.ComplexityRoot.Mutation.AddTradeComplement == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addTradeComplement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddTradeComplement(childComplexity, args["input"].(model.AddTradeComplementInput)), true
+	case "Mutation.cancelMeeting":
+		if e.ComplexityRoot.Mutation.CancelMeeting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelMeeting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelMeeting(childComplexity, args["input"].(model.CancelMeetingInput)), true
+	case "Mutation.closeGroup":
+		if e.ComplexityRoot.Mutation.CloseGroup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeGroup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseGroup(childComplexity, args["input"].(model.CloseGroupInput)), true
+	case "Mutation.confirmBusinessLink":
+		if e.ComplexityRoot.Mutation.ConfirmBusinessLink == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_confirmBusinessLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConfirmBusinessLink(childComplexity, args["input"].(model.ConfirmBusinessLinkInput)), true
 	case "Mutation.createMember":
 		if e.ComplexityRoot.Mutation.CreateMember == nil {
 			break
@@ -335,6 +1213,171 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateMember(childComplexity, args["input"].(model.CreateMemberInput)), true
+	case "Mutation.createTrade":
+		if e.ComplexityRoot.Mutation.CreateTrade == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTrade_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTrade(childComplexity, args["input"].(model.CreateTradeInput)), true
+	case "Mutation.declareBusinessLink":
+		if e.ComplexityRoot.Mutation.DeclareBusinessLink == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_declareBusinessLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeclareBusinessLink(childComplexity, args["input"].(model.DeclareBusinessLinkInput)), true
+	case "Mutation.declineBusinessLink":
+		if e.ComplexityRoot.Mutation.DeclineBusinessLink == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_declineBusinessLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeclineBusinessLink(childComplexity, args["input"].(model.DeclineBusinessLinkInput)), true
+	case "Mutation.endBusinessLink":
+		if e.ComplexityRoot.Mutation.EndBusinessLink == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_endBusinessLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EndBusinessLink(childComplexity, args["input"].(model.EndBusinessLinkInput)), true
+	case "Mutation.endMembership":
+		if e.ComplexityRoot.Mutation.EndMembership == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_endMembership_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EndMembership(childComplexity, args["input"].(model.EndMembershipInput)), true
+	case "Mutation.joinGroup":
+		if e.ComplexityRoot.Mutation.JoinGroup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_joinGroup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.JoinGroup(childComplexity, args["input"].(model.JoinGroupInput)), true
+	case "Mutation.leaveGroup":
+		if e.ComplexityRoot.Mutation.LeaveGroup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_leaveGroup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LeaveGroup(childComplexity, args["input"].(model.LeaveGroupInput)), true
+	case "Mutation.publishActionPlan":
+		if e.ComplexityRoot.Mutation.PublishActionPlan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishActionPlan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishActionPlan(childComplexity, args["input"].(model.PublishActionPlanInput)), true
+	case "Mutation.raiseQuestion":
+		if e.ComplexityRoot.Mutation.RaiseQuestion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_raiseQuestion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RaiseQuestion(childComplexity, args["input"].(model.RaiseQuestionInput)), true
+	case "Mutation.recordMeetingOutcome":
+		if e.ComplexityRoot.Mutation.RecordMeetingOutcome == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordMeetingOutcome_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordMeetingOutcome(childComplexity, args["input"].(model.RecordMeetingOutcomeInput)), true
+	case "Mutation.removeContact":
+		if e.ComplexityRoot.Mutation.RemoveContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveContact(childComplexity, args["input"].(model.RemoveContactInput)), true
+	case "Mutation.removeTradeComplement":
+		if e.ComplexityRoot.Mutation.RemoveTradeComplement == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeTradeComplement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveTradeComplement(childComplexity, args["input"].(model.RemoveTradeComplementInput)), true
+	case "Mutation.scheduleMeeting":
+		if e.ComplexityRoot.Mutation.ScheduleMeeting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_scheduleMeeting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ScheduleMeeting(childComplexity, args["input"].(model.ScheduleMeetingInput)), true
+	case "Mutation.setMemberTrades":
+		if e.ComplexityRoot.Mutation.SetMemberTrades == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setMemberTrades_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetMemberTrades(childComplexity, args["input"].(model.SetMemberTradesInput)), true
+	case "Mutation.supportQuestion":
+		if e.ComplexityRoot.Mutation.SupportQuestion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_supportQuestion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SupportQuestion(childComplexity, args["input"].(model.SupportQuestionInput)), true
 	case "Mutation.updateMember":
 		if e.ComplexityRoot.Mutation.UpdateMember == nil {
 			break
@@ -346,6 +1389,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateMember(childComplexity, args["input"].(model.UpdateMemberInput)), true
+	case "Mutation.withdrawSupport":
+		if e.ComplexityRoot.Mutation.WithdrawSupport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawSupport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawSupport(childComplexity, args["input"].(model.WithdrawSupportInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -371,6 +1425,72 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
+
+	case "Participant.joinedAt":
+		if e.ComplexityRoot.Participant.JoinedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Participant.JoinedAt(childComplexity), true
+	case "Participant.member":
+		if e.ComplexityRoot.Participant.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Participant.Member(childComplexity), true
+	case "Participant.role":
+		if e.ComplexityRoot.Participant.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Participant.Role(childComplexity), true
+
+	case "PublishActionPlanPayload.actionPlan":
+		if e.ComplexityRoot.PublishActionPlanPayload.ActionPlan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishActionPlanPayload.ActionPlan(childComplexity), true
+	case "PublishActionPlanPayload.clientMutationId":
+		if e.ComplexityRoot.PublishActionPlanPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishActionPlanPayload.ClientMutationID(childComplexity), true
+
+	case "Query.actionPlans":
+		if e.ComplexityRoot.Query.ActionPlans == nil {
+			break
+		}
+
+		args, err := ec.field_Query_actionPlans_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ActionPlans(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.businessLinks":
+		if e.ComplexityRoot.Query.BusinessLinks == nil {
+			break
+		}
+
+		args, err := ec.field_Query_businessLinks_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.BusinessLinks(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.BusinessLinkFilter)), true
+	case "Query.groups":
+		if e.ComplexityRoot.Query.Groups == nil {
+			break
+		}
+
+		args, err := ec.field_Query_groups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Groups(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.GroupFilter)), true
 
 	case "Query.member":
 		if e.ComplexityRoot.Query.Member == nil {
@@ -416,6 +1536,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.questions":
+		if e.ComplexityRoot.Query.Questions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_questions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Questions(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.QuestionFilter)), true
 	case "Query.trades":
 		if e.ComplexityRoot.Query.Trades == nil {
 			break
@@ -429,6 +1560,157 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
 
+	case "Question.group":
+		if e.ComplexityRoot.Question.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.Group(childComplexity), true
+	case "Question.id":
+		if e.ComplexityRoot.Question.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.ID(childComplexity), true
+	case "Question.raisedAt":
+		if e.ComplexityRoot.Question.RaisedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.RaisedAt(childComplexity), true
+	case "Question.raisedBy":
+		if e.ComplexityRoot.Question.RaisedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.RaisedBy(childComplexity), true
+	case "Question.status":
+		if e.ComplexityRoot.Question.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.Status(childComplexity), true
+	case "Question.supporterCount":
+		if e.ComplexityRoot.Question.SupporterCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.SupporterCount(childComplexity), true
+	case "Question.supporters":
+		if e.ComplexityRoot.Question.Supporters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.Supporters(childComplexity), true
+	case "Question.text":
+		if e.ComplexityRoot.Question.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.Text(childComplexity), true
+	case "Question.theme":
+		if e.ComplexityRoot.Question.Theme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.Theme(childComplexity), true
+	case "Question.viewerHasSupported":
+		if e.ComplexityRoot.Question.ViewerHasSupported == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.ViewerHasSupported(childComplexity), true
+
+	case "QuestionConnection.edges":
+		if e.ComplexityRoot.QuestionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuestionConnection.Edges(childComplexity), true
+	case "QuestionConnection.pageInfo":
+		if e.ComplexityRoot.QuestionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuestionConnection.PageInfo(childComplexity), true
+	case "QuestionConnection.totalCount":
+		if e.ComplexityRoot.QuestionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuestionConnection.TotalCount(childComplexity), true
+
+	case "QuestionEdge.cursor":
+		if e.ComplexityRoot.QuestionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuestionEdge.Cursor(childComplexity), true
+	case "QuestionEdge.node":
+		if e.ComplexityRoot.QuestionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuestionEdge.Node(childComplexity), true
+
+	case "RaiseQuestionPayload.clientMutationId":
+		if e.ComplexityRoot.RaiseQuestionPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RaiseQuestionPayload.ClientMutationID(childComplexity), true
+	case "RaiseQuestionPayload.question":
+		if e.ComplexityRoot.RaiseQuestionPayload.Question == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RaiseQuestionPayload.Question(childComplexity), true
+
+	case "RemoveContactPayload.clientMutationId":
+		if e.ComplexityRoot.RemoveContactPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveContactPayload.ClientMutationID(childComplexity), true
+	case "RemoveContactPayload.member":
+		if e.ComplexityRoot.RemoveContactPayload.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveContactPayload.Member(childComplexity), true
+
+	case "SetMemberTradesPayload.clientMutationId":
+		if e.ComplexityRoot.SetMemberTradesPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetMemberTradesPayload.ClientMutationID(childComplexity), true
+	case "SetMemberTradesPayload.member":
+		if e.ComplexityRoot.SetMemberTradesPayload.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetMemberTradesPayload.Member(childComplexity), true
+
+	case "SupportQuestionPayload.clientMutationId":
+		if e.ComplexityRoot.SupportQuestionPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportQuestionPayload.ClientMutationID(childComplexity), true
+	case "SupportQuestionPayload.groupFormed":
+		if e.ComplexityRoot.SupportQuestionPayload.GroupFormed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportQuestionPayload.GroupFormed(childComplexity), true
+	case "SupportQuestionPayload.question":
+		if e.ComplexityRoot.SupportQuestionPayload.Question == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportQuestionPayload.Question(childComplexity), true
+
 	case "Trade.children":
 		if e.ComplexityRoot.Trade.Children == nil {
 			break
@@ -441,12 +1723,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Trade.Code(childComplexity), true
+	case "Trade.complements":
+		if e.ComplexityRoot.Trade.Complements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Trade.Complements(childComplexity), true
 	case "Trade.id":
 		if e.ComplexityRoot.Trade.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Trade.ID(childComplexity), true
+	case "Trade.members":
+		if e.ComplexityRoot.Trade.Members == nil {
+			break
+		}
+
+		args, err := ec.field_Trade_members_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Trade.Members(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Trade.name":
 		if e.ComplexityRoot.Trade.Name == nil {
 			break
@@ -464,6 +1763,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Trade.Parent(childComplexity), true
+
+	case "TradeComplement.description":
+		if e.ComplexityRoot.TradeComplement.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeComplement.Description(childComplexity), true
+	case "TradeComplement.kind":
+		if e.ComplexityRoot.TradeComplement.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeComplement.Kind(childComplexity), true
+	case "TradeComplement.trade":
+		if e.ComplexityRoot.TradeComplement.Trade == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeComplement.Trade(childComplexity), true
+
+	case "TradeComplementPayload.clientMutationId":
+		if e.ComplexityRoot.TradeComplementPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeComplementPayload.ClientMutationID(childComplexity), true
+	case "TradeComplementPayload.trade":
+		if e.ComplexityRoot.TradeComplementPayload.Trade == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeComplementPayload.Trade(childComplexity), true
 
 	case "UpdateMemberPayload.clientMutationId":
 		if e.ComplexityRoot.UpdateMemberPayload.ClientMutationID == nil {
@@ -484,12 +1815,132 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Viewer.Member(childComplexity), true
+	case "Viewer.pendingConfirmations":
+		if e.ComplexityRoot.Viewer.PendingConfirmations == nil {
+			break
+		}
+
+		args, err := ec.field_Viewer_pendingConfirmations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Viewer.PendingConfirmations(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Viewer.role":
 		if e.ComplexityRoot.Viewer.Role == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Viewer.Role(childComplexity), true
+	case "Viewer.upcomingMeetings":
+		if e.ComplexityRoot.Viewer.UpcomingMeetings == nil {
+			break
+		}
+
+		args, err := ec.field_Viewer_upcomingMeetings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Viewer.UpcomingMeetings(childComplexity, args["first"].(*int)), true
+
+	case "WorkingGroup.actionPlan":
+		if e.ComplexityRoot.WorkingGroup.ActionPlan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingGroup.ActionPlan(childComplexity), true
+	case "WorkingGroup.closedAt":
+		if e.ComplexityRoot.WorkingGroup.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingGroup.ClosedAt(childComplexity), true
+	case "WorkingGroup.formedAt":
+		if e.ComplexityRoot.WorkingGroup.FormedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingGroup.FormedAt(childComplexity), true
+	case "WorkingGroup.id":
+		if e.ComplexityRoot.WorkingGroup.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingGroup.ID(childComplexity), true
+	case "WorkingGroup.meetings":
+		if e.ComplexityRoot.WorkingGroup.Meetings == nil {
+			break
+		}
+
+		args, err := ec.field_WorkingGroup_meetings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.WorkingGroup.Meetings(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "WorkingGroup.name":
+		if e.ComplexityRoot.WorkingGroup.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingGroup.Name(childComplexity), true
+	case "WorkingGroup.participants":
+		if e.ComplexityRoot.WorkingGroup.Participants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingGroup.Participants(childComplexity), true
+	case "WorkingGroup.question":
+		if e.ComplexityRoot.WorkingGroup.Question == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingGroup.Question(childComplexity), true
+	case "WorkingGroup.status":
+		if e.ComplexityRoot.WorkingGroup.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingGroup.Status(childComplexity), true
+	case "WorkingGroup.theme":
+		if e.ComplexityRoot.WorkingGroup.Theme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingGroup.Theme(childComplexity), true
+
+	case "WorkingGroupConnection.edges":
+		if e.ComplexityRoot.WorkingGroupConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingGroupConnection.Edges(childComplexity), true
+	case "WorkingGroupConnection.pageInfo":
+		if e.ComplexityRoot.WorkingGroupConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingGroupConnection.PageInfo(childComplexity), true
+	case "WorkingGroupConnection.totalCount":
+		if e.ComplexityRoot.WorkingGroupConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingGroupConnection.TotalCount(childComplexity), true
+
+	case "WorkingGroupEdge.cursor":
+		if e.ComplexityRoot.WorkingGroupEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingGroupEdge.Cursor(childComplexity), true
+	case "WorkingGroupEdge.node":
+		if e.ComplexityRoot.WorkingGroupEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingGroupEdge.Node(childComplexity), true
 
 	}
 	return 0, false
@@ -500,12 +1951,38 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("ActionItemInput", ec.unmarshalInputActionItemInput),
+			graphql.NewInputUnmarshaler("AddContactInput", ec.unmarshalInputAddContactInput),
+			graphql.NewInputUnmarshaler("AddTradeComplementInput", ec.unmarshalInputAddTradeComplementInput),
 			graphql.NewInputUnmarshaler("AddressInput", ec.unmarshalInputAddressInput),
+			graphql.NewInputUnmarshaler("AgendaItemInput", ec.unmarshalInputAgendaItemInput),
+			graphql.NewInputUnmarshaler("BusinessLinkFilter", ec.unmarshalInputBusinessLinkFilter),
+			graphql.NewInputUnmarshaler("CancelMeetingInput", ec.unmarshalInputCancelMeetingInput),
+			graphql.NewInputUnmarshaler("CloseGroupInput", ec.unmarshalInputCloseGroupInput),
+			graphql.NewInputUnmarshaler("ConfirmBusinessLinkInput", ec.unmarshalInputConfirmBusinessLinkInput),
 			graphql.NewInputUnmarshaler("CreateMemberInput", ec.unmarshalInputCreateMemberInput),
+			graphql.NewInputUnmarshaler("CreateTradeInput", ec.unmarshalInputCreateTradeInput),
+			graphql.NewInputUnmarshaler("DeclareBusinessLinkInput", ec.unmarshalInputDeclareBusinessLinkInput),
+			graphql.NewInputUnmarshaler("DeclineBusinessLinkInput", ec.unmarshalInputDeclineBusinessLinkInput),
+			graphql.NewInputUnmarshaler("EndBusinessLinkInput", ec.unmarshalInputEndBusinessLinkInput),
+			graphql.NewInputUnmarshaler("EndMembershipInput", ec.unmarshalInputEndMembershipInput),
+			graphql.NewInputUnmarshaler("GroupFilter", ec.unmarshalInputGroupFilter),
+			graphql.NewInputUnmarshaler("JoinGroupInput", ec.unmarshalInputJoinGroupInput),
+			graphql.NewInputUnmarshaler("LeaveGroupInput", ec.unmarshalInputLeaveGroupInput),
 			graphql.NewInputUnmarshaler("LocationInput", ec.unmarshalInputLocationInput),
 			graphql.NewInputUnmarshaler("MemberFilter", ec.unmarshalInputMemberFilter),
 			graphql.NewInputUnmarshaler("MemberOrder", ec.unmarshalInputMemberOrder),
+			graphql.NewInputUnmarshaler("PublishActionPlanInput", ec.unmarshalInputPublishActionPlanInput),
+			graphql.NewInputUnmarshaler("QuestionFilter", ec.unmarshalInputQuestionFilter),
+			graphql.NewInputUnmarshaler("RaiseQuestionInput", ec.unmarshalInputRaiseQuestionInput),
+			graphql.NewInputUnmarshaler("RecordMeetingOutcomeInput", ec.unmarshalInputRecordMeetingOutcomeInput),
+			graphql.NewInputUnmarshaler("RemoveContactInput", ec.unmarshalInputRemoveContactInput),
+			graphql.NewInputUnmarshaler("RemoveTradeComplementInput", ec.unmarshalInputRemoveTradeComplementInput),
+			graphql.NewInputUnmarshaler("ScheduleMeetingInput", ec.unmarshalInputScheduleMeetingInput),
+			graphql.NewInputUnmarshaler("SetMemberTradesInput", ec.unmarshalInputSetMemberTradesInput),
+			graphql.NewInputUnmarshaler("SupportQuestionInput", ec.unmarshalInputSupportQuestionInput),
 			graphql.NewInputUnmarshaler("UpdateMemberInput", ec.unmarshalInputUpdateMemberInput),
+			graphql.NewInputUnmarshaler("WithdrawSupportInput", ec.unmarshalInputWithdrawSupportInput),
 		)
 	}
 	first := true
@@ -582,6 +2059,885 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../schema/group.graphqls", Input: `"""
+The cluster's themes of work.
+"""
+enum Theme {
+  "Pooled purchasing (achats mutualisés)."
+  PURCHASING
+  "Making life easier for small firms: terms of sale, road safety, HR, administration."
+  SMALL_BUSINESS_SUPPORT
+  "Amplifying members' communication, digital communication."
+  COMMUNICATION
+  "Anything else."
+  OTHER
+}
+
+"""
+Where a question stands.
+"""
+enum QuestionStatus {
+  "Waiting for three distinct supporters."
+  OPEN
+  "Three members shared it: a working group formed."
+  GROUP_FORMED
+  "Closed: its group closed."
+  CLOSED
+}
+
+"""
+Where a working group stands.
+"""
+enum GroupStatus {
+  "Working."
+  ACTIVE
+  "Closed by its lead or staff."
+  CLOSED
+}
+
+"""
+A participant's role in a working group.
+"""
+enum ParticipantRole {
+  "Leads the group: the member who raised the question. Schedules meetings, records outcomes, publishes the action plan."
+  LEAD
+  "Takes part."
+  MEMBER
+}
+
+"""
+Where a meeting stands.
+"""
+enum MeetingStatus {
+  "Planned."
+  SCHEDULED
+  "Held; its outcome and attendees are recorded."
+  HELD
+  "Cancelled."
+  CANCELLED
+}
+
+"""
+A question raised by a member. When three distinct members share it (the raiser
+counts as the first supporter), a working group forms around it.
+"""
+type Question implements Node {
+  "The opaque global id of the question."
+  id: ID!
+  "The question."
+  text: String!
+  "Its theme."
+  theme: Theme!
+  "The member who raised it."
+  raisedBy: Member!
+  "When it was raised."
+  raisedAt: Time!
+  "The members supporting it, raiser first, then in order of support."
+  supporters: [Member!]!
+  "How many members support it, the raiser included."
+  supporterCount: Int!
+  "Whether the viewer member supports it; false for other roles."
+  viewerHasSupported: Boolean!
+  "Where it stands."
+  status: QuestionStatus!
+  "The working group it formed; null while OPEN."
+  group: WorkingGroup
+}
+
+"""
+A small working group formed around a question; its participants are the
+question's supporters, led by the member who raised it.
+"""
+type WorkingGroup implements Node {
+  "The opaque global id of the group."
+  id: ID!
+  "The group's name (the question, shortened)."
+  name: String!
+  "Its theme."
+  theme: Theme!
+  "The question it formed around."
+  question: Question!
+  "Where it stands."
+  status: GroupStatus!
+  "When the third supporter formed it."
+  formedAt: Time!
+  "When it closed; null while ACTIVE."
+  closedAt: Time
+  "Its participants, lead first, then by joining time."
+  participants: [Participant!]!
+  "Its meetings, soonest first."
+  meetings(
+    "Number of meetings (default 20, at most 100)."
+    first: Int
+    "Cursor after which the page starts."
+    after: String
+  ): MeetingConnection!
+  "Its published action plan; null until published."
+  actionPlan: ActionPlan
+}
+
+"""
+A member taking part in a working group.
+"""
+type Participant {
+  "The member."
+  member: Member!
+  "Its role."
+  role: ParticipantRole!
+  "When it joined."
+  joinedAt: Time!
+}
+
+"""
+One item of a meeting's agenda.
+"""
+type AgendaItem {
+  "What is discussed."
+  title: String!
+  "Time allotted, in minutes."
+  minutes: Int!
+}
+
+"""
+A meeting of a working group: every meeting has an agenda, an expected outcome and a timebox.
+"""
+type Meeting implements Node {
+  "The opaque global id of the meeting."
+  id: ID!
+  "The group meeting."
+  group: WorkingGroup!
+  "Title."
+  title: String!
+  "When it starts."
+  startsAt: Time!
+  "Its timebox, in minutes."
+  durationMinutes: Int!
+  "Its agenda; the minutes add up to at most the duration."
+  agenda: [AgendaItem!]!
+  "The result the meeting must obtain."
+  expectedOutcome: String!
+  "Where it stands."
+  status: MeetingStatus!
+  "What was obtained; null until HELD."
+  outcome: String
+  "Who attended; empty until HELD."
+  attendees: [Member!]!
+}
+
+"""
+A page of meetings.
+"""
+type MeetingConnection {
+  "The meetings of this page."
+  edges: [MeetingEdge!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "How many meetings in all (computed only when selected)."
+  totalCount: Int!
+}
+
+"""
+A meeting in a page.
+"""
+type MeetingEdge {
+  "Opaque cursor of this meeting."
+  cursor: String!
+  "The meeting."
+  node: Meeting!
+}
+
+"""
+One action of an action plan.
+"""
+type ActionItem {
+  "What is to be done."
+  title: String!
+  "The member in charge; null when none."
+  owner: Member
+  "When it is due; null when open-ended."
+  dueOn: Date
+  "Whether it is done."
+  done: Boolean!
+}
+
+"""
+The action plan a working group produces; once published it is distributed to every ACTIVE member.
+"""
+type ActionPlan implements Node {
+  "The opaque global id of the plan."
+  id: ID!
+  "The group that produced it."
+  group: WorkingGroup!
+  "What the group concluded."
+  summary: String!
+  "The actions."
+  items: [ActionItem!]!
+  "When it was published."
+  publishedAt: Time!
+  "How many ACTIVE members it was distributed to when published."
+  distributedTo: Int!
+}
+
+"""
+A page of questions.
+"""
+type QuestionConnection {
+  "The questions of this page."
+  edges: [QuestionEdge!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "How many questions match in all (computed only when selected)."
+  totalCount: Int!
+}
+
+"""
+A question in a page.
+"""
+type QuestionEdge {
+  "Opaque cursor of this question."
+  cursor: String!
+  "The question."
+  node: Question!
+}
+
+"""
+A page of working groups.
+"""
+type WorkingGroupConnection {
+  "The groups of this page."
+  edges: [WorkingGroupEdge!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "How many groups match in all (computed only when selected)."
+  totalCount: Int!
+}
+
+"""
+A working group in a page.
+"""
+type WorkingGroupEdge {
+  "Opaque cursor of this group."
+  cursor: String!
+  "The group."
+  node: WorkingGroup!
+}
+
+"""
+A page of action plans.
+"""
+type ActionPlanConnection {
+  "The plans of this page."
+  edges: [ActionPlanEdge!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "How many plans in all (computed only when selected)."
+  totalCount: Int!
+}
+
+"""
+An action plan in a page.
+"""
+type ActionPlanEdge {
+  "Opaque cursor of this plan."
+  cursor: String!
+  "The plan."
+  node: ActionPlan!
+}
+
+"""
+Narrows a question listing; every given criterion must hold.
+"""
+input QuestionFilter {
+  "Themes to include."
+  themes: [Theme!]
+  "Statuses to include."
+  statuses: [QuestionStatus!]
+  "Only questions raised by this member (global id)."
+  raisedBy: ID
+  "Only questions this member supports (global id)."
+  supportedBy: ID
+}
+
+"""
+Narrows a working group listing; every given criterion must hold.
+"""
+input GroupFilter {
+  "Themes to include."
+  themes: [Theme!]
+  "Statuses to include."
+  statuses: [GroupStatus!]
+  "Only groups with any of these members as participants (global ids)."
+  memberIds: [ID!]
+}
+
+extend type Query {
+  "Questions, newest first. Members and above."
+  questions(
+    "Number of questions (default 20, at most 100)."
+    first: Int
+    "Cursor after which the page starts."
+    after: String
+    "Criteria narrowing the list."
+    filter: QuestionFilter
+  ): QuestionConnection! @visibleTo(role: MEMBER)
+  "Working groups, newest first. Members and above."
+  groups(
+    "Number of groups (default 20, at most 100)."
+    first: Int
+    "Cursor after which the page starts."
+    after: String
+    "Criteria narrowing the list."
+    filter: GroupFilter
+  ): WorkingGroupConnection! @visibleTo(role: MEMBER)
+  "Published action plans, newest first: the feed every member receives. Members and above."
+  actionPlans(
+    "Number of plans (default 20, at most 100)."
+    first: Int
+    "Cursor after which the page starts."
+    after: String
+  ): ActionPlanConnection! @visibleTo(role: MEMBER)
+}
+
+extend type Member {
+  "The working groups this member takes part in, newest first."
+  groups(
+    "Number of groups (default 20, at most 100)."
+    first: Int
+    "Cursor after which the page starts."
+    after: String
+  ): WorkingGroupConnection! @visibleTo(role: MEMBER)
+}
+
+extend type Viewer {
+  "The next SCHEDULED meetings of the viewer member's groups, soonest first; empty unless MEMBER."
+  upcomingMeetings("How many meetings (default 10, at most 100)." first: Int = 10): [Meeting!]!
+}
+
+"""
+A new question, raised by a member (as itself) or staff.
+"""
+input RaiseQuestionInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The member raising it (global id); a member must give its own id."
+  memberId: ID!
+  "The question (not blank, at most 1000 characters)."
+  text: String!
+  "Its theme."
+  theme: Theme!
+}
+
+"""
+The result of raiseQuestion.
+"""
+type RaiseQuestionPayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The new question."
+  question: Question!
+}
+
+"""
+A member's support of a question (as itself) or staff on its behalf.
+"""
+input SupportQuestionInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The question (global id)."
+  questionId: ID!
+  "The supporting member (global id); a member must give its own id."
+  memberId: ID!
+}
+
+"""
+Withdraws a member's support of an OPEN question.
+"""
+input WithdrawSupportInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The question (global id)."
+  questionId: ID!
+  "The member (global id); a member must give its own id."
+  memberId: ID!
+}
+
+"""
+The result of supportQuestion and withdrawSupport.
+"""
+type SupportQuestionPayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The question as it now stands."
+  question: Question!
+  "The working group this support formed; null when it formed none."
+  groupFormed: WorkingGroup
+}
+
+"""
+A member joining or leaving a working group (as itself) or staff on its behalf.
+"""
+input JoinGroupInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The group (global id)."
+  groupId: ID!
+  "The member (global id); a member must give its own id."
+  memberId: ID!
+}
+
+"""
+A member leaving a working group.
+"""
+input LeaveGroupInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The group (global id)."
+  groupId: ID!
+  "The member (global id); a member must give its own id."
+  memberId: ID!
+}
+
+"""
+Closes a working group: its lead or staff.
+"""
+input CloseGroupInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The group (global id)."
+  groupId: ID!
+}
+
+"""
+The result of a working group mutation.
+"""
+type GroupPayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The group as it now stands."
+  group: WorkingGroup!
+}
+
+"""
+One item of a meeting's agenda.
+"""
+input AgendaItemInput {
+  "What is discussed (not blank)."
+  title: String!
+  "Time allotted, in minutes (at least 1)."
+  minutes: Int!
+}
+
+"""
+A new meeting of an ACTIVE group: its lead or staff. The agenda, the expected outcome and the
+duration are required, and the agenda's minutes may not add up to more than the duration.
+"""
+input ScheduleMeetingInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The group (global id)."
+  groupId: ID!
+  "Title (not blank)."
+  title: String!
+  "When it starts."
+  startsAt: Time!
+  "Timebox in minutes, 1 to 480."
+  durationMinutes: Int!
+  "At least one item."
+  agenda: [AgendaItemInput!]!
+  "The result to obtain (not blank)."
+  expectedOutcome: String!
+}
+
+"""
+Records what a SCHEDULED meeting obtained and who attended: the group's lead or staff.
+"""
+input RecordMeetingOutcomeInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The meeting (global id)."
+  meetingId: ID!
+  "What was obtained (not blank)."
+  outcome: String!
+  "Who attended (global ids); each must be a participant of the group."
+  attendeeIds: [ID!]!
+}
+
+"""
+Cancels a SCHEDULED meeting: the group's lead or staff.
+"""
+input CancelMeetingInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The meeting (global id)."
+  meetingId: ID!
+}
+
+"""
+The result of a meeting mutation.
+"""
+type MeetingPayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The meeting as it now stands."
+  meeting: Meeting!
+}
+
+"""
+One action of a plan.
+"""
+input ActionItemInput {
+  "What is to be done (not blank)."
+  title: String!
+  "The member in charge (global id)."
+  ownerId: ID
+  "When it is due."
+  dueOn: Date
+}
+
+"""
+Publishes a group's action plan: its lead or staff; one plan per group.
+"""
+input PublishActionPlanInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The group (global id)."
+  groupId: ID!
+  "What the group concluded (not blank)."
+  summary: String!
+  "At least one action."
+  items: [ActionItemInput!]!
+}
+
+"""
+The result of publishActionPlan.
+"""
+type PublishActionPlanPayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The published plan."
+  actionPlan: ActionPlan!
+}
+
+extend type Mutation {
+  "Raises a question; the raiser is its first supporter."
+  raiseQuestion("The question." input: RaiseQuestionInput!): RaiseQuestionPayload!
+  "Supports a question. The third distinct supporter forms its working group, exactly once even under concurrent supports; later supporters join the group while it has room. Supporting twice is harmless."
+  supportQuestion("The support." input: SupportQuestionInput!): SupportQuestionPayload!
+  "Withdraws support from an OPEN question (the raiser cannot)."
+  withdrawSupport("The support." input: WithdrawSupportInput!): SupportQuestionPayload!
+  "Joins an ACTIVE group that has room (CONFLICT when full)."
+  joinGroup("The member and group." input: JoinGroupInput!): GroupPayload!
+  "Leaves a group; a lead hands the lead to the longest-standing participant."
+  leaveGroup("The member and group." input: LeaveGroupInput!): GroupPayload!
+  "Closes a group: its lead or staff."
+  closeGroup("The group." input: CloseGroupInput!): GroupPayload!
+  "Schedules a meeting: the group's lead or staff."
+  scheduleMeeting("The meeting." input: ScheduleMeetingInput!): MeetingPayload!
+  "Records a meeting's outcome and attendees: the group's lead or staff."
+  recordMeetingOutcome("The outcome." input: RecordMeetingOutcomeInput!): MeetingPayload!
+  "Cancels a scheduled meeting: the group's lead or staff."
+  cancelMeeting("The meeting." input: CancelMeetingInput!): MeetingPayload!
+  "Publishes a group's action plan and distributes it to every ACTIVE member."
+  publishActionPlan("The plan." input: PublishActionPlanInput!): PublishActionPlanPayload!
+}
+`, BuiltIn: false},
+	{Name: "../schema/link.graphqls", Input: `"""
+What sort of business two members do together.
+"""
+enum BusinessLinkKind {
+  "` + "`" + `from` + "`" + ` supplies ` + "`" + `to` + "`" + ` with goods."
+  SUPPLY
+  "` + "`" + `from` + "`" + ` works as a subcontractor of ` + "`" + `to` + "`" + `."
+  SUBCONTRACTING
+  "` + "`" + `from` + "`" + ` distributes the products of ` + "`" + `to` + "`" + `."
+  DISTRIBUTION
+  "A lasting partnership (symmetric)."
+  PARTNERSHIP
+  "The two answered a call for tenders together (symmetric)."
+  JOINT_BID
+  "` + "`" + `from` + "`" + ` sends customers to ` + "`" + `to` + "`" + `."
+  REFERRAL
+}
+
+"""
+Where a business link stands.
+"""
+enum BusinessLinkStatus {
+  "Declared by one side, awaiting the other side's confirmation."
+  PENDING
+  "Confirmed by the other side: the link is part of the network graph."
+  CONFIRMED
+  "Declined by the other side."
+  DECLINED
+  "Was confirmed, and has ended (see ` + "`" + `until` + "`" + `)."
+  ENDED
+}
+
+"""
+Yearly business volume of a link, in euros.
+"""
+enum VolumeBand {
+  "Less than €10k a year."
+  UNDER_10K
+  "€10k to €100k a year."
+  FROM_10K_TO_100K
+  "€100k to €1M a year."
+  FROM_100K_TO_1M
+  "More than €1M a year."
+  OVER_1M
+}
+
+"""
+How two members came to do business.
+"""
+enum LinkOrigin {
+  "They met in a working group."
+  WORKING_GROUP
+  "They met at the cluster's trade show."
+  TRADE_SHOW
+  "The animation team or another member introduced them."
+  INTRODUCTION
+  "They already worked together before joining."
+  PRE_EXISTING
+  "Anything else."
+  OTHER
+}
+
+"""
+Which links of a member to list, by its side of the link.
+"""
+enum LinkDirection {
+  "Links where the member is ` + "`" + `from` + "`" + `."
+  OUTGOING
+  "Links where the member is ` + "`" + `to` + "`" + `."
+  INCOMING
+  "Both."
+  ANY
+}
+
+"""
+Business done between two members, declared by one and confirmed by the other.
+Members see confirmed links and every link they are a party to; the volume band
+is visible to the two parties, analysts and staff only.
+"""
+type BusinessLink implements Node {
+  "The opaque global id of the link."
+  id: ID!
+  "The side the kind reads from (the supplier, the subcontractor, the distributor…)."
+  from: Member!
+  "The other side."
+  to: Member!
+  "What sort of business."
+  kind: BusinessLinkKind!
+  "Where the link stands."
+  status: BusinessLinkStatus!
+  "Since when the two do this business."
+  since: Date!
+  "When the business ended; null unless ENDED."
+  until: Date
+  "Yearly volume; null when not given, or for viewers other than the parties, analysts and staff (with a FORBIDDEN error)."
+  volumeBand: VolumeBand
+  "How the two came to do business."
+  origin: LinkOrigin!
+  "The member (of the two) that declared the link."
+  declaredBy: Member!
+  "When the other side confirmed; null unless confirmed."
+  confirmedAt: Time
+  "Free text from the declaring side."
+  note: String
+}
+
+"""
+A page of business links.
+"""
+type BusinessLinkConnection {
+  "The links of this page."
+  edges: [BusinessLinkEdge!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "How many links match in all (computed only when selected)."
+  totalCount: Int!
+}
+
+"""
+A business link in a page.
+"""
+type BusinessLinkEdge {
+  "Opaque cursor of this link."
+  cursor: String!
+  "The link."
+  node: BusinessLink!
+}
+
+"""
+A page of one member's business links.
+"""
+type MemberBusinessLinkConnection {
+  "The links of this page, each with the member on the other side."
+  edges: [MemberBusinessLinkEdge!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "How many links match in all (computed only when selected)."
+  totalCount: Int!
+}
+
+"""
+One of a member's business links, with the party other than that member.
+"""
+type MemberBusinessLinkEdge {
+  "Opaque cursor of this link."
+  cursor: String!
+  "The link."
+  node: BusinessLink!
+  "The party of the link other than the member whose links are listed."
+  counterpart: Member!
+}
+
+"""
+Narrows a business link listing; every given criterion must hold.
+"""
+input BusinessLinkFilter {
+  "Links with any of these members as a party (global ids)."
+  memberIds: [ID!]
+  "Kinds to include."
+  kinds: [BusinessLinkKind!]
+  "Statuses to include; all when omitted."
+  statuses: [BusinessLinkStatus!]
+  "Origins to include."
+  origins: [LinkOrigin!]
+  "Only links whose ` + "`" + `since` + "`" + ` is on or after this date."
+  sinceAfter: Date
+  "Only links whose ` + "`" + `since` + "`" + ` is on or before this date."
+  sinceBefore: Date
+}
+
+extend type Query {
+  """
+  Business links, newest first. Members see confirmed links and the links they are a party to;
+  analysts and staff see all; anonymous callers none (FORBIDDEN).
+  """
+  businessLinks(
+    "Number of links (default 20, at most 100)."
+    first: Int
+    "Cursor after which the page starts."
+    after: String
+    "Criteria narrowing the list."
+    filter: BusinessLinkFilter
+  ): BusinessLinkConnection! @visibleTo(role: MEMBER)
+}
+
+extend type Member {
+  """
+  This member's business links, newest first, as far as the viewer may see them
+  (members: confirmed links, and all links they are a party to).
+  """
+  businessLinks(
+    "Number of links (default 20, at most 100)."
+    first: Int
+    "Cursor after which the page starts."
+    after: String
+    "Which side of the links this member is on."
+    direction: LinkDirection = ANY
+    "Kinds to include."
+    kinds: [BusinessLinkKind!]
+    "Statuses to include; all visible ones when omitted."
+    statuses: [BusinessLinkStatus!]
+  ): MemberBusinessLinkConnection! @visibleTo(role: MEMBER)
+  "The distinct members this member has a CONFIRMED link with, by name."
+  partners(
+    "Number of partners (default 20, at most 100)."
+    first: Int
+    "Cursor after which the page starts."
+    after: String
+  ): MemberConnection! @visibleTo(role: MEMBER)
+}
+
+extend type Viewer {
+  "Links declared by others that await the viewer member's confirmation, oldest first; empty unless MEMBER."
+  pendingConfirmations(
+    "Number of links (default 20, at most 100)."
+    first: Int
+    "Cursor after which the page starts."
+    after: String
+  ): BusinessLinkConnection!
+}
+
+"""
+Declares business done with another member. A member declares as itself (` + "`" + `fromId` + "`" + ` or ` + "`" + `toId` + "`" + `
+must be its own id); staff for anyone. The link is PENDING until the other side confirms.
+"""
+input DeclareBusinessLinkInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The side the kind reads from (global id)."
+  fromId: ID!
+  "The other side (global id); not the same member as ` + "`" + `fromId` + "`" + `."
+  toId: ID!
+  "What sort of business."
+  kind: BusinessLinkKind!
+  "Since when; today when omitted; not in the future."
+  since: Date
+  "Yearly volume."
+  volumeBand: VolumeBand
+  "How the two came to do business; OTHER when omitted."
+  origin: LinkOrigin
+  "Free text (at most 2000 characters)."
+  note: String
+}
+
+"""
+Identifies a link to confirm or decline.
+"""
+input ConfirmBusinessLinkInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "Global id of the PENDING link."
+  id: ID!
+}
+
+"""
+Identifies a link to decline.
+"""
+input DeclineBusinessLinkInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "Global id of the PENDING link."
+  id: ID!
+}
+
+"""
+Ends a confirmed link.
+"""
+input EndBusinessLinkInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "Global id of the CONFIRMED link."
+  id: ID!
+  "When the business ended; today when omitted; not before ` + "`" + `since` + "`" + `, not in the future."
+  until: Date
+}
+
+"""
+The result of a business link mutation.
+"""
+type BusinessLinkPayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The link as it now stands."
+  link: BusinessLink!
+}
+
+extend type Mutation {
+  "Declares a link (PENDING). BAD_USER_INPUT for a self-link; CONFLICT when the same live link (PENDING or CONFIRMED) exists — per ordered pair and kind, or per unordered pair for PARTNERSHIP and JOINT_BID."
+  declareBusinessLink("The link." input: DeclareBusinessLinkInput!): BusinessLinkPayload!
+  "Confirms a PENDING link: only the side that did not declare it, or staff."
+  confirmBusinessLink("The link." input: ConfirmBusinessLinkInput!): BusinessLinkPayload!
+  "Declines a PENDING link: only the side that did not declare it, or staff."
+  declineBusinessLink("The link." input: DeclineBusinessLinkInput!): BusinessLinkPayload!
+  "Ends a CONFIRMED link: either party, or staff."
+  endBusinessLink("The link." input: EndBusinessLinkInput!): BusinessLinkPayload!
+}
+`, BuiltIn: false},
 	{Name: "../schema/member.graphqls", Input: `"""
 What sort of organisation a member is.
 """
@@ -706,6 +3062,53 @@ type Member implements Node {
   leftOn: Date @visibleTo(role: MEMBER)
   "When the member's record last changed."
   updatedAt: Time @visibleTo(role: MEMBER)
+  "The people to contact at the member."
+  contacts: [Contact!]! @visibleTo(role: MEMBER)
+  """
+  How engaged the member has been over the last 12 months: visible to the member itself,
+  analysts and staff (others get FORBIDDEN).
+  """
+  engagement: Engagement!
+}
+
+"""
+A person to contact at a member.
+"""
+type Contact {
+  "The opaque id of the contact."
+  id: ID!
+  "Full name."
+  name: String!
+  "Job title or role, e.g. \"Gérant\"."
+  role: String
+  "E-mail address."
+  email: String
+  "Phone number."
+  phone: String
+}
+
+"""
+A member's engagement over the last 12 months (time given against value received).
+
+score = min(100, 10 × meetings attended (at most 40) + 10 × groups joined (at most 20)
++ 5 × questions raised or supported (at most 20) + 5 × business links declared or
+confirmed (at most 20)). A member with no such activity for 6 months is at risk.
+"""
+type Engagement {
+  "The score, 0 to 100 (formula in the type's description)."
+  score: Int!
+  "Meetings attended in the last 12 months."
+  meetingsAttended: Int!
+  "Working groups joined in the last 12 months."
+  groupsJoined: Int!
+  "Questions raised or supported in the last 12 months."
+  questionsSupported: Int!
+  "Business links declared or confirmed in the last 12 months."
+  linksDeclaredOrConfirmed: Int!
+  "The last of those activities, at any time; null when none."
+  lastActivityAt: Time
+  "True when the member is ACTIVE and has had no activity for 6 months."
+  atRisk: Boolean!
 }
 
 """
@@ -734,6 +3137,11 @@ type MemberEdge {
 Narrows a member listing; every given criterion must hold. Omitted or null criteria do not filter.
 """
 input MemberFilter {
+  """
+  Full-text search over name and description, French and English, insensitive to accents and
+  case (e.g. "etalonnage" finds "Étalonnage"). Without ` + "`" + `orderBy` + "`" + `, results are ranked by relevance.
+  """
+  search: String
   "Statuses to include; without it only ACTIVE members are listed. Anonymous callers see ACTIVE members only."
   statuses: [MemberStatus!]
   "Kinds to include."
@@ -894,7 +3302,107 @@ type UpdateMemberPayload {
   member: Member!
 }
 
+"""
+Replaces a member's trades: staff, or the ACTIVE member itself.
+"""
+input SetMemberTradesInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The member (global id)."
+  memberId: ID!
+  "Its trades (global ids); at least one."
+  tradeIds: [ID!]!
+}
+
+"""
+The result of setMemberTrades.
+"""
+type SetMemberTradesPayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The member as changed."
+  member: Member!
+}
+
+"""
+Ends a membership: staff only. The member stays on record as LAPSED, with its history.
+"""
+input EndMembershipInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The member (global id)."
+  memberId: ID!
+  "Last day of membership; today when omitted; not before joinedOn, not in the future."
+  leftOn: Date
+}
+
+"""
+The result of endMembership.
+"""
+type EndMembershipPayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The member, now LAPSED."
+  member: Member!
+}
+
+"""
+A new contact person at a member: staff, or the ACTIVE member itself.
+"""
+input AddContactInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The member (global id)."
+  memberId: ID!
+  "Full name (not blank)."
+  name: String!
+  "Job title or role."
+  role: String
+  "E-mail address."
+  email: String
+  "Phone number."
+  phone: String
+}
+
+"""
+The result of addContact.
+"""
+type AddContactPayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The new contact."
+  contact: Contact!
+}
+
+"""
+Removes a contact person: staff, or the ACTIVE member itself.
+"""
+input RemoveContactInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The contact's id."
+  id: ID!
+}
+
+"""
+The result of removeContact.
+"""
+type RemoveContactPayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The member the contact belonged to."
+  member: Member!
+}
+
 extend type Mutation {
+  "Replaces a member's trades: staff, or the ACTIVE member itself."
+  setMemberTrades("The trades." input: SetMemberTradesInput!): SetMemberTradesPayload!
+  "Ends a membership (staff): the member stays on record as LAPSED."
+  endMembership("The member." input: EndMembershipInput!): EndMembershipPayload!
+  "Adds a contact person to a member: staff, or the ACTIVE member itself."
+  addContact("The contact." input: AddContactInput!): AddContactPayload!
+  "Removes a contact person: staff, or the ACTIVE member itself."
+  removeContact("The contact." input: RemoveContactInput!): RemoveContactPayload!
   "Adds a member. Staff only. CONFLICT when the legal id is already used."
   createMember("The new member." input: CreateMemberInput!): CreateMemberPayload!
   "Changes a member: staff, or the ACTIVE member itself."
@@ -1017,6 +3525,116 @@ type Trade implements Node {
   parent: Trade
   "The narrower trades under this one, by code."
   children: [Trade!]!
+  "The trades that complement this one (manufacturer ↔ distributor, laboratory ↔ manufacturer…), by code."
+  complements: [TradeComplement!]!
+  "ACTIVE members with this trade or one of its sub-trades, by name."
+  members(
+    "Number of members (default 20, at most 100)."
+    first: Int
+    "Cursor after which the page starts."
+    after: String
+  ): MemberConnection!
+}
+
+"""
+How two trades complement each other.
+"""
+enum ComplementKind {
+  "One supplies the other (components, instruments)."
+  SUPPLY
+  "One distributes what the other makes."
+  DISTRIBUTION
+  "One integrates what the other makes into systems."
+  INTEGRATION
+  "One serves the other (calibration, maintenance, training)."
+  SERVICE
+}
+
+"""
+A trade that complements another, seen from that other trade.
+"""
+type TradeComplement {
+  "The complementary trade."
+  trade: Trade!
+  "How they complement each other."
+  kind: ComplementKind!
+  "In words, e.g. \"integrates what manufacturers make\"."
+  description: String
+}
+
+"""
+A new trade of the taxonomy: staff only.
+"""
+input CreateTradeInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "Stable code: capitals, digits, dots and underscores, e.g. MANUFACTURER.OPTICS; unique."
+  code: String!
+  "English name."
+  nameEn: String!
+  "French name."
+  nameFr: String!
+  "The broader trade (global id); a root when omitted."
+  parentId: ID
+}
+
+"""
+The result of createTrade.
+"""
+type CreateTradePayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The new trade."
+  trade: Trade!
+}
+
+"""
+A complementarity between two trades: staff only. The pair is symmetric.
+"""
+input AddTradeComplementInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "One trade (global id)."
+  tradeId: ID!
+  "The other trade (global id); not the same."
+  otherTradeId: ID!
+  "How they complement each other."
+  kind: ComplementKind!
+  "In words."
+  description: String
+}
+
+"""
+Removes the complementarity between two trades: staff only.
+"""
+input RemoveTradeComplementInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "One trade (global id)."
+  tradeId: ID!
+  "The other trade (global id)."
+  otherTradeId: ID!
+  "The kind to remove; every kind between the two when omitted."
+  kind: ComplementKind
+}
+
+"""
+The result of a trade complement mutation.
+"""
+type TradeComplementPayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The trade given as ` + "`" + `tradeId` + "`" + `, with its complements."
+  trade: Trade!
+}
+
+extend type Mutation {
+  "Adds a trade to the taxonomy (staff). CONFLICT when the code exists."
+  createTrade("The trade." input: CreateTradeInput!): CreateTradePayload!
+  "Declares two trades complementary (staff). CONFLICT when they already are."
+  addTradeComplement("The pair." input: AddTradeComplementInput!): TradeComplementPayload!
+  "Removes a complementarity (staff). NOT_FOUND when there is none."
+  removeTradeComplement("The pair." input: RemoveTradeComplementInput!): TradeComplementPayload!
 }
 
 extend type Query {
@@ -1041,6 +3659,70 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_ActionItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "title":
+		return ec.fieldContext_ActionItem_title(ctx, field)
+	case "owner":
+		return ec.fieldContext_ActionItem_owner(ctx, field)
+	case "dueOn":
+		return ec.fieldContext_ActionItem_dueOn(ctx, field)
+	case "done":
+		return ec.fieldContext_ActionItem_done(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActionItem", field.Name)
+}
+
+func (ec *executionContext) childFields_ActionPlan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ActionPlan_id(ctx, field)
+	case "group":
+		return ec.fieldContext_ActionPlan_group(ctx, field)
+	case "summary":
+		return ec.fieldContext_ActionPlan_summary(ctx, field)
+	case "items":
+		return ec.fieldContext_ActionPlan_items(ctx, field)
+	case "publishedAt":
+		return ec.fieldContext_ActionPlan_publishedAt(ctx, field)
+	case "distributedTo":
+		return ec.fieldContext_ActionPlan_distributedTo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActionPlan", field.Name)
+}
+
+func (ec *executionContext) childFields_ActionPlanConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ActionPlanConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ActionPlanConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ActionPlanConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActionPlanConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ActionPlanEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ActionPlanEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ActionPlanEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActionPlanEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AddContactPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_AddContactPayload_clientMutationId(ctx, field)
+	case "contact":
+		return ec.fieldContext_AddContactPayload_contact(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AddContactPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Address(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "city":
@@ -1057,6 +3739,94 @@ func (ec *executionContext) childFields_Address(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Address", field.Name)
 }
 
+func (ec *executionContext) childFields_AgendaItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "title":
+		return ec.fieldContext_AgendaItem_title(ctx, field)
+	case "minutes":
+		return ec.fieldContext_AgendaItem_minutes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AgendaItem", field.Name)
+}
+
+func (ec *executionContext) childFields_BusinessLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BusinessLink_id(ctx, field)
+	case "from":
+		return ec.fieldContext_BusinessLink_from(ctx, field)
+	case "to":
+		return ec.fieldContext_BusinessLink_to(ctx, field)
+	case "kind":
+		return ec.fieldContext_BusinessLink_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_BusinessLink_status(ctx, field)
+	case "since":
+		return ec.fieldContext_BusinessLink_since(ctx, field)
+	case "until":
+		return ec.fieldContext_BusinessLink_until(ctx, field)
+	case "volumeBand":
+		return ec.fieldContext_BusinessLink_volumeBand(ctx, field)
+	case "origin":
+		return ec.fieldContext_BusinessLink_origin(ctx, field)
+	case "declaredBy":
+		return ec.fieldContext_BusinessLink_declaredBy(ctx, field)
+	case "confirmedAt":
+		return ec.fieldContext_BusinessLink_confirmedAt(ctx, field)
+	case "note":
+		return ec.fieldContext_BusinessLink_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BusinessLink", field.Name)
+}
+
+func (ec *executionContext) childFields_BusinessLinkConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BusinessLinkConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BusinessLinkConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_BusinessLinkConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BusinessLinkConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BusinessLinkEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_BusinessLinkEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_BusinessLinkEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BusinessLinkEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_BusinessLinkPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_BusinessLinkPayload_clientMutationId(ctx, field)
+	case "link":
+		return ec.fieldContext_BusinessLinkPayload_link(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BusinessLinkPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Contact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Contact_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Contact_name(ctx, field)
+	case "role":
+		return ec.fieldContext_Contact_role(ctx, field)
+	case "email":
+		return ec.fieldContext_Contact_email(ctx, field)
+	case "phone":
+		return ec.fieldContext_Contact_phone(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Contact", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateMemberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "clientMutationId":
@@ -1067,6 +3837,56 @@ func (ec *executionContext) childFields_CreateMemberPayload(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type CreateMemberPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CreateTradePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_CreateTradePayload_clientMutationId(ctx, field)
+	case "trade":
+		return ec.fieldContext_CreateTradePayload_trade(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateTradePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_EndMembershipPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_EndMembershipPayload_clientMutationId(ctx, field)
+	case "member":
+		return ec.fieldContext_EndMembershipPayload_member(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EndMembershipPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Engagement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "score":
+		return ec.fieldContext_Engagement_score(ctx, field)
+	case "meetingsAttended":
+		return ec.fieldContext_Engagement_meetingsAttended(ctx, field)
+	case "groupsJoined":
+		return ec.fieldContext_Engagement_groupsJoined(ctx, field)
+	case "questionsSupported":
+		return ec.fieldContext_Engagement_questionsSupported(ctx, field)
+	case "linksDeclaredOrConfirmed":
+		return ec.fieldContext_Engagement_linksDeclaredOrConfirmed(ctx, field)
+	case "lastActivityAt":
+		return ec.fieldContext_Engagement_lastActivityAt(ctx, field)
+	case "atRisk":
+		return ec.fieldContext_Engagement_atRisk(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Engagement", field.Name)
+}
+
+func (ec *executionContext) childFields_GroupPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_GroupPayload_clientMutationId(ctx, field)
+	case "group":
+		return ec.fieldContext_GroupPayload_group(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Location(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "lat":
@@ -1075,6 +3895,64 @@ func (ec *executionContext) childFields_Location(ctx context.Context, field grap
 		return ec.fieldContext_Location_lng(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Location", field.Name)
+}
+
+func (ec *executionContext) childFields_Meeting(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Meeting_id(ctx, field)
+	case "group":
+		return ec.fieldContext_Meeting_group(ctx, field)
+	case "title":
+		return ec.fieldContext_Meeting_title(ctx, field)
+	case "startsAt":
+		return ec.fieldContext_Meeting_startsAt(ctx, field)
+	case "durationMinutes":
+		return ec.fieldContext_Meeting_durationMinutes(ctx, field)
+	case "agenda":
+		return ec.fieldContext_Meeting_agenda(ctx, field)
+	case "expectedOutcome":
+		return ec.fieldContext_Meeting_expectedOutcome(ctx, field)
+	case "status":
+		return ec.fieldContext_Meeting_status(ctx, field)
+	case "outcome":
+		return ec.fieldContext_Meeting_outcome(ctx, field)
+	case "attendees":
+		return ec.fieldContext_Meeting_attendees(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Meeting", field.Name)
+}
+
+func (ec *executionContext) childFields_MeetingConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MeetingConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MeetingConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MeetingConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MeetingConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MeetingEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MeetingEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MeetingEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MeetingEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MeetingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_MeetingPayload_clientMutationId(ctx, field)
+	case "meeting":
+		return ec.fieldContext_MeetingPayload_meeting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MeetingPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Member(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1111,8 +3989,42 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_leftOn(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Member_updatedAt(ctx, field)
+	case "contacts":
+		return ec.fieldContext_Member_contacts(ctx, field)
+	case "engagement":
+		return ec.fieldContext_Member_engagement(ctx, field)
+	case "groups":
+		return ec.fieldContext_Member_groups(ctx, field)
+	case "businessLinks":
+		return ec.fieldContext_Member_businessLinks(ctx, field)
+	case "partners":
+		return ec.fieldContext_Member_partners(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Member", field.Name)
+}
+
+func (ec *executionContext) childFields_MemberBusinessLinkConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MemberBusinessLinkConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MemberBusinessLinkConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MemberBusinessLinkConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MemberBusinessLinkConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MemberBusinessLinkEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MemberBusinessLinkEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MemberBusinessLinkEdge_node(ctx, field)
+	case "counterpart":
+		return ec.fieldContext_MemberBusinessLinkEdge_counterpart(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MemberBusinessLinkEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_MemberConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1151,6 +4063,118 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_Participant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "member":
+		return ec.fieldContext_Participant_member(ctx, field)
+	case "role":
+		return ec.fieldContext_Participant_role(ctx, field)
+	case "joinedAt":
+		return ec.fieldContext_Participant_joinedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Participant", field.Name)
+}
+
+func (ec *executionContext) childFields_PublishActionPlanPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_PublishActionPlanPayload_clientMutationId(ctx, field)
+	case "actionPlan":
+		return ec.fieldContext_PublishActionPlanPayload_actionPlan(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PublishActionPlanPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Question(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Question_id(ctx, field)
+	case "text":
+		return ec.fieldContext_Question_text(ctx, field)
+	case "theme":
+		return ec.fieldContext_Question_theme(ctx, field)
+	case "raisedBy":
+		return ec.fieldContext_Question_raisedBy(ctx, field)
+	case "raisedAt":
+		return ec.fieldContext_Question_raisedAt(ctx, field)
+	case "supporters":
+		return ec.fieldContext_Question_supporters(ctx, field)
+	case "supporterCount":
+		return ec.fieldContext_Question_supporterCount(ctx, field)
+	case "viewerHasSupported":
+		return ec.fieldContext_Question_viewerHasSupported(ctx, field)
+	case "status":
+		return ec.fieldContext_Question_status(ctx, field)
+	case "group":
+		return ec.fieldContext_Question_group(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Question", field.Name)
+}
+
+func (ec *executionContext) childFields_QuestionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_QuestionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_QuestionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_QuestionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuestionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_QuestionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_QuestionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_QuestionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuestionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RaiseQuestionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_RaiseQuestionPayload_clientMutationId(ctx, field)
+	case "question":
+		return ec.fieldContext_RaiseQuestionPayload_question(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RaiseQuestionPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RemoveContactPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_RemoveContactPayload_clientMutationId(ctx, field)
+	case "member":
+		return ec.fieldContext_RemoveContactPayload_member(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RemoveContactPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SetMemberTradesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_SetMemberTradesPayload_clientMutationId(ctx, field)
+	case "member":
+		return ec.fieldContext_SetMemberTradesPayload_member(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetMemberTradesPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SupportQuestionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_SupportQuestionPayload_clientMutationId(ctx, field)
+	case "question":
+		return ec.fieldContext_SupportQuestionPayload_question(ctx, field)
+	case "groupFormed":
+		return ec.fieldContext_SupportQuestionPayload_groupFormed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SupportQuestionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Trade(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1163,8 +4187,34 @@ func (ec *executionContext) childFields_Trade(ctx context.Context, field graphql
 		return ec.fieldContext_Trade_parent(ctx, field)
 	case "children":
 		return ec.fieldContext_Trade_children(ctx, field)
+	case "complements":
+		return ec.fieldContext_Trade_complements(ctx, field)
+	case "members":
+		return ec.fieldContext_Trade_members(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Trade", field.Name)
+}
+
+func (ec *executionContext) childFields_TradeComplement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "trade":
+		return ec.fieldContext_TradeComplement_trade(ctx, field)
+	case "kind":
+		return ec.fieldContext_TradeComplement_kind(ctx, field)
+	case "description":
+		return ec.fieldContext_TradeComplement_description(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TradeComplement", field.Name)
+}
+
+func (ec *executionContext) childFields_TradeComplementPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_TradeComplementPayload_clientMutationId(ctx, field)
+	case "trade":
+		return ec.fieldContext_TradeComplementPayload_trade(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TradeComplementPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_UpdateMemberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1183,8 +4233,60 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_role(ctx, field)
 	case "member":
 		return ec.fieldContext_Viewer_member(ctx, field)
+	case "upcomingMeetings":
+		return ec.fieldContext_Viewer_upcomingMeetings(ctx, field)
+	case "pendingConfirmations":
+		return ec.fieldContext_Viewer_pendingConfirmations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkingGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WorkingGroup_id(ctx, field)
+	case "name":
+		return ec.fieldContext_WorkingGroup_name(ctx, field)
+	case "theme":
+		return ec.fieldContext_WorkingGroup_theme(ctx, field)
+	case "question":
+		return ec.fieldContext_WorkingGroup_question(ctx, field)
+	case "status":
+		return ec.fieldContext_WorkingGroup_status(ctx, field)
+	case "formedAt":
+		return ec.fieldContext_WorkingGroup_formedAt(ctx, field)
+	case "closedAt":
+		return ec.fieldContext_WorkingGroup_closedAt(ctx, field)
+	case "participants":
+		return ec.fieldContext_WorkingGroup_participants(ctx, field)
+	case "meetings":
+		return ec.fieldContext_WorkingGroup_meetings(ctx, field)
+	case "actionPlan":
+		return ec.fieldContext_WorkingGroup_actionPlan(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkingGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkingGroupConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WorkingGroupConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WorkingGroupConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_WorkingGroupConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkingGroupConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkingGroupEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_WorkingGroupEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_WorkingGroupEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkingGroupEdge", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

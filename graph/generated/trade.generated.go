@@ -23,11 +23,40 @@ type TradeResolver interface {
 	Name(ctx context.Context, obj *domain.Trade, lang *model.Language) (string, error)
 	Parent(ctx context.Context, obj *domain.Trade) (*domain.Trade, error)
 	Children(ctx context.Context, obj *domain.Trade) ([]*domain.Trade, error)
+	Complements(ctx context.Context, obj *domain.Trade) ([]*domain.TradeComplement, error)
+	Members(ctx context.Context, obj *domain.Trade, first *int, after *string) (*model.MemberConnection, error)
+}
+type TradeComplementResolver interface {
+	Trade(ctx context.Context, obj *domain.TradeComplement) (*domain.Trade, error)
+
+	Description(ctx context.Context, obj *domain.TradeComplement) (*string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_Trade_members_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
 
 func (ec *executionContext) field_Trade_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -46,6 +75,61 @@ func (ec *executionContext) field_Trade_name_args(ctx context.Context, rawArgs m
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _CreateTradePayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateTradePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateTradePayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateTradePayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateTradePayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _CreateTradePayload_trade(ctx context.Context, field graphql.CollectedField, obj *model.CreateTradePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateTradePayload_trade(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Trade, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Trade) graphql.Marshaler {
+			return ec.marshalNTrade2ᚖgrappeᚋdomainᚐTrade(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateTradePayload_trade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateTradePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Trade(ctx, field)
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _Trade_id(ctx context.Context, field graphql.CollectedField, obj *domain.Trade) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -201,9 +285,421 @@ func (ec *executionContext) fieldContext_Trade_children(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Trade_complements(ctx context.Context, field graphql.CollectedField, obj *domain.Trade) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trade_complements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Trade().Complements(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.TradeComplement) graphql.Marshaler {
+			return ec.marshalNTradeComplement2ᚕᚖgrappeᚋdomainᚐTradeComplementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Trade_complements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Trade",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TradeComplement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Trade_members(ctx context.Context, field graphql.CollectedField, obj *domain.Trade) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trade_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Trade().Members(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MemberConnection) graphql.Marshaler {
+			return ec.marshalNMemberConnection2ᚖgrappeᚋgraphᚋmodelᚐMemberConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Trade_members(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Trade",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Trade_members_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TradeComplement_trade(ctx context.Context, field graphql.CollectedField, obj *domain.TradeComplement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TradeComplement_trade(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TradeComplement().Trade(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Trade) graphql.Marshaler {
+			return ec.marshalNTrade2ᚖgrappeᚋdomainᚐTrade(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TradeComplement_trade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TradeComplement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Trade(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TradeComplement_kind(ctx context.Context, field graphql.CollectedField, obj *domain.TradeComplement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TradeComplement_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.ComplementKind) graphql.Marshaler {
+			return ec.marshalNComplementKind2grappeᚋdomainᚐComplementKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TradeComplement_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TradeComplement", field, false, false, "ComplementKind")
+}
+
+func (ec *executionContext) _TradeComplement_description(ctx context.Context, field graphql.CollectedField, obj *domain.TradeComplement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TradeComplement_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TradeComplement().Description(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TradeComplement_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TradeComplement", field, true, true, "String")
+}
+
+func (ec *executionContext) _TradeComplementPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.TradeComplementPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TradeComplementPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TradeComplementPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TradeComplementPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _TradeComplementPayload_trade(ctx context.Context, field graphql.CollectedField, obj *model.TradeComplementPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TradeComplementPayload_trade(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Trade, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Trade) graphql.Marshaler {
+			return ec.marshalNTrade2ᚖgrappeᚋdomainᚐTrade(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TradeComplementPayload_trade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TradeComplementPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Trade(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
+
+func (ec *executionContext) unmarshalInputAddTradeComplementInput(ctx context.Context, obj any) (model.AddTradeComplementInput, error) {
+	var it model.AddTradeComplementInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientMutationId", "tradeId", "otherTradeId", "kind", "description"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		case "tradeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tradeId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TradeID = data
+		case "otherTradeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("otherTradeId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OtherTradeID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNComplementKind2grappeᚋdomainᚐComplementKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAddTradeComplementInput unmarshals raw into the AddTradeComplementInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddTradeComplementInput(ctx context.Context, raw any) (model.AddTradeComplementInput, error) {
+	var out model.AddTradeComplementInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddTradeComplementInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateTradeInput(ctx context.Context, obj any) (model.CreateTradeInput, error) {
+	var it model.CreateTradeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientMutationId", "code", "nameEn", "nameFr", "parentId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "nameEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEn"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEn = data
+		case "nameFr":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameFr"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameFr = data
+		case "parentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParentID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateTradeInput unmarshals raw into the CreateTradeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateTradeInput(ctx context.Context, raw any) (model.CreateTradeInput, error) {
+	var out model.CreateTradeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateTradeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRemoveTradeComplementInput(ctx context.Context, obj any) (model.RemoveTradeComplementInput, error) {
+	var it model.RemoveTradeComplementInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientMutationId", "tradeId", "otherTradeId", "kind"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		case "tradeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tradeId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TradeID = data
+		case "otherTradeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("otherTradeId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OtherTradeID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOComplementKind2ᚖgrappeᚋdomainᚐComplementKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRemoveTradeComplementInput unmarshals raw into the RemoveTradeComplementInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRemoveTradeComplementInput(ctx context.Context, raw any) (model.RemoveTradeComplementInput, error) {
+	var out model.RemoveTradeComplementInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RemoveTradeComplementInput", raw, &out)
+	return out, err
+}
 
 // endregion **************************** input.gotpl *****************************
 
@@ -212,6 +708,44 @@ func (ec *executionContext) fieldContext_Trade_children(_ context.Context, field
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var createTradePayloadImplementors = []string{"CreateTradePayload"}
+
+func (ec *executionContext) _CreateTradePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateTradePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createTradePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateTradePayload")
+		case "clientMutationId":
+			out.Values[i] = ec._CreateTradePayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "trade":
+			out.Values[i] = ec._CreateTradePayload_trade(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var tradeImplementors = []string{"Trade", "Node"}
 
@@ -253,6 +787,101 @@ func (ec *executionContext) _Trade(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Trade_children(ctx, field, obj)
 				})
+		case "complements":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Trade_complements(ctx, field, obj)
+				})
+		case "members":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Trade_members(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tradeComplementImplementors = []string{"TradeComplement"}
+
+func (ec *executionContext) _TradeComplement(ctx context.Context, sel ast.SelectionSet, obj *domain.TradeComplement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tradeComplementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TradeComplement")
+		case "trade":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TradeComplement_trade(ctx, field, obj)
+				})
+		case "kind":
+			out.Values[i] = ec._TradeComplement_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TradeComplement_description(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tradeComplementPayloadImplementors = []string{"TradeComplementPayload"}
+
+func (ec *executionContext) _TradeComplementPayload(ctx context.Context, sel ast.SelectionSet, obj *model.TradeComplementPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tradeComplementPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TradeComplementPayload")
+		case "clientMutationId":
+			out.Values[i] = ec._TradeComplementPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "trade":
+			out.Values[i] = ec._TradeComplementPayload_trade(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -273,6 +902,44 @@ func (ec *executionContext) _Trade(ctx context.Context, sel ast.SelectionSet, ob
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
+
+func (ec *executionContext) unmarshalNAddTradeComplementInput2grappeᚋgraphᚋmodelᚐAddTradeComplementInput(ctx context.Context, v any) (model.AddTradeComplementInput, error) {
+	res, err := ec.unmarshalInputAddTradeComplementInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNComplementKind2grappeᚋdomainᚐComplementKind(ctx context.Context, v any) (domain.ComplementKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.ComplementKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNComplementKind2grappeᚋdomainᚐComplementKind(ctx context.Context, sel ast.SelectionSet, v domain.ComplementKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ComplementKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNCreateTradeInput2grappeᚋgraphᚋmodelᚐCreateTradeInput(ctx context.Context, v any) (model.CreateTradeInput, error) {
+	res, err := ec.unmarshalInputCreateTradeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateTradePayload2ᚖgrappeᚋgraphᚋmodelᚐCreateTradePayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateTradePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateTradePayload!")
+		return graphql.Null
+	}
+	return ec._CreateTradePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRemoveTradeComplementInput2grappeᚋgraphᚋmodelᚐRemoveTradeComplementInput(ctx context.Context, v any) (model.RemoveTradeComplementInput, error) {
+	res, err := ec.unmarshalInputRemoveTradeComplementInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
 
 func (ec *executionContext) marshalNTrade2ᚕᚖgrappeᚋdomainᚐTradeᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Trade) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
@@ -296,6 +963,57 @@ func (ec *executionContext) marshalNTrade2ᚖgrappeᚋdomainᚐTrade(ctx context
 		return graphql.Null
 	}
 	return ec._Trade(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTradeComplement2ᚕᚖgrappeᚋdomainᚐTradeComplementᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.TradeComplement) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTradeComplement2ᚖgrappeᚋdomainᚐTradeComplement(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTradeComplement2ᚖgrappeᚋdomainᚐTradeComplement(ctx context.Context, sel ast.SelectionSet, v *domain.TradeComplement) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TradeComplement!")
+		return graphql.Null
+	}
+	return ec._TradeComplement(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTradeComplementPayload2ᚖgrappeᚋgraphᚋmodelᚐTradeComplementPayload(ctx context.Context, sel ast.SelectionSet, v *model.TradeComplementPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TradeComplementPayload!")
+		return graphql.Null
+	}
+	return ec._TradeComplementPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOComplementKind2ᚖgrappeᚋdomainᚐComplementKind(ctx context.Context, v any) (*domain.ComplementKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.ComplementKind(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOComplementKind2ᚖgrappeᚋdomainᚐComplementKind(ctx context.Context, sel ast.SelectionSet, v *domain.ComplementKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) marshalOTrade2ᚖgrappeᚋdomainᚐTrade(ctx context.Context, sel ast.SelectionSet, v *domain.Trade) graphql.Marshaler {

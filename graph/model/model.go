@@ -29,20 +29,6 @@ type PageInfo struct {
 	EndCursor       *string
 }
 
-// MemberConnection is a page of members; Filter is kept to compute
-// totalCount only when it is selected.
-type MemberConnection struct {
-	Edges    []*MemberEdge
-	PageInfo *PageInfo
-	Filter   domain.MemberFilter
-}
-
-// MemberEdge is a member in a page, with its cursor.
-type MemberEdge struct {
-	Cursor string
-	Node   *domain.Member
-}
-
 // NewPageInfo returns the page info of a domain page.
 func NewPageInfo[T any](p *domain.Page[T]) *PageInfo {
 	info := &PageInfo{HasNextPage: p.HasNextPage, HasPreviousPage: p.HasPreviousPage}

@@ -13,6 +13,54 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+// One action of a plan.
+type ActionItemInput struct {
+	// What is to be done (not blank).
+	Title string `json:"title"`
+	// The member in charge (global id).
+	OwnerID *string `json:"ownerId,omitempty"`
+	// When it is due.
+	DueOn *time.Time `json:"dueOn,omitempty"`
+}
+
+// A new contact person at a member: staff, or the ACTIVE member itself.
+type AddContactInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The member (global id).
+	MemberID string `json:"memberId"`
+	// Full name (not blank).
+	Name string `json:"name"`
+	// Job title or role.
+	Role *string `json:"role,omitempty"`
+	// E-mail address.
+	Email *string `json:"email,omitempty"`
+	// Phone number.
+	Phone *string `json:"phone,omitempty"`
+}
+
+// The result of addContact.
+type AddContactPayload struct {
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The new contact.
+	Contact *domain.Contact `json:"contact"`
+}
+
+// A complementarity between two trades: staff only. The pair is symmetric.
+type AddTradeComplementInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// One trade (global id).
+	TradeID string `json:"tradeId"`
+	// The other trade (global id); not the same.
+	OtherTradeID string `json:"otherTradeId"`
+	// How they complement each other.
+	Kind domain.ComplementKind `json:"kind"`
+	// In words.
+	Description *string `json:"description,omitempty"`
+}
+
 // Postal address of a member.
 type AddressInput struct {
 	// Town or city.
@@ -25,6 +73,62 @@ type AddressInput struct {
 	Region *string `json:"region,omitempty"`
 	// ISO 3166-1 alpha-2 country code; FR when omitted.
 	Country *string `json:"country,omitempty"`
+}
+
+// One item of a meeting's agenda.
+type AgendaItemInput struct {
+	// What is discussed (not blank).
+	Title string `json:"title"`
+	// Time allotted, in minutes (at least 1).
+	Minutes int `json:"minutes"`
+}
+
+// Narrows a business link listing; every given criterion must hold.
+type BusinessLinkFilter struct {
+	// Links with any of these members as a party (global ids).
+	MemberIds []string `json:"memberIds,omitempty"`
+	// Kinds to include.
+	Kinds []domain.LinkKind `json:"kinds,omitempty"`
+	// Statuses to include; all when omitted.
+	Statuses []domain.LinkStatus `json:"statuses,omitempty"`
+	// Origins to include.
+	Origins []domain.LinkOrigin `json:"origins,omitempty"`
+	// Only links whose `since` is on or after this date.
+	SinceAfter *time.Time `json:"sinceAfter,omitempty"`
+	// Only links whose `since` is on or before this date.
+	SinceBefore *time.Time `json:"sinceBefore,omitempty"`
+}
+
+// The result of a business link mutation.
+type BusinessLinkPayload struct {
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The link as it now stands.
+	Link *domain.BusinessLink `json:"link"`
+}
+
+// Cancels a SCHEDULED meeting: the group's lead or staff.
+type CancelMeetingInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The meeting (global id).
+	MeetingID string `json:"meetingId"`
+}
+
+// Closes a working group: its lead or staff.
+type CloseGroupInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The group (global id).
+	GroupID string `json:"groupId"`
+}
+
+// Identifies a link to confirm or decline.
+type ConfirmBusinessLinkInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// Global id of the PENDING link.
+	ID string `json:"id"`
 }
 
 // A new member. Staff only.
@@ -63,6 +167,123 @@ type CreateMemberPayload struct {
 	Member *domain.Member `json:"member"`
 }
 
+// A new trade of the taxonomy: staff only.
+type CreateTradeInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// Stable code: capitals, digits, dots and underscores, e.g. MANUFACTURER.OPTICS; unique.
+	Code string `json:"code"`
+	// English name.
+	NameEn string `json:"nameEn"`
+	// French name.
+	NameFr string `json:"nameFr"`
+	// The broader trade (global id); a root when omitted.
+	ParentID *string `json:"parentId,omitempty"`
+}
+
+// The result of createTrade.
+type CreateTradePayload struct {
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The new trade.
+	Trade *domain.Trade `json:"trade"`
+}
+
+// Declares business done with another member. A member declares as itself (`fromId` or `toId`
+// must be its own id); staff for anyone. The link is PENDING until the other side confirms.
+type DeclareBusinessLinkInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The side the kind reads from (global id).
+	FromID string `json:"fromId"`
+	// The other side (global id); not the same member as `fromId`.
+	ToID string `json:"toId"`
+	// What sort of business.
+	Kind domain.LinkKind `json:"kind"`
+	// Since when; today when omitted; not in the future.
+	Since *time.Time `json:"since,omitempty"`
+	// Yearly volume.
+	VolumeBand *domain.VolumeBand `json:"volumeBand,omitempty"`
+	// How the two came to do business; OTHER when omitted.
+	Origin *domain.LinkOrigin `json:"origin,omitempty"`
+	// Free text (at most 2000 characters).
+	Note *string `json:"note,omitempty"`
+}
+
+// Identifies a link to decline.
+type DeclineBusinessLinkInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// Global id of the PENDING link.
+	ID string `json:"id"`
+}
+
+// Ends a confirmed link.
+type EndBusinessLinkInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// Global id of the CONFIRMED link.
+	ID string `json:"id"`
+	// When the business ended; today when omitted; not before `since`, not in the future.
+	Until *time.Time `json:"until,omitempty"`
+}
+
+// Ends a membership: staff only. The member stays on record as LAPSED, with its history.
+type EndMembershipInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The member (global id).
+	MemberID string `json:"memberId"`
+	// Last day of membership; today when omitted; not before joinedOn, not in the future.
+	LeftOn *time.Time `json:"leftOn,omitempty"`
+}
+
+// The result of endMembership.
+type EndMembershipPayload struct {
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The member, now LAPSED.
+	Member *domain.Member `json:"member"`
+}
+
+// Narrows a working group listing; every given criterion must hold.
+type GroupFilter struct {
+	// Themes to include.
+	Themes []domain.Theme `json:"themes,omitempty"`
+	// Statuses to include.
+	Statuses []domain.GroupStatus `json:"statuses,omitempty"`
+	// Only groups with any of these members as participants (global ids).
+	MemberIds []string `json:"memberIds,omitempty"`
+}
+
+// The result of a working group mutation.
+type GroupPayload struct {
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The group as it now stands.
+	Group *domain.WorkingGroup `json:"group"`
+}
+
+// A member joining or leaving a working group (as itself) or staff on its behalf.
+type JoinGroupInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The group (global id).
+	GroupID string `json:"groupId"`
+	// The member (global id); a member must give its own id.
+	MemberID string `json:"memberId"`
+}
+
+// A member leaving a working group.
+type LeaveGroupInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The group (global id).
+	GroupID string `json:"groupId"`
+	// The member (global id); a member must give its own id.
+	MemberID string `json:"memberId"`
+}
+
 // A point on the map, in WGS 84 degrees.
 type LocationInput struct {
 	// Latitude, -90 to 90.
@@ -71,8 +292,19 @@ type LocationInput struct {
 	Lng float64 `json:"lng"`
 }
 
+// The result of a meeting mutation.
+type MeetingPayload struct {
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The meeting as it now stands.
+	Meeting *domain.Meeting `json:"meeting"`
+}
+
 // Narrows a member listing; every given criterion must hold. Omitted or null criteria do not filter.
 type MemberFilter struct {
+	// Full-text search over name and description, French and English, insensitive to accents and
+	// case (e.g. "etalonnage" finds "Étalonnage"). Without `orderBy`, results are ranked by relevance.
+	Search *string `json:"search,omitempty"`
 	// Statuses to include; without it only ACTIVE members are listed. Anonymous callers see ACTIVE members only.
 	Statuses []domain.MemberStatus `json:"statuses,omitempty"`
 	// Kinds to include.
@@ -104,8 +336,165 @@ type MemberOrder struct {
 type Mutation struct {
 }
 
+// Publishes a group's action plan: its lead or staff; one plan per group.
+type PublishActionPlanInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The group (global id).
+	GroupID string `json:"groupId"`
+	// What the group concluded (not blank).
+	Summary string `json:"summary"`
+	// At least one action.
+	Items []*ActionItemInput `json:"items"`
+}
+
+// The result of publishActionPlan.
+type PublishActionPlanPayload struct {
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The published plan.
+	ActionPlan *domain.ActionPlan `json:"actionPlan"`
+}
+
 // The entry points for reading.
 type Query struct {
+}
+
+// Narrows a question listing; every given criterion must hold.
+type QuestionFilter struct {
+	// Themes to include.
+	Themes []domain.Theme `json:"themes,omitempty"`
+	// Statuses to include.
+	Statuses []domain.QuestionStatus `json:"statuses,omitempty"`
+	// Only questions raised by this member (global id).
+	RaisedBy *string `json:"raisedBy,omitempty"`
+	// Only questions this member supports (global id).
+	SupportedBy *string `json:"supportedBy,omitempty"`
+}
+
+// A new question, raised by a member (as itself) or staff.
+type RaiseQuestionInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The member raising it (global id); a member must give its own id.
+	MemberID string `json:"memberId"`
+	// The question (not blank, at most 1000 characters).
+	Text string `json:"text"`
+	// Its theme.
+	Theme domain.Theme `json:"theme"`
+}
+
+// The result of raiseQuestion.
+type RaiseQuestionPayload struct {
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The new question.
+	Question *domain.Question `json:"question"`
+}
+
+// Records what a SCHEDULED meeting obtained and who attended: the group's lead or staff.
+type RecordMeetingOutcomeInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The meeting (global id).
+	MeetingID string `json:"meetingId"`
+	// What was obtained (not blank).
+	Outcome string `json:"outcome"`
+	// Who attended (global ids); each must be a participant of the group.
+	AttendeeIds []string `json:"attendeeIds"`
+}
+
+// Removes a contact person: staff, or the ACTIVE member itself.
+type RemoveContactInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The contact's id.
+	ID string `json:"id"`
+}
+
+// The result of removeContact.
+type RemoveContactPayload struct {
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The member the contact belonged to.
+	Member *domain.Member `json:"member"`
+}
+
+// Removes the complementarity between two trades: staff only.
+type RemoveTradeComplementInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// One trade (global id).
+	TradeID string `json:"tradeId"`
+	// The other trade (global id).
+	OtherTradeID string `json:"otherTradeId"`
+	// The kind to remove; every kind between the two when omitted.
+	Kind *domain.ComplementKind `json:"kind,omitempty"`
+}
+
+// A new meeting of an ACTIVE group: its lead or staff. The agenda, the expected outcome and the
+// duration are required, and the agenda's minutes may not add up to more than the duration.
+type ScheduleMeetingInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The group (global id).
+	GroupID string `json:"groupId"`
+	// Title (not blank).
+	Title string `json:"title"`
+	// When it starts.
+	StartsAt time.Time `json:"startsAt"`
+	// Timebox in minutes, 1 to 480.
+	DurationMinutes int `json:"durationMinutes"`
+	// At least one item.
+	Agenda []*AgendaItemInput `json:"agenda"`
+	// The result to obtain (not blank).
+	ExpectedOutcome string `json:"expectedOutcome"`
+}
+
+// Replaces a member's trades: staff, or the ACTIVE member itself.
+type SetMemberTradesInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The member (global id).
+	MemberID string `json:"memberId"`
+	// Its trades (global ids); at least one.
+	TradeIds []string `json:"tradeIds"`
+}
+
+// The result of setMemberTrades.
+type SetMemberTradesPayload struct {
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The member as changed.
+	Member *domain.Member `json:"member"`
+}
+
+// A member's support of a question (as itself) or staff on its behalf.
+type SupportQuestionInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The question (global id).
+	QuestionID string `json:"questionId"`
+	// The supporting member (global id); a member must give its own id.
+	MemberID string `json:"memberId"`
+}
+
+// The result of supportQuestion and withdrawSupport.
+type SupportQuestionPayload struct {
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The question as it now stands.
+	Question *domain.Question `json:"question"`
+	// The working group this support formed; null when it formed none.
+	GroupFormed *domain.WorkingGroup `json:"groupFormed,omitempty"`
+}
+
+// The result of a trade complement mutation.
+type TradeComplementPayload struct {
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The trade given as `tradeId`, with its complements.
+	Trade *domain.Trade `json:"trade"`
 }
 
 // Changes to a member: staff, or the ACTIVE member itself. Omitted fields stay
@@ -145,6 +534,16 @@ type UpdateMemberPayload struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 	// The member as changed.
 	Member *domain.Member `json:"member"`
+}
+
+// Withdraws a member's support of an OPEN question.
+type WithdrawSupportInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The question (global id).
+	QuestionID string `json:"questionId"`
+	// The member (global id); a member must give its own id.
+	MemberID string `json:"memberId"`
 }
 
 // A language for names that exist in several.

@@ -1,0 +1,101 @@
+package domain
+
+import (
+	"context"
+	"time"
+)
+
+// Contact is a person to contact at a member.
+type Contact struct {
+	ID       int64
+	MemberID int64
+	Name     string
+	Role     string
+	Email    string
+	Phone    string
+}
+
+// ContactInput adds a contact.
+type ContactInput struct {
+	MemberID int64
+	Name     string
+	Role     string
+	Email    string
+	Phone    string
+}
+
+// ComplementKind says how two trades complement each other.
+type ComplementKind string
+
+// Complement kinds.
+const (
+	ComplementSupply       ComplementKind = "SUPPLY"
+	ComplementDistribution ComplementKind = "DISTRIBUTION"
+	ComplementIntegration  ComplementKind = "INTEGRATION"
+	ComplementService      ComplementKind = "SERVICE"
+)
+
+// TradeComplement is a complementarity seen from one trade.
+type TradeComplement struct {
+	TradeID     int64 // the trade it is seen from
+	OtherID     int64 // the complementary trade
+	Kind        ComplementKind
+	Description string
+}
+
+// TradeInput creates a trade.
+type TradeInput struct {
+	Code     string
+	NameEN   string
+	NameFR   string
+	ParentID *int64
+}
+
+// Engagement is a member's engagement over the last 12 months (SPEC §3).
+type Engagement struct {
+	Score                    int
+	MeetingsAttended         int
+	GroupsJoined             int
+	QuestionsSupported       int
+	LinksDeclaredOrConfirmed int
+	LastActivityAt           *time.Time
+	AtRisk                   bool
+}
+
+// EngagementScore applies the formula written in the schema.
+func EngagementScore(meetings, groups, questions, links int) int {
+	score := min(40, 10*meetings) + min(20, 10*groups) + min(20, 5*questions) + min(20, 5*links)
+	return min(100, score)
+}
+
+// AtRiskAfter is how long without activity puts a member at risk.
+const AtRiskAfter = 6 // months
+
+// MemberDetailService reads and writes what hangs off a member: contacts,
+// trades, membership end, engagement.
+type MemberDetailService interface {
+	// ContactsOfMembers returns the contacts of each member, by name.
+	ContactsOfMembers(ctx context.Context, memberIDs []int64) (map[int64][]*Contact, error)
+	// AddContact adds a contact: staff, or the ACTIVE member itself.
+	AddContact(ctx context.Context, in ContactInput) (*Contact, error)
+	// RemoveContact removes a contact and returns its member id.
+	RemoveContact(ctx context.Context, id int64) (int64, error)
+	// SetMemberTrades replaces a member's trades.
+	SetMemberTrades(ctx context.Context, memberID int64, tradeIDs []int64) (*Member, error)
+	// EndMembership ends a membership (staff); the member becomes LAPSED.
+	EndMembership(ctx context.Context, memberID int64, leftOn *time.Time) (*Member, error)
+	// Engagements returns the engagement of each member as of now.
+	Engagements(ctx context.Context, memberIDs []int64) (map[int64]*Engagement, error)
+}
+
+// TradeWriteService changes the taxonomy: staff only.
+type TradeWriteService interface {
+	// ComplementsOfTrades returns each trade's complements, by other trade code.
+	ComplementsOfTrades(ctx context.Context, tradeIDs []int64) (map[int64][]*TradeComplement, error)
+	// CreateTrade adds a trade. CONFLICT when the code exists.
+	CreateTrade(ctx context.Context, in TradeInput) (*Trade, error)
+	// AddComplement declares two trades complementary.
+	AddComplement(ctx context.Context, c TradeComplement) error
+	// RemoveComplement removes a complementarity (every kind when kind is "").
+	RemoveComplement(ctx context.Context, tradeID, otherID int64, kind ComplementKind) error
+}

@@ -1,0 +1,18 @@
+DROP TABLE IF EXISTS action_plans;
+DROP TABLE IF EXISTS meeting_attendees;
+DROP TABLE IF EXISTS meetings;
+DROP TABLE IF EXISTS group_participants;
+DROP TABLE IF EXISTS working_groups;
+DROP TABLE IF EXISTS question_supports;
+DROP TABLE IF EXISTS questions;
+DROP INDEX IF EXISTS business_links_live_key;
+DROP TABLE IF EXISTS business_links;
+DROP TABLE IF EXISTS trade_complements;
+DROP TABLE IF EXISTS contacts;
+DROP INDEX IF EXISTS members_kind_idx;
+DROP INDEX IF EXISTS members_size_class_idx;
+DROP INDEX IF EXISTS members_status_idx;
+DROP INDEX IF EXISTS members_search_idx;
+ALTER TABLE members DROP COLUMN IF EXISTS search_vector;
+DROP FUNCTION IF EXISTS grappe_unaccent(text);
+DROP EXTENSION IF EXISTS unaccent;
