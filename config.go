@@ -31,6 +31,7 @@ type Config struct {
 	DemoSeed uint64
 
 	DBMaxConns      int
+	GroupCapacity   int
 	ComplexityLimit int
 	ShutdownTimeout time.Duration
 	LogLevel        slog.Level
@@ -99,6 +100,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		JWTRoleClaim:    env("GRAPPE_JWT_ROLE_CLAIM", "role"),
 		JWTMemberClaim:  env("GRAPPE_JWT_MEMBER_CLAIM", "member"),
 		DBMaxConns:      integer("GRAPPE_DB_MAX_CONNS", 20),
+		GroupCapacity:   integer("GRAPPE_GROUP_CAPACITY", 15),
 		ComplexityLimit: integer("GRAPPE_COMPLEXITY_LIMIT", 5000),
 		ShutdownTimeout: time.Duration(integer("GRAPPE_SHUTDOWN_TIMEOUT_SECONDS", 15)) * time.Second,
 		LogFormat:       env("GRAPPE_LOG_FORMAT", "text"),

@@ -238,7 +238,7 @@ type store struct {
 // openStore connects to DATABASE_URL, or else locks the data directory and
 // starts (creating on first run) a private PostgreSQL in it.
 func openStore(ctx context.Context, cfg Config, log *slog.Logger) (*store, error) {
-	opts := postgres.Options{MaxOpenConns: cfg.DBMaxConns}
+	opts := postgres.Options{MaxOpenConns: cfg.DBMaxConns, GroupCapacity: cfg.GroupCapacity}
 	if cfg.DatabaseURL != "" {
 		db, err := postgres.Open(ctx, cfg.DatabaseURL, opts)
 		if err != nil {

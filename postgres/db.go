@@ -13,12 +13,15 @@ import (
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/driver/pgdriver"
+
+	"grappe/domain"
 )
 
 // Options tunes the connection pool.
 type Options struct {
-	MaxOpenConns int           // 0 means 4 per CPU, at least 8
-	ConnTimeout  time.Duration // dial timeout; 0 means 5s
+	MaxOpenConns  int           // 0 leaves database/sql's default (unlimited)
+	ConnTimeout   time.Duration // dial timeout; 0 means 5s
+	GroupCapacity int           // most participants of a working group; 0 means domain.DefaultGroupCapacity
 }
 
 // DB is grappe's PostgreSQL database.
@@ -26,6 +29,8 @@ type DB struct {
 	bun *bun.DB
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
+	// GroupCapacity is the most participants a working group holds.
+	GroupCapacity int
 }
 
 // Open connects to the database at url and checks it answers.
@@ -50,7 +55,15 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		_ = bdb.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &DB{bun: bdb, Now: time.Now}, nil
+	return &DB{bun: bdb, Now: time.Now, GroupCapacity: groupCapacity(opts.GroupCapacity)}, nil
+}
+
+// groupCapacity applies the default capacity.
+func groupCapacity(n int) int {
+	if n <= 0 {
+		return domain.DefaultGroupCapacity
+	}
+	return n
 }
 
 // Close closes the connection pool.
@@ -94,7 +107,7 @@ func (statementCounter) AfterQuery(context.Context, *bun.QueryEvent) {}
 func New(sqldb *sql.DB) *DB {
 	bdb := bun.NewDB(sqldb, pgdialect.New())
 	bdb.AddQueryHook(statementCounter{})
-	return &DB{bun: bdb, Now: time.Now}
+	return &DB{bun: bdb, Now: time.Now, GroupCapacity: domain.DefaultGroupCapacity}
 }
 
 // EnsureDatabase creates database name unless it exists.
