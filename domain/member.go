@@ -214,6 +214,12 @@ type MemberService interface {
 	Members(ctx context.Context, filter MemberFilter, order MemberOrder, page PageRequest) (*Page[*Member], error)
 	// CountMembers returns how many members match filter.
 	CountMembers(ctx context.Context, filter MemberFilter) (int, error)
+	// MembersOfTrades returns, for each trade, one page of the ACTIVE members
+	// having it or one of its sub-trades, by name.
+	MembersOfTrades(ctx context.Context, tradeIDs []int64, page PageRequest) (map[int64]*Page[*Member], error)
+	// CountMembersOfTrades returns how many ACTIVE members each trade has,
+	// sub-trades included.
+	CountMembersOfTrades(ctx context.Context, tradeIDs []int64) (map[int64]int, error)
 	// CreateMember adds a member. Returns FORBIDDEN unless the viewer is
 	// staff, BAD_USER_INPUT for invalid input, CONFLICT for a legal id
 	// already used by another member.

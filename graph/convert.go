@@ -52,7 +52,7 @@ func memberFilter(f *model.MemberFilter) (domain.MemberFilter, error) {
 		return domain.MemberFilter{}, err
 	}
 	return domain.MemberFilter{
-		Statuses: f.Statuses, Kinds: f.Kinds, SizeClasses: f.SizeClasses, TradeIDs: tradeIDs,
+		Search: deref(f.Search), Statuses: f.Statuses, Kinds: f.Kinds, SizeClasses: f.SizeClasses, TradeIDs: tradeIDs,
 		Regions: f.Regions, Departments: f.Departments,
 		JoinedAfter: f.JoinedAfter, JoinedBefore: f.JoinedBefore,
 	}, nil
@@ -61,7 +61,7 @@ func memberFilter(f *model.MemberFilter) (domain.MemberFilter, error) {
 // memberOrder converts the GraphQL member order.
 func memberOrder(o *model.MemberOrder) domain.MemberOrder {
 	if o == nil {
-		return domain.DefaultMemberOrder
+		return domain.MemberOrder{} // the service's default: relevance for a search, else name
 	}
 	return domain.MemberOrder{Field: o.Field, Descending: o.Direction != nil && *o.Direction == model.OrderDirectionDesc}
 }
@@ -143,4 +143,14 @@ func optional[T any](o omittable[*T]) domain.Optional[T] {
 func dateOf(t time.Time) time.Time {
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// tradePair decodes the two trade ids of a complement mutation.
+func tradePair(tradeID, otherID string) (int64, int64, error) {
+	a, err := globalid.DecodeAs("tradeId", globalid.TypeTrade, tradeID)
+	if err != nil {
+		return 0, 0, err
+	}
+	b, err := globalid.DecodeAs("otherTradeId", globalid.TypeTrade, otherID)
+	return a, b, err
 }

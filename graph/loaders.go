@@ -18,8 +18,13 @@ const loaderWait = time.Millisecond
 // Loaders batch and cache the lookups of one request, so that a page of N
 // members costs one statement per relationship, not N.
 type Loaders struct {
-	MemberByID     *dataloadgen.Loader[int64, *domain.Member]
-	TradesByMember *dataloadgen.Loader[int64, []*domain.Trade]
+	MemberByID          *dataloadgen.Loader[int64, *domain.Member]
+	TradesByMember      *dataloadgen.Loader[int64, []*domain.Trade]
+	ContactsByMember    *dataloadgen.Loader[int64, []*domain.Contact]
+	EngagementByMember  *dataloadgen.Loader[int64, *domain.Engagement]
+	ComplementsByTrade  *dataloadgen.Loader[int64, []*domain.TradeComplement]
+	MembersByTrade      *dataloadgen.Loader[tradePageKey, *domain.Page[*domain.Member]]
+	MemberCountsByTrade *dataloadgen.Loader[int64, int]
 
 	links  *linkLoaders
 	groups *groupLoaders
@@ -34,11 +39,16 @@ type Loaders struct {
 func NewLoaders(r *Resolver) *Loaders {
 	opt := dataloadgen.WithWait(loaderWait)
 	return &Loaders{
-		MemberByID:     dataloadgen.NewMappedLoader(r.Members.MembersByIDs, opt),
-		TradesByMember: dataloadgen.NewMappedLoader(r.Trades.TradesOfMembers, opt),
-		tradeSvc:       r.Trades,
-		links:          newLinkLoaders(r),
-		groups:         newGroupLoaders(r),
+		MemberByID:          dataloadgen.NewMappedLoader(r.Members.MembersByIDs, opt),
+		TradesByMember:      dataloadgen.NewMappedLoader(r.Trades.TradesOfMembers, opt),
+		ContactsByMember:    dataloadgen.NewMappedLoader(r.MemberDetails.ContactsOfMembers, opt),
+		EngagementByMember:  dataloadgen.NewMappedLoader(r.MemberDetails.Engagements, opt),
+		ComplementsByTrade:  dataloadgen.NewMappedLoader(r.TradeWrites.ComplementsOfTrades, opt),
+		MembersByTrade:      dataloadgen.NewMappedLoader(pagedByKey(r.Members.MembersOfTrades), opt),
+		MemberCountsByTrade: dataloadgen.NewMappedLoader(r.Members.CountMembersOfTrades, opt),
+		tradeSvc:            r.Trades,
+		links:               newLinkLoaders(r),
+		groups:              newGroupLoaders(r),
 	}
 }
 
@@ -107,4 +117,59 @@ func newTradeTree(all []*domain.Trade) *tradeTree {
 		}
 	}
 	return t
+}
+
+// tradePageKey asks for one page of a trade's members; First is already
+// resolved to the page size.
+type tradePageKey struct {
+	TradeID int64
+	First   int
+	After   string
+}
+
+// pagedByKey adapts a service that pages many parents at once with the same
+// arguments to a loader over (parent, arguments) keys: one statement per
+// distinct arguments, usually one per request.
+func pagedByKey[T any](fetch func(context.Context, []int64, domain.PageRequest) (map[int64]*domain.Page[T], error)) func(context.Context, []tradePageKey) (map[tradePageKey]*domain.Page[T], error) {
+	type args struct {
+		first int
+		after string
+	}
+	return func(ctx context.Context, keys []tradePageKey) (map[tradePageKey]*domain.Page[T], error) {
+		groups := map[args][]int64{}
+		for _, k := range keys {
+			a := args{k.First, k.After}
+			groups[a] = append(groups[a], k.TradeID)
+		}
+		out := make(map[tradePageKey]*domain.Page[T], len(keys))
+		for a, ids := range groups {
+			first := a.first
+			pages, err := fetch(ctx, ids, domain.PageRequest{First: &first, After: a.after})
+			if err != nil {
+				return nil, err
+			}
+			for id, p := range pages {
+				out[tradePageKey{TradeID: id, First: a.first, After: a.after}] = p
+			}
+		}
+		return out, nil
+	}
+}
+
+// contacts loads the contacts of a member.
+func (l *Loaders) contacts(ctx context.Context, memberID int64) ([]*domain.Contact, error) {
+	cs, err := l.ContactsByMember.Load(ctx, memberID)
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return []*domain.Contact{}, nil
+	}
+	return cs, err
+}
+
+// complements loads the complements of a trade.
+func (l *Loaders) complements(ctx context.Context, tradeID int64) ([]*domain.TradeComplement, error) {
+	cs, err := l.ComplementsByTrade.Load(ctx, tradeID)
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return []*domain.TradeComplement{}, nil
+	}
+	return cs, err
 }

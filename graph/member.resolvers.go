@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"grappe/domain"
 	"grappe/graph/generated"
 	"grappe/graph/globalid"
@@ -15,19 +14,19 @@ import (
 )
 
 func (r *contactResolver) ID(ctx context.Context, obj *domain.Contact) (string, error) {
-	panic(fmt.Errorf("not implemented: ID - id"))
+	return globalid.Encode(globalid.TypeContact, obj.ID), nil
 }
 
 func (r *contactResolver) Role(ctx context.Context, obj *domain.Contact) (*string, error) {
-	panic(fmt.Errorf("not implemented: Role - role"))
+	return nullable(obj.Role), nil
 }
 
 func (r *contactResolver) Email(ctx context.Context, obj *domain.Contact) (*string, error) {
-	panic(fmt.Errorf("not implemented: Email - email"))
+	return nullable(obj.Email), nil
 }
 
 func (r *contactResolver) Phone(ctx context.Context, obj *domain.Contact) (*string, error) {
-	panic(fmt.Errorf("not implemented: Phone - phone"))
+	return nullable(obj.Phone), nil
 }
 
 // ID is the resolver for the id field.
@@ -82,11 +81,14 @@ func (r *memberResolver) Description(ctx context.Context, obj *domain.Member) (*
 }
 
 func (r *memberResolver) Contacts(ctx context.Context, obj *domain.Member) ([]*domain.Contact, error) {
-	panic(fmt.Errorf("not implemented: Contacts - contacts"))
+	return r.loaders(ctx).contacts(ctx, obj.ID)
 }
 
 func (r *memberResolver) Engagement(ctx context.Context, obj *domain.Member) (*domain.Engagement, error) {
-	panic(fmt.Errorf("not implemented: Engagement - engagement"))
+	if !domain.CanSeeEngagement(domain.ViewerFrom(ctx), obj.ID) {
+		return nil, domain.Errorf(domain.CodeForbidden, "engagement is visible to the member itself, analysts and staff only")
+	}
+	return r.loaders(ctx).EngagementByMember.Load(ctx, obj.ID)
 }
 
 // TotalCount is the resolver for the totalCount field.
@@ -95,19 +97,61 @@ func (r *memberConnectionResolver) TotalCount(ctx context.Context, obj *model.Me
 }
 
 func (r *mutationResolver) SetMemberTrades(ctx context.Context, input model.SetMemberTradesInput) (*model.SetMemberTradesPayload, error) {
-	panic(fmt.Errorf("not implemented: SetMemberTrades - setMemberTrades"))
+	id, err := globalid.DecodeAs("memberId", globalid.TypeMember, input.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	tradeIDs, err := decodeIDs("tradeIds", globalid.TypeTrade, input.TradeIds)
+	if err != nil {
+		return nil, err
+	}
+	m, err := r.MemberDetails.SetMemberTrades(ctx, id, tradeIDs)
+	if err != nil {
+		return nil, err
+	}
+	return &model.SetMemberTradesPayload{ClientMutationID: input.ClientMutationID, Member: m}, nil
 }
 
 func (r *mutationResolver) EndMembership(ctx context.Context, input model.EndMembershipInput) (*model.EndMembershipPayload, error) {
-	panic(fmt.Errorf("not implemented: EndMembership - endMembership"))
+	id, err := globalid.DecodeAs("memberId", globalid.TypeMember, input.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	m, err := r.MemberDetails.EndMembership(ctx, id, input.LeftOn)
+	if err != nil {
+		return nil, err
+	}
+	return &model.EndMembershipPayload{ClientMutationID: input.ClientMutationID, Member: m}, nil
 }
 
 func (r *mutationResolver) AddContact(ctx context.Context, input model.AddContactInput) (*model.AddContactPayload, error) {
-	panic(fmt.Errorf("not implemented: AddContact - addContact"))
+	id, err := globalid.DecodeAs("memberId", globalid.TypeMember, input.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.MemberDetails.AddContact(ctx, domain.ContactInput{
+		MemberID: id, Name: input.Name, Role: deref(input.Role), Email: deref(input.Email), Phone: deref(input.Phone),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.AddContactPayload{ClientMutationID: input.ClientMutationID, Contact: c}, nil
 }
 
 func (r *mutationResolver) RemoveContact(ctx context.Context, input model.RemoveContactInput) (*model.RemoveContactPayload, error) {
-	panic(fmt.Errorf("not implemented: RemoveContact - removeContact"))
+	id, err := globalid.DecodeAs("id", globalid.TypeContact, input.ID)
+	if err != nil {
+		return nil, err
+	}
+	memberID, err := r.MemberDetails.RemoveContact(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	m, err := r.Members.Member(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.RemoveContactPayload{ClientMutationID: input.ClientMutationID, Member: m}, nil
 }
 
 // CreateMember is the resolver for the createMember field.

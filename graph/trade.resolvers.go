@@ -15,15 +15,46 @@ import (
 )
 
 func (r *mutationResolver) CreateTrade(ctx context.Context, input model.CreateTradeInput) (*model.CreateTradePayload, error) {
-	panic(fmt.Errorf("not implemented: CreateTrade - createTrade"))
+	in := domain.TradeInput{Code: input.Code, NameEN: input.NameEn, NameFR: input.NameFr}
+	if input.ParentID != nil {
+		parent, err := globalid.DecodeAs("parentId", globalid.TypeTrade, *input.ParentID)
+		if err != nil {
+			return nil, err
+		}
+		in.ParentID = &parent
+	}
+	t, err := r.TradeWrites.CreateTrade(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return &model.CreateTradePayload{ClientMutationID: input.ClientMutationID, Trade: t}, nil
 }
 
 func (r *mutationResolver) AddTradeComplement(ctx context.Context, input model.AddTradeComplementInput) (*model.TradeComplementPayload, error) {
-	panic(fmt.Errorf("not implemented: AddTradeComplement - addTradeComplement"))
+	a, b, err := tradePair(input.TradeID, input.OtherTradeID)
+	if err != nil {
+		return nil, err
+	}
+	c := domain.TradeComplement{TradeID: a, OtherID: b, Kind: input.Kind, Description: deref(input.Description)}
+	if err := r.TradeWrites.AddComplement(ctx, c); err != nil {
+		return nil, err
+	}
+	return r.complementPayload(ctx, input.ClientMutationID, a)
 }
 
 func (r *mutationResolver) RemoveTradeComplement(ctx context.Context, input model.RemoveTradeComplementInput) (*model.TradeComplementPayload, error) {
-	panic(fmt.Errorf("not implemented: RemoveTradeComplement - removeTradeComplement"))
+	a, b, err := tradePair(input.TradeID, input.OtherTradeID)
+	if err != nil {
+		return nil, err
+	}
+	var kind domain.ComplementKind
+	if input.Kind != nil {
+		kind = *input.Kind
+	}
+	if err := r.TradeWrites.RemoveComplement(ctx, a, b, kind); err != nil {
+		return nil, err
+	}
+	return r.complementPayload(ctx, input.ClientMutationID, a)
 }
 
 // Trades is the resolver for the trades field.
@@ -73,19 +104,36 @@ func (r *tradeResolver) Children(ctx context.Context, obj *domain.Trade) ([]*dom
 }
 
 func (r *tradeResolver) Complements(ctx context.Context, obj *domain.Trade) ([]*domain.TradeComplement, error) {
-	panic(fmt.Errorf("not implemented: Complements - complements"))
+	return r.loaders(ctx).complements(ctx, obj.ID)
 }
 
 func (r *tradeResolver) Members(ctx context.Context, obj *domain.Trade, first *int, after *string) (*model.MemberConnection, error) {
-	panic(fmt.Errorf("not implemented: Members - members"))
+	n, err := domain.PageRequest{First: first}.Limit()
+	if err != nil {
+		return nil, err
+	}
+	l := r.loaders(ctx)
+	page, err := l.MembersByTrade.Load(ctx, tradePageKey{TradeID: obj.ID, First: n, After: deref(after)})
+	if err != nil {
+		return nil, err
+	}
+	count := func(ctx context.Context) (int, error) { return l.MemberCountsByTrade.Load(ctx, obj.ID) }
+	return model.NewMemberConnection(page, count), nil
 }
 
 func (r *tradeComplementResolver) Trade(ctx context.Context, obj *domain.TradeComplement) (*domain.Trade, error) {
-	panic(fmt.Errorf("not implemented: Trade - trade"))
+	tree, err := r.loaders(ctx).tradeTree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if t := tree.byID[obj.OtherID]; t != nil {
+		return t, nil
+	}
+	return nil, fmt.Errorf("complement of trade %d names unknown trade %d", obj.TradeID, obj.OtherID)
 }
 
 func (r *tradeComplementResolver) Description(ctx context.Context, obj *domain.TradeComplement) (*string, error) {
-	panic(fmt.Errorf("not implemented: Description - description"))
+	return nullable(obj.Description), nil
 }
 
 func (r *Resolver) Trade() generated.TradeResolver { return &tradeResolver{r} }

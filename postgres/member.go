@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -33,6 +34,7 @@ type memberRow struct {
 	Description          string     `bun:"description,nullzero"`
 	JoinedOn             time.Time  `bun:"joined_on,type:date"`
 	LeftOn               *time.Time `bun:"left_on,type:date"`
+	Rank                 *float64   `bun:"rank,scanonly"`
 	CreatedAt            time.Time  `bun:"created_at,nullzero,notnull,default:current_timestamp"`
 	UpdatedAt            time.Time  `bun:"updated_at,nullzero,notnull,default:current_timestamp"`
 }
@@ -133,8 +135,16 @@ func (s *MemberService) MembersByIDs(ctx context.Context, ids []int64) (map[int6
 	return out, nil
 }
 
-// memberKeyset returns the keyset of a member order.
-func memberKeyset(order domain.MemberOrder) keyset {
+// memberKeyset returns the keyset of a member order. A search without an
+// explicit order is ranked by relevance (its cursors hold the search text).
+func (s *MemberService) memberKeyset(order domain.MemberOrder, search string) keyset {
+	if order.Field == "" && search != "" {
+		rank := s.db.bun.QueryGen().FormatQuery("ts_rank_cd(m.search_vector, grappe_search_query(?))::float8", search)
+		return keyset{Name: "members:RANK:" + search, Expr: rank, IDColumn: "m.id", Desc: true, Check: checkFloat}
+	}
+	if order.Field == "" {
+		order = domain.DefaultMemberOrder
+	}
 	k := keyset{IDColumn: "m.id", Desc: order.Descending}
 	switch order.Field {
 	case domain.OrderByJoinedOn:
@@ -154,6 +164,9 @@ func memberKeyset(order domain.MemberOrder) keyset {
 
 // memberSortValue returns the value of m's sort key, as stored in cursors.
 func memberSortValue(order domain.MemberOrder, r *memberRow) any {
+	if r.Rank != nil {
+		return *r.Rank
+	}
 	switch order.Field {
 	case domain.OrderByJoinedOn:
 		return r.JoinedOn.Format(time.DateOnly)
@@ -169,33 +182,36 @@ func memberSortValue(order domain.MemberOrder, r *memberRow) any {
 
 // Members returns one page of members matching filter in the given order.
 func (s *MemberService) Members(ctx context.Context, filter domain.MemberFilter, order domain.MemberOrder, page domain.PageRequest) (*domain.Page[*domain.Member], error) {
-	if order.Field == "" {
-		order.Field = domain.OrderByName
-	}
-	filter = domain.VisibleMemberFilter(domain.ViewerFrom(ctx), filter)
-	plan, err := planPage(memberKeyset(order), page)
+	filter, err := cleanMemberFilter(domain.VisibleMemberFilter(domain.ViewerFrom(ctx), filter))
 	if err != nil {
 		return nil, err
 	}
+	keys := s.memberKeyset(order, filter.Search)
+	plan, err := planPage(keys, page)
+	if err != nil {
+		return nil, err
+	}
+	if order.Field == "" {
+		order = domain.DefaultMemberOrder
+	}
 	var rows []*memberRow
 	q := s.db.bun.NewSelect().Model(&rows).Apply(memberFilter(filter))
+	if strings.HasPrefix(keys.Name, "members:RANK:") {
+		q = q.ColumnExpr("?TableColumns").ColumnExpr(keys.Expr + " AS rank")
+	}
 	if err := plan.apply(q).Scan(ctx); err != nil {
 		return nil, mapError(err, "members")
 	}
 	p := finish(plan, rows, func(r *memberRow) (any, int64) { return memberSortValue(order, r), r.ID })
-	out := &domain.Page[*domain.Member]{
-		Items: make([]*domain.Member, len(p.Items)), Cursors: p.Cursors,
-		HasNextPage: p.HasNextPage, HasPreviousPage: p.HasPreviousPage,
-	}
-	for i, r := range p.Items {
-		out.Items[i] = r.toMember()
-	}
-	return out, nil
+	return toMemberPage(p), nil
 }
 
 // CountMembers returns how many members match filter.
 func (s *MemberService) CountMembers(ctx context.Context, filter domain.MemberFilter) (int, error) {
-	filter = domain.VisibleMemberFilter(domain.ViewerFrom(ctx), filter)
+	filter, err := cleanMemberFilter(domain.VisibleMemberFilter(domain.ViewerFrom(ctx), filter))
+	if err != nil {
+		return 0, err
+	}
 	n, err := s.db.bun.NewSelect().Model((*memberRow)(nil)).Apply(memberFilter(filter)).Count(ctx)
 	return int(n), mapError(err, "members")
 }
@@ -209,6 +225,9 @@ func memberFilter(f domain.MemberFilter) func(*bun.SelectQuery) *bun.SelectQuery
 			statuses = []domain.MemberStatus{domain.StatusActive}
 		}
 		q = q.Where("m.status IN (?)", bun.List(statuses))
+		if f.Search != "" {
+			q = q.Where("m.search_vector @@ grappe_search_query(?)", f.Search)
+		}
 		if len(f.Kinds) > 0 {
 			q = q.Where("m.kind IN (?)", bun.List(f.Kinds))
 		}
@@ -347,6 +366,16 @@ func memberWriteError(err error) error {
 	}
 	return mapError(err, "member")
 }
+
+// cleanMemberFilter checks the free-text parts of a member filter.
+func cleanMemberFilter(f domain.MemberFilter) (domain.MemberFilter, error) {
+	var err error
+	f.Search, err = domain.CleanText("filter.search", f.Search, 200)
+	return f, err
+}
+
+// checkFloat validates a rank cursor value.
+func checkFloat(v any) (any, bool) { f, ok := v.(float64); return f, ok }
 
 // checkString, checkInt and checkDate validate cursor values by type.
 func checkString(v any) (any, bool) { s, ok := v.(string); return s, ok }

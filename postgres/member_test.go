@@ -140,3 +140,60 @@ func TestCreateMemberRules(t *testing.T) {
 		t.Fatalf("refused creations changed the database: %d members", n)
 	}
 }
+
+func TestMemberSearch(t *testing.T) {
+	t.Parallel()
+	db := pgtest.NewDB(t)
+	svc := db.Members()
+	for _, in := range []domain.MemberInput{
+		{Name: "Étalonnage Dubois", Kind: domain.KindCompany, Description: "Laboratoire d'étalonnage de capteurs de température"},
+		{Name: "Capteurs Martin", Kind: domain.KindCompany, Description: "Fabricant de capteurs de pression"},
+		{Name: "Optique Bernard", Kind: domain.KindCompany, Description: "Calibration services for optical instruments"},
+		{Name: "Hexa Distribution", Kind: domain.KindCompany, Description: "Distributeur"},
+	} {
+		if _, err := svc.CreateMember(staff, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	search := func(q string, order domain.MemberOrder) []string {
+		t.Helper()
+		p, err := svc.Members(staff, domain.MemberFilter{Search: q}, order, domain.PageRequest{})
+		if err != nil {
+			t.Fatalf("search %q: %v", q, err)
+		}
+		return names(p.Items)
+	}
+	// Accents and case do not matter; French stems match plurals.
+	if got := search("ETALONNAGE", domain.MemberOrder{}); len(got) != 1 || got[0] != "Étalonnage Dubois" {
+		t.Fatalf("ETALONNAGE: %v", got)
+	}
+	if got := search("capteur", domain.MemberOrder{}); len(got) != 2 || got[0] != "Capteurs Martin" {
+		// Ranked: the name match (weight A) comes before the description match.
+		t.Fatalf("capteur: %v", got)
+	}
+	if got := search("calibration", domain.MemberOrder{}); len(got) != 1 || got[0] != "Optique Bernard" {
+		t.Fatalf("English stem: %v", got)
+	}
+	if got := search("capteur", domain.MemberOrder{Field: domain.OrderByName}); len(got) != 2 || got[0] != "Capteurs Martin" || got[1] != "Étalonnage Dubois" {
+		t.Fatalf("capteur by name: %v", got)
+	}
+	if got := search("x'); DROP TABLE members; --", domain.MemberOrder{}); len(got) != 0 {
+		t.Fatalf("metacharacters: %v", got)
+	}
+	// Paging through ranked results with a cursor.
+	p1, err := svc.Members(staff, domain.MemberFilter{Search: "capteurs"}, domain.MemberOrder{}, domain.PageRequest{First: intp(1)})
+	if err != nil || len(p1.Items) != 1 || !p1.HasNextPage {
+		t.Fatalf("ranked page 1: %v %+v", err, p1)
+	}
+	p2, err := svc.Members(staff, domain.MemberFilter{Search: "capteurs"}, domain.MemberOrder{}, domain.PageRequest{First: intp(1), After: p1.Cursors[0]})
+	if err != nil || len(p2.Items) != 1 || p2.Items[0].ID == p1.Items[0].ID || p2.HasNextPage {
+		t.Fatalf("ranked page 2: %v %+v", err, p2)
+	}
+	if _, err := svc.Members(staff, domain.MemberFilter{Search: "autre"}, domain.MemberOrder{}, domain.PageRequest{After: p1.Cursors[0]}); domain.ErrorCode(err) != domain.CodeBadUserInput {
+		t.Fatalf("cursor of another search: %v", err)
+	}
+	n, err := svc.CountMembers(staff, domain.MemberFilter{Search: "capteurs"})
+	if err != nil || n != 2 {
+		t.Fatalf("count = %d %v", n, err)
+	}
+}

@@ -2,11 +2,30 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"grappe/domain"
 )
+
+// contactRow is a row of the contacts table.
+type contactRow struct {
+	bun.BaseModel `bun:"table:contacts,alias:c"`
+
+	ID        int64     `bun:"id,pk,autoincrement"`
+	MemberID  int64     `bun:"member_id"`
+	Name      string    `bun:"name"`
+	Role      string    `bun:"role,nullzero"`
+	Email     string    `bun:"email,nullzero"`
+	Phone     string    `bun:"phone,nullzero"`
+	CreatedAt time.Time `bun:"created_at,nullzero,notnull,default:current_timestamp"`
+}
+
+func (r *contactRow) toContact() *domain.Contact {
+	return &domain.Contact{ID: r.ID, MemberID: r.MemberID, Name: r.Name, Role: r.Role, Email: r.Email, Phone: r.Phone}
+}
 
 // MemberDetailService implements domain.MemberDetailService.
 type MemberDetailService struct{ db *DB }
@@ -16,34 +35,222 @@ func (db *DB) MemberDetails() *MemberDetailService { return &MemberDetailService
 
 var _ domain.MemberDetailService = (*MemberDetailService)(nil)
 
-var errNotBuiltMemberDetailService = errors.New("MemberDetailService: not built yet")
-
-// ContactsOfMembers is not built yet.
+// ContactsOfMembers returns the contacts of each member, by name.
 func (s *MemberDetailService) ContactsOfMembers(ctx context.Context, memberIDs []int64) (map[int64][]*domain.Contact, error) {
-	return nil, errNotBuiltMemberDetailService
+	var rows []contactRow
+	err := s.db.bun.NewSelect().Model(&rows).Where("c.member_id IN (?)", bun.List(memberIDs)).
+		Order("c.member_id", "c.name", "c.id").Scan(ctx)
+	if err != nil {
+		return nil, mapError(err, "contacts")
+	}
+	out := make(map[int64][]*domain.Contact, len(memberIDs))
+	for i := range rows {
+		out[rows[i].MemberID] = append(out[rows[i].MemberID], rows[i].toContact())
+	}
+	return out, nil
 }
 
-// AddContact is not built yet.
+// lockWritableMember locks member id for a change made by the viewer.
+// Returns NOT_FOUND, or FORBIDDEN when a member writes as a LAPSED member.
+func lockWritableMember(ctx context.Context, tx bun.Tx, v domain.Viewer, id int64) (*memberRow, error) {
+	var row memberRow
+	if err := tx.NewSelect().Model(&row).Where("m.id = ?", id).For("UPDATE").Scan(ctx); err != nil {
+		return nil, mapError(err, "member")
+	}
+	if v.Role != domain.RoleStaff && row.LeftOn != nil {
+		return nil, domain.Errorf(domain.CodeForbidden, "a lapsed member reads but does not write")
+	}
+	return &row, nil
+}
+
+// AddContact adds a contact: staff, or the ACTIVE member itself.
 func (s *MemberDetailService) AddContact(ctx context.Context, in domain.ContactInput) (*domain.Contact, error) {
-	return nil, errNotBuiltMemberDetailService
+	v := domain.ViewerFrom(ctx)
+	if err := domain.CanWriteAsMember(v, in.MemberID); err != nil {
+		return nil, err
+	}
+	in, err := domain.ValidateContact(in)
+	if err != nil {
+		return nil, err
+	}
+	row := &contactRow{MemberID: in.MemberID, Name: in.Name, Role: in.Role, Email: in.Email, Phone: in.Phone}
+	err = s.db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := lockWritableMember(ctx, tx, v, in.MemberID); err != nil {
+			return err
+		}
+		_, err := tx.NewInsert().Model(row).Returning("id").Exec(ctx)
+		return mapError(err, "contact")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return row.toContact(), nil
 }
 
-// RemoveContact is not built yet.
+// RemoveContact removes a contact and returns its member id: staff, or the
+// ACTIVE member itself. Returns NOT_FOUND for an unknown contact.
 func (s *MemberDetailService) RemoveContact(ctx context.Context, id int64) (int64, error) {
-	return 0, errNotBuiltMemberDetailService
+	v := domain.ViewerFrom(ctx)
+	var memberID int64
+	err := s.db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var row contactRow
+		if err := tx.NewSelect().Model(&row).Where("c.id = ?", id).Scan(ctx); err != nil {
+			return mapError(err, "contact")
+		}
+		if err := domain.CanWriteAsMember(v, row.MemberID); err != nil {
+			return err
+		}
+		if _, err := lockWritableMember(ctx, tx, v, row.MemberID); err != nil {
+			return err
+		}
+		memberID = row.MemberID
+		_, err := tx.NewDelete().Model((*contactRow)(nil)).Where("id = ?", id).Exec(ctx)
+		return mapError(err, "contact")
+	})
+	return memberID, err
 }
 
-// SetMemberTrades is not built yet.
+// SetMemberTrades replaces a member's trades: staff, or the ACTIVE member
+// itself. At least one trade; unknown trades are BAD_USER_INPUT.
 func (s *MemberDetailService) SetMemberTrades(ctx context.Context, memberID int64, tradeIDs []int64) (*domain.Member, error) {
-	return nil, errNotBuiltMemberDetailService
+	v := domain.ViewerFrom(ctx)
+	if err := domain.CanWriteAsMember(v, memberID); err != nil {
+		return nil, err
+	}
+	if len(tradeIDs) == 0 {
+		return nil, domain.InvalidField("tradeIds", "a member has at least one trade")
+	}
+	var out *domain.Member
+	err := s.db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		row, err := lockWritableMember(ctx, tx, v, memberID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.NewDelete().Model((*memberTradeRow)(nil)).Where("member_id = ?", memberID).Exec(ctx); err != nil {
+			return mapError(err, "member trades")
+		}
+		if err := setMemberTrades(ctx, tx, memberID, tradeIDs); err != nil {
+			return err
+		}
+		if _, err := tx.NewUpdate().Model(row).WherePK().Set("updated_at = now()").Returning("updated_at").Exec(ctx); err != nil {
+			return mapError(err, "member")
+		}
+		out = row.toMember()
+		return nil
+	})
+	return out, err
 }
 
-// EndMembership is not built yet.
+// EndMembership ends a membership (staff only): the member stays on record
+// as LAPSED. Returns CONFLICT when it already ended, BAD_USER_INPUT for a
+// date before joinedOn or in the future.
 func (s *MemberDetailService) EndMembership(ctx context.Context, memberID int64, leftOn *time.Time) (*domain.Member, error) {
-	return nil, errNotBuiltMemberDetailService
+	if err := domain.CanEndMembership(domain.ViewerFrom(ctx)); err != nil {
+		return nil, err
+	}
+	today := s.db.today()
+	day := today
+	if leftOn != nil {
+		day = *leftOn
+	}
+	if day.After(today) {
+		return nil, domain.InvalidField("leftOn", "leftOn must not be in the future")
+	}
+	var out *domain.Member
+	err := s.db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var row memberRow
+		if err := tx.NewSelect().Model(&row).Where("m.id = ?", memberID).For("UPDATE").Scan(ctx); err != nil {
+			return mapError(err, "member")
+		}
+		if row.LeftOn != nil {
+			return domain.Errorf(domain.CodeConflict, "this membership already ended on %s", row.LeftOn.Format(time.DateOnly))
+		}
+		if day.Before(row.JoinedOn) {
+			return domain.InvalidField("leftOn", "leftOn must not be before joinedOn (%s)", row.JoinedOn.Format(time.DateOnly))
+		}
+		row.LeftOn = &day
+		_, err := tx.NewUpdate().Model(&row).WherePK().Column("left_on").Set("updated_at = now()").
+			Returning("updated_at").Exec(ctx)
+		if err != nil {
+			return mapError(err, "member")
+		}
+		out = row.toMember()
+		return nil
+	})
+	return out, err
 }
 
-// Engagements is not built yet.
+// engagementRow is one member's activity counts.
+type engagementRow struct {
+	MemberID  int64      `bun:"member_id"`
+	Status    string     `bun:"status"`
+	JoinedOn  time.Time  `bun:"joined_on"`
+	Meetings  int        `bun:"meetings"`
+	Groups    int        `bun:"groups"`
+	Questions int        `bun:"questions"`
+	Links     int        `bun:"links"`
+	LastAt    *time.Time `bun:"last_at"`
+}
+
+// engagementSQL counts each member's activities of the last 12 months and
+// finds its last activity ever, in one statement: meetings attended (held),
+// groups joined, questions raised or supported, links declared or confirmed.
+const engagementSQL = `
+WITH ids AS (SELECT unnest(?0::bigint[]) AS id),
+acts AS (
+    SELECT ma.member_id, 'meeting' AS what, mt.starts_at AS at
+    FROM meeting_attendees AS ma JOIN meetings AS mt ON mt.id = ma.meeting_id
+    WHERE ma.member_id IN (SELECT id FROM ids) AND mt.status = 'HELD' AND mt.starts_at <= ?1
+  UNION ALL
+    SELECT member_id, 'group', joined_at FROM group_participants WHERE member_id IN (SELECT id FROM ids)
+  UNION ALL
+    SELECT member_id, 'question', supported_at FROM question_supports WHERE member_id IN (SELECT id FROM ids)
+  UNION ALL
+    SELECT declared_by, 'link', created_at FROM business_links WHERE declared_by IN (SELECT id FROM ids)
+  UNION ALL
+    SELECT CASE WHEN declared_by = from_id THEN to_id ELSE from_id END, 'link', confirmed_at
+    FROM business_links
+    WHERE confirmed_at IS NOT NULL AND (from_id IN (SELECT id FROM ids) OR to_id IN (SELECT id FROM ids))
+)
+SELECT m.id AS member_id, m.status, m.joined_on,
+    count(*) FILTER (WHERE a.what = 'meeting' AND a.at > ?2) AS meetings,
+    count(*) FILTER (WHERE a.what = 'group' AND a.at > ?2 AND a.at <= ?1) AS groups,
+    count(*) FILTER (WHERE a.what = 'question' AND a.at > ?2 AND a.at <= ?1) AS questions,
+    count(*) FILTER (WHERE a.what = 'link' AND a.at > ?2 AND a.at <= ?1) AS links,
+    max(a.at) FILTER (WHERE a.at <= ?1) AS last_at
+FROM members AS m LEFT JOIN acts AS a ON a.member_id = m.id
+WHERE m.id IN (SELECT id FROM ids)
+GROUP BY m.id, m.status, m.joined_on`
+
+// Engagements returns the engagement of each member as of now (SPEC §3).
 func (s *MemberDetailService) Engagements(ctx context.Context, memberIDs []int64) (map[int64]*domain.Engagement, error) {
-	return nil, errNotBuiltMemberDetailService
+	now := s.db.Now().UTC()
+	yearAgo := now.AddDate(-1, 0, 0)
+	var rows []engagementRow
+	if err := s.db.bun.NewRaw(engagementSQL, pgdialect.Array(memberIDs), now, yearAgo).Scan(ctx, &rows); err != nil {
+		return nil, mapError(err, "engagement")
+	}
+	riskSince := now.AddDate(0, -domain.AtRiskAfter, 0)
+	out := make(map[int64]*domain.Engagement, len(rows))
+	for _, r := range rows {
+		out[r.MemberID] = &domain.Engagement{
+			Score:                    domain.EngagementScore(r.Meetings, r.Groups, r.Questions, r.Links),
+			MeetingsAttended:         r.Meetings,
+			GroupsJoined:             r.Groups,
+			QuestionsSupported:       r.Questions,
+			LinksDeclaredOrConfirmed: r.Links,
+			LastActivityAt:           r.LastAt,
+			AtRisk:                   r.Status == string(domain.StatusActive) && inactiveSince(r.LastAt, r.JoinedOn, riskSince),
+		}
+	}
+	return out, nil
+}
+
+// inactiveSince reports whether a member has shown no sign of life since
+// cutoff: neither an activity nor, for a newcomer, its joining.
+func inactiveSince(lastAt *time.Time, joinedOn, cutoff time.Time) bool {
+	if lastAt != nil && !lastAt.Before(cutoff) {
+		return false
+	}
+	return joinedOn.Before(cutoff)
 }

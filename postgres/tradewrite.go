@@ -2,10 +2,22 @@ package postgres
 
 import (
 	"context"
-	"errors"
+
+	"github.com/uptrace/bun"
 
 	"grappe/domain"
 )
+
+// complementRow is a row of trade_complements: a symmetric pair stored
+// once, lower id first.
+type complementRow struct {
+	bun.BaseModel `bun:"table:trade_complements,alias:tc"`
+
+	TradeLow    int64  `bun:"trade_low,pk"`
+	TradeHigh   int64  `bun:"trade_high,pk"`
+	Kind        string `bun:"kind,pk"`
+	Description string `bun:"description,nullzero"`
+}
 
 // TradeWriteService implements domain.TradeWriteService.
 type TradeWriteService struct{ db *DB }
@@ -15,24 +27,112 @@ func (db *DB) TradeWrites() *TradeWriteService { return &TradeWriteService{db: d
 
 var _ domain.TradeWriteService = (*TradeWriteService)(nil)
 
-var errNotBuiltTradeWriteService = errors.New("TradeWriteService: not built yet")
-
-// ComplementsOfTrades is not built yet.
+// ComplementsOfTrades returns each trade's complements, seen from it.
 func (s *TradeWriteService) ComplementsOfTrades(ctx context.Context, tradeIDs []int64) (map[int64][]*domain.TradeComplement, error) {
-	return nil, errNotBuiltTradeWriteService
+	var rows []complementRow
+	err := s.db.bun.NewSelect().Model(&rows).
+		Where("tc.trade_low IN (?) OR tc.trade_high IN (?)", bun.List(tradeIDs), bun.List(tradeIDs)).
+		Order("tc.trade_low", "tc.trade_high", "tc.kind").Scan(ctx)
+	if err != nil {
+		return nil, mapError(err, "trade complements")
+	}
+	wanted := make(map[int64]bool, len(tradeIDs))
+	for _, id := range tradeIDs {
+		wanted[id] = true
+	}
+	out := make(map[int64][]*domain.TradeComplement, len(tradeIDs))
+	add := func(from, other int64, r *complementRow) {
+		if wanted[from] {
+			out[from] = append(out[from], &domain.TradeComplement{
+				TradeID: from, OtherID: other, Kind: domain.ComplementKind(r.Kind), Description: r.Description,
+			})
+		}
+	}
+	for i := range rows {
+		r := &rows[i]
+		add(r.TradeLow, r.TradeHigh, r)
+		add(r.TradeHigh, r.TradeLow, r)
+	}
+	return out, nil
 }
 
-// CreateTrade is not built yet.
+// CreateTrade adds a trade (staff). CONFLICT when the code exists,
+// BAD_USER_INPUT for an unknown parent.
 func (s *TradeWriteService) CreateTrade(ctx context.Context, in domain.TradeInput) (*domain.Trade, error) {
-	return nil, errNotBuiltTradeWriteService
+	if err := domain.CanEditTaxonomy(domain.ViewerFrom(ctx)); err != nil {
+		return nil, err
+	}
+	in, err := domain.ValidateTradeInput(in)
+	if err != nil {
+		return nil, err
+	}
+	row := &tradeRow{Code: in.Code, NameEN: in.NameEN, NameFR: in.NameFR, ParentID: in.ParentID}
+	if _, err := s.db.bun.NewInsert().Model(row).Returning("id").Exec(ctx); err != nil {
+		switch domain.ErrorCode(mapError(err, "trade")) {
+		case domain.CodeConflict:
+			return nil, &domain.Error{Code: domain.CodeConflict, Message: "a trade with this code exists", Field: "code"}
+		case domain.CodeBadUserInput:
+			return nil, domain.InvalidField("parentId", "parentId is not a trade")
+		}
+		return nil, mapError(err, "trade")
+	}
+	return row.toTrade(), nil
 }
 
-// AddComplement is not built yet.
+// AddComplement declares two trades complementary (staff). CONFLICT when
+// they already are with that kind.
 func (s *TradeWriteService) AddComplement(ctx context.Context, c domain.TradeComplement) error {
-	return errNotBuiltTradeWriteService
+	row, err := complementOf(ctx, c.TradeID, c.OtherID, c.Kind)
+	if err != nil {
+		return err
+	}
+	if row.Description, err = domain.CleanText("description", c.Description, 500); err != nil {
+		return err
+	}
+	if _, err := s.db.bun.NewInsert().Model(row).Exec(ctx); err != nil {
+		switch domain.ErrorCode(mapError(err, "trade complement")) {
+		case domain.CodeConflict:
+			return domain.Errorf(domain.CodeConflict, "these trades already complement each other that way")
+		case domain.CodeBadUserInput:
+			return domain.InvalidField("otherTradeId", "tradeId or otherTradeId is not a trade")
+		}
+		return mapError(err, "trade complement")
+	}
+	return nil
 }
 
-// RemoveComplement is not built yet.
+// RemoveComplement removes a complementarity (staff); every kind between
+// the two when kind is "". NOT_FOUND when there is none.
 func (s *TradeWriteService) RemoveComplement(ctx context.Context, tradeID, otherID int64, kind domain.ComplementKind) error {
-	return errNotBuiltTradeWriteService
+	row, err := complementOf(ctx, tradeID, otherID, kind)
+	if err != nil {
+		return err
+	}
+	q := s.db.bun.NewDelete().Model((*complementRow)(nil)).
+		Where("trade_low = ? AND trade_high = ?", row.TradeLow, row.TradeHigh)
+	if kind != "" {
+		q = q.Where("kind = ?", kind)
+	}
+	res, err := q.Exec(ctx)
+	if err != nil {
+		return mapError(err, "trade complement")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return domain.Errorf(domain.CodeNotFound, "these trades do not complement each other")
+	}
+	return nil
+}
+
+// complementOf checks the viewer and the pair and returns the row key.
+func complementOf(ctx context.Context, tradeID, otherID int64, kind domain.ComplementKind) (*complementRow, error) {
+	if err := domain.CanEditTaxonomy(domain.ViewerFrom(ctx)); err != nil {
+		return nil, err
+	}
+	if tradeID == otherID {
+		return nil, domain.InvalidField("otherTradeId", "a trade does not complement itself")
+	}
+	if kind != "" && !kind.Valid() {
+		return nil, domain.InvalidField("kind", "unknown complement kind %q", kind)
+	}
+	return &complementRow{TradeLow: min(tradeID, otherID), TradeHigh: max(tradeID, otherID), Kind: string(kind)}, nil
 }

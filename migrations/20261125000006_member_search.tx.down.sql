@@ -1,0 +1,1 @@
+DROP FUNCTION IF EXISTS grappe_search_query(text);
