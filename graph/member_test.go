@@ -73,7 +73,11 @@ func TestContacts(t *testing.T) {
 	}
 	// Members see contacts; anonymous callers get FORBIDDEN and no data.
 	const read = `query($id: ID!) { member(id: $id) { contacts { name email } } }`
-	var seen struct{ Member struct{ Contacts []struct{ Name, Email string } } }
+	var seen struct {
+		Member struct {
+			Contacts []struct{ Name, Email string }
+		}
+	}
 	a.ok(token(t, domain.RoleMember, other.ID), read, map[string]any{"id": self.ID}, &seen)
 	if len(seen.Member.Contacts) != 1 || seen.Member.Contacts[0].Email != "claire@self.example" {
 		t.Fatalf("contacts %+v", seen)
@@ -87,7 +91,9 @@ func TestContacts(t *testing.T) {
 	if resp := a.do(token(t, domain.RoleMember, other.ID), remove, map[string]any{"id": added.AddContact.Contact.ID}); resp.code() != domain.CodeForbidden {
 		t.Fatalf("remove by other: %+v", resp.Errors)
 	}
-	var removed struct{ RemoveContact struct{ Member struct{ Contacts []any } } }
+	var removed struct {
+		RemoveContact struct{ Member struct{ Contacts []any } }
+	}
 	a.ok(memberTok, remove, map[string]any{"id": added.AddContact.Contact.ID}, &removed)
 	if len(removed.RemoveContact.Member.Contacts) != 0 {
 		t.Fatalf("after remove: %+v", removed)
@@ -115,7 +121,9 @@ func TestEndMembershipKeepsHistory(t *testing.T) {
 		}
 	}
 	var out struct {
-		EndMembership struct{ Member struct{ Status, LeftOn, JoinedOn string } }
+		EndMembership struct {
+			Member struct{ Status, LeftOn, JoinedOn string }
+		}
 	}
 	a.ok(staff, end, map[string]any{"in": map[string]any{"memberId": m.ID, "leftOn": "2024-06-30"}}, &out)
 	if got := out.EndMembership.Member; got.Status != "LAPSED" || got.LeftOn != "2024-06-30" || got.JoinedOn != "2015-03-01" {
@@ -216,7 +224,9 @@ func TestTradesComplementsAndMembers(t *testing.T) {
 	if n != 5 { // trades, trade members, their counts, member trades, complements
 		t.Fatalf("trades with members and complements: %d statements, want 5", n)
 	}
-	var removed struct{ RemoveTradeComplement struct{ Trade struct{ Complements []any } } }
+	var removed struct {
+		RemoveTradeComplement struct{ Trade struct{ Complements []any } }
+	}
 	a.ok(staff, `mutation($a: ID!, $b: ID!) { removeTradeComplement(input: {tradeId: $a, otherTradeId: $b}) { trade { complements { kind } } } }`,
 		map[string]any{"a": mfr.ID, "b": dist.ID}, &removed)
 	if len(removed.RemoveTradeComplement.Trade.Complements) != 0 {
@@ -232,7 +242,11 @@ func TestSetMemberTrades(t *testing.T) {
 	a.ok("", `{ trades { id code } }`, nil, &trades)
 	m := a.create(map[string]any{"name": "M", "kind": "COMPANY", "tradeIds": []string{trades.Trades[0].ID}})
 	const set = `mutation($in: SetMemberTradesInput!) { setMemberTrades(input: $in) { member { trades { code } } } }`
-	var out struct{ SetMemberTrades struct{ Member struct{ Trades []struct{ Code string } } } }
+	var out struct {
+		SetMemberTrades struct {
+			Member struct{ Trades []struct{ Code string } }
+		}
+	}
 	a.ok(token(t, domain.RoleMember, m.ID), set, map[string]any{"in": map[string]any{"memberId": m.ID, "tradeIds": []string{trades.Trades[1].ID}}}, &out)
 	if tr := out.SetMemberTrades.Member.Trades; len(tr) != 1 || tr[0].Code != "B" {
 		t.Fatalf("trades %+v", out)
