@@ -120,3 +120,49 @@ func TestApplyMemberPatch(t *testing.T) {
 		t.Fatalf("future joinedOn: %v", err)
 	}
 }
+
+func TestValidateContact(t *testing.T) {
+	for _, c := range []struct {
+		in    ContactInput
+		field string
+	}{
+		{ContactInput{Name: "Claire", Email: "claire@x.example", Phone: "+33 1 23 45 67 89"}, ""},
+		{ContactInput{Name: " "}, "name"},
+		{ContactInput{Name: "A", Email: "nope"}, "email"},
+		{ContactInput{Name: "A", Email: "a@b@c.example"}, "email"},
+		{ContactInput{Name: "A", Phone: "call me"}, "phone"},
+	} {
+		_, err := ValidateContact(c.in)
+		if c.field == "" {
+			if err != nil {
+				t.Errorf("%+v: %v", c.in, err)
+			}
+			continue
+		}
+		if e, ok := err.(*Error); !ok || e.Field != c.field {
+			t.Errorf("%+v: %v, want field %s", c.in, err, c.field)
+		}
+	}
+}
+
+func TestValidateTradeInput(t *testing.T) {
+	in, err := ValidateTradeInput(TradeInput{Code: "manufacturer.optics", NameEN: "Optics", NameFR: "Optique"})
+	if err != nil || in.Code != "MANUFACTURER.OPTICS" {
+		t.Fatalf("%+v %v", in, err)
+	}
+	for _, code := range []string{"", "1ABC", "A B", "A-B", ".A"} {
+		if _, err := ValidateTradeInput(TradeInput{Code: code, NameEN: "x", NameFR: "x"}); ErrorCode(err) != CodeBadUserInput {
+			t.Errorf("code %q accepted", code)
+		}
+	}
+}
+
+func TestEngagementScore(t *testing.T) {
+	for _, c := range []struct{ m, g, q, l, want int }{
+		{0, 0, 0, 0, 0}, {1, 1, 1, 1, 30}, {5, 0, 0, 0, 40}, {4, 2, 4, 4, 100}, {10, 10, 10, 10, 100}, {0, 0, 3, 0, 15},
+	} {
+		if got := EngagementScore(c.m, c.g, c.q, c.l); got != c.want {
+			t.Errorf("EngagementScore(%d,%d,%d,%d) = %d, want %d", c.m, c.g, c.q, c.l, got, c.want)
+		}
+	}
+}

@@ -476,3 +476,15 @@ func countStatements(t *testing.T, a *api, tok, query string) int64 {
 	}
 	return n.Load()
 }
+
+func TestComplexityLimit(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	// 100 members × 100 trades' members × … exceeds the limit of 5000.
+	resp := a.do("", `{ members(first: 100) { edges { node { trades { members(first: 100) { edges { node { name } } } } } } } }`, nil)
+	if resp.code() != "COMPLEXITY_LIMIT_EXCEEDED" || resp.Status >= 500 {
+		t.Fatalf("deep fan-out: %d %+v", resp.Status, resp.Errors)
+	}
+	var ok struct{ Members struct{ Edges []any } }
+	a.ok("", `{ members(first: 20) { edges { node { name trades { code } } } } }`, nil, &ok)
+}

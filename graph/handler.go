@@ -74,6 +74,25 @@ func setComplexity(c *generated.ComplexityRoot) {
 		return pageCost(first, last, child)
 	}
 	c.Query.Nodes = func(child int, ids []string) int { return 1 + len(ids)*child }
+	c.Query.BusinessLinks = func(child int, first *int, _ *string, _ *model.BusinessLinkFilter) int {
+		return pageCost(first, nil, child)
+	}
+	c.Query.Questions = func(child int, first *int, _ *string, _ *model.QuestionFilter) int {
+		return pageCost(first, nil, child)
+	}
+	c.Query.Groups = func(child int, first *int, _ *string, _ *model.GroupFilter) int {
+		return pageCost(first, nil, child)
+	}
+	c.Query.ActionPlans = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
+	c.Member.BusinessLinks = func(child int, first *int, _ *string, _ *domain.LinkDirection, _ []domain.LinkKind, _ []domain.LinkStatus) int {
+		return pageCost(first, nil, child)
+	}
+	c.Member.Partners = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
+	c.Member.Groups = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
+	c.Trade.Members = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
+	c.Viewer.PendingConfirmations = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
+	c.Viewer.UpcomingMeetings = func(child int, first *int) int { return pageCost(first, nil, child) }
+	c.WorkingGroup.Meetings = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
 }
 
 // pageCost estimates a connection: the page size times the cost of an item.
