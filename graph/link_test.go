@@ -524,3 +524,68 @@ func TestMemberBusinessLinksAndPartners(t *testing.T) {
 		t.Fatalf("filtered root listing %+v", root)
 	}
 }
+
+func TestBusinessLinkStatementsDoNotGrow(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	ctx := context.Background()
+	// 60 members with two trades each; each member declared links to the
+	// twelve after it, of three kinds, one in three still pending.
+	if _, err := a.db.Bun().ExecContext(ctx, `
+		INSERT INTO trades (code, name_en, name_fr) VALUES ('A', 'A', 'A'), ('B', 'B', 'B');
+		INSERT INTO members (name, kind, joined_on) SELECT 'M' || lpad(g::text, 2, '0'), 'COMPANY', '2020-01-01' FROM generate_series(1, 60) g;
+		INSERT INTO member_trades SELECT m.id, t.id FROM members m, trades t;
+		INSERT INTO business_links (from_id, to_id, kind, status, since, volume_band, declared_by, confirmed_at)
+		SELECT f.id, t.id, (ARRAY['SUPPLY', 'REFERRAL', 'PARTNERSHIP'])[1 + t.id % 3],
+		       CASE WHEN (f.id + t.id) % 3 = 0 THEN 'PENDING' ELSE 'CONFIRMED' END,
+		       '2021-01-01', 'UNDER_10K', f.id,
+		       CASE WHEN (f.id + t.id) % 3 = 0 THEN NULL ELSE now() END
+		FROM members f JOIN members t ON t.id > f.id AND t.id <= f.id + 12;`); err != nil {
+		t.Fatal(err)
+	}
+	staff := token(t, domain.RoleStaff, "")
+	const q = `{ members(first: %d) { edges { node { name
+	  businessLinks(first: 10) { %s edges { counterpart { name trades { code } } node { kind volumeBand } } }
+	  partners(first: 5) { %s edges { node { name } } } } } } }`
+	for _, c := range []struct {
+		name  string
+		count string
+		want  int64
+	}{
+		// members, links, counterparts, their trades, partners
+		{"pages", "", 5},
+		// and one per selected totalCount
+		{"pages and totals", "totalCount", 7},
+	} {
+		n5 := countStatements(t, a, staff, fmt.Sprintf(q, 5, c.count, c.count))
+		n50 := countStatements(t, a, staff, fmt.Sprintf(q, 50, c.count, c.count))
+		t.Logf("%s: %d statements for 5 members, %d for 50", c.name, n5, n50)
+		if n5 != c.want || n50 != c.want {
+			t.Errorf("%s: %d statements for 5 members, %d for 50; want %d", c.name, n5, n50, c.want)
+		}
+	}
+	// The nested pages hold what they should.
+	var out struct {
+		Members struct {
+			Edges []struct {
+				Node struct {
+					Name          string
+					BusinessLinks struct {
+						Edges []struct {
+							Counterpart struct{ Trades []struct{ Code string } }
+						}
+					}
+					Partners struct {
+						Edges []struct{ Node struct{ Name string } }
+					}
+				}
+			}
+		}
+	}
+	a.ok(staff, fmt.Sprintf(q, 50, "", ""), nil, &out)
+	m := out.Members.Edges[20].Node
+	if len(out.Members.Edges) != 50 || len(m.BusinessLinks.Edges) != 10 || len(m.BusinessLinks.Edges[0].Counterpart.Trades) != 2 ||
+		len(m.Partners.Edges) != 5 || m.Partners.Edges[0].Node.Name != "M10" {
+		t.Fatalf("member %s: %+v", m.Name, m)
+	}
+}
