@@ -7,78 +7,170 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"grappe/domain"
 	"grappe/graph/generated"
+	"grappe/graph/globalid"
 	"grappe/graph/model"
 )
 
+// ID is the resolver for the id field.
 func (r *businessLinkResolver) ID(ctx context.Context, obj *domain.BusinessLink) (string, error) {
-	panic(fmt.Errorf("not implemented: ID - id"))
+	return globalid.Encode(globalid.TypeBusinessLink, obj.ID), nil
 }
 
+// From is the resolver for the from field.
 func (r *businessLinkResolver) From(ctx context.Context, obj *domain.BusinessLink) (*domain.Member, error) {
-	panic(fmt.Errorf("not implemented: From - from"))
+	return r.loaders(ctx).member(ctx, obj.FromID)
 }
 
+// To is the resolver for the to field.
 func (r *businessLinkResolver) To(ctx context.Context, obj *domain.BusinessLink) (*domain.Member, error) {
-	panic(fmt.Errorf("not implemented: To - to"))
+	return r.loaders(ctx).member(ctx, obj.ToID)
 }
 
+// VolumeBand is the resolver for the volumeBand field: only the parties,
+// analysts and staff see it; others get FORBIDDEN and null.
 func (r *businessLinkResolver) VolumeBand(ctx context.Context, obj *domain.BusinessLink) (*domain.VolumeBand, error) {
-	panic(fmt.Errorf("not implemented: VolumeBand - volumeBand"))
+	if !domain.CanSeeVolume(domain.ViewerFrom(ctx), obj) {
+		return nil, domain.Errorf(domain.CodeForbidden, "volumeBand is visible to the parties of a link, analysts and staff only")
+	}
+	if obj.VolumeBand == "" {
+		return nil, nil
+	}
+	return &obj.VolumeBand, nil
 }
 
+// DeclaredBy is the resolver for the declaredBy field.
 func (r *businessLinkResolver) DeclaredBy(ctx context.Context, obj *domain.BusinessLink) (*domain.Member, error) {
-	panic(fmt.Errorf("not implemented: DeclaredBy - declaredBy"))
+	return r.loaders(ctx).member(ctx, obj.DeclaredBy)
 }
 
+// Note is the resolver for the note field.
 func (r *businessLinkResolver) Note(ctx context.Context, obj *domain.BusinessLink) (*string, error) {
-	panic(fmt.Errorf("not implemented: Note - note"))
+	return nullable(obj.Note), nil
 }
 
+// TotalCount is the resolver for the totalCount field.
 func (r *businessLinkConnectionResolver) TotalCount(ctx context.Context, obj *model.BusinessLinkConnection) (int, error) {
-	panic(fmt.Errorf("not implemented: TotalCount - totalCount"))
+	return obj.Count(ctx)
 }
 
+// BusinessLinks is the resolver for the businessLinks field. Its page comes
+// from a loader keyed by member and arguments, primed for a whole page of
+// members by prefetchMembers.
 func (r *memberResolver) BusinessLinks(ctx context.Context, obj *domain.Member, first *int, after *string, direction *domain.LinkDirection, kinds []domain.LinkKind, statuses []domain.LinkStatus) (*model.MemberBusinessLinkConnection, error) {
-	panic(fmt.Errorf("not implemented: BusinessLinks - businessLinks"))
+	args := newLinkArgs(first, after, direction, kinds, statuses)
+	links := r.loaders(ctx).links
+	page, err := links.memberLinks.Load(ctx, argKey[linkArgs]{MemberID: obj.ID, Args: args})
+	if err != nil {
+		return nil, err
+	}
+	r.primeLinkPage(ctx, obj.ID, page)
+	count := func(ctx context.Context) (int, error) {
+		return links.memberCounts.Load(ctx, argKey[linkArgs]{MemberID: obj.ID, Args: args.counting()})
+	}
+	return model.NewMemberBusinessLinkConnection(obj.ID, page, count), nil
 }
 
+// Partners is the resolver for the partners field; batched like businessLinks.
 func (r *memberResolver) Partners(ctx context.Context, obj *domain.Member, first *int, after *string) (*model.MemberConnection, error) {
-	panic(fmt.Errorf("not implemented: Partners - partners"))
+	links := r.loaders(ctx).links
+	page, err := links.partners.Load(ctx, argKey[pageArgs]{MemberID: obj.ID, Args: newPageArgs(first, after)})
+	if err != nil {
+		return nil, err
+	}
+	count := func(ctx context.Context) (int, error) {
+		return links.partnerCounts.Load(ctx, argKey[struct{}]{MemberID: obj.ID})
+	}
+	return model.NewMemberConnection(page, count), nil
 }
 
+// TotalCount is the resolver for the totalCount field.
 func (r *memberBusinessLinkConnectionResolver) TotalCount(ctx context.Context, obj *model.MemberBusinessLinkConnection) (int, error) {
-	panic(fmt.Errorf("not implemented: TotalCount - totalCount"))
+	return obj.Count(ctx)
 }
 
+// Counterpart is the resolver for the counterpart field.
 func (r *memberBusinessLinkEdgeResolver) Counterpart(ctx context.Context, obj *model.MemberBusinessLinkEdge) (*domain.Member, error) {
-	panic(fmt.Errorf("not implemented: Counterpart - counterpart"))
+	return r.loaders(ctx).member(ctx, obj.Node.Counterpart(obj.MemberID))
 }
 
+// DeclareBusinessLink is the resolver for the declareBusinessLink field.
 func (r *mutationResolver) DeclareBusinessLink(ctx context.Context, input model.DeclareBusinessLinkInput) (*model.BusinessLinkPayload, error) {
-	panic(fmt.Errorf("not implemented: DeclareBusinessLink - declareBusinessLink"))
+	in, err := linkInput(input)
+	if err != nil {
+		return nil, err
+	}
+	l, err := r.Links.Declare(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return &model.BusinessLinkPayload{ClientMutationID: input.ClientMutationID, Link: l}, nil
 }
 
+// ConfirmBusinessLink is the resolver for the confirmBusinessLink field.
 func (r *mutationResolver) ConfirmBusinessLink(ctx context.Context, input model.ConfirmBusinessLinkInput) (*model.BusinessLinkPayload, error) {
-	panic(fmt.Errorf("not implemented: ConfirmBusinessLink - confirmBusinessLink"))
+	id, err := globalid.DecodeAs("id", globalid.TypeBusinessLink, input.ID)
+	if err != nil {
+		return nil, err
+	}
+	l, err := r.Links.Confirm(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.BusinessLinkPayload{ClientMutationID: input.ClientMutationID, Link: l}, nil
 }
 
+// DeclineBusinessLink is the resolver for the declineBusinessLink field.
 func (r *mutationResolver) DeclineBusinessLink(ctx context.Context, input model.DeclineBusinessLinkInput) (*model.BusinessLinkPayload, error) {
-	panic(fmt.Errorf("not implemented: DeclineBusinessLink - declineBusinessLink"))
+	id, err := globalid.DecodeAs("id", globalid.TypeBusinessLink, input.ID)
+	if err != nil {
+		return nil, err
+	}
+	l, err := r.Links.Decline(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.BusinessLinkPayload{ClientMutationID: input.ClientMutationID, Link: l}, nil
 }
 
+// EndBusinessLink is the resolver for the endBusinessLink field.
 func (r *mutationResolver) EndBusinessLink(ctx context.Context, input model.EndBusinessLinkInput) (*model.BusinessLinkPayload, error) {
-	panic(fmt.Errorf("not implemented: EndBusinessLink - endBusinessLink"))
+	id, err := globalid.DecodeAs("id", globalid.TypeBusinessLink, input.ID)
+	if err != nil {
+		return nil, err
+	}
+	l, err := r.Links.End(ctx, id, input.Until)
+	if err != nil {
+		return nil, err
+	}
+	return &model.BusinessLinkPayload{ClientMutationID: input.ClientMutationID, Link: l}, nil
 }
 
+// BusinessLinks is the resolver for the businessLinks field.
 func (r *queryResolver) BusinessLinks(ctx context.Context, first *int, after *string, filter *model.BusinessLinkFilter) (*model.BusinessLinkConnection, error) {
-	panic(fmt.Errorf("not implemented: BusinessLinks - businessLinks"))
+	f, err := linkFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	page, err := r.Links.Links(ctx, f, pageRequest(first, after, nil, nil))
+	if err != nil {
+		return nil, err
+	}
+	r.primeLinkPage(ctx, 0, page)
+	count := func(ctx context.Context) (int, error) { return r.Links.CountLinks(ctx, f) }
+	return model.NewBusinessLinkConnection(page, count), nil
 }
 
+// PendingConfirmations is the resolver for the pendingConfirmations field.
 func (r *viewerResolver) PendingConfirmations(ctx context.Context, obj *model.Viewer, first *int, after *string) (*model.BusinessLinkConnection, error) {
-	panic(fmt.Errorf("not implemented: PendingConfirmations - pendingConfirmations"))
+	page, err := r.Links.PendingConfirmations(ctx, pageRequest(first, after, nil, nil))
+	if err != nil {
+		return nil, err
+	}
+	r.primeLinkPage(ctx, 0, page)
+	count := func(ctx context.Context) (int, error) { return r.Links.CountPendingConfirmations(ctx) }
+	return model.NewBusinessLinkConnection(page, count), nil
 }
 
 func (r *Resolver) BusinessLink() generated.BusinessLinkResolver { return &businessLinkResolver{r} }

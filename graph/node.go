@@ -26,6 +26,12 @@ func (r *Resolver) node(ctx context.Context, field, gid string) (model.Node, err
 			return nil, err
 		}
 		return m, nil
+	case globalid.TypeBusinessLink:
+		link, err := l.links.link(ctx, id)
+		if link == nil {
+			return nil, err
+		}
+		return link, nil
 	case globalid.TypeTrade:
 		tree, err := l.tradeTree(ctx)
 		if err != nil {

@@ -43,12 +43,15 @@ func hasField(op *graphql.OperationContext, set ast.SelectionSet, name string) b
 // prefetchMembers starts the batched loads that a page of members will
 // need, as far as the query selects them.
 func (r *Resolver) prefetchMembers(ctx context.Context, members []*domain.Member) {
-	if len(members) == 0 || !selectsNodeField(ctx, "trades") {
+	if len(members) == 0 {
 		return
 	}
 	ids := make([]int64, len(members))
 	for i, m := range members {
 		ids[i] = m.ID
 	}
-	r.loaders(ctx).TradesByMember.LoadAllThunk(ctx, ids)
+	if selectsNodeField(ctx, "trades") {
+		r.loaders(ctx).TradesByMember.LoadAllThunk(ctx, ids)
+	}
+	r.prefetchMemberLinks(ctx, ids)
 }

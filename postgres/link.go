@@ -2,13 +2,101 @@ package postgres
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"slices"
 	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"grappe/domain"
 )
 
-// LinkService implements domain.LinkService.
+// linkRow is a row of the business_links table.
+type linkRow struct {
+	bun.BaseModel `bun:"table:business_links,alias:l"`
+
+	ID          int64      `bun:"id,pk,autoincrement"`
+	FromID      int64      `bun:"from_id"`
+	ToID        int64      `bun:"to_id"`
+	Kind        string     `bun:"kind"`
+	Status      string     `bun:"status"`
+	Since       time.Time  `bun:"since,type:date"`
+	Until       *time.Time `bun:"until,type:date"`
+	VolumeBand  string     `bun:"volume_band,nullzero"`
+	Origin      string     `bun:"origin"`
+	DeclaredBy  int64      `bun:"declared_by"`
+	ConfirmedAt *time.Time `bun:"confirmed_at"`
+	Note        string     `bun:"note,nullzero"`
+	CreatedAt   time.Time  `bun:"created_at"`
+	UpdatedAt   time.Time  `bun:"updated_at"`
+}
+
+// ownedLinkRow is a link read for one of several members at once; OwnerID
+// is the member whose page it belongs to.
+type ownedLinkRow struct {
+	linkRow `bun:",extend"`
+	OwnerID int64 `bun:"owner_id"`
+}
+
+// ownedMemberRow is a partner read for one of several members at once.
+type ownedMemberRow struct {
+	memberRow `bun:",extend"`
+	OwnerID   int64 `bun:"owner_id"`
+}
+
+// ownerCount is a count per member.
+type ownerCount struct {
+	OwnerID int64 `bun:"owner_id"`
+	N       int   `bun:"n"`
+}
+
+// toLink converts a row into a domain link.
+func (r *linkRow) toLink() *domain.BusinessLink {
+	l := &domain.BusinessLink{
+		ID:          r.ID,
+		FromID:      r.FromID,
+		ToID:        r.ToID,
+		Kind:        domain.LinkKind(r.Kind),
+		Status:      domain.LinkStatus(r.Status),
+		Since:       r.Since.UTC(),
+		VolumeBand:  domain.VolumeBand(r.VolumeBand),
+		Origin:      domain.LinkOrigin(r.Origin),
+		DeclaredBy:  r.DeclaredBy,
+		ConfirmedAt: r.ConfirmedAt,
+		Note:        r.Note,
+		CreatedAt:   r.CreatedAt,
+	}
+	if r.Until != nil {
+		until := r.Until.UTC()
+		l.Until = &until
+	}
+	return l
+}
+
+// fromLink converts a domain link into a row.
+func fromLink(l *domain.BusinessLink) *linkRow {
+	return &linkRow{
+		ID:          l.ID,
+		FromID:      l.FromID,
+		ToID:        l.ToID,
+		Kind:        string(l.Kind),
+		Status:      string(l.Status),
+		Since:       l.Since,
+		Until:       l.Until,
+		VolumeBand:  string(l.VolumeBand),
+		Origin:      string(l.Origin),
+		DeclaredBy:  l.DeclaredBy,
+		ConfirmedAt: l.ConfirmedAt,
+		Note:        l.Note,
+		CreatedAt:   l.CreatedAt,
+	}
+}
+
+// LinkService implements domain.LinkService. Besides the interface, it
+// reads the links and partners of many members in one statement each
+// (MembersLinks, CountMembersLinks, MembersPartners, CountMembersPartners)
+// for the GraphQL loaders.
 type LinkService struct{ db *DB }
 
 // Links returns the business link service of db.
@@ -16,74 +104,569 @@ func (db *DB) Links() *LinkService { return &LinkService{db: db} }
 
 var _ domain.LinkService = (*LinkService)(nil)
 
-var errNotBuiltLinkService = errors.New("LinkService: not built yet")
+// Keyset names, one per list so that a cursor of one is refused by another.
+const (
+	linksList   = "links"
+	memberList  = "memberLinks"
+	pendingList = "pendingLinks"
+	partnerList = "partners"
+)
 
-// Link is not built yet.
+// linkKeyset sorts links by creation time, newest first unless ascending.
+func linkKeyset(name string, ascending bool) keyset {
+	return keyset{Name: name, Expr: "l.created_at", IDColumn: "l.id", Desc: !ascending, Check: checkTime}
+}
+
+// partnerKeyset sorts partners by name.
+var partnerKeyset = keyset{Name: partnerList, Expr: "m.name", IDColumn: "m.id", Check: checkString}
+
+// checkTime validates a timestamp cursor value.
+func checkTime(v any) (any, bool) {
+	s, ok := v.(string)
+	if !ok {
+		return nil, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return nil, false
+	}
+	return t, true
+}
+
+// linkKey returns the sort key of a link row, as stored in cursors.
+func linkKey(r *linkRow) (any, int64) { return r.CreatedAt.UTC().Format(time.RFC3339Nano), r.ID }
+
+// linkPage builds a page of links from rows read with plan.
+func linkPage(plan *pagePlan, rows []*linkRow) *domain.Page[*domain.BusinessLink] {
+	p := finish(plan, rows, linkKey)
+	out := &domain.Page[*domain.BusinessLink]{
+		Items: make([]*domain.BusinessLink, len(p.Items)), Cursors: p.Cursors,
+		HasNextPage: p.HasNextPage, HasPreviousPage: p.HasPreviousPage,
+	}
+	for i, r := range p.Items {
+		out.Items[i] = r.toLink()
+	}
+	return out
+}
+
+// pageOrder is the ORDER BY of plan's keys in the direction plan reads
+// them, with owner first: the outer order of a batch of pages.
+func pageOrder(owner string, plan *pagePlan) string {
+	dir := "ASC"
+	if plan.keys.Desc != plan.backward {
+		dir = "DESC"
+	}
+	return fmt.Sprintf("%s, %s %s, %s %s", owner, plan.keys.Expr, dir, plan.keys.IDColumn, dir)
+}
+
+// linkVisibility restricts links (alias l) to those the viewer may see
+// (domain.CanSeeLink): analysts and staff all, a member the CONFIRMED ones
+// and its own, anonymous callers none.
+func linkVisibility(v domain.Viewer) func(*bun.SelectQuery) *bun.SelectQuery {
+	return func(q *bun.SelectQuery) *bun.SelectQuery {
+		switch {
+		case v.Role.AtLeast(domain.RoleAnalyst):
+			return q
+		case v.Role == domain.RoleMember:
+			return q.Where("(l.status = ? OR l.from_id = ? OR l.to_id = ?)", domain.LinkConfirmed, v.MemberID, v.MemberID)
+		}
+		return q.Where("FALSE")
+	}
+}
+
+// linkFilter returns the WHERE clauses of a link filter.
+func linkFilter(f domain.LinkFilter) func(*bun.SelectQuery) *bun.SelectQuery {
+	return func(q *bun.SelectQuery) *bun.SelectQuery {
+		if len(f.MemberIDs) > 0 {
+			q = q.Where("(l.from_id IN (?) OR l.to_id IN (?))", bun.List(f.MemberIDs), bun.List(f.MemberIDs))
+		}
+		if len(f.Kinds) > 0 {
+			q = q.Where("l.kind IN (?)", bun.List(f.Kinds))
+		}
+		if len(f.Statuses) > 0 {
+			q = q.Where("l.status IN (?)", bun.List(f.Statuses))
+		}
+		if len(f.Origins) > 0 {
+			q = q.Where("l.origin IN (?)", bun.List(f.Origins))
+		}
+		if f.SinceAfter != nil {
+			q = q.Where("l.since >= ?", f.SinceAfter.Format(time.DateOnly))
+		}
+		if f.SinceBefore != nil {
+			q = q.Where("l.since <= ?", f.SinceBefore.Format(time.DateOnly))
+		}
+		return q
+	}
+}
+
+// sideOf returns the condition that member expression owner is on the
+// given side of link l.
+func sideOf(direction domain.LinkDirection, owner string) string {
+	switch direction {
+	case domain.DirectionOutgoing:
+		return "l.from_id = " + owner
+	case domain.DirectionIncoming:
+		return "l.to_id = " + owner
+	}
+	return "(l.from_id = " + owner + " OR l.to_id = " + owner + ")"
+}
+
+// uniqueIDs returns ids sorted without duplicates.
+func uniqueIDs(ids []int64) []int64 {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// Link returns a link the viewer may see. Returns NOT_FOUND otherwise.
 func (s *LinkService) Link(ctx context.Context, id int64) (*domain.BusinessLink, error) {
-	return nil, errNotBuiltLinkService
+	var row linkRow
+	err := s.db.bun.NewSelect().Model(&row).Where("l.id = ?", id).
+		Apply(linkVisibility(domain.ViewerFrom(ctx))).Scan(ctx)
+	if err != nil {
+		return nil, mapError(err, "business link")
+	}
+	return row.toLink(), nil
 }
 
-// LinksByIDs is not built yet.
+// LinksByIDs returns the links among ids the viewer may see, by id.
 func (s *LinkService) LinksByIDs(ctx context.Context, ids []int64) (map[int64]*domain.BusinessLink, error) {
-	return nil, errNotBuiltLinkService
+	out := make(map[int64]*domain.BusinessLink, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []linkRow
+	err := s.db.bun.NewSelect().Model(&rows).Where("l.id IN (?)", bun.List(ids)).
+		Apply(linkVisibility(domain.ViewerFrom(ctx))).Scan(ctx)
+	if err != nil {
+		return nil, mapError(err, "business links")
+	}
+	for i := range rows {
+		out[rows[i].ID] = rows[i].toLink()
+	}
+	return out, nil
 }
 
-// Links is not built yet.
+// Links returns one page of the links the viewer may see that match
+// filter, newest first. Returns BAD_USER_INPUT for an invalid filter, page
+// size or cursor.
 func (s *LinkService) Links(ctx context.Context, filter domain.LinkFilter, page domain.PageRequest) (*domain.Page[*domain.BusinessLink], error) {
-	return nil, errNotBuiltLinkService
+	if err := domain.ValidateLinkFilter(filter, ""); err != nil {
+		return nil, err
+	}
+	plan, err := planPage(linkKeyset(linksList, false), page)
+	if err != nil {
+		return nil, err
+	}
+	var rows []*linkRow
+	q := s.db.bun.NewSelect().Model(&rows).
+		Apply(linkVisibility(domain.ViewerFrom(ctx))).Apply(linkFilter(filter))
+	if err := plan.apply(q).Scan(ctx); err != nil {
+		return nil, mapError(err, "business links")
+	}
+	return linkPage(plan, rows), nil
 }
 
-// CountLinks is not built yet.
+// CountLinks returns how many of the links the viewer may see match filter.
 func (s *LinkService) CountLinks(ctx context.Context, filter domain.LinkFilter) (int, error) {
-	return 0, errNotBuiltLinkService
+	if err := domain.ValidateLinkFilter(filter, ""); err != nil {
+		return 0, err
+	}
+	n, err := s.db.bun.NewSelect().Model((*linkRow)(nil)).
+		Apply(linkVisibility(domain.ViewerFrom(ctx))).Apply(linkFilter(filter)).Count(ctx)
+	return int(n), mapError(err, "business links")
 }
 
-// MemberLinks is not built yet.
+// MemberLinks returns one page of one member's links, newest first.
 func (s *LinkService) MemberLinks(ctx context.Context, memberID int64, direction domain.LinkDirection, filter domain.LinkFilter, page domain.PageRequest) (*domain.Page[*domain.BusinessLink], error) {
-	return nil, errNotBuiltLinkService
+	pages, err := s.MembersLinks(ctx, []int64{memberID}, direction, filter, page)
+	if err != nil {
+		return nil, err
+	}
+	return pages[memberID], nil
 }
 
-// CountMemberLinks is not built yet.
+// MembersLinks returns, for each of memberIDs, one page of that member's
+// links the viewer may see, newest first, all in one statement: page
+// applies to each member's list. Returns BAD_USER_INPUT for an invalid
+// direction, filter, page size or cursor.
+func (s *LinkService) MembersLinks(ctx context.Context, memberIDs []int64, direction domain.LinkDirection, filter domain.LinkFilter, page domain.PageRequest) (map[int64]*domain.Page[*domain.BusinessLink], error) {
+	if err := domain.ValidateLinkFilter(filter, direction); err != nil {
+		return nil, err
+	}
+	plan, err := planPage(linkKeyset(memberList, false), page)
+	if err != nil {
+		return nil, err
+	}
+	ids := uniqueIDs(memberIDs)
+	out := make(map[int64]*domain.Page[*domain.BusinessLink], len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	// One lateral subquery per member, each with its own keyset bound and limit.
+	inner := s.db.bun.NewSelect().Model((*linkRow)(nil)).ColumnExpr("o.id AS owner_id, l.*").
+		Where(sideOf(direction, "o.id")).
+		Apply(linkVisibility(domain.ViewerFrom(ctx))).Apply(linkFilter(filter))
+	var rows []*ownedLinkRow
+	err = s.db.bun.NewSelect().Model(&rows).
+		ModelTableExpr("unnest(?::bigint[]) AS o(id) CROSS JOIN LATERAL (?) AS l", pgdialect.Array(ids), plan.apply(inner)).
+		OrderExpr(pageOrder("l.owner_id", plan)).Scan(ctx)
+	if err != nil {
+		return nil, mapError(err, "business links")
+	}
+	byOwner := make(map[int64][]*linkRow, len(ids))
+	for _, r := range rows {
+		byOwner[r.OwnerID] = append(byOwner[r.OwnerID], &r.linkRow)
+	}
+	for _, id := range ids {
+		out[id] = linkPage(plan, byOwner[id])
+	}
+	return out, nil
+}
+
+// CountMemberLinks returns how many of a member's links match.
 func (s *LinkService) CountMemberLinks(ctx context.Context, memberID int64, direction domain.LinkDirection, filter domain.LinkFilter) (int, error) {
-	return 0, errNotBuiltLinkService
+	counts, err := s.CountMembersLinks(ctx, []int64{memberID}, direction, filter)
+	return counts[memberID], err
 }
 
-// Partners is not built yet.
+// CountMembersLinks returns, for each of memberIDs, how many of its links
+// the viewer may see match, in one statement.
+func (s *LinkService) CountMembersLinks(ctx context.Context, memberIDs []int64, direction domain.LinkDirection, filter domain.LinkFilter) (map[int64]int, error) {
+	if err := domain.ValidateLinkFilter(filter, direction); err != nil {
+		return nil, err
+	}
+	count := s.db.bun.NewSelect().Model((*linkRow)(nil)).ColumnExpr("count(*)").
+		Where(sideOf(direction, "o.id")).
+		Apply(linkVisibility(domain.ViewerFrom(ctx))).Apply(linkFilter(filter))
+	return s.countPerMember(ctx, memberIDs, count)
+}
+
+// countPerMember runs count, a scalar subquery over member o.id, for each
+// of memberIDs in one statement.
+func (s *LinkService) countPerMember(ctx context.Context, memberIDs []int64, count *bun.SelectQuery) (map[int64]int, error) {
+	ids := uniqueIDs(memberIDs)
+	out := make(map[int64]int, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []ownerCount
+	err := s.db.bun.NewSelect().TableExpr("unnest(?::bigint[]) AS o(id)", pgdialect.Array(ids)).
+		ColumnExpr("o.id AS owner_id").ColumnExpr("(?) AS n", count).Scan(ctx, &rows)
+	if err != nil {
+		return nil, mapError(err, "business links")
+	}
+	for _, r := range rows {
+		out[r.OwnerID] = r.N
+	}
+	return out, nil
+}
+
+// partnerIDs returns the subquery of the members that member o.id has a
+// CONFIRMED link with, as far as the viewer may see.
+func (s *LinkService) partnerIDs(v domain.Viewer) *bun.SelectQuery {
+	return s.db.bun.NewSelect().TableExpr("business_links AS l").
+		ColumnExpr("CASE WHEN l.from_id = o.id THEN l.to_id ELSE l.from_id END").
+		Where(sideOf(domain.DirectionAny, "o.id")).Where("l.status = ?", domain.LinkConfirmed).
+		Apply(linkVisibility(v))
+}
+
+// Partners returns one page of the distinct members a member has a
+// CONFIRMED link with, by name.
 func (s *LinkService) Partners(ctx context.Context, memberID int64, page domain.PageRequest) (*domain.Page[*domain.Member], error) {
-	return nil, errNotBuiltLinkService
+	pages, err := s.MembersPartners(ctx, []int64{memberID}, page)
+	if err != nil {
+		return nil, err
+	}
+	return pages[memberID], nil
 }
 
-// CountPartners is not built yet.
+// MembersPartners returns, for each of memberIDs, one page of its partners
+// by name, all in one statement. Returns BAD_USER_INPUT for an invalid page
+// size or cursor.
+func (s *LinkService) MembersPartners(ctx context.Context, memberIDs []int64, page domain.PageRequest) (map[int64]*domain.Page[*domain.Member], error) {
+	plan, err := planPage(partnerKeyset, page)
+	if err != nil {
+		return nil, err
+	}
+	ids := uniqueIDs(memberIDs)
+	out := make(map[int64]*domain.Page[*domain.Member], len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	inner := s.db.bun.NewSelect().Model((*memberRow)(nil)).ColumnExpr("o.id AS owner_id, m.*").
+		Where("m.id IN (?)", s.partnerIDs(domain.ViewerFrom(ctx)))
+	var rows []*ownedMemberRow
+	err = s.db.bun.NewSelect().Model(&rows).
+		ModelTableExpr("unnest(?::bigint[]) AS o(id) CROSS JOIN LATERAL (?) AS m", pgdialect.Array(ids), plan.apply(inner)).
+		OrderExpr(pageOrder("m.owner_id", plan)).Scan(ctx)
+	if err != nil {
+		return nil, mapError(err, "partners")
+	}
+	byOwner := make(map[int64][]*memberRow, len(ids))
+	for _, r := range rows {
+		byOwner[r.OwnerID] = append(byOwner[r.OwnerID], &r.memberRow)
+	}
+	for _, id := range ids {
+		p := finish(plan, byOwner[id], func(r *memberRow) (any, int64) { return r.Name, r.ID })
+		page := &domain.Page[*domain.Member]{
+			Items: make([]*domain.Member, len(p.Items)), Cursors: p.Cursors,
+			HasNextPage: p.HasNextPage, HasPreviousPage: p.HasPreviousPage,
+		}
+		for i, r := range p.Items {
+			page.Items[i] = r.toMember()
+		}
+		out[id] = page
+	}
+	return out, nil
+}
+
+// CountPartners returns how many distinct partners a member has.
 func (s *LinkService) CountPartners(ctx context.Context, memberID int64) (int, error) {
-	return 0, errNotBuiltLinkService
+	counts, err := s.CountMembersPartners(ctx, []int64{memberID})
+	return counts[memberID], err
 }
 
-// PendingConfirmations is not built yet.
+// CountMembersPartners returns how many distinct partners each of
+// memberIDs has, in one statement.
+func (s *LinkService) CountMembersPartners(ctx context.Context, memberIDs []int64) (map[int64]int, error) {
+	count := s.db.bun.NewSelect().TableExpr("(?) AS p(id)", s.partnerIDs(domain.ViewerFrom(ctx))).
+		ColumnExpr("count(DISTINCT p.id)")
+	return s.countPerMember(ctx, memberIDs, count)
+}
+
+// pendingFor restricts links to the PENDING ones awaiting member id's answer.
+func pendingFor(id int64) func(*bun.SelectQuery) *bun.SelectQuery {
+	return func(q *bun.SelectQuery) *bun.SelectQuery {
+		return q.Where("l.status = ?", domain.LinkPending).
+			Where("(l.from_id = ? OR l.to_id = ?)", id, id).Where("l.declared_by <> ?", id)
+	}
+}
+
+// PendingConfirmations returns the PENDING links awaiting the viewer
+// member's confirmation, oldest first; an empty page unless the viewer is
+// a MEMBER.
 func (s *LinkService) PendingConfirmations(ctx context.Context, page domain.PageRequest) (*domain.Page[*domain.BusinessLink], error) {
-	return nil, errNotBuiltLinkService
+	plan, err := planPage(linkKeyset(pendingList, true), page)
+	if err != nil {
+		return nil, err
+	}
+	v := domain.ViewerFrom(ctx)
+	if v.Role != domain.RoleMember {
+		return linkPage(plan, nil), nil
+	}
+	var rows []*linkRow
+	q := s.db.bun.NewSelect().Model(&rows).Apply(pendingFor(v.MemberID))
+	if err := plan.apply(q).Scan(ctx); err != nil {
+		return nil, mapError(err, "business links")
+	}
+	return linkPage(plan, rows), nil
 }
 
-// CountPendingConfirmations is not built yet.
+// CountPendingConfirmations counts the links awaiting the viewer member's
+// confirmation; 0 unless the viewer is a MEMBER.
 func (s *LinkService) CountPendingConfirmations(ctx context.Context) (int, error) {
-	return 0, errNotBuiltLinkService
+	v := domain.ViewerFrom(ctx)
+	if v.Role != domain.RoleMember {
+		return 0, nil
+	}
+	n, err := s.db.bun.NewSelect().Model((*linkRow)(nil)).Apply(pendingFor(v.MemberID)).Count(ctx)
+	return int(n), mapError(err, "business links")
 }
 
-// Declare is not built yet.
+// Declare adds a PENDING link. Returns FORBIDDEN unless the viewer is staff
+// or an ACTIVE member party to it, BAD_USER_INPUT for a self-link, invalid
+// input or a LAPSED party, NOT_FOUND for an unknown member, CONFLICT for a
+// duplicate live link. Concurrent duplicates are settled by the unique
+// index business_links_live_key: one insert wins, the others get CONFLICT.
 func (s *LinkService) Declare(ctx context.Context, in domain.LinkInput) (*domain.BusinessLink, error) {
-	return nil, errNotBuiltLinkService
+	v := domain.ViewerFrom(ctx)
+	if err := domain.CanDeclareLink(v, in.FromID, in.ToID); err != nil {
+		return nil, err
+	}
+	in, err := domain.ValidateLinkInput(in, s.db.today())
+	if err != nil {
+		return nil, err
+	}
+	now := s.db.Now()
+	l := &domain.BusinessLink{
+		FromID: in.FromID, ToID: in.ToID, Kind: in.Kind, Status: domain.LinkPending, Since: *in.Since,
+		VolumeBand: in.VolumeBand, Origin: in.Origin, DeclaredBy: in.FromID, Note: in.Note, CreatedAt: now,
+	}
+	if v.Role == domain.RoleMember {
+		l.DeclaredBy = v.MemberID
+	}
+	row := fromLink(l)
+	row.UpdatedAt = now
+	err = s.db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := checkParties(ctx, tx, v, in.FromID, in.ToID); err != nil {
+			return err
+		}
+		if _, err := tx.NewInsert().Model(row).Returning("*").Exec(ctx); err != nil {
+			return linkWriteError(err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return row.toLink(), nil
 }
 
-// Confirm is not built yet.
+// checkParties checks that both parties of a new link exist and are
+// ACTIVE, and keeps them so until the transaction ends. A member viewer
+// whose own membership lapsed is FORBIDDEN; an unknown party is NOT_FOUND;
+// a LAPSED party is BAD_USER_INPUT.
+func checkParties(ctx context.Context, tx bun.Tx, v domain.Viewer, fromID, toID int64) error {
+	var rows []memberRow
+	err := tx.NewSelect().Model(&rows).Column("id", "left_on").
+		Where("m.id IN (?)", bun.List([]int64{fromID, toID})).For("SHARE").Scan(ctx)
+	if err != nil {
+		return mapError(err, "members")
+	}
+	lapsed := map[int64]bool{}
+	for _, r := range rows {
+		lapsed[r.ID] = r.LeftOn != nil
+	}
+	if v.Role == domain.RoleMember && lapsed[v.MemberID] {
+		return domain.Errorf(domain.CodeForbidden, "a lapsed member cannot declare business links")
+	}
+	for _, p := range []struct {
+		field string
+		id    int64
+	}{{"fromId", fromID}, {"toId", toID}} {
+		gone, found := lapsed[p.id]
+		switch {
+		case !found:
+			return &domain.Error{Code: domain.CodeNotFound, Message: "member not found", Field: p.field}
+		case gone:
+			return domain.InvalidField(p.field, "%s is a lapsed member: links are declared between ACTIVE members", p.field)
+		}
+	}
+	return nil
+}
+
+// checkWriter returns FORBIDDEN when the viewer is a member whose
+// membership lapsed (or does not exist).
+func checkWriter(ctx context.Context, tx bun.Tx, v domain.Viewer) error {
+	if v.Role != domain.RoleMember {
+		return nil
+	}
+	var row memberRow
+	err := tx.NewSelect().Model(&row).Column("id", "left_on").Where("m.id = ?", v.MemberID).Scan(ctx)
+	if domain.ErrorCode(mapError(err, "member")) == domain.CodeNotFound || (err == nil && row.LeftOn != nil) {
+		return domain.Errorf(domain.CodeForbidden, "a lapsed member cannot change business links")
+	}
+	return mapError(err, "member")
+}
+
+// lockLink reads link id for update. Returns NOT_FOUND when there is none
+// or the viewer may not see it.
+func lockLink(ctx context.Context, tx bun.Tx, v domain.Viewer, id int64) (*domain.BusinessLink, error) {
+	var row linkRow
+	if err := tx.NewSelect().Model(&row).Where("l.id = ?", id).For("UPDATE").Scan(ctx); err != nil {
+		return nil, mapError(err, "business link")
+	}
+	l := row.toLink()
+	if !domain.CanSeeLink(v, l) {
+		return nil, domain.Errorf(domain.CodeNotFound, "business link not found")
+	}
+	return l, nil
+}
+
+// change runs apply on link id in a transaction, after the checks common
+// to every change, and stores the changed columns.
+func (s *LinkService) change(ctx context.Context, id int64, apply func(v domain.Viewer, l *domain.BusinessLink) error, columns ...string) (*domain.BusinessLink, error) {
+	v := domain.ViewerFrom(ctx)
+	if err := domain.CanWriteLinks(v); err != nil {
+		return nil, err
+	}
+	var out *domain.BusinessLink
+	err := s.db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := checkWriter(ctx, tx, v); err != nil {
+			return err
+		}
+		l, err := lockLink(ctx, tx, v, id)
+		if err != nil {
+			return err
+		}
+		if err := apply(v, l); err != nil {
+			return err
+		}
+		row := fromLink(l)
+		row.UpdatedAt = s.db.Now()
+		_, err = tx.NewUpdate().Model(row).Column(append(columns, "updated_at")...).WherePK().Returning("*").Exec(ctx)
+		if err != nil {
+			return linkWriteError(err)
+		}
+		out = row.toLink()
+		return nil
+	})
+	return out, err
+}
+
+// Confirm confirms a PENDING link. Returns FORBIDDEN unless the viewer is
+// staff or the ACTIVE party that did not declare it, NOT_FOUND for a link
+// the viewer may not see, CONFLICT unless PENDING.
 func (s *LinkService) Confirm(ctx context.Context, id int64) (*domain.BusinessLink, error) {
-	return nil, errNotBuiltLinkService
+	return s.change(ctx, id, func(v domain.Viewer, l *domain.BusinessLink) error {
+		if err := answerable(v, l); err != nil {
+			return err
+		}
+		now := s.db.Now()
+		l.Status, l.ConfirmedAt = domain.LinkConfirmed, &now
+		return nil
+	}, "status", "confirmed_at")
 }
 
-// Decline is not built yet.
+// Decline declines a PENDING link, under the same rules as Confirm.
 func (s *LinkService) Decline(ctx context.Context, id int64) (*domain.BusinessLink, error) {
-	return nil, errNotBuiltLinkService
+	return s.change(ctx, id, func(v domain.Viewer, l *domain.BusinessLink) error {
+		if err := answerable(v, l); err != nil {
+			return err
+		}
+		l.Status = domain.LinkDeclined
+		return nil
+	}, "status")
 }
 
-// End is not built yet.
+// answerable checks that v may confirm or decline l now.
+func answerable(v domain.Viewer, l *domain.BusinessLink) error {
+	if err := domain.CanAnswerLink(v, l); err != nil {
+		return err
+	}
+	if l.Status != domain.LinkPending {
+		return domain.Errorf(domain.CodeConflict, "the link is %s: only a PENDING link can be confirmed or declined", l.Status)
+	}
+	return nil
+}
+
+// End ends a CONFIRMED link on until (today when nil). Returns FORBIDDEN
+// unless the viewer is staff or an ACTIVE party, NOT_FOUND for a link the
+// viewer may not see, CONFLICT unless CONFIRMED, BAD_USER_INPUT for a date
+// before since or in the future.
 func (s *LinkService) End(ctx context.Context, id int64, until *time.Time) (*domain.BusinessLink, error) {
-	return nil, errNotBuiltLinkService
+	return s.change(ctx, id, func(v domain.Viewer, l *domain.BusinessLink) error {
+		if err := domain.CanEndLink(v, l); err != nil {
+			return err
+		}
+		if l.Status != domain.LinkConfirmed {
+			return domain.Errorf(domain.CodeConflict, "the link is %s: only a CONFIRMED link can end", l.Status)
+		}
+		end, err := domain.ValidateLinkEnd(l, until, s.db.today())
+		if err != nil {
+			return err
+		}
+		l.Status, l.Until = domain.LinkEnded, &end
+		return nil
+	}, "status", "until")
+}
+
+// linkWriteError maps an insert or update failure of a link row.
+func linkWriteError(err error) error {
+	if constraintOf(err) == "business_links_live_key" {
+		return domain.Errorf(domain.CodeConflict,
+			"a live link (PENDING or CONFIRMED) of this kind already exists between these members")
+	}
+	return mapError(err, "business link")
 }
