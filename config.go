@@ -101,7 +101,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		JWTMemberClaim:  env("GRAPPE_JWT_MEMBER_CLAIM", "member"),
 		DBMaxConns:      integer("GRAPPE_DB_MAX_CONNS", 20),
 		GroupCapacity:   integer("GRAPPE_GROUP_CAPACITY", 15),
-		ComplexityLimit: integer("GRAPPE_COMPLEXITY_LIMIT", 5000),
+		ComplexityLimit: integer("GRAPPE_COMPLEXITY_LIMIT", 20000),
 		ShutdownTimeout: time.Duration(integer("GRAPPE_SHUTDOWN_TIMEOUT_SECONDS", 15)) * time.Second,
 		LogFormat:       env("GRAPPE_LOG_FORMAT", "text"),
 	}

@@ -42,7 +42,7 @@ func newAPI(t *testing.T) *api {
 		TradeWrites: db.TradeWrites(), Links: db.Links(), Groups: db.Groups(),
 	}
 	gql := graph.NewHandler(resolver, graph.HandlerOptions{
-		Introspection: true, QueryCacheSize: 100, APQCacheSize: 100, ComplexityLimit: 5000,
+		Introspection: true, QueryCacheSize: 100, APQCacheSize: 100, ComplexityLimit: 20000,
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil)),
 	})
 	return &api{t: t, db: db, handler: verifier.Middleware(resolver.Middleware(gql))}
@@ -480,7 +480,7 @@ func countStatements(t *testing.T, a *api, tok, query string) int64 {
 func TestComplexityLimit(t *testing.T) {
 	t.Parallel()
 	a := newAPI(t)
-	// 100 members × 100 trades' members × … exceeds the limit of 5000.
+	// 100 members × 100 trades' members × … exceeds the limit of 20000.
 	resp := a.do("", `{ members(first: 100) { edges { node { trades { members(first: 100) { edges { node { name } } } } } } } }`, nil)
 	if resp.code() != "COMPLEXITY_LIMIT_EXCEEDED" || resp.Status >= 500 {
 		t.Fatalf("deep fan-out: %d %+v", resp.Status, resp.Errors)
