@@ -135,6 +135,15 @@ type LinkService interface {
 	Partners(ctx context.Context, memberID int64, page PageRequest) (*Page[*Member], error)
 	// CountPartners returns how many distinct partners a member has.
 	CountPartners(ctx context.Context, memberID int64) (int, error)
+	// MembersLinks returns one page of links for each of many members, with
+	// the same arguments, in one statement.
+	MembersLinks(ctx context.Context, memberIDs []int64, direction LinkDirection, filter LinkFilter, page PageRequest) (map[int64]*Page[*BusinessLink], error)
+	// CountMembersLinks counts the links of each of many members.
+	CountMembersLinks(ctx context.Context, memberIDs []int64, direction LinkDirection, filter LinkFilter) (map[int64]int, error)
+	// MembersPartners returns one page of partners for each of many members.
+	MembersPartners(ctx context.Context, memberIDs []int64, page PageRequest) (map[int64]*Page[*Member], error)
+	// CountMembersPartners counts the distinct partners of each of many members.
+	CountMembersPartners(ctx context.Context, memberIDs []int64) (map[int64]int, error)
 	// PendingConfirmations returns the PENDING links awaiting the viewer
 	// member's confirmation, oldest first; empty unless the viewer is a MEMBER.
 	PendingConfirmations(ctx context.Context, page PageRequest) (*Page[*BusinessLink], error)

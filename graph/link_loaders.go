@@ -33,7 +33,7 @@ type linkLoaders struct {
 
 // newLinkLoaders returns fresh link loaders.
 func newLinkLoaders(r *Resolver) *linkLoaders {
-	b := batcherOf(r.Links)
+	b := r.Links
 	opt := dataloadgen.WithWait(loaderWait)
 	return &linkLoaders{
 		b:    b,
@@ -68,58 +68,6 @@ func (l *linkLoaders) link(ctx context.Context, id int64) (*domain.BusinessLink,
 		return nil, nil
 	}
 	return link, err
-}
-
-// linkBatcher reads the links and partners of many members in one
-// statement each; postgres.LinkService implements it. The methods belong
-// in domain.LinkService; until they are there, a service without them is
-// read one member at a time.
-type linkBatcher interface {
-	MembersLinks(ctx context.Context, memberIDs []int64, direction domain.LinkDirection, filter domain.LinkFilter, page domain.PageRequest) (map[int64]*domain.Page[*domain.BusinessLink], error)
-	CountMembersLinks(ctx context.Context, memberIDs []int64, direction domain.LinkDirection, filter domain.LinkFilter) (map[int64]int, error)
-	MembersPartners(ctx context.Context, memberIDs []int64, page domain.PageRequest) (map[int64]*domain.Page[*domain.Member], error)
-	CountMembersPartners(ctx context.Context, memberIDs []int64) (map[int64]int, error)
-}
-
-// batcherOf returns s as a linkBatcher, or an adapter calling its
-// one-member methods in turn.
-func batcherOf(s domain.LinkService) linkBatcher {
-	if b, ok := s.(linkBatcher); ok {
-		return b
-	}
-	return oneByOne{s}
-}
-
-// oneByOne adapts a LinkService without batch methods.
-type oneByOne struct{ s domain.LinkService }
-
-func (o oneByOne) MembersLinks(ctx context.Context, ids []int64, d domain.LinkDirection, f domain.LinkFilter, p domain.PageRequest) (map[int64]*domain.Page[*domain.BusinessLink], error) {
-	return each(ids, func(id int64) (*domain.Page[*domain.BusinessLink], error) { return o.s.MemberLinks(ctx, id, d, f, p) })
-}
-
-func (o oneByOne) CountMembersLinks(ctx context.Context, ids []int64, d domain.LinkDirection, f domain.LinkFilter) (map[int64]int, error) {
-	return each(ids, func(id int64) (int, error) { return o.s.CountMemberLinks(ctx, id, d, f) })
-}
-
-func (o oneByOne) MembersPartners(ctx context.Context, ids []int64, p domain.PageRequest) (map[int64]*domain.Page[*domain.Member], error) {
-	return each(ids, func(id int64) (*domain.Page[*domain.Member], error) { return o.s.Partners(ctx, id, p) })
-}
-
-func (o oneByOne) CountMembersPartners(ctx context.Context, ids []int64) (map[int64]int, error) {
-	return each(ids, func(id int64) (int, error) { return o.s.CountPartners(ctx, id) })
-}
-
-// each calls get for every id.
-func each[V any](ids []int64, get func(int64) (V, error)) (map[int64]V, error) {
-	out := make(map[int64]V, len(ids))
-	for _, id := range ids {
-		v, err := get(id)
-		if err != nil {
-			return nil, err
-		}
-		out[id] = v
-	}
-	return out, nil
 }
 
 // argKey is a loader key: a member and the arguments of the field read
