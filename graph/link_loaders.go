@@ -22,7 +22,7 @@ import (
 // one statement per distinct set of arguments, whatever the number of
 // members.
 type linkLoaders struct {
-	b linkBatcher
+	b domain.LinkService
 
 	byID          *dataloadgen.Loader[int64, *domain.BusinessLink]
 	memberLinks   *dataloadgen.Loader[argKey[linkArgs], *domain.Page[*domain.BusinessLink]]
