@@ -397,3 +397,36 @@ func TestMeetingPagesPerGroup(t *testing.T) {
 		t.Fatalf("counts %v, %v", counts, err)
 	}
 }
+
+func TestEmptyGroupIsLedByWhoeverJoins(t *testing.T) {
+	t.Parallel()
+	db := pgtest.NewDB(t)
+	m := memberIDs(t, db, 4)
+	svc := db.Groups()
+	g := formGroup(t, svc, m)
+	for _, id := range m[:3] {
+		if _, err := svc.LeaveGroup(as(id), g.ID, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := participants(t, db, g.ID); len(got) != 0 {
+		t.Fatalf("participants %v", got)
+	}
+	// Nobody leads: only staff runs the group until someone joins.
+	if _, err := svc.CloseGroup(as(m[0]), g.ID); domain.ErrorCode(err) != domain.CodeForbidden {
+		t.Fatalf("former lead closing: %v", err)
+	}
+	if _, err := svc.JoinGroup(as(m[3]), g.ID, m[3]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.JoinGroup(as(m[1]), g.ID, m[1]); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{fmt.Sprintf("%d:LEAD", m[3]), fmt.Sprintf("%d:MEMBER", m[1])}
+	if got := participants(t, db, g.ID); !slices.Equal(got, want) {
+		t.Fatalf("participants %v, want %v", got, want)
+	}
+	if n := count(t, db, "group_participants", "group_id = ?", g.ID); n != 4 {
+		t.Fatalf("%d participant rows, want the 3 founders' kept and 1 new", n)
+	}
+}
