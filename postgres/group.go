@@ -168,7 +168,7 @@ func (s *GroupService) GroupsOfMembers(ctx context.Context, memberIDs []int64, p
 	if len(memberIDs) == 0 {
 		return out, nil
 	}
-	inner := plan.apply(s.db.bun.NewSelect().TableExpr("working_groups AS g").ColumnExpr("g.*").
+	inner := plan.apply(s.db.bun.NewSelect().Model((*groupRow)(nil)).
 		Join("JOIN group_participants AS gp ON gp.group_id = g.id AND gp.left_at IS NULL").
 		Where("gp.member_id = p.parent_id"))
 	var rows []struct {
@@ -231,7 +231,7 @@ func (s *GroupService) Participants(ctx context.Context, groupIDs []int64) (map[
 		return out, nil
 	}
 	var rows []participantRow
-	err := s.db.bun.NewSelect().Model(&rows).ModelTableExpr(participantsFrom).ColumnExpr("gp.*").
+	err := s.db.bun.NewSelect().Model(&rows).ModelTableExpr(participantsFrom).ColumnExpr("?TableColumns").
 		Where("gp.group_id IN (?) AND gp.left_at IS NULL", bun.List(groupIDs)).
 		OrderExpr("gp.group_id, (gp.role = 'LEAD') DESC, " + participantOrder).Scan(ctx)
 	if err != nil {

@@ -56,7 +56,7 @@ func (r *meetingRow) toMeeting() *domain.Meeting {
 
 // meetingColumns selects a meeting with the ids of its attendees.
 func meetingColumns(q *bun.SelectQuery) *bun.SelectQuery {
-	return q.ColumnExpr("mt.*").
+	return q.ColumnExpr("?TableColumns").
 		ColumnExpr("ARRAY(SELECT a.member_id FROM meeting_attendees AS a WHERE a.meeting_id = mt.id ORDER BY a.member_id) AS attendee_ids")
 }
 
@@ -114,7 +114,7 @@ func (s *GroupService) MeetingsOfGroups(ctx context.Context, groupIDs []int64, p
 	if len(groupIDs) == 0 {
 		return out, nil
 	}
-	inner := plan.apply(s.db.bun.NewSelect().TableExpr("meetings AS mt").Apply(meetingColumns).
+	inner := plan.apply(s.db.bun.NewSelect().Model((*meetingRow)(nil)).Apply(meetingColumns).
 		Where("mt.group_id = p.parent_id"))
 	var rows []struct {
 		ParentID int64 `bun:"parent_id"`

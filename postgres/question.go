@@ -50,7 +50,7 @@ const supportOrder = "(qs.member_id = q.raised_by) DESC, qs.supported_at, qs.mem
 // selectQuestions selects questions with their supporter count and group.
 func selectQuestions(db bun.IDB, rows any) *bun.SelectQuery {
 	return db.NewSelect().Model(rows).
-		ColumnExpr("q.*").
+		ColumnExpr("?TableColumns").
 		ColumnExpr("(SELECT count(*) FROM question_supports AS c WHERE c.question_id = q.id) AS supporter_count").
 		ColumnExpr("(SELECT g.id FROM working_groups AS g WHERE g.question_id = q.id) AS group_id")
 }
@@ -163,10 +163,9 @@ func (s *GroupService) SupportersOf(ctx context.Context, questionIDs []int64) (m
 		QuestionID int64 `bun:"question_id"`
 		memberRow
 	}
-	err := s.db.bun.NewSelect().TableExpr("question_supports AS qs").
-		ColumnExpr("qs.question_id, m.*").
+	err := s.db.bun.NewSelect().Model((*memberRow)(nil)).ColumnExpr("qs.question_id").ColumnExpr("?TableColumns").
+		Join("JOIN question_supports AS qs ON qs.member_id = m.id").
 		Join("JOIN questions AS q ON q.id = qs.question_id").
-		Join("JOIN members AS m ON m.id = qs.member_id").
 		Where("qs.question_id IN (?)", bun.List(questionIDs)).
 		OrderExpr(supportOrder).Scan(ctx, &rows)
 	if err != nil {
