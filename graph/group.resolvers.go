@@ -7,158 +7,364 @@ package graph
 
 import (
 	"context"
-	"fmt"
+	"github.com/99designs/gqlgen/graphql"
 	"grappe/domain"
 	"grappe/graph/generated"
+	"grappe/graph/globalid"
 	"grappe/graph/model"
+	"slices"
 )
 
+// Owner is the resolver for the owner field.
 func (r *actionItemResolver) Owner(ctx context.Context, obj *domain.ActionItem) (*domain.Member, error) {
-	panic(fmt.Errorf("not implemented: Owner - owner"))
+	if obj.OwnerID == nil {
+		return nil, nil
+	}
+	return visibleMember(ctx, r.loaders(ctx).groups.owner, *obj.OwnerID)
 }
 
+// ID is the resolver for the id field.
 func (r *actionPlanResolver) ID(ctx context.Context, obj *domain.ActionPlan) (string, error) {
-	panic(fmt.Errorf("not implemented: ID - id"))
+	return globalid.Encode(globalid.TypeActionPlan, obj.ID), nil
 }
 
+// Group is the resolver for the group field.
 func (r *actionPlanResolver) Group(ctx context.Context, obj *domain.ActionPlan) (*domain.WorkingGroup, error) {
-	panic(fmt.Errorf("not implemented: Group - group"))
+	return load(ctx, r.loaders(ctx).groups.group, obj.GroupID)
 }
 
+// TotalCount is the resolver for the totalCount field.
 func (r *actionPlanConnectionResolver) TotalCount(ctx context.Context, obj *model.ActionPlanConnection) (int, error) {
-	panic(fmt.Errorf("not implemented: TotalCount - totalCount"))
+	return obj.Count(ctx)
 }
 
+// ID is the resolver for the id field.
 func (r *meetingResolver) ID(ctx context.Context, obj *domain.Meeting) (string, error) {
-	panic(fmt.Errorf("not implemented: ID - id"))
+	return globalid.Encode(globalid.TypeMeeting, obj.ID), nil
 }
 
+// Group is the resolver for the group field.
 func (r *meetingResolver) Group(ctx context.Context, obj *domain.Meeting) (*domain.WorkingGroup, error) {
-	panic(fmt.Errorf("not implemented: Group - group"))
+	return load(ctx, r.loaders(ctx).groups.group, obj.GroupID)
 }
 
+// Outcome is the resolver for the outcome field.
 func (r *meetingResolver) Outcome(ctx context.Context, obj *domain.Meeting) (*string, error) {
-	panic(fmt.Errorf("not implemented: Outcome - outcome"))
+	return nullable(obj.Outcome), nil
 }
 
+// Attendees is the resolver for the attendees field.
 func (r *meetingResolver) Attendees(ctx context.Context, obj *domain.Meeting) ([]*domain.Member, error) {
-	panic(fmt.Errorf("not implemented: Attendees - attendees"))
+	return visibleMembers(ctx, r.loaders(ctx).groups.attendee, obj.AttendeeIDs)
 }
 
+// TotalCount is the resolver for the totalCount field.
 func (r *meetingConnectionResolver) TotalCount(ctx context.Context, obj *model.MeetingConnection) (int, error) {
-	panic(fmt.Errorf("not implemented: TotalCount - totalCount"))
+	return obj.Count(ctx)
 }
 
+// Groups is the resolver for the groups field.
 func (r *memberResolver) Groups(ctx context.Context, obj *domain.Member, first *int, after *string) (*model.WorkingGroupConnection, error) {
-	panic(fmt.Errorf("not implemented: Groups - groups"))
+	l := r.loaders(ctx).groups
+	page, err := l.memberGroups(ctx, graphql.GetFieldContext(ctx), obj.ID, first, after)
+	if err != nil {
+		return nil, err
+	}
+	count := func(ctx context.Context) (int, error) { return load(ctx, l.groupCount, obj.ID) }
+	return model.NewWorkingGroupConnection(page, count), nil
 }
 
+// RaiseQuestion is the resolver for the raiseQuestion field.
 func (r *mutationResolver) RaiseQuestion(ctx context.Context, input model.RaiseQuestionInput) (*model.RaiseQuestionPayload, error) {
-	panic(fmt.Errorf("not implemented: RaiseQuestion - raiseQuestion"))
+	r.loaders(ctx).groups.forget()
+	memberID, err := globalid.DecodeAs("memberId", globalid.TypeMember, input.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	q, err := r.Groups.RaiseQuestion(ctx, memberID, input.Text, input.Theme)
+	if err != nil {
+		return nil, err
+	}
+	return &model.RaiseQuestionPayload{ClientMutationID: input.ClientMutationID, Question: q}, nil
 }
 
+// SupportQuestion is the resolver for the supportQuestion field.
 func (r *mutationResolver) SupportQuestion(ctx context.Context, input model.SupportQuestionInput) (*model.SupportQuestionPayload, error) {
-	panic(fmt.Errorf("not implemented: SupportQuestion - supportQuestion"))
+	r.loaders(ctx).groups.forget()
+	questionID, memberID, err := supportIDs(input.QuestionID, input.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.Groups.SupportQuestion(ctx, questionID, memberID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.SupportQuestionPayload{ClientMutationID: input.ClientMutationID, Question: res.Question, GroupFormed: res.GroupFormed}, nil
 }
 
+// WithdrawSupport is the resolver for the withdrawSupport field.
 func (r *mutationResolver) WithdrawSupport(ctx context.Context, input model.WithdrawSupportInput) (*model.SupportQuestionPayload, error) {
-	panic(fmt.Errorf("not implemented: WithdrawSupport - withdrawSupport"))
+	r.loaders(ctx).groups.forget()
+	questionID, memberID, err := supportIDs(input.QuestionID, input.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.Groups.WithdrawSupport(ctx, questionID, memberID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.SupportQuestionPayload{ClientMutationID: input.ClientMutationID, Question: res.Question}, nil
 }
 
+// JoinGroup is the resolver for the joinGroup field.
 func (r *mutationResolver) JoinGroup(ctx context.Context, input model.JoinGroupInput) (*model.GroupPayload, error) {
-	panic(fmt.Errorf("not implemented: JoinGroup - joinGroup"))
+	r.loaders(ctx).groups.forget()
+	groupID, memberID, err := participationIDs(input.GroupID, input.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	g, err := r.Groups.JoinGroup(ctx, groupID, memberID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.GroupPayload{ClientMutationID: input.ClientMutationID, Group: g}, nil
 }
 
+// LeaveGroup is the resolver for the leaveGroup field.
 func (r *mutationResolver) LeaveGroup(ctx context.Context, input model.LeaveGroupInput) (*model.GroupPayload, error) {
-	panic(fmt.Errorf("not implemented: LeaveGroup - leaveGroup"))
+	r.loaders(ctx).groups.forget()
+	groupID, memberID, err := participationIDs(input.GroupID, input.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	g, err := r.Groups.LeaveGroup(ctx, groupID, memberID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.GroupPayload{ClientMutationID: input.ClientMutationID, Group: g}, nil
 }
 
+// CloseGroup is the resolver for the closeGroup field.
 func (r *mutationResolver) CloseGroup(ctx context.Context, input model.CloseGroupInput) (*model.GroupPayload, error) {
-	panic(fmt.Errorf("not implemented: CloseGroup - closeGroup"))
+	r.loaders(ctx).groups.forget()
+	groupID, err := globalid.DecodeAs("groupId", globalid.TypeWorkingGroup, input.GroupID)
+	if err != nil {
+		return nil, err
+	}
+	g, err := r.Groups.CloseGroup(ctx, groupID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.GroupPayload{ClientMutationID: input.ClientMutationID, Group: g}, nil
 }
 
+// ScheduleMeeting is the resolver for the scheduleMeeting field.
 func (r *mutationResolver) ScheduleMeeting(ctx context.Context, input model.ScheduleMeetingInput) (*model.MeetingPayload, error) {
-	panic(fmt.Errorf("not implemented: ScheduleMeeting - scheduleMeeting"))
+	r.loaders(ctx).groups.forget()
+	in, err := meetingInput(input)
+	if err != nil {
+		return nil, err
+	}
+	m, err := r.Groups.ScheduleMeeting(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return &model.MeetingPayload{ClientMutationID: input.ClientMutationID, Meeting: m}, nil
 }
 
+// RecordMeetingOutcome is the resolver for the recordMeetingOutcome field.
 func (r *mutationResolver) RecordMeetingOutcome(ctx context.Context, input model.RecordMeetingOutcomeInput) (*model.MeetingPayload, error) {
-	panic(fmt.Errorf("not implemented: RecordMeetingOutcome - recordMeetingOutcome"))
+	r.loaders(ctx).groups.forget()
+	meetingID, err := globalid.DecodeAs("meetingId", globalid.TypeMeeting, input.MeetingID)
+	if err != nil {
+		return nil, err
+	}
+	attendees, err := decodeIDs("attendeeIds", globalid.TypeMember, input.AttendeeIds)
+	if err != nil {
+		return nil, err
+	}
+	m, err := r.Groups.RecordMeetingOutcome(ctx, meetingID, input.Outcome, attendees)
+	if err != nil {
+		return nil, err
+	}
+	return &model.MeetingPayload{ClientMutationID: input.ClientMutationID, Meeting: m}, nil
 }
 
+// CancelMeeting is the resolver for the cancelMeeting field.
 func (r *mutationResolver) CancelMeeting(ctx context.Context, input model.CancelMeetingInput) (*model.MeetingPayload, error) {
-	panic(fmt.Errorf("not implemented: CancelMeeting - cancelMeeting"))
+	r.loaders(ctx).groups.forget()
+	meetingID, err := globalid.DecodeAs("meetingId", globalid.TypeMeeting, input.MeetingID)
+	if err != nil {
+		return nil, err
+	}
+	m, err := r.Groups.CancelMeeting(ctx, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.MeetingPayload{ClientMutationID: input.ClientMutationID, Meeting: m}, nil
 }
 
+// PublishActionPlan is the resolver for the publishActionPlan field.
 func (r *mutationResolver) PublishActionPlan(ctx context.Context, input model.PublishActionPlanInput) (*model.PublishActionPlanPayload, error) {
-	panic(fmt.Errorf("not implemented: PublishActionPlan - publishActionPlan"))
+	r.loaders(ctx).groups.forget()
+	in, err := actionPlanInput(input)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.Groups.PublishActionPlan(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return &model.PublishActionPlanPayload{ClientMutationID: input.ClientMutationID, ActionPlan: p}, nil
 }
 
+// Member is the resolver for the member field.
 func (r *participantResolver) Member(ctx context.Context, obj *domain.Participant) (*domain.Member, error) {
-	panic(fmt.Errorf("not implemented: Member - member"))
+	return visibleMember(ctx, r.loaders(ctx).groups.participantMember, obj.MemberID)
 }
 
+// Questions is the resolver for the questions field.
 func (r *queryResolver) Questions(ctx context.Context, first *int, after *string, filter *model.QuestionFilter) (*model.QuestionConnection, error) {
-	panic(fmt.Errorf("not implemented: Questions - questions"))
+	f, err := questionFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	page, err := r.Resolver.Groups.Questions(ctx, f, pageRequest(first, after, nil, nil))
+	if err != nil {
+		return nil, err
+	}
+	r.loaders(ctx).groups.prefetchQuestions(ctx, pageNodes(ctx, "Question"), page.Items)
+	count := func(ctx context.Context) (int, error) { return r.Resolver.Groups.CountQuestions(ctx, f) }
+	return model.NewQuestionConnection(page, count), nil
 }
 
+// Groups is the resolver for the groups field.
 func (r *queryResolver) Groups(ctx context.Context, first *int, after *string, filter *model.GroupFilter) (*model.WorkingGroupConnection, error) {
-	panic(fmt.Errorf("not implemented: Groups - groups"))
+	f, err := groupFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	page, err := r.Resolver.Groups.Groups(ctx, f, pageRequest(first, after, nil, nil))
+	if err != nil {
+		return nil, err
+	}
+	r.loaders(ctx).groups.prefetchGroups(ctx, pageNodes(ctx, "WorkingGroup"), page.Items)
+	count := func(ctx context.Context) (int, error) { return r.Resolver.Groups.CountGroups(ctx, f) }
+	return model.NewWorkingGroupConnection(page, count), nil
 }
 
+// ActionPlans is the resolver for the actionPlans field.
 func (r *queryResolver) ActionPlans(ctx context.Context, first *int, after *string) (*model.ActionPlanConnection, error) {
-	panic(fmt.Errorf("not implemented: ActionPlans - actionPlans"))
+	page, err := r.Resolver.Groups.ActionPlans(ctx, pageRequest(first, after, nil, nil))
+	if err != nil {
+		return nil, err
+	}
+	r.loaders(ctx).groups.prefetchPlans(ctx, pageNodes(ctx, "ActionPlan"), page.Items)
+	return model.NewActionPlanConnection(page, r.Resolver.Groups.CountActionPlans), nil
 }
 
+// ID is the resolver for the id field.
 func (r *questionResolver) ID(ctx context.Context, obj *domain.Question) (string, error) {
-	panic(fmt.Errorf("not implemented: ID - id"))
+	return globalid.Encode(globalid.TypeQuestion, obj.ID), nil
 }
 
+// RaisedBy is the resolver for the raisedBy field.
 func (r *questionResolver) RaisedBy(ctx context.Context, obj *domain.Question) (*domain.Member, error) {
-	panic(fmt.Errorf("not implemented: RaisedBy - raisedBy"))
+	return visibleMember(ctx, r.loaders(ctx).groups.raiser, obj.RaisedBy)
 }
 
+// Supporters is the resolver for the supporters field.
 func (r *questionResolver) Supporters(ctx context.Context, obj *domain.Question) ([]*domain.Member, error) {
-	panic(fmt.Errorf("not implemented: Supporters - supporters"))
+	ms, err := load(ctx, r.loaders(ctx).groups.supporters, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	v := domain.ViewerFrom(ctx)
+	out := make([]*domain.Member, 0, len(ms))
+	for _, m := range ms {
+		if domain.CanSeeMember(v, m) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
+// ViewerHasSupported is the resolver for the viewerHasSupported field.
 func (r *questionResolver) ViewerHasSupported(ctx context.Context, obj *domain.Question) (bool, error) {
-	panic(fmt.Errorf("not implemented: ViewerHasSupported - viewerHasSupported"))
+	v := domain.ViewerFrom(ctx)
+	if v.Role != domain.RoleMember {
+		return false, nil
+	}
+	ids, err := load(ctx, r.loaders(ctx).groups.supporterIDs, obj.ID)
+	return slices.Contains(ids, v.MemberID), err
 }
 
+// Group is the resolver for the group field.
 func (r *questionResolver) Group(ctx context.Context, obj *domain.Question) (*domain.WorkingGroup, error) {
-	panic(fmt.Errorf("not implemented: Group - group"))
+	if obj.GroupID == nil {
+		return nil, nil
+	}
+	return load(ctx, r.loaders(ctx).groups.group, *obj.GroupID)
 }
 
+// TotalCount is the resolver for the totalCount field.
 func (r *questionConnectionResolver) TotalCount(ctx context.Context, obj *model.QuestionConnection) (int, error) {
-	panic(fmt.Errorf("not implemented: TotalCount - totalCount"))
+	return obj.Count(ctx)
 }
 
+// UpcomingMeetings is the resolver for the upcomingMeetings field.
 func (r *viewerResolver) UpcomingMeetings(ctx context.Context, obj *model.Viewer, first *int) ([]*domain.Meeting, error) {
-	panic(fmt.Errorf("not implemented: UpcomingMeetings - upcomingMeetings"))
+	n := 10
+	if first != nil {
+		n = *first
+	}
+	ms, err := r.Groups.UpcomingMeetings(ctx, n)
+	r.loaders(ctx).groups.prefetchMeetings(ctx, []*graphql.FieldContext{graphql.GetFieldContext(ctx)}, ms)
+	return ms, err
 }
 
+// ID is the resolver for the id field.
 func (r *workingGroupResolver) ID(ctx context.Context, obj *domain.WorkingGroup) (string, error) {
-	panic(fmt.Errorf("not implemented: ID - id"))
+	return globalid.Encode(globalid.TypeWorkingGroup, obj.ID), nil
 }
 
+// Question is the resolver for the question field.
 func (r *workingGroupResolver) Question(ctx context.Context, obj *domain.WorkingGroup) (*domain.Question, error) {
-	panic(fmt.Errorf("not implemented: Question - question"))
+	return load(ctx, r.loaders(ctx).groups.question, obj.QuestionID)
 }
 
+// Participants is the resolver for the participants field.
 func (r *workingGroupResolver) Participants(ctx context.Context, obj *domain.WorkingGroup) ([]*domain.Participant, error) {
-	panic(fmt.Errorf("not implemented: Participants - participants"))
+	l := r.loaders(ctx).groups
+	ps, err := load(ctx, l.participants, obj.ID)
+	l.prefetchParticipants(ctx, graphql.GetFieldContext(ctx), ps)
+	out := make([]*domain.Participant, len(ps))
+	for i := range ps {
+		out[i] = &ps[i]
+	}
+	return out, err
 }
 
+// Meetings is the resolver for the meetings field.
 func (r *workingGroupResolver) Meetings(ctx context.Context, obj *domain.WorkingGroup, first *int, after *string) (*model.MeetingConnection, error) {
-	panic(fmt.Errorf("not implemented: Meetings - meetings"))
+	l := r.loaders(ctx).groups
+	page, err := l.meetingsOfGroup.Load(ctx, newPageKey(obj.ID, first, after))
+	if err != nil {
+		return nil, err
+	}
+	l.prefetchMeetings(ctx, pageNodes(ctx, "Meeting"), page.Items)
+	count := func(ctx context.Context) (int, error) { return load(ctx, l.meetingCount, obj.ID) }
+	return model.NewMeetingConnection(page, count), nil
 }
 
+// ActionPlan is the resolver for the actionPlan field.
 func (r *workingGroupResolver) ActionPlan(ctx context.Context, obj *domain.WorkingGroup) (*domain.ActionPlan, error) {
-	panic(fmt.Errorf("not implemented: ActionPlan - actionPlan"))
+	return load(ctx, r.loaders(ctx).groups.planOfGroup, obj.ID)
 }
 
+// TotalCount is the resolver for the totalCount field.
 func (r *workingGroupConnectionResolver) TotalCount(ctx context.Context, obj *model.WorkingGroupConnection) (int, error) {
-	panic(fmt.Errorf("not implemented: TotalCount - totalCount"))
+	return obj.Count(ctx)
 }
 
 func (r *Resolver) ActionItem() generated.ActionItemResolver { return &actionItemResolver{r} }

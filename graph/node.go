@@ -40,6 +40,8 @@ func (r *Resolver) node(ctx context.Context, field, gid string) (model.Node, err
 		if t := tree.byID[id]; t != nil {
 			return t, nil
 		}
+	case globalid.TypeQuestion, globalid.TypeWorkingGroup, globalid.TypeMeeting, globalid.TypeActionPlan:
+		return l.groups.node(ctx, typ, id)
 	}
 	return nil, nil
 }
@@ -54,11 +56,13 @@ func (r *Resolver) nodes(ctx context.Context, gids []string) ([]model.Node, erro
 			return nil, err
 		}
 	}
-	// Start every member load before waiting, so they share one batch.
+	// Start every load before waiting, so that each type shares one batch.
 	l := r.loaders(ctx)
 	for _, gid := range gids {
 		if typ, id, _ := globalid.Decode("ids", gid); typ == globalid.TypeMember {
 			l.MemberByID.LoadThunk(ctx, id)
+		} else {
+			l.groups.startNode(ctx, typ, id)
 		}
 	}
 	out := make([]model.Node, len(gids))

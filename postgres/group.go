@@ -2,12 +2,21 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"grappe/domain"
 )
 
-// GroupService implements domain.GroupService.
+// GroupService implements domain.GroupService: questions, working groups,
+// meetings and action plans. Writes that touch one question or group lock
+// its row first (question before group, group before meeting), so that
+// concurrent writes queue instead of failing or deadlocking.
 type GroupService struct{ db *DB }
 
 // Groups returns the working group service of db.
@@ -15,134 +24,495 @@ func (db *DB) Groups() *GroupService { return &GroupService{db: db} }
 
 var _ domain.GroupService = (*GroupService)(nil)
 
-var errNotBuiltGroupService = errors.New("GroupService: not built yet")
+// groupRow is a row of the working_groups table.
+type groupRow struct {
+	bun.BaseModel `bun:"table:working_groups,alias:g"`
 
-// QuestionsByIDs is not built yet.
-func (s *GroupService) QuestionsByIDs(ctx context.Context, ids []int64) (map[int64]*domain.Question, error) {
-	return nil, errNotBuiltGroupService
+	ID         int64      `bun:"id,pk,autoincrement"`
+	QuestionID int64      `bun:"question_id"`
+	Name       string     `bun:"name"`
+	Theme      string     `bun:"theme"`
+	Status     string     `bun:"status"`
+	FormedAt   time.Time  `bun:"formed_at"`
+	ClosedAt   *time.Time `bun:"closed_at"`
 }
 
-// Questions is not built yet.
-func (s *GroupService) Questions(ctx context.Context, filter domain.QuestionFilter, page domain.PageRequest) (*domain.Page[*domain.Question], error) {
-	return nil, errNotBuiltGroupService
+// participantRow is a member's participation in a group; a participant who
+// left keeps its row with LeftAt set.
+type participantRow struct {
+	bun.BaseModel `bun:"table:group_participants,alias:gp"`
+
+	GroupID  int64      `bun:"group_id,pk"`
+	MemberID int64      `bun:"member_id,pk"`
+	Role     string     `bun:"role"`
+	JoinedAt time.Time  `bun:"joined_at"`
+	LeftAt   *time.Time `bun:"left_at"`
 }
 
-// CountQuestions is not built yet.
-func (s *GroupService) CountQuestions(ctx context.Context, filter domain.QuestionFilter) (int, error) {
-	return 0, errNotBuiltGroupService
+// toGroup converts a row into a domain group.
+func (r *groupRow) toGroup() *domain.WorkingGroup {
+	g := &domain.WorkingGroup{
+		ID: r.ID, Name: r.Name, Theme: domain.Theme(r.Theme), QuestionID: r.QuestionID,
+		Status: domain.GroupStatus(r.Status), FormedAt: r.FormedAt.UTC(),
+	}
+	if r.ClosedAt != nil {
+		t := r.ClosedAt.UTC()
+		g.ClosedAt = &t
+	}
+	return g
 }
 
-// SupporterIDs is not built yet.
-func (s *GroupService) SupporterIDs(ctx context.Context, questionIDs []int64) (map[int64][]int64, error) {
-	return nil, errNotBuiltGroupService
+// toParticipant converts a row into a domain participant.
+func (r *participantRow) toParticipant() domain.Participant {
+	return domain.Participant{GroupID: r.GroupID, MemberID: r.MemberID, Role: domain.ParticipantRole(r.Role), JoinedAt: r.JoinedAt.UTC()}
 }
 
-// GroupsByIDs is not built yet.
+// now returns the service's clock at the database's precision.
+func (s *GroupService) now() time.Time { return s.db.Now().UTC().Truncate(time.Microsecond) }
+
+// capacity returns the most participants a group holds.
+func (s *GroupService) capacity() int { return groupCapacity(s.db.GroupCapacity) }
+
+// groupKeyset sorts groups newest first.
+var groupKeyset = keyset{Name: "groups:formed_at:DESC", Expr: "g.formed_at", IDColumn: "g.id", Desc: true, Check: checkTime}
+
+// participantsFrom joins a group's participants (gp) to the supports of its
+// question (qs), so that participantOrder can break ties of joining time by
+// order of support: the founders of a group all join at once.
+const participantsFrom = `group_participants AS gp
+	JOIN working_groups AS pg ON pg.id = gp.group_id
+	LEFT JOIN question_supports AS qs ON qs.question_id = pg.question_id AND qs.member_id = gp.member_id`
+
+// participantOrder sorts participants by standing: longest first.
+const participantOrder = "gp.joined_at, qs.supported_at NULLS LAST, gp.member_id"
+
+// GroupsByIDs returns the groups among ids, by id. Returns FORBIDDEN unless
+// the viewer is a member or above.
 func (s *GroupService) GroupsByIDs(ctx context.Context, ids []int64) (map[int64]*domain.WorkingGroup, error) {
-	return nil, errNotBuiltGroupService
+	if err := domain.CanReadGroups(domain.ViewerFrom(ctx)); err != nil {
+		return nil, err
+	}
+	out := make(map[int64]*domain.WorkingGroup, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []*groupRow
+	if err := s.db.bun.NewSelect().Model(&rows).Where("g.id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
+		return nil, mapError(err, "working groups")
+	}
+	for _, r := range rows {
+		out[r.ID] = r.toGroup()
+	}
+	return out, nil
 }
 
-// Groups is not built yet.
+// Groups returns one page of groups matching filter, newest first. Returns
+// FORBIDDEN unless the viewer is a member or above, BAD_USER_INPUT for a
+// bad page request.
 func (s *GroupService) Groups(ctx context.Context, filter domain.GroupFilter, page domain.PageRequest) (*domain.Page[*domain.WorkingGroup], error) {
-	return nil, errNotBuiltGroupService
+	if err := domain.CanReadGroups(domain.ViewerFrom(ctx)); err != nil {
+		return nil, err
+	}
+	plan, err := planPage(groupKeyset, page)
+	if err != nil {
+		return nil, err
+	}
+	var rows []*groupRow
+	if err := plan.apply(s.db.bun.NewSelect().Model(&rows).Apply(groupFilter(filter))).Scan(ctx); err != nil {
+		return nil, mapError(err, "working groups")
+	}
+	p := finish(plan, rows, func(r *groupRow) (any, int64) { return timeCursor(r.FormedAt), r.ID })
+	return convertPage(p, (*groupRow).toGroup), nil
 }
 
-// CountGroups is not built yet.
+// CountGroups counts the groups matching filter.
 func (s *GroupService) CountGroups(ctx context.Context, filter domain.GroupFilter) (int, error) {
-	return 0, errNotBuiltGroupService
+	if err := domain.CanReadGroups(domain.ViewerFrom(ctx)); err != nil {
+		return 0, err
+	}
+	n, err := s.db.bun.NewSelect().Model((*groupRow)(nil)).Apply(groupFilter(filter)).Count(ctx)
+	return int(n), mapError(err, "working groups")
 }
 
-// Participants is not built yet.
+// groupFilter returns the WHERE clauses of a group filter; MemberIDs match
+// current participants.
+func groupFilter(f domain.GroupFilter) func(*bun.SelectQuery) *bun.SelectQuery {
+	return func(q *bun.SelectQuery) *bun.SelectQuery {
+		if len(f.Themes) > 0 {
+			q = q.Where("g.theme IN (?)", bun.List(f.Themes))
+		}
+		if len(f.Statuses) > 0 {
+			q = q.Where("g.status IN (?)", bun.List(f.Statuses))
+		}
+		if len(f.MemberIDs) > 0 {
+			q = q.Where(`EXISTS (SELECT 1 FROM group_participants AS f_gp
+				WHERE f_gp.group_id = g.id AND f_gp.left_at IS NULL AND f_gp.member_id IN (?))`, bun.List(f.MemberIDs))
+		}
+		return q
+	}
+}
+
+// GroupsOfMembers returns one page of the groups each member currently
+// takes part in, newest first, in one statement: a LATERAL page per member.
+// Returns FORBIDDEN unless the viewer is a member or above, BAD_USER_INPUT
+// for a bad page request.
+func (s *GroupService) GroupsOfMembers(ctx context.Context, memberIDs []int64, page domain.PageRequest) (map[int64]*domain.Page[*domain.WorkingGroup], error) {
+	if err := domain.CanReadGroups(domain.ViewerFrom(ctx)); err != nil {
+		return nil, err
+	}
+	plan, err := planPage(groupKeyset, page)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]*domain.Page[*domain.WorkingGroup], len(memberIDs))
+	if len(memberIDs) == 0 {
+		return out, nil
+	}
+	inner := plan.apply(s.db.bun.NewSelect().Model((*groupRow)(nil)).
+		Join("JOIN group_participants AS gp ON gp.group_id = g.id AND gp.left_at IS NULL").
+		Where("gp.member_id = p.parent_id"))
+	var rows []struct {
+		ParentID int64 `bun:"parent_id"`
+		groupRow
+	}
+	err = s.db.bun.NewSelect().TableExpr("unnest(?::bigint[]) AS p(parent_id)", pgdialect.Array(memberIDs)).
+		ColumnExpr("p.parent_id, g.*").Join("CROSS JOIN LATERAL (?) AS g", inner).
+		OrderExpr("p.parent_id").OrderExpr(lateralOrder(plan)).Scan(ctx, &rows)
+	if err != nil {
+		return nil, mapError(err, "working groups")
+	}
+	byParent := make(map[int64][]*groupRow, len(memberIDs))
+	for i := range rows {
+		byParent[rows[i].ParentID] = append(byParent[rows[i].ParentID], &rows[i].groupRow)
+	}
+	for _, id := range memberIDs {
+		p := finish(plan, byParent[id], func(r *groupRow) (any, int64) { return timeCursor(r.FormedAt), r.ID })
+		out[id] = convertPage(p, (*groupRow).toGroup)
+	}
+	return out, nil
+}
+
+// CountGroupsOfMembers counts the groups each member currently takes part in.
+func (s *GroupService) CountGroupsOfMembers(ctx context.Context, memberIDs []int64) (map[int64]int, error) {
+	if err := domain.CanReadGroups(domain.ViewerFrom(ctx)); err != nil {
+		return nil, err
+	}
+	out := make(map[int64]int, len(memberIDs))
+	if len(memberIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		MemberID int64 `bun:"member_id"`
+		N        int   `bun:"n"`
+	}
+	err := s.db.bun.NewSelect().Model((*participantRow)(nil)).ColumnExpr("gp.member_id, count(*) AS n").
+		Where("gp.member_id IN (?) AND gp.left_at IS NULL", bun.List(memberIDs)).
+		GroupExpr("gp.member_id").Scan(ctx, &rows)
+	if err != nil {
+		return nil, mapError(err, "working groups")
+	}
+	for _, id := range memberIDs {
+		out[id] = 0
+	}
+	for _, r := range rows {
+		out[r.MemberID] = r.N
+	}
+	return out, nil
+}
+
+// Participants returns the current participants of each group, lead first,
+// then by standing.
 func (s *GroupService) Participants(ctx context.Context, groupIDs []int64) (map[int64][]domain.Participant, error) {
-	return nil, errNotBuiltGroupService
+	if err := domain.CanReadGroups(domain.ViewerFrom(ctx)); err != nil {
+		return nil, err
+	}
+	out := make(map[int64][]domain.Participant, len(groupIDs))
+	if len(groupIDs) == 0 {
+		return out, nil
+	}
+	var rows []participantRow
+	err := s.db.bun.NewSelect().Model(&rows).ModelTableExpr(participantsFrom).ColumnExpr("?TableColumns").
+		Where("gp.group_id IN (?) AND gp.left_at IS NULL", bun.List(groupIDs)).
+		OrderExpr("gp.group_id, (gp.role = 'LEAD') DESC, " + participantOrder).Scan(ctx)
+	if err != nil {
+		return nil, mapError(err, "participants")
+	}
+	for i := range rows {
+		out[rows[i].GroupID] = append(out[rows[i].GroupID], rows[i].toParticipant())
+	}
+	return out, nil
 }
 
-// MeetingsByIDs is not built yet.
-func (s *GroupService) MeetingsByIDs(ctx context.Context, ids []int64) (map[int64]*domain.Meeting, error) {
-	return nil, errNotBuiltGroupService
-}
-
-// Meetings is not built yet.
-func (s *GroupService) Meetings(ctx context.Context, groupID int64, page domain.PageRequest) (*domain.Page[*domain.Meeting], error) {
-	return nil, errNotBuiltGroupService
-}
-
-// CountMeetings is not built yet.
-func (s *GroupService) CountMeetings(ctx context.Context, groupID int64) (int, error) {
-	return 0, errNotBuiltGroupService
-}
-
-// UpcomingMeetings is not built yet.
-func (s *GroupService) UpcomingMeetings(ctx context.Context, first int) ([]*domain.Meeting, error) {
-	return nil, errNotBuiltGroupService
-}
-
-// ActionPlansByIDs is not built yet.
-func (s *GroupService) ActionPlansByIDs(ctx context.Context, ids []int64) (map[int64]*domain.ActionPlan, error) {
-	return nil, errNotBuiltGroupService
-}
-
-// ActionPlansByGroup is not built yet.
-func (s *GroupService) ActionPlansByGroup(ctx context.Context, groupIDs []int64) (map[int64]*domain.ActionPlan, error) {
-	return nil, errNotBuiltGroupService
-}
-
-// ActionPlans is not built yet.
-func (s *GroupService) ActionPlans(ctx context.Context, page domain.PageRequest) (*domain.Page[*domain.ActionPlan], error) {
-	return nil, errNotBuiltGroupService
-}
-
-// CountActionPlans is not built yet.
-func (s *GroupService) CountActionPlans(ctx context.Context) (int, error) {
-	return 0, errNotBuiltGroupService
-}
-
-// RaiseQuestion is not built yet.
-func (s *GroupService) RaiseQuestion(ctx context.Context, memberID int64, text string, theme domain.Theme) (*domain.Question, error) {
-	return nil, errNotBuiltGroupService
-}
-
-// SupportQuestion is not built yet.
-func (s *GroupService) SupportQuestion(ctx context.Context, questionID, memberID int64) (*domain.SupportResult, error) {
-	return nil, errNotBuiltGroupService
-}
-
-// WithdrawSupport is not built yet.
-func (s *GroupService) WithdrawSupport(ctx context.Context, questionID, memberID int64) (*domain.SupportResult, error) {
-	return nil, errNotBuiltGroupService
-}
-
-// JoinGroup is not built yet.
+// JoinGroup adds memberID to an ACTIVE group that has room; joining twice
+// changes nothing, and a member who left joins again. A group left without
+// a lead is led by whoever joins. Returns FORBIDDEN unless the viewer is
+// staff or the ACTIVE member itself, NOT_FOUND for an unknown group or
+// member, CONFLICT for a CLOSED or full group or a lapsed member.
 func (s *GroupService) JoinGroup(ctx context.Context, groupID, memberID int64) (*domain.WorkingGroup, error) {
-	return nil, errNotBuiltGroupService
+	v := domain.ViewerFrom(ctx)
+	if err := domain.CanActFor(v, memberID); err != nil {
+		return nil, err
+	}
+	var out *domain.WorkingGroup
+	err := s.db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		g, err := lockGroup(ctx, tx, "id", groupID)
+		if err != nil {
+			return err
+		}
+		if err := checkActor(ctx, tx, v, memberID, true); err != nil {
+			return err
+		}
+		if err := domain.CanChangeGroup(g); err != nil {
+			return err
+		}
+		if err := s.join(ctx, tx, g, memberID, true); err != nil {
+			return err
+		}
+		out = g
+		return nil
+	})
+	return out, err
 }
 
-// LeaveGroup is not built yet.
+// join adds memberID to group g unless it already takes part. When the
+// group is full it adds nobody and, if strict, returns CONFLICT. The caller
+// holds the group's row lock.
+func (s *GroupService) join(ctx context.Context, tx bun.Tx, g *domain.WorkingGroup, memberID int64, strict bool) error {
+	in, err := tx.NewSelect().Model((*participantRow)(nil)).
+		Where("gp.group_id = ? AND gp.member_id = ? AND gp.left_at IS NULL", g.ID, memberID).Exists(ctx)
+	if err != nil {
+		return mapError(err, "participant")
+	}
+	if in {
+		return nil
+	}
+	var count int
+	var hasLead bool
+	err = tx.NewSelect().Model((*participantRow)(nil)).
+		ColumnExpr("count(*), coalesce(bool_or(gp.role = 'LEAD'), false)").
+		Where("gp.group_id = ? AND gp.left_at IS NULL", g.ID).Scan(ctx, &count, &hasLead)
+	if err != nil {
+		return mapError(err, "participants")
+	}
+	if err := domain.CanJoinGroup(g, count, s.capacity()); err != nil {
+		if strict {
+			return err
+		}
+		return nil
+	}
+	row := &participantRow{GroupID: g.ID, MemberID: memberID, Role: string(domain.RoleParticipant), JoinedAt: s.now()}
+	if !hasLead {
+		row.Role = string(domain.RoleLead)
+	}
+	_, err = tx.NewInsert().Model(row).
+		On("CONFLICT (group_id, member_id) DO UPDATE").
+		Set("role = EXCLUDED.role, joined_at = EXCLUDED.joined_at, left_at = NULL").Exec(ctx)
+	return mapError(err, "participant")
+}
+
+// LeaveGroup removes memberID from an ACTIVE group; its row stays, with the
+// time it left, for the engagement history. A leaving lead hands the lead
+// to the longest-standing remaining participant. Leaving a group one is not
+// in changes nothing. Returns FORBIDDEN unless the viewer is staff or the
+// ACTIVE member itself, NOT_FOUND for an unknown group or member, CONFLICT
+// for a CLOSED group.
 func (s *GroupService) LeaveGroup(ctx context.Context, groupID, memberID int64) (*domain.WorkingGroup, error) {
-	return nil, errNotBuiltGroupService
+	v := domain.ViewerFrom(ctx)
+	if err := domain.CanActFor(v, memberID); err != nil {
+		return nil, err
+	}
+	var out *domain.WorkingGroup
+	err := s.db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		g, err := lockGroup(ctx, tx, "id", groupID)
+		if err != nil {
+			return err
+		}
+		if err := checkActor(ctx, tx, v, memberID, false); err != nil {
+			return err
+		}
+		if err := domain.CanChangeGroup(g); err != nil {
+			return err
+		}
+		out = g
+		var cur participantRow
+		err = tx.NewSelect().Model(&cur).Where("gp.group_id = ? AND gp.member_id = ? AND gp.left_at IS NULL", g.ID, memberID).Scan(ctx)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return mapError(err, "participant")
+		}
+		if _, err := tx.NewUpdate().Model((*participantRow)(nil)).
+			Set("left_at = ?, role = ?", s.now(), domain.RoleParticipant).
+			Where("group_id = ? AND member_id = ?", g.ID, memberID).Exec(ctx); err != nil {
+			return mapError(err, "participant")
+		}
+		if cur.Role != string(domain.RoleLead) {
+			return nil
+		}
+		_, err = tx.NewRaw(`UPDATE group_participants SET role = ?
+			WHERE group_id = ? AND member_id = (
+				SELECT gp.member_id FROM `+participantsFrom+`
+				WHERE gp.group_id = ? AND gp.left_at IS NULL
+				ORDER BY `+participantOrder+` LIMIT 1)`,
+			domain.RoleLead, g.ID, g.ID).Exec(ctx)
+		return mapError(err, "participants")
+	})
+	return out, err
 }
 
-// CloseGroup is not built yet.
+// CloseGroup closes an ACTIVE group and its question, and cancels its
+// SCHEDULED meetings. Returns FORBIDDEN unless the viewer is staff or the
+// group's ACTIVE lead, NOT_FOUND for an unknown group, CONFLICT when it is
+// already closed.
 func (s *GroupService) CloseGroup(ctx context.Context, groupID int64) (*domain.WorkingGroup, error) {
-	return nil, errNotBuiltGroupService
+	v := domain.ViewerFrom(ctx)
+	if err := domain.CanWriteGroups(v); err != nil {
+		return nil, err
+	}
+	var out *domain.WorkingGroup
+	err := s.db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var questionID int64
+		err := tx.NewSelect().Model((*groupRow)(nil)).Column("question_id").Where("g.id = ?", groupID).Scan(ctx, &questionID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return groupNotFound()
+		}
+		if err != nil {
+			return mapError(err, "working group")
+		}
+		// Lock the question before the group, as supports do.
+		if _, err := lockQuestion(ctx, tx, questionID); err != nil {
+			return err
+		}
+		g, err := s.lockLedGroup(ctx, tx, v, groupID)
+		if err != nil {
+			return err
+		}
+		if err := domain.CanChangeGroup(g); err != nil {
+			return err
+		}
+		now := s.now()
+		if _, err := tx.NewUpdate().Model((*groupRow)(nil)).Set("status = ?, closed_at = ?", domain.GroupClosed, now).
+			Where("id = ?", g.ID).Exec(ctx); err != nil {
+			return mapError(err, "working group")
+		}
+		if _, err := tx.NewUpdate().Model((*questionRow)(nil)).Set("status = ?", domain.QuestionClosed).
+			Where("id = ?", questionID).Exec(ctx); err != nil {
+			return mapError(err, "question")
+		}
+		if _, err := tx.NewUpdate().Model((*meetingRow)(nil)).Set("status = ?", domain.MeetingCancelled).
+			Where("group_id = ? AND status = ?", g.ID, domain.MeetingScheduled).Exec(ctx); err != nil {
+			return mapError(err, "meetings")
+		}
+		g.Status, g.ClosedAt = domain.GroupClosed, &now
+		out = g
+		return nil
+	})
+	return out, err
 }
 
-// ScheduleMeeting is not built yet.
-func (s *GroupService) ScheduleMeeting(ctx context.Context, in domain.MeetingInput) (*domain.Meeting, error) {
-	return nil, errNotBuiltGroupService
+// lockGroup reads the group whose column ("id" or "question_id") equals
+// value and locks its row until the transaction ends. Returns NOT_FOUND (on groupId) when there is
+// none.
+func lockGroup(ctx context.Context, tx bun.Tx, column string, value int64) (*domain.WorkingGroup, error) {
+	var row groupRow
+	err := tx.NewSelect().Model(&row).Where("g."+column+" = ?", value).For("UPDATE").Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, groupNotFound()
+	}
+	if err != nil {
+		return nil, mapError(err, "working group")
+	}
+	return row.toGroup(), nil
 }
 
-// RecordMeetingOutcome is not built yet.
-func (s *GroupService) RecordMeetingOutcome(ctx context.Context, meetingID int64, outcome string, attendeeIDs []int64) (*domain.Meeting, error) {
-	return nil, errNotBuiltGroupService
+// lockLedGroup locks a group for a write reserved to its lead or staff and
+// checks the viewer may make it.
+func (s *GroupService) lockLedGroup(ctx context.Context, tx bun.Tx, v domain.Viewer, groupID int64) (*domain.WorkingGroup, error) {
+	g, err := lockGroup(ctx, tx, "id", groupID)
+	if err != nil {
+		return nil, err
+	}
+	if v.Role == domain.RoleMember {
+		if err := checkActor(ctx, tx, v, v.MemberID, false); err != nil {
+			if domain.ErrorCode(err) == domain.CodeNotFound {
+				return nil, domain.Errorf(domain.CodeForbidden, "the viewer's member does not exist")
+			}
+			return nil, err
+		}
+	}
+	var lead int64
+	err = tx.NewSelect().Model((*participantRow)(nil)).Column("member_id").
+		Where("gp.group_id = ? AND gp.role = ? AND gp.left_at IS NULL", g.ID, domain.RoleLead).Scan(ctx, &lead)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, mapError(err, "participants")
+	}
+	if err := domain.CanLeadGroup(v, lead); err != nil {
+		return nil, err
+	}
+	return g, nil
 }
 
-// CancelMeeting is not built yet.
-func (s *GroupService) CancelMeeting(ctx context.Context, meetingID int64) (*domain.Meeting, error) {
-	return nil, errNotBuiltGroupService
+// checkActor checks the member a write acts for: it must exist (NOT_FOUND
+// on memberId); a MEMBER viewer, who acts only for itself, must be ACTIVE
+// (FORBIDDEN); and when takesPart, so must the member (CONFLICT).
+func checkActor(ctx context.Context, db bun.IDB, v domain.Viewer, memberID int64, takesPart bool) error {
+	var status string
+	err := db.NewSelect().Model((*memberRow)(nil)).Column("status").Where("m.id = ?", memberID).Scan(ctx, &status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return &domain.Error{Code: domain.CodeNotFound, Message: "member not found", Field: "memberId"}
+	}
+	if err != nil {
+		return mapError(err, "member")
+	}
+	if err := domain.CheckWriterStatus(v, domain.MemberStatus(status)); err != nil {
+		return err
+	}
+	if takesPart {
+		return domain.CanTakePart(domain.MemberStatus(status))
+	}
+	return nil
 }
 
-// PublishActionPlan is not built yet.
-func (s *GroupService) PublishActionPlan(ctx context.Context, in domain.ActionPlanInput) (*domain.ActionPlan, error) {
-	return nil, errNotBuiltGroupService
+// groupNotFound is the error of an unknown group id.
+func groupNotFound() error {
+	return &domain.Error{Code: domain.CodeNotFound, Message: "working group not found", Field: "groupId"}
+}
+
+// convertPage converts the items of a page of rows.
+func convertPage[R, T any](p *domain.Page[R], conv func(R) T) *domain.Page[T] {
+	out := &domain.Page[T]{
+		Items: make([]T, len(p.Items)), Cursors: p.Cursors,
+		HasNextPage: p.HasNextPage, HasPreviousPage: p.HasPreviousPage,
+	}
+	for i, r := range p.Items {
+		out.Items[i] = conv(r)
+	}
+	return out
+}
+
+// lateralOrder returns the ORDER BY of a page plan for the outer query of
+// a LATERAL page, whose subquery has the alias of the keyset's columns.
+func lateralOrder(p *pagePlan) string {
+	dir := "ASC"
+	if p.keys.Desc != p.backward {
+		dir = "DESC"
+	}
+	return fmt.Sprintf("%s %s, %s %s", p.keys.Expr, dir, p.keys.IDColumn, dir)
+}
+
+// timeCursor is the cursor value of a timestamp.
+func timeCursor(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// checkTime validates a timestamp cursor value.
+func checkTime(v any) (any, bool) {
+	s, ok := v.(string)
+	if !ok {
+		return nil, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return nil, false
+	}
+	return t, true
 }
