@@ -179,6 +179,19 @@ type GroupService interface {
 	CountQuestions(ctx context.Context, filter QuestionFilter) (int, error)
 	// SupporterIDs returns the supporters of each question, raiser first.
 	SupporterIDs(ctx context.Context, questionIDs []int64) (map[int64][]int64, error)
+	// SupportersOf returns the supporting members of each question, raiser
+	// first, in one statement.
+	SupportersOf(ctx context.Context, questionIDs []int64) (map[int64][]*Member, error)
+	// GroupsOfMembers returns one page of each member's current groups,
+	// newest first, in one statement.
+	GroupsOfMembers(ctx context.Context, memberIDs []int64, page PageRequest) (map[int64]*Page[*WorkingGroup], error)
+	// CountGroupsOfMembers counts each member's current groups.
+	CountGroupsOfMembers(ctx context.Context, memberIDs []int64) (map[int64]int, error)
+	// MeetingsOfGroups returns one page of each group's meetings, soonest
+	// first, in one statement.
+	MeetingsOfGroups(ctx context.Context, groupIDs []int64, page PageRequest) (map[int64]*Page[*Meeting], error)
+	// CountMeetingsOfGroups counts each group's meetings.
+	CountMeetingsOfGroups(ctx context.Context, groupIDs []int64) (map[int64]int, error)
 	// GroupsByIDs returns the groups among ids, by id.
 	GroupsByIDs(ctx context.Context, ids []int64) (map[int64]*WorkingGroup, error)
 	// Groups returns one page of groups, newest first.

@@ -17,19 +17,6 @@ import (
 	"grappe/graph/model"
 )
 
-// groupBatcher reads what domain.GroupService reads one parent at a time
-// for many parents in one statement: the supporters of many questions, and
-// the pages and counts of connections nested in lists (a member's groups, a
-// group's meetings). postgres.GroupService implements it; any other group
-// service is read through oneByOne.
-type groupBatcher interface {
-	SupportersOf(ctx context.Context, questionIDs []int64) (map[int64][]*domain.Member, error)
-	GroupsOfMembers(ctx context.Context, memberIDs []int64, page domain.PageRequest) (map[int64]*domain.Page[*domain.WorkingGroup], error)
-	CountGroupsOfMembers(ctx context.Context, memberIDs []int64) (map[int64]int, error)
-	MeetingsOfGroups(ctx context.Context, groupIDs []int64, page domain.PageRequest) (map[int64]*domain.Page[*domain.Meeting], error)
-	CountMeetingsOfGroups(ctx context.Context, groupIDs []int64) (map[int64]int, error)
-}
-
 // groupLoaders batch the question, group, meeting and plan lookups of one
 // request, so that a list of N costs one statement per relationship.
 //
@@ -71,10 +58,7 @@ type groupLoaders struct {
 // newGroupLoaders returns fresh group loaders.
 func newGroupLoaders(r *Resolver) *groupLoaders {
 	opt := dataloadgen.WithWait(loaderWait)
-	batch, ok := r.Groups.(groupBatcher)
-	if !ok {
-		batch = oneByOne{groups: r.Groups, members: r.Members}
-	}
+	batch := r.Groups
 	members := func() *dataloadgen.Loader[int64, *domain.Member] {
 		return dataloadgen.NewMappedLoader(r.Members.MembersByIDs, opt)
 	}
@@ -559,85 +543,6 @@ func siblingMembers(fc *graphql.FieldContext) []int64 {
 		}
 	}
 	return ids
-}
-
-// oneByOne reads what groupBatcher reads through the one-parent methods of
-// the domain services: one statement per parent.
-type oneByOne struct {
-	groups  domain.GroupService
-	members domain.MemberService
-}
-
-func (o oneByOne) SupportersOf(ctx context.Context, questionIDs []int64) (map[int64][]*domain.Member, error) {
-	ids, err := o.groups.SupporterIDs(ctx, questionIDs)
-	if err != nil {
-		return nil, err
-	}
-	var all []int64
-	for _, s := range ids {
-		all = append(all, s...)
-	}
-	members, err := o.members.MembersByIDs(ctx, all)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int64][]*domain.Member, len(ids))
-	for q, s := range ids {
-		for _, id := range s {
-			if m := members[id]; m != nil {
-				out[q] = append(out[q], m)
-			}
-		}
-	}
-	return out, nil
-}
-
-func (o oneByOne) GroupsOfMembers(ctx context.Context, memberIDs []int64, page domain.PageRequest) (map[int64]*domain.Page[*domain.WorkingGroup], error) {
-	out := make(map[int64]*domain.Page[*domain.WorkingGroup], len(memberIDs))
-	for _, id := range memberIDs {
-		p, err := o.groups.Groups(ctx, domain.GroupFilter{MemberIDs: []int64{id}}, page)
-		if err != nil {
-			return nil, err
-		}
-		out[id] = p
-	}
-	return out, nil
-}
-
-func (o oneByOne) CountGroupsOfMembers(ctx context.Context, memberIDs []int64) (map[int64]int, error) {
-	out := make(map[int64]int, len(memberIDs))
-	for _, id := range memberIDs {
-		n, err := o.groups.CountGroups(ctx, domain.GroupFilter{MemberIDs: []int64{id}})
-		if err != nil {
-			return nil, err
-		}
-		out[id] = n
-	}
-	return out, nil
-}
-
-func (o oneByOne) MeetingsOfGroups(ctx context.Context, groupIDs []int64, page domain.PageRequest) (map[int64]*domain.Page[*domain.Meeting], error) {
-	out := make(map[int64]*domain.Page[*domain.Meeting], len(groupIDs))
-	for _, id := range groupIDs {
-		p, err := o.groups.Meetings(ctx, id, page)
-		if err != nil {
-			return nil, err
-		}
-		out[id] = p
-	}
-	return out, nil
-}
-
-func (o oneByOne) CountMeetingsOfGroups(ctx context.Context, groupIDs []int64) (map[int64]int, error) {
-	out := make(map[int64]int, len(groupIDs))
-	for _, id := range groupIDs {
-		n, err := o.groups.CountMeetings(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out[id] = n
-	}
-	return out, nil
 }
 
 // The converters below turn the GraphQL inputs of group fields into domain

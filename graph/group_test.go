@@ -880,7 +880,6 @@ func TestMutationsReadTheirWrites(t *testing.T) {
 	}
 }
 
-// TestGroupsReadOneByOne checks that a group service without the batch
 // methods of postgres.GroupService gives the same answers.
 func TestGroupsReadOneByOne(t *testing.T) {
 	t.Parallel()

@@ -500,19 +500,3 @@ func lateralOrder(p *pagePlan) string {
 	}
 	return fmt.Sprintf("%s %s, %s %s", p.keys.Expr, dir, p.keys.IDColumn, dir)
 }
-
-// timeCursor is the cursor value of a timestamp.
-func timeCursor(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
-
-// checkTime validates a timestamp cursor value.
-func checkTime(v any) (any, bool) {
-	s, ok := v.(string)
-	if !ok {
-		return nil, false
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return nil, false
-	}
-	return t, true
-}

@@ -120,21 +120,8 @@ func linkKeyset(name string, ascending bool) keyset {
 // partnerKeyset sorts partners by name.
 var partnerKeyset = keyset{Name: partnerList, Expr: "m.name", IDColumn: "m.id", Check: checkString}
 
-// checkTime validates a timestamp cursor value.
-func checkTime(v any) (any, bool) {
-	s, ok := v.(string)
-	if !ok {
-		return nil, false
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return nil, false
-	}
-	return t, true
-}
-
 // linkKey returns the sort key of a link row, as stored in cursors.
-func linkKey(r *linkRow) (any, int64) { return r.CreatedAt.UTC().Format(time.RFC3339Nano), r.ID }
+func linkKey(r *linkRow) (any, int64) { return timeCursor(r.CreatedAt), r.ID }
 
 // linkPage builds a page of links from rows read with plan.
 func linkPage(plan *pagePlan, rows []*linkRow) *domain.Page[*domain.BusinessLink] {

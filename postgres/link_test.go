@@ -19,11 +19,6 @@ var (
 	anonymous = domain.WithViewer(context.Background(), domain.Anonymous)
 )
 
-// as returns a context whose viewer is the MEMBER m.
-func as(m *domain.Member) context.Context {
-	return domain.WithViewer(context.Background(), domain.Viewer{Role: domain.RoleMember, MemberID: m.ID})
-}
-
 func datep(s string) *time.Time {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
@@ -75,8 +70,8 @@ func TestDeclareLinkRules(t *testing.T) {
 	ms := createMembers(t, db, "Alpha", "Bravo", "Charlie", "Lapsed")
 	a, b, c, gone := ms[0], ms[1], ms[2], ms[3]
 	lapse(t, db, gone)
-	declare(t, db, as(a), a, b, domain.LinkSupply)
-	declare(t, db, as(a), a, b, domain.LinkPartnership)
+	declare(t, db, as(a.ID), a, b, domain.LinkSupply)
+	declare(t, db, as(a.ID), a, b, domain.LinkPartnership)
 	before := countLinks(t, db)
 
 	svc := db.Links()
@@ -90,23 +85,23 @@ func TestDeclareLinkRules(t *testing.T) {
 		code  string
 		field string
 	}{
-		{"self-link", as(a), in(a, a, domain.LinkSupply), domain.CodeBadUserInput, "toId"},
+		{"self-link", as(a.ID), in(a, a, domain.LinkSupply), domain.CodeBadUserInput, "toId"},
 		{"self-link by staff", staff, in(b, b, domain.LinkReferral), domain.CodeBadUserInput, "toId"},
 		{"duplicate live link", staff, in(a, b, domain.LinkSupply), domain.CodeConflict, ""},
-		{"symmetric duplicate the other way", as(b), in(b, a, domain.LinkPartnership), domain.CodeConflict, ""},
-		{"member declaring for others", as(a), in(b, c, domain.LinkSupply), domain.CodeForbidden, ""},
-		{"lapsed member declaring", as(gone), in(gone, a, domain.LinkSupply), domain.CodeForbidden, ""},
-		{"lapsed party", as(a), in(a, gone, domain.LinkSupply), domain.CodeBadUserInput, "toId"},
-		{"lapsed party from", as(a), in(gone, a, domain.LinkSupply), domain.CodeBadUserInput, "fromId"},
-		{"unknown party", as(a), domain.LinkInput{FromID: a.ID, ToID: 999999, Kind: domain.LinkSupply}, domain.CodeNotFound, "toId"},
+		{"symmetric duplicate the other way", as(b.ID), in(b, a, domain.LinkPartnership), domain.CodeConflict, ""},
+		{"member declaring for others", as(a.ID), in(b, c, domain.LinkSupply), domain.CodeForbidden, ""},
+		{"lapsed member declaring", as(gone.ID), in(gone, a, domain.LinkSupply), domain.CodeForbidden, ""},
+		{"lapsed party", as(a.ID), in(a, gone, domain.LinkSupply), domain.CodeBadUserInput, "toId"},
+		{"lapsed party from", as(a.ID), in(gone, a, domain.LinkSupply), domain.CodeBadUserInput, "fromId"},
+		{"unknown party", as(a.ID), domain.LinkInput{FromID: a.ID, ToID: 999999, Kind: domain.LinkSupply}, domain.CodeNotFound, "toId"},
 		{"analyst writes nothing", analyst, in(a, c, domain.LinkSupply), domain.CodeForbidden, ""},
 		{"anonymous writes nothing", anonymous, in(a, c, domain.LinkSupply), domain.CodeForbidden, ""},
-		{"unknown kind", as(a), in(a, c, "BARTER"), domain.CodeBadUserInput, "kind"},
-		{"unknown band", as(a), domain.LinkInput{FromID: a.ID, ToID: c.ID, Kind: domain.LinkSupply, VolumeBand: "HUGE"}, domain.CodeBadUserInput, "volumeBand"},
-		{"unknown origin", as(a), domain.LinkInput{FromID: a.ID, ToID: c.ID, Kind: domain.LinkSupply, Origin: "LUCK"}, domain.CodeBadUserInput, "origin"},
-		{"since in the future", as(a), domain.LinkInput{FromID: a.ID, ToID: c.ID, Kind: domain.LinkSupply, Since: datep("2999-01-01")}, domain.CodeBadUserInput, "since"},
-		{"note too long", as(a), domain.LinkInput{FromID: a.ID, ToID: c.ID, Kind: domain.LinkSupply, Note: strings.Repeat("é", 2001)}, domain.CodeBadUserInput, "note"},
-		{"note with NUL", as(a), domain.LinkInput{FromID: a.ID, ToID: c.ID, Kind: domain.LinkSupply, Note: "a\x00b"}, domain.CodeBadUserInput, "note"},
+		{"unknown kind", as(a.ID), in(a, c, "BARTER"), domain.CodeBadUserInput, "kind"},
+		{"unknown band", as(a.ID), domain.LinkInput{FromID: a.ID, ToID: c.ID, Kind: domain.LinkSupply, VolumeBand: "HUGE"}, domain.CodeBadUserInput, "volumeBand"},
+		{"unknown origin", as(a.ID), domain.LinkInput{FromID: a.ID, ToID: c.ID, Kind: domain.LinkSupply, Origin: "LUCK"}, domain.CodeBadUserInput, "origin"},
+		{"since in the future", as(a.ID), domain.LinkInput{FromID: a.ID, ToID: c.ID, Kind: domain.LinkSupply, Since: datep("2999-01-01")}, domain.CodeBadUserInput, "since"},
+		{"note too long", as(a.ID), domain.LinkInput{FromID: a.ID, ToID: c.ID, Kind: domain.LinkSupply, Note: strings.Repeat("é", 2001)}, domain.CodeBadUserInput, "note"},
+		{"note with NUL", as(a.ID), domain.LinkInput{FromID: a.ID, ToID: c.ID, Kind: domain.LinkSupply, Note: "a\x00b"}, domain.CodeBadUserInput, "note"},
 	}
 	for _, tc := range cases {
 		_, err := svc.Declare(tc.ctx, tc.in)
@@ -119,7 +114,7 @@ func TestDeclareLinkRules(t *testing.T) {
 	}
 
 	// The same kind the other way round is another link, for an ordered kind.
-	l := declare(t, db, as(b), b, a, domain.LinkSupply)
+	l := declare(t, db, as(b.ID), b, a, domain.LinkSupply)
 	if l.Status != domain.LinkPending || l.DeclaredBy != b.ID || l.Origin != domain.OriginOther || l.Since.IsZero() {
 		t.Fatalf("declared %+v", l)
 	}
@@ -137,26 +132,26 @@ func TestRedeclareAfterDeclinedOrEnded(t *testing.T) {
 	a, b := ms[0], ms[1]
 	svc := db.Links()
 
-	first := declare(t, db, as(a), a, b, domain.LinkJointBid)
-	if _, err := svc.Decline(as(b), first.ID); err != nil {
+	first := declare(t, db, as(a.ID), a, b, domain.LinkJointBid)
+	if _, err := svc.Decline(as(b.ID), first.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Confirm(as(b), first.ID); domain.ErrorCode(err) != domain.CodeConflict {
+	if _, err := svc.Confirm(as(b.ID), first.ID); domain.ErrorCode(err) != domain.CodeConflict {
 		t.Fatalf("confirming a declined link: %v", err)
 	}
 	// Declined: a new declaration, even the other way round, is allowed.
-	second := declare(t, db, as(b), b, a, domain.LinkJointBid)
-	if _, err := svc.Confirm(as(a), second.ID); err != nil {
+	second := declare(t, db, as(b.ID), b, a, domain.LinkJointBid)
+	if _, err := svc.Confirm(as(a.ID), second.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Declare(as(a), domain.LinkInput{FromID: a.ID, ToID: b.ID, Kind: domain.LinkJointBid}); domain.ErrorCode(err) != domain.CodeConflict {
+	if _, err := svc.Declare(as(a.ID), domain.LinkInput{FromID: a.ID, ToID: b.ID, Kind: domain.LinkJointBid}); domain.ErrorCode(err) != domain.CodeConflict {
 		t.Fatalf("duplicate of a confirmed symmetric link: %v", err)
 	}
-	if _, err := svc.End(as(a), second.ID, nil); err != nil {
+	if _, err := svc.End(as(a.ID), second.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	// Ended: allowed again.
-	declare(t, db, as(a), a, b, domain.LinkJointBid)
+	declare(t, db, as(a.ID), a, b, domain.LinkJointBid)
 	if n := countLinks(t, db); n != 3 {
 		t.Fatalf("%d links, want 3", n)
 	}
@@ -177,9 +172,9 @@ func TestConcurrentDeclarations(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			// Both sides at once, each way round: one PARTNERSHIP per pair.
-			ctx, in := as(a), domain.LinkInput{FromID: a.ID, ToID: b.ID, Kind: domain.LinkPartnership}
+			ctx, in := as(a.ID), domain.LinkInput{FromID: a.ID, ToID: b.ID, Kind: domain.LinkPartnership}
 			if i%2 == 1 {
-				ctx, in = as(b), domain.LinkInput{FromID: b.ID, ToID: a.ID, Kind: domain.LinkPartnership}
+				ctx, in = as(b.ID), domain.LinkInput{FromID: b.ID, ToID: a.ID, Kind: domain.LinkPartnership}
 			}
 			<-start
 			_, errs[i] = svc.Declare(ctx, in)
@@ -215,7 +210,7 @@ func TestAnswerAndEndLink(t *testing.T) {
 	a, b, c := ms[0], ms[1], ms[2]
 	svc := db.Links()
 
-	l, err := svc.Declare(as(a), domain.LinkInput{FromID: a.ID, ToID: b.ID, Kind: domain.LinkSupply, Since: datep("2025-06-01")})
+	l, err := svc.Declare(as(a.ID), domain.LinkInput{FromID: a.ID, ToID: b.ID, Kind: domain.LinkSupply, Since: datep("2025-06-01")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,8 +219,8 @@ func TestAnswerAndEndLink(t *testing.T) {
 		ctx  context.Context
 		code string
 	}{
-		{"declarer confirms its own link", as(a), domain.CodeForbidden},
-		{"a member not a party does not see a pending link", as(c), domain.CodeNotFound},
+		{"declarer confirms its own link", as(a.ID), domain.CodeForbidden},
+		{"a member not a party does not see a pending link", as(c.ID), domain.CodeNotFound},
 		{"analyst", analyst, domain.CodeForbidden},
 		{"anonymous", anonymous, domain.CodeForbidden},
 	} {
@@ -236,40 +231,40 @@ func TestAnswerAndEndLink(t *testing.T) {
 			t.Errorf("decline, %s: %v, want %s", tc.name, err, tc.code)
 		}
 	}
-	if _, err := svc.End(as(a), l.ID, nil); domain.ErrorCode(err) != domain.CodeConflict {
+	if _, err := svc.End(as(a.ID), l.ID, nil); domain.ErrorCode(err) != domain.CodeConflict {
 		t.Fatalf("ending a pending link: %v", err)
 	}
 	if _, err := svc.Confirm(staff, 999999); domain.ErrorCode(err) != domain.CodeNotFound {
 		t.Fatalf("confirming nothing: %v", err)
 	}
 
-	got, err := svc.Confirm(as(b), l.ID)
+	got, err := svc.Confirm(as(b.ID), l.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Status != domain.LinkConfirmed || got.ConfirmedAt == nil || !got.ConfirmedAt.Equal(now) {
 		t.Fatalf("confirmed %+v", got)
 	}
-	if _, err := svc.Confirm(as(b), l.ID); domain.ErrorCode(err) != domain.CodeConflict {
+	if _, err := svc.Confirm(as(b.ID), l.ID); domain.ErrorCode(err) != domain.CodeConflict {
 		t.Fatalf("confirming twice: %v", err)
 	}
 	// Confirmed, c sees it but may not end it.
-	if _, err := svc.End(as(c), l.ID, nil); domain.ErrorCode(err) != domain.CodeForbidden {
+	if _, err := svc.End(as(c.ID), l.ID, nil); domain.ErrorCode(err) != domain.CodeForbidden {
 		t.Fatalf("non-party ending: %v", err)
 	}
 	for _, tc := range []struct {
 		until string
 		field string
 	}{{"2025-05-31", "until"}, {"2026-03-15", "until"}} {
-		if _, err := svc.End(as(a), l.ID, datep(tc.until)); domain.ErrorCode(err) != domain.CodeBadUserInput || fieldOf(err) != tc.field {
+		if _, err := svc.End(as(a.ID), l.ID, datep(tc.until)); domain.ErrorCode(err) != domain.CodeBadUserInput || fieldOf(err) != tc.field {
 			t.Errorf("until %s: %v", tc.until, err)
 		}
 	}
 	lapse(t, db, b)
-	if _, err := svc.End(as(b), l.ID, nil); domain.ErrorCode(err) != domain.CodeForbidden {
+	if _, err := svc.End(as(b.ID), l.ID, nil); domain.ErrorCode(err) != domain.CodeForbidden {
 		t.Fatalf("lapsed party ending: %v", err)
 	}
-	ended, err := svc.End(as(a), l.ID, nil)
+	ended, err := svc.End(as(a.ID), l.ID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,9 +282,9 @@ func TestLinkReadsFollowVisibility(t *testing.T) {
 	ms := createMembers(t, db, "Alpha", "Bravo", "Charlie")
 	a, b, c := ms[0], ms[1], ms[2]
 	svc := db.Links()
-	pending := declare(t, db, as(a), a, b, domain.LinkSupply)
-	confirmed := declare(t, db, as(a), a, b, domain.LinkReferral)
-	if _, err := svc.Confirm(as(b), confirmed.ID); err != nil {
+	pending := declare(t, db, as(a.ID), a, b, domain.LinkSupply)
+	confirmed := declare(t, db, as(a.ID), a, b, domain.LinkReferral)
+	if _, err := svc.Confirm(as(b.ID), confirmed.ID); err != nil {
 		t.Fatal(err)
 	}
 	ids := []int64{pending.ID, confirmed.ID}
@@ -298,9 +293,9 @@ func TestLinkReadsFollowVisibility(t *testing.T) {
 		ctx  context.Context
 		want []int64 // visible link ids, newest first
 	}{
-		{"party", as(a), []int64{confirmed.ID, pending.ID}},
-		{"other party", as(b), []int64{confirmed.ID, pending.ID}},
-		{"member not a party", as(c), []int64{confirmed.ID}},
+		{"party", as(a.ID), []int64{confirmed.ID, pending.ID}},
+		{"other party", as(b.ID), []int64{confirmed.ID, pending.ID}},
+		{"member not a party", as(c.ID), []int64{confirmed.ID}},
 		{"analyst", analyst, []int64{confirmed.ID, pending.ID}},
 		{"staff", staff, []int64{confirmed.ID, pending.ID}},
 		{"anonymous", anonymous, nil},
@@ -459,7 +454,7 @@ func TestPartnersAreDistinct(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx, statements := postgres.WithStatementCounter(as(c))
+	ctx, statements := postgres.WithStatementCounter(as(c.ID))
 	pages, err := svc.MembersPartners(ctx, []int64{a.ID, b.ID, c.ID}, domain.PageRequest{First: intp(2)})
 	if err != nil {
 		t.Fatal(err)
@@ -476,11 +471,11 @@ func TestPartnersAreDistinct(t *testing.T) {
 	if statements.Load() != 1 {
 		t.Errorf("%d statements, want 1", statements.Load())
 	}
-	next, err := svc.Partners(as(c), a.ID, domain.PageRequest{After: pages[a.ID].Cursors[1]})
+	next, err := svc.Partners(as(c.ID), a.ID, domain.PageRequest{After: pages[a.ID].Cursors[1]})
 	if err != nil || !cmp.Equal(names(next.Items), []string{"Echo"}) || next.HasNextPage {
 		t.Errorf("page 2 of a's partners: %v, %v", names(next.Items), err)
 	}
-	counts, err := svc.CountMembersPartners(as(c), []int64{a.ID, b.ID, c.ID})
+	counts, err := svc.CountMembersPartners(as(c.ID), []int64{a.ID, b.ID, c.ID})
 	if diff := cmp.Diff(map[int64]int{a.ID: 3, b.ID: 1, c.ID: 0}, counts); diff != "" || err != nil {
 		t.Errorf("partner counts (-want +got)\n%s %v", diff, err)
 	}
@@ -495,27 +490,27 @@ func TestPendingConfirmations(t *testing.T) {
 	ms := createMembers(t, db, "Alpha", "Bravo", "Charlie")
 	a, b, c := ms[0], ms[1], ms[2]
 	svc := db.Links()
-	first := declare(t, db, as(b), b, a, domain.LinkSupply)
-	declare(t, db, as(a), a, c, domain.LinkSupply) // awaits c, not a
-	second := declare(t, db, as(c), a, c, domain.LinkReferral)
-	confirmed := declare(t, db, as(c), c, a, domain.LinkPartnership)
-	if _, err := svc.Confirm(as(a), confirmed.ID); err != nil {
+	first := declare(t, db, as(b.ID), b, a, domain.LinkSupply)
+	declare(t, db, as(a.ID), a, c, domain.LinkSupply) // awaits c, not a
+	second := declare(t, db, as(c.ID), a, c, domain.LinkReferral)
+	confirmed := declare(t, db, as(c.ID), c, a, domain.LinkPartnership)
+	if _, err := svc.Confirm(as(a.ID), confirmed.ID); err != nil {
 		t.Fatal(err)
 	}
-	declare(t, db, as(b), b, c, domain.LinkSupply) // not a's business
+	declare(t, db, as(b.ID), b, c, domain.LinkSupply) // not a's business
 
-	page, err := svc.PendingConfirmations(as(a), domain.PageRequest{First: intp(1)})
+	page, err := svc.PendingConfirmations(as(a.ID), domain.PageRequest{First: intp(1)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(page.Items) != 1 || page.Items[0].ID != first.ID || !page.HasNextPage {
 		t.Fatalf("page 1 %+v", page)
 	}
-	page, err = svc.PendingConfirmations(as(a), domain.PageRequest{After: page.Cursors[0]})
+	page, err = svc.PendingConfirmations(as(a.ID), domain.PageRequest{After: page.Cursors[0]})
 	if err != nil || len(page.Items) != 1 || page.Items[0].ID != second.ID || page.HasNextPage {
 		t.Fatalf("page 2 %+v, %v", page, err)
 	}
-	if n, _ := svc.CountPendingConfirmations(as(a)); n != 2 {
+	if n, _ := svc.CountPendingConfirmations(as(a.ID)); n != 2 {
 		t.Fatalf("count %d, want 2", n)
 	}
 	for _, ctx := range []context.Context{staff, analyst, anonymous} {

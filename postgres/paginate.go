@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -107,4 +108,20 @@ func finish[T any](p *pagePlan, items []T, key func(T) (any, int64)) *domain.Pag
 		page.HasNextPage, page.HasPreviousPage = more, p.after != nil
 	}
 	return page
+}
+
+// timeCursor is the cursor value of a timestamp.
+func timeCursor(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// checkTime validates a timestamp cursor value.
+func checkTime(v any) (any, bool) {
+	s, ok := v.(string)
+	if !ok {
+		return nil, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return nil, false
+	}
+	return t, true
 }
