@@ -90,8 +90,9 @@ type MemberDetailService interface {
 
 // TradeWriteService changes the taxonomy: staff only.
 type TradeWriteService interface {
-	// ComplementsOfTrades returns each trade's complements, by other trade code.
-	ComplementsOfTrades(ctx context.Context, tradeIDs []int64) (map[int64][]*TradeComplement, error)
+	// Complements returns every trade's complements, seen from each side:
+	// the taxonomy is small, so a request reads it whole, once.
+	Complements(ctx context.Context) (map[int64][]*TradeComplement, error)
 	// CreateTrade adds a trade. CONFLICT when the code exists.
 	CreateTrade(ctx context.Context, in TradeInput) (*Trade, error)
 	// AddComplement declares two trades complementary.

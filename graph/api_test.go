@@ -488,3 +488,62 @@ func TestComplexityLimit(t *testing.T) {
 	var ok struct{ Members struct{ Edges []any } }
 	a.ok("", `{ members(first: 20) { edges { node { name trades { code } } } } }`, nil, &ok)
 }
+
+// TestNestedQueryStatementsDoNotGrow is the N+1 guard of the analyst's
+// nested query: members → businessLinks → counterpart → trades →
+// complements costs the same number of statements for 5 and 50 members.
+func TestNestedQueryStatementsDoNotGrow(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	a.exec(`
+		INSERT INTO trades (code, name_en, name_fr) VALUES ('A', 'A', 'A'), ('B', 'B', 'B'), ('C', 'C', 'C');
+		INSERT INTO trade_complements (trade_low, trade_high, kind) SELECT t1.id, t2.id, 'SUPPLY' FROM trades t1, trades t2 WHERE t1.id < t2.id;
+		INSERT INTO members (name, kind, joined_on) SELECT 'M' || lpad(g::text, 2, '0'), 'COMPANY', '2020-01-01' FROM generate_series(1, 60) g;
+		INSERT INTO member_trades SELECT m.id, t.id FROM members m, trades t WHERE (m.id + t.id) % 2 = 0 OR t.code = 'A';
+		INSERT INTO business_links (from_id, to_id, kind, status, since, declared_by, confirmed_at)
+			SELECT m1.id, m2.id, 'SUPPLY', 'CONFIRMED', '2021-01-01', m1.id, now()
+			FROM members m1, members m2 WHERE m2.id BETWEEN m1.id + 1 AND m1.id + 12;`)
+	const q = `query($n: Int) { members(first: $n) { edges { node { name
+	  businessLinks(first: 10) { edges { counterpart { name trades { code complements { trade { code } kind } } } node { kind since } } }
+	} } } }`
+	analyst := token(t, domain.RoleAnalyst, "")
+	counts := map[int]int64{}
+	for _, n := range []int{5, 50} {
+		body := map[string]any{"n": n}
+		var out struct {
+			Members struct {
+				Edges []struct {
+					Node struct {
+						BusinessLinks struct{ Edges []any }
+					}
+				}
+			}
+		}
+		a.ok(analyst, q, body, &out)
+		if len(out.Members.Edges) != n || len(out.Members.Edges[0].Node.BusinessLinks.Edges) != 10 {
+			t.Fatalf("n=%d: %d members, %d links", n, len(out.Members.Edges), len(out.Members.Edges[0].Node.BusinessLinks.Edges))
+		}
+		counts[n] = countStatementsWith(t, a, analyst, q, body)
+	}
+	if counts[5] != counts[50] || counts[50] > 6 {
+		t.Fatalf("statements: %d for 5 members, %d for 50 (want equal, at most 6)", counts[5], counts[50])
+	}
+	t.Logf("nested query: %d statements for 5 members, %d for 50", counts[5], counts[50])
+}
+
+// countStatementsWith runs a query with variables and returns how many SQL
+// statements it took.
+func countStatementsWith(t *testing.T, a *api, tok, query string, vars map[string]any) int64 {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+tok)
+	ctx, n := postgres.WithStatementCounter(req.Context())
+	rec := httptest.NewRecorder()
+	a.handler.ServeHTTP(rec, req.WithContext(ctx))
+	if rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), []byte(`"errors"`)) {
+		t.Fatalf("%s: %d %s", query, rec.Code, rec.Body.String())
+	}
+	return n.Load()
+}

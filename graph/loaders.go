@@ -22,12 +22,16 @@ type Loaders struct {
 	TradesByMember      *dataloadgen.Loader[int64, []*domain.Trade]
 	ContactsByMember    *dataloadgen.Loader[int64, []*domain.Contact]
 	EngagementByMember  *dataloadgen.Loader[int64, *domain.Engagement]
-	ComplementsByTrade  *dataloadgen.Loader[int64, []*domain.TradeComplement]
 	MembersByTrade      *dataloadgen.Loader[tradePageKey, *domain.Page[*domain.Member]]
 	MemberCountsByTrade *dataloadgen.Loader[int64, int]
 
 	links  *linkLoaders
 	groups *groupLoaders
+
+	complementsOnce sync.Once
+	complementsAll  map[int64][]*domain.TradeComplement
+	complementsErr  error
+	tradeWrites     domain.TradeWriteService
 
 	treeOnce sync.Once
 	tree     *tradeTree
@@ -43,10 +47,10 @@ func NewLoaders(r *Resolver) *Loaders {
 		TradesByMember:      dataloadgen.NewMappedLoader(r.Trades.TradesOfMembers, opt),
 		ContactsByMember:    dataloadgen.NewMappedLoader(r.MemberDetails.ContactsOfMembers, opt),
 		EngagementByMember:  dataloadgen.NewMappedLoader(r.MemberDetails.Engagements, opt),
-		ComplementsByTrade:  dataloadgen.NewMappedLoader(r.TradeWrites.ComplementsOfTrades, opt),
 		MembersByTrade:      dataloadgen.NewMappedLoader(pagedByKey(r.Members.MembersOfTrades), opt),
 		MemberCountsByTrade: dataloadgen.NewMappedLoader(r.Members.CountMembersOfTrades, opt),
 		tradeSvc:            r.Trades,
+		tradeWrites:         r.TradeWrites,
 		links:               newLinkLoaders(r),
 		groups:              newGroupLoaders(r),
 	}
@@ -165,11 +169,15 @@ func (l *Loaders) contacts(ctx context.Context, memberID int64) ([]*domain.Conta
 	return cs, err
 }
 
-// complements loads the complements of a trade.
+// complements returns the complements of a trade; all of them are read
+// once per request, whatever the number of trades asked about.
 func (l *Loaders) complements(ctx context.Context, tradeID int64) ([]*domain.TradeComplement, error) {
-	cs, err := l.ComplementsByTrade.Load(ctx, tradeID)
-	if errors.Is(err, dataloadgen.ErrNotFound) {
-		return []*domain.TradeComplement{}, nil
+	l.complementsOnce.Do(func() { l.complementsAll, l.complementsErr = l.tradeWrites.Complements(ctx) })
+	if l.complementsErr != nil {
+		return nil, l.complementsErr
 	}
-	return cs, err
+	if cs := l.complementsAll[tradeID]; cs != nil {
+		return cs, nil
+	}
+	return []*domain.TradeComplement{}, nil
 }

@@ -27,26 +27,18 @@ func (db *DB) TradeWrites() *TradeWriteService { return &TradeWriteService{db: d
 
 var _ domain.TradeWriteService = (*TradeWriteService)(nil)
 
-// ComplementsOfTrades returns each trade's complements, seen from it.
-func (s *TradeWriteService) ComplementsOfTrades(ctx context.Context, tradeIDs []int64) (map[int64][]*domain.TradeComplement, error) {
+// Complements returns every trade's complements, seen from each side.
+func (s *TradeWriteService) Complements(ctx context.Context) (map[int64][]*domain.TradeComplement, error) {
 	var rows []complementRow
-	err := s.db.bun.NewSelect().Model(&rows).
-		Where("tc.trade_low IN (?) OR tc.trade_high IN (?)", bun.List(tradeIDs), bun.List(tradeIDs)).
-		Order("tc.trade_low", "tc.trade_high", "tc.kind").Scan(ctx)
+	err := s.db.bun.NewSelect().Model(&rows).Order("tc.trade_low", "tc.trade_high", "tc.kind").Scan(ctx)
 	if err != nil {
 		return nil, mapError(err, "trade complements")
 	}
-	wanted := make(map[int64]bool, len(tradeIDs))
-	for _, id := range tradeIDs {
-		wanted[id] = true
-	}
-	out := make(map[int64][]*domain.TradeComplement, len(tradeIDs))
+	out := make(map[int64][]*domain.TradeComplement)
 	add := func(from, other int64, r *complementRow) {
-		if wanted[from] {
-			out[from] = append(out[from], &domain.TradeComplement{
-				TradeID: from, OtherID: other, Kind: domain.ComplementKind(r.Kind), Description: r.Description,
-			})
-		}
+		out[from] = append(out[from], &domain.TradeComplement{
+			TradeID: from, OtherID: other, Kind: domain.ComplementKind(r.Kind), Description: r.Description,
+		})
 	}
 	for i := range rows {
 		r := &rows[i]
