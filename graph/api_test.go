@@ -464,17 +464,7 @@ func TestStatementsPerRequest(t *testing.T) {
 // countStatements runs a query and returns how many SQL statements it took.
 func countStatements(t *testing.T, a *api, tok, query string) int64 {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+tok)
-	ctx, n := postgres.WithStatementCounter(req.Context())
-	rec := httptest.NewRecorder()
-	a.handler.ServeHTTP(rec, req.WithContext(ctx))
-	if rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), []byte(`"errors"`)) {
-		t.Fatalf("%s: %d %s", query, rec.Code, rec.Body.String())
-	}
-	return n.Load()
+	return countStatementsWith(t, a, tok, query, nil)
 }
 
 func TestComplexityLimit(t *testing.T) {
