@@ -44,13 +44,22 @@ type Options struct {
 }
 
 // Dataset is a generated demo network ready to load. IDs are assigned 1..n in
-// slice order and references use them.
-//
-// Business links, questions and working groups come in a later issue; they
-// will be added here as further slices referring to these member and trade IDs.
+// slice order and references use them. Every row satisfies the constraints
+// of the database schema, so a load never fails.
 type Dataset struct {
-	Trades  []domain.Trade // ID 1..len, ParentID refers to earlier entries (parents before children)
-	Members []Member       // ID 1..len in order of join date, founders first
+	Trades      []domain.Trade           // ID 1..len, ParentID refers to earlier entries (parents before children)
+	Complements []domain.TradeComplement // TradeID < OtherID, by pair and kind
+	Members     []Member                 // ID 1..len in order of join date, founders first
+
+	Contacts []domain.Contact      // ID 1..len, 1 to 3 per member, in member order
+	Links    []domain.BusinessLink // ID 1..len in order of declaration (CreatedAt)
+
+	Questions    []domain.Question     // ID 1..len in order of RaisedAt; SupporterCount and GroupID filled
+	Supports     []Support             // by question, in order of support (the raiser first)
+	Groups       []domain.WorkingGroup // ID 1..len in order of FormedAt
+	Participants []domain.Participant  // by group, the LEAD first, then in order of joining
+	Meetings     []domain.Meeting      // ID 1..len in order of StartsAt; AttendeeIDs ascending, only when HELD
+	ActionPlans  []domain.ActionPlan   // ID 1..len in order of PublishedAt
 }
 
 // Member is a demo member with its trades.
@@ -172,7 +181,24 @@ func Generate(opts Options) *Dataset {
 		}
 		ds.Members[i] = Member{Member: m, TradeIDs: ids}
 	}
+	g.network(ds)
 	return ds
+}
+
+// network adds what happens between the members: contacts, business links,
+// questions, working groups, meetings and action plans.
+func (g *generator) network(ds *Dataset) {
+	ds.Complements = complements()
+	ds.Contacts = g.contacts(ds.Members)
+	w := newWorld(g, ds.Members)
+	w.buildStructure()
+	act := w.buildGroups()
+	recs := w.buildLinks(act)
+	recs = w.keepActive(recs)
+	ds.Links = w.materializeLinks(recs)
+	ds.Questions, ds.Supports = act.questions, act.supports
+	ds.Groups, ds.Participants = act.groups, act.participants
+	ds.Meetings, ds.ActionPlans = act.meetings, act.plans
 }
 
 // lapsedCount is the number of LAPSED members next to n ACTIVE ones: about

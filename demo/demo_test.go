@@ -260,6 +260,7 @@ func checkDataset(t *testing.T, ds *Dataset, today time.Time) {
 			}
 		}
 	}
+	checkNetwork(t, ds, today)
 }
 
 func TestDescriptionsAreSearchable(t *testing.T) {
@@ -310,6 +311,7 @@ func TestTodayBeforeHistory(t *testing.T) {
 		time.Date(1999, time.January, 1, 0, 0, 0, 0, time.UTC),
 	} {
 		ds := Generate(Options{Seed: 3, Today: today})
+		checkNetwork(t, ds, today)
 		for _, m := range ds.Members {
 			if m.JoinedOn.After(today) || (m.LeftOn != nil && !m.LeftOn.After(m.JoinedOn)) {
 				t.Errorf("today %v: %s joined %v left %v", today, m.Name, m.JoinedOn, m.LeftOn)
@@ -351,6 +353,23 @@ func TestLargeNetwork(t *testing.T) {
 	}
 	if lapsed := len(ds.Members) - n; lapsed < 2500 || lapsed > 3500 {
 		t.Errorf("%d LAPSED, want about 3%%", lapsed)
+	}
+	// The same proportions as the reference network, with more links.
+	if l := len(ds.Links); l < 9*n || l > 11*n {
+		t.Errorf("%d links, want about 10 per ACTIVE member", l)
+	}
+	if q := len(ds.Questions); q < n/8 || q > n/5 {
+		t.Errorf("%d questions, want about one per 6 ACTIVE members", q)
+	}
+	if g := len(ds.Groups); g < len(ds.Questions)/3 || len(ds.Meetings) < 3*g || len(ds.ActionPlans) < g/4 {
+		t.Errorf("%d groups, %d meetings, %d plans", g, len(ds.Meetings), len(ds.ActionPlans))
+	}
+	_, adj := confirmedGraph(ds)
+	density, clustering, sizes, path := smallWorld(adj, 100)
+	t.Logf("%d links, %d questions, %d groups, %d meetings, %d plans; clustering %.3f, density %.5f, largest component %d, path about %.2f",
+		len(ds.Links), len(ds.Questions), len(ds.Groups), len(ds.Meetings), len(ds.ActionPlans), clustering, density, sizes[0], path)
+	if clustering < 0.15 || sizes[0]*100 < n*95 || path > 8 {
+		t.Errorf("clustering %.3f, largest component %d, path %.2f", clustering, sizes[0], path)
 	}
 }
 

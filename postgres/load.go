@@ -2,9 +2,15 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/driver/pgdriver"
 
 	"grappe/demo"
 )
@@ -12,24 +18,31 @@ import (
 // demoLockKey serialises demo loads across processes ("demo" in ASCII).
 const demoLockKey = 0x64656d6f
 
-// loadBatch is the number of rows per multi-row INSERT.
-const loadBatch = 2000
+// dataTables are the tables a demo load fills, in an order that respects
+// their foreign keys.
+var dataTables = []string{
+	"trades", "trade_complements", "members", "member_trades", "contacts", "business_links",
+	"questions", "question_supports", "working_groups", "group_participants",
+	"meetings", "meeting_attendees", "action_plans",
+}
+
+// identityTables are the data tables with an identity id.
+var identityTables = []string{
+	"trades", "members", "contacts", "business_links", "questions", "working_groups", "meetings", "action_plans",
+}
 
 // LoadDemoIfEmpty loads the dataset when the database holds no member and
 // no trade, and reports whether it did. Concurrent callers load it once.
 func (db *DB) LoadDemoIfEmpty(ctx context.Context, ds *demo.Dataset) (bool, error) {
 	loaded := false
-	err := db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", demoLockKey); err != nil {
-			return fmt.Errorf("take demo lock: %w", err)
-		}
+	err := db.inLoadTx(ctx, func(ctx context.Context, conn bun.Conn, tx bun.Tx) error {
 		var empty bool
 		err := tx.NewRaw("SELECT NOT EXISTS (SELECT 1 FROM members) AND NOT EXISTS (SELECT 1 FROM trades)").Scan(ctx, &empty)
 		if err != nil || !empty {
 			return err
 		}
 		loaded = true
-		return loadDataset(ctx, tx, ds)
+		return loadDataset(ctx, conn, tx, ds)
 	})
 	return loaded, err
 }
@@ -37,59 +50,383 @@ func (db *DB) LoadDemoIfEmpty(ctx context.Context, ds *demo.Dataset) (bool, erro
 // ReplaceWithDemo empties the database's data and loads the dataset, in one
 // transaction.
 func (db *DB) ReplaceWithDemo(ctx context.Context, ds *demo.Dataset) error {
-	return db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", demoLockKey); err != nil {
-			return fmt.Errorf("take demo lock: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, "TRUNCATE member_trades, members, trades RESTART IDENTITY CASCADE"); err != nil {
+	return db.inLoadTx(ctx, func(ctx context.Context, conn bun.Conn, tx bun.Tx) error {
+		if _, err := tx.ExecContext(ctx, "TRUNCATE "+strings.Join(dataTables, ", ")+" RESTART IDENTITY CASCADE"); err != nil {
 			return fmt.Errorf("empty database: %w", err)
 		}
-		return loadDataset(ctx, tx, ds)
+		return loadDataset(ctx, conn, tx, ds)
 	})
 }
 
-// loadDataset inserts a dataset whose ids are already assigned, then moves
-// the identity sequences past them.
-func loadDataset(ctx context.Context, tx bun.Tx, ds *demo.Dataset) error {
-	trades := make([]*tradeRow, len(ds.Trades))
-	for i := range ds.Trades {
-		trades[i] = fromTrade(&ds.Trades[i])
+// inLoadTx runs f in a transaction on one connection, under the demo lock.
+// COPY runs on the connection, inside the transaction.
+func (db *DB) inLoadTx(ctx context.Context, f func(context.Context, bun.Conn, bun.Tx) error) error {
+	conn, err := db.bun.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("demo load: %w", err)
 	}
-	members := make([]*memberRow, len(ds.Members))
-	var links []memberTradeRow
-	for i := range ds.Members {
-		m := &ds.Members[i]
-		members[i] = fromMember(&m.Member)
-		for _, t := range m.TradeIDs {
-			links = append(links, memberTradeRow{MemberID: m.ID, TradeID: t})
+	defer conn.Close()
+	return conn.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", demoLockKey); err != nil {
+			return fmt.Errorf("take demo lock: %w", err)
+		}
+		return f(ctx, conn, tx)
+	})
+}
+
+// copyBatch is the most rows one COPY statement loads, so that each
+// statement (its foreign key checks run at its end) finishes well within
+// the driver's read timeout.
+const copyBatch = 20_000
+
+// loadDataset copies a dataset whose ids are already assigned into the
+// tables, then moves the identity sequences past them and refreshes the
+// planner's statistics.
+func loadDataset(ctx context.Context, conn bun.Conn, tx bun.Tx, ds *demo.Dataset) error {
+	for _, c := range datasetCopies(ds) {
+		query := "COPY " + c.table + " (" + c.columns + ") FROM STDIN"
+		var restore []string
+		if c.rows >= bulkRows {
+			var err error
+			if restore, err = dropIndexesAndForeignKeys(ctx, tx, c.table); err != nil {
+				return fmt.Errorf("load %s: %w", c.table, err)
+			}
+		}
+		for start := 0; start < c.rows; start += copyBatch {
+			r := &copyReader{next: start, n: min(start+copyBatch, c.rows), row: c.row}
+			if _, err := pgdriver.CopyFrom(ctx, conn, r, query); err != nil {
+				return fmt.Errorf("load %s: %w", c.table, err)
+			}
+			if r.err != nil {
+				return fmt.Errorf("load %s: %w", c.table, r.err)
+			}
+		}
+		for _, ddl := range restore {
+			if _, err := tx.ExecContext(ctx, ddl); err != nil {
+				return fmt.Errorf("load %s: %s: %w", c.table, ddl, err)
+			}
 		}
 	}
-	if err := insertBatches(ctx, tx, trades); err != nil {
-		return fmt.Errorf("load trades: %w", err)
-	}
-	if err := insertBatches(ctx, tx, members); err != nil {
-		return fmt.Errorf("load members: %w", err)
-	}
-	if err := insertBatches(ctx, tx, links); err != nil {
-		return fmt.Errorf("load member trades: %w", err)
-	}
-	for _, table := range []string{"trades", "members"} {
+	for _, table := range identityTables {
 		_, err := tx.ExecContext(ctx, fmt.Sprintf(
 			"SELECT setval(pg_get_serial_sequence('%[1]s', 'id'), coalesce((SELECT max(id) FROM %[1]s), 0) + 1, false)", table))
 		if err != nil {
 			return fmt.Errorf("reset %s ids: %w", table, err)
 		}
 	}
+	if _, err := tx.ExecContext(ctx, "ANALYZE "+strings.Join(dataTables, ", ")); err != nil {
+		return fmt.Errorf("analyze demo tables: %w", err)
+	}
 	return nil
 }
 
-// insertBatches inserts rows in multi-row INSERTs of loadBatch rows.
-func insertBatches[T any](ctx context.Context, tx bun.Tx, rows []T) error {
-	for start := 0; start < len(rows); start += loadBatch {
-		batch := rows[start:min(start+loadBatch, len(rows))]
-		if _, err := tx.NewInsert().Model(&batch).Exec(ctx); err != nil {
-			return err
+// bulkRows is the number of rows from which a table's secondary indexes
+// and foreign keys are dropped before its COPY and created again after it:
+// building an index or checking a foreign key once over a million rows is
+// several times faster than maintaining it row by row, and checks the same.
+const bulkRows = 10_000
+
+// dropIndexesAndForeignKeys drops the indexes of table that back no
+// constraint, and its foreign keys, and returns the statements that create
+// them again, as the schema defines them.
+func dropIndexesAndForeignKeys(ctx context.Context, tx bun.Tx, table string) ([]string, error) {
+	var indexes []struct{ Name, Def string }
+	err := tx.NewRaw(`SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
+		FROM pg_index AS i
+		WHERE i.indrelid = ?::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint AS c WHERE c.conindid = i.indexrelid)
+		ORDER BY 1`, table).Scan(ctx, &indexes)
+	if err != nil {
+		return nil, fmt.Errorf("list indexes: %w", err)
+	}
+	var keys []struct{ Name, Def string }
+	err = tx.NewRaw(`SELECT quote_ident(conname) AS name, pg_get_constraintdef(oid) AS def
+		FROM pg_constraint WHERE conrelid = ?::regclass AND contype = 'f' ORDER BY conname`, table).Scan(ctx, &keys)
+	if err != nil {
+		return nil, fmt.Errorf("list foreign keys: %w", err)
+	}
+	restore := make([]string, 0, len(indexes)+len(keys))
+	for _, ix := range indexes {
+		if _, err := tx.ExecContext(ctx, "DROP INDEX "+ix.Name); err != nil {
+			return nil, fmt.Errorf("drop index %s: %w", ix.Name, err)
+		}
+		restore = append(restore, ix.Def)
+	}
+	for _, fk := range keys {
+		if _, err := tx.ExecContext(ctx, "ALTER TABLE "+table+" DROP CONSTRAINT "+fk.Name); err != nil {
+			return nil, fmt.Errorf("drop foreign key %s: %w", fk.Name, err)
+		}
+		restore = append(restore, "ALTER TABLE "+table+" ADD CONSTRAINT "+fk.Name+" "+fk.Def)
+	}
+	return restore, nil
+}
+
+// tableCopy is the COPY of one table: its columns and how to write row i.
+type tableCopy struct {
+	table   string
+	columns string
+	rows    int
+	row     func(w *copyRow, i int) error
+}
+
+// datasetCopies returns the copies that load a dataset, in foreign key order.
+func datasetCopies(ds *demo.Dataset) []tableCopy {
+	type memberTrade struct{ member, trade int64 }
+	var memberTrades []memberTrade
+	for i := range ds.Members {
+		for _, t := range ds.Members[i].TradeIDs {
+			memberTrades = append(memberTrades, memberTrade{ds.Members[i].ID, t})
 		}
 	}
+	type attendee struct{ meeting, member int64 }
+	var attendees []attendee
+	for i := range ds.Meetings {
+		for _, id := range ds.Meetings[i].AttendeeIDs {
+			attendees = append(attendees, attendee{ds.Meetings[i].ID, id})
+		}
+	}
+	return []tableCopy{
+		{"trades", "id, code, name_en, name_fr, parent_id", len(ds.Trades), func(w *copyRow, i int) error {
+			t := &ds.Trades[i]
+			w.Int(t.ID).Text(t.Code).Text(t.NameEN).Text(t.NameFR).OptInt(t.ParentID)
+			return nil
+		}},
+		{"trade_complements", "trade_low, trade_high, kind, description", len(ds.Complements), func(w *copyRow, i int) error {
+			c := &ds.Complements[i]
+			w.Int(c.TradeID).Int(c.OtherID).Text(string(c.Kind)).TextOrNull(c.Description)
+			return nil
+		}},
+		{"members", "id, name, legal_id, kind, headcount, foreign_parent_country, city, postal_code, department, region, " +
+			"country, lat, lng, website, description, joined_on, left_on", len(ds.Members), func(w *copyRow, i int) error {
+			m := &ds.Members[i]
+			w.Int(m.ID).Text(m.Name).TextOrNull(m.LegalID).Text(string(m.Kind))
+			if m.Headcount != nil {
+				w.Int(int64(*m.Headcount))
+			} else {
+				w.Null()
+			}
+			w.TextOrNull(m.ForeignParentCountry).TextOrNull(m.Address.City).TextOrNull(m.Address.PostalCode).
+				TextOrNull(m.Address.Department).TextOrNull(m.Address.Region).TextOrNull(m.Address.Country)
+			if m.Location != nil {
+				w.Float(m.Location.Lat).Float(m.Location.Lng)
+			} else {
+				w.Null().Null()
+			}
+			w.TextOrNull(m.Website).TextOrNull(m.Description).Date(m.JoinedOn).OptDate(m.LeftOn)
+			return nil
+		}},
+		{"member_trades", "member_id, trade_id", len(memberTrades), func(w *copyRow, i int) error {
+			w.Int(memberTrades[i].member).Int(memberTrades[i].trade)
+			return nil
+		}},
+		{"contacts", "id, member_id, name, role, email, phone", len(ds.Contacts), func(w *copyRow, i int) error {
+			c := &ds.Contacts[i]
+			w.Int(c.ID).Int(c.MemberID).Text(c.Name).TextOrNull(c.Role).TextOrNull(c.Email).TextOrNull(c.Phone)
+			return nil
+		}},
+		{"business_links", "id, from_id, to_id, kind, status, since, until, volume_band, origin, declared_by, " +
+			"confirmed_at, note, created_at, updated_at", len(ds.Links), func(w *copyRow, i int) error {
+			l := &ds.Links[i]
+			updated := l.CreatedAt
+			if l.ConfirmedAt != nil {
+				updated = *l.ConfirmedAt
+			}
+			w.Int(l.ID).Int(l.FromID).Int(l.ToID).Text(string(l.Kind)).Text(string(l.Status)).Date(l.Since).OptDate(l.Until).
+				TextOrNull(string(l.VolumeBand)).Text(string(l.Origin)).Int(l.DeclaredBy).OptTime(l.ConfirmedAt).
+				TextOrNull(l.Note).Time(l.CreatedAt).Time(updated)
+			return nil
+		}},
+		{"questions", "id, text, theme, raised_by, raised_at, status", len(ds.Questions), func(w *copyRow, i int) error {
+			q := &ds.Questions[i]
+			w.Int(q.ID).Text(q.Text).Text(string(q.Theme)).Int(q.RaisedBy).Time(q.RaisedAt).Text(string(q.Status))
+			return nil
+		}},
+		{"question_supports", "question_id, member_id, supported_at", len(ds.Supports), func(w *copyRow, i int) error {
+			s := &ds.Supports[i]
+			w.Int(s.QuestionID).Int(s.MemberID).Time(s.At)
+			return nil
+		}},
+		{"working_groups", "id, question_id, name, theme, status, formed_at, closed_at", len(ds.Groups), func(w *copyRow, i int) error {
+			g := &ds.Groups[i]
+			w.Int(g.ID).Int(g.QuestionID).Text(g.Name).Text(string(g.Theme)).Text(string(g.Status)).Time(g.FormedAt).OptTime(g.ClosedAt)
+			return nil
+		}},
+		{"group_participants", "group_id, member_id, role, joined_at", len(ds.Participants), func(w *copyRow, i int) error {
+			p := &ds.Participants[i]
+			w.Int(p.GroupID).Int(p.MemberID).Text(string(p.Role)).Time(p.JoinedAt)
+			return nil
+		}},
+		{"meetings", "id, group_id, title, starts_at, duration_minutes, agenda, expected_outcome, status, outcome",
+			len(ds.Meetings), func(w *copyRow, i int) error {
+				m := &ds.Meetings[i]
+				w.Int(m.ID).Int(m.GroupID).Text(m.Title).Time(m.StartsAt).Int(int64(m.DurationMinutes))
+				if err := w.JSON(m.Agenda); err != nil {
+					return err
+				}
+				w.Text(m.ExpectedOutcome).Text(string(m.Status)).TextOrNull(m.Outcome)
+				return nil
+			}},
+		{"meeting_attendees", "meeting_id, member_id", len(attendees), func(w *copyRow, i int) error {
+			w.Int(attendees[i].meeting).Int(attendees[i].member)
+			return nil
+		}},
+		{"action_plans", "id, group_id, summary, items, published_at, distributed_to", len(ds.ActionPlans), func(w *copyRow, i int) error {
+			p := &ds.ActionPlans[i]
+			w.Int(p.ID).Int(p.GroupID).Text(p.Summary)
+			if err := w.JSON(p.Items); err != nil {
+				return err
+			}
+			w.Time(p.PublishedAt).Int(int64(p.DistributedTo))
+			return nil
+		}},
+	}
+}
+
+// copyReader produces rows next to n-1 of a COPY in PostgreSQL's text
+// format, a chunk at a time, so that a million rows never sit in memory as
+// text.
+type copyReader struct {
+	next, n int
+	row     func(w *copyRow, i int) error
+	w       copyRow
+	off     int
+	err     error // the first error a row returned; the COPY then ends early
+}
+
+// copyChunk is the size the reader fills its buffer to before handing it out.
+const copyChunk = 64 << 10
+
+// Read implements io.Reader.
+func (r *copyReader) Read(p []byte) (int, error) {
+	for r.off == len(r.w.buf) {
+		if r.next == r.n || r.err != nil {
+			return 0, io.EOF
+		}
+		r.w.buf, r.off = r.w.buf[:0], 0
+		for r.next < r.n && len(r.w.buf) < copyChunk {
+			r.w.start()
+			if err := r.row(&r.w, r.next); err != nil {
+				r.err = fmt.Errorf("row %d: %w", r.next, err)
+				return 0, io.EOF
+			}
+			r.w.buf = append(r.w.buf, '\n')
+			r.next++
+		}
+	}
+	k := copy(p, r.w.buf[r.off:])
+	r.off += k
+	return k, nil
+}
+
+// copyRow appends the columns of one row in COPY text format.
+type copyRow struct {
+	buf   []byte
+	empty bool // no column yet in this row
+}
+
+// start begins a row.
+func (w *copyRow) start() { w.empty = true }
+
+// sep writes the column separator unless the column is the row's first.
+func (w *copyRow) sep() {
+	if !w.empty {
+		w.buf = append(w.buf, '\t')
+	}
+	w.empty = false
+}
+
+// Null writes a NULL.
+func (w *copyRow) Null() *copyRow {
+	w.sep()
+	w.buf = append(w.buf, `\N`...)
+	return w
+}
+
+// Int writes an integer.
+func (w *copyRow) Int(v int64) *copyRow {
+	w.sep()
+	w.buf = strconv.AppendInt(w.buf, v, 10)
+	return w
+}
+
+// OptInt writes an integer, or NULL for nil.
+func (w *copyRow) OptInt(v *int64) *copyRow {
+	if v == nil {
+		return w.Null()
+	}
+	return w.Int(*v)
+}
+
+// Float writes a float exactly.
+func (w *copyRow) Float(v float64) *copyRow {
+	w.sep()
+	w.buf = strconv.AppendFloat(w.buf, v, 'g', -1, 64)
+	return w
+}
+
+// Text writes a string, escaping what the text format requires.
+func (w *copyRow) Text(s string) *copyRow {
+	w.sep()
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\':
+			w.buf = append(w.buf, `\\`...)
+		case '\n':
+			w.buf = append(w.buf, `\n`...)
+		case '\r':
+			w.buf = append(w.buf, `\r`...)
+		case '\t':
+			w.buf = append(w.buf, `\t`...)
+		default:
+			w.buf = append(w.buf, c)
+		}
+	}
+	return w
+}
+
+// TextOrNull writes a string, or NULL for the empty string.
+func (w *copyRow) TextOrNull(s string) *copyRow {
+	if s == "" {
+		return w.Null()
+	}
+	return w.Text(s)
+}
+
+// Date writes the date of t (YYYY-MM-DD).
+func (w *copyRow) Date(t time.Time) *copyRow {
+	w.sep()
+	w.buf = t.AppendFormat(w.buf, time.DateOnly)
+	return w
+}
+
+// OptDate writes a date, or NULL for nil.
+func (w *copyRow) OptDate(t *time.Time) *copyRow {
+	if t == nil {
+		return w.Null()
+	}
+	return w.Date(*t)
+}
+
+// Time writes a timestamp with its time zone offset.
+func (w *copyRow) Time(t time.Time) *copyRow {
+	w.sep()
+	w.buf = t.AppendFormat(w.buf, time.RFC3339Nano)
+	return w
+}
+
+// OptTime writes a timestamp, or NULL for nil.
+func (w *copyRow) OptTime(t *time.Time) *copyRow {
+	if t == nil {
+		return w.Null()
+	}
+	return w.Time(*t)
+}
+
+// JSON writes v as JSON text.
+func (w *copyRow) JSON(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	w.Text(string(b))
 	return nil
 }

@@ -1,0 +1,255 @@
+package demo
+
+import "grappe/domain"
+
+// topic is a question members raise, in French, with what its working
+// group works on and the action plan it produces.
+type topic struct {
+	theme   domain.Theme
+	text    string   // the question
+	group   string   // the working group's name
+	work    []string // agenda items specific to the topic
+	summary string   // the action plan's summary
+	actions []string // the action plan's items, in order
+}
+
+// topics are the questions of the demo network, after the three themes of
+// the reference network (pooled purchasing, making small companies' life
+// easier, communication) and a few others.
+var topics = []topic{
+	// Achats mutualisés.
+	{domain.ThemePurchasing,
+		"Pouvons-nous grouper nos achats d'électricité et de gaz pour obtenir de meilleurs tarifs ?",
+		"Achats groupés d'énergie", []string{"Analyse des factures d'énergie", "Audition des courtiers"},
+		"Un appel d'offres commun d'électricité et de gaz pour les adhérents volontaires, avec un courtier choisi par le groupe.",
+		[]string{"Recenser les consommations et les échéances des contrats des volontaires", "Consulter trois courtiers en énergie",
+			"Lancer l'appel d'offres groupé", "Présenter les offres retenues à tous les adhérents"}},
+	{domain.ThemePurchasing,
+		"Qui serait intéressé par un achat groupé de fournitures de bureau et de consommables ?",
+		"Fournitures et consommables", []string{"Comparaison des catalogues fournisseurs"},
+		"Un catalogue négocié de fournitures et de consommables, ouvert à tous les adhérents.",
+		[]string{"Établir la liste des références communes", "Négocier un catalogue avec deux fournisseurs",
+			"Publier le catalogue négocié sur l'espace adhérents"}},
+	{domain.ThemePurchasing,
+		"Peut-on mutualiser l'étalonnage de nos étalons de référence pour en réduire le coût ?",
+		"Étalonnage mutualisé des étalons", []string{"Inventaire des étalons", "Logistique de la collecte"},
+		"Des campagnes d'étalonnage groupées deux fois par an auprès d'un laboratoire accrédité.",
+		[]string{"Inventorier les étalons de référence des participants", "Négocier un tarif de campagne avec un laboratoire accrédité",
+			"Organiser la collecte et le retour des étalons", "Planifier la campagne suivante"}},
+	{domain.ThemePurchasing,
+		"Négocier ensemble nos contrats d'assurance : flotte, multirisque, responsabilité civile ?",
+		"Assurances mutualisées", []string{"Lecture comparée des garanties"},
+		"Un contrat-cadre d'assurance négocié par le groupe, auquel chaque adhérent peut souscrire.",
+		[]string{"Rassembler les contrats et les sinistres des trois dernières années", "Consulter deux courtiers spécialisés",
+			"Comparer les garanties proposées", "Présenter le contrat-cadre aux adhérents"}},
+	{domain.ThemePurchasing,
+		"Un contrat commun de transport pour expédier nos instruments fragiles ?",
+		"Transport et messagerie", []string{"Volumes et destinations des envois"},
+		"Un contrat de messagerie négocié pour les envois d'instruments, avec des emballages adaptés.",
+		[]string{"Mesurer les volumes d'envoi de chaque participant", "Consulter les transporteurs",
+			"Tester l'offre retenue pendant trois mois", "Étendre l'offre à tous les adhérents"}},
+	{domain.ThemePurchasing,
+		"Acheter ensemble nos licences de logiciels : CAO, bureautique, sécurité ?",
+		"Licences logicielles", []string{"Recensement des licences"},
+		"Des licences logicielles achetées en volume par l'association et refacturées aux adhérents.",
+		[]string{"Recenser les licences utilisées", "Négocier avec les éditeurs un tarif de groupe", "Mettre en place la refacturation"}},
+	{domain.ThemePurchasing,
+		"Nos locaux ont besoin d'un coup de peinture : faisons-nous faire un devis commun ?",
+		"Travaux et entretien des locaux", []string{"Visite des locaux", "Comparaison des devis"},
+		"Un marché commun de peinture et d'entretien des locaux, comme aux débuts du réseau.",
+		[]string{"Recenser les surfaces à traiter", "Demander trois devis à des entreprises locales",
+			"Planifier les chantiers entreprise par entreprise"}},
+	{domain.ThemePurchasing,
+		"Louer nos véhicules utilitaires et en négocier l'entretien ensemble ?",
+		"Flotte de véhicules", []string{"Coût complet des véhicules"},
+		"Une offre de location longue durée et d'entretien négociée pour les véhicules des adhérents.",
+		[]string{"Recenser les véhicules et leur kilométrage", "Consulter trois loueurs", "Présenter l'offre retenue"}},
+	{domain.ThemePurchasing,
+		"Grouper nos commandes de composants électroniques pour peser face aux distributeurs ?",
+		"Composants électroniques", []string{"Références communes de composants"},
+		"Des commandes groupées trimestrielles de composants, avec un stock partagé des références courantes.",
+		[]string{"Établir la liste des références communes", "Négocier des prix par volume", "Organiser le stock partagé",
+			"Faire le bilan après deux commandes"}},
+	{domain.ThemePurchasing,
+		"Mutualiser les équipements de protection et la médecine du travail ?",
+		"Équipements de protection et santé au travail", []string{"Besoins en équipements de protection"},
+		"Un fournisseur commun d'équipements de protection et une convention de santé au travail partagée.",
+		[]string{"Recenser les besoins en équipements de protection", "Choisir un fournisseur commun",
+			"Rencontrer le service de santé au travail"}},
+
+	// Faciliter la vie des petites structures.
+	{domain.ThemeSmallBusinessSupport,
+		"Pourrions-nous disposer de modèles de conditions générales de vente adaptés à nos métiers ?",
+		"Conditions générales de vente types", []string{"Clauses de garantie et de responsabilité", "Pénalités de retard et délais de paiement"},
+		"Des modèles de conditions générales de vente relus par un avocat, pour la vente d'instruments et de prestations.",
+		[]string{"Rassembler les conditions générales actuelles des participants", "Faire relire un projet de modèle par un avocat",
+			"Publier les modèles sur l'espace adhérents", "Présenter les modèles aux adhérents"}},
+	{domain.ThemeSmallBusinessSupport,
+		"Comment réduire les risques routiers de nos techniciens itinérants ?",
+		"Sécurité routière", []string{"Analyse des sinistres", "Charte de déplacements"},
+		"Un programme de prévention du risque routier : stages de conduite, charte et suivi des déplacements.",
+		[]string{"Recenser les déplacements et les sinistres", "Organiser un stage de conduite préventive",
+			"Rédiger une charte de déplacements", "Mesurer les sinistres après un an"}},
+	{domain.ThemeSmallBusinessSupport,
+		"Télétravail : quel accord, quels outils, quelle assurance pour une petite équipe ?",
+		"Télétravail", []string{"Modèle de charte", "Outils de travail à distance"},
+		"Un guide du télétravail pour les petites structures : modèle de charte, outils et points d'assurance.",
+		[]string{"Recueillir les pratiques des participants", "Rédiger un modèle de charte de télétravail",
+			"Comparer les outils de travail à distance", "Publier le guide"}},
+	{domain.ThemeSmallBusinessSupport,
+		"L'affacturage est-il intéressant pour une petite entreprise qui attend ses paiements ?",
+		"Affacturage et trésorerie", []string{"Délais de paiement constatés"},
+		"Un comparatif des solutions d'affacturage et de financement du poste clients, avec une offre négociée.",
+		[]string{"Recueillir les délais de paiement constatés", "Rencontrer deux sociétés d'affacturage",
+			"Négocier une offre de groupe", "Organiser une réunion d'information sur la trésorerie"}},
+	{domain.ThemeSmallBusinessSupport,
+		"Comment répondre aux marchés publics sans y passer des semaines ?",
+		"Marchés publics", []string{"Pièces administratives types"},
+		"Une bibliothèque de pièces administratives types et une veille partagée des appels d'offres.",
+		[]string{"Constituer une bibliothèque de pièces types", "Mettre en place une veille partagée des appels d'offres",
+			"Former les participants à la plateforme de dépôt"}},
+	{domain.ThemeSmallBusinessSupport,
+		"Partager un responsable qualité pour préparer l'accréditation ISO/IEC 17025 ?",
+		"Qualité et accréditation", []string{"Écarts à la norme", "Fiche de poste"},
+		"Un responsable qualité à temps partagé et un calendrier commun de préparation à l'accréditation.",
+		[]string{"Évaluer les besoins de chaque participant", "Définir le poste à temps partagé", "Recruter le responsable qualité",
+			"Organiser un audit à blanc"}},
+	{domain.ThemeSmallBusinessSupport,
+		"Recruter et fidéliser des techniciens en métrologie : comment faire quand on est petit ?",
+		"Recrutement de techniciens", []string{"Besoins de recrutement", "Alternance"},
+		"Des actions communes de recrutement : offres groupées, alternance et présence dans les écoles.",
+		[]string{"Publier une page commune d'offres d'emploi", "Nouer un partenariat avec deux lycées techniques",
+			"Proposer des contrats d'alternance communs"}},
+	{domain.ThemeSmallBusinessSupport,
+		"Simplifier nos formalités douanières à l'export ?",
+		"Formalités export", []string{"Formalités par pays"},
+		"Un mémo des formalités d'export et un transitaire référencé pour les petites expéditions.",
+		[]string{"Recenser les pays de destination", "Rédiger un mémo des formalités", "Référencer un transitaire"}},
+	{domain.ThemeSmallBusinessSupport,
+		"Comment préparer la transmission de mon entreprise ?",
+		"Transmission d'entreprise", []string{"Témoignages de cédants"},
+		"Un parcours d'accompagnement à la transmission, avec la chambre de commerce.",
+		[]string{"Organiser une réunion avec un expert de la transmission", "Recenser les entreprises concernées dans les cinq ans",
+			"Mettre en relation cédants et repreneurs"}},
+	{domain.ThemeSmallBusinessSupport,
+		"Se faire aider sur le crédit d'impôt recherche et les aides à l'innovation ?",
+		"Financement de l'innovation", []string{"Panorama des aides"},
+		"Un guide des aides à l'innovation et des permanences avec un conseiller spécialisé.",
+		[]string{"Recenser les projets d'innovation des participants", "Rencontrer l'agence régionale d'innovation",
+			"Organiser des permanences mensuelles"}},
+	{domain.ThemeSmallBusinessSupport,
+		"Filiale d'un groupe étranger, nous nous installons en France : quelles démarches ?",
+		"Accueil des filiales étrangères", []string{"Démarches administratives", "Logistique d'installation"},
+		"Un guide d'accueil des filiales étrangères : démarches administratives, logistique et contacts utiles.",
+		[]string{"Lister les démarches rencontrées par les filiales", "Rédiger le guide d'accueil",
+			"Désigner un parrain pour chaque nouvelle filiale"}},
+	{domain.ThemeSmallBusinessSupport,
+		"Faire un diagnostic commun de cybersécurité ?",
+		"Cybersécurité", []string{"Résultats des diagnostics"},
+		"Un diagnostic de cybersécurité groupé et une liste de mesures prioritaires pour les petites structures.",
+		[]string{"Choisir un prestataire de diagnostic", "Réaliser les diagnostics", "Partager les mesures prioritaires",
+			"Organiser un exercice de sauvegarde et de restauration"}},
+	{domain.ThemeSmallBusinessSupport,
+		"Comment se préparer à la facturation électronique obligatoire ?",
+		"Facturation électronique", []string{"Comparatif des plateformes"},
+		"Un comparatif des plateformes de facturation électronique et un calendrier de passage.",
+		[]string{"Rappeler le calendrier réglementaire", "Comparer trois plateformes", "Accompagner les premiers passages"}},
+
+	// Communication.
+	{domain.ThemeCommunication,
+		"Comment démarrer sur LinkedIn quand on est une petite entreprise technique ?",
+		"Communication digitale", []string{"Calendrier éditorial", "Bonnes pratiques sur LinkedIn"},
+		"Un programme de communication digitale : formation aux réseaux sociaux et relais des publications des adhérents.",
+		[]string{"Organiser une formation aux réseaux sociaux", "Créer un calendrier éditorial commun",
+			"Relayer les publications des adhérents sur les comptes du réseau"}},
+	{domain.ThemeCommunication,
+		"Monter un stand collectif au salon de la mesure ?",
+		"Stand collectif au salon", []string{"Plan du stand", "Répartition des coûts"},
+		"Un stand collectif au salon, avec un espace de démonstration partagé et une communication commune.",
+		[]string{"Réserver l'emplacement du stand collectif", "Répartir les coûts entre exposants", "Préparer les démonstrations",
+			"Communiquer sur le stand avant le salon"}},
+	{domain.ThemeCommunication,
+		"Produire des vidéos de démonstration de nos instruments à moindre coût ?",
+		"Vidéos de démonstration", []string{"Scénarios des vidéos"},
+		"Des journées de tournage mutualisées avec un vidéaste, pour des vidéos de démonstration courtes.",
+		[]string{"Choisir un vidéaste", "Planifier deux journées de tournage", "Diffuser les vidéos sur les réseaux sociaux du réseau"}},
+	{domain.ThemeCommunication,
+		"Publier des articles techniques dans la presse professionnelle ?",
+		"Relations presse", []string{"Sujets d'articles"},
+		"Un calendrier d'articles techniques avec les partenaires presse du réseau.",
+		[]string{"Recenser les sujets d'articles", "Rencontrer les rédactions partenaires", "Publier un premier dossier commun"}},
+	{domain.ThemeCommunication,
+		"Refaire nos sites web : un prestataire commun et une charte partagée ?",
+		"Sites web", []string{"Cahier des charges"},
+		"Un prestataire web référencé et une charte graphique partagée pour les sites des adhérents.",
+		[]string{"Établir un cahier des charges commun", "Consulter trois agences", "Référencer l'agence retenue"}},
+	{domain.ThemeCommunication,
+		"Créer un annuaire commun des savoir-faire des adhérents ?",
+		"Annuaire des savoir-faire", []string{"Fiche type"},
+		"Un annuaire des savoir-faire des adhérents, imprimé pour le salon et publié en ligne.",
+		[]string{"Définir la fiche type de chaque adhérent", "Collecter les fiches", "Publier l'annuaire en ligne et pour le salon"}},
+	{domain.ThemeCommunication,
+		"Organiser des webinaires techniques à plusieurs ?",
+		"Webinaires techniques", []string{"Programme du cycle"},
+		"Un cycle de webinaires techniques animés par les adhérents.",
+		[]string{"Choisir les thèmes du cycle", "Désigner un animateur par webinaire", "Diffuser les enregistrements"}},
+	{domain.ThemeCommunication,
+		"Présenter nos métiers dans les écoles pour attirer des jeunes ?",
+		"Journées métiers", []string{"Présentation des métiers"},
+		"Des interventions dans les écoles et des visites d'entreprises pour faire connaître les métiers de la mesure.",
+		[]string{"Contacter les établissements", "Préparer une présentation commune des métiers", "Organiser des visites d'entreprises"}},
+
+	// Autres.
+	{domain.ThemeOther,
+		"Organiser une journée portes ouvertes commune des laboratoires ?",
+		"Portes ouvertes des laboratoires", []string{"Programme des visites"},
+		"Une journée portes ouvertes commune des laboratoires et des entreprises d'étalonnage.",
+		[]string{"Fixer la date", "Préparer le programme des visites", "Inviter les clients et les prospects"}},
+	{domain.ThemeOther,
+		"Mesurer et réduire l'empreinte carbone de nos activités ?",
+		"Empreinte carbone", []string{"Méthode de bilan"},
+		"Un bilan carbone simplifié commun et des actions de réduction partagées.",
+		[]string{"Choisir une méthode de bilan simplifiée", "Réaliser les bilans", "Partager les actions de réduction"}},
+	{domain.ThemeOther,
+		"Partager nos moyens d'essais entre adhérents ?",
+		"Partage de moyens d'essais", []string{"Recensement des moyens"},
+		"Un catalogue des moyens d'essais disponibles chez les adhérents, avec des conditions de prêt.",
+		[]string{"Recenser les moyens d'essais disponibles", "Rédiger une convention de prêt", "Publier le catalogue"}},
+}
+
+// Generic agenda items, expected outcomes and outcomes of meetings, by
+// phase: the first meeting of a group, the ones in between, the last one.
+var (
+	openingAgenda = []string{"Tour de table : les besoins de chacun", "Présentation de la question", "Objectifs et calendrier du groupe"}
+	middleAgenda  = []string{"Retour sur les actions de la dernière réunion", "Témoignage d'un adhérent", "Points divers"}
+	closingAgenda = []string{"Bilan du groupe", "Relecture du plan d'actions", "Diffusion à tous les adhérents"}
+	nextSteps     = "Prochaines étapes"
+
+	openingExpected = []string{
+		"La liste des besoins de chaque participant et un calendrier de travail",
+		"Un objectif partagé et la répartition des premières tâches",
+	}
+	middleExpected = []string{
+		"Une décision sur les prochaines étapes, avec un responsable pour chacune",
+		"Deux pistes retenues et les devis à demander",
+		"Un document de travail relu et amendé par les participants",
+	}
+	closingExpected = []string{
+		"Un plan d'actions validé, prêt à être diffusé à tous les adhérents",
+	}
+
+	openingOutcomes = []string{
+		"Besoins recensés pour %d participants ; calendrier fixé.",
+		"Objectif partagé par les %d présents ; premières tâches réparties.",
+	}
+	middleOutcomes = []string{
+		"%d présents ; deux pistes retenues, devis demandés.",
+		"%d présents ; actions réparties jusqu'à la prochaine réunion.",
+		"%d présents ; document de travail amendé, version finale attendue.",
+		"%d présents ; un intervenant extérieur sera invité à la prochaine réunion.",
+	}
+	closingOutcomes = []string{
+		"Plan d'actions validé par les %d présents.",
+		"Plan d'actions validé par les %d présents, après quelques ajustements.",
+	}
+)
