@@ -16,12 +16,15 @@ import (
 	"grappe/domain"
 )
 
+// bulkTimeout bounds one statement of a migration or a bulk load.
+const bulkTimeout = 30 * time.Minute
+
 // migrateCommand runs `grappe migrate up|down|status`.
 func migrateCommand(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout io.Writer) error {
 	if len(args) != 1 {
 		return errUsage
 	}
-	s, err := openStore(ctx, cfg, log)
+	s, err := openStore(ctx, cfg, log, bulkTimeout)
 	if err != nil {
 		return err
 	}
@@ -70,7 +73,7 @@ func seedCommand(ctx context.Context, cfg Config, log *slog.Logger, args []strin
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *members < 0 {
 		return errUsage
 	}
-	s, err := openStore(ctx, cfg, log)
+	s, err := openStore(ctx, cfg, log, bulkTimeout)
 	if err != nil {
 		return err
 	}

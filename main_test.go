@@ -182,7 +182,7 @@ func TestSeedCommandIsDeterministic(t *testing.T) {
 		var out bytes.Buffer
 		vars := map[string]string{"DATABASE_URL": url}
 		cfg, _ := loadConfig(testEnv(vars))
-		s, err := openStore(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		s, err := openStore(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), 0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -71,7 +71,7 @@ func (a *App) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("token verification: %w", err)
 	}
-	if a.store, err = openStore(ctx, a.Config, a.Log); err != nil {
+	if a.store, err = openStore(ctx, a.Config, a.Log, 0); err != nil {
 		return err
 	}
 	db := a.store.db
@@ -237,8 +237,10 @@ type store struct {
 
 // openStore connects to DATABASE_URL, or else locks the data directory and
 // starts (creating on first run) a private PostgreSQL in it.
-func openStore(ctx context.Context, cfg Config, log *slog.Logger) (*store, error) {
-	opts := postgres.Options{MaxOpenConns: cfg.DBMaxConns, GroupCapacity: cfg.GroupCapacity}
+// readTimeout bounds each statement's wait (0: the default); bulk loads
+// and migrations pass a long one.
+func openStore(ctx context.Context, cfg Config, log *slog.Logger, readTimeout time.Duration) (*store, error) {
+	opts := postgres.Options{MaxOpenConns: cfg.DBMaxConns, GroupCapacity: cfg.GroupCapacity, ReadTimeout: readTimeout}
 	if cfg.DatabaseURL != "" {
 		db, err := postgres.Open(ctx, cfg.DatabaseURL, opts)
 		if err != nil {

@@ -21,6 +21,7 @@ import (
 type Options struct {
 	MaxOpenConns  int           // 0 leaves database/sql's default (unlimited)
 	ConnTimeout   time.Duration // dial timeout; 0 means 5s
+	ReadTimeout   time.Duration // longest wait for a statement's answer; 0 means 30s
 	GroupCapacity int           // most participants of a working group; 0 means domain.DefaultGroupCapacity
 }
 
@@ -38,9 +39,14 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	if opts.ConnTimeout == 0 {
 		opts.ConnTimeout = 5 * time.Second
 	}
+	if opts.ReadTimeout == 0 {
+		opts.ReadTimeout = 30 * time.Second
+	}
 	connector := pgdriver.NewConnector(
 		pgdriver.WithDSN(url),
-		pgdriver.WithTimeout(opts.ConnTimeout),
+		pgdriver.WithDialTimeout(opts.ConnTimeout),
+		pgdriver.WithReadTimeout(opts.ReadTimeout),
+		pgdriver.WithWriteTimeout(opts.ReadTimeout),
 		pgdriver.WithApplicationName("grappe"),
 	)
 	sqldb := sql.OpenDB(connector)
