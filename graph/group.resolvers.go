@@ -7,12 +7,13 @@ package graph
 
 import (
 	"context"
-	"github.com/99designs/gqlgen/graphql"
 	"grappe/domain"
 	"grappe/graph/generated"
 	"grappe/graph/globalid"
 	"grappe/graph/model"
 	"slices"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 // Owner is the resolver for the owner field.
