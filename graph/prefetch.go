@@ -19,18 +19,7 @@ func selectsNodeField(ctx context.Context, name string) bool {
 	if fc == nil {
 		return false
 	}
-	op := graphql.GetOperationContext(ctx)
-	for _, edges := range graphql.CollectFields(op, fc.Field.Selections, nil) {
-		if edges.Name != "edges" {
-			continue
-		}
-		for _, node := range graphql.CollectFields(op, edges.Selections, nil) {
-			if node.Name == "node" && hasField(op, node.Selections, name) {
-				return true
-			}
-		}
-	}
-	return false
+	return selectsConnectionNodeField(graphql.GetOperationContext(ctx), fc.Field, name)
 }
 
 // hasField reports whether a selection set selects the field name.
@@ -54,4 +43,71 @@ func (r *Resolver) prefetchMembers(ctx context.Context, members []*domain.Member
 		r.loaders(ctx).TradesByMember.LoadAllThunk(ctx, ids)
 	}
 	r.prefetchMemberLinks(ctx, ids)
+}
+
+// prefetchTrades loads, for the whole taxonomy at once, what the query
+// selects under each trade's members connection: the pages, their members'
+// trades and the counts. Each is one batch, however the executor schedules
+// the trades.
+func (r *Resolver) prefetchTrades(ctx context.Context, trades []*domain.Trade) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Child == nil || len(trades) == 0 {
+		return
+	}
+	op := graphql.GetOperationContext(ctx)
+	l := r.loaders(ctx)
+	ids := make([]int64, len(trades))
+	for i, t := range trades {
+		ids[i] = t.ID
+	}
+	for _, f := range graphql.CollectFields(op, fc.Field.Selections, nil) {
+		if f.Name != "members" {
+			continue
+		}
+		if hasField(op, f.Selections, "totalCount") {
+			l.MemberCountsByTrade.LoadAllThunk(ctx, ids)
+		}
+		// The child field context parses the arguments as the resolver will.
+		cfc, err := fc.Child(ctx, f)
+		if err != nil {
+			continue
+		}
+		first, _ := cfc.Args["first"].(*int)
+		after, _ := cfc.Args["after"].(*string)
+		n, err := domain.PageRequest{First: first}.Limit()
+		if err != nil {
+			continue // the resolver reports it
+		}
+		keys := make([]tradePageKey, len(ids))
+		for i, id := range ids {
+			keys[i] = tradePageKey{TradeID: id, First: n, After: deref(after)}
+		}
+		pages, err := l.MembersByTrade.LoadAll(ctx, keys)
+		if err != nil || !selectsConnectionNodeField(op, f, "trades") {
+			continue
+		}
+		var members []int64
+		for _, p := range pages {
+			for _, m := range p.Items {
+				members = append(members, m.ID)
+			}
+		}
+		l.TradesByMember.LoadAllThunk(ctx, members)
+	}
+}
+
+// selectsConnectionNodeField reports whether a collected connection field
+// selects edges.node.<name>.
+func selectsConnectionNodeField(op *graphql.OperationContext, conn graphql.CollectedField, name string) bool {
+	for _, edges := range graphql.CollectFields(op, conn.Selections, nil) {
+		if edges.Name != "edges" {
+			continue
+		}
+		for _, node := range graphql.CollectFields(op, edges.Selections, nil) {
+			if node.Name == "node" && hasField(op, node.Selections, name) {
+				return true
+			}
+		}
+	}
+	return false
 }

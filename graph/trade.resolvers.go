@@ -63,6 +63,7 @@ func (r *queryResolver) Trades(ctx context.Context) ([]*domain.Trade, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.prefetchTrades(ctx, tree.all)
 	return tree.all, nil
 }
 
