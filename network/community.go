@@ -66,11 +66,12 @@ func (s *Snapshot) communities() communityMeasures {
 			}
 			return cmp.Compare(a[0], b[0])
 		})
-		out := communityMeasures{community: make([]int32, n), sizes: make([]int, len(best)), modularity: bestQ}
+		out := communityMeasures{community: make([]int32, n), members: make([][]int64, len(best)), modularity: bestQ}
 		for id, part := range best {
-			out.sizes[id] = len(part)
-			for _, i := range part {
+			out.members[id] = make([]int64, len(part))
+			for k, i := range part {
 				out.community[i] = int32(id)
+				out.members[id][k] = s.ids[i]
 			}
 		}
 		return out

@@ -42,8 +42,8 @@ type pathMeasures struct {
 
 // communityMeasures are the Louvain communities.
 type communityMeasures struct {
-	community  []int32 // community id of each node
-	sizes      []int   // size of each community, by id
+	community  []int32   // community id of each node
+	members    [][]int64 // members of each community, by id, sorted
 	modularity float64
 }
 
@@ -55,8 +55,8 @@ type NodeMeasures struct {
 	Betweenness      float64
 	Closeness        float64
 	Clustering       float64
-	Community        int // community id
-	CommunitySize    int
+	Community        int     // community id
+	CommunityMembers []int64 // members of the community, sorted; not to be modified
 }
 
 // Node returns the measures of member id, and false when the member is not
@@ -76,7 +76,7 @@ func (s *Snapshot) Node(id int64) (NodeMeasures, bool) {
 		Closeness:        p.closeness[i],
 		Clustering:       s.localMeasures().clustering[i],
 		Community:        int(c.community[i]),
-		CommunitySize:    c.sizes[c.community[i]],
+		CommunityMembers: c.members[c.community[i]],
 	}, true
 }
 
@@ -135,15 +135,13 @@ type Community struct {
 }
 
 // Communities returns the Louvain communities, largest first (then by
-// lowest member id); a community's id is its position in that order.
+// lowest member id); a community's id is its position in that order. The
+// caller must not modify the member lists.
 func (s *Snapshot) Communities() []Community {
 	c := s.communities()
-	out := make([]Community, len(c.sizes))
-	for i := range out {
-		out[i] = Community{ID: i, Members: make([]int64, 0, c.sizes[i])}
-	}
-	for i, k := range c.community {
-		out[k].Members = append(out[k].Members, s.ids[i])
+	out := make([]Community, len(c.members))
+	for i, ms := range c.members {
+		out[i] = Community{ID: i, Members: ms}
 	}
 	return out
 }

@@ -165,8 +165,8 @@ func checkCommunities(t *testing.T, s *Snapshot) {
 				t.Errorf("member %d in two communities", id)
 			}
 			seen[id] = true
-			if m, _ := s.Node(id); m.Community != c.ID || m.CommunitySize != len(c.Members) {
-				t.Errorf("member %d: community %d of size %d, listed in %d of size %d", id, m.Community, m.CommunitySize, c.ID, len(c.Members))
+			if m, _ := s.Node(id); m.Community != c.ID || len(m.CommunityMembers) != len(c.Members) {
+				t.Errorf("member %d: community %d of size %d, listed in %d of size %d", id, m.Community, len(m.CommunityMembers), c.ID, len(c.Members))
 			}
 		}
 	}
