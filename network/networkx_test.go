@@ -77,7 +77,7 @@ func snapshotOf(fx fixture) *Snapshot {
 	return Build(members, pairs, 1, time.Unix(0, 0))
 }
 
-func close(a, b float64) bool {
+func approx(a, b float64) bool {
 	return math.Abs(a-b) <= 1e-6*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
 }
 
@@ -108,7 +108,7 @@ func TestMeasuresAgreeWithNetworkX(t *testing.T) {
 					{"closeness", m.Closeness, fx.Closeness[key]},
 					{"clustering", m.Clustering, fx.Clustering[key]},
 				} {
-					if !close(c.got, c.want) {
+					if !approx(c.got, c.want) {
 						t.Errorf("%s(%d) = %.12g, want %.12g", c.name, v, c.got, c.want)
 					}
 				}
@@ -122,7 +122,7 @@ func TestMeasuresAgreeWithNetworkX(t *testing.T) {
 				{"average_degree", s.AverageDegree(), fx.AverageDegree},
 				{"average_shortest_path", s.AverageShortestPath(), fx.AverageShortestPath},
 			} {
-				if !close(c.got, c.want) {
+				if !approx(c.got, c.want) {
 					t.Errorf("%s = %.12g, want %.12g", c.name, c.got, c.want)
 				}
 			}

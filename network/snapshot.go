@@ -6,7 +6,28 @@
 // The graph is undirected and simple: its nodes are the ACTIVE members,
 // isolated ones included; one edge joins two members with at least one
 // CONFIRMED business link, whatever its kind or direction. Every measure
-// follows the definition of NetworkX 2.8 so that anyone can check it.
+// follows the definition of NetworkX 2.8 so that anyone can check it; the
+// tests compare them with values NetworkX computed (testdata/gen_fixtures.py).
+//
+// Which algorithms come from where, and why:
+//   - path and neighborhood are breadth-first searches on the CSR arrays
+//     (bidirectional for path), with pooled scratch memory: a generic graph
+//     type would allocate maps per node and be an order of magnitude slower.
+//   - Louvain communities and their modularity are gonum's
+//     community.Modularize and community.Q, on a gonum copy of the graph
+//     built once per snapshot; the best of a few fixed seeds is kept.
+//   - PageRank is a power iteration on the CSR arrays with NetworkX's
+//     handling of dangling (isolated) nodes, their rank spread over every
+//     node, and its stopping rule (L1 change below n·1e-12). gonum's
+//     PageRankSparse treats dangling nodes and convergence differently.
+//   - Betweenness (Brandes), closeness (with NetworkX's wf_improved
+//     correction, 0 for an isolated node), average shortest path and
+//     diameter share one breadth-first search from every node on the CSR
+//     arrays, spread over the processors: gonum's Betweenness is the same
+//     algorithm on a generic graph, and gonum's closeness needs all-pairs
+//     memory and another definition.
+//   - Clustering, components and articulation points (Tarjan, iterative)
+//     are short loops on the CSR arrays.
 package network
 
 import (
