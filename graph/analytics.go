@@ -11,18 +11,33 @@ import (
 	"grappe/network"
 )
 
-// NetworkGraph gives the current snapshot of the network graph.
+// NetworkGraph gives the snapshots of the network graph.
 type NetworkGraph interface {
 	// Snapshot returns the current snapshot, nil until the first is built.
 	Snapshot() *network.Snapshot
+	// Measured returns the latest snapshot whose measures are computed.
+	Measured() *network.Snapshot
 }
 
-// snapshot returns the current network graph.
+// snapshot returns the current network graph, for paths and
+// neighbourhoods.
 func (r *Resolver) snapshot() (*network.Snapshot, error) {
 	if r.Graph == nil {
 		return nil, errors.New("no network graph configured")
 	}
-	s := r.Graph.Snapshot()
+	return nonNil(r.Graph.Snapshot())
+}
+
+// measured returns the latest network graph with its measures computed.
+func (r *Resolver) measured() (*network.Snapshot, error) {
+	if r.Graph == nil {
+		return nil, errors.New("no network graph configured")
+	}
+	return nonNil(r.Graph.Measured())
+}
+
+// nonNil checks a snapshot is built.
+func nonNil(s *network.Snapshot) (*network.Snapshot, error) {
 	if s == nil {
 		return nil, errors.New("the network graph is not built yet")
 	}

@@ -48,7 +48,7 @@ func (r *memberResolver) Centrality(ctx context.Context, obj *domain.Member) (*m
 	if err := domain.CanSeeCentrality(domain.ViewerFrom(ctx), obj.ID); err != nil {
 		return nil, err
 	}
-	snap, err := r.snapshot()
+	snap, err := r.measured()
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +183,7 @@ func (r *queryResolver) Network(ctx context.Context) (*model.Network, error) {
 	if err := domain.CanSeeNetwork(domain.ViewerFrom(ctx)); err != nil {
 		return nil, err
 	}
-	snap, err := r.snapshot()
+	snap, err := r.measured()
 	if err != nil {
 		return nil, err
 	}

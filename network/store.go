@@ -21,13 +21,20 @@ type LoadFunc func(ctx context.Context) (*Graph, error)
 // Store holds the current snapshot of the network graph and rebuilds it in
 // the background when told the data changed. Readers never block: they get
 // the latest complete snapshot, one consistent version.
+//
+// It keeps two snapshots: the current one, for what reads the live graph
+// (paths, neighbourhoods), and the latest one whose measures are computed,
+// for the measures. After a change the measures of the new snapshot are
+// computed in the background while readers keep the previous ones, so that
+// no request waits for them.
 type Store struct {
-	load   LoadFunc
-	log    *slog.Logger
-	now    func() time.Time
-	cur    atomic.Pointer[Snapshot]
-	wanted atomic.Uint64 // version asked for by Invalidate
-	kick   chan struct{} // wakes the rebuild goroutine; holds at most one wake-up
+	load     LoadFunc
+	log      *slog.Logger
+	now      func() time.Time
+	cur      atomic.Pointer[Snapshot]
+	measured atomic.Pointer[Snapshot]
+	wanted   atomic.Uint64 // version asked for by Invalidate
+	kick     chan struct{} // wakes the rebuild goroutine; holds at most one wake-up
 }
 
 // NewStore returns a store that reads the graph with load. Call Start
@@ -49,6 +56,16 @@ func (s *Store) Start(ctx context.Context) error {
 // Snapshot returns the current snapshot, nil before Start succeeded.
 func (s *Store) Snapshot() *Snapshot { return s.cur.Load() }
 
+// Measured returns the latest snapshot whose measures are computed, or the
+// current one (whose measures are then computed on first use) until the
+// first is; nil before Start succeeded.
+func (s *Store) Measured() *Snapshot {
+	if m := s.measured.Load(); m != nil {
+		return m
+	}
+	return s.cur.Load()
+}
+
 // Invalidate says the graph changed and returns the version that will
 // reflect the change. It never blocks: bursts of invalidations coalesce
 // into one rebuild.
@@ -61,12 +78,14 @@ func (s *Store) Invalidate() uint64 {
 	return v
 }
 
-// Await waits until the current snapshot has at least version v.
+// Await waits until the current snapshot and the measured one have at
+// least version v, and returns the current one.
 func (s *Store) Await(ctx context.Context, v uint64) (*Snapshot, error) {
 	tick := time.NewTicker(2 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		if snap := s.Snapshot(); snap != nil && snap.Version >= v {
+		snap, m := s.cur.Load(), s.measured.Load()
+		if snap != nil && snap.Version >= v && m != nil && m.Version >= v {
 			return snap, nil
 		}
 		select {
@@ -106,7 +125,7 @@ func (s *Store) run(ctx context.Context) {
 
 // rebuild loads the graph and publishes a snapshot of it. The version is
 // read before loading, so a change made during the load is picked up by the
-// next rebuild. The measures are computed in the background afterwards.
+// next rebuild. Its measures are computed in the background afterwards.
 func (s *Store) rebuild(ctx context.Context) error {
 	v := s.wanted.Load()
 	g, err := s.load(ctx)
@@ -115,10 +134,25 @@ func (s *Store) rebuild(ctx context.Context) error {
 	}
 	snap := Build(g.Members, g.Pairs, v, s.now())
 	s.cur.Store(snap)
-	go func() {
-		if s.cur.Load() == snap { // skip a snapshot already replaced
-			snap.Warm()
-		}
-	}()
+	go s.measure(snap)
 	return nil
+}
+
+// measure computes the measures of snap and publishes it as the measured
+// snapshot, unless a later snapshot replaced it in the meantime (that one
+// will be measured instead).
+func (s *Store) measure(snap *Snapshot) {
+	if s.cur.Load() != snap {
+		return
+	}
+	snap.Warm()
+	for {
+		old := s.measured.Load()
+		if old != nil && old.Version >= snap.Version {
+			return
+		}
+		if s.measured.CompareAndSwap(old, snap) {
+			return
+		}
+	}
 }

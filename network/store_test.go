@@ -71,6 +71,9 @@ func TestStoreCoalescesAndNeverBlocksReaders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if m := s.Measured(); m.Version < v || m.NodeCount() != 202 {
+		t.Errorf("measured snapshot: version %d of %d members, want %d of 202", m.Version, m.NodeCount(), v)
+	}
 	if snap.NodeCount() != 202 {
 		t.Errorf("last snapshot has %d members, want 202", snap.NodeCount())
 	}

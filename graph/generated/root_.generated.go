@@ -2447,9 +2447,9 @@ extend type Member {
   ): Subgraph!
 
   """
-  This member's place in the network graph. A MEMBER sees only its own;
-  analysts and staff see anyone's. A LAPSED member, outside the graph, has
-  zeros and no community.
+  This member's place in the network graph, as of Network.asOf. A MEMBER
+  sees only its own; analysts and staff see anyone's. A LAPSED member,
+  outside the graph, has zeros and no community.
   """
   centrality: Centrality!
 }
@@ -2535,8 +2535,8 @@ type ScoredMember {
 The network graph: ACTIVE members (isolated ones included), one edge per pair
 of members with at least one CONFIRMED business link, whatever its kind or
 direction. Measures follow NetworkX 2.8's definitions. The graph is rebuilt
-in the background after every change; asOf says when the one answering was
-built.
+in the background after every change and its measures recomputed; until they
+are, the previous graph's answer. asOf says when the graph answering was built.
 """
 type Network {
   "When the graph these figures come from was built."
