@@ -20,6 +20,7 @@ import (
 	"grappe/auth"
 	"grappe/demo"
 	"grappe/graph"
+	"grappe/network"
 	"grappe/pgserver"
 	"grappe/postgres"
 	"grappe/web"
@@ -51,6 +52,8 @@ type App struct {
 	Log    *slog.Logger
 
 	store    *store
+	network  *network.Store
+	stop     context.CancelFunc // stops the network graph's rebuilds
 	server   *http.Server
 	listener net.Listener
 	serveErr chan error
@@ -92,6 +95,16 @@ func (a *App) Start(ctx context.Context) error {
 			a.Log.Info("demo network loaded", "members", len(ds.Members), "trades", len(ds.Trades), "seed", a.Config.DemoSeed)
 		}
 	}
+
+	// The analytics graph: built before the server reports ready, then
+	// rebuilt in the background after every write that changes it.
+	a.network = network.NewStore(db.NetworkGraph, a.Log)
+	netCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	a.stop = stop
+	if err := a.network.Start(netCtx); err != nil {
+		return err
+	}
+	db.OnNetworkChange = func() { a.network.Invalidate() }
 
 	addr := net.JoinHostPort(a.Config.Host, strconv.Itoa(a.Config.Port))
 	if a.listener, err = net.Listen("tcp", addr); err != nil {
@@ -139,6 +152,9 @@ func (a *App) Close() error {
 			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
 		}
 	}
+	if a.stop != nil {
+		a.stop()
+	}
 	if a.store != nil {
 		errs = append(errs, a.store.Close())
 	}
@@ -148,7 +164,7 @@ func (a *App) Close() error {
 // routes builds the HTTP router: GraphiQL, GraphQL and the probes.
 func (a *App) routes(verifier *auth.Verifier) http.Handler {
 	db := a.store.db
-	resolver := newResolver(db)
+	resolver := newResolver(db, a.network)
 	gql := graph.NewHandler(resolver, graph.HandlerOptions{
 		Introspection:   !a.Config.Production(),
 		QueryCacheSize:  1000,
@@ -171,8 +187,9 @@ func (a *App) routes(verifier *auth.Verifier) http.Handler {
 }
 
 // newResolver builds the GraphQL resolver over the database's services.
-func newResolver(db *postgres.DB) *graph.Resolver {
+func newResolver(db *postgres.DB, g graph.NetworkGraph) *graph.Resolver {
 	return &graph.Resolver{
+		Graph:         g,
 		Members:       db.Members(),
 		MemberDetails: db.MemberDetails(),
 		Trades:        db.Trades(),
@@ -182,12 +199,13 @@ func newResolver(db *postgres.DB) *graph.Resolver {
 	}
 }
 
-// readyz answers 200 once the server is started, the database answers and
-// every migration is applied; 503 otherwise.
+// readyz answers 200 once the server is started, the analytics graph is
+// built, the database answers and every migration is applied; 503
+// otherwise.
 func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if !a.ready.Load() {
+	if !a.ready.Load() || a.network.Snapshot() == nil {
 		http.Error(w, "starting", http.StatusServiceUnavailable)
 		return
 	}

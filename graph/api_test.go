@@ -14,6 +14,7 @@ import (
 	"grappe/auth"
 	"grappe/domain"
 	"grappe/graph"
+	"grappe/network"
 	"grappe/postgres"
 	"grappe/postgres/pgtest"
 )
@@ -27,6 +28,7 @@ var authConfig = auth.Config{Secret: []byte("test-secret-test-secret-test-secret
 type api struct {
 	t       *testing.T
 	db      *postgres.DB
+	net     *network.Store
 	handler http.Handler
 }
 
@@ -37,15 +39,22 @@ func newAPI(t *testing.T) *api {
 	if err != nil {
 		t.Fatal(err)
 	}
+	store := network.NewStore(db.NetworkGraph, slog.New(slog.DiscardHandler))
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	if err := store.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db.OnNetworkChange = func() { store.Invalidate() }
 	resolver := &graph.Resolver{
 		Members: db.Members(), MemberDetails: db.MemberDetails(), Trades: db.Trades(),
-		TradeWrites: db.TradeWrites(), Links: db.Links(), Groups: db.Groups(),
+		TradeWrites: db.TradeWrites(), Links: db.Links(), Groups: db.Groups(), Graph: store,
 	}
 	gql := graph.NewHandler(resolver, graph.HandlerOptions{
 		Introspection: true, QueryCacheSize: 100, APQCacheSize: 100, ComplexityLimit: 20000,
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil)),
 	})
-	return &api{t: t, db: db, handler: verifier.Middleware(resolver.Middleware(gql))}
+	return &api{t: t, db: db, net: store, handler: verifier.Middleware(resolver.Middleware(gql))}
 }
 
 // token returns a bearer token for role (and member global id).

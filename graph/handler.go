@@ -93,7 +93,43 @@ func setComplexity(c *generated.ComplexityRoot) {
 	c.Viewer.PendingConfirmations = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
 	c.Viewer.UpcomingMeetings = func(child int, first *int) int { return pageCost(first, nil, child) }
 	c.WorkingGroup.Meetings = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
+	setAnalyticsComplexity(c)
 }
+
+// Costs of the network graph fields. They read the in-memory graph, not the
+// database, but their results can be large and their measures are costly
+// to compute the first time: asking them for a page of members at once is
+// refused by the default limit (members(first: 100) { centrality } costs
+// over 25,000).
+const (
+	centralityCost  = 250  // fixed, on top of its fields
+	pathCost        = 50   // times the cost of the path's fields
+	networkCost     = 1000 // fixed, on top of its fields
+	memberListCost  = 100  // estimated size of a list of members of the network
+	communitiesCost = 20   // estimated number of communities
+)
+
+// setAnalyticsComplexity prices the network graph fields.
+func setAnalyticsComplexity(c *generated.ComplexityRoot) {
+	c.Member.Centrality = func(child int) int { return centralityCost + child }
+	c.Member.Neighborhood = func(child int, _ *int, maxNodes *int) int {
+		n := max(1, min(intOr(maxNodes, 200), domain.MaxNeighborhoodSize))
+		return 10 + n*child
+	}
+	c.Query.Path = func(child int, _, _ string, _ *int) int { return 1 + pathCost*child }
+	c.Query.Network = func(child int) int { return networkCost + child }
+	c.Network.Communities = func(child int) int { return 1 + communitiesCost*child }
+	c.Network.Brokers = func(child int, first *int) int { return 1 + rankedCount(first)*child }
+	c.Network.Central = func(child int, _ model.CentralityMeasure, first *int) int {
+		return 1 + rankedCount(first)*child
+	}
+	c.Network.ArticulationMembers = func(child int) int { return 1 + memberListCost*child }
+	c.Network.IsolatedMembers = func(child int) int { return 1 + memberListCost*child }
+	c.Community.Members = func(child int) int { return 1 + memberListCost*child }
+}
+
+// rankedCount is the number of members a ranking returns.
+func rankedCount(first *int) int { return max(1, min(intOr(first, 10), domain.MaxRanked)) }
 
 // pageCost estimates a connection: the page size times the cost of an item.
 func pageCost(first, last *int, child int) int {

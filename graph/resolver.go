@@ -14,4 +14,5 @@ type Resolver struct {
 	TradeWrites   domain.TradeWriteService
 	Links         domain.LinkService
 	Groups        domain.GroupService
+	Graph         NetworkGraph
 }

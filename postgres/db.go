@@ -32,6 +32,17 @@ type DB struct {
 	Now func() time.Time
 	// GroupCapacity is the most participants a working group holds.
 	GroupCapacity int
+	// OnNetworkChange, when set, is called after a committed write that may
+	// change the network graph (a link confirmed, declined or ended, a
+	// member created or lapsed). It must not block.
+	OnNetworkChange func()
+}
+
+// networkChanged signals a committed change of the network graph.
+func (db *DB) networkChanged() {
+	if db.OnNetworkChange != nil {
+		db.OnNetworkChange()
+	}
 }
 
 // Open connects to the database at url and checks it answers.

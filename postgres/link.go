@@ -589,6 +589,9 @@ func (s *LinkService) change(ctx context.Context, id int64, apply func(v domain.
 		out = row.toLink()
 		return nil
 	})
+	if err == nil {
+		s.db.networkChanged()
+	}
 	return out, err
 }
 

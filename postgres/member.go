@@ -290,6 +290,7 @@ func (s *MemberService) CreateMember(ctx context.Context, in domain.MemberInput)
 	if err != nil {
 		return nil, err
 	}
+	s.db.networkChanged()
 	return row.toMember(), nil
 }
 

@@ -177,6 +177,9 @@ func (s *MemberDetailService) EndMembership(ctx context.Context, memberID int64,
 		out = row.toMember()
 		return nil
 	})
+	if err == nil {
+		s.db.networkChanged()
+	}
 	return out, err
 }
 

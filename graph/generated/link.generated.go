@@ -1360,6 +1360,22 @@ func (ec *executionContext) _MemberBusinessLinkEdge(ctx context.Context, sel ast
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNBusinessLink2ᚕᚖgrappeᚋdomainᚐBusinessLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.BusinessLink) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBusinessLink2ᚖgrappeᚋdomainᚐBusinessLink(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNBusinessLink2ᚖgrappeᚋdomainᚐBusinessLink(ctx context.Context, sel ast.SelectionSet, v *domain.BusinessLink) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "BusinessLink!")

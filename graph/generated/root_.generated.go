@@ -28,6 +28,7 @@ type ResolverRoot interface {
 	ActionPlanConnection() ActionPlanConnectionResolver
 	BusinessLink() BusinessLinkResolver
 	BusinessLinkConnection() BusinessLinkConnectionResolver
+	Community() CommunityResolver
 	Contact() ContactResolver
 	Meeting() MeetingResolver
 	MeetingConnection() MeetingConnectionResolver
@@ -35,11 +36,16 @@ type ResolverRoot interface {
 	MemberBusinessLinkConnection() MemberBusinessLinkConnectionResolver
 	MemberBusinessLinkEdge() MemberBusinessLinkEdgeResolver
 	MemberConnection() MemberConnectionResolver
+	MemberPath() MemberPathResolver
 	Mutation() MutationResolver
+	Network() NetworkResolver
 	Participant() ParticipantResolver
 	Query() QueryResolver
 	Question() QuestionResolver
 	QuestionConnection() QuestionConnectionResolver
+	ScoredMember() ScoredMemberResolver
+	Subgraph() SubgraphResolver
+	SubgraphEdge() SubgraphEdgeResolver
 	Trade() TradeResolver
 	TradeComplement() TradeComplementResolver
 	Viewer() ViewerResolver
@@ -128,6 +134,22 @@ type ComplexityRoot struct {
 		Link             func(childComplexity int) int
 	}
 
+	Centrality struct {
+		Betweenness      func(childComplexity int) int
+		Closeness        func(childComplexity int) int
+		Clustering       func(childComplexity int) int
+		Community        func(childComplexity int) int
+		Degree           func(childComplexity int) int
+		DegreeCentrality func(childComplexity int) int
+		PageRank         func(childComplexity int) int
+	}
+
+	Community struct {
+		ID      func(childComplexity int) int
+		Members func(childComplexity int) int
+		Size    func(childComplexity int) int
+	}
+
 	Contact struct {
 		Email func(childComplexity int) int
 		ID    func(childComplexity int) int
@@ -203,6 +225,7 @@ type ComplexityRoot struct {
 	Member struct {
 		Address              func(childComplexity int) int
 		BusinessLinks        func(childComplexity int, first *int, after *string, direction *domain.LinkDirection, kinds []domain.LinkKind, statuses []domain.LinkStatus) int
+		Centrality           func(childComplexity int) int
 		Contacts             func(childComplexity int) int
 		Description          func(childComplexity int) int
 		Engagement           func(childComplexity int) int
@@ -216,6 +239,7 @@ type ComplexityRoot struct {
 		LegalID              func(childComplexity int) int
 		Location             func(childComplexity int) int
 		Name                 func(childComplexity int) int
+		Neighborhood         func(childComplexity int, radius *int, maxNodes *int) int
 		Partners             func(childComplexity int, first *int, after *string) int
 		SizeClass            func(childComplexity int) int
 		Status               func(childComplexity int) int
@@ -247,6 +271,12 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	MemberPath struct {
+		Hops    func(childComplexity int) int
+		Links   func(childComplexity int) int
+		Members func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddContact            func(childComplexity int, input model.AddContactInput) int
 		AddTradeComplement    func(childComplexity int, input model.AddTradeComplementInput) int
@@ -273,6 +303,25 @@ type ComplexityRoot struct {
 		WithdrawSupport       func(childComplexity int, input model.WithdrawSupportInput) int
 	}
 
+	Network struct {
+		ArticulationMembers  func(childComplexity int) int
+		AsOf                 func(childComplexity int) int
+		AverageClustering    func(childComplexity int) int
+		AverageDegree        func(childComplexity int) int
+		AverageShortestPath  func(childComplexity int) int
+		Brokers              func(childComplexity int, first *int) int
+		Central              func(childComplexity int, by model.CentralityMeasure, first *int) int
+		Communities          func(childComplexity int) int
+		ComponentCount       func(childComplexity int) int
+		Density              func(childComplexity int) int
+		Diameter             func(childComplexity int) int
+		IsolatedMembers      func(childComplexity int) int
+		LargestComponentSize func(childComplexity int) int
+		LinkCount            func(childComplexity int) int
+		MemberCount          func(childComplexity int) int
+		Modularity           func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
@@ -297,8 +346,10 @@ type ComplexityRoot struct {
 		Groups        func(childComplexity int, first *int, after *string, filter *model.GroupFilter) int
 		Member        func(childComplexity int, id string) int
 		Members       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.MemberFilter, orderBy *model.MemberOrder) int
+		Network       func(childComplexity int) int
 		Node          func(childComplexity int, id string) int
 		Nodes         func(childComplexity int, ids []string) int
+		Path          func(childComplexity int, from string, to string, maxHops *int) int
 		Questions     func(childComplexity int, first *int, after *string, filter *model.QuestionFilter) int
 		Trades        func(childComplexity int) int
 		Viewer        func(childComplexity int) int
@@ -338,9 +389,25 @@ type ComplexityRoot struct {
 		Member           func(childComplexity int) int
 	}
 
+	ScoredMember struct {
+		Member func(childComplexity int) int
+		Score  func(childComplexity int) int
+	}
+
 	SetMemberTradesPayload struct {
 		ClientMutationID func(childComplexity int) int
 		Member           func(childComplexity int) int
+	}
+
+	Subgraph struct {
+		Edges     func(childComplexity int) int
+		Nodes     func(childComplexity int) int
+		Truncated func(childComplexity int) int
+	}
+
+	SubgraphEdge struct {
+		From func(childComplexity int) int
+		To   func(childComplexity int) int
 	}
 
 	SupportQuestionPayload struct {
@@ -690,6 +757,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BusinessLinkPayload.Link(childComplexity), true
 
+	case "Centrality.betweenness":
+		if e.ComplexityRoot.Centrality.Betweenness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Centrality.Betweenness(childComplexity), true
+	case "Centrality.closeness":
+		if e.ComplexityRoot.Centrality.Closeness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Centrality.Closeness(childComplexity), true
+	case "Centrality.clustering":
+		if e.ComplexityRoot.Centrality.Clustering == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Centrality.Clustering(childComplexity), true
+	case "Centrality.community":
+		if e.ComplexityRoot.Centrality.Community == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Centrality.Community(childComplexity), true
+	case "Centrality.degree":
+		if e.ComplexityRoot.Centrality.Degree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Centrality.Degree(childComplexity), true
+	case "Centrality.degreeCentrality":
+		if e.ComplexityRoot.Centrality.DegreeCentrality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Centrality.DegreeCentrality(childComplexity), true
+	case "Centrality.pageRank":
+		if e.ComplexityRoot.Centrality.PageRank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Centrality.PageRank(childComplexity), true
+
+	case "Community.id":
+		if e.ComplexityRoot.Community.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Community.ID(childComplexity), true
+	case "Community.members":
+		if e.ComplexityRoot.Community.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Community.Members(childComplexity), true
+	case "Community.size":
+		if e.ComplexityRoot.Community.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Community.Size(childComplexity), true
+
 	case "Contact.email":
 		if e.ComplexityRoot.Contact.Email == nil {
 			break
@@ -952,6 +1081,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.BusinessLinks(childComplexity, args["first"].(*int), args["after"].(*string), args["direction"].(*domain.LinkDirection), args["kinds"].([]domain.LinkKind), args["statuses"].([]domain.LinkStatus)), true
+	case "Member.centrality":
+		if e.ComplexityRoot.Member.Centrality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.Centrality(childComplexity), true
 	case "Member.contacts":
 		if e.ComplexityRoot.Member.Contacts == nil {
 			break
@@ -1035,6 +1170,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.Name(childComplexity), true
+	case "Member.neighborhood":
+		if e.ComplexityRoot.Member.Neighborhood == nil {
+			break
+		}
+
+		args, err := ec.field_Member_neighborhood_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Member.Neighborhood(childComplexity, args["radius"].(*int), args["maxNodes"].(*int)), true
 	case "Member.partners":
 		if e.ComplexityRoot.Member.Partners == nil {
 			break
@@ -1146,6 +1292,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MemberEdge.Node(childComplexity), true
+
+	case "MemberPath.hops":
+		if e.ComplexityRoot.MemberPath.Hops == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberPath.Hops(childComplexity), true
+	case "MemberPath.links":
+		if e.ComplexityRoot.MemberPath.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberPath.Links(childComplexity), true
+	case "MemberPath.members":
+		if e.ComplexityRoot.MemberPath.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberPath.Members(childComplexity), true
 
 	case "Mutation.addContact":
 		if e.ComplexityRoot.Mutation.AddContact == nil {
@@ -1401,6 +1566,113 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.WithdrawSupport(childComplexity, args["input"].(model.WithdrawSupportInput)), true
 
+	case "Network.articulationMembers":
+		if e.ComplexityRoot.Network.ArticulationMembers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.ArticulationMembers(childComplexity), true
+	case "Network.asOf":
+		if e.ComplexityRoot.Network.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.AsOf(childComplexity), true
+	case "Network.averageClustering":
+		if e.ComplexityRoot.Network.AverageClustering == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.AverageClustering(childComplexity), true
+	case "Network.averageDegree":
+		if e.ComplexityRoot.Network.AverageDegree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.AverageDegree(childComplexity), true
+	case "Network.averageShortestPath":
+		if e.ComplexityRoot.Network.AverageShortestPath == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.AverageShortestPath(childComplexity), true
+	case "Network.brokers":
+		if e.ComplexityRoot.Network.Brokers == nil {
+			break
+		}
+
+		args, err := ec.field_Network_brokers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Network.Brokers(childComplexity, args["first"].(*int)), true
+	case "Network.central":
+		if e.ComplexityRoot.Network.Central == nil {
+			break
+		}
+
+		args, err := ec.field_Network_central_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Network.Central(childComplexity, args["by"].(model.CentralityMeasure), args["first"].(*int)), true
+	case "Network.communities":
+		if e.ComplexityRoot.Network.Communities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.Communities(childComplexity), true
+	case "Network.componentCount":
+		if e.ComplexityRoot.Network.ComponentCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.ComponentCount(childComplexity), true
+	case "Network.density":
+		if e.ComplexityRoot.Network.Density == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.Density(childComplexity), true
+	case "Network.diameter":
+		if e.ComplexityRoot.Network.Diameter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.Diameter(childComplexity), true
+	case "Network.isolatedMembers":
+		if e.ComplexityRoot.Network.IsolatedMembers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.IsolatedMembers(childComplexity), true
+	case "Network.largestComponentSize":
+		if e.ComplexityRoot.Network.LargestComponentSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.LargestComponentSize(childComplexity), true
+	case "Network.linkCount":
+		if e.ComplexityRoot.Network.LinkCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.LinkCount(childComplexity), true
+	case "Network.memberCount":
+		if e.ComplexityRoot.Network.MemberCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.MemberCount(childComplexity), true
+	case "Network.modularity":
+		if e.ComplexityRoot.Network.Modularity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.Modularity(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -1514,6 +1786,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Members(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.MemberFilter), args["orderBy"].(*model.MemberOrder)), true
+	case "Query.network":
+		if e.ComplexityRoot.Query.Network == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Network(childComplexity), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1536,6 +1814,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.path":
+		if e.ComplexityRoot.Query.Path == nil {
+			break
+		}
+
+		args, err := ec.field_Query_path_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Path(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int)), true
 	case "Query.questions":
 		if e.ComplexityRoot.Query.Questions == nil {
 			break
@@ -1679,6 +1968,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RemoveContactPayload.Member(childComplexity), true
 
+	case "ScoredMember.member":
+		if e.ComplexityRoot.ScoredMember.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoredMember.Member(childComplexity), true
+	case "ScoredMember.score":
+		if e.ComplexityRoot.ScoredMember.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoredMember.Score(childComplexity), true
+
 	case "SetMemberTradesPayload.clientMutationId":
 		if e.ComplexityRoot.SetMemberTradesPayload.ClientMutationID == nil {
 			break
@@ -1691,6 +1993,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SetMemberTradesPayload.Member(childComplexity), true
+
+	case "Subgraph.edges":
+		if e.ComplexityRoot.Subgraph.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subgraph.Edges(childComplexity), true
+	case "Subgraph.nodes":
+		if e.ComplexityRoot.Subgraph.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subgraph.Nodes(childComplexity), true
+	case "Subgraph.truncated":
+		if e.ComplexityRoot.Subgraph.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subgraph.Truncated(childComplexity), true
+
+	case "SubgraphEdge.from":
+		if e.ComplexityRoot.SubgraphEdge.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubgraphEdge.From(childComplexity), true
+	case "SubgraphEdge.to":
+		if e.ComplexityRoot.SubgraphEdge.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubgraphEdge.To(childComplexity), true
 
 	case "SupportQuestionPayload.clientMutationId":
 		if e.ComplexityRoot.SupportQuestionPayload.ClientMutationID == nil {
@@ -2059,6 +2393,197 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../schema/analytics.graphqls", Input: `"""
+A centrality measure members can be ranked by. Every measure is computed on
+the network graph: ACTIVE members, one edge per pair of members with at least
+one CONFIRMED business link.
+"""
+enum CentralityMeasure {
+  "Degree centrality: the share of the other members a member is linked to."
+  DEGREE
+  "PageRank (damping 0.85): importance from being linked to important members."
+  PAGE_RANK
+  "Normalized betweenness: how often a member sits on the shortest paths between two others."
+  BETWEENNESS
+  "Closeness (Wasserman–Faust): how near a member is to everyone it can reach."
+  CLOSENESS
+}
+
+extend type Query {
+  """
+  A shortest path of confirmed business links from one member to another, for
+  a warm introduction: null when there is none within maxHops, or when either
+  member is not ACTIVE. maxHops is 1 to 50. A MEMBER may ask only from itself;
+  analysts and staff from anyone.
+  """
+  path(
+    "The member the path starts from."
+    from: ID!
+    "The member the path leads to."
+    to: ID!
+    "The most links the path may have, 1 to 50."
+    maxHops: Int = 6
+  ): MemberPath
+
+  """
+  The network graph as a whole and its measures (analysts and staff only).
+  Measures follow NetworkX 2.8's definitions.
+  """
+  network: Network!
+}
+
+extend type Member {
+  """
+  The members within radius hops of this member (radius 1 to 3) and the
+  confirmed-link edges between them, for a graph view. At most maxNodes
+  members (1 to 1000) are returned, the closest first; truncated says when
+  some were left out. Members and above.
+  """
+  neighborhood(
+    "How many hops away to look, 1 to 3."
+    radius: Int = 1
+    "The most members to return, 1 to 1000, this member included."
+    maxNodes: Int = 200
+  ): Subgraph!
+
+  """
+  This member's place in the network graph, as of Network.asOf. A MEMBER
+  sees only its own; analysts and staff see anyone's. A LAPSED member,
+  outside the graph, has zeros and no community.
+  """
+  centrality: Centrality!
+}
+
+"""
+A shortest path between two members over confirmed business links.
+"""
+type MemberPath {
+  "The number of links along the path."
+  hops: Int!
+  "The members along the path, from the first to the last, both included."
+  members: [Member!]!
+  "The links along the path: links[i] joins members[i] and members[i+1]."
+  links: [BusinessLink!]!
+}
+
+"""
+The ego network of a member: the members near it and the edges between them.
+"""
+type Subgraph {
+  "The members of the subgraph, the member itself first, then by distance."
+  nodes: [Member!]!
+  "Every edge between two members of the subgraph, once each."
+  edges: [SubgraphEdge!]!
+  "Whether maxNodes left out members within the radius."
+  truncated: Boolean!
+}
+
+"""
+An edge of a subgraph: two members with at least one CONFIRMED business link.
+"""
+type SubgraphEdge {
+  "One end of the edge (the one with the lower id)."
+  from: Member!
+  "The other end of the edge."
+  to: Member!
+}
+
+"""
+The centrality measures of one member, with NetworkX 2.8's definitions.
+"""
+type Centrality {
+  "The number of members this member has confirmed links with."
+  degree: Int!
+  "The degree over the number of other ACTIVE members."
+  degreeCentrality: Float!
+  "PageRank with damping 0.85; the scores of all members sum to 1."
+  pageRank: Float!
+  "Normalized betweenness: shortest paths through this member over (n−1)(n−2), counting ordered pairs."
+  betweenness: Float!
+  "Closeness with the Wasserman–Faust correction for disconnected graphs; 0 for an isolated member."
+  closeness: Float!
+  "Local clustering: the share of pairs of this member's partners that are linked themselves."
+  clustering: Float!
+  "The Louvain community the member belongs to; null for a LAPSED member."
+  community: Community
+}
+
+"""
+A community found by the Louvain method: members more linked among
+themselves than with the rest of the network.
+"""
+type Community {
+  "The community's number: 0 for the largest, then by decreasing size."
+  id: Int!
+  "The number of members of the community."
+  size: Int!
+  "The members of the community."
+  members: [Member!]!
+}
+
+"""
+A member with a score.
+"""
+type ScoredMember {
+  "The member."
+  member: Member!
+  "The member's score."
+  score: Float!
+}
+
+"""
+The network graph: ACTIVE members (isolated ones included), one edge per pair
+of members with at least one CONFIRMED business link, whatever its kind or
+direction. Measures follow NetworkX 2.8's definitions. The graph is rebuilt
+in the background after every change and its measures recomputed; until they
+are, the previous graph's answer. asOf says when the graph answering was built.
+"""
+type Network {
+  "When the graph these figures come from was built."
+  asOf: Time!
+  "The number of ACTIVE members (nodes)."
+  memberCount: Int!
+  "The number of linked pairs of members (edges)."
+  linkCount: Int!
+  "Edges over possible edges: 2m / (n(n−1))."
+  density: Float!
+  "The number of connected components (an isolated member is one)."
+  componentCount: Int!
+  "The number of members of the largest connected component."
+  largestComponentSize: Int!
+  "The average number of partners per member: 2m / n."
+  averageDegree: Float!
+  "The mean local clustering over all members, zeros included."
+  averageClustering: Float!
+  "The mean shortest-path length between two members of the largest component."
+  averageShortestPath: Float!
+  "The longest shortest path within the largest component."
+  diameter: Int!
+  "The modularity of the Louvain communities."
+  modularity: Float!
+  "The Louvain communities, largest first."
+  communities: [Community!]!
+  """
+  The members that broker between parts of the network: the highest
+  normalized betweenness first (members with none are left out).
+  """
+  brokers(
+    "How many members to return, 1 to 100."
+    first: Int = 10
+  ): [ScoredMember!]!
+  "The most central members by a measure, highest first (ties by id)."
+  central(
+    "The measure to rank by; DEGREE scores with the degree centrality."
+    by: CentralityMeasure!
+    "How many members to return, 1 to 100."
+    first: Int = 10
+  ): [ScoredMember!]!
+  "The cut vertices: members whose departure would split a component."
+  articulationMembers: [Member!]!
+  "The ACTIVE members without any confirmed link."
+  isolatedMembers: [Member!]!
+}
+`, BuiltIn: false},
 	{Name: "../schema/group.graphqls", Input: `"""
 The cluster's themes of work.
 """
@@ -3811,6 +4336,38 @@ func (ec *executionContext) childFields_BusinessLinkPayload(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type BusinessLinkPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_Centrality(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "degree":
+		return ec.fieldContext_Centrality_degree(ctx, field)
+	case "degreeCentrality":
+		return ec.fieldContext_Centrality_degreeCentrality(ctx, field)
+	case "pageRank":
+		return ec.fieldContext_Centrality_pageRank(ctx, field)
+	case "betweenness":
+		return ec.fieldContext_Centrality_betweenness(ctx, field)
+	case "closeness":
+		return ec.fieldContext_Centrality_closeness(ctx, field)
+	case "clustering":
+		return ec.fieldContext_Centrality_clustering(ctx, field)
+	case "community":
+		return ec.fieldContext_Centrality_community(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Centrality", field.Name)
+}
+
+func (ec *executionContext) childFields_Community(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Community_id(ctx, field)
+	case "size":
+		return ec.fieldContext_Community_size(ctx, field)
+	case "members":
+		return ec.fieldContext_Community_members(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Community", field.Name)
+}
+
 func (ec *executionContext) childFields_Contact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3993,6 +4550,10 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_contacts(ctx, field)
 	case "engagement":
 		return ec.fieldContext_Member_engagement(ctx, field)
+	case "neighborhood":
+		return ec.fieldContext_Member_neighborhood(ctx, field)
+	case "centrality":
+		return ec.fieldContext_Member_centrality(ctx, field)
 	case "groups":
 		return ec.fieldContext_Member_groups(ctx, field)
 	case "businessLinks":
@@ -4047,6 +4608,56 @@ func (ec *executionContext) childFields_MemberEdge(ctx context.Context, field gr
 		return ec.fieldContext_MemberEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MemberEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MemberPath(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hops":
+		return ec.fieldContext_MemberPath_hops(ctx, field)
+	case "members":
+		return ec.fieldContext_MemberPath_members(ctx, field)
+	case "links":
+		return ec.fieldContext_MemberPath_links(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MemberPath", field.Name)
+}
+
+func (ec *executionContext) childFields_Network(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_Network_asOf(ctx, field)
+	case "memberCount":
+		return ec.fieldContext_Network_memberCount(ctx, field)
+	case "linkCount":
+		return ec.fieldContext_Network_linkCount(ctx, field)
+	case "density":
+		return ec.fieldContext_Network_density(ctx, field)
+	case "componentCount":
+		return ec.fieldContext_Network_componentCount(ctx, field)
+	case "largestComponentSize":
+		return ec.fieldContext_Network_largestComponentSize(ctx, field)
+	case "averageDegree":
+		return ec.fieldContext_Network_averageDegree(ctx, field)
+	case "averageClustering":
+		return ec.fieldContext_Network_averageClustering(ctx, field)
+	case "averageShortestPath":
+		return ec.fieldContext_Network_averageShortestPath(ctx, field)
+	case "diameter":
+		return ec.fieldContext_Network_diameter(ctx, field)
+	case "modularity":
+		return ec.fieldContext_Network_modularity(ctx, field)
+	case "communities":
+		return ec.fieldContext_Network_communities(ctx, field)
+	case "brokers":
+		return ec.fieldContext_Network_brokers(ctx, field)
+	case "central":
+		return ec.fieldContext_Network_central(ctx, field)
+	case "articulationMembers":
+		return ec.fieldContext_Network_articulationMembers(ctx, field)
+	case "isolatedMembers":
+		return ec.fieldContext_Network_isolatedMembers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Network", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4153,6 +4764,16 @@ func (ec *executionContext) childFields_RemoveContactPayload(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type RemoveContactPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_ScoredMember(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "member":
+		return ec.fieldContext_ScoredMember_member(ctx, field)
+	case "score":
+		return ec.fieldContext_ScoredMember_score(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScoredMember", field.Name)
+}
+
 func (ec *executionContext) childFields_SetMemberTradesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "clientMutationId":
@@ -4161,6 +4782,28 @@ func (ec *executionContext) childFields_SetMemberTradesPayload(ctx context.Conte
 		return ec.fieldContext_SetMemberTradesPayload_member(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SetMemberTradesPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Subgraph(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_Subgraph_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_Subgraph_edges(ctx, field)
+	case "truncated":
+		return ec.fieldContext_Subgraph_truncated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Subgraph", field.Name)
+}
+
+func (ec *executionContext) childFields_SubgraphEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_SubgraphEdge_from(ctx, field)
+	case "to":
+		return ec.fieldContext_SubgraphEdge_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubgraphEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_SupportQuestionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

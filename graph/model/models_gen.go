@@ -115,6 +115,24 @@ type CancelMeetingInput struct {
 	MeetingID string `json:"meetingId"`
 }
 
+// The centrality measures of one member, with NetworkX 2.8's definitions.
+type Centrality struct {
+	// The number of members this member has confirmed links with.
+	Degree int `json:"degree"`
+	// The degree over the number of other ACTIVE members.
+	DegreeCentrality float64 `json:"degreeCentrality"`
+	// PageRank with damping 0.85; the scores of all members sum to 1.
+	PageRank float64 `json:"pageRank"`
+	// Normalized betweenness: shortest paths through this member over (n−1)(n−2), counting ordered pairs.
+	Betweenness float64 `json:"betweenness"`
+	// Closeness with the Wasserman–Faust correction for disconnected graphs; 0 for an isolated member.
+	Closeness float64 `json:"closeness"`
+	// Local clustering: the share of pairs of this member's partners that are linked themselves.
+	Clustering float64 `json:"clustering"`
+	// The Louvain community the member belongs to; null for a LAPSED member.
+	Community *Community `json:"community,omitempty"`
+}
+
 // Closes a working group: its lead or staff.
 type CloseGroupInput struct {
 	// Echoed in the payload.
@@ -544,6 +562,72 @@ type WithdrawSupportInput struct {
 	QuestionID string `json:"questionId"`
 	// The member (global id); a member must give its own id.
 	MemberID string `json:"memberId"`
+}
+
+// A centrality measure members can be ranked by. Every measure is computed on
+// the network graph: ACTIVE members, one edge per pair of members with at least
+// one CONFIRMED business link.
+type CentralityMeasure string
+
+const (
+	// Degree centrality: the share of the other members a member is linked to.
+	CentralityMeasureDegree CentralityMeasure = "DEGREE"
+	// PageRank (damping 0.85): importance from being linked to important members.
+	CentralityMeasurePageRank CentralityMeasure = "PAGE_RANK"
+	// Normalized betweenness: how often a member sits on the shortest paths between two others.
+	CentralityMeasureBetweenness CentralityMeasure = "BETWEENNESS"
+	// Closeness (Wasserman–Faust): how near a member is to everyone it can reach.
+	CentralityMeasureCloseness CentralityMeasure = "CLOSENESS"
+)
+
+var AllCentralityMeasure = []CentralityMeasure{
+	CentralityMeasureDegree,
+	CentralityMeasurePageRank,
+	CentralityMeasureBetweenness,
+	CentralityMeasureCloseness,
+}
+
+func (e CentralityMeasure) IsValid() bool {
+	switch e {
+	case CentralityMeasureDegree, CentralityMeasurePageRank, CentralityMeasureBetweenness, CentralityMeasureCloseness:
+		return true
+	}
+	return false
+}
+
+func (e CentralityMeasure) String() string {
+	return string(e)
+}
+
+func (e *CentralityMeasure) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CentralityMeasure(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CentralityMeasure", str)
+	}
+	return nil
+}
+
+func (e CentralityMeasure) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CentralityMeasure) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CentralityMeasure) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // A language for names that exist in several.

@@ -1,0 +1,158 @@
+package network
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+)
+
+// Graph is the network graph as read from the database: the ACTIVE member
+// ids and the pairs of members with a CONFIRMED link.
+type Graph struct {
+	Members []int64
+	Pairs   []Pair
+}
+
+// LoadFunc reads the current network graph.
+type LoadFunc func(ctx context.Context) (*Graph, error)
+
+// Store holds the current snapshot of the network graph and rebuilds it in
+// the background when told the data changed. Readers never block: they get
+// the latest complete snapshot, one consistent version.
+//
+// It keeps two snapshots: the current one, for what reads the live graph
+// (paths, neighbourhoods), and the latest one whose measures are computed,
+// for the measures. After a change the measures of the new snapshot are
+// computed in the background while readers keep the previous ones, so that
+// no request waits for them.
+type Store struct {
+	load     LoadFunc
+	log      *slog.Logger
+	now      func() time.Time
+	cur      atomic.Pointer[Snapshot]
+	measured atomic.Pointer[Snapshot]
+	wanted   atomic.Uint64 // version asked for by Invalidate
+	kick     chan struct{} // wakes the rebuild goroutine; holds at most one wake-up
+}
+
+// NewStore returns a store that reads the graph with load. Call Start
+// before Snapshot.
+func NewStore(load LoadFunc, log *slog.Logger) *Store {
+	return &Store{load: load, log: log, now: time.Now, kick: make(chan struct{}, 1)}
+}
+
+// Start builds the first snapshot, then keeps rebuilding in a goroutine
+// after each Invalidate until ctx is done.
+func (s *Store) Start(ctx context.Context) error {
+	if err := s.rebuild(ctx); err != nil {
+		return err
+	}
+	go s.run(ctx)
+	return nil
+}
+
+// Snapshot returns the current snapshot, nil before Start succeeded.
+func (s *Store) Snapshot() *Snapshot { return s.cur.Load() }
+
+// Measured returns the latest snapshot whose measures are computed, or the
+// current one (whose measures are then computed on first use) until the
+// first is; nil before Start succeeded.
+func (s *Store) Measured() *Snapshot {
+	if m := s.measured.Load(); m != nil {
+		return m
+	}
+	return s.cur.Load()
+}
+
+// Invalidate says the graph changed and returns the version that will
+// reflect the change. It never blocks: bursts of invalidations coalesce
+// into one rebuild.
+func (s *Store) Invalidate() uint64 {
+	v := s.wanted.Add(1)
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+	return v
+}
+
+// Await waits until the current snapshot and the measured one have at
+// least version v, and returns the current one.
+func (s *Store) Await(ctx context.Context, v uint64) (*Snapshot, error) {
+	tick := time.NewTicker(2 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		snap, m := s.cur.Load(), s.measured.Load()
+		if snap != nil && snap.Version >= v && m != nil && m.Version >= v {
+			return snap, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+// run rebuilds the snapshot after each wake-up, retrying a failed rebuild
+// after a pause.
+func (s *Store) run(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.kick:
+		}
+		if snap := s.Snapshot(); snap != nil && snap.Version >= s.wanted.Load() {
+			continue
+		}
+		if err := s.rebuild(ctx); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			s.log.Error("rebuild the network graph", "err", err)
+			time.AfterFunc(time.Second, func() {
+				select {
+				case s.kick <- struct{}{}:
+				default:
+				}
+			})
+		}
+	}
+}
+
+// rebuild loads the graph and publishes a snapshot of it. The version is
+// read before loading, so a change made during the load is picked up by the
+// next rebuild. Its measures are computed in the background afterwards.
+func (s *Store) rebuild(ctx context.Context) error {
+	v := s.wanted.Load()
+	g, err := s.load(ctx)
+	if err != nil {
+		return fmt.Errorf("load the network graph: %w", err)
+	}
+	snap := Build(g.Members, g.Pairs, v, s.now())
+	s.cur.Store(snap)
+	go s.measure(snap)
+	return nil
+}
+
+// measure computes the measures of snap and publishes it as the measured
+// snapshot, unless a later snapshot replaced it in the meantime (that one
+// will be measured instead).
+func (s *Store) measure(snap *Snapshot) {
+	if s.cur.Load() != snap {
+		return
+	}
+	snap.Warm()
+	for {
+		old := s.measured.Load()
+		if old != nil && old.Version >= snap.Version {
+			return
+		}
+		if s.measured.CompareAndSwap(old, snap) {
+			return
+		}
+	}
+}

@@ -1,0 +1,108 @@
+package network
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestStoreCoalescesAndNeverBlocksReaders invalidates in bursts while
+// readers keep reading: every snapshot a reader sees is complete, versions
+// never go back, and the last change is reflected.
+func TestStoreCoalescesAndNeverBlocksReaders(t *testing.T) {
+	var loads atomic.Int64
+	var size atomic.Int64 // the "database": a path of size members
+	size.Store(2)
+	load := func(ctx context.Context) (*Graph, error) {
+		loads.Add(1)
+		time.Sleep(2 * time.Millisecond) // a slow query
+		n := size.Load()
+		g := &Graph{}
+		for i := int64(1); i <= n; i++ {
+			g.Members = append(g.Members, i)
+			if i > 1 {
+				g.Pairs = append(g.Pairs, Pair{A: i - 1, B: i, Link: 100 + i})
+			}
+		}
+		return g, nil
+	}
+	s := NewStore(load, slog.New(slog.DiscardHandler))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := s.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			last := uint64(0)
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				snap := s.Snapshot()
+				if snap.Version < last {
+					t.Errorf("version went back from %d to %d", last, snap.Version)
+				}
+				last = snap.Version
+				if snap.EdgeCount() != snap.NodeCount()-1 {
+					t.Errorf("inconsistent snapshot: %d nodes, %d edges", snap.NodeCount(), snap.EdgeCount())
+				}
+			}
+		}()
+	}
+	var v uint64
+	for range 200 {
+		size.Add(1)
+		v = s.Invalidate()
+	}
+	snap, err := s.Await(ctx, v)
+	close(stop)
+	wg.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := s.Measured(); m.Version < v || m.NodeCount() != 202 {
+		t.Errorf("measured snapshot: version %d of %d members, want %d of 202", m.Version, m.NodeCount(), v)
+	}
+	if snap.NodeCount() != 202 {
+		t.Errorf("last snapshot has %d members, want 202", snap.NodeCount())
+	}
+	if p, ok := snap.ShortestPath(1, 202, 201); !ok || p.Hops() != 201 {
+		t.Errorf("path across = %d hops, %v", p.Hops(), ok)
+	}
+	if n := loads.Load(); n > 100 {
+		t.Errorf("%d loads for 200 invalidations: bursts not coalesced", n)
+	}
+	t.Logf("%d loads for 200 invalidations", loads.Load())
+}
+
+func TestNeighborhoodKeepsClosest(t *testing.T) {
+	// A star of 5 leaves around 1, and a tail 5–6–7.
+	s := Build([]int64{1, 2, 3, 4, 5, 6, 7}, []Pair{
+		{1, 2, 1}, {1, 3, 2}, {1, 4, 3}, {1, 5, 4}, {5, 6, 5}, {6, 7, 6},
+	}, 1, time.Now())
+	sub, ok := s.Neighborhood(6, 2, 3)
+	if !ok || len(sub.Nodes) != 3 || sub.Nodes[0] != 6 || sub.Nodes[1] != 5 || sub.Nodes[2] != 7 || !sub.Truncated {
+		t.Fatalf("neighborhood(6, 2, 3) = %+v", sub)
+	}
+	if len(sub.Edges) != 2 {
+		t.Errorf("edges = %v, want 5–6 and 6–7", sub.Edges)
+	}
+	sub, _ = s.Neighborhood(6, 3, 100)
+	if len(sub.Nodes) != 7 || sub.Truncated || len(sub.Edges) != 6 {
+		t.Errorf("neighborhood(6, 3, 100) = %+v", sub)
+	}
+	if _, ok := s.Neighborhood(99, 1, 10); ok {
+		t.Error("neighborhood of a member outside the graph")
+	}
+}
