@@ -16,6 +16,10 @@ const (
 	CodeForbidden       = "FORBIDDEN"
 	CodeUnauthenticated = "UNAUTHENTICATED"
 	CodeInternal        = "INTERNAL"
+	// CodeUnavailable: the server cannot answer this yet (e.g. a measure
+	// not computed at this network size); retrying the same request will
+	// not help until the server changes.
+	CodeUnavailable = "UNAVAILABLE"
 )
 
 // Error is the one application error type. Its Code and Message are safe to

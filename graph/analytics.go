@@ -119,3 +119,15 @@ func intOr(p *int, def int) int {
 	}
 	return *p
 }
+
+// requireExact refuses the all-pairs measures (betweenness, closeness,
+// average shortest path, diameter) above network.ExactLimit members, where
+// computing them inside a request would take hours; sampled estimates are
+// a later change.
+func requireExact(s *network.Snapshot, what string) error {
+	if s.Exact() {
+		return nil
+	}
+	return domain.Errorf(domain.CodeUnavailable, "%s is computed exactly up to %d members; this network has %d and sampled estimates are not available yet",
+		what, network.ExactLimit, s.NodeCount())
+}

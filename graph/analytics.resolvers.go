@@ -52,6 +52,9 @@ func (r *memberResolver) Centrality(ctx context.Context, obj *domain.Member) (*m
 	if err != nil {
 		return nil, err
 	}
+	if err := requireExact(snap, "centrality"); err != nil {
+		return nil, err
+	}
 	m, ok := snap.Node(obj.ID)
 	if !ok { // a LAPSED member is outside the graph
 		return &model.Centrality{}, nil
@@ -104,10 +107,16 @@ func (r *networkResolver) AverageClustering(ctx context.Context, obj *model.Netw
 }
 
 func (r *networkResolver) AverageShortestPath(ctx context.Context, obj *model.Network) (float64, error) {
+	if err := requireExact(obj.Snapshot, "averageShortestPath"); err != nil {
+		return 0, err
+	}
 	return obj.Snapshot.AverageShortestPath(), nil
 }
 
 func (r *networkResolver) Diameter(ctx context.Context, obj *model.Network) (int, error) {
+	if err := requireExact(obj.Snapshot, "diameter"); err != nil {
+		return 0, err
+	}
 	return obj.Snapshot.Diameter(), nil
 }
 
@@ -129,6 +138,9 @@ func (r *networkResolver) Brokers(ctx context.Context, obj *model.Network, first
 	if err := domain.ValidateRange("first", n, 1, domain.MaxRanked); err != nil {
 		return nil, err
 	}
+	if err := requireExact(obj.Snapshot, "brokers"); err != nil {
+		return nil, err
+	}
 	return scored(obj.Snapshot.Brokers(n)), nil
 }
 
@@ -136,6 +148,11 @@ func (r *networkResolver) Central(ctx context.Context, obj *model.Network, by mo
 	n := intOr(first, 10)
 	if err := domain.ValidateRange("first", n, 1, domain.MaxRanked); err != nil {
 		return nil, err
+	}
+	if by == model.CentralityMeasureBetweenness || by == model.CentralityMeasureCloseness {
+		if err := requireExact(obj.Snapshot, "central by "+string(by)); err != nil {
+			return nil, err
+		}
 	}
 	return scored(obj.Snapshot.Central(measureOf(by), n)), nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"grappe/domain"
 	"grappe/graph/globalid"
+	"grappe/network"
 )
 
 // syncNetwork waits until the network graph reflects every write so far
@@ -397,4 +398,43 @@ func TestAnalyticsComplexity(t *testing.T) {
 	}
 	var ok struct{ Members struct{ Edges []any } }
 	a.ok(staff, `{ members(first: 20) { edges { node { centrality { degree } } } } }`, nil, &ok)
+}
+
+// TestAllPairsMeasuresRefusedAboveExactLimit checks that a large network
+// answers its cheap measures and refuses, with UNAVAILABLE, the all-pairs
+// ones that would take hours inside a request.
+func TestAllPairsMeasuresRefusedAboveExactLimit(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	a.exec(`INSERT INTO members (name, kind, joined_on) SELECT 'M' || g, 'COMPANY', '2020-01-01' FROM generate_series(1, ?) g`, network.ExactLimit+1)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := a.net.Await(ctx, a.net.Invalidate()); err != nil {
+		t.Fatal(err)
+	}
+	analyst := token(t, domain.RoleAnalyst, "")
+	var ok struct {
+		Network struct{ MemberCount, ComponentCount int }
+	}
+	a.ok(analyst, `{ network { memberCount componentCount } }`, nil, &ok)
+	if ok.Network.MemberCount != network.ExactLimit+1 || ok.Network.ComponentCount != network.ExactLimit+1 {
+		t.Fatalf("cheap measures: %+v", ok)
+	}
+	for _, q := range []string{
+		`{ network { diameter } }`,
+		`{ network { averageShortestPath } }`,
+		`{ network { brokers { score } } }`,
+		`{ network { central(by: BETWEENNESS) { score } } }`,
+	} {
+		if resp := a.do(analyst, q, nil); resp.code() != domain.CodeUnavailable {
+			t.Errorf("%s: %+v", q, resp.Errors)
+		}
+	}
+	var central struct {
+		Network struct{ Central []struct{ Score float64 } }
+	}
+	a.ok(analyst, `{ network { central(by: DEGREE, first: 3) { score } } }`, nil, &central)
+	if len(central.Network.Central) != 3 {
+		t.Fatalf("central by degree: %+v", central)
+	}
 }

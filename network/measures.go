@@ -13,8 +13,12 @@ import (
 // exactly. They cost O(n·m): minutes at this size on two cores, hours at
 // 100,000 members. Above it they are still computed exactly by this
 // package, on first use; estimating them from sampled pivots is left to a
-// later change, so callers should not ask for them on larger graphs.
+// later change, so callers check Exact first and refuse them on larger graphs.
 const ExactLimit = 20000
+
+// Exact reports whether the all-pairs measures are available: graphs above
+// ExactLimit members are not computed exactly (see ExactLimit).
+func (s *Snapshot) Exact() bool { return len(s.ids) <= ExactLimit }
 
 // localMeasures are the measures of each node computed from its
 // neighbourhood alone.
