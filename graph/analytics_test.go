@@ -16,7 +16,7 @@ import (
 // (some were made in SQL, behind the services' backs).
 func (a *api) syncNetwork() {
 	a.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if _, err := a.net.Await(ctx, a.net.Invalidate()); err != nil {
 		a.t.Fatal(err)
@@ -372,13 +372,14 @@ func TestNetworkThroughAPI(t *testing.T) {
 
 	// A confirmed link shows once the graph is rebuilt: Delta–Echo joins
 	// the components.
+	before := a.net.Snapshot().Version
 	l := a.declare(n.tok(n.delta), map[string]any{"fromId": n.delta.ID, "toId": n.echo.ID, "kind": "SUPPLY"})
 	if resp := a.answer(n.tok(n.echo), "confirmBusinessLink", map[string]any{"id": l.ID}); resp.code() != "" {
 		t.Fatalf("confirm: %+v", resp.Errors)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if snap, err := a.net.Await(ctx, a.net.Snapshot().Version+1); err != nil || snap.ComponentCount() != 1 {
+	if snap, err := a.net.Await(ctx, before+1); err != nil || snap.ComponentCount() != 1 {
 		t.Fatalf("after confirming Delta–Echo: %v", err)
 	}
 }
