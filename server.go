@@ -19,6 +19,7 @@ import (
 
 	"grappe/auth"
 	"grappe/demo"
+	"grappe/export"
 	"grappe/graph"
 	"grappe/network"
 	"grappe/pgserver"
@@ -161,7 +162,8 @@ func (a *App) Close() error {
 	return errors.Join(errs...)
 }
 
-// routes builds the HTTP router: GraphiQL, GraphQL and the probes.
+// routes builds the HTTP router: GraphiQL, GraphQL, the graph exports and
+// the probes.
 func (a *App) routes(verifier *auth.Verifier) http.Handler {
 	db := a.store.db
 	resolver := newResolver(db, a.network)
@@ -178,6 +180,9 @@ func (a *App) routes(verifier *auth.Verifier) http.Handler {
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	r.Get("/readyz", a.readyz)
 	r.With(limitBody(maxBodyBytes), verifier.Middleware, resolver.Middleware).Handle("/graphql", gql)
+	exports := export.New(a.network.Snapshot, a.network.Measured, db.ExportMembers)
+	exports.Log = a.Log
+	r.With(verifier.Middleware).Mount("/export", exports)
 	if !a.Config.Production() {
 		graphiql := web.GraphiQL("grappe", "/graphql")
 		r.Handle("/", graphiql)
