@@ -128,10 +128,11 @@ func TestServerEndToEnd(t *testing.T) {
 		t.Fatalf("token printed %q", staff)
 	}
 	// The analytics graph is ready with the server: every ACTIVE member of
-	// the demo network is a node (the demo data holds no business links yet).
-	nw := post(t, url, staff, `{ network { memberCount componentCount } }`, nil)["network"].(map[string]any)
-	if c := nw["componentCount"].(float64); nw["memberCount"].(float64) != 182 || c < 1 || c > 182 {
-		t.Fatalf("demo network graph: %v members, %v components", nw["memberCount"], nw["componentCount"])
+	// the demo network is a node, most of them in one small world.
+	nw := post(t, url, staff, `{ network { memberCount linkCount largestComponentSize averageClustering } }`, nil)["network"].(map[string]any)
+	if nw["memberCount"].(float64) != 182 || nw["linkCount"].(float64) < 300 ||
+		nw["largestComponentSize"].(float64) < 150 || nw["averageClustering"].(float64) < 0.15 {
+		t.Fatalf("demo network graph: %v", nw)
 	}
 	created := post(t, url, staff, `mutation { createMember(input: {name: "Persistante SARL", kind: COMPANY, headcount: 4}) { member { id } } }`, nil)
 	id := created["createMember"].(map[string]any)["member"].(map[string]any)["id"].(string)
