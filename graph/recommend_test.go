@@ -166,12 +166,22 @@ func TestRecommendedPartners(t *testing.T) {
 	if got := n.recommend(staff, "Foxtrot", 10); len(got) != 0 {
 		t.Errorf("LAPSED Foxtrot: %+v", got)
 	}
-	// Seen from Delta: Alpha complements it (both pairs described from
-	// Alpha's side), Charlie's and Bravo's partners are candidates.
-	for _, r := range n.recommend(staff, "Delta", 50) {
-		switch r.Member.Name {
-		case "Delta", "Bravo", "Charlie", "Foxtrot":
-			t.Errorf("Delta: %s recommended", r.Member.Name)
+	// Seen from Delta, whose trades are the other side of the complement
+	// pairs: Alpha, then Echo through Charlie; never its partners.
+	got = n.recommend(staff, "Delta", 50)
+	if len(got) != 2 || got[0].Member.Name != "Alpha" || math.Abs(got[0].Score-(6+2*(1/ln2+1/ln3))) > 1e-6 ||
+		got[1].Member.Name != "Echo" || math.Abs(got[1].Score-2/ln3) > 1e-6 {
+		t.Fatalf("Delta: %+v", got)
+	}
+	wantDelta := []reason{
+		{"COMPLEMENTARY_TRADE", "integrates what you manufacture"},
+		{"COMPLEMENTARY_TRADE", "Manufacturer complements your Distributor"},
+		{"COMMON_PARTNERS", "2 partners in common: Bravo and Charlie"},
+	}
+	for i, r := range wantDelta {
+		if i >= len(got[0].Reasons) || got[0].Reasons[i].Kind != r.Kind || got[0].Reasons[i].Detail != r.Detail {
+			t.Errorf("Delta → Alpha reasons = %+v, want %+v", got[0].Reasons, wantDelta)
+			break
 		}
 	}
 }
