@@ -201,6 +201,7 @@ func newResolver(db *postgres.DB, g graph.NetworkGraph) *graph.Resolver {
 		TradeWrites:   db.TradeWrites(),
 		Links:         db.Links(),
 		Groups:        db.Groups(),
+		Recommender:   db.Recommendations(),
 	}
 }
 

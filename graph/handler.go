@@ -107,6 +107,7 @@ const (
 	networkCost     = 1000 // fixed, on top of its fields
 	memberListCost  = 100  // estimated size of a list of members of the network
 	communitiesCost = 20   // estimated number of communities
+	recommendCost   = 250  // fixed, on top of first times its fields
 )
 
 // setAnalyticsComplexity prices the network graph fields.
@@ -126,6 +127,12 @@ func setAnalyticsComplexity(c *generated.ComplexityRoot) {
 	c.Network.ArticulationMembers = func(child int) int { return 1 + memberListCost*child }
 	c.Network.IsolatedMembers = func(child int) int { return 1 + memberListCost*child }
 	c.Community.Members = func(child int) int { return 1 + memberListCost*child }
+	// members(first: 100) { recommendedPartners { score } } costs over
+	// 26,000: refused by the default limit.
+	c.Member.RecommendedPartners = func(child int, first *int) int {
+		n := max(1, min(intOr(first, domain.DefaultRecommendations), domain.MaxRecommendations))
+		return recommendCost + n*child
+	}
 }
 
 // rankedCount is the number of members a ranking returns.

@@ -45,6 +45,7 @@ type MemberResolver interface {
 	Groups(ctx context.Context, obj *domain.Member, first *int, after *string) (*model.WorkingGroupConnection, error)
 	BusinessLinks(ctx context.Context, obj *domain.Member, first *int, after *string, direction *domain.LinkDirection, kinds []domain.LinkKind, statuses []domain.LinkStatus) (*model.MemberBusinessLinkConnection, error)
 	Partners(ctx context.Context, obj *domain.Member, first *int, after *string) (*model.MemberConnection, error)
+	RecommendedPartners(ctx context.Context, obj *domain.Member, first *int) ([]*model.PartnerRecommendation, error)
 }
 type MemberConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.MemberConnection) (int, error)
@@ -163,6 +164,20 @@ func (ec *executionContext) field_Member_partners_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Member_recommendedPartners_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -1685,6 +1700,50 @@ func (ec *executionContext) fieldContext_Member_partners(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Member_partners_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Member_recommendedPartners(ctx context.Context, field graphql.CollectedField, obj *domain.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_recommendedPartners(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Member().RecommendedPartners(ctx, obj, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PartnerRecommendation) graphql.Marshaler {
+			return ec.marshalNPartnerRecommendation2ᚕᚖgrappeᚋgraphᚋmodelᚐPartnerRecommendationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_recommendedPartners(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnerRecommendation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Member_recommendedPartners_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3228,6 +3287,12 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Member_partners(ctx, field, obj)
+				})
+		case "recommendedPartners":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_recommendedPartners(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

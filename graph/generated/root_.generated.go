@@ -40,6 +40,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Network() NetworkResolver
 	Participant() ParticipantResolver
+	PartnerRecommendation() PartnerRecommendationResolver
 	Query() QueryResolver
 	Question() QuestionResolver
 	QuestionConnection() QuestionConnectionResolver
@@ -241,6 +242,7 @@ type ComplexityRoot struct {
 		Name                 func(childComplexity int) int
 		Neighborhood         func(childComplexity int, radius *int, maxNodes *int) int
 		Partners             func(childComplexity int, first *int, after *string) int
+		RecommendedPartners  func(childComplexity int, first *int) int
 		SizeClass            func(childComplexity int) int
 		Status               func(childComplexity int) int
 		Trades               func(childComplexity int) int
@@ -335,6 +337,12 @@ type ComplexityRoot struct {
 		Role     func(childComplexity int) int
 	}
 
+	PartnerRecommendation struct {
+		Member  func(childComplexity int) int
+		Reasons func(childComplexity int) int
+		Score   func(childComplexity int) int
+	}
+
 	PublishActionPlanPayload struct {
 		ActionPlan       func(childComplexity int) int
 		ClientMutationID func(childComplexity int) int
@@ -382,6 +390,11 @@ type ComplexityRoot struct {
 	RaiseQuestionPayload struct {
 		ClientMutationID func(childComplexity int) int
 		Question         func(childComplexity int) int
+	}
+
+	RecommendationReason struct {
+		Detail func(childComplexity int) int
+		Kind   func(childComplexity int) int
 	}
 
 	RemoveContactPayload struct {
@@ -1192,6 +1205,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.Partners(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Member.recommendedPartners":
+		if e.ComplexityRoot.Member.RecommendedPartners == nil {
+			break
+		}
+
+		args, err := ec.field_Member_recommendedPartners_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Member.RecommendedPartners(childComplexity, args["first"].(*int)), true
 	case "Member.sizeClass":
 		if e.ComplexityRoot.Member.SizeClass == nil {
 			break
@@ -1717,6 +1741,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Participant.Role(childComplexity), true
 
+	case "PartnerRecommendation.member":
+		if e.ComplexityRoot.PartnerRecommendation.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerRecommendation.Member(childComplexity), true
+	case "PartnerRecommendation.reasons":
+		if e.ComplexityRoot.PartnerRecommendation.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerRecommendation.Reasons(childComplexity), true
+	case "PartnerRecommendation.score":
+		if e.ComplexityRoot.PartnerRecommendation.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerRecommendation.Score(childComplexity), true
+
 	case "PublishActionPlanPayload.actionPlan":
 		if e.ComplexityRoot.PublishActionPlanPayload.ActionPlan == nil {
 			break
@@ -1954,6 +1997,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RaiseQuestionPayload.Question(childComplexity), true
+
+	case "RecommendationReason.detail":
+		if e.ComplexityRoot.RecommendationReason.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecommendationReason.Detail(childComplexity), true
+	case "RecommendationReason.kind":
+		if e.ComplexityRoot.RecommendationReason.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecommendationReason.Kind(childComplexity), true
 
 	case "RemoveContactPayload.clientMutationId":
 		if e.ComplexityRoot.RemoveContactPayload.ClientMutationID == nil {
@@ -3934,6 +3990,73 @@ extend type Mutation {
   updateMember("The changes." input: UpdateMemberInput!): UpdateMemberPayload!
 }
 `, BuiltIn: false},
+	{Name: "../schema/recommend.graphqls", Input: `"""
+Why a member is recommended as a partner.
+"""
+enum RecommendationReasonKind {
+  "Its trades complement the member's trades (a TradeComplement pair)."
+  COMPLEMENTARY_TRADE
+  "It shares partners (confirmed business links) with the member."
+  COMMON_PARTNERS
+  "It takes part in working groups with the member."
+  SHARED_GROUP
+  "It is based in the member's region."
+  SAME_REGION
+}
+
+extend type Member {
+  """
+  ACTIVE members this member is not yet linked with by a CONFIRMED business
+  link, ranked by a score, highest first (ties by name, then id); only
+  members scoring above zero, never the member itself, a current partner or
+  a LAPSED member. A LAPSED member, outside the network, gets none.
+
+  score = 3 × min(C, 2) + 2 × AA + 1.5 × G + 0.5 × R, rounded to 6 decimals, where
+  C is the number of distinct pairs (one of this member's trades, one of the
+  candidate's trades) that complement each other (TradeComplement);
+  AA is the Adamic–Adar index over their common partners in the network
+  graph, Σ 1/ln(degree(z)) over every common partner z (degree > 1);
+  G is the number of working groups both are current participants of;
+  R is 1 when both are in the same region, else 0.
+
+  first is 1 to 50. A MEMBER sees only its own recommendations; analysts
+  and staff see anyone's.
+  """
+  recommendedPartners(
+    "How many recommendations to return, 1 to 50."
+    first: Int = 10
+  ): [PartnerRecommendation!]!
+}
+
+"""
+A member recommended as a business partner, with its score and reasons.
+"""
+type PartnerRecommendation {
+  "The recommended member."
+  member: Member!
+  "The recommendation score (see Member.recommendedPartners for the formula)."
+  score: Float!
+  """
+  Why it is recommended, one reason per part of the score that counts,
+  in the order of RecommendationReasonKind.
+  """
+  reasons: [RecommendationReason!]!
+}
+
+"""
+One reason for a recommendation.
+"""
+type RecommendationReason {
+  "What the reason is about."
+  kind: RecommendationReasonKind!
+  """
+  A readable English detail, such as "integrates what manufacturers make
+  into test and measurement systems", "3 partners in common, including X
+  and Y", "2 working groups together" or "also in Île-de-France".
+  """
+  detail: String!
+}
+`, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `"""
 A calendar date in ISO 8601 form, YYYY-MM-DD.
 """
@@ -4560,6 +4683,8 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_businessLinks(ctx, field)
 	case "partners":
 		return ec.fieldContext_Member_partners(ctx, field)
+	case "recommendedPartners":
+		return ec.fieldContext_Member_recommendedPartners(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Member", field.Name)
 }
@@ -4686,6 +4811,18 @@ func (ec *executionContext) childFields_Participant(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type Participant", field.Name)
 }
 
+func (ec *executionContext) childFields_PartnerRecommendation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "member":
+		return ec.fieldContext_PartnerRecommendation_member(ctx, field)
+	case "score":
+		return ec.fieldContext_PartnerRecommendation_score(ctx, field)
+	case "reasons":
+		return ec.fieldContext_PartnerRecommendation_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerRecommendation", field.Name)
+}
+
 func (ec *executionContext) childFields_PublishActionPlanPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "clientMutationId":
@@ -4752,6 +4889,16 @@ func (ec *executionContext) childFields_RaiseQuestionPayload(ctx context.Context
 		return ec.fieldContext_RaiseQuestionPayload_question(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RaiseQuestionPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RecommendationReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_RecommendationReason_kind(ctx, field)
+	case "detail":
+		return ec.fieldContext_RecommendationReason_detail(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecommendationReason", field.Name)
 }
 
 func (ec *executionContext) childFields_RemoveContactPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
