@@ -1,6 +1,7 @@
 package network
 
 import (
+	"context"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -63,7 +64,8 @@ type SmallWorld struct {
 // reference graph is Niter·m double-edge swaps, each followed by a
 // connectivity check, then all-pairs shortest paths) and meant for a
 // background job; the result depends only on the graph and the options.
-func (s *Snapshot) SmallWorld(opts SmallWorldOptions) (SmallWorld, error) {
+// It stops early with ctx's error when ctx is done.
+func (s *Snapshot) SmallWorld(ctx context.Context, opts SmallWorldOptions) (SmallWorld, error) {
 	start := time.Now()
 	if opts.Niter <= 0 {
 		opts.Niter = SmallWorldNiter
@@ -92,6 +94,9 @@ func (s *Snapshot) SmallWorld(opts SmallWorldOptions) (SmallWorld, error) {
 			defer wg.Done()
 			w := newSwapWork(g.n())
 			for j := range jobs {
+				if ctx.Err() != nil {
+					continue
+				}
 				rng := rand.New(rand.NewPCG(opts.Seed, uint64(j)))
 				h := g.clone()
 				switch i := j % nr; j / nr {
@@ -113,6 +118,9 @@ func (s *Snapshot) SmallWorld(opts SmallWorldOptions) (SmallWorld, error) {
 	}
 	close(jobs)
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return out, err
+	}
 
 	w := newSwapWork(g.n())
 	trans, avgC, l := g.transitivity(w), g.averageClustering(w), g.averageShortestPath(w)

@@ -78,7 +78,7 @@ func erdosRenyi(n, m int, seed uint64) [][2]int64 {
 
 func smallWorldOf(t *testing.T, s *Snapshot, seed uint64) SmallWorld {
 	t.Helper()
-	sw, err := s.SmallWorld(SmallWorldOptions{Seed: seed})
+	sw, err := s.SmallWorld(t.Context(), SmallWorldOptions{Seed: seed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,15 +121,15 @@ func TestSmallWorldLargestComponentAndUndefined(t *testing.T) {
 	if sw.MemberCount != 30 || sw.EdgeCount != 60 {
 		t.Errorf("component = %d members, %d edges, want 30 and 60", sw.MemberCount, sw.EdgeCount)
 	}
-	if _, err := edgeSnapshot(5, [][2]int64{{0, 1}, {1, 2}}).SmallWorld(SmallWorldOptions{}); err == nil {
+	if _, err := edgeSnapshot(5, [][2]int64{{0, 1}, {1, 2}}).SmallWorld(t.Context(), SmallWorldOptions{}); err == nil {
 		t.Error("a 3-member component: want ErrSmallWorldUndefined")
 	}
-	if _, err := edgeSnapshot(0, nil).SmallWorld(SmallWorldOptions{}); err == nil {
+	if _, err := edgeSnapshot(0, nil).SmallWorld(t.Context(), SmallWorldOptions{}); err == nil {
 		t.Error("an empty graph: want ErrSmallWorldUndefined")
 	}
 	// A star has no triangles: undefined, but it must not hang.
 	star := [][2]int64{{0, 1}, {0, 2}, {0, 3}, {0, 4}, {0, 5}}
-	if _, err := edgeSnapshot(6, star).SmallWorld(SmallWorldOptions{}); err == nil {
+	if _, err := edgeSnapshot(6, star).SmallWorld(t.Context(), SmallWorldOptions{}); err == nil {
 		t.Error("a star: want ErrSmallWorldUndefined")
 	}
 	// A complete graph allows no swap: it must not hang either.
@@ -139,7 +139,7 @@ func TestSmallWorldLargestComponentAndUndefined(t *testing.T) {
 			k5 = append(k5, [2]int64{int64(i), int64(j)})
 		}
 	}
-	if _, err := edgeSnapshot(5, k5).SmallWorld(SmallWorldOptions{}); err != nil {
+	if _, err := edgeSnapshot(5, k5).SmallWorld(t.Context(), SmallWorldOptions{}); err != nil {
 		t.Errorf("K5: %v", err)
 	}
 }
@@ -230,7 +230,7 @@ func TestSmallWorldAgreesWithNetworkX(t *testing.T) {
 		}
 		t.Run(fx.Name, func(t *testing.T) {
 			n := int(slices.Max(fx.Nodes)) + 1
-			sw, err := edgeSnapshot(n, fx.Edges).SmallWorld(SmallWorldOptions{Seed: 42, Niter: fx.Niter, Nrand: fx.Nrand})
+			sw, err := edgeSnapshot(n, fx.Edges).SmallWorld(t.Context(), SmallWorldOptions{Seed: 42, Niter: fx.Niter, Nrand: fx.Nrand})
 			if err != nil {
 				t.Fatal(err)
 			}
