@@ -15,4 +15,5 @@ type Resolver struct {
 	Links         domain.LinkService
 	Groups        domain.GroupService
 	Graph         NetworkGraph
+	SmallWorlds   SmallWorldSource
 }
