@@ -213,7 +213,8 @@ type swFixture struct {
 }
 
 // TestSmallWorldAgreesWithNetworkX compares with NetworkX loosely: both
-// are random, so sigma within 25% and omega within 0.15.
+// are random, so sigma within 25% and omega within 0.15 (the streams of
+// random numbers differ, so no seed reproduces NetworkX's draws).
 func TestSmallWorldAgreesWithNetworkX(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "smallworld", "*.json"))
 	if len(files) == 0 {
@@ -229,10 +230,19 @@ func TestSmallWorldAgreesWithNetworkX(t *testing.T) {
 			t.Fatalf("%s: %v", f, err)
 		}
 		t.Run(fx.Name, func(t *testing.T) {
-			n := int(slices.Max(fx.Nodes)) + 1
-			sw, err := edgeSnapshot(n, fx.Edges).SmallWorld(t.Context(), SmallWorldOptions{Seed: 42, Niter: fx.Niter, Nrand: fx.Nrand})
-			if err != nil {
-				t.Fatal(err)
+			// One draw of sigma varies by some 20% with 5 reference graphs
+			// (the random graphs have few triangles): compare the mean of
+			// ten seeds with NetworkX's single draw.
+			s := edgeSnapshot(int(slices.Max(fx.Nodes))+1, fx.Edges)
+			var sw SmallWorld
+			const seeds = 10
+			for seed := range uint64(seeds) {
+				one, err := s.SmallWorld(t.Context(), SmallWorldOptions{Seed: seed, Niter: fx.Niter, Nrand: fx.Nrand})
+				if err != nil {
+					t.Fatal(err)
+				}
+				sw.Sigma += one.Sigma / seeds
+				sw.Omega += one.Omega / seeds
 			}
 			t.Logf("sigma %.3f (NetworkX %.3f), omega %.3f (NetworkX %.3f)", sw.Sigma, fx.Sigma, sw.Omega, fx.Omega)
 			if math.Abs(sw.Sigma-fx.Sigma) > 0.25*fx.Sigma {
