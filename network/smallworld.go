@@ -220,45 +220,74 @@ func (g *swapGraph) swap(a, b, c, d int32) {
 // measures.
 type swapWork struct {
 	seen  []uint32
+	seenB []uint32 // the search from the other end, in connected
 	epoch uint32
 	queue []int32
+	fa    []int32 // frontiers of connected
+	fb    []int32
+	next0 []int32
 	dist  []int32
 	cum   []int // cum[i]: half edges of nodes before i, to draw by degree
 }
 
 func newSwapWork(n int) *swapWork {
-	return &swapWork{seen: make([]uint32, n), queue: make([]int32, 0, n), dist: make([]int32, n)}
+	return &swapWork{
+		seen: make([]uint32, n), seenB: make([]uint32, n), queue: make([]int32, 0, n), dist: make([]int32, n),
+		fa: make([]int32, 0, n), fb: make([]int32, 0, n), next0: make([]int32, 0, n),
+	}
 }
 
 func (w *swapWork) next() uint32 {
 	w.epoch++
 	if w.epoch == 0 {
 		clear(w.seen)
+		clear(w.seenB)
 		w.epoch = 1
 	}
 	return w.epoch
 }
 
-// connected reports whether a path joins a and b: a breadth-first search
-// from a that stops when it meets b.
+// connected reports whether a path joins a and b: a bidirectional
+// breadth-first search, expanding the smaller frontier a level at a time,
+// that stops when the two searches meet. (It is the hot spot of the
+// rewiring: one per accepted swap.)
 func (g *swapGraph) connected(a, b int32, w *swapWork) bool {
+	if a == b {
+		return true
+	}
 	e := w.next()
-	w.seen[a] = e
-	q := append(w.queue[:0], a)
-	for h := 0; h < len(q); h++ {
-		for _, v := range g.adj[q[h]] {
-			if v == b {
-				w.queue = q
-				return true
-			}
-			if w.seen[v] != e {
-				w.seen[v] = e
-				q = append(q, v)
+	w.seen[a], w.seenB[b] = e, e
+	fa, fb := append(w.fa[:0], a), append(w.fb[:0], b)
+	next := w.next0[:0]
+	found := false
+	for len(fa) > 0 && len(fb) > 0 && !found {
+		mine, other := w.seen, w.seenB
+		front := fa
+		if len(fb) < len(fa) {
+			mine, other, front = w.seenB, w.seen, fb
+		}
+		next = next[:0]
+	expand:
+		for _, u := range front {
+			for _, v := range g.adj[u] {
+				if other[v] == e {
+					found = true
+					break expand
+				}
+				if mine[v] != e {
+					mine[v] = e
+					next = append(next, v)
+				}
 			}
 		}
+		if len(fb) < len(fa) {
+			fb, next = next, fb
+		} else {
+			fa, next = next, fa
+		}
 	}
-	w.queue = q
-	return false
+	w.fa, w.fb, w.next0 = fa, fb, next
+	return found
 }
 
 // rewire runs NetworkX's random_reference / lattice_reference loop: niter·m

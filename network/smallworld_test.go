@@ -192,10 +192,21 @@ func TestSwapsPreserveDegreesAndConnectivity(t *testing.T) {
 		if changed == 0 {
 			t.Errorf("%s: no edge moved", name)
 		}
-		for v := 1; v < h.n(); v++ {
-			if !h.connected(0, int32(v), w) {
-				t.Fatalf("%s: node %d cut off", name, v)
+		// One component: a plain breadth-first search reaches every node.
+		seen := map[int32]bool{0: true}
+		for q := []int32{0}; len(q) > 0; q = q[1:] {
+			for _, v := range h.adj[q[0]] {
+				if !seen[v] {
+					seen[v] = true
+					q = append(q, v)
+				}
 			}
+		}
+		if len(seen) != h.n() {
+			t.Fatalf("%s: %d of %d nodes connected", name, len(seen), h.n())
+		}
+		if h.connected(0, 0, w) != true {
+			t.Fatalf("%s: a node is not connected to itself", name)
 		}
 	}
 }
@@ -252,5 +263,37 @@ func TestSmallWorldAgreesWithNetworkX(t *testing.T) {
 				t.Errorf("omega = %v, NetworkX %v", sw.Omega, fx.Omega)
 			}
 		})
+	}
+}
+
+// TestConnected checks the bidirectional search against a cut graph: two
+// triangles joined by one bridge, then without it.
+func TestConnected(t *testing.T) {
+	g := edgeSnapshot(6, [][2]int64{{0, 1}, {1, 2}, {2, 0}, {3, 4}, {4, 5}, {5, 3}, {2, 3}}).largestComponentGraph()
+	w := newSwapWork(g.n())
+	for v := range int32(6) {
+		if !g.connected(0, v, w) || !g.connected(v, 5, w) {
+			t.Errorf("node %d not connected with the bridge", v)
+		}
+	}
+	g.adj[2] = slices.DeleteFunc(g.adj[2], func(v int32) bool { return v == 3 })
+	g.adj[3] = slices.DeleteFunc(g.adj[3], func(v int32) bool { return v == 2 })
+	for a := range int32(6) {
+		for b := range int32(6) {
+			if want := (a < 3) == (b < 3); g.connected(a, b, w) != want {
+				t.Errorf("connected(%d, %d) = %v, want %v", a, b, !want, want)
+			}
+		}
+	}
+}
+
+// BenchmarkSmallWorld is one background computation with the default
+// parameters on a Watts–Strogatz graph of 1,000 members and 4,000 edges.
+func BenchmarkSmallWorld(b *testing.B) {
+	s := edgeSnapshot(1000, wattsStrogatz(1000, 8, 0.1, 1))
+	for b.Loop() {
+		if _, err := s.SmallWorld(b.Context(), SmallWorldOptions{Seed: 1}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
