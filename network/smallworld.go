@@ -17,7 +17,12 @@ import (
 const (
 	// SmallWorldNiter is the number of rewiring rounds of a reference
 	// graph, in swaps per edge (omega's random references get twice as
-	// many, as in NetworkX).
+	// many, as in NetworkX). 5 is NetworkX's default for omega. sigma
+	// hardly moves with more rounds, but omega does: 5 rounds leave the
+	// lattice references close to the graph itself, which pulls omega
+	// towards Lr/L − 1. On the demo network omega is −0.06 at 5 rounds,
+	// 0.31 at 20 and 0.47 at 100 (sigma 3.2, 3.0, 3.2); the computation
+	// time grows linearly with the rounds (0.06 s at 5, 0.7 s at 100).
 	SmallWorldNiter = 5
 	// SmallWorldNrand is the number of reference graphs each coefficient
 	// averages over.
