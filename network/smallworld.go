@@ -98,6 +98,7 @@ func (s *Snapshot) SmallWorld(ctx context.Context, opts SmallWorldOptions) (Smal
 		go func() {
 			defer wg.Done()
 			w := newSwapWork(g.n())
+			w.ctx = ctx
 			for j := range jobs {
 				if ctx.Err() != nil {
 					continue
@@ -224,6 +225,7 @@ func (g *swapGraph) swap(a, b, c, d int32) {
 // swapWork is the scratch memory of a reference graph's rewiring and
 // measures.
 type swapWork struct {
+	ctx   context.Context // stops the rewiring early when done; may be nil
 	seen  []uint32
 	seenB []uint32 // the search from the other end, in connected
 	epoch uint32
@@ -327,7 +329,10 @@ func (g *swapGraph) rewire(rng *rand.Rand, niter int, w *swapWork, accept func(a
 	// NetworkX retries rejected draws (same node, shared endpoints) without
 	// counting them, which never ends on a complete graph: cap the draws.
 	maxDraws := 100 * max(tries, 1)
-	for range rounds {
+	for r := range rounds {
+		if w.ctx != nil && r%1024 == 0 && w.ctx.Err() != nil {
+			return
+		}
 		for t, draws := 0, 0; t < tries && draws < maxDraws; draws++ {
 			a, c := pick(), pick()
 			if a == c {

@@ -114,3 +114,63 @@ func TestSmallWorldJobRunsInBackgroundAndSkipsSmallGraphs(t *testing.T) {
 		t.Fatal("Run did not stop with its context")
 	}
 }
+
+func TestSmallWorldJobRunComputesThenAfterBigChange(t *testing.T) {
+	edges := wattsStrogatz(100, 6, 0.1, 1)
+	store, mu, cur := jobStore(t, graphOf(100, edges))
+	saved := make(chan SmallWorldRun, 10)
+	job := &SmallWorldJob{Store: store, Poll: time.Millisecond,
+		Save: func(_ context.Context, r SmallWorldRun) (*SmallWorldRun, error) {
+			saved <- r
+			return &r, nil
+		}}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { job.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	wait := func(what string) SmallWorldRun {
+		t.Helper()
+		select {
+		case r := <-saved:
+			return r
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no computation %s", what)
+		}
+		return SmallWorldRun{}
+	}
+	first := wait("after the first snapshot")
+	if first.SnapshotVersion != 0 || first.EdgeCount != 300 {
+		t.Errorf("first run = %+v", first)
+	}
+	// A small change is not enough; a big one is.
+	mu.Lock()
+	*cur = graphOf(100, edges[:295])
+	mu.Unlock()
+	if _, err := store.Await(t.Context(), store.Invalidate()); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond)
+	select {
+	case r := <-saved:
+		t.Fatalf("computed again after a 1.7%% change: %+v", r)
+	default:
+	}
+	mu.Lock()
+	*cur = graphOf(100, edges[:270])
+	mu.Unlock()
+	if _, err := store.Await(t.Context(), store.Invalidate()); err != nil {
+		t.Fatal(err)
+	}
+	if second := wait("after a 10% change"); second.EdgeCount != 270 || second.SnapshotVersion != 2 {
+		t.Errorf("second run = %+v", second)
+	}
+}
+
+func TestSmallWorldStopsWithContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	s := edgeSnapshot(100, wattsStrogatz(100, 6, 0.1, 1))
+	if _, err := s.SmallWorld(ctx, SmallWorldOptions{Seed: 1, Niter: 1000}); err == nil {
+		t.Error("no error from a cancelled computation")
+	}
+}
