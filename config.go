@@ -34,8 +34,11 @@ type Config struct {
 	GroupCapacity   int
 	ComplexityLimit int
 	ShutdownTimeout time.Duration
-	LogLevel        slog.Level
-	LogFormat       string
+	// SmallWorldInterval is how often the small-world coefficients are
+	// recomputed in the background (sooner after big changes).
+	SmallWorldInterval time.Duration
+	LogLevel           slog.Level
+	LogFormat          string
 }
 
 // Production reports whether the server runs in production mode.
@@ -56,6 +59,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("jwt_issuer", c.JWTIssuer), slog.String("jwt_audience", c.JWTAudience),
 		slog.Bool("demo", c.Demo), slog.Uint64("demo_seed", c.DemoSeed),
 		slog.Int("db_max_conns", c.DBMaxConns), slog.Int("complexity_limit", c.ComplexityLimit),
+		slog.Duration("small_world_interval", c.SmallWorldInterval),
 	)
 }
 
@@ -124,6 +128,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, errors.New("GRAPPE_LOG_FORMAT must be text or json"))
+	}
+	if c.SmallWorldInterval, err = time.ParseDuration(env("GRAPPE_SMALL_WORLD_INTERVAL", "6h")); err != nil || c.SmallWorldInterval <= 0 {
+		errs = append(errs, errors.New("GRAPPE_SMALL_WORLD_INTERVAL must be a positive duration such as 6h or 30m"))
 	}
 	if c.DBMaxConns == 0 {
 		c.DBMaxConns = 20

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -54,7 +55,8 @@ type App struct {
 
 	store    *store
 	network  *network.Store
-	stop     context.CancelFunc // stops the network graph's rebuilds
+	stop     context.CancelFunc // stops the network graph's rebuilds and the small-world job
+	jobs     sync.WaitGroup     // the background jobs, waited for by Close
 	server   *http.Server
 	listener net.Listener
 	serveErr chan error
@@ -107,6 +109,17 @@ func (a *App) Start(ctx context.Context) error {
 	}
 	db.OnNetworkChange = func() { a.network.Invalidate() }
 
+	// The small-world coefficients: too costly for a request, computed in
+	// the background now that the first snapshot is built, then on a
+	// schedule and after big changes.
+	job := &network.SmallWorldJob{
+		Store: a.network, Log: a.Log, Interval: a.Config.SmallWorldInterval,
+		Save: func(ctx context.Context, run network.SmallWorldRun) (*network.SmallWorldRun, error) {
+			return db.SaveSmallWorld(ctx, run)
+		},
+	}
+	a.jobs.Go(func() { job.Run(netCtx) })
+
 	addr := net.JoinHostPort(a.Config.Host, strconv.Itoa(a.Config.Port))
 	if a.listener, err = net.Listen("tcp", addr); err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
@@ -156,6 +169,7 @@ func (a *App) Close() error {
 	if a.stop != nil {
 		a.stop()
 	}
+	a.jobs.Wait()
 	if a.store != nil {
 		errs = append(errs, a.store.Close())
 	}
@@ -195,6 +209,7 @@ func (a *App) routes(verifier *auth.Verifier) http.Handler {
 func newResolver(db *postgres.DB, g graph.NetworkGraph) *graph.Resolver {
 	return &graph.Resolver{
 		Graph:         g,
+		SmallWorlds:   db,
 		Members:       db.Members(),
 		MemberDetails: db.MemberDetails(),
 		Trades:        db.Trades(),

@@ -16,4 +16,5 @@ type Resolver struct {
 	Groups        domain.GroupService
 	Graph         NetworkGraph
 	Recommender   domain.RecommendService
+	SmallWorlds   SmallWorldSource
 }

@@ -41,6 +41,7 @@ type NetworkResolver interface {
 	Central(ctx context.Context, obj *model.Network, by model.CentralityMeasure, first *int) ([]*model.ScoredMember, error)
 	ArticulationMembers(ctx context.Context, obj *model.Network) ([]*domain.Member, error)
 	IsolatedMembers(ctx context.Context, obj *model.Network) ([]*domain.Member, error)
+	SmallWorld(ctx context.Context, obj *model.Network) (*model.SmallWorld, error)
 }
 type ScoredMemberResolver interface {
 	Member(ctx context.Context, obj *model.ScoredMember) (*domain.Member, error)
@@ -869,6 +870,38 @@ func (ec *executionContext) fieldContext_Network_isolatedMembers(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Network_smallWorld(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Network_smallWorld(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Network().SmallWorld(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SmallWorld) graphql.Marshaler {
+			return ec.marshalOSmallWorld2ᚖgrappeᚋgraphᚋmodelᚐSmallWorld(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Network_smallWorld(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Network",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SmallWorld(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ScoredMember_member(ctx context.Context, field graphql.CollectedField, obj *model.ScoredMember) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1345,6 +1378,12 @@ func (ec *executionContext) _Network(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Network_isolatedMembers(ctx, field, obj)
+				})
+		case "smallWorld":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Network_smallWorld(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

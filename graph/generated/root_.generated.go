@@ -322,6 +322,7 @@ type ComplexityRoot struct {
 		LinkCount            func(childComplexity int) int
 		MemberCount          func(childComplexity int) int
 		Modularity           func(childComplexity int) int
+		SmallWorld           func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -410,6 +411,15 @@ type ComplexityRoot struct {
 	SetMemberTradesPayload struct {
 		ClientMutationID func(childComplexity int) int
 		Member           func(childComplexity int) int
+	}
+
+	SmallWorld struct {
+		ComputedAt   func(childComplexity int) int
+		MemberCount  func(childComplexity int) int
+		Omega        func(childComplexity int) int
+		RandomGraphs func(childComplexity int) int
+		Seed         func(childComplexity int) int
+		Sigma        func(childComplexity int) int
 	}
 
 	Subgraph struct {
@@ -1696,6 +1706,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Network.Modularity(childComplexity), true
+	case "Network.smallWorld":
+		if e.ComplexityRoot.Network.SmallWorld == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.SmallWorld(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2049,6 +2065,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SetMemberTradesPayload.Member(childComplexity), true
+
+	case "SmallWorld.computedAt":
+		if e.ComplexityRoot.SmallWorld.ComputedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SmallWorld.ComputedAt(childComplexity), true
+	case "SmallWorld.memberCount":
+		if e.ComplexityRoot.SmallWorld.MemberCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SmallWorld.MemberCount(childComplexity), true
+	case "SmallWorld.omega":
+		if e.ComplexityRoot.SmallWorld.Omega == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SmallWorld.Omega(childComplexity), true
+	case "SmallWorld.randomGraphs":
+		if e.ComplexityRoot.SmallWorld.RandomGraphs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SmallWorld.RandomGraphs(childComplexity), true
+	case "SmallWorld.seed":
+		if e.ComplexityRoot.SmallWorld.Seed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SmallWorld.Seed(childComplexity), true
+	case "SmallWorld.sigma":
+		if e.ComplexityRoot.SmallWorld.Sigma == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SmallWorld.Sigma(childComplexity), true
 
 	case "Subgraph.edges":
 		if e.ComplexityRoot.Subgraph.Edges == nil {
@@ -4158,6 +4211,51 @@ returns a payload echoing its ` + "`" + `clientMutationId` + "`" + `.
 """
 type Mutation
 `, BuiltIn: false},
+	{Name: "../schema/smallworld.graphqls", Input: `extend type Network {
+  """
+  How much the network is a "small world": clustered like a lattice yet with
+  short paths like a random graph. Costly to compute, so computed in the
+  background (after the graph is first built, every few hours and after big
+  changes) on the largest connected component, and never within a request:
+  null, without error, until the first computation is done. Not computed
+  above 20,000 members.
+  """
+  smallWorld: SmallWorld
+}
+
+"""
+The small-world coefficients of the largest connected component of the
+network graph, with NetworkX 2.8's definitions (networkx.algorithms.smallworld).
+Reference graphs are rewired by degree-preserving double-edge swaps that keep
+the graph connected: random references (random_reference) and lattice
+references moving edges towards a ring lattice (lattice_reference). They are
+random: the seed and the parameters make a computation reproducible on the
+same graph.
+"""
+type SmallWorld {
+  """
+  sigma = (C/Cr) / (L/Lr): C the transitivity and L the average shortest path
+  of the component, Cr and Lr their means over the random references. Above 1
+  the network is a small world; about 1, no more clustered than chance.
+  """
+  sigma: Float!
+  """
+  omega = Lr/L − C/Cl: C the average clustering, L the average shortest path,
+  Lr the mean average shortest path of the random references and Cl the
+  highest average clustering of the lattice references (or C if higher).
+  From −1 to 1: near 0 a small world, near −1 lattice-like, near +1 random-like.
+  """
+  omega: Float!
+  "When the computation finished."
+  computedAt: Time!
+  "The seed of the random reference graphs, to reproduce the computation."
+  seed: Int!
+  "The number of random reference graphs averaged for each coefficient."
+  randomGraphs: Int!
+  "The number of members of the largest connected component measured."
+  memberCount: Int!
+}
+`, BuiltIn: false},
 	{Name: "../schema/trade.graphqls", Input: `"""
 A trade (métier) of the taxonomy: manufacturer, integrator, distributor,
 laboratory… and their sub-trades. A member has one or more trades.
@@ -4781,6 +4879,8 @@ func (ec *executionContext) childFields_Network(ctx context.Context, field graph
 		return ec.fieldContext_Network_articulationMembers(ctx, field)
 	case "isolatedMembers":
 		return ec.fieldContext_Network_isolatedMembers(ctx, field)
+	case "smallWorld":
+		return ec.fieldContext_Network_smallWorld(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Network", field.Name)
 }
@@ -4929,6 +5029,24 @@ func (ec *executionContext) childFields_SetMemberTradesPayload(ctx context.Conte
 		return ec.fieldContext_SetMemberTradesPayload_member(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SetMemberTradesPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SmallWorld(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sigma":
+		return ec.fieldContext_SmallWorld_sigma(ctx, field)
+	case "omega":
+		return ec.fieldContext_SmallWorld_omega(ctx, field)
+	case "computedAt":
+		return ec.fieldContext_SmallWorld_computedAt(ctx, field)
+	case "seed":
+		return ec.fieldContext_SmallWorld_seed(ctx, field)
+	case "randomGraphs":
+		return ec.fieldContext_SmallWorld_randomGraphs(ctx, field)
+	case "memberCount":
+		return ec.fieldContext_SmallWorld_memberCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SmallWorld", field.Name)
 }
 
 func (ec *executionContext) childFields_Subgraph(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

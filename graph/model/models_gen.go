@@ -487,6 +487,33 @@ type SetMemberTradesPayload struct {
 	Member *domain.Member `json:"member"`
 }
 
+// The small-world coefficients of the largest connected component of the
+// network graph, with NetworkX 2.8's definitions (networkx.algorithms.smallworld).
+// Reference graphs are rewired by degree-preserving double-edge swaps that keep
+// the graph connected: random references (random_reference) and lattice
+// references moving edges towards a ring lattice (lattice_reference). They are
+// random: the seed and the parameters make a computation reproducible on the
+// same graph.
+type SmallWorld struct {
+	// sigma = (C/Cr) / (L/Lr): C the transitivity and L the average shortest path
+	// of the component, Cr and Lr their means over the random references. Above 1
+	// the network is a small world; about 1, no more clustered than chance.
+	Sigma float64 `json:"sigma"`
+	// omega = Lr/L − C/Cl: C the average clustering, L the average shortest path,
+	// Lr the mean average shortest path of the random references and Cl the
+	// highest average clustering of the lattice references (or C if higher).
+	// From −1 to 1: near 0 a small world, near −1 lattice-like, near +1 random-like.
+	Omega float64 `json:"omega"`
+	// When the computation finished.
+	ComputedAt time.Time `json:"computedAt"`
+	// The seed of the random reference graphs, to reproduce the computation.
+	Seed int `json:"seed"`
+	// The number of random reference graphs averaged for each coefficient.
+	RandomGraphs int `json:"randomGraphs"`
+	// The number of members of the largest connected component measured.
+	MemberCount int `json:"memberCount"`
+}
+
 // A member's support of a question (as itself) or staff on its behalf.
 type SupportQuestionInput struct {
 	// Echoed in the payload.

@@ -1,0 +1,22 @@
+package main
+
+import (
+	"testing"
+	"time"
+)
+
+func TestSmallWorldIntervalConfig(t *testing.T) {
+	cfg, err := loadConfig(testEnv(nil))
+	if err != nil || cfg.SmallWorldInterval != 6*time.Hour {
+		t.Errorf("default: %v, %v; want 6h", cfg.SmallWorldInterval, err)
+	}
+	cfg, err = loadConfig(testEnv(map[string]string{"GRAPPE_SMALL_WORLD_INTERVAL": "30m"}))
+	if err != nil || cfg.SmallWorldInterval != 30*time.Minute {
+		t.Errorf("30m: %v, %v", cfg.SmallWorldInterval, err)
+	}
+	for _, bad := range []string{"6", "-1h", "0s", "soon"} {
+		if _, err := loadConfig(testEnv(map[string]string{"GRAPPE_SMALL_WORLD_INTERVAL": bad})); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS small_world;
