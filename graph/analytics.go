@@ -120,14 +120,17 @@ func intOr(p *int, def int) int {
 	return *p
 }
 
-// requireExact refuses the all-pairs measures (betweenness, closeness,
-// average shortest path, diameter) above network.ExactLimit members, where
-// computing them inside a request would take hours; sampled estimates are
-// a later change.
-func requireExact(s *network.Snapshot, what string) error {
-	if s.Exact() {
+// requirePathMeasures refuses the all-pairs measures (betweenness,
+// closeness, average shortest path, diameter) while they are not computed:
+// up to network.ExactLimit members they are exact and computed on first
+// use; above it they are estimated from sampled pivots in the background,
+// and a request never computes them (it would hold the request for
+// seconds, and all-pairs would take hours), so it answers UNAVAILABLE until
+// the estimates are there.
+func requirePathMeasures(s *network.Snapshot, what string) error {
+	if s.PathMeasuresReady() {
 		return nil
 	}
-	return domain.Errorf(domain.CodeUnavailable, "%s is computed exactly up to %d members; this network has %d and sampled estimates are not available yet",
-		what, network.ExactLimit, s.NodeCount())
+	return domain.Errorf(domain.CodeUnavailable, "%s of a network above %d members is estimated in the background from %d sampled pivots; this network has %d and its estimates are not computed yet",
+		what, network.ExactLimit, network.SampleSize, s.NodeCount())
 }

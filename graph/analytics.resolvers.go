@@ -52,7 +52,7 @@ func (r *memberResolver) Centrality(ctx context.Context, obj *domain.Member) (*m
 	if err != nil {
 		return nil, err
 	}
-	if err := requireExact(snap, "centrality"); err != nil {
+	if err := requirePathMeasures(snap, "centrality"); err != nil {
 		return nil, err
 	}
 	m, ok := snap.Node(obj.ID)
@@ -107,17 +107,29 @@ func (r *networkResolver) AverageClustering(ctx context.Context, obj *model.Netw
 }
 
 func (r *networkResolver) AverageShortestPath(ctx context.Context, obj *model.Network) (float64, error) {
-	if err := requireExact(obj.Snapshot, "averageShortestPath"); err != nil {
+	if err := requirePathMeasures(obj.Snapshot, "averageShortestPath"); err != nil {
 		return 0, err
 	}
 	return obj.Snapshot.AverageShortestPath(), nil
 }
 
 func (r *networkResolver) Diameter(ctx context.Context, obj *model.Network) (int, error) {
-	if err := requireExact(obj.Snapshot, "diameter"); err != nil {
+	if err := requirePathMeasures(obj.Snapshot, "diameter"); err != nil {
 		return 0, err
 	}
 	return obj.Snapshot.Diameter(), nil
+}
+
+func (r *networkResolver) Estimated(ctx context.Context, obj *model.Network) (bool, error) {
+	return !obj.Snapshot.Exact(), nil
+}
+
+func (r *networkResolver) SampleSize(ctx context.Context, obj *model.Network) (*int, error) {
+	if obj.Snapshot.Exact() {
+		return nil, nil
+	}
+	k := obj.Snapshot.SampleSize()
+	return &k, nil
 }
 
 func (r *networkResolver) Modularity(ctx context.Context, obj *model.Network) (float64, error) {
@@ -138,7 +150,7 @@ func (r *networkResolver) Brokers(ctx context.Context, obj *model.Network, first
 	if err := domain.ValidateRange("first", n, 1, domain.MaxRanked); err != nil {
 		return nil, err
 	}
-	if err := requireExact(obj.Snapshot, "brokers"); err != nil {
+	if err := requirePathMeasures(obj.Snapshot, "brokers"); err != nil {
 		return nil, err
 	}
 	return scored(obj.Snapshot.Brokers(n)), nil
@@ -150,7 +162,7 @@ func (r *networkResolver) Central(ctx context.Context, obj *model.Network, by mo
 		return nil, err
 	}
 	if by == model.CentralityMeasureBetweenness || by == model.CentralityMeasureCloseness {
-		if err := requireExact(obj.Snapshot, "central by "+string(by)); err != nil {
+		if err := requirePathMeasures(obj.Snapshot, "central by "+string(by)); err != nil {
 			return nil, err
 		}
 	}

@@ -401,10 +401,12 @@ func TestAnalyticsComplexity(t *testing.T) {
 	a.ok(staff, `{ members(first: 20) { edges { node { centrality { degree } } } } }`, nil, &ok)
 }
 
-// TestAllPairsMeasuresRefusedAboveExactLimit checks that a large network
-// answers its cheap measures and refuses, with UNAVAILABLE, the all-pairs
-// ones that would take hours inside a request.
-func TestAllPairsMeasuresRefusedAboveExactLimit(t *testing.T) {
+// TestAllPairsMeasuresEstimatedAboveExactLimit checks that a large network
+// answers its all-pairs measures with the estimates from sampled pivots,
+// computed in the background, and says they are estimated. (Before they are
+// computed those fields answer UNAVAILABLE: see
+// TestRequirePathMeasures.)
+func TestAllPairsMeasuresEstimatedAboveExactLimit(t *testing.T) {
 	t.Parallel()
 	a := newAPI(t)
 	a.exec(`INSERT INTO members (name, kind, joined_on) SELECT 'M' || g, 'COMPANY', '2020-01-01' FROM generate_series(1, ?) g`, network.ExactLimit+1)
@@ -415,21 +417,44 @@ func TestAllPairsMeasuresRefusedAboveExactLimit(t *testing.T) {
 	}
 	analyst := token(t, domain.RoleAnalyst, "")
 	var ok struct {
-		Network struct{ MemberCount, ComponentCount int }
-	}
-	a.ok(analyst, `{ network { memberCount componentCount } }`, nil, &ok)
-	if ok.Network.MemberCount != network.ExactLimit+1 || ok.Network.ComponentCount != network.ExactLimit+1 {
-		t.Fatalf("cheap measures: %+v", ok)
-	}
-	for _, q := range []string{
-		`{ network { diameter } }`,
-		`{ network { averageShortestPath } }`,
-		`{ network { brokers { score } } }`,
-		`{ network { central(by: BETWEENNESS) { score } } }`,
-	} {
-		if resp := a.do(analyst, q, nil); resp.code() != domain.CodeUnavailable {
-			t.Errorf("%s: %+v", q, resp.Errors)
+		Network struct {
+			MemberCount, ComponentCount, Diameter int
+			AverageShortestPath                   float64
+			Estimated                             bool
+			SampleSize                            *int
+			Brokers                               []struct{ Score float64 }
+			Central                               []struct{ Score float64 }
 		}
+	}
+	a.ok(analyst, `{ network { memberCount componentCount diameter averageShortestPath estimated sampleSize
+		brokers { score } central(by: BETWEENNESS, first: 3) { score } } }`, nil, &ok)
+	n := ok.Network
+	if n.MemberCount != network.ExactLimit+1 || n.ComponentCount != network.ExactLimit+1 {
+		t.Fatalf("cheap measures: %+v", n)
+	}
+	if !n.Estimated || n.SampleSize == nil || *n.SampleSize != network.SampleSize {
+		t.Fatalf("estimated %v, sample size %v", n.Estimated, n.SampleSize)
+	}
+	if n.Diameter != 0 || n.AverageShortestPath != 0 || len(n.Brokers) != 0 || len(n.Central) != 3 {
+		t.Fatalf("estimates of isolated members: %+v", n)
+	}
+	for _, c := range n.Central {
+		if c.Score != 0 {
+			t.Fatalf("central by betweenness: %+v", n.Central)
+		}
+	}
+	var centrality struct {
+		Members struct {
+			Edges []struct {
+				Node struct {
+					Centrality struct{ Betweenness, Closeness float64 }
+				}
+			}
+		}
+	}
+	a.ok(analyst, `{ members(first: 1) { edges { node { centrality { betweenness closeness } } } } }`, nil, &centrality)
+	if len(centrality.Members.Edges) != 1 || centrality.Members.Edges[0].Node.Centrality.Closeness != 0 {
+		t.Fatalf("centrality: %+v", centrality)
 	}
 	var central struct {
 		Network struct{ Central []struct{ Score float64 } }

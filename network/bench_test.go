@@ -123,3 +123,12 @@ func BenchmarkPageRank(b *testing.B) {
 		s.pageRank()
 	}
 }
+
+// BenchmarkSampledPathMeasures times the estimates from SampleSize pivots
+// on the 100,000-member graph: what Warm computes above ExactLimit.
+func BenchmarkSampledPathMeasures(b *testing.B) {
+	s := benchGraph(b)
+	for b.Loop() {
+		s.sampledPathMeasures(SampleSize, sampleSeed)
+	}
+}

@@ -3,6 +3,7 @@ package network
 import (
 	"cmp"
 	"math"
+	"math/rand/v2"
 	"runtime"
 	"slices"
 	"sync"
@@ -11,14 +12,41 @@ import (
 // ExactLimit is the largest graph, in members, whose all-pairs measures
 // (betweenness, closeness, average shortest path, diameter) are computed
 // exactly. They cost O(n·m): minutes at this size on two cores, hours at
-// 100,000 members. Above it they are still computed exactly by this
-// package, on first use; estimating them from sampled pivots is left to a
-// later change, so callers check Exact first and refuse them on larger graphs.
+// 100,000 members. Above it they are estimated from SampleSize pivots (see
+// sampledPathMeasures), in the background by Warm; PathMeasuresReady says
+// whether they are computed yet, and callers refuse them until they are.
 const ExactLimit = 20000
 
-// Exact reports whether the all-pairs measures are available: graphs above
-// ExactLimit members are not computed exactly (see ExactLimit).
-func (s *Snapshot) Exact() bool { return len(s.ids) <= ExactLimit }
+// SampleSize is the number of pivot sources the all-pairs measures are
+// estimated from above ExactLimit members.
+const SampleSize = 500
+
+// exactLimit is ExactLimit, lowered by tests to compare the estimates with
+// the exact values on a small graph. Build reads it.
+var exactLimit = ExactLimit
+
+// sampleSeed seeds the PCG that draws the pivots: the same snapshot always
+// gets the same pivots, hence the same estimates.
+const sampleSeed = 0x6772617070650001
+
+// Exact reports whether the all-pairs measures are exact; above ExactLimit
+// members they are estimated from SampleSize sampled pivots.
+func (s *Snapshot) Exact() bool { return s.exact }
+
+// SampleSize returns the number of pivots the all-pairs measures are
+// estimated from, 0 when they are exact.
+func (s *Snapshot) SampleSize() int {
+	if s.exact {
+		return 0
+	}
+	return min(SampleSize, len(s.ids))
+}
+
+// PathMeasuresReady reports whether the all-pairs measures can be read
+// without computing them in the caller: always for an exact graph (they are
+// computed on first use, as every measure), and for an estimated one once
+// Warm has computed the estimates.
+func (s *Snapshot) PathMeasuresReady() bool { return s.exact || s.paths.ready() }
 
 // localMeasures are the measures of each node computed from its
 // neighbourhood alone.
@@ -36,12 +64,13 @@ type componentMeasures struct {
 }
 
 // pathMeasures are the all-pairs measures, computed in one pass of
-// breadth-first searches from every node.
+// breadth-first searches from every node, or from sampled pivots.
 type pathMeasures struct {
 	betweenness []float64
 	closeness   []float64
 	averagePath float64 // over the largest component
 	diameter    int     // over the largest component
+	sampleSize  int     // 0 when exact
 }
 
 // communityMeasures are the Louvain communities.
@@ -239,16 +268,15 @@ func (s *Snapshot) top(score func(int32) float64, first int) []Scored {
 }
 
 // Warm computes every measure now, so that the first request does not pay
-// for it. Graphs above ExactLimit skip the all-pairs measures.
+// for it. Above ExactLimit members the all-pairs measures are the sampled
+// estimates.
 func (s *Snapshot) Warm() {
 	s.localMeasures()
 	s.pageRank()
 	s.components()
 	s.articulation()
 	s.communities()
-	if len(s.ids) <= ExactLimit {
-		s.pathMeasures()
-	}
+	s.pathMeasures()
 }
 
 func (s *Snapshot) localMeasures() localMeasures {
@@ -370,102 +398,212 @@ func (s *Snapshot) components() componentMeasures {
 	})
 }
 
-// pathMeasures runs a breadth-first search from every node, spread over
-// the processors, accumulating Brandes' betweenness, closeness and the
-// distances within the largest component.
+// pathMeasures returns the all-pairs measures: exact up to ExactLimit
+// members, estimated from sampled pivots above.
 func (s *Snapshot) pathMeasures() pathMeasures {
 	return s.paths.get(func() pathMeasures {
-		n := len(s.ids)
-		comps := s.components()
-		out := pathMeasures{betweenness: make([]float64, n), closeness: make([]float64, n)}
-		workers := min(runtime.GOMAXPROCS(0), max(n, 1))
-		type partial struct {
-			betweenness []float64
-			distSum     int64
-			diameter    int
+		if s.exact {
+			return s.exactPathMeasures()
 		}
-		parts := make([]partial, workers)
-		var wg sync.WaitGroup
-		for w := range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				part := partial{betweenness: make([]float64, n)}
-				dist := make([]int32, n)
-				sigma := make([]float64, n)
-				delta := make([]float64, n)
-				for i := range dist {
-					dist[i] = -1
-				}
-				order := make([]int32, 0, n)
-				for src := w; src < n; src += workers {
-					order = order[:0]
-					order = append(order, int32(src))
-					dist[src], sigma[src] = 0, 1
-					total := int64(0)
-					for h := 0; h < len(order); h++ {
-						u := order[h]
-						for _, v := range s.neighbours(u) {
-							if dist[v] < 0 {
-								dist[v] = dist[u] + 1
-								total += int64(dist[v])
-								order = append(order, v)
-							}
-							if dist[v] == dist[u]+1 {
-								sigma[v] += sigma[u]
-							}
-						}
-					}
-					// Closeness with wf_improved: (r−1)/total × (r−1)/(n−1).
-					if r := len(order); total > 0 && n > 1 {
-						c := float64(r-1) / float64(total)
-						out.closeness[src] = c * float64(r-1) / float64(n-1)
-					}
-					if comps.component[src] == comps.largest {
-						part.distSum += total
-						part.diameter = max(part.diameter, int(dist[order[len(order)-1]]))
-					}
-					for h := len(order) - 1; h >= 0; h-- {
-						v := order[h]
-						for _, u := range s.neighbours(v) {
-							if dist[u] == dist[v]-1 {
-								delta[u] += sigma[u] / sigma[v] * (1 + delta[v])
-							}
-						}
-						if v != int32(src) {
-							part.betweenness[v] += delta[v]
-						}
-					}
-					for _, v := range order {
-						dist[v], sigma[v], delta[v] = -1, 0, 0
-					}
-				}
-				parts[w] = part
-			}()
-		}
-		wg.Wait()
-		var distSum int64
-		for _, part := range parts {
-			for i, b := range part.betweenness {
-				out.betweenness[i] += b
-			}
-			distSum += part.distSum
-			out.diameter = max(out.diameter, part.diameter)
-		}
-		// Normalized betweenness: the sum over ordered pairs over (n−1)(n−2).
-		if n > 2 {
-			scale := 1 / float64((n-1)*(n-2))
-			for i := range out.betweenness {
-				out.betweenness[i] *= scale
-			}
-		} else {
-			clear(out.betweenness)
-		}
-		if k := comps.size; k > 1 {
-			out.averagePath = float64(distSum) / float64(k*(k-1))
-		}
-		return out
+		return s.sampledPathMeasures(SampleSize, sampleSeed)
 	})
+}
+
+// exactPathMeasures runs a breadth-first search from every node, spread
+// over the processors, accumulating Brandes' betweenness, closeness and the
+// distances within the largest component.
+func (s *Snapshot) exactPathMeasures() pathMeasures {
+	n := len(s.ids)
+	sources := make([]int32, n)
+	for i := range sources {
+		sources[i] = int32(i)
+	}
+	pass := s.searchFrom(sources, false)
+	out := pathMeasures{betweenness: pass.betweenness, closeness: pass.closeness, diameter: pass.diameter}
+	// Normalized betweenness: the sum over ordered pairs over (n−1)(n−2).
+	if n > 2 {
+		scale := 1 / float64((n-1)*(n-2))
+		for i := range out.betweenness {
+			out.betweenness[i] *= scale
+		}
+	} else {
+		clear(out.betweenness)
+	}
+	if k := s.components().size; k > 1 {
+		out.averagePath = float64(pass.distSum) / float64(k*(k-1))
+	}
+	return out
+}
+
+// sampledPathMeasures estimates the all-pairs measures from breadth-first
+// searches from k pivots drawn uniformly without replacement (a partial
+// Fisher–Yates shuffle driven by a PCG seeded with seed), spread over the
+// processors. These are estimates:
+//   - betweenness is NetworkX's betweenness_centrality(G, k=k,
+//     normalized=True): Brandes' dependencies accumulated from the k
+//     pivots only, scaled by n/k, then normalized by (n−1)(n−2) as the
+//     exact value (NetworkX draws its pivots with Python's random, so its
+//     pivots, hence its values, differ).
+//   - closeness of a pivot is exact (its own search reaches everything);
+//     that of any other node v is estimated from the pivots whose search
+//     reached it: with R of the k pivots reaching v at a total distance D,
+//     the mean distance from v to what it reaches is estimated as D/R and
+//     its reachable share (r−1)/(n−1) as R/k, so that NetworkX's
+//     wf_improved closeness (r−1)/Σd × (r−1)/(n−1) = (1/mean) × share is
+//     estimated as R²/(k·D); 0 when no pivot reached v.
+//   - averagePath is the mean, over the pivots in the largest component,
+//     of their mean distance to the other members of that component; 0
+//     when no pivot fell in it.
+//   - diameter is the largest eccentricity among those pivots: a lower
+//     bound of the diameter, often equal to it on small worlds.
+func (s *Snapshot) sampledPathMeasures(k int, seed uint64) pathMeasures {
+	n := len(s.ids)
+	k = min(k, n)
+	perm := make([]int32, n)
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	for i := range k {
+		j := i + rng.IntN(n-i)
+		perm[i], perm[j] = perm[j], perm[i]
+	}
+	pivots := slices.Clone(perm[:k])
+	slices.Sort(pivots)
+	pass := s.searchFrom(pivots, true)
+	out := pathMeasures{betweenness: pass.betweenness, closeness: pass.closeness, diameter: pass.diameter, sampleSize: k}
+	if n > 2 && k > 0 {
+		scale := 1 / float64((n-1)*(n-2)) * float64(n) / float64(k)
+		for i := range out.betweenness {
+			out.betweenness[i] *= scale
+		}
+	} else {
+		clear(out.betweenness)
+	}
+	isPivot := make([]bool, n)
+	for _, p := range pivots {
+		isPivot[p] = true
+	}
+	for v := range n {
+		if isPivot[v] || pass.reached[v] == 0 {
+			continue
+		}
+		r := float64(pass.reached[v])
+		out.closeness[v] = r * r / (float64(k) * float64(pass.sums[v]))
+	}
+	if size := s.components().size; size > 1 && pass.largestSources > 0 {
+		out.averagePath = float64(pass.distSum) / (float64(pass.largestSources) * float64(size-1))
+	}
+	return out
+}
+
+// searchPass is what a breadth-first search from each of some sources
+// accumulates.
+type searchPass struct {
+	betweenness    []float64 // Brandes' dependencies, summed over the sources
+	closeness      []float64 // exact closeness of each source, 0 elsewhere
+	distSum        int64     // distances from the sources in the largest component
+	diameter       int       // their largest eccentricity
+	largestSources int       // how many sources are in the largest component
+	sums           []int64   // per node, its distances from the sources (when perNode)
+	reached        []int32   // per node, how many sources reached it (when perNode)
+}
+
+// searchFrom runs a breadth-first search from each source, spread over the
+// processors. With perNode it also sums, for each node, its distances from
+// the sources that reach it.
+func (s *Snapshot) searchFrom(sources []int32, perNode bool) searchPass {
+	n := len(s.ids)
+	comps := s.components()
+	out := searchPass{betweenness: make([]float64, n), closeness: make([]float64, n)}
+	if perNode {
+		out.sums, out.reached = make([]int64, n), make([]int32, n)
+	}
+	workers := min(runtime.GOMAXPROCS(0), max(len(sources), 1))
+	parts := make([]searchPass, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			part := searchPass{betweenness: make([]float64, n)}
+			if perNode {
+				part.sums, part.reached = make([]int64, n), make([]int32, n)
+			}
+			dist := make([]int32, n)
+			sigma := make([]float64, n)
+			delta := make([]float64, n)
+			for i := range dist {
+				dist[i] = -1
+			}
+			order := make([]int32, 0, n)
+			for j := w; j < len(sources); j += workers {
+				src := sources[j]
+				order = order[:0]
+				order = append(order, src)
+				dist[src], sigma[src] = 0, 1
+				total := int64(0)
+				for h := 0; h < len(order); h++ {
+					u := order[h]
+					for _, v := range s.neighbours(u) {
+						if dist[v] < 0 {
+							dist[v] = dist[u] + 1
+							total += int64(dist[v])
+							order = append(order, v)
+						}
+						if dist[v] == dist[u]+1 {
+							sigma[v] += sigma[u]
+						}
+					}
+				}
+				// Closeness with wf_improved: (r−1)/total × (r−1)/(n−1).
+				if r := len(order); total > 0 && n > 1 {
+					c := float64(r-1) / float64(total)
+					out.closeness[src] = c * float64(r-1) / float64(n-1)
+				}
+				if comps.component[src] == comps.largest {
+					part.distSum += total
+					part.largestSources++
+					part.diameter = max(part.diameter, int(dist[order[len(order)-1]]))
+				}
+				if perNode {
+					for _, v := range order[1:] {
+						part.sums[v] += int64(dist[v])
+						part.reached[v]++
+					}
+				}
+				for h := len(order) - 1; h >= 0; h-- {
+					v := order[h]
+					for _, u := range s.neighbours(v) {
+						if dist[u] == dist[v]-1 {
+							delta[u] += sigma[u] / sigma[v] * (1 + delta[v])
+						}
+					}
+					if v != src {
+						part.betweenness[v] += delta[v]
+					}
+				}
+				for _, v := range order {
+					dist[v], sigma[v], delta[v] = -1, 0, 0
+				}
+			}
+			parts[w] = part
+		}()
+	}
+	wg.Wait()
+	for _, part := range parts {
+		for i, b := range part.betweenness {
+			out.betweenness[i] += b
+		}
+		for i, d := range part.sums {
+			out.sums[i] += d
+			out.reached[i] += part.reached[i]
+		}
+		out.distSum += part.distSum
+		out.largestSources += part.largestSources
+		out.diameter = max(out.diameter, part.diameter)
+	}
+	return out
 }
 
 // articulation returns the cut vertices by Tarjan's algorithm, iteratively,

@@ -25,7 +25,8 @@
 //     diameter share one breadth-first search from every node on the CSR
 //     arrays, spread over the processors: gonum's Betweenness is the same
 //     algorithm on a generic graph, and gonum's closeness needs all-pairs
-//     memory and another definition.
+//     memory and another definition. Above ExactLimit members they are
+//     estimated from SampleSize sampled pivots instead (sampledPathMeasures).
 //   - Clustering, components and articulation points (Tarjan, iterative)
 //     are short loops on the CSR arrays.
 package network
@@ -34,6 +35,7 @@ import (
 	"cmp"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -58,6 +60,7 @@ type Snapshot struct {
 	offsets []int32 // len n+1: node i's neighbours are adj[offsets[i]:offsets[i+1]]
 	adj     []int32 // neighbours, sorted within each node
 	links   []int64 // links[k] is the representative link of edge (i, adj[k])
+	exact   bool    // whether the all-pairs measures are exact (n ≤ exactLimit)
 
 	scratch sync.Pool // *bfsScratch for path and neighborhood
 
@@ -135,7 +138,7 @@ func Build(members []int64, pairs []Pair, version uint64, asOf time.Time) *Snaps
 		adj[next[h.a]], links[next[h.a]] = h.b, h.link
 		next[h.a]++
 	}
-	s := &Snapshot{Version: version, AsOf: asOf, ids: ids, offsets: offsets, adj: adj, links: links}
+	s := &Snapshot{Version: version, AsOf: asOf, ids: ids, offsets: offsets, adj: adj, links: links, exact: n <= exactLimit}
 	s.scratch.New = func() any { return newBFSScratch(n) }
 	return s
 }
@@ -180,11 +183,15 @@ func (s *Snapshot) link(i, j int32) int64 {
 // measureOnce computes a value once, on first use.
 type measureOnce[T any] struct {
 	once sync.Once
+	done atomic.Bool
 	v    T
 }
 
 // get returns the value, computing it with f on first use.
 func (m *measureOnce[T]) get(f func() T) T {
-	m.once.Do(func() { m.v = f() })
+	m.once.Do(func() { m.v = f(); m.done.Store(true) })
 	return m.v
 }
+
+// ready reports whether the value is computed, without computing it.
+func (m *measureOnce[T]) ready() bool { return m.done.Load() }

@@ -35,6 +35,8 @@ type NetworkResolver interface {
 	AverageClustering(ctx context.Context, obj *model.Network) (float64, error)
 	AverageShortestPath(ctx context.Context, obj *model.Network) (float64, error)
 	Diameter(ctx context.Context, obj *model.Network) (int, error)
+	Estimated(ctx context.Context, obj *model.Network) (bool, error)
+	SampleSize(ctx context.Context, obj *model.Network) (*int, error)
 	Modularity(ctx context.Context, obj *model.Network) (float64, error)
 	Communities(ctx context.Context, obj *model.Network) ([]*model.Community, error)
 	Brokers(ctx context.Context, obj *model.Network, first *int) ([]*model.ScoredMember, error)
@@ -660,6 +662,52 @@ func (ec *executionContext) _Network_diameter(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Network_diameter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Network", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Network_estimated(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Network_estimated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Network().Estimated(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Network_estimated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Network", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Network_sampleSize(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Network_sampleSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Network().SampleSize(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Network_sampleSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Network", field, true, true, "Int")
 }
 
@@ -1342,6 +1390,18 @@ func (ec *executionContext) _Network(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Network_diameter(ctx, field, obj)
+				})
+		case "estimated":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Network_estimated(ctx, field, obj)
+				})
+		case "sampleSize":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Network_sampleSize(ctx, field, obj)
 				})
 		case "modularity":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,

@@ -317,11 +317,13 @@ type ComplexityRoot struct {
 		ComponentCount       func(childComplexity int) int
 		Density              func(childComplexity int) int
 		Diameter             func(childComplexity int) int
+		Estimated            func(childComplexity int) int
 		IsolatedMembers      func(childComplexity int) int
 		LargestComponentSize func(childComplexity int) int
 		LinkCount            func(childComplexity int) int
 		MemberCount          func(childComplexity int) int
 		Modularity           func(childComplexity int) int
+		SampleSize           func(childComplexity int) int
 		SmallWorld           func(childComplexity int) int
 	}
 
@@ -1676,6 +1678,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Network.Diameter(childComplexity), true
+	case "Network.estimated":
+		if e.ComplexityRoot.Network.Estimated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.Estimated(childComplexity), true
 	case "Network.isolatedMembers":
 		if e.ComplexityRoot.Network.IsolatedMembers == nil {
 			break
@@ -1706,6 +1714,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Network.Modularity(childComplexity), true
+	case "Network.sampleSize":
+		if e.ComplexityRoot.Network.SampleSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.SampleSize(childComplexity), true
 	case "Network.smallWorld":
 		if e.ComplexityRoot.Network.SmallWorld == nil {
 			break
@@ -2664,10 +2678,28 @@ type Network {
   averageDegree: Float!
   "The mean local clustering over all members, zeros included."
   averageClustering: Float!
-  "The mean shortest-path length between two members of the largest component."
+  """
+  The mean shortest-path length between two members of the largest
+  component. When estimated: the mean over the sampled pivots in that
+  component of their mean distance to its other members.
+  """
   averageShortestPath: Float!
-  "The longest shortest path within the largest component."
+  """
+  The longest shortest path within the largest component. When estimated: the
+  largest eccentricity among the sampled pivots in that component, a lower
+  bound of the diameter.
+  """
   diameter: Int!
+  """
+  True when betweenness, closeness, average shortest path and diameter are
+  estimated from sampled pivots: above 20,000 members, where computing them
+  exactly would take hours. Until the estimates of a graph are computed, in
+  the background, those fields answer UNAVAILABLE. Member.centrality's
+  betweenness and closeness are estimated alike.
+  """
+  estimated: Boolean!
+  "The number of pivots the estimates come from; null when the measures are exact."
+  sampleSize: Int
   "The modularity of the Louvain communities."
   modularity: Float!
   "The Louvain communities, largest first."
@@ -4867,6 +4899,10 @@ func (ec *executionContext) childFields_Network(ctx context.Context, field graph
 		return ec.fieldContext_Network_averageShortestPath(ctx, field)
 	case "diameter":
 		return ec.fieldContext_Network_diameter(ctx, field)
+	case "estimated":
+		return ec.fieldContext_Network_estimated(ctx, field)
+	case "sampleSize":
+		return ec.fieldContext_Network_sampleSize(ctx, field)
 	case "modularity":
 		return ec.fieldContext_Network_modularity(ctx, field)
 	case "communities":
