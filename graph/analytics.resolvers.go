@@ -132,6 +132,14 @@ func (r *networkResolver) SampleSize(ctx context.Context, obj *model.Network) (*
 	return &k, nil
 }
 
+func (r *networkResolver) PathMeasuresAsOf(ctx context.Context, obj *model.Network) (*time.Time, error) {
+	at, ok := obj.Snapshot.PathMeasuresAt()
+	if !ok {
+		return nil, nil
+	}
+	return &at, nil
+}
+
 func (r *networkResolver) Modularity(ctx context.Context, obj *model.Network) (float64, error) {
 	return obj.Snapshot.Modularity(), nil
 }

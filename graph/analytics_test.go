@@ -422,18 +422,19 @@ func TestAllPairsMeasuresEstimatedAboveExactLimit(t *testing.T) {
 			AverageShortestPath                   float64
 			Estimated                             bool
 			SampleSize                            *int
+			PathMeasuresAsOf                      *time.Time
 			Brokers                               []struct{ Score float64 }
 			Central                               []struct{ Score float64 }
 		}
 	}
-	a.ok(analyst, `{ network { memberCount componentCount diameter averageShortestPath estimated sampleSize
+	a.ok(analyst, `{ network { memberCount componentCount diameter averageShortestPath estimated sampleSize pathMeasuresAsOf
 		brokers { score } central(by: BETWEENNESS, first: 3) { score } } }`, nil, &ok)
 	n := ok.Network
 	if n.MemberCount != network.ExactLimit+1 || n.ComponentCount != network.ExactLimit+1 {
 		t.Fatalf("cheap measures: %+v", n)
 	}
-	if !n.Estimated || n.SampleSize == nil || *n.SampleSize != network.SampleSize {
-		t.Fatalf("estimated %v, sample size %v", n.Estimated, n.SampleSize)
+	if !n.Estimated || n.SampleSize == nil || *n.SampleSize != network.SampleSize || n.PathMeasuresAsOf == nil {
+		t.Fatalf("estimated %v, sample size %v, computed at %v", n.Estimated, n.SampleSize, n.PathMeasuresAsOf)
 	}
 	if n.Diameter != 0 || n.AverageShortestPath != 0 || len(n.Brokers) != 0 || len(n.Central) != 3 {
 		t.Fatalf("estimates of isolated members: %+v", n)

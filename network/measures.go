@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"time"
 )
 
 // ExactLimit is the largest graph, in members, whose all-pairs measures
@@ -68,9 +69,10 @@ type componentMeasures struct {
 type pathMeasures struct {
 	betweenness []float64
 	closeness   []float64
-	averagePath float64 // over the largest component
-	diameter    int     // over the largest component
-	sampleSize  int     // 0 when exact
+	averagePath float64   // over the largest component
+	diameter    int       // over the largest component
+	sampleSize  int       // 0 when exact
+	computedAt  time.Time // when the pass finished
 }
 
 // communityMeasures are the Louvain communities.
@@ -402,11 +404,24 @@ func (s *Snapshot) components() componentMeasures {
 // members, estimated from sampled pivots above.
 func (s *Snapshot) pathMeasures() pathMeasures {
 	return s.paths.get(func() pathMeasures {
+		var p pathMeasures
 		if s.exact {
-			return s.exactPathMeasures()
+			p = s.exactPathMeasures()
+		} else {
+			p = s.sampledPathMeasures(SampleSize, sampleSeed)
 		}
-		return s.sampledPathMeasures(SampleSize, sampleSeed)
+		p.computedAt = time.Now()
+		return p
 	})
+}
+
+// PathMeasuresAt returns when the all-pairs measures (exact or estimated)
+// were computed, and false while they are not.
+func (s *Snapshot) PathMeasuresAt() (time.Time, bool) {
+	if !s.paths.ready() {
+		return time.Time{}, false
+	}
+	return s.pathMeasures().computedAt, true
 }
 
 // exactPathMeasures runs a breadth-first search from every node, spread

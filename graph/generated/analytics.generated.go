@@ -37,6 +37,7 @@ type NetworkResolver interface {
 	Diameter(ctx context.Context, obj *model.Network) (int, error)
 	Estimated(ctx context.Context, obj *model.Network) (bool, error)
 	SampleSize(ctx context.Context, obj *model.Network) (*int, error)
+	PathMeasuresAsOf(ctx context.Context, obj *model.Network) (*time.Time, error)
 	Modularity(ctx context.Context, obj *model.Network) (float64, error)
 	Communities(ctx context.Context, obj *model.Network) ([]*model.Community, error)
 	Brokers(ctx context.Context, obj *model.Network, first *int) ([]*model.ScoredMember, error)
@@ -709,6 +710,29 @@ func (ec *executionContext) _Network_sampleSize(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Network_sampleSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Network", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Network_pathMeasuresAsOf(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Network_pathMeasuresAsOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Network().PathMeasuresAsOf(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Network_pathMeasuresAsOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Network", field, true, true, "Time")
 }
 
 func (ec *executionContext) _Network_modularity(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
@@ -1402,6 +1426,12 @@ func (ec *executionContext) _Network(ctx context.Context, sel ast.SelectionSet, 
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Network_sampleSize(ctx, field, obj)
+				})
+		case "pathMeasuresAsOf":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Network_pathMeasuresAsOf(ctx, field, obj)
 				})
 		case "modularity":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,

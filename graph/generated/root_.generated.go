@@ -323,6 +323,7 @@ type ComplexityRoot struct {
 		LinkCount            func(childComplexity int) int
 		MemberCount          func(childComplexity int) int
 		Modularity           func(childComplexity int) int
+		PathMeasuresAsOf     func(childComplexity int) int
 		SampleSize           func(childComplexity int) int
 		SmallWorld           func(childComplexity int) int
 	}
@@ -1714,6 +1715,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Network.Modularity(childComplexity), true
+	case "Network.pathMeasuresAsOf":
+		if e.ComplexityRoot.Network.PathMeasuresAsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.PathMeasuresAsOf(childComplexity), true
 	case "Network.sampleSize":
 		if e.ComplexityRoot.Network.SampleSize == nil {
 			break
@@ -2700,6 +2707,11 @@ type Network {
   estimated: Boolean!
   "The number of pivots the estimates come from; null when the measures are exact."
   sampleSize: Int
+  """
+  When betweenness, closeness, average shortest path and diameter were computed for this
+  snapshot (in the background, after ` + "`" + `asOf` + "`" + `); null until they are.
+  """
+  pathMeasuresAsOf: Time
   "The modularity of the Louvain communities."
   modularity: Float!
   "The Louvain communities, largest first."
@@ -4903,6 +4915,8 @@ func (ec *executionContext) childFields_Network(ctx context.Context, field graph
 		return ec.fieldContext_Network_estimated(ctx, field)
 	case "sampleSize":
 		return ec.fieldContext_Network_sampleSize(ctx, field)
+	case "pathMeasuresAsOf":
+		return ec.fieldContext_Network_pathMeasuresAsOf(ctx, field)
 	case "modularity":
 		return ec.fieldContext_Network_modularity(ctx, field)
 	case "communities":

@@ -29,7 +29,19 @@ def components_graph():
     return g
 
 
+def demo_graph():
+    """The reference demo network's graph, written by the Go test
+    TestWriteDemoGraph (GRAPPE_WRITE_DEMO_GRAPH=1)."""
+    with open(os.path.join(HERE, "input", "demo_graph.json")) as f:
+        data = json.load(f)
+    g = nx.Graph()
+    g.add_nodes_from(data["nodes"])
+    g.add_edges_from(tuple(e) for e in data["edges"])
+    return g
+
+
 def graphs():
+    yield "demo", demo_graph()
     yield "watts_strogatz", nx.watts_strogatz_graph(60, 6, 0.1, seed=7)
     yield "components", components_graph()
     yield "star", nx.star_graph(9)
