@@ -461,22 +461,6 @@ func goSafe(wg *sync.WaitGroup, f func()) {
 	})
 }
 
-// selectsEdgeNodeField reports whether a connection selection set selects
-// edges.node.<name>.
-func selectsEdgeNodeField(op *graphql.OperationContext, conn ast.SelectionSet, name string) bool {
-	for _, edges := range graphql.CollectFields(op, conn, nil) {
-		if edges.Name != "edges" {
-			continue
-		}
-		for _, node := range graphql.CollectFields(op, edges.Selections, nil) {
-			if node.Name == "node" && hasField(op, node.Selections, name) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // linkFilter converts the GraphQL link filter.
 func linkFilter(f *model.BusinessLinkFilter) (domain.LinkFilter, error) {
 	if f == nil {

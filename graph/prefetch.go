@@ -19,7 +19,7 @@ func selectsNodeField(ctx context.Context, name string) bool {
 	if fc == nil {
 		return false
 	}
-	return selectsConnectionNodeField(graphql.GetOperationContext(ctx), fc.Field, name)
+	return selectsEdgeNodeField(graphql.GetOperationContext(ctx), fc.Field.Selections, name)
 }
 
 // hasField reports whether a selection set selects the field name.
@@ -83,7 +83,7 @@ func (r *Resolver) prefetchTrades(ctx context.Context, trades []*domain.Trade) {
 			keys[i] = tradePageKey{TradeID: id, First: n, After: deref(after)}
 		}
 		pages, err := l.MembersByTrade.LoadAll(ctx, keys)
-		if err != nil || !selectsConnectionNodeField(op, f, "trades") {
+		if err != nil || !selectsEdgeNodeField(op, f.Selections, "trades") {
 			continue
 		}
 		var members []int64
@@ -96,10 +96,10 @@ func (r *Resolver) prefetchTrades(ctx context.Context, trades []*domain.Trade) {
 	}
 }
 
-// selectsConnectionNodeField reports whether a collected connection field
-// selects edges.node.<name>.
-func selectsConnectionNodeField(op *graphql.OperationContext, conn graphql.CollectedField, name string) bool {
-	for _, edges := range graphql.CollectFields(op, conn.Selections, nil) {
+// selectsEdgeNodeField reports whether a connection selection set selects
+// edges.node.<name>.
+func selectsEdgeNodeField(op *graphql.OperationContext, conn ast.SelectionSet, name string) bool {
+	for _, edges := range graphql.CollectFields(op, conn, nil) {
 		if edges.Name != "edges" {
 			continue
 		}
