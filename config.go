@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // the cluster's time zone works on machines without tzdata
 )
 
 // Config is grappe's whole configuration, read from the environment only
@@ -37,6 +38,9 @@ type Config struct {
 	// SmallWorldInterval is how often the small-world coefficients are
 	// recomputed in the background (sooner after big changes).
 	SmallWorldInterval time.Duration
+	// TimeZone is the cluster's time zone: dashboard periods, "today" and
+	// retention years are counted in it.
+	TimeZone *time.Location
 	LogLevel           slog.Level
 	LogFormat          string
 }
@@ -60,6 +64,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("demo", c.Demo), slog.Uint64("demo_seed", c.DemoSeed),
 		slog.Int("db_max_conns", c.DBMaxConns), slog.Int("complexity_limit", c.ComplexityLimit),
 		slog.Duration("small_world_interval", c.SmallWorldInterval),
+		slog.String("time_zone", c.TimeZone.String()),
 	)
 }
 
@@ -128,6 +133,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, errors.New("GRAPPE_LOG_FORMAT must be text or json"))
+	}
+	if c.TimeZone, err = time.LoadLocation(env("GRAPPE_TIME_ZONE", "Europe/Paris")); err != nil {
+		errs = append(errs, errors.New("GRAPPE_TIME_ZONE must be an IANA time zone such as Europe/Paris"))
 	}
 	if c.SmallWorldInterval, err = time.ParseDuration(env("GRAPPE_SMALL_WORLD_INTERVAL", "6h")); err != nil || c.SmallWorldInterval <= 0 {
 		errs = append(errs, errors.New("GRAPPE_SMALL_WORLD_INTERVAL must be a positive duration such as 6h or 30m"))

@@ -20,3 +20,17 @@ func TestSmallWorldIntervalConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestTimeZoneConfig(t *testing.T) {
+	cfg, err := loadConfig(testEnv(nil))
+	if err != nil || cfg.TimeZone.String() != "Europe/Paris" {
+		t.Errorf("default: %v, %v; want Europe/Paris", cfg.TimeZone, err)
+	}
+	cfg, err = loadConfig(testEnv(map[string]string{"GRAPPE_TIME_ZONE": "America/Montreal"}))
+	if err != nil || cfg.TimeZone.String() != "America/Montreal" {
+		t.Errorf("America/Montreal: %v, %v", cfg.TimeZone, err)
+	}
+	if _, err := loadConfig(testEnv(map[string]string{"GRAPPE_TIME_ZONE": "Mars/Olympus"})); err == nil {
+		t.Error("unknown zone accepted")
+	}
+}

@@ -279,7 +279,7 @@ type store struct {
 // readTimeout bounds each statement's wait (0: the default); bulk loads
 // and migrations pass a long one.
 func openStore(ctx context.Context, cfg Config, log *slog.Logger, readTimeout time.Duration) (*store, error) {
-	opts := postgres.Options{MaxOpenConns: cfg.DBMaxConns, GroupCapacity: cfg.GroupCapacity, ReadTimeout: readTimeout}
+	opts := postgres.Options{MaxOpenConns: cfg.DBMaxConns, GroupCapacity: cfg.GroupCapacity, ReadTimeout: readTimeout, Location: cfg.TimeZone}
 	if cfg.DatabaseURL != "" {
 		db, err := postgres.Open(ctx, cfg.DatabaseURL, opts)
 		if err != nil {

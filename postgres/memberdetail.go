@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"grappe/domain"
 )
@@ -181,79 +180,4 @@ func (s *MemberDetailService) EndMembership(ctx context.Context, memberID int64,
 		s.db.networkChanged()
 	}
 	return out, err
-}
-
-// engagementRow is one member's activity counts.
-type engagementRow struct {
-	MemberID  int64      `bun:"member_id"`
-	Status    string     `bun:"status"`
-	JoinedOn  time.Time  `bun:"joined_on"`
-	Meetings  int        `bun:"meetings"`
-	Groups    int        `bun:"groups"`
-	Questions int        `bun:"questions"`
-	Links     int        `bun:"links"`
-	LastAt    *time.Time `bun:"last_at"`
-}
-
-// engagementSQL counts each member's activities of the last 12 months and
-// finds its last activity ever, in one statement: meetings attended (held),
-// groups joined, questions raised or supported, links declared or confirmed.
-const engagementSQL = `
-WITH ids AS (SELECT unnest(?0::bigint[]) AS id),
-acts AS (
-    SELECT ma.member_id, 'meeting' AS what, mt.starts_at AS at
-    FROM meeting_attendees AS ma JOIN meetings AS mt ON mt.id = ma.meeting_id
-    WHERE ma.member_id IN (SELECT id FROM ids) AND mt.status = 'HELD' AND mt.starts_at <= ?1
-  UNION ALL
-    SELECT member_id, 'group', joined_at FROM group_participants WHERE member_id IN (SELECT id FROM ids)
-  UNION ALL
-    SELECT member_id, 'question', supported_at FROM question_supports WHERE member_id IN (SELECT id FROM ids)
-  UNION ALL
-    SELECT declared_by, 'link', created_at FROM business_links WHERE declared_by IN (SELECT id FROM ids)
-  UNION ALL
-    SELECT CASE WHEN declared_by = from_id THEN to_id ELSE from_id END, 'link', confirmed_at
-    FROM business_links
-    WHERE confirmed_at IS NOT NULL AND (from_id IN (SELECT id FROM ids) OR to_id IN (SELECT id FROM ids))
-)
-SELECT m.id AS member_id, m.status, m.joined_on,
-    count(*) FILTER (WHERE a.what = 'meeting' AND a.at > ?2) AS meetings,
-    count(*) FILTER (WHERE a.what = 'group' AND a.at > ?2 AND a.at <= ?1) AS groups,
-    count(*) FILTER (WHERE a.what = 'question' AND a.at > ?2 AND a.at <= ?1) AS questions,
-    count(*) FILTER (WHERE a.what = 'link' AND a.at > ?2 AND a.at <= ?1) AS links,
-    max(a.at) FILTER (WHERE a.at <= ?1) AS last_at
-FROM members AS m LEFT JOIN acts AS a ON a.member_id = m.id
-WHERE m.id IN (SELECT id FROM ids)
-GROUP BY m.id, m.status, m.joined_on`
-
-// Engagements returns the engagement of each member as of now (SPEC §3).
-func (s *MemberDetailService) Engagements(ctx context.Context, memberIDs []int64) (map[int64]*domain.Engagement, error) {
-	now := s.db.Now().UTC()
-	yearAgo := now.AddDate(-1, 0, 0)
-	var rows []engagementRow
-	if err := s.db.bun.NewRaw(engagementSQL, pgdialect.Array(memberIDs), now, yearAgo).Scan(ctx, &rows); err != nil {
-		return nil, mapError(err, "engagement")
-	}
-	riskSince := now.AddDate(0, -domain.AtRiskAfter, 0)
-	out := make(map[int64]*domain.Engagement, len(rows))
-	for _, r := range rows {
-		out[r.MemberID] = &domain.Engagement{
-			Score:                    domain.EngagementScore(r.Meetings, r.Groups, r.Questions, r.Links),
-			MeetingsAttended:         r.Meetings,
-			GroupsJoined:             r.Groups,
-			QuestionsSupported:       r.Questions,
-			LinksDeclaredOrConfirmed: r.Links,
-			LastActivityAt:           r.LastAt,
-			AtRisk:                   r.Status == string(domain.StatusActive) && inactiveSince(r.LastAt, r.JoinedOn, riskSince),
-		}
-	}
-	return out, nil
-}
-
-// inactiveSince reports whether a member has shown no sign of life since
-// cutoff: neither an activity nor, for a newcomer, its joining.
-func inactiveSince(lastAt *time.Time, joinedOn, cutoff time.Time) bool {
-	if lastAt != nil && !lastAt.Before(cutoff) {
-		return false
-	}
-	return joinedOn.Before(cutoff)
 }
