@@ -40,9 +40,9 @@ type Config struct {
 	SmallWorldInterval time.Duration
 	// TimeZone is the cluster's time zone: dashboard periods, "today" and
 	// retention years are counted in it.
-	TimeZone *time.Location
-	LogLevel           slog.Level
-	LogFormat          string
+	TimeZone  *time.Location
+	LogLevel  slog.Level
+	LogFormat string
 }
 
 // Production reports whether the server runs in production mode.

@@ -15,7 +15,6 @@ import (
 // The dashboard tests read the hand-built cluster of testdata/dashboard.sql;
 // every expected number below was counted by hand from that file.
 
-
 // dashboardDB returns a database holding testdata/dashboard.sql, its clock
 // at 2026-06-15T10:00Z in Europe/Paris.
 func dashboardDB(t *testing.T) *postgres.DB {
