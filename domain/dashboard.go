@@ -218,7 +218,7 @@ type ThemeCount struct {
 type EngagementStats struct {
 	Members      int
 	Distribution []ScoreBucket
-	AtRisk       int
+	AtRiskCount  int
 	AverageScore *float64
 }
 

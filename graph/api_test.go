@@ -50,7 +50,7 @@ func newAPI(t *testing.T) *api {
 		Members: db.Members(), MemberDetails: db.MemberDetails(), Trades: db.Trades(),
 		TradeWrites: db.TradeWrites(), Links: db.Links(), Groups: db.Groups(), Graph: store,
 		Recommender: db.Recommendations(),
-		SmallWorlds: db,
+		SmallWorlds: db, Dashboards: db.Dashboards(),
 	}
 	gql := graph.NewHandler(resolver, graph.HandlerOptions{
 		Introspection: true, QueryCacheSize: 100, APQCacheSize: 100, ComplexityLimit: 20000,

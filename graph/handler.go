@@ -94,6 +94,7 @@ func setComplexity(c *generated.ComplexityRoot) {
 	c.Viewer.UpcomingMeetings = func(child int, first *int) int { return pageCost(first, nil, child) }
 	c.WorkingGroup.Meetings = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
 	setAnalyticsComplexity(c)
+	setDashboardComplexity(c)
 }
 
 // Costs of the network graph fields. They read the in-memory graph, not the

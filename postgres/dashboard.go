@@ -477,7 +477,7 @@ SELECT
 	if err != nil {
 		return nil, mapError(err, "dashboard")
 	}
-	out := &domain.EngagementStats{Members: row.Members, AtRisk: row.AtRisk, AverageScore: row.Average}
+	out := &domain.EngagementStats{Members: row.Members, AtRiskCount: row.AtRisk, AverageScore: row.Average}
 	for i, n := range row.Buckets {
 		to := i*10 + 9
 		if i == domain.EngagementBuckets-1 {

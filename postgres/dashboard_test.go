@@ -397,7 +397,7 @@ func TestDashboardEngagement(t *testing.T) {
 			t.Errorf("bucket %d = %+v, want %d-%d: %d", i, b, i*10, to, wantBuckets[i])
 		}
 	}
-	if e.Members != 7 || e.AtRisk != 2 || e.AverageScore == nil || !near(*e.AverageScore, 180.0/7) {
+	if e.Members != 7 || e.AtRiskCount != 2 || e.AverageScore == nil || !near(*e.AverageScore, 180.0/7) {
 		t.Errorf("engagement = %+v (average %v), want 7 members, 2 at risk, average 180/7", e, deref(e.AverageScore))
 	}
 
@@ -425,7 +425,7 @@ func TestDashboardEngagement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if occ.Members != 1 || occ.AtRisk != 0 || occ.Distribution[4].Count != 1 || !nearp(occ.AverageScore, ptr(45.0)) {
+	if occ.Members != 1 || occ.AtRiskCount != 0 || occ.Distribution[4].Count != 1 || !nearp(occ.AverageScore, ptr(45.0)) {
 		t.Errorf("occitanie engagement = %+v", occ)
 	}
 }

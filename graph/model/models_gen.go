@@ -207,6 +207,27 @@ type CreateTradePayload struct {
 	Trade *domain.Trade `json:"trade"`
 }
 
+// Narrows a dashboard to some members. Criteria combine with AND; the values
+// of one list with OR; an omitted or empty list restricts nothing.
+//
+// What "derived from the members" means for each block:
+// member counts, breakdowns and engagement count the ACTIVE members matching;
+// growth and retention follow the members matching, whatever their status now
+// (a departed member still shows in the years it was there); links count those
+// with at least one party matching; groups count those with at least one
+// participant matching, present or past. Criteria apply to the members as they
+// are recorded today (a member that changed region counts in its new one).
+type DashboardFilter struct {
+	// Members in one of these regions.
+	Regions []string `json:"regions,omitempty"`
+	// Members of one of these kinds.
+	Kinds []domain.MemberKind `json:"kinds,omitempty"`
+	// Members practising one of these trades or one of their sub-trades.
+	TradeIds []string `json:"tradeIds,omitempty"`
+	// Members of one of these size classes.
+	SizeClasses []domain.SizeClass `json:"sizeClasses,omitempty"`
+}
+
 // Declares business done with another member. A member declares as itself (`fromId` or `toId`
 // must be its own id); staff for anyone. The link is PENDING until the other side confirms.
 type DeclareBusinessLinkInput struct {
@@ -290,6 +311,16 @@ type JoinGroupInput struct {
 	GroupID string `json:"groupId"`
 	// The member (global id); a member must give its own id.
 	MemberID string `json:"memberId"`
+}
+
+// How many ACTIVE members are of a kind.
+type KindCount struct {
+	// The kind.
+	Kind domain.MemberKind `json:"kind"`
+	// How many members.
+	Count int `json:"count"`
+	// count as a fraction of the dashboard's memberCount.
+	Share float64 `json:"share"`
 }
 
 // A member leaving a working group.
@@ -422,6 +453,16 @@ type RecordMeetingOutcomeInput struct {
 	AttendeeIds []string `json:"attendeeIds"`
 }
 
+// How many ACTIVE members are in a region.
+type RegionCount struct {
+	// The region; null for members with no recorded region.
+	Region *string `json:"region,omitempty"`
+	// How many members.
+	Count int `json:"count"`
+	// count as a fraction of the dashboard's memberCount.
+	Share float64 `json:"share"`
+}
+
 // Removes a contact person: staff, or the ACTIVE member itself.
 type RemoveContactInput struct {
 	// Echoed in the payload.
@@ -485,6 +526,16 @@ type SetMemberTradesPayload struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 	// The member as changed.
 	Member *domain.Member `json:"member"`
+}
+
+// How many ACTIVE members have a size class.
+type SizeClassCount struct {
+	// The size class; null for members whose headcount is unknown.
+	SizeClass *domain.SizeClass `json:"sizeClass,omitempty"`
+	// How many members.
+	Count int `json:"count"`
+	// count as a fraction of the dashboard's memberCount.
+	Share float64 `json:"share"`
 }
 
 // The small-world coefficients of the largest connected component of the
