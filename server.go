@@ -182,18 +182,20 @@ func (a *App) routes(verifier *auth.Verifier) http.Handler {
 	db := a.store.db
 	resolver := newResolver(db, a.network)
 	gql := graph.NewHandler(resolver, graph.HandlerOptions{
-		Introspection:   !a.Config.Production(),
-		QueryCacheSize:  1000,
-		APQCacheSize:    1000,
-		ComplexityLimit: a.Config.ComplexityLimit,
-		Logger:          a.Log,
+		Introspection:      !a.Config.Production(),
+		QueryCacheSize:     1000,
+		APQCacheSize:       1000,
+		Limits:             graph.Limits{Complexity: a.Config.ComplexityLimit},
+		MaxBodyBytes:       maxBodyBytes,
+		DisableSuggestions: a.Config.Production(),
+		Logger:             a.Log,
 	})
 
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, requestLogger(a.Log), middleware.Recoverer)
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	r.Get("/readyz", a.readyz)
-	r.With(limitBody(maxBodyBytes), verifier.Middleware, resolver.Middleware).Handle("/graphql", gql)
+	r.With(verifier.Middleware, resolver.Middleware).Handle("/graphql", gql)
 	exports := export.New(a.network.Snapshot, a.network.Measured, db.ExportMembers)
 	exports.Log = a.Log
 	r.With(verifier.Middleware).Mount("/export", exports)
@@ -239,16 +241,6 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, _ = io.WriteString(w, "ready\n")
-}
-
-// limitBody caps request bodies at n bytes.
-func limitBody(n int64) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			r.Body = http.MaxBytesReader(w, r.Body, n)
-			next.ServeHTTP(w, r)
-		})
-	}
 }
 
 // requestLogger logs each request with its status, duration and request id.
