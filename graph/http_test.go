@@ -129,9 +129,12 @@ func TestGraphQLOverHTTP(t *testing.T) {
 
 		// Unreadable bodies.
 		{name: "malformed JSON", method: "POST", contentType: mediaJSON, body: `{"query": "{ trades { code } }"`, status: 400, code: "BAD_REQUEST", message: "truncated JSON"},
-		{name: "not JSON", method: "POST", contentType: mediaJSON, accept: mediaGR, body: `query=secret-looking-body`, status: 400, mediaType: mediaGR, code: "BAD_REQUEST", message: "not valid JSON"},
+		{name: "not JSON", method: "POST", contentType: mediaJSON, accept: mediaGR, body: `query=x`, status: 400, mediaType: mediaGR, code: "BAD_REQUEST", message: "JSON object"},
+		{name: "invalid JSON", method: "POST", contentType: mediaJSON, accept: mediaGR, body: `{"query": secret}`, status: 400, mediaType: mediaGR, code: "BAD_REQUEST", message: "not valid JSON (at byte 11)"},
 		{name: "query not a string", method: "POST", contentType: mediaJSON, body: `{"query": 42}`, status: 400, code: "BAD_REQUEST", message: `"query" must be a string`},
 		{name: "variables not an object", method: "POST", contentType: mediaJSON, body: `{"query": "{ trades { code } }", "variables": [1]}`, status: 400, code: "BAD_REQUEST", message: `"variables" must be an object`},
+		{name: "JSON null", method: "POST", contentType: mediaJSON, body: "null", status: 400, code: "BAD_REQUEST", message: "JSON object"},
+		{name: "JSON string", method: "POST", contentType: mediaJSON, body: `"{ trades { code } }"`, status: 400, code: "BAD_REQUEST", message: "JSON object"},
 		{name: "two JSON values", method: "POST", contentType: mediaJSON, body: ok + ok, status: 400, code: "BAD_REQUEST"},
 		{name: "empty body", method: "POST", contentType: mediaJSON, status: 400, code: "BAD_REQUEST", message: "empty"},
 		{name: "batch", method: "POST", contentType: mediaJSON, body: "[" + ok + "," + ok + "]", status: 400, code: "BAD_REQUEST", message: "batched requests are not supported"},

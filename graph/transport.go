@@ -14,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"grappe/domain"
 	"grappe/httpapi"
 )
 
@@ -151,6 +152,8 @@ func (t httpTransport) postParams(w http.ResponseWriter, r *http.Request) (*grap
 		return nil, badRequest("request body is empty: send a JSON object with a query")
 	case b[0] == '[':
 		return nil, badRequest("batched requests are not supported: send one operation per request")
+	case b[0] != '{':
+		return nil, badRequest("request body must be a JSON object with a query")
 	}
 	p := &graphql.RawParams{}
 	if err := decodeJSON(b, p); err != nil {
@@ -201,7 +204,7 @@ func describeJSONError(err error) string {
 func writeResponse(w http.ResponseWriter, media string, status int, resp *graphql.Response) {
 	b, err := json.Marshal(resp)
 	if err != nil {
-		httpapi.WriteError(w, media, http.StatusInternalServerError, "INTERNAL", "internal error")
+		httpapi.WriteError(w, media, http.StatusInternalServerError, domain.CodeInternal, "internal error")
 		return
 	}
 	w.Header().Set("Content-Type", media)
