@@ -34,6 +34,20 @@ type Config struct {
 	DBMaxConns      int
 	GroupCapacity   int
 	ComplexityLimit int
+	// Limits of one operation and one request (0: none).
+	MaxDepth      int
+	MaxAliases    int
+	MaxRootFields int
+	MaxTokens     int
+	MaxBodyBytes  int
+	// RateLimit requests per RateWindow and client (0: no limit).
+	RateLimit  int
+	RateWindow time.Duration
+	// TrustedProxies is the number of proxies in front of the server
+	// appending to X-Forwarded-For (0: the peer address is the client's).
+	TrustedProxies int
+	// CORSOrigins may call the API from a browser (none: same origin only).
+	CORSOrigins     []string
 	ShutdownTimeout time.Duration
 	// SmallWorldInterval is how often the small-world coefficients are
 	// recomputed in the background (sooner after big changes).
@@ -63,6 +77,11 @@ func (c Config) LogValue() slog.Value {
 		slog.String("jwt_issuer", c.JWTIssuer), slog.String("jwt_audience", c.JWTAudience),
 		slog.Bool("demo", c.Demo), slog.Uint64("demo_seed", c.DemoSeed),
 		slog.Int("db_max_conns", c.DBMaxConns), slog.Int("complexity_limit", c.ComplexityLimit),
+		slog.Int("max_depth", c.MaxDepth), slog.Int("max_aliases", c.MaxAliases),
+		slog.Int("max_root_fields", c.MaxRootFields), slog.Int("max_tokens", c.MaxTokens),
+		slog.Int("max_body_bytes", c.MaxBodyBytes),
+		slog.Int("rate_limit", c.RateLimit), slog.Duration("rate_limit_window", c.RateWindow),
+		slog.Int("trusted_proxies", c.TrustedProxies), slog.Any("cors_origins", c.CORSOrigins),
 		slog.Duration("small_world_interval", c.SmallWorldInterval),
 		slog.String("time_zone", c.TimeZone.String()),
 	)
@@ -111,6 +130,13 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		DBMaxConns:      integer("GRAPPE_DB_MAX_CONNS", 20),
 		GroupCapacity:   integer("GRAPPE_GROUP_CAPACITY", 15),
 		ComplexityLimit: integer("GRAPPE_COMPLEXITY_LIMIT", 20000),
+		MaxDepth:        integer("GRAPPE_MAX_DEPTH", 15),
+		MaxAliases:      integer("GRAPPE_MAX_ALIASES", 50),
+		MaxRootFields:   integer("GRAPPE_MAX_ROOT_FIELDS", 20),
+		MaxTokens:       integer("GRAPPE_MAX_TOKENS", 10000),
+		MaxBodyBytes:    integer("GRAPPE_MAX_BODY_BYTES", 1<<20),
+		RateLimit:       integer("GRAPPE_RATE_LIMIT", 600),
+		TrustedProxies:  integer("GRAPPE_TRUSTED_PROXIES", 0),
 		ShutdownTimeout: time.Duration(integer("GRAPPE_SHUTDOWN_TIMEOUT_SECONDS", 15)) * time.Second,
 		LogFormat:       env("GRAPPE_LOG_FORMAT", "text"),
 	}
@@ -139,6 +165,14 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.SmallWorldInterval, err = time.ParseDuration(env("GRAPPE_SMALL_WORLD_INTERVAL", "6h")); err != nil || c.SmallWorldInterval <= 0 {
 		errs = append(errs, errors.New("GRAPPE_SMALL_WORLD_INTERVAL must be a positive duration such as 6h or 30m"))
+	}
+	if c.RateWindow, err = time.ParseDuration(env("GRAPPE_RATE_LIMIT_WINDOW", "5s")); err != nil || c.RateWindow < time.Second {
+		errs = append(errs, errors.New("GRAPPE_RATE_LIMIT_WINDOW must be a duration of at least 1s such as 5s or 1m"))
+	}
+	for _, o := range strings.Split(env("GRAPPE_CORS_ORIGINS", ""), ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.CORSOrigins = append(c.CORSOrigins, o)
+		}
 	}
 	if c.DBMaxConns == 0 {
 		c.DBMaxConns = 20

@@ -22,14 +22,12 @@ import (
 	"grappe/demo"
 	"grappe/export"
 	"grappe/graph"
+	"grappe/httpapi"
 	"grappe/network"
 	"grappe/pgserver"
 	"grappe/postgres"
 	"grappe/web"
 )
-
-// maxBodyBytes bounds a GraphQL request body.
-const maxBodyBytes = 1 << 20
 
 // serve runs the server until ctx is cancelled, then shuts it down.
 func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
@@ -182,21 +180,30 @@ func (a *App) routes(verifier *auth.Verifier) http.Handler {
 	db := a.store.db
 	resolver := newResolver(db, a.network)
 	gql := graph.NewHandler(resolver, graph.HandlerOptions{
-		Introspection:   !a.Config.Production(),
-		QueryCacheSize:  1000,
-		APQCacheSize:    1000,
-		ComplexityLimit: a.Config.ComplexityLimit,
-		Logger:          a.Log,
+		Introspection:  !a.Config.Production(),
+		QueryCacheSize: 1000,
+		APQCacheSize:   1000,
+		Limits: graph.Limits{
+			Depth: a.Config.MaxDepth, Aliases: a.Config.MaxAliases, RootFields: a.Config.MaxRootFields,
+			Complexity: a.Config.ComplexityLimit, Tokens: a.Config.MaxTokens,
+		},
+		MaxBodyBytes:       int64(a.Config.MaxBodyBytes),
+		DisableSuggestions: a.Config.Production(),
+		Logger:             a.Log,
 	})
+	// Clients are limited after authentication: by token subject, else by
+	// address. One limiter for the API and the exports.
+	rateLimit := httpapi.RateLimit(a.Config.RateLimit, a.Config.RateWindow)
+	cors := httpapi.CORS(a.Config.CORSOrigins)
 
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, requestLogger(a.Log), middleware.Recoverer)
+	r.Use(middleware.RequestID, requestLogger(a.Log), middleware.Recoverer, httpapi.ClientIP(a.Config.TrustedProxies))
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	r.Get("/readyz", a.readyz)
-	r.With(limitBody(maxBodyBytes), verifier.Middleware, resolver.Middleware).Handle("/graphql", gql)
+	r.With(cors, verifier.Middleware, rateLimit, resolver.Middleware).Handle("/graphql", gql)
 	exports := export.New(a.network.Snapshot, a.network.Measured, db.ExportMembers)
 	exports.Log = a.Log
-	r.With(verifier.Middleware).Mount("/export", exports)
+	r.With(cors, verifier.Middleware, rateLimit).Mount("/export", exports)
 	if !a.Config.Production() {
 		graphiql := web.GraphiQL("grappe", "/graphql")
 		r.Handle("/", graphiql)
@@ -240,16 +247,6 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, _ = io.WriteString(w, "ready\n")
-}
-
-// limitBody caps request bodies at n bytes.
-func limitBody(n int64) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			r.Body = http.MaxBytesReader(w, r.Body, n)
-			next.ServeHTTP(w, r)
-		})
-	}
 }
 
 // requestLogger logs each request with its status, duration and request id.

@@ -34,6 +34,12 @@ type api struct {
 
 func newAPI(t *testing.T) *api {
 	t.Helper()
+	return newAPIWith(t, nil)
+}
+
+// newAPIWith is newAPI with handler options changed by configure.
+func newAPIWith(t *testing.T, configure func(*graph.HandlerOptions)) *api {
+	t.Helper()
 	db := pgtest.NewDB(t)
 	verifier, err := auth.NewVerifier(authConfig)
 	if err != nil {
@@ -52,10 +58,14 @@ func newAPI(t *testing.T) *api {
 		Recommender: db.Recommendations(),
 		SmallWorlds: db, Dashboards: db.Dashboards(),
 	}
-	gql := graph.NewHandler(resolver, graph.HandlerOptions{
-		Introspection: true, QueryCacheSize: 100, APQCacheSize: 100, ComplexityLimit: 20000,
+	opts := graph.HandlerOptions{
+		Introspection: true, QueryCacheSize: 100, APQCacheSize: 100, Limits: testLimits, MaxBodyBytes: 1 << 20,
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil)),
-	})
+	}
+	if configure != nil {
+		configure(&opts)
+	}
+	gql := graph.NewHandler(resolver, opts)
 	return &api{t: t, db: db, net: store, handler: verifier.Middleware(resolver.Middleware(gql))}
 }
 
@@ -483,7 +493,7 @@ func TestComplexityLimit(t *testing.T) {
 	a := newAPI(t)
 	// 100 members × 100 trades' members × … exceeds the limit of 20000.
 	resp := a.do("", `{ members(first: 100) { edges { node { trades { members(first: 100) { edges { node { name } } } } } } } }`, nil)
-	if resp.code() != "COMPLEXITY_LIMIT_EXCEEDED" || resp.Status >= 500 {
+	if resp.code() != "QUERY_TOO_COMPLEX" || resp.Status >= 500 {
 		t.Fatalf("deep fan-out: %d %+v", resp.Status, resp.Errors)
 	}
 	var ok struct{ Members struct{ Edges []any } }

@@ -323,7 +323,7 @@ func TestDashboardComplexity(t *testing.T) {
 		q += fmt.Sprintf(" e%d: engagement { atRiskCount }", i)
 	}
 	q += " } }"
-	if resp := a.do(analyst, q, nil); resp.code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+	if resp := a.do(analyst, q, nil); resp.code() != "QUERY_TOO_COMPLEX" {
 		t.Errorf("40 engagement blocks: %d %+v", resp.Status, resp.Errors)
 	}
 }
