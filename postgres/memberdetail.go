@@ -78,8 +78,14 @@ func (s *MemberDetailService) AddContact(ctx context.Context, in domain.ContactI
 		if _, err := lockWritableMember(ctx, tx, v, in.MemberID); err != nil {
 			return err
 		}
-		_, err := tx.NewInsert().Model(row).Returning("id").Exec(ctx)
-		return mapError(err, "contact")
+		if _, err := tx.NewInsert().Model(row).Returning("id").Exec(ctx); err != nil {
+			return mapError(err, "contact")
+		}
+		return audit(ctx, tx, auditEntry{
+			Mutation: "addContact",
+			Targets:  []domain.Ref{ref(domain.RefContact, row.ID), ref(domain.RefMember, row.MemberID)},
+			Changes:  created(contactFields(row)),
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -104,8 +110,14 @@ func (s *MemberDetailService) RemoveContact(ctx context.Context, id int64) (int6
 			return err
 		}
 		memberID = row.MemberID
-		_, err := tx.NewDelete().Model((*contactRow)(nil)).Where("id = ?", id).Exec(ctx)
-		return mapError(err, "contact")
+		if _, err := tx.NewDelete().Model((*contactRow)(nil)).Where("id = ?", id).Exec(ctx); err != nil {
+			return mapError(err, "contact")
+		}
+		return audit(ctx, tx, auditEntry{
+			Mutation: "removeContact",
+			Targets:  []domain.Ref{ref(domain.RefContact, id), ref(domain.RefMember, row.MemberID)},
+			Changes:  deleted(contactFields(&row)),
+		})
 	})
 	return memberID, err
 }
@@ -126,6 +138,10 @@ func (s *MemberDetailService) SetMemberTrades(ctx context.Context, memberID int6
 		if err != nil {
 			return err
 		}
+		before, err := memberTradeIDs(ctx, tx, memberID)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.NewDelete().Model((*memberTradeRow)(nil)).Where("member_id = ?", memberID).Exec(ctx); err != nil {
 			return mapError(err, "member trades")
 		}
@@ -135,8 +151,15 @@ func (s *MemberDetailService) SetMemberTrades(ctx context.Context, memberID int6
 		if _, err := tx.NewUpdate().Model(row).WherePK().Set("updated_at = now()").Returning("updated_at").Exec(ctx); err != nil {
 			return mapError(err, "member")
 		}
+		after, err := memberTradeIDs(ctx, tx, memberID)
+		if err != nil {
+			return err
+		}
 		out = row.toMember()
-		return nil
+		return audit(ctx, tx, auditEntry{
+			Mutation: "setMemberTrades", Targets: []domain.Ref{ref(domain.RefMember, memberID)},
+			Changes: diff(map[string]any{"tradeIds": before}, map[string]any{"tradeIds": after}),
+		})
 	})
 	return out, err
 }
@@ -168,6 +191,7 @@ func (s *MemberDetailService) EndMembership(ctx context.Context, memberID int64,
 		if day.Before(row.JoinedOn) {
 			return domain.InvalidField("leftOn", "leftOn must not be before joinedOn (%s)", row.JoinedOn.Format(time.DateOnly))
 		}
+		before := memberFields(row.toMember())
 		row.LeftOn = &day
 		_, err := tx.NewUpdate().Model(&row).WherePK().Column("left_on").Set("updated_at = now()").
 			Returning("updated_at").Exec(ctx)
@@ -175,7 +199,10 @@ func (s *MemberDetailService) EndMembership(ctx context.Context, memberID int64,
 			return mapError(err, "member")
 		}
 		out = row.toMember()
-		return nil
+		return audit(ctx, tx, auditEntry{
+			Mutation: "endMembership", Targets: []domain.Ref{ref(domain.RefMember, memberID)},
+			Changes: diff(before, memberFields(out)),
+		})
 	})
 	if err == nil {
 		s.db.networkChanged()
