@@ -110,6 +110,8 @@ type AuditFilter struct {
 // contact record, the member it belongs to, and the audit entries that
 // mention it.
 type ContactData struct {
+	ContactID int64
+	// Contact is the contact's record; nil once removed or erased.
 	Contact      *Contact
 	CreatedAt    time.Time
 	Member       *Member

@@ -130,7 +130,7 @@ func (s *AuditService) ContactData(ctx context.Context, contactID int64) (*domai
 	if err := domain.CanManagePersonalData(domain.ViewerFrom(ctx)); err != nil {
 		return nil, err
 	}
-	out := &domain.ContactData{ExportedAt: s.db.Now().UTC()}
+	out := &domain.ContactData{ContactID: contactID, ExportedAt: s.db.Now().UTC()}
 	err := s.db.bun.RunInTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}, func(ctx context.Context, tx bun.Tx) error {
 		memberID, err := s.contactRecord(ctx, tx, contactID, out)
 		if err != nil {
