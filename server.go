@@ -217,6 +217,7 @@ func newResolver(db *postgres.DB, g graph.NetworkGraph) *graph.Resolver {
 		Links:         db.Links(),
 		Groups:        db.Groups(),
 		Recommender:   db.Recommendations(),
+		Audit:         db.Audit(),
 	}
 }
 

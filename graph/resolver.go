@@ -17,4 +17,5 @@ type Resolver struct {
 	Graph         NetworkGraph
 	Recommender   domain.RecommendService
 	SmallWorlds   SmallWorldSource
+	Audit         domain.AuditService
 }
