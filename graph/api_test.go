@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-chi/chi/v5/middleware"
+
 	"grappe/auth"
 	"grappe/domain"
 	"grappe/graph"
@@ -51,12 +53,14 @@ func newAPI(t *testing.T) *api {
 		TradeWrites: db.TradeWrites(), Links: db.Links(), Groups: db.Groups(), Graph: store,
 		Recommender: db.Recommendations(),
 		SmallWorlds: db,
+		Audit:       db.Audit(),
 	}
 	gql := graph.NewHandler(resolver, graph.HandlerOptions{
 		Introspection: true, QueryCacheSize: 100, APQCacheSize: 100, ComplexityLimit: 20000,
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil)),
 	})
-	return &api{t: t, db: db, net: store, handler: verifier.Middleware(resolver.Middleware(gql))}
+	gql.Use(graph.AuditTrail{})
+	return &api{t: t, db: db, net: store, handler: middleware.RequestID(verifier.Middleware(resolver.Middleware(gql)))}
 }
 
 // token returns a bearer token for role (and member global id).
