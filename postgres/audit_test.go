@@ -3,8 +3,10 @@ package postgres_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"grappe/domain"
 	"grappe/postgres"
@@ -312,5 +314,53 @@ func TestEraseContact(t *testing.T) {
 	if data, err := audit.ContactData(staff, kept.ID); err != nil || data.Contact.Name != "Paul Keeper" ||
 		data.AuditEntries[0].Changes["name"].After != "Paul Keeper" {
 		t.Fatalf("other contact's export = %+v, %v", data, err)
+	}
+}
+
+func TestAuditOfGroupLeadHandoverAndClosing(t *testing.T) {
+	t.Parallel()
+	db := pgtest.NewDB(t)
+	m := memberIDs(t, db, 3)
+	svc := db.Groups()
+	q, err := svc.RaiseQuestion(as(m[0]), m[0], "Achats groupés ?", domain.ThemePurchasing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var group int64
+	for _, id := range m[1:] {
+		res, err := svc.SupportQuestion(as(id), q.ID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.GroupFormed != nil {
+			group = res.GroupFormed.ID
+		}
+	}
+	mtg, err := svc.ScheduleMeeting(as(m[0]), domain.MeetingInput{
+		GroupID: group, Title: "Lancement", StartsAt: time.Now().Add(48 * time.Hour), DurationMinutes: 30,
+		Agenda: []domain.AgendaItem{{Title: "Tour de table", Minutes: 30}}, ExpectedOutcome: "Un cahier des charges",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The lead leaves: the lead passes to the longest-standing participant.
+	if _, err := svc.LeaveGroup(as(m[0]), group, m[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CloseGroup(as(m[1]), group); err != nil {
+		t.Fatal(err)
+	}
+	rows := auditRows(t, db)
+	leave, closing := rows[len(rows)-2], rows[len(rows)-1]
+	if leave.Mutation != "leaveGroup" || leave.Changes["participantRole"].Before != "LEAD" || leave.Changes["participantRole"].After != nil ||
+		leave.Changes["leadId"].Before != float64(m[0]) || leave.Changes["leadId"].After != float64(m[1]) ||
+		len(leave.Targets) != 3 || leave.Targets[2] != (domain.Ref{Type: "Member", ID: m[1]}) {
+		t.Fatalf("leaveGroup entry = %+v", leave)
+	}
+	if closing.Mutation != "closeGroup" || closing.Changes["status"].Before != "ACTIVE" || closing.Changes["status"].After != "CLOSED" ||
+		closing.Changes["closedAt"].After == nil || fmt.Sprint(closing.Changes["cancelledMeetingIds"].After) != fmt.Sprint([]any{float64(mtg.ID)}) ||
+		*closing.MemberID != m[1] || len(closing.Targets) != 3 || closing.Targets[1] != (domain.Ref{Type: "Question", ID: q.ID}) ||
+		closing.Targets[2] != (domain.Ref{Type: "Meeting", ID: mtg.ID}) {
+		t.Fatalf("closeGroup entry = %+v", closing)
 	}
 }
