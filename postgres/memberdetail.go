@@ -99,8 +99,10 @@ func (s *MemberDetailService) RemoveContact(ctx context.Context, id int64) (int6
 	v := domain.ViewerFrom(ctx)
 	var memberID int64
 	err := s.db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		// Locked, so that a concurrent erasure cannot slip between this read
+		// and the audit entry that copies the contact's fields.
 		var row contactRow
-		if err := tx.NewSelect().Model(&row).Where("c.id = ?", id).Scan(ctx); err != nil {
+		if err := tx.NewSelect().Model(&row).Where("c.id = ?", id).For("UPDATE").Scan(ctx); err != nil {
 			return mapError(err, "contact")
 		}
 		if err := domain.CanWriteAsMember(v, row.MemberID); err != nil {
