@@ -169,10 +169,10 @@ func (s *GroupService) PublishActionPlan(ctx context.Context, in domain.ActionPl
 		out = row.toPlan()
 		return audit(ctx, tx, auditEntry{
 			Mutation: "publishActionPlan",
-			Targets:  []domain.Ref{ref(domain.RefActionPlan, out.ID), ref(domain.RefWorkingGroup, g.ID)},
-			Changes: created(map[string]any{
+			Targets:  []domain.Ref{auditRef(domain.RefActionPlan, out.ID), auditRef(domain.RefWorkingGroup, g.ID)},
+			Changes: auditCreated(map[string]any{
 				"summary": out.Summary, "items": out.Items, "distributedTo": out.DistributedTo,
-				"publishedAt": instant(&out.PublishedAt),
+				"publishedAt": snapTime(&out.PublishedAt),
 			}),
 		})
 	})

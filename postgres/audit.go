@@ -106,8 +106,8 @@ func cleanAuditText(s string) string {
 	return s
 }
 
-// diff returns the fields whose values differ between two snapshots.
-func diff(before, after map[string]any) map[string]domain.Change {
+// auditDiff returns the fields whose values differ between two snapshots.
+func auditDiff(before, after map[string]any) map[string]domain.Change {
 	out := map[string]domain.Change{}
 	for k, b := range before {
 		if a := after[k]; !reflect.DeepEqual(a, b) {
@@ -122,11 +122,11 @@ func diff(before, after map[string]any) map[string]domain.Change {
 	return out
 }
 
-// created returns the changes of a creation: every set field of its snapshot.
-func created(after map[string]any) map[string]domain.Change { return diff(nil, after) }
+// auditCreated returns the changes of a creation: every set field of its snapshot.
+func auditCreated(after map[string]any) map[string]domain.Change { return auditDiff(nil, after) }
 
-// deleted returns the changes of a deletion: every set field of its snapshot.
-func deleted(before map[string]any) map[string]domain.Change {
+// auditDeleted returns the changes of a deletion: every set field of its snapshot.
+func auditDeleted(before map[string]any) map[string]domain.Change {
 	out := map[string]domain.Change{}
 	for k, b := range before {
 		if b != nil {
@@ -136,35 +136,35 @@ func deleted(before map[string]any) map[string]domain.Change {
 	return out
 }
 
-// ref returns the reference of an object.
-func ref(typ string, id int64) domain.Ref { return domain.Ref{Type: typ, ID: id} }
+// auditRef returns the reference of an object.
+func auditRef(typ string, id int64) domain.Ref { return domain.Ref{Type: typ, ID: id} }
 
-// text returns a text value of a snapshot: null when empty.
-func text(s string) any {
+// snapText returns a text value of a snapshot: null when empty.
+func snapText(s string) any {
 	if s == "" {
 		return nil
 	}
 	return s
 }
 
-// opt returns an optional value of a snapshot: null when unset.
-func opt[T any](p *T) any {
+// snapOpt returns an optional value of a snapshot: null when unset.
+func snapOpt[T any](p *T) any {
 	if p == nil {
 		return nil
 	}
 	return *p
 }
 
-// day returns a date value of a snapshot, as YYYY-MM-DD.
-func day(t *time.Time) any {
+// snapDay returns a date value of a snapshot, as YYYY-MM-DD.
+func snapDay(t *time.Time) any {
 	if t == nil {
 		return nil
 	}
 	return t.Format(time.DateOnly)
 }
 
-// instant returns a time value of a snapshot, in RFC 3339.
-func instant(t *time.Time) any {
+// snapTime returns a time value of a snapshot, in RFC 3339.
+func snapTime(t *time.Time) any {
 	if t == nil {
 		return nil
 	}
@@ -174,15 +174,15 @@ func instant(t *time.Time) any {
 // memberFields is the audited snapshot of a member, by GraphQL field name.
 func memberFields(m *domain.Member) map[string]any {
 	f := map[string]any{
-		"name": m.Name, "kind": string(m.Kind), "headcount": opt(m.Headcount), "legalId": text(m.LegalID),
-		"foreignParentCountry": text(m.ForeignParentCountry), "website": text(m.Website),
-		"description": text(m.Description), "joinedOn": day(&m.JoinedOn), "leftOn": day(m.LeftOn),
+		"name": m.Name, "kind": string(m.Kind), "headcount": snapOpt(m.Headcount), "legalId": snapText(m.LegalID),
+		"foreignParentCountry": snapText(m.ForeignParentCountry), "website": snapText(m.Website),
+		"description": snapText(m.Description), "joinedOn": snapDay(&m.JoinedOn), "leftOn": snapDay(m.LeftOn),
 		"status": string(m.Status), "address": nil, "location": nil,
 	}
 	if a := m.Address; a != (domain.Address{}) {
 		f["address"] = map[string]any{
-			"city": text(a.City), "postalCode": text(a.PostalCode), "department": text(a.Department),
-			"region": text(a.Region), "country": text(a.Country),
+			"city": snapText(a.City), "postalCode": snapText(a.PostalCode), "department": snapText(a.Department),
+			"region": snapText(a.Region), "country": snapText(a.Country),
 		}
 	}
 	if l := m.Location; l != nil {
@@ -194,15 +194,15 @@ func memberFields(m *domain.Member) map[string]any {
 // contactFields is the audited snapshot of a contact: personal data, erased
 // from the trail with the contact.
 func contactFields(c *contactRow) map[string]any {
-	return map[string]any{"name": c.Name, "role": text(c.Role), "email": text(c.Email), "phone": text(c.Phone)}
+	return map[string]any{"name": c.Name, "role": snapText(c.Role), "email": snapText(c.Email), "phone": snapText(c.Phone)}
 }
 
 // linkFields is the audited snapshot of a business link.
 func linkFields(l *domain.BusinessLink) map[string]any {
 	return map[string]any{
-		"kind": string(l.Kind), "status": string(l.Status), "since": day(&l.Since), "until": day(l.Until),
-		"volumeBand": text(string(l.VolumeBand)), "origin": text(string(l.Origin)), "note": text(l.Note),
-		"confirmedAt": instant(l.ConfirmedAt),
+		"kind": string(l.Kind), "status": string(l.Status), "since": snapDay(&l.Since), "until": snapDay(l.Until),
+		"volumeBand": snapText(string(l.VolumeBand)), "origin": snapText(string(l.Origin)), "note": snapText(l.Note),
+		"confirmedAt": snapTime(l.ConfirmedAt),
 	}
 }
 

@@ -259,7 +259,7 @@ func (s *AuditService) EraseContact(ctx context.Context, contactID int64) (*doma
 		}
 		targets := []domain.Ref{contact}
 		if out.MemberID != 0 {
-			targets = append(targets, ref(domain.RefMember, out.MemberID))
+			targets = append(targets, auditRef(domain.RefMember, out.MemberID))
 		}
 		return audit(ctx, tx, auditEntry{Mutation: "eraseContact", Targets: targets})
 	})

@@ -277,7 +277,7 @@ func (s *GroupService) JoinGroup(ctx context.Context, groupID, memberID int64) (
 		}
 		return audit(ctx, tx, auditEntry{
 			Mutation: "joinGroup",
-			Targets:  []domain.Ref{ref(domain.RefWorkingGroup, g.ID), ref(domain.RefMember, memberID)},
+			Targets:  []domain.Ref{auditRef(domain.RefWorkingGroup, g.ID), auditRef(domain.RefMember, memberID)},
 			Changes:  changes,
 		})
 	})
@@ -348,7 +348,7 @@ func (s *GroupService) LeaveGroup(ctx context.Context, groupID, memberID int64) 
 			return err
 		}
 		out = g
-		targets := []domain.Ref{ref(domain.RefWorkingGroup, g.ID), ref(domain.RefMember, memberID)}
+		targets := []domain.Ref{auditRef(domain.RefWorkingGroup, g.ID), auditRef(domain.RefMember, memberID)}
 		var cur participantRow
 		err = tx.NewSelect().Model(&cur).Where("gp.group_id = ? AND gp.member_id = ? AND gp.left_at IS NULL", g.ID, memberID).Scan(ctx)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -378,7 +378,7 @@ func (s *GroupService) LeaveGroup(ctx context.Context, groupID, memberID int64) 
 			lead := domain.Change{Before: memberID}
 			if len(leads) > 0 {
 				lead.After = leads[0]
-				targets = append(targets, ref(domain.RefMember, leads[0]))
+				targets = append(targets, auditRef(domain.RefMember, leads[0]))
 			}
 			changes["leadId"] = lead
 		}
@@ -431,16 +431,16 @@ func (s *GroupService) CloseGroup(ctx context.Context, groupID int64) (*domain.W
 			Where("group_id = ? AND status = ?", g.ID, domain.MeetingScheduled).Returning("id").Scan(ctx, &cancelled); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return mapError(err, "meetings")
 		}
-		before := map[string]any{"status": string(g.Status), "closedAt": instant(g.ClosedAt)}
+		before := map[string]any{"status": string(g.Status), "closedAt": snapTime(g.ClosedAt)}
 		g.Status, g.ClosedAt = domain.GroupClosed, &now
 		out = g
-		changes := diff(before, map[string]any{"status": string(g.Status), "closedAt": instant(g.ClosedAt)})
-		targets := []domain.Ref{ref(domain.RefWorkingGroup, g.ID), ref(domain.RefQuestion, questionID)}
+		changes := auditDiff(before, map[string]any{"status": string(g.Status), "closedAt": snapTime(g.ClosedAt)})
+		targets := []domain.Ref{auditRef(domain.RefWorkingGroup, g.ID), auditRef(domain.RefQuestion, questionID)}
 		if len(cancelled) > 0 {
 			slices.Sort(cancelled)
 			changes["cancelledMeetingIds"] = domain.Change{After: cancelled}
 			for _, id := range cancelled {
-				targets = append(targets, ref(domain.RefMeeting, id))
+				targets = append(targets, auditRef(domain.RefMeeting, id))
 			}
 		}
 		return audit(ctx, tx, auditEntry{Mutation: "closeGroup", Targets: targets, Changes: changes})

@@ -494,8 +494,8 @@ func (s *LinkService) Declare(ctx context.Context, in domain.LinkInput) (*domain
 		}
 		return audit(ctx, tx, auditEntry{
 			Mutation: "declareBusinessLink",
-			Targets:  []domain.Ref{ref(domain.RefBusinessLink, row.ID), ref(domain.RefMember, row.FromID), ref(domain.RefMember, row.ToID)},
-			Changes:  created(linkFields(row.toLink())),
+			Targets:  []domain.Ref{auditRef(domain.RefBusinessLink, row.ID), auditRef(domain.RefMember, row.FromID), auditRef(domain.RefMember, row.ToID)},
+			Changes:  auditCreated(linkFields(row.toLink())),
 		})
 	})
 	if err != nil {
@@ -595,8 +595,8 @@ func (s *LinkService) change(ctx context.Context, mutation string, id int64, app
 		out = row.toLink()
 		return audit(ctx, tx, auditEntry{
 			Mutation: mutation,
-			Targets:  []domain.Ref{ref(domain.RefBusinessLink, out.ID), ref(domain.RefMember, out.FromID), ref(domain.RefMember, out.ToID)},
-			Changes:  diff(before, linkFields(out)),
+			Targets:  []domain.Ref{auditRef(domain.RefBusinessLink, out.ID), auditRef(domain.RefMember, out.FromID), auditRef(domain.RefMember, out.ToID)},
+			Changes:  auditDiff(before, linkFields(out)),
 		})
 	})
 	if err == nil {

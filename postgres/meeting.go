@@ -226,8 +226,8 @@ func (s *GroupService) ScheduleMeeting(ctx context.Context, in domain.MeetingInp
 		out = row.toMeeting()
 		return audit(ctx, tx, auditEntry{
 			Mutation: "scheduleMeeting",
-			Targets:  []domain.Ref{ref(domain.RefMeeting, out.ID), ref(domain.RefWorkingGroup, g.ID)},
-			Changes:  created(meetingFields(out)),
+			Targets:  []domain.Ref{auditRef(domain.RefMeeting, out.ID), auditRef(domain.RefWorkingGroup, g.ID)},
+			Changes:  auditCreated(meetingFields(out)),
 		})
 	})
 	return out, err
@@ -287,8 +287,8 @@ func (s *GroupService) RecordMeetingOutcome(ctx context.Context, meetingID int64
 		out = m
 		return audit(ctx, tx, auditEntry{
 			Mutation: "recordMeetingOutcome",
-			Targets:  []domain.Ref{ref(domain.RefMeeting, m.ID), ref(domain.RefWorkingGroup, g.ID)},
-			Changes:  diff(before, meetingFields(m)),
+			Targets:  []domain.Ref{auditRef(domain.RefMeeting, m.ID), auditRef(domain.RefWorkingGroup, g.ID)},
+			Changes:  auditDiff(before, meetingFields(m)),
 		})
 	})
 	return out, err
@@ -323,8 +323,8 @@ func (s *GroupService) CancelMeeting(ctx context.Context, meetingID int64) (*dom
 		out = m
 		return audit(ctx, tx, auditEntry{
 			Mutation: "cancelMeeting",
-			Targets:  []domain.Ref{ref(domain.RefMeeting, m.ID), ref(domain.RefWorkingGroup, g.ID)},
-			Changes:  diff(before, meetingFields(m)),
+			Targets:  []domain.Ref{auditRef(domain.RefMeeting, m.ID), auditRef(domain.RefWorkingGroup, g.ID)},
+			Changes:  auditDiff(before, meetingFields(m)),
 		})
 	})
 	return out, err
@@ -357,9 +357,9 @@ func (s *GroupService) lockMeeting(ctx context.Context, tx bun.Tx, v domain.View
 // meetingFields is the audited snapshot of a meeting.
 func meetingFields(m *domain.Meeting) map[string]any {
 	f := map[string]any{
-		"title": m.Title, "startsAt": instant(&m.StartsAt), "durationMinutes": m.DurationMinutes,
+		"title": m.Title, "startsAt": snapTime(&m.StartsAt), "durationMinutes": m.DurationMinutes,
 		"agenda": m.Agenda, "expectedOutcome": m.ExpectedOutcome, "status": string(m.Status),
-		"outcome": text(m.Outcome), "attendeeIds": nil,
+		"outcome": snapText(m.Outcome), "attendeeIds": nil,
 	}
 	if len(m.AttendeeIDs) > 0 {
 		ids := slices.Clone(m.AttendeeIDs)

@@ -296,7 +296,7 @@ func (s *MemberService) CreateMember(ctx context.Context, in domain.MemberInput)
 		if len(trades) > 0 {
 			fields["tradeIds"] = trades
 		}
-		return audit(ctx, tx, auditEntry{Mutation: "createMember", Targets: []domain.Ref{ref(domain.RefMember, row.ID)}, Changes: created(fields)})
+		return audit(ctx, tx, auditEntry{Mutation: "createMember", Targets: []domain.Ref{auditRef(domain.RefMember, row.ID)}, Changes: auditCreated(fields)})
 	})
 	if err != nil {
 		return nil, err
@@ -354,7 +354,7 @@ func (s *MemberService) UpdateMember(ctx context.Context, id int64, patch domain
 				return err
 			}
 		}
-		return audit(ctx, tx, auditEntry{Mutation: "updateMember", Targets: []domain.Ref{ref(domain.RefMember, id)}, Changes: diff(before, after)})
+		return audit(ctx, tx, auditEntry{Mutation: "updateMember", Targets: []domain.Ref{auditRef(domain.RefMember, id)}, Changes: auditDiff(before, after)})
 	})
 	return out, err
 }

@@ -83,8 +83,8 @@ func (s *MemberDetailService) AddContact(ctx context.Context, in domain.ContactI
 		}
 		return audit(ctx, tx, auditEntry{
 			Mutation: "addContact",
-			Targets:  []domain.Ref{ref(domain.RefContact, row.ID), ref(domain.RefMember, row.MemberID)},
-			Changes:  created(contactFields(row)),
+			Targets:  []domain.Ref{auditRef(domain.RefContact, row.ID), auditRef(domain.RefMember, row.MemberID)},
+			Changes:  auditCreated(contactFields(row)),
 		})
 	})
 	if err != nil {
@@ -117,8 +117,8 @@ func (s *MemberDetailService) RemoveContact(ctx context.Context, id int64) (int6
 		}
 		return audit(ctx, tx, auditEntry{
 			Mutation: "removeContact",
-			Targets:  []domain.Ref{ref(domain.RefContact, id), ref(domain.RefMember, row.MemberID)},
-			Changes:  deleted(contactFields(&row)),
+			Targets:  []domain.Ref{auditRef(domain.RefContact, id), auditRef(domain.RefMember, row.MemberID)},
+			Changes:  auditDeleted(contactFields(&row)),
 		})
 	})
 	return memberID, err
@@ -159,8 +159,8 @@ func (s *MemberDetailService) SetMemberTrades(ctx context.Context, memberID int6
 		}
 		out = row.toMember()
 		return audit(ctx, tx, auditEntry{
-			Mutation: "setMemberTrades", Targets: []domain.Ref{ref(domain.RefMember, memberID)},
-			Changes: diff(map[string]any{"tradeIds": before}, map[string]any{"tradeIds": after}),
+			Mutation: "setMemberTrades", Targets: []domain.Ref{auditRef(domain.RefMember, memberID)},
+			Changes: auditDiff(map[string]any{"tradeIds": before}, map[string]any{"tradeIds": after}),
 		})
 	})
 	return out, err
@@ -202,8 +202,8 @@ func (s *MemberDetailService) EndMembership(ctx context.Context, memberID int64,
 		}
 		out = row.toMember()
 		return audit(ctx, tx, auditEntry{
-			Mutation: "endMembership", Targets: []domain.Ref{ref(domain.RefMember, memberID)},
-			Changes: diff(before, memberFields(out)),
+			Mutation: "endMembership", Targets: []domain.Ref{auditRef(domain.RefMember, memberID)},
+			Changes: auditDiff(before, memberFields(out)),
 		})
 	})
 	if err == nil {

@@ -208,8 +208,8 @@ func (s *GroupService) RaiseQuestion(ctx context.Context, memberID int64, text s
 		out = row.toQuestion()
 		return audit(ctx, tx, auditEntry{
 			Mutation: "raiseQuestion",
-			Targets:  []domain.Ref{ref(domain.RefQuestion, row.ID), ref(domain.RefMember, memberID)},
-			Changes:  created(questionFields(out)),
+			Targets:  []domain.Ref{auditRef(domain.RefQuestion, row.ID), auditRef(domain.RefMember, memberID)},
+			Changes:  auditCreated(questionFields(out)),
 		})
 	})
 	return out, err
@@ -258,12 +258,12 @@ func (s *GroupService) SupportQuestion(ctx context.Context, questionID, memberID
 			return err
 		}
 		out = &domain.SupportResult{Question: question, GroupFormed: formed}
-		targets := []domain.Ref{ref(domain.RefQuestion, q.ID), ref(domain.RefMember, memberID)}
+		targets := []domain.Ref{auditRef(domain.RefQuestion, q.ID), auditRef(domain.RefMember, memberID)}
 		if formed != nil {
-			targets = append(targets, ref(domain.RefWorkingGroup, formed.ID))
+			targets = append(targets, auditRef(domain.RefWorkingGroup, formed.ID))
 		}
 		before := map[string]any{"status": string(q.Status), "supporterCount": question.SupporterCount - int(n)}
-		return audit(ctx, tx, auditEntry{Mutation: "supportQuestion", Targets: targets, Changes: diff(before, supportFields(question))})
+		return audit(ctx, tx, auditEntry{Mutation: "supportQuestion", Targets: targets, Changes: auditDiff(before, supportFields(question))})
 	})
 	return out, err
 }
@@ -354,8 +354,8 @@ func (s *GroupService) WithdrawSupport(ctx context.Context, questionID, memberID
 		before := map[string]any{"status": string(q.Status), "supporterCount": question.SupporterCount + int(n)}
 		return audit(ctx, tx, auditEntry{
 			Mutation: "withdrawSupport",
-			Targets:  []domain.Ref{ref(domain.RefQuestion, q.ID), ref(domain.RefMember, memberID)},
-			Changes:  diff(before, supportFields(question)),
+			Targets:  []domain.Ref{auditRef(domain.RefQuestion, q.ID), auditRef(domain.RefMember, memberID)},
+			Changes:  auditDiff(before, supportFields(question)),
 		})
 	})
 	return out, err

@@ -70,13 +70,13 @@ func (s *TradeWriteService) CreateTrade(ctx context.Context, in domain.TradeInpu
 			}
 			return mapError(err, "trade")
 		}
-		targets := []domain.Ref{ref(domain.RefTrade, row.ID)}
+		targets := []domain.Ref{auditRef(domain.RefTrade, row.ID)}
 		if row.ParentID != nil {
-			targets = append(targets, ref(domain.RefTrade, *row.ParentID))
+			targets = append(targets, auditRef(domain.RefTrade, *row.ParentID))
 		}
 		return audit(ctx, tx, auditEntry{
 			Mutation: "createTrade", Targets: targets,
-			Changes: created(map[string]any{"code": row.Code, "nameEn": row.NameEN, "nameFr": row.NameFR, "parentId": opt(row.ParentID)}),
+			Changes: auditCreated(map[string]any{"code": row.Code, "nameEn": row.NameEN, "nameFr": row.NameFR, "parentId": snapOpt(row.ParentID)}),
 		})
 	})
 	if err != nil {
@@ -107,8 +107,8 @@ func (s *TradeWriteService) AddComplement(ctx context.Context, c domain.TradeCom
 		}
 		return audit(ctx, tx, auditEntry{
 			Mutation: "addTradeComplement",
-			Targets:  []domain.Ref{ref(domain.RefTrade, c.TradeID), ref(domain.RefTrade, c.OtherID)},
-			Changes:  created(map[string]any{"kind": row.Kind, "description": text(row.Description)}),
+			Targets:  []domain.Ref{auditRef(domain.RefTrade, c.TradeID), auditRef(domain.RefTrade, c.OtherID)},
+			Changes:  auditCreated(map[string]any{"kind": row.Kind, "description": snapText(row.Description)}),
 		})
 	})
 }
@@ -140,8 +140,8 @@ func (s *TradeWriteService) RemoveComplement(ctx context.Context, tradeID, other
 		slices.Sort(kinds)
 		return audit(ctx, tx, auditEntry{
 			Mutation: "removeTradeComplement",
-			Targets:  []domain.Ref{ref(domain.RefTrade, tradeID), ref(domain.RefTrade, otherID)},
-			Changes:  deleted(map[string]any{"kinds": kinds}),
+			Targets:  []domain.Ref{auditRef(domain.RefTrade, tradeID), auditRef(domain.RefTrade, otherID)},
+			Changes:  auditDeleted(map[string]any{"kinds": kinds}),
 		})
 	})
 }
