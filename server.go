@@ -225,6 +225,7 @@ func newResolver(db *postgres.DB, g graph.NetworkGraph) *graph.Resolver {
 		Groups:        db.Groups(),
 		Recommender:   db.Recommendations(),
 		Dashboards:    db.Dashboards(),
+		Audit:         db.Audit(),
 	}
 }
 

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-chi/chi/v5/middleware"
+
 	"grappe/auth"
 	"grappe/domain"
 	"grappe/graph"
@@ -57,6 +59,7 @@ func newAPIWith(t testing.TB, configure func(*graph.HandlerOptions)) *api {
 		TradeWrites: db.TradeWrites(), Links: db.Links(), Groups: db.Groups(), Graph: store,
 		Recommender: db.Recommendations(),
 		SmallWorlds: db, Dashboards: db.Dashboards(),
+		Audit: db.Audit(),
 	}
 	opts := graph.HandlerOptions{
 		Introspection: true, QueryCacheSize: 100, APQCacheSize: 100, Limits: testLimits, MaxBodyBytes: 1 << 20,
@@ -66,7 +69,7 @@ func newAPIWith(t testing.TB, configure func(*graph.HandlerOptions)) *api {
 		configure(&opts)
 	}
 	gql := graph.NewHandler(resolver, opts)
-	return &api{t: t, db: db, net: store, handler: verifier.Middleware(resolver.Middleware(gql))}
+	return &api{t: t, db: db, net: store, handler: middleware.RequestID(verifier.Middleware(resolver.Middleware(gql)))}
 }
 
 // token returns a bearer token for role (and member global id).

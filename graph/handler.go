@@ -65,6 +65,7 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(&limitsExtension{limits: opts.Limits})
+	srv.Use(AuditTrail{})
 	srv.SetErrorPresenter(errorPresenter(opts.Logger))
 	srv.SetRecoverFunc(recoverFunc(opts.Logger))
 	return srv
@@ -107,6 +108,7 @@ func setComplexity(c *generated.ComplexityRoot) {
 	c.WorkingGroup.Meetings = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
 	setAnalyticsComplexity(c)
 	setDashboardComplexity(c)
+	setAuditComplexity(c)
 }
 
 // Costs of the network graph fields. They read the in-memory graph, not the

@@ -18,4 +18,5 @@ type Resolver struct {
 	Recommender   domain.RecommendService
 	SmallWorlds   SmallWorldSource
 	Dashboards    domain.DashboardService
+	Audit         domain.AuditService
 }

@@ -77,8 +77,14 @@ func (s *MemberDetailService) AddContact(ctx context.Context, in domain.ContactI
 		if _, err := lockWritableMember(ctx, tx, v, in.MemberID); err != nil {
 			return err
 		}
-		_, err := tx.NewInsert().Model(row).Returning("id").Exec(ctx)
-		return mapError(err, "contact")
+		if _, err := tx.NewInsert().Model(row).Returning("id").Exec(ctx); err != nil {
+			return mapError(err, "contact")
+		}
+		return audit(ctx, tx, auditEntry{
+			Mutation: "addContact",
+			Targets:  []domain.Ref{auditRef(domain.RefContact, row.ID), auditRef(domain.RefMember, row.MemberID)},
+			Changes:  auditCreated(contactFields(row)),
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -92,8 +98,10 @@ func (s *MemberDetailService) RemoveContact(ctx context.Context, id int64) (int6
 	v := domain.ViewerFrom(ctx)
 	var memberID int64
 	err := s.db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		// Locked, so that a concurrent erasure cannot slip between this read
+		// and the audit entry that copies the contact's fields.
 		var row contactRow
-		if err := tx.NewSelect().Model(&row).Where("c.id = ?", id).Scan(ctx); err != nil {
+		if err := tx.NewSelect().Model(&row).Where("c.id = ?", id).For("UPDATE").Scan(ctx); err != nil {
 			return mapError(err, "contact")
 		}
 		if err := domain.CanWriteAsMember(v, row.MemberID); err != nil {
@@ -103,8 +111,14 @@ func (s *MemberDetailService) RemoveContact(ctx context.Context, id int64) (int6
 			return err
 		}
 		memberID = row.MemberID
-		_, err := tx.NewDelete().Model((*contactRow)(nil)).Where("id = ?", id).Exec(ctx)
-		return mapError(err, "contact")
+		if _, err := tx.NewDelete().Model((*contactRow)(nil)).Where("id = ?", id).Exec(ctx); err != nil {
+			return mapError(err, "contact")
+		}
+		return audit(ctx, tx, auditEntry{
+			Mutation: "removeContact",
+			Targets:  []domain.Ref{auditRef(domain.RefContact, id), auditRef(domain.RefMember, row.MemberID)},
+			Changes:  auditDeleted(contactFields(&row)),
+		})
 	})
 	return memberID, err
 }
@@ -125,6 +139,10 @@ func (s *MemberDetailService) SetMemberTrades(ctx context.Context, memberID int6
 		if err != nil {
 			return err
 		}
+		before, err := memberTradeIDs(ctx, tx, memberID)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.NewDelete().Model((*memberTradeRow)(nil)).Where("member_id = ?", memberID).Exec(ctx); err != nil {
 			return mapError(err, "member trades")
 		}
@@ -134,8 +152,15 @@ func (s *MemberDetailService) SetMemberTrades(ctx context.Context, memberID int6
 		if _, err := tx.NewUpdate().Model(row).WherePK().Set("updated_at = now()").Returning("updated_at").Exec(ctx); err != nil {
 			return mapError(err, "member")
 		}
+		after, err := memberTradeIDs(ctx, tx, memberID)
+		if err != nil {
+			return err
+		}
 		out = row.toMember()
-		return nil
+		return audit(ctx, tx, auditEntry{
+			Mutation: "setMemberTrades", Targets: []domain.Ref{auditRef(domain.RefMember, memberID)},
+			Changes: auditDiff(map[string]any{"tradeIds": before}, map[string]any{"tradeIds": after}),
+		})
 	})
 	return out, err
 }
@@ -167,6 +192,7 @@ func (s *MemberDetailService) EndMembership(ctx context.Context, memberID int64,
 		if day.Before(row.JoinedOn) {
 			return domain.InvalidField("leftOn", "leftOn must not be before joinedOn (%s)", row.JoinedOn.Format(time.DateOnly))
 		}
+		before := memberFields(row.toMember())
 		row.LeftOn = &day
 		_, err := tx.NewUpdate().Model(&row).WherePK().Column("left_on").Set("updated_at = now()").
 			Returning("updated_at").Exec(ctx)
@@ -174,7 +200,10 @@ func (s *MemberDetailService) EndMembership(ctx context.Context, memberID int64,
 			return mapError(err, "member")
 		}
 		out = row.toMember()
-		return nil
+		return audit(ctx, tx, auditEntry{
+			Mutation: "endMembership", Targets: []domain.Ref{auditRef(domain.RefMember, memberID)},
+			Changes: auditDiff(before, memberFields(out)),
+		})
 	})
 	if err == nil {
 		s.db.networkChanged()

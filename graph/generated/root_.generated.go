@@ -28,10 +28,13 @@ type ResolverRoot interface {
 	ActionPlan() ActionPlanResolver
 	ActionPlanConnection() ActionPlanConnectionResolver
 	AtRiskMember() AtRiskMemberResolver
+	AuditEntry() AuditEntryResolver
+	AuditEntryConnection() AuditEntryConnectionResolver
 	BusinessLink() BusinessLinkResolver
 	BusinessLinkConnection() BusinessLinkConnectionResolver
 	Community() CommunityResolver
 	Contact() ContactResolver
+	ContactDataExport() ContactDataExportResolver
 	Dashboard() DashboardResolver
 	EngagementStats() EngagementStatsResolver
 	LinkStats() LinkStatsResolver
@@ -117,6 +120,39 @@ type ComplexityRoot struct {
 		Member         func(childComplexity int) int
 	}
 
+	AuditChange struct {
+		After  func(childComplexity int) int
+		Before func(childComplexity int) int
+		Erased func(childComplexity int) int
+		Field  func(childComplexity int) int
+	}
+
+	AuditEntry struct {
+		At         func(childComplexity int) int
+		Changes    func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Member     func(childComplexity int) int
+		MemberID   func(childComplexity int) int
+		Mutation   func(childComplexity int) int
+		RequestID  func(childComplexity int) int
+		Role       func(childComplexity int) int
+		Subject    func(childComplexity int) int
+		TargetID   func(childComplexity int) int
+		TargetIds  func(childComplexity int) int
+		TargetType func(childComplexity int) int
+	}
+
+	AuditEntryConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AuditEntryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	BusinessLink struct {
 		ConfirmedAt func(childComplexity int) int
 		DeclaredBy  func(childComplexity int) int
@@ -172,6 +208,16 @@ type ComplexityRoot struct {
 		Role  func(childComplexity int) int
 	}
 
+	ContactDataExport struct {
+		AuditEntries func(childComplexity int) int
+		Contact      func(childComplexity int) int
+		ContactID    func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Document     func(childComplexity int) int
+		ExportedAt   func(childComplexity int) int
+		Member       func(childComplexity int) int
+	}
+
 	CreateMemberPayload struct {
 		ClientMutationID func(childComplexity int) int
 		Member           func(childComplexity int) int
@@ -216,6 +262,13 @@ type ComplexityRoot struct {
 		AtRiskCount  func(childComplexity int) int
 		AverageScore func(childComplexity int) int
 		Distribution func(childComplexity int) int
+	}
+
+	EraseContactPayload struct {
+		AuditEntriesScrubbed func(childComplexity int) int
+		ClientMutationID     func(childComplexity int) int
+		ContactID            func(childComplexity int) int
+		Member               func(childComplexity int) int
 	}
 
 	GroupPayload struct {
@@ -378,6 +431,7 @@ type ComplexityRoot struct {
 		DeclineBusinessLink   func(childComplexity int, input model.DeclineBusinessLinkInput) int
 		EndBusinessLink       func(childComplexity int, input model.EndBusinessLinkInput) int
 		EndMembership         func(childComplexity int, input model.EndMembershipInput) int
+		EraseContact          func(childComplexity int, input model.EraseContactInput) int
 		JoinGroup             func(childComplexity int, input model.JoinGroupInput) int
 		LeaveGroup            func(childComplexity int, input model.LeaveGroupInput) int
 		PublishActionPlan     func(childComplexity int, input model.PublishActionPlanInput) int
@@ -445,19 +499,21 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		ActionPlans   func(childComplexity int, first *int, after *string) int
-		BusinessLinks func(childComplexity int, first *int, after *string, filter *model.BusinessLinkFilter) int
-		Dashboard     func(childComplexity int, filter *model.DashboardFilter) int
-		Groups        func(childComplexity int, first *int, after *string, filter *model.GroupFilter) int
-		Member        func(childComplexity int, id string) int
-		Members       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.MemberFilter, orderBy *model.MemberOrder) int
-		Network       func(childComplexity int) int
-		Node          func(childComplexity int, id string) int
-		Nodes         func(childComplexity int, ids []string) int
-		Path          func(childComplexity int, from string, to string, maxHops *int) int
-		Questions     func(childComplexity int, first *int, after *string, filter *model.QuestionFilter) int
-		Trades        func(childComplexity int) int
-		Viewer        func(childComplexity int) int
+		ActionPlans       func(childComplexity int, first *int, after *string) int
+		AuditLog          func(childComplexity int, first *int, after *string, filter *model.AuditFilter) int
+		BusinessLinks     func(childComplexity int, first *int, after *string, filter *model.BusinessLinkFilter) int
+		Dashboard         func(childComplexity int, filter *model.DashboardFilter) int
+		ExportContactData func(childComplexity int, contactID string) int
+		Groups            func(childComplexity int, first *int, after *string, filter *model.GroupFilter) int
+		Member            func(childComplexity int, id string) int
+		Members           func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.MemberFilter, orderBy *model.MemberOrder) int
+		Network           func(childComplexity int) int
+		Node              func(childComplexity int, id string) int
+		Nodes             func(childComplexity int, ids []string) int
+		Path              func(childComplexity int, from string, to string, maxHops *int) int
+		Questions         func(childComplexity int, first *int, after *string, filter *model.QuestionFilter) int
+		Trades            func(childComplexity int) int
+		Viewer            func(childComplexity int) int
 	}
 
 	Question struct {
@@ -820,6 +876,136 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AtRiskMember.Member(childComplexity), true
 
+	case "AuditChange.after":
+		if e.ComplexityRoot.AuditChange.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditChange.After(childComplexity), true
+	case "AuditChange.before":
+		if e.ComplexityRoot.AuditChange.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditChange.Before(childComplexity), true
+	case "AuditChange.erased":
+		if e.ComplexityRoot.AuditChange.Erased == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditChange.Erased(childComplexity), true
+	case "AuditChange.field":
+		if e.ComplexityRoot.AuditChange.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditChange.Field(childComplexity), true
+
+	case "AuditEntry.at":
+		if e.ComplexityRoot.AuditEntry.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.At(childComplexity), true
+	case "AuditEntry.changes":
+		if e.ComplexityRoot.AuditEntry.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Changes(childComplexity), true
+	case "AuditEntry.id":
+		if e.ComplexityRoot.AuditEntry.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.ID(childComplexity), true
+	case "AuditEntry.member":
+		if e.ComplexityRoot.AuditEntry.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Member(childComplexity), true
+	case "AuditEntry.memberId":
+		if e.ComplexityRoot.AuditEntry.MemberID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.MemberID(childComplexity), true
+	case "AuditEntry.mutation":
+		if e.ComplexityRoot.AuditEntry.Mutation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Mutation(childComplexity), true
+	case "AuditEntry.requestId":
+		if e.ComplexityRoot.AuditEntry.RequestID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.RequestID(childComplexity), true
+	case "AuditEntry.role":
+		if e.ComplexityRoot.AuditEntry.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Role(childComplexity), true
+	case "AuditEntry.subject":
+		if e.ComplexityRoot.AuditEntry.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Subject(childComplexity), true
+	case "AuditEntry.targetId":
+		if e.ComplexityRoot.AuditEntry.TargetID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.TargetID(childComplexity), true
+	case "AuditEntry.targetIds":
+		if e.ComplexityRoot.AuditEntry.TargetIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.TargetIds(childComplexity), true
+	case "AuditEntry.targetType":
+		if e.ComplexityRoot.AuditEntry.TargetType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.TargetType(childComplexity), true
+
+	case "AuditEntryConnection.edges":
+		if e.ComplexityRoot.AuditEntryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryConnection.Edges(childComplexity), true
+	case "AuditEntryConnection.pageInfo":
+		if e.ComplexityRoot.AuditEntryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryConnection.PageInfo(childComplexity), true
+	case "AuditEntryConnection.totalCount":
+		if e.ComplexityRoot.AuditEntryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryConnection.TotalCount(childComplexity), true
+
+	case "AuditEntryEdge.cursor":
+		if e.ComplexityRoot.AuditEntryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryEdge.Cursor(childComplexity), true
+	case "AuditEntryEdge.node":
+		if e.ComplexityRoot.AuditEntryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
+
 	case "BusinessLink.confirmedAt":
 		if e.ComplexityRoot.BusinessLink.ConfirmedAt == nil {
 			break
@@ -1031,6 +1217,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Contact.Role(childComplexity), true
 
+	case "ContactDataExport.auditEntries":
+		if e.ComplexityRoot.ContactDataExport.AuditEntries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactDataExport.AuditEntries(childComplexity), true
+	case "ContactDataExport.contact":
+		if e.ComplexityRoot.ContactDataExport.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactDataExport.Contact(childComplexity), true
+	case "ContactDataExport.contactId":
+		if e.ComplexityRoot.ContactDataExport.ContactID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactDataExport.ContactID(childComplexity), true
+	case "ContactDataExport.createdAt":
+		if e.ComplexityRoot.ContactDataExport.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactDataExport.CreatedAt(childComplexity), true
+	case "ContactDataExport.document":
+		if e.ComplexityRoot.ContactDataExport.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactDataExport.Document(childComplexity), true
+	case "ContactDataExport.exportedAt":
+		if e.ComplexityRoot.ContactDataExport.ExportedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactDataExport.ExportedAt(childComplexity), true
+	case "ContactDataExport.member":
+		if e.ComplexityRoot.ContactDataExport.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactDataExport.Member(childComplexity), true
+
 	case "CreateMemberPayload.clientMutationId":
 		if e.ComplexityRoot.CreateMemberPayload.ClientMutationID == nil {
 			break
@@ -1229,6 +1458,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EngagementStats.Distribution(childComplexity), true
+
+	case "EraseContactPayload.auditEntriesScrubbed":
+		if e.ComplexityRoot.EraseContactPayload.AuditEntriesScrubbed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EraseContactPayload.AuditEntriesScrubbed(childComplexity), true
+	case "EraseContactPayload.clientMutationId":
+		if e.ComplexityRoot.EraseContactPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EraseContactPayload.ClientMutationID(childComplexity), true
+	case "EraseContactPayload.contactId":
+		if e.ComplexityRoot.EraseContactPayload.ContactID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EraseContactPayload.ContactID(childComplexity), true
+	case "EraseContactPayload.member":
+		if e.ComplexityRoot.EraseContactPayload.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EraseContactPayload.Member(childComplexity), true
 
 	case "GroupPayload.clientMutationId":
 		if e.ComplexityRoot.GroupPayload.ClientMutationID == nil {
@@ -1963,6 +2217,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EndMembership(childComplexity, args["input"].(model.EndMembershipInput)), true
+	case "Mutation.eraseContact":
+		if e.ComplexityRoot.Mutation.EraseContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_eraseContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EraseContact(childComplexity, args["input"].(model.EraseContactInput)), true
 	case "Mutation.joinGroup":
 		if e.ComplexityRoot.Mutation.JoinGroup == nil {
 			break
@@ -2327,6 +2592,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ActionPlans(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.auditLog":
+		if e.ComplexityRoot.Query.AuditLog == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditLog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.AuditFilter)), true
 	case "Query.businessLinks":
 		if e.ComplexityRoot.Query.BusinessLinks == nil {
 			break
@@ -2349,6 +2625,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Dashboard(childComplexity, args["filter"].(*model.DashboardFilter)), true
+	case "Query.exportContactData":
+		if e.ComplexityRoot.Query.ExportContactData == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exportContactData_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExportContactData(childComplexity, args["contactId"].(string)), true
 	case "Query.groups":
 		if e.ComplexityRoot.Query.Groups == nil {
 			break
@@ -3057,6 +3344,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AddTradeComplementInput", ec.unmarshalInputAddTradeComplementInput),
 			graphql.NewInputUnmarshaler("AddressInput", ec.unmarshalInputAddressInput),
 			graphql.NewInputUnmarshaler("AgendaItemInput", ec.unmarshalInputAgendaItemInput),
+			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("BusinessLinkFilter", ec.unmarshalInputBusinessLinkFilter),
 			graphql.NewInputUnmarshaler("CancelMeetingInput", ec.unmarshalInputCancelMeetingInput),
 			graphql.NewInputUnmarshaler("CloseGroupInput", ec.unmarshalInputCloseGroupInput),
@@ -3068,6 +3356,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DeclineBusinessLinkInput", ec.unmarshalInputDeclineBusinessLinkInput),
 			graphql.NewInputUnmarshaler("EndBusinessLinkInput", ec.unmarshalInputEndBusinessLinkInput),
 			graphql.NewInputUnmarshaler("EndMembershipInput", ec.unmarshalInputEndMembershipInput),
+			graphql.NewInputUnmarshaler("EraseContactInput", ec.unmarshalInputEraseContactInput),
 			graphql.NewInputUnmarshaler("GroupFilter", ec.unmarshalInputGroupFilter),
 			graphql.NewInputUnmarshaler("JoinGroupInput", ec.unmarshalInputJoinGroupInput),
 			graphql.NewInputUnmarshaler("LeaveGroupInput", ec.unmarshalInputLeaveGroupInput),
@@ -3373,6 +3662,166 @@ type Network {
   articulationMembers: [Member!]!
   "The ACTIVE members without any confirmed link."
   isolatedMembers: [Member!]!
+}
+`, BuiltIn: false},
+	{Name: "../schema/audit.graphqls", Input: `"""
+Any JSON value: a string, number, boolean, null, list or object.
+"""
+scalar JSON
+
+"""
+One successful mutation, as recorded by the audit trail in the same
+transaction as the change it describes: who made it, what it changed, when,
+and in which request. Staff only.
+"""
+type AuditEntry {
+  "Opaque id of the entry."
+  id: ID!
+  "When the change was made: the start of its database transaction."
+  at: Time!
+  "The role of the viewer who made the change."
+  role: Role!
+  "The global id of the member whose token made the change; null for anonymous, analyst and staff tokens."
+  memberId: ID
+  "The member whose token made the change; null unless a MEMBER token made it."
+  member: Member
+  "The subject of the token that made the change (e.g. a staff account); null without a token."
+  subject: String
+  "The id of the HTTP request that made the change (the X-Request-Id header or one the server generated)."
+  requestId: String
+  "The name of the mutation, e.g. updateMember."
+  mutation: String!
+  "The type of the main object the mutation concerned, e.g. Member, Contact, BusinessLink."
+  targetType: String!
+  "The global id of the main object the mutation concerned."
+  targetId: ID!
+  "The global ids of every object the mutation concerned, the main one first (e.g. a link and its two members)."
+  targetIds: [ID!]!
+  "The fields that changed, by field name. A creation lists the values it set (no before), a deletion the values it removed (no after)."
+  changes: [AuditChange!]!
+}
+
+"""
+One field changed by a mutation. References to other objects inside values
+(tradeIds, attendeeIds, leadId…) are database ids, the number inside a
+global id.
+"""
+type AuditChange {
+  "The name of the field, as in the schema (e.g. name, website, status)."
+  field: String!
+  "The value before the change; null when the field was unset or the object new."
+  before: JSON
+  "The value after the change; null when the field was cleared or the object deleted."
+  after: JSON
+  "True when the values were erased with the person they described (eraseContact): before and after are then null."
+  erased: Boolean!
+}
+
+"""
+Narrows the audit trail. Every criterion given must match; within a list, any value does.
+"""
+input AuditFilter {
+  "Only these mutations, by name (e.g. updateMember); at most 100."
+  mutations: [String!]
+  "Only changes made by these members (global ids of members whose MEMBER tokens made them); at most 100."
+  memberIds: [ID!]
+  "Only changes concerning one of these objects (global ids of any type: Member, Contact, BusinessLink…); at most 100."
+  targetIds: [ID!]
+  "Only changes made at or after this instant."
+  from: Time
+  "Only changes made before this instant."
+  to: Time
+}
+
+"""
+A page of the audit trail.
+"""
+type AuditEntryConnection {
+  "The entries of this page."
+  edges: [AuditEntryEdge!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "How many entries match in all (computed only when selected)."
+  totalCount: Int!
+}
+
+"""
+An audit entry in a page.
+"""
+type AuditEntryEdge {
+  "Opaque cursor of this entry."
+  cursor: String!
+  "The entry."
+  node: AuditEntry!
+}
+
+"""
+Everything grappe holds about a contact (a person), for a subject access
+request under the GDPR.
+"""
+type ContactDataExport {
+  "The global id of the contact."
+  contactId: ID!
+  "The contact's record; null once it was removed or erased (its audit entries may still hold data)."
+  contact: Contact
+  "When the contact was added; null once it was removed or erased."
+  createdAt: Time
+  "The member the contact belongs (or belonged) to."
+  member: Member
+  "Every audit entry mentioning the contact, oldest first."
+  auditEntries: [AuditEntry!]!
+  "When this export was made."
+  exportedAt: Time!
+  "The whole export as one JSON document, to hand over to the person."
+  document: JSON!
+}
+
+extend type Query {
+  "The audit trail, newest first: staff only, FORBIDDEN for other roles."
+  auditLog(
+    "Number of entries (default 20, at most 100)."
+    first: Int
+    "Cursor after which the page starts."
+    after: String
+    "Narrows the entries."
+    filter: AuditFilter
+  ): AuditEntryConnection!
+  "Everything held about a contact (a person): staff only. Null when nothing is held about it."
+  exportContactData("The global id of the contact." contactId: ID!): ContactDataExport
+}
+
+"""
+Erases a contact (a person) under the GDPR: staff only.
+"""
+input EraseContactInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The global id of the contact, still on record or already removed."
+  id: ID!
+}
+
+"""
+The result of eraseContact.
+"""
+type EraseContactPayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The global id of the erased contact."
+  contactId: ID!
+  "The member the contact belonged to."
+  member: Member
+  "How many audit entries had the contact's values erased."
+  auditEntriesScrubbed: Int!
+}
+
+extend type Mutation {
+  """
+  Erases a contact: deletes its record and erases its personal fields (name,
+  role, email, phone) from every audit entry, leaving only an anonymous
+  record that an erasure took place. Staff only; NOT_FOUND when nothing is
+  held about the contact, CONFLICT when it was already erased.
+  """
+  eraseContact("The contact to erase." input: EraseContactInput!): EraseContactPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/dashboard.graphqls", Input: `extend type Query {
@@ -5555,6 +6004,72 @@ func (ec *executionContext) childFields_AtRiskMember(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type AtRiskMember", field.Name)
 }
 
+func (ec *executionContext) childFields_AuditChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_AuditChange_field(ctx, field)
+	case "before":
+		return ec.fieldContext_AuditChange_before(ctx, field)
+	case "after":
+		return ec.fieldContext_AuditChange_after(ctx, field)
+	case "erased":
+		return ec.fieldContext_AuditChange_erased(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditChange", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AuditEntry_id(ctx, field)
+	case "at":
+		return ec.fieldContext_AuditEntry_at(ctx, field)
+	case "role":
+		return ec.fieldContext_AuditEntry_role(ctx, field)
+	case "memberId":
+		return ec.fieldContext_AuditEntry_memberId(ctx, field)
+	case "member":
+		return ec.fieldContext_AuditEntry_member(ctx, field)
+	case "subject":
+		return ec.fieldContext_AuditEntry_subject(ctx, field)
+	case "requestId":
+		return ec.fieldContext_AuditEntry_requestId(ctx, field)
+	case "mutation":
+		return ec.fieldContext_AuditEntry_mutation(ctx, field)
+	case "targetType":
+		return ec.fieldContext_AuditEntry_targetType(ctx, field)
+	case "targetId":
+		return ec.fieldContext_AuditEntry_targetId(ctx, field)
+	case "targetIds":
+		return ec.fieldContext_AuditEntry_targetIds(ctx, field)
+	case "changes":
+		return ec.fieldContext_AuditEntry_changes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AuditEntryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AuditEntryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AuditEntryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AuditEntryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AuditEntryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntryEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_BusinessLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5665,6 +6180,26 @@ func (ec *executionContext) childFields_Contact(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Contact", field.Name)
 }
 
+func (ec *executionContext) childFields_ContactDataExport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "contactId":
+		return ec.fieldContext_ContactDataExport_contactId(ctx, field)
+	case "contact":
+		return ec.fieldContext_ContactDataExport_contact(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ContactDataExport_createdAt(ctx, field)
+	case "member":
+		return ec.fieldContext_ContactDataExport_member(ctx, field)
+	case "auditEntries":
+		return ec.fieldContext_ContactDataExport_auditEntries(ctx, field)
+	case "exportedAt":
+		return ec.fieldContext_ContactDataExport_exportedAt(ctx, field)
+	case "document":
+		return ec.fieldContext_ContactDataExport_document(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactDataExport", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateMemberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "clientMutationId":
@@ -5755,6 +6290,20 @@ func (ec *executionContext) childFields_EngagementStats(ctx context.Context, fie
 		return ec.fieldContext_EngagementStats_atRisk(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EngagementStats", field.Name)
+}
+
+func (ec *executionContext) childFields_EraseContactPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_EraseContactPayload_clientMutationId(ctx, field)
+	case "contactId":
+		return ec.fieldContext_EraseContactPayload_contactId(ctx, field)
+	case "member":
+		return ec.fieldContext_EraseContactPayload_member(ctx, field)
+	case "auditEntriesScrubbed":
+		return ec.fieldContext_EraseContactPayload_auditEntriesScrubbed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EraseContactPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_GroupPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

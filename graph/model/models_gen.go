@@ -83,6 +83,34 @@ type AgendaItemInput struct {
 	Minutes int `json:"minutes"`
 }
 
+// One field changed by a mutation. References to other objects inside values
+// (tradeIds, attendeeIds, leadId…) are database ids, the number inside a
+// global id.
+type AuditChange struct {
+	// The name of the field, as in the schema (e.g. name, website, status).
+	Field string `json:"field"`
+	// The value before the change; null when the field was unset or the object new.
+	Before any `json:"before,omitempty"`
+	// The value after the change; null when the field was cleared or the object deleted.
+	After any `json:"after,omitempty"`
+	// True when the values were erased with the person they described (eraseContact): before and after are then null.
+	Erased bool `json:"erased"`
+}
+
+// Narrows the audit trail. Every criterion given must match; within a list, any value does.
+type AuditFilter struct {
+	// Only these mutations, by name (e.g. updateMember); at most 100.
+	Mutations []string `json:"mutations,omitempty"`
+	// Only changes made by these members (global ids of members whose MEMBER tokens made them); at most 100.
+	MemberIds []string `json:"memberIds,omitempty"`
+	// Only changes concerning one of these objects (global ids of any type: Member, Contact, BusinessLink…); at most 100.
+	TargetIds []string `json:"targetIds,omitempty"`
+	// Only changes made at or after this instant.
+	From *time.Time `json:"from,omitempty"`
+	// Only changes made before this instant.
+	To *time.Time `json:"to,omitempty"`
+}
+
 // Narrows a business link listing; every given criterion must hold.
 type BusinessLinkFilter struct {
 	// Links with any of these members as a party (global ids).
@@ -283,6 +311,26 @@ type EndMembershipPayload struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 	// The member, now LAPSED.
 	Member *domain.Member `json:"member"`
+}
+
+// Erases a contact (a person) under the GDPR: staff only.
+type EraseContactInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The global id of the contact, still on record or already removed.
+	ID string `json:"id"`
+}
+
+// The result of eraseContact.
+type EraseContactPayload struct {
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The global id of the erased contact.
+	ContactID string `json:"contactId"`
+	// The member the contact belonged to.
+	Member *domain.Member `json:"member,omitempty"`
+	// How many audit entries had the contact's values erased.
+	AuditEntriesScrubbed int `json:"auditEntriesScrubbed"`
 }
 
 // Narrows a working group listing; every given criterion must hold.
