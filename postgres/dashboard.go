@@ -450,7 +450,7 @@ SELECT
 // follow from ?5.
 func (s *DashboardService) engagementOf(f domain.DashboardFilter, tail string, args ...any) *bun.RawQuery {
 	all := append(s.db.engagementArgs(), s.members(f, true))
-	return s.db.bun.NewRaw(`WITH ids AS (?4),`+engagementCTEs+tail, append(all, args...)...)
+	return s.db.bun.NewRaw(`WITH ids AS (?4),`+engagementCTEs(false)+tail, append(all, args...)...)
 }
 
 // EngagementStats counts the ACTIVE members matching f per score bucket of
