@@ -20,7 +20,7 @@ func newDocumentsAPI(t *testing.T, allowlist bool) *api {
 	t.Helper()
 	return newAPIWith(t, func(o *graph.HandlerOptions) {
 		o.Documents = documents.NewSet(viewerDoc)
-		o.TrustedDocumentsOnly = allowlist
+		o.TrustedOnly = allowlist
 	})
 }
 

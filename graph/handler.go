@@ -41,9 +41,9 @@ type HandlerOptions struct {
 	DisableSuggestions bool
 	// Documents are the trusted documents, served by id to anyone.
 	Documents *documents.Set
-	// TrustedDocumentsOnly is the allowlist mode: PUBLIC and MEMBER
+	// TrustedOnly is the allowlist mode: PUBLIC and MEMBER
 	// callers may send only the ids of Documents.
-	TrustedDocumentsOnly bool
+	TrustedOnly bool
 	// Logger receives unexpected errors and panics.
 	Logger *slog.Logger
 }
@@ -67,7 +67,7 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 		srv.SetDisableSuggestion(true)
 		srv.SetValidationRulesFn(rulesWithoutSuggestions)
 	}
-	srv.Use(trustedDocuments{docs: opts.Documents, allowlist: opts.TrustedDocumentsOnly})
+	srv.Use(trustedDocuments{docs: opts.Documents, allowlist: opts.TrustedOnly})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](opts.APQCacheSize)})
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
