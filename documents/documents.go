@@ -8,9 +8,11 @@ package documents
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -181,14 +183,20 @@ type File struct {
 	Text string
 }
 
-// ReadFiles reads the documents named by paths: files, or directories whose
-// *.graphql files (at any depth) are read in name order.
+// ReadFiles reads the documents named by paths: files, directories whose
+// *.graphql files (at any depth) are read in name order, and .json
+// manifests of persisted documents (see readManifest).
 func ReadFiles(paths []string) ([]File, error) {
 	var out []File
 	read := func(path string) error {
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return fmt.Errorf("read document: %w", err)
+		}
+		if strings.HasSuffix(path, ".json") {
+			files, err := readManifest(path, b)
+			out = append(out, files...)
+			return err
 		}
 		out = append(out, File{Name: path, Text: string(b)})
 		return nil
@@ -279,4 +287,48 @@ func write(path, text string) error {
 		return fmt.Errorf("store document: %w", err)
 	}
 	return nil
+}
+
+// readManifest reads a manifest of persisted documents as client build
+// tools write them: a JSON object of id → text (Relay's
+// persisted_queries.json, GraphQL Code Generator's
+// persisted-documents.json) or Apollo's persisted query manifest
+// ({"operations": [{"id", "name", "body"}]}). Every id must be the
+// SHA-256 of its text, the id the server will be sent. Each document is
+// named path#id.
+func readManifest(path string, b []byte) ([]File, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(b, &top); err != nil {
+		return nil, fmt.Errorf("%s: not a JSON object of persisted documents", path)
+	}
+	byID := map[string]string{}
+	if ops, ok := top["operations"]; ok {
+		var apollo []struct{ ID, Body string }
+		if err := json.Unmarshal(ops, &apollo); err != nil {
+			return nil, fmt.Errorf("%s: operations is not a list of {id, body}", path)
+		}
+		for _, op := range apollo {
+			byID[op.ID] = op.Body
+		}
+	} else {
+		for id, raw := range top {
+			var text string
+			if err := json.Unmarshal(raw, &text); err != nil {
+				return nil, fmt.Errorf("%s: the value of %q is not a document's text", path, id)
+			}
+			byID[id] = text
+		}
+	}
+	if len(byID) == 0 {
+		return nil, fmt.Errorf("%s: no documents", path)
+	}
+	var files []File
+	for _, id := range slices.Sorted(maps.Keys(byID)) {
+		text := byID[id]
+		if hash, ok := ParseID(id); !ok || hash != Hash(text) {
+			return nil, fmt.Errorf("%s: id %q is not the SHA-256 of its document (%s): make the client hash documents with SHA-256", path, id, Hash(text))
+		}
+		files = append(files, File{Name: path + "#" + id, Text: text})
+	}
+	return files, nil
 }

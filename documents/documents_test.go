@@ -1,6 +1,7 @@
 package documents_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -123,5 +124,44 @@ func TestReadFiles(t *testing.T) {
 	}
 	if _, err := documents.ReadFiles([]string{filepath.Join(dir, "sub", "nothing")}); err == nil {
 		t.Fatal("ReadFiles(missing) succeeded")
+	}
+}
+
+func TestReadManifest(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	a, b := "query A { hello }", "query B { hello(name: \"b\") }"
+	ha, hb := documents.Hash(a), documents.Hash(b)
+	for name, manifest := range map[string]string{
+		"relay.json":  fmt.Sprintf(`{%q: %q, %q: %q}`, hb, b, "sha256:"+ha, a),
+		"apollo.json": fmt.Sprintf(`{"format": "apollo-persisted-query-manifest", "version": 1, "operations": [{"id": %q, "name": "B", "type": "query", "body": %q}, {"id": %q, "name": "A", "type": "query", "body": %q}]}`, hb, b, ha, a),
+	} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(manifest), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files, err := documents.ReadFiles([]string{path})
+		got := map[string]string{}
+		for _, f := range files {
+			got[f.Text] = f.Name
+		}
+		if err != nil || len(files) != 2 || !strings.HasPrefix(got[a], path+"#") || !strings.HasSuffix(got[b], "#"+hb) {
+			t.Errorf("%s: %+v, %v", name, files, err)
+		}
+	}
+	for name, manifest := range map[string]string{
+		"md5.json":   fmt.Sprintf(`{"0cc175b9c0f1b6a831c399e269772661": %q}`, a),
+		"wrong.json": fmt.Sprintf(`{%q: %q}`, hb, a),
+		"list.json":  `[1, 2]`,
+		"empty.json": `{}`,
+		"types.json": fmt.Sprintf(`{%q: 42}`, ha),
+	} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(manifest), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := documents.ReadFiles([]string{path}); err == nil || !strings.HasPrefix(err.Error(), path+": ") {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }
