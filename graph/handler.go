@@ -41,8 +41,8 @@ type HandlerOptions struct {
 	DisableSuggestions bool
 	// Documents are the trusted documents, served by id to anyone.
 	Documents *documents.Set
-	// TrustedOnly is the allowlist mode: PUBLIC and MEMBER
-	// callers may send only the ids of Documents.
+	// TrustedOnly is the allowlist mode: PUBLIC and MEMBER callers may
+	// send only the ids of Documents.
 	TrustedOnly bool
 	// Logger receives unexpected errors and panics.
 	Logger *slog.Logger
@@ -50,9 +50,8 @@ type HandlerOptions struct {
 
 // NewHandler returns the GraphQL HTTP handler: OPTIONS and the
 // GraphQL-over-HTTP GET and POST transport, a parsed-query cache, trusted
-// documents, APQ, the
-// operation limits, and the error presenter that turns every error into a
-// coded one.
+// documents, APQ, the operation limits, and the error presenter that turns
+// every error into a coded one.
 func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	cfg := generated.Config{Resolvers: r}
 	cfg.Directives.VisibleTo = visibleTo
