@@ -49,6 +49,10 @@ type Config struct {
 	// CORSOrigins may call the API from a browser (none: same origin only).
 	CORSOrigins     []string
 	ShutdownTimeout time.Duration
+	// TrustedDocuments is the allowlist mode: PUBLIC and MEMBER callers
+	// may send only the ids of the documents kept in DocumentsDir.
+	TrustedDocuments bool
+	DocumentsDir     string
 	// SmallWorldInterval is how often the small-world coefficients are
 	// recomputed in the background (sooner after big changes).
 	SmallWorldInterval time.Duration
@@ -82,6 +86,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("max_body_bytes", c.MaxBodyBytes),
 		slog.Int("rate_limit", c.RateLimit), slog.Duration("rate_limit_window", c.RateWindow),
 		slog.Int("trusted_proxies", c.TrustedProxies), slog.Any("cors_origins", c.CORSOrigins),
+		slog.Bool("trusted_documents", c.TrustedDocuments), slog.String("documents_dir", c.DocumentsDir),
 		slog.Duration("small_world_interval", c.SmallWorldInterval),
 		slog.String("time_zone", c.TimeZone.String()),
 	)
@@ -174,11 +179,22 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			c.CORSOrigins = append(c.CORSOrigins, o)
 		}
 	}
+	switch v := strings.ToLower(env("GRAPPE_TRUSTED_DOCUMENTS", "off")); v {
+	case "on", "true":
+		c.TrustedDocuments = true
+	case "off", "false":
+	default:
+		errs = append(errs, errors.New("GRAPPE_TRUSTED_DOCUMENTS must be on or off"))
+	}
 	if c.DBMaxConns == 0 {
 		c.DBMaxConns = 20
 	}
 	if abs, err := filepath.Abs(c.DataDir); err == nil {
 		c.DataDir = abs
+	}
+	c.DocumentsDir = env("GRAPPE_DOCUMENTS_DIR", filepath.Join(c.DataDir, "documents"))
+	if abs, err := filepath.Abs(c.DocumentsDir); err == nil {
+		c.DocumentsDir = abs
 	}
 	return c, errors.Join(errs...)
 }

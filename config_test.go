@@ -62,3 +62,19 @@ func TestProtectionDefaults(t *testing.T) {
 		}
 	}
 }
+
+// TestTrustedDocumentsConfig checks that the allowlist is off by default
+// and that documents live in the data directory unless told otherwise.
+func TestTrustedDocumentsConfig(t *testing.T) {
+	cfg, err := loadConfig(testEnv(map[string]string{"GRAPPE_DATA_DIR": "/srv/grappe"}))
+	if err != nil || cfg.TrustedDocuments || cfg.DocumentsDir != "/srv/grappe/documents" {
+		t.Errorf("default: %v %q, %v", cfg.TrustedDocuments, cfg.DocumentsDir, err)
+	}
+	cfg, err = loadConfig(testEnv(map[string]string{"GRAPPE_TRUSTED_DOCUMENTS": "on", "GRAPPE_DOCUMENTS_DIR": "/etc/grappe/documents"}))
+	if err != nil || !cfg.TrustedDocuments || cfg.DocumentsDir != "/etc/grappe/documents" {
+		t.Errorf("on: %v %q, %v", cfg.TrustedDocuments, cfg.DocumentsDir, err)
+	}
+	if _, err := loadConfig(testEnv(map[string]string{"GRAPPE_TRUSTED_DOCUMENTS": "yes please"})); err == nil {
+		t.Error("GRAPPE_TRUSTED_DOCUMENTS=yes please accepted")
+	}
+}

@@ -20,6 +20,7 @@ import (
 
 	"grappe/auth"
 	"grappe/demo"
+	"grappe/documents"
 	"grappe/export"
 	"grappe/graph"
 	"grappe/httpapi"
@@ -52,6 +53,7 @@ type App struct {
 	Log    *slog.Logger
 
 	store    *store
+	docs     *documents.Set // trusted documents
 	network  *network.Store
 	stop     context.CancelFunc // stops the network graph's rebuilds and the small-world job
 	jobs     sync.WaitGroup     // the background jobs, waited for by Close
@@ -74,6 +76,9 @@ func (a *App) Start(ctx context.Context) error {
 	verifier, err := auth.NewVerifier(authCfg)
 	if err != nil {
 		return fmt.Errorf("token verification: %w", err)
+	}
+	if a.docs, err = loadDocuments(a.Config, a.Log); err != nil {
+		return err
 	}
 	if a.store, err = openStore(ctx, a.Config, a.Log, 0); err != nil {
 		return err
@@ -189,6 +194,8 @@ func (a *App) routes(verifier *auth.Verifier) http.Handler {
 		},
 		MaxBodyBytes:       int64(a.Config.MaxBodyBytes),
 		DisableSuggestions: a.Config.Production(),
+		Documents:          a.docs,
+		TrustedOnly:        a.Config.TrustedDocuments,
 		Logger:             a.Log,
 	})
 	// Clients are limited after authentication: by token subject, else by
@@ -210,6 +217,22 @@ func (a *App) routes(verifier *auth.Verifier) http.Handler {
 		r.Handle("/static/*", graphiql)
 	}
 	return r
+}
+
+// loadDocuments loads the trusted documents, each validated against the
+// schema: one that is not valid fails the start.
+func loadDocuments(cfg Config, log *slog.Logger) (*documents.Set, error) {
+	docs, err := documents.Load(cfg.DocumentsDir, graph.Schema())
+	if err != nil {
+		return nil, fmt.Errorf("trusted documents: %w", err)
+	}
+	switch {
+	case cfg.TrustedDocuments && docs.Len() == 0:
+		log.Warn("trusted documents only, but none is registered: PUBLIC and MEMBER callers can send nothing", "dir", cfg.DocumentsDir)
+	case docs.Len() > 0:
+		log.Info("trusted documents loaded", "documents", docs.Len(), "dir", cfg.DocumentsDir, "allowlist", cfg.TrustedDocuments)
+	}
+	return docs, nil
 }
 
 // newResolver builds the GraphQL resolver over the database's services.

@@ -17,6 +17,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"grappe/documents"
 	"grappe/domain"
 	"grappe/graph/generated"
 	"grappe/graph/model"
@@ -38,14 +39,19 @@ type HandlerOptions struct {
 	// DisableSuggestions keeps validation errors from suggesting names
 	// ("Did you mean …?"), as in production.
 	DisableSuggestions bool
+	// Documents are the trusted documents, served by id to anyone.
+	Documents *documents.Set
+	// TrustedOnly is the allowlist mode: PUBLIC and MEMBER callers may
+	// send only the ids of Documents.
+	TrustedOnly bool
 	// Logger receives unexpected errors and panics.
 	Logger *slog.Logger
 }
 
 // NewHandler returns the GraphQL HTTP handler: OPTIONS and the
-// GraphQL-over-HTTP GET and POST transport, a parsed-query cache, APQ, the
-// operation limits, and the error presenter that turns every error into a
-// coded one.
+// GraphQL-over-HTTP GET and POST transport, a parsed-query cache, trusted
+// documents, APQ, the operation limits, and the error presenter that turns
+// every error into a coded one.
 func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	cfg := generated.Config{Resolvers: r}
 	cfg.Directives.VisibleTo = visibleTo
@@ -60,6 +66,7 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 		srv.SetDisableSuggestion(true)
 		srv.SetValidationRulesFn(rulesWithoutSuggestions)
 	}
+	srv.Use(trustedDocuments{docs: opts.Documents, allowlist: opts.TrustedOnly})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](opts.APQCacheSize)})
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})

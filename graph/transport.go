@@ -29,7 +29,9 @@ import (
 //   - a body that is not one JSON object gets 400 (batches are not
 //     accepted), one over maxBodyBytes 413, a POST without a JSON content
 //     type 415 (so a plain HTML form cannot post to the API);
-//   - GET runs queries only: a mutation gets 405 with Allow: POST.
+//   - GET runs queries only: a mutation gets 405 with Allow: POST;
+//   - a documentId parameter (GET or POST) names a trusted document
+//     instead of a query (see trustedDocuments).
 //
 // OPTIONS is left to gqlgen's Options transport, added before this one.
 type httpTransport struct {
@@ -52,14 +54,15 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	start := graphql.Now()
 	var (
-		params *graphql.RawParams
-		bad    *requestError
+		params     *graphql.RawParams
+		documentID string // a trusted document's id, instead of a query
+		bad        *requestError
 	)
 	switch r.Method {
 	case http.MethodGet:
-		params, bad = getParams(r)
+		params, documentID, bad = getParams(r)
 	case http.MethodPost:
-		params, bad = t.postParams(w, r)
+		params, documentID, bad = t.postParams(w, r)
 	default:
 		w.Header().Set("Allow", "GET, POST, OPTIONS")
 		bad = &requestError{http.StatusMethodNotAllowed, httpapi.CodeMethodNotAllowed,
@@ -72,7 +75,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
 
-	ctx := r.Context()
+	ctx := withDocumentID(r.Context(), documentID)
 	opCtx, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		status := http.StatusOK
@@ -103,32 +106,32 @@ func badRequest(format string, args ...any) *requestError {
 	return &requestError{http.StatusBadRequest, httpapi.CodeBadRequest, fmt.Sprintf(format, args...)}
 }
 
-// getParams reads the query, operationName, variables and extensions
-// parameters of a GET.
-func getParams(r *http.Request) (*graphql.RawParams, *requestError) {
+// getParams reads the query, operationName, variables, extensions and
+// documentId parameters of a GET.
+func getParams(r *http.Request) (*graphql.RawParams, string, *requestError) {
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		return nil, badRequest("the URL query string is malformed")
+		return nil, "", badRequest("the URL query string is malformed")
 	}
 	p := &graphql.RawParams{Query: q.Get("query"), OperationName: q.Get("operationName")}
 	if v := q.Get("variables"); v != "" {
 		if err := decodeJSON([]byte(v), &p.Variables); err != nil {
-			return nil, badRequest("the variables parameter is not a JSON object")
+			return nil, "", badRequest("the variables parameter is not a JSON object")
 		}
 	}
 	if v := q.Get("extensions"); v != "" {
 		if err := decodeJSON([]byte(v), &p.Extensions); err != nil {
-			return nil, badRequest("the extensions parameter is not a JSON object")
+			return nil, "", badRequest("the extensions parameter is not a JSON object")
 		}
 	}
-	return p, nil
+	return p, q.Get("documentId"), nil
 }
 
-// postParams reads the JSON body of a POST.
-func (t httpTransport) postParams(w http.ResponseWriter, r *http.Request) (*graphql.RawParams, *requestError) {
+// postParams reads the JSON body of a POST, and its documentId.
+func (t httpTransport) postParams(w http.ResponseWriter, r *http.Request) (*graphql.RawParams, string, *requestError) {
 	mt, mparams, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" || (mparams["charset"] != "" && !strings.EqualFold(mparams["charset"], "utf-8")) {
-		return nil, &requestError{http.StatusUnsupportedMediaType, httpapi.CodeUnsupportedMediaType,
+		return nil, "", &requestError{http.StatusUnsupportedMediaType, httpapi.CodeUnsupportedMediaType,
 			"a POST must have Content-Type: application/json (UTF-8)"}
 	}
 	tooLarge := &requestError{http.StatusRequestEntityTooLarge, httpapi.CodeRequestTooLarge,
@@ -136,30 +139,37 @@ func (t httpTransport) postParams(w http.ResponseWriter, r *http.Request) (*grap
 	body := r.Body
 	if t.maxBodyBytes > 0 {
 		if r.ContentLength > t.maxBodyBytes {
-			return nil, tooLarge
+			return nil, "", tooLarge
 		}
 		body = http.MaxBytesReader(w, r.Body, t.maxBodyBytes)
 	}
 	b, err := io.ReadAll(body)
 	if maxErr := (*http.MaxBytesError)(nil); errors.As(err, &maxErr) {
-		return nil, tooLarge
+		return nil, "", tooLarge
 	} else if err != nil {
-		return nil, badRequest("request body could not be read")
+		return nil, "", badRequest("request body could not be read")
 	}
 	b = bytes.TrimSpace(b)
 	switch {
 	case len(b) == 0:
-		return nil, badRequest("request body is empty: send a JSON object with a query")
+		return nil, "", badRequest("request body is empty: send a JSON object with a query")
 	case b[0] == '[':
-		return nil, badRequest("batched requests are not supported: send one operation per request")
+		return nil, "", badRequest("batched requests are not supported: send one operation per request")
 	case b[0] != '{':
-		return nil, badRequest("request body must be a JSON object with a query")
+		return nil, "", badRequest("request body must be a JSON object with a query")
 	}
-	p := &graphql.RawParams{}
-	if err := decodeJSON(b, p); err != nil {
-		return nil, badRequest("%s", describeJSONError(err))
+	var p struct {
+		Query         string         `json:"query"`
+		OperationName string         `json:"operationName"`
+		Variables     map[string]any `json:"variables"`
+		Extensions    map[string]any `json:"extensions"`
+		DocumentID    string         `json:"documentId"`
 	}
-	return p, nil
+	if err := decodeJSON(b, &p); err != nil {
+		return nil, "", badRequest("%s", describeJSONError(err))
+	}
+	return &graphql.RawParams{Query: p.Query, OperationName: p.OperationName, Variables: p.Variables, Extensions: p.Extensions},
+		p.DocumentID, nil
 }
 
 // decodeJSON decodes exactly one JSON value from b into v, numbers kept as
