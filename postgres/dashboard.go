@@ -205,14 +205,15 @@ func (s *DashboardService) seriesBounds(r domain.SeriesRange) (unit, step string
 // seriesSQL turns per-period events into a series with every period from
 // the first to the last: ?0 unit, ?1 step, ?2 from (null: the first
 // event), ?3 to. The caller's CTE ev (period date, a bigint, b bigint)
-// holds the events, period already truncated; the series has, per
-// period, the sums of a and b and the running total of a − b including
-// the events before the first period.
+// holds the events, period already truncated, and is read once: the
+// events are summed per period first (per), and everything else reads
+// those sums. The series has, per period, the sums of a and b and the
+// running total of a − b including the events before the first period.
 const seriesSQL = `,
-lo AS (SELECT date_trunc(?0, coalesce(?2::date, (SELECT min(period) FROM ev), ?3::date)::timestamp)::date AS d),
-hi AS (SELECT date_trunc(?0, ?3::date::timestamp)::date AS d),
-base AS (SELECT coalesce(sum(ev.a - ev.b), 0) AS n FROM ev, lo WHERE ev.period < lo.d),
 per AS (SELECT period, sum(a) AS a, sum(b) AS b FROM ev GROUP BY period),
+lo AS (SELECT date_trunc(?0, coalesce(?2::date, (SELECT min(period) FROM per), ?3::date)::timestamp)::date AS d),
+hi AS (SELECT date_trunc(?0, ?3::date::timestamp)::date AS d),
+base AS (SELECT coalesce(sum(per.a - per.b), 0) AS n FROM per, lo WHERE per.period < lo.d),
 s AS (SELECT g::date AS period FROM lo, hi, generate_series(lo.d, hi.d, ?1::interval) AS g)
 SELECT s.period, coalesce(per.a, 0) AS a, coalesce(per.b, 0) AS b,
     (SELECT n FROM base) + sum(coalesce(per.a, 0) - coalesce(per.b, 0)) OVER (ORDER BY s.period) AS total

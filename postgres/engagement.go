@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun/dialect/pgdialect"
@@ -12,8 +13,7 @@ import (
 // engagementCTEs computes the engagement of the members listed by a CTE
 // named ids (with an id column) that the caller writes first. Activities
 // are meetings attended (held), groups joined, questions raised or
-// supported, links declared or confirmed (one scan of the links gives
-// both); each source is aggregated per member before the join. The CTE
+// supported, links declared or confirmed; each source is aggregated per member before the join. The CTE
 // scored has, per member: the counts of the last 12 months, the last
 // activity ever, the score (SQL function grappe_engagement_score) and
 // at_risk.
@@ -35,7 +35,7 @@ func engagementCTEs(few bool) string {
 	}
 	linksIn := "" // either party among ids, so both member indexes serve the scan
 	if few {
-		linksIn = " AND x.member_id IN (SELECT id FROM ids) AND (l.from_id IN (SELECT id FROM ids) OR l.to_id IN (SELECT id FROM ids))"
+		linksIn = " AND (from_id IN (SELECT id FROM ids) OR to_id IN (SELECT id FROM ids))"
 	}
 	return `
 acts (member_id, meetings, groups, questions, links, last_at) AS (
@@ -54,14 +54,18 @@ acts (member_id, meetings, groups, questions, links, last_at) AS (
     WHERE supported_at <= ?0` + in("member_id") + `
     GROUP BY member_id
   UNION ALL
-    SELECT x.member_id, 0, 0, 0, count(*) FILTER (WHERE x.at > ?1), max(x.at)
-    FROM business_links AS l
-        CROSS JOIN LATERAL (VALUES
-            (l.declared_by, l.created_at),
-            (CASE WHEN l.declared_by = l.from_id THEN l.to_id ELSE l.from_id END, l.confirmed_at)
-        ) AS x (member_id, at)
-    WHERE x.at <= ?0` + linksIn + `
-    GROUP BY x.member_id
+    SELECT declared_by, 0, 0, 0, count(*) FILTER (WHERE created_at > ?1), max(created_at)
+    FROM business_links
+    WHERE created_at <= ?0` + in("declared_by") + `
+    GROUP BY declared_by
+  UNION ALL
+    SELECT c.member_id, 0, 0, 0, count(*) FILTER (WHERE c.at > ?1), max(c.at)
+    FROM (
+        SELECT CASE WHEN declared_by = from_id THEN to_id ELSE from_id END AS member_id, confirmed_at AS at
+        FROM business_links
+        WHERE confirmed_at <= ?0` + linksIn + `
+    ) AS c` + strings.Replace(in("c.member_id"), " AND ", "\n    WHERE ", 1) + `
+    GROUP BY c.member_id
 ),
 per AS (
     SELECT member_id, sum(meetings) AS meetings, sum(groups) AS groups, sum(questions) AS questions,
