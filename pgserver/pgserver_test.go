@@ -327,7 +327,7 @@ func TestSupervisedRestart(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Logf("serving again %s after SIGKILL", time.Since(killed).Round(time.Millisecond))
-	if v != "before the kill" || s.PID() == old || s.Restarts() != 1 {
+	if v != "before the kill" || s.PID() == old || s.Restarts() != 1 || !s.Running() {
 		t.Fatalf("after restart: v %q, pid %d (was %d), restarts %d", v, s.PID(), old, s.Restarts())
 	}
 	select {
@@ -340,6 +340,9 @@ func TestSupervisedRestart(t *testing.T) {
 		t.Fatalf("Stop: %v", err)
 	}
 	<-s.Done()
+	if s.Running() {
+		t.Error("Running after Stop")
+	}
 	time.Sleep(300 * time.Millisecond) // a restart would be under way by now
 	if c, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Port())), time.Second); err == nil {
 		c.Close()

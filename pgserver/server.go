@@ -81,6 +81,8 @@ type Options struct {
 	// StartTimeout bounds how long Start waits for the server to accept
 	// connections. It defaults to 30 seconds.
 	StartTimeout time.Duration
+	// Port is the port to listen on; 0 picks a free one.
+	Port int
 	// Supervise restarts the server whenever its process exits other than
 	// through Stop (a crash, a kill, an administrator's shutdown): on the
 	// same port with the same cluster, after PostgreSQL's crash recovery,
@@ -268,15 +270,18 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		done: make(chan struct{}), watching: make(chan struct{}),
 	}
 	for attempt := 1; ; attempt++ {
-		if s.port, err = freePort(); err != nil {
-			return nil, err
+		s.port = opts.Port
+		if s.port == 0 {
+			if s.port, err = freePort(); err != nil {
+				return nil, err
+			}
 		}
 		p, err := s.launch(ctx)
 		if err == nil {
 			s.cur = p
 			break
 		}
-		if errors.Is(err, errPortTaken) && attempt < portAttempts {
+		if errors.Is(err, errPortTaken) && attempt < portAttempts && opts.Port == 0 {
 			logger.Warn("postgres port was taken, retrying with another", "port", s.port)
 			continue
 		}
@@ -348,6 +353,18 @@ func (s *Server) current() *process {
 
 // closeDone closes the Done channel once.
 func (s *Server) closeDone() { s.doneOnce.Do(func() { close(s.done) }) }
+
+// Running reports whether the server's process is up: false from the
+// moment it exits until a supervised restart has it accepting connections
+// again.
+func (s *Server) Running() bool {
+	select {
+	case <-s.current().done:
+		return false
+	default:
+		return true
+	}
+}
 
 // PID returns the process id of the running postmaster (the last one if it
 // has exited).
