@@ -112,7 +112,7 @@ type Server struct {
 	doneOnce sync.Once
 	quit     context.Context // cancelled by Stop: ends the supervision
 	quitNow  context.CancelFunc
-	watching chan struct{} // closed when the supervisor (or the exit watcher) has returned
+	watching chan struct{} // closed when the supervisor has returned; nil without supervision
 
 	stopOnce sync.Once
 	stopErr  error
@@ -267,7 +267,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	s := &Server{
 		dir: dir, logPath: dir + ".log", password: password, logger: logger,
 		binDir: binDir, settings: settings, acc: acc, timeout: timeout,
-		done: make(chan struct{}), watching: make(chan struct{}),
+		done: make(chan struct{}),
 	}
 	for attempt := 1; ; attempt++ {
 		s.port = opts.Port
@@ -289,10 +289,10 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 	s.quit, s.quitNow = context.WithCancel(context.Background())
 	if opts.Supervise {
+		s.watching = make(chan struct{})
 		go s.supervise()
 	} else {
 		go func() {
-			defer close(s.watching)
 			<-s.cur.done
 			s.closeDone()
 		}()
@@ -318,6 +318,12 @@ func (s *Server) supervise() {
 			delay = 0
 		}
 		s.logger.Warn("postgres exited unexpectedly, restarting it", "port", s.port, "exit", p.waitErr)
+		// Backends and auxiliary processes of a postmaster that was killed
+		// stay attached to its shared memory until they notice, and a new
+		// postmaster refuses to start until they are gone: end them now.
+		// They are the rest of the dead postmaster's process group, whose
+		// id no new process can get while a member lives.
+		_ = syscall.Kill(-p.proc.Pid, syscall.SIGKILL)
 		down := time.Now()
 		for attempt := 1; ; attempt++ {
 			select {
@@ -420,10 +426,12 @@ func (s *Server) stop() error {
 	// its process killed), so that nothing starts the server again.
 	s.quitNow()
 	defer s.closeDone()
-	select {
-	case <-s.watching:
-	case <-time.After(s.timeout + killTimeout + time.Second):
-		s.logger.Warn("postgres supervisor did not return in time", "port", s.port)
+	if s.watching != nil {
+		select {
+		case <-s.watching:
+		case <-time.After(s.timeout + killTimeout + time.Second):
+			s.logger.Warn("postgres supervisor did not return in time", "port", s.port)
+		}
 	}
 	p := s.current()
 	select {
