@@ -116,6 +116,18 @@ func (c waitConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	return waitConn{cn.(*pgdriver.Conn)}, nil
 }
 
+// The interfaces of pgdriver.Conn that waitConn overrides, which
+// database/sql looks for.
+var _ interface {
+	driver.SessionResetter
+	driver.ConnPrepareContext
+	driver.ConnBeginTx
+	driver.ExecerContext
+	driver.QueryerContext
+	driver.Pinger
+	driver.Validator
+} = waitConn{}
+
 // waitConn is a pgdriver connection that ends the pool wait of each call's
 // statement. It cannot serve pgdriver.CopyFrom and CopyTo, which need the
 // *pgdriver.Conn itself: bulk loads use a pool without a pool wait.
