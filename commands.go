@@ -9,11 +9,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"grappe/auth"
 	"grappe/demo"
+	"grappe/documents"
 	"grappe/domain"
+	"grappe/graph"
 	"grappe/postgres"
 )
 
@@ -132,6 +135,45 @@ func tokenCommand(cfg Config, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "token for %s valid %s\n", *role, *ttl)
 	_, err = fmt.Fprintln(stdout, tok)
 	return err
+}
+
+// documentsCommand runs `grappe documents add FILE|DIR…`, which validates
+// documents against the schema and stores them under their hash (all or
+// none), printing "hash  file" lines, and `grappe documents list`. It
+// needs no database.
+func documentsCommand(cfg Config, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errUsage
+	}
+	switch args[0] {
+	case "add":
+		if len(args) == 1 {
+			return errUsage
+		}
+		files, err := documents.ReadFiles(args[1:])
+		if err != nil {
+			return err
+		}
+		hashes, err := documents.Add(cfg.DocumentsDir, graph.Schema(), files)
+		if err != nil {
+			return fmt.Errorf("no document stored:\n%w", err)
+		}
+		for i, f := range files {
+			fmt.Fprintf(stdout, "%s  %s\n", hashes[i], f.Name)
+		}
+		fmt.Fprintf(stderr, "%d documents stored in %s\n", len(files), cfg.DocumentsDir)
+		return nil
+	case "list":
+		if len(args) != 1 {
+			return errUsage
+		}
+		stored, err := documents.List(cfg.DocumentsDir)
+		for _, d := range stored {
+			fmt.Fprintf(stdout, "%s  %s\n", d.Hash, strings.Join(d.Operations(), ", "))
+		}
+		return err
+	}
+	return errUsage
 }
 
 // randomHex returns n random bytes, hex-encoded.

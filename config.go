@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // the cluster's time zone works on machines without tzdata
 )
 
 // Config is grappe's whole configuration, read from the environment only
@@ -40,12 +41,33 @@ type Config struct {
 	PGRestart       bool
 	GroupCapacity   int
 	ComplexityLimit int
+	// Limits of one operation and one request (0: none).
+	MaxDepth      int
+	MaxAliases    int
+	MaxRootFields int
+	MaxTokens     int
+	MaxBodyBytes  int
+	// RateLimit requests per RateWindow and client (0: no limit).
+	RateLimit  int
+	RateWindow time.Duration
+	// TrustedProxies is the number of proxies in front of the server
+	// appending to X-Forwarded-For (0: the peer address is the client's).
+	TrustedProxies int
+	// CORSOrigins may call the API from a browser (none: same origin only).
+	CORSOrigins     []string
 	ShutdownTimeout time.Duration
+	// TrustedDocuments is the allowlist mode: PUBLIC and MEMBER callers
+	// may send only the ids of the documents kept in DocumentsDir.
+	TrustedDocuments bool
+	DocumentsDir     string
 	// SmallWorldInterval is how often the small-world coefficients are
 	// recomputed in the background (sooner after big changes).
 	SmallWorldInterval time.Duration
-	LogLevel           slog.Level
-	LogFormat          string
+	// TimeZone is the cluster's time zone: dashboard periods, "today" and
+	// retention years are counted in it.
+	TimeZone  *time.Location
+	LogLevel  slog.Level
+	LogFormat string
 }
 
 // Production reports whether the server runs in production mode.
@@ -68,7 +90,14 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("db_max_conns", c.DBMaxConns), slog.Duration("db_pool_wait", c.DBPoolWait),
 		slog.Duration("request_timeout", c.RequestTimeout), slog.Bool("pg_restart", c.PGRestart),
 		slog.Int("complexity_limit", c.ComplexityLimit),
+		slog.Int("max_depth", c.MaxDepth), slog.Int("max_aliases", c.MaxAliases),
+		slog.Int("max_root_fields", c.MaxRootFields), slog.Int("max_tokens", c.MaxTokens),
+		slog.Int("max_body_bytes", c.MaxBodyBytes),
+		slog.Int("rate_limit", c.RateLimit), slog.Duration("rate_limit_window", c.RateWindow),
+		slog.Int("trusted_proxies", c.TrustedProxies), slog.Any("cors_origins", c.CORSOrigins),
+		slog.Bool("trusted_documents", c.TrustedDocuments), slog.String("documents_dir", c.DocumentsDir),
 		slog.Duration("small_world_interval", c.SmallWorldInterval),
+		slog.String("time_zone", c.TimeZone.String()),
 	)
 }
 
@@ -115,6 +144,13 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		DBMaxConns:      integer("GRAPPE_DB_MAX_CONNS", 20),
 		GroupCapacity:   integer("GRAPPE_GROUP_CAPACITY", 15),
 		ComplexityLimit: integer("GRAPPE_COMPLEXITY_LIMIT", 20000),
+		MaxDepth:        integer("GRAPPE_MAX_DEPTH", 15),
+		MaxAliases:      integer("GRAPPE_MAX_ALIASES", 50),
+		MaxRootFields:   integer("GRAPPE_MAX_ROOT_FIELDS", 20),
+		MaxTokens:       integer("GRAPPE_MAX_TOKENS", 10000),
+		MaxBodyBytes:    integer("GRAPPE_MAX_BODY_BYTES", 1<<20),
+		RateLimit:       integer("GRAPPE_RATE_LIMIT", 600),
+		TrustedProxies:  integer("GRAPPE_TRUSTED_PROXIES", 0),
 		ShutdownTimeout: time.Duration(integer("GRAPPE_SHUTDOWN_TIMEOUT_SECONDS", 15)) * time.Second,
 		LogFormat:       env("GRAPPE_LOG_FORMAT", "text"),
 	}
@@ -138,6 +174,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, errors.New("GRAPPE_LOG_FORMAT must be text or json"))
 	}
+	if c.TimeZone, err = time.LoadLocation(env("GRAPPE_TIME_ZONE", "Europe/Paris")); err != nil {
+		errs = append(errs, errors.New("GRAPPE_TIME_ZONE must be an IANA time zone such as Europe/Paris"))
+	}
 	if c.SmallWorldInterval, err = time.ParseDuration(env("GRAPPE_SMALL_WORLD_INTERVAL", "6h")); err != nil || c.SmallWorldInterval <= 0 {
 		errs = append(errs, errors.New("GRAPPE_SMALL_WORLD_INTERVAL must be a positive duration such as 6h or 30m"))
 	}
@@ -153,11 +192,30 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	if c.PGRestart, err = strconv.ParseBool(env("GRAPPE_PG_RESTART", "true")); err != nil {
 		errs = append(errs, errors.New("GRAPPE_PG_RESTART must be true or false"))
 	}
+	if c.RateWindow, err = time.ParseDuration(env("GRAPPE_RATE_LIMIT_WINDOW", "5s")); err != nil || c.RateWindow < time.Second {
+		errs = append(errs, errors.New("GRAPPE_RATE_LIMIT_WINDOW must be a duration of at least 1s such as 5s or 1m"))
+	}
+	for _, o := range strings.Split(env("GRAPPE_CORS_ORIGINS", ""), ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.CORSOrigins = append(c.CORSOrigins, o)
+		}
+	}
+	switch v := strings.ToLower(env("GRAPPE_TRUSTED_DOCUMENTS", "off")); v {
+	case "on", "true":
+		c.TrustedDocuments = true
+	case "off", "false":
+	default:
+		errs = append(errs, errors.New("GRAPPE_TRUSTED_DOCUMENTS must be on or off"))
+	}
 	if c.DBMaxConns == 0 {
 		c.DBMaxConns = 20
 	}
 	if abs, err := filepath.Abs(c.DataDir); err == nil {
 		c.DataDir = abs
+	}
+	c.DocumentsDir = env("GRAPPE_DOCUMENTS_DIR", filepath.Join(c.DataDir, "documents"))
+	if abs, err := filepath.Abs(c.DocumentsDir); err == nil {
+		c.DocumentsDir = abs
 	}
 	return c, errors.Join(errs...)
 }

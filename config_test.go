@@ -21,6 +21,64 @@ func TestSmallWorldIntervalConfig(t *testing.T) {
 	}
 }
 
+func TestTimeZoneConfig(t *testing.T) {
+	cfg, err := loadConfig(testEnv(nil))
+	if err != nil || cfg.TimeZone.String() != "Europe/Paris" {
+		t.Errorf("default: %v, %v; want Europe/Paris", cfg.TimeZone, err)
+	}
+	cfg, err = loadConfig(testEnv(map[string]string{"GRAPPE_TIME_ZONE": "America/Montreal"}))
+	if err != nil || cfg.TimeZone.String() != "America/Montreal" {
+		t.Errorf("America/Montreal: %v, %v", cfg.TimeZone, err)
+	}
+	if _, err := loadConfig(testEnv(map[string]string{"GRAPPE_TIME_ZONE": "Mars/Olympus"})); err == nil {
+		t.Error("unknown zone accepted")
+	}
+}
+
+// TestProtectionDefaults checks that every limit is on by default, with
+// room for a dashboard sending 100 requests a second, and that bad values
+// are refused.
+func TestProtectionDefaults(t *testing.T) {
+	cfg, err := loadConfig(testEnv(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.MaxDepth != 15 || cfg.MaxAliases != 50 || cfg.MaxRootFields != 20 || cfg.MaxTokens != 10000 ||
+		cfg.ComplexityLimit != 20000 || cfg.MaxBodyBytes != 1<<20 || cfg.TrustedProxies != 0 || len(cfg.CORSOrigins) != 0 {
+		t.Errorf("defaults: %+v", cfg)
+	}
+	if perSecond := float64(cfg.RateLimit) / cfg.RateWindow.Seconds(); perSecond < 100 {
+		t.Errorf("default rate limit %d per %s: %.0f requests/s, want at least 100", cfg.RateLimit, cfg.RateWindow, perSecond)
+	}
+	cfg, err = loadConfig(testEnv(map[string]string{"GRAPPE_CORS_ORIGINS": " https://a.example, ,https://b.example ", "GRAPPE_RATE_LIMIT": "0"}))
+	if err != nil || len(cfg.CORSOrigins) != 2 || cfg.CORSOrigins[1] != "https://b.example" || cfg.RateLimit != 0 {
+		t.Errorf("CORS origins %q, rate limit %d, %v", cfg.CORSOrigins, cfg.RateLimit, err)
+	}
+	for key, bad := range map[string]string{
+		"GRAPPE_RATE_LIMIT_WINDOW": "500ms", "GRAPPE_MAX_DEPTH": "-1", "GRAPPE_MAX_BODY_BYTES": "1MB", "GRAPPE_RATE_LIMIT": "many",
+	} {
+		if _, err := loadConfig(testEnv(map[string]string{key: bad})); err == nil {
+			t.Errorf("%s=%q accepted", key, bad)
+		}
+	}
+}
+
+// TestTrustedDocumentsConfig checks that the allowlist is off by default
+// and that documents live in the data directory unless told otherwise.
+func TestTrustedDocumentsConfig(t *testing.T) {
+	cfg, err := loadConfig(testEnv(map[string]string{"GRAPPE_DATA_DIR": "/srv/grappe"}))
+	if err != nil || cfg.TrustedDocuments || cfg.DocumentsDir != "/srv/grappe/documents" {
+		t.Errorf("default: %v %q, %v", cfg.TrustedDocuments, cfg.DocumentsDir, err)
+	}
+	cfg, err = loadConfig(testEnv(map[string]string{"GRAPPE_TRUSTED_DOCUMENTS": "on", "GRAPPE_DOCUMENTS_DIR": "/etc/grappe/documents"}))
+	if err != nil || !cfg.TrustedDocuments || cfg.DocumentsDir != "/etc/grappe/documents" {
+		t.Errorf("on: %v %q, %v", cfg.TrustedDocuments, cfg.DocumentsDir, err)
+	}
+	if _, err := loadConfig(testEnv(map[string]string{"GRAPPE_TRUSTED_DOCUMENTS": "yes please"})); err == nil {
+		t.Error("GRAPPE_TRUSTED_DOCUMENTS=yes please accepted")
+	}
+}
+
 func TestTimeAndLoadConfig(t *testing.T) {
 	cfg, err := loadConfig(testEnv(nil))
 	if err != nil || cfg.RequestTimeout != 15*time.Second || cfg.DBPoolWait != 5*time.Second || !cfg.PGRestart {

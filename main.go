@@ -7,6 +7,8 @@
 //	grappe migrate up|down|status       manage the database schema
 //	grappe seed [--members N] [--seed S] [--replace]
 //	grappe token --role ROLE [--member ID] [--ttl D]
+//	grappe documents add FILE|DIR...    register trusted documents
+//	grappe documents list
 package main
 
 import (
@@ -35,7 +37,9 @@ var errUsage = errors.New(`usage:
   grappe [serve]
   grappe migrate up|down|status
   grappe seed [--members N] [--seed S] [--replace]
-  grappe token --role PUBLIC|MEMBER|ANALYST|STAFF [--member ID] [--ttl DURATION]`)
+  grappe token --role PUBLIC|MEMBER|ANALYST|STAFF [--member ID] [--ttl DURATION]
+  grappe documents add FILE|DIR...
+  grappe documents list`)
 
 // run executes one subcommand; it is main without the process globals.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -57,6 +61,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return seedCommand(ctx, cfg, log, args, stdout)
 	case "token":
 		return tokenCommand(cfg, args, stdout, stderr)
+	case "documents":
+		return documentsCommand(cfg, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, errUsage)
 		return nil

@@ -20,16 +20,15 @@ import (
 
 	"grappe/auth"
 	"grappe/demo"
+	"grappe/documents"
 	"grappe/export"
 	"grappe/graph"
+	"grappe/httpapi"
 	"grappe/network"
 	"grappe/pgserver"
 	"grappe/postgres"
 	"grappe/web"
 )
-
-// maxBodyBytes bounds a GraphQL request body.
-const maxBodyBytes = 1 << 20
 
 // serve runs the server until ctx is cancelled, then shuts it down.
 func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
@@ -53,8 +52,9 @@ type App struct {
 	Config Config
 	Log    *slog.Logger
 
-	store    *store       // the private PostgreSQL, and the pool for the server's own work
-	requests *postgres.DB // the pool for requests
+	store    *store         // the private PostgreSQL, and the pool for the server's own work
+	requests *postgres.DB   // the pool for requests
+	docs     *documents.Set // trusted documents
 	network  *network.Store
 	stop     context.CancelFunc // stops the network graph's rebuilds and the small-world job
 	jobs     sync.WaitGroup     // the background jobs, waited for by Close
@@ -79,6 +79,9 @@ func (a *App) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("token verification: %w", err)
 	}
+	if a.docs, err = loadDocuments(a.Config, a.Log); err != nil {
+		return err
+	}
 	// Two pools: a small one without time limits for the work of the
 	// server itself (migrations, demo load, the network graph, exports,
 	// readiness), and one for requests, whose statements the database
@@ -89,7 +92,7 @@ func (a *App) Start(ctx context.Context) error {
 	}
 	db := a.store.db
 	a.requests, err = postgres.Open(ctx, a.store.url, postgres.Options{
-		MaxOpenConns: a.Config.DBMaxConns, GroupCapacity: a.Config.GroupCapacity,
+		MaxOpenConns: a.Config.DBMaxConns, GroupCapacity: a.Config.GroupCapacity, Location: a.Config.TimeZone,
 		StatementTimeout: a.Config.RequestTimeout, PoolWait: a.Config.DBPoolWait,
 	})
 	if err != nil {
@@ -198,28 +201,55 @@ func (a *App) Close() error {
 func (a *App) routes(verifier *auth.Verifier) http.Handler {
 	resolver := newResolver(a.requests, a.network)
 	gql := graph.NewHandler(resolver, graph.HandlerOptions{
-		Introspection:   !a.Config.Production(),
-		QueryCacheSize:  1000,
-		APQCacheSize:    1000,
-		ComplexityLimit: a.Config.ComplexityLimit,
-		Logger:          a.Log,
-		MapError:        postgres.MapTransient,
+		Introspection:  !a.Config.Production(),
+		QueryCacheSize: 1000,
+		APQCacheSize:   1000,
+		Limits: graph.Limits{
+			Depth: a.Config.MaxDepth, Aliases: a.Config.MaxAliases, RootFields: a.Config.MaxRootFields,
+			Complexity: a.Config.ComplexityLimit, Tokens: a.Config.MaxTokens,
+		},
+		MaxBodyBytes:       int64(a.Config.MaxBodyBytes),
+		DisableSuggestions: a.Config.Production(),
+		Documents:          a.docs,
+		TrustedOnly:        a.Config.TrustedDocuments,
+		Logger:             a.Log,
+		MapError:           postgres.MapTransient,
 	})
+	// Clients are limited after authentication: by token subject, else by
+	// address. One limiter for the API and the exports.
+	rateLimit := httpapi.RateLimit(a.Config.RateLimit, a.Config.RateWindow)
+	cors := httpapi.CORS(a.Config.CORSOrigins)
 
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, requestLogger(a.Log), middleware.Recoverer)
+	r.Use(middleware.RequestID, requestLogger(a.Log), middleware.Recoverer, httpapi.ClientIP(a.Config.TrustedProxies))
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	r.Get("/readyz", a.readyz)
-	r.With(limitBody(maxBodyBytes), requestTimeout(a.Config.RequestTimeout), verifier.Middleware, resolver.Middleware).Handle("/graphql", gql)
+	r.With(cors, verifier.Middleware, rateLimit, requestTimeout(a.Config.RequestTimeout), resolver.Middleware).Handle("/graphql", gql)
 	exports := export.New(a.network.Snapshot, a.network.Measured, a.store.db.ExportMembers)
 	exports.Log = a.Log
-	r.With(verifier.Middleware).Mount("/export", exports)
+	r.With(cors, verifier.Middleware, rateLimit).Mount("/export", exports)
 	if !a.Config.Production() {
 		graphiql := web.GraphiQL("grappe", "/graphql")
 		r.Handle("/", graphiql)
 		r.Handle("/static/*", graphiql)
 	}
 	return r
+}
+
+// loadDocuments loads the trusted documents, each validated against the
+// schema: one that is not valid fails the start.
+func loadDocuments(cfg Config, log *slog.Logger) (*documents.Set, error) {
+	docs, err := documents.Load(cfg.DocumentsDir, graph.Schema())
+	if err != nil {
+		return nil, fmt.Errorf("trusted documents: %w", err)
+	}
+	switch {
+	case cfg.TrustedDocuments && docs.Len() == 0:
+		log.Warn("trusted documents only, but none is registered: PUBLIC and MEMBER callers can send nothing", "dir", cfg.DocumentsDir)
+	case docs.Len() > 0:
+		log.Info("trusted documents loaded", "documents", docs.Len(), "dir", cfg.DocumentsDir, "allowlist", cfg.TrustedDocuments)
+	}
+	return docs, nil
 }
 
 // newResolver builds the GraphQL resolver over the database's services.
@@ -234,6 +264,8 @@ func newResolver(db *postgres.DB, g graph.NetworkGraph) *graph.Resolver {
 		Links:         db.Links(),
 		Groups:        db.Groups(),
 		Recommender:   db.Recommendations(),
+		Dashboards:    db.Dashboards(),
+		Audit:         db.Audit(),
 	}
 }
 
@@ -308,16 +340,6 @@ func requestTimeout(d time.Duration) func(http.Handler) http.Handler {
 	}
 }
 
-// limitBody caps request bodies at n bytes.
-func limitBody(n int64) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			r.Body = http.MaxBytesReader(w, r.Body, n)
-			next.ServeHTTP(w, r)
-		})
-	}
-}
-
 // requestLogger logs each request with its status, duration and request id.
 func requestLogger(log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
@@ -345,10 +367,10 @@ type store struct {
 // openStore connects to DATABASE_URL, or else locks the data directory and
 // starts (creating on first run) a private PostgreSQL in it, supervised
 // when GRAPPE_PG_RESTART is on. opts configures the pool (the group
-// capacity comes from cfg): bulk loads and migrations give a long read
-// timeout.
+// capacity and time zone come from cfg): bulk loads and migrations give a
+// long read timeout.
 func openStore(ctx context.Context, cfg Config, log *slog.Logger, opts postgres.Options) (*store, error) {
-	opts.GroupCapacity = cfg.GroupCapacity
+	opts.GroupCapacity, opts.Location = cfg.GroupCapacity, cfg.TimeZone
 	if cfg.DatabaseURL != "" {
 		db, err := postgres.Open(ctx, cfg.DatabaseURL, opts)
 		if err != nil {

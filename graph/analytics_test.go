@@ -393,7 +393,7 @@ func TestAnalyticsComplexity(t *testing.T) {
 		`{ members(first: 100) { edges { node { neighborhood { nodes { name } } } } } }`,
 		`{ members(first: 20) { edges { node { neighborhood(maxNodes: 1000) { nodes { name } edges { from { name } to { name } } } } } } }`,
 	} {
-		if resp := a.do(staff, q, nil); resp.code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+		if resp := a.do(staff, q, nil); resp.code() != "QUERY_TOO_COMPLEX" {
 			t.Errorf("%s: %d %+v", q, resp.Status, resp.Errors)
 		}
 	}

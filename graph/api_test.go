@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-chi/chi/v5/middleware"
+
 	"grappe/auth"
 	"grappe/domain"
 	"grappe/graph"
@@ -26,13 +28,19 @@ var authConfig = auth.Config{Secret: []byte("test-secret-test-secret-test-secret
 // api is a test client posting real queries through the real handler stack
 // (token check, loaders, gqlgen) onto a fresh database.
 type api struct {
-	t       *testing.T
+	t       testing.TB
 	db      *postgres.DB
 	net     *network.Store
 	handler http.Handler
 }
 
-func newAPI(t *testing.T) *api {
+func newAPI(t testing.TB) *api {
+	t.Helper()
+	return newAPIWith(t, nil)
+}
+
+// newAPIWith is newAPI with handler options changed by configure.
+func newAPIWith(t testing.TB, configure func(*graph.HandlerOptions)) *api {
 	t.Helper()
 	db := pgtest.NewDB(t)
 	verifier, err := auth.NewVerifier(authConfig)
@@ -50,17 +58,22 @@ func newAPI(t *testing.T) *api {
 		Members: db.Members(), MemberDetails: db.MemberDetails(), Trades: db.Trades(),
 		TradeWrites: db.TradeWrites(), Links: db.Links(), Groups: db.Groups(), Graph: store,
 		Recommender: db.Recommendations(),
-		SmallWorlds: db,
+		SmallWorlds: db, Dashboards: db.Dashboards(),
+		Audit: db.Audit(),
 	}
-	gql := graph.NewHandler(resolver, graph.HandlerOptions{
-		Introspection: true, QueryCacheSize: 100, APQCacheSize: 100, ComplexityLimit: 20000,
+	opts := graph.HandlerOptions{
+		Introspection: true, QueryCacheSize: 100, APQCacheSize: 100, Limits: testLimits, MaxBodyBytes: 1 << 20,
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil)),
-	})
-	return &api{t: t, db: db, net: store, handler: verifier.Middleware(resolver.Middleware(gql))}
+	}
+	if configure != nil {
+		configure(&opts)
+	}
+	gql := graph.NewHandler(resolver, opts)
+	return &api{t: t, db: db, net: store, handler: middleware.RequestID(verifier.Middleware(resolver.Middleware(gql)))}
 }
 
 // token returns a bearer token for role (and member global id).
-func token(t *testing.T, role domain.Role, member string) string {
+func token(t testing.TB, role domain.Role, member string) string {
 	t.Helper()
 	tok, err := auth.Issue(authConfig, role, member, time.Hour, time.Now())
 	if err != nil {
@@ -483,7 +496,7 @@ func TestComplexityLimit(t *testing.T) {
 	a := newAPI(t)
 	// 100 members × 100 trades' members × … exceeds the limit of 20000.
 	resp := a.do("", `{ members(first: 100) { edges { node { trades { members(first: 100) { edges { node { name } } } } } } } }`, nil)
-	if resp.code() != "COMPLEXITY_LIMIT_EXCEEDED" || resp.Status >= 500 {
+	if resp.code() != "QUERY_TOO_COMPLEX" || resp.Status >= 500 {
 		t.Fatalf("deep fan-out: %d %+v", resp.Status, resp.Errors)
 	}
 	var ok struct{ Members struct{ Edges []any } }

@@ -903,7 +903,7 @@ func TestGroupsReadOneByOne(t *testing.T) {
 		Members: a.db.Members(), MemberDetails: a.db.MemberDetails(), Trades: a.db.Trades(),
 		TradeWrites: a.db.TradeWrites(), Links: a.db.Links(), Groups: struct{ domain.GroupService }{a.db.Groups()},
 	}
-	gql := graph.NewHandler(resolver, graph.HandlerOptions{QueryCacheSize: 10, APQCacheSize: 10, ComplexityLimit: 5000, Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))})
+	gql := graph.NewHandler(resolver, graph.HandlerOptions{QueryCacheSize: 10, APQCacheSize: 10, Limits: graph.Limits{Complexity: 5000}, Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))})
 	plain := &api{t: t, db: a.db, handler: verifier.Middleware(resolver.Middleware(gql))}
 	const q = `{
 	  members { edges { node { name groups(first: 2) { totalCount edges { node { name } } pageInfo { hasNextPage } } } } }

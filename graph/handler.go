@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -16,6 +17,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"grappe/documents"
 	"grappe/domain"
 	"grappe/graph/generated"
 	"grappe/graph/model"
@@ -29,8 +31,19 @@ type HandlerOptions struct {
 	QueryCacheSize int
 	// APQCacheSize is the number of automatic persisted queries kept (LRU).
 	APQCacheSize int
-	// ComplexityLimit refuses operations whose estimated cost exceeds it.
-	ComplexityLimit int
+	// Limits bound each operation (depth, aliases, root fields, complexity,
+	// parser tokens).
+	Limits Limits
+	// MaxBodyBytes bounds a POST body (0: no limit).
+	MaxBodyBytes int64
+	// DisableSuggestions keeps validation errors from suggesting names
+	// ("Did you mean …?"), as in production.
+	DisableSuggestions bool
+	// Documents are the trusted documents, served by id to anyone.
+	Documents *documents.Set
+	// TrustedOnly is the allowlist mode: PUBLIC and MEMBER callers may
+	// send only the ids of Documents.
+	TrustedOnly bool
 	// Logger receives unexpected errors and panics.
 	Logger *slog.Logger
 	// MapError, when set, turns failures of the layers below (a timeout,
@@ -39,9 +52,10 @@ type HandlerOptions struct {
 	MapError func(error) error
 }
 
-// NewHandler returns the GraphQL HTTP handler: GET, POST and OPTIONS
-// transports, a parsed-query cache, APQ, a complexity limit, and the error
-// presenter that turns every error into a coded one.
+// NewHandler returns the GraphQL HTTP handler: OPTIONS and the
+// GraphQL-over-HTTP GET and POST transport, a parsed-query cache, trusted
+// documents, APQ, the operation limits, and the error presenter that turns
+// every error into a coded one.
 func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	cfg := generated.Config{Resolvers: r}
 	cfg.Directives.VisibleTo = visibleTo
@@ -49,14 +63,20 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(httpTransport{maxBodyBytes: opts.MaxBodyBytes})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](opts.QueryCacheSize))
+	srv.SetParserTokenLimit(opts.Limits.Tokens)
+	if opts.DisableSuggestions {
+		srv.SetDisableSuggestion(true)
+		srv.SetValidationRulesFn(rulesWithoutSuggestions)
+	}
+	srv.Use(trustedDocuments{docs: opts.Documents, allowlist: opts.TrustedOnly})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](opts.APQCacheSize)})
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(extension.FixedComplexityLimit(opts.ComplexityLimit))
+	srv.Use(&limitsExtension{limits: opts.Limits})
+	srv.Use(AuditTrail{})
 	srv.SetErrorPresenter(errorPresenter(opts.Logger, opts.MapError))
 	srv.SetRecoverFunc(recoverFunc(opts.Logger))
 	return srv
@@ -98,6 +118,8 @@ func setComplexity(c *generated.ComplexityRoot) {
 	c.Viewer.UpcomingMeetings = func(child int, first *int) int { return pageCost(first, nil, child) }
 	c.WorkingGroup.Meetings = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
 	setAnalyticsComplexity(c)
+	setDashboardComplexity(c)
+	setAuditComplexity(c)
 }
 
 // Costs of the network graph fields. They read the in-memory graph, not the
@@ -173,12 +195,16 @@ func errorPresenter(log *slog.Logger, mapError func(error) error) graphql.ErrorP
 			return gqlErr
 		}
 		if gqlErr.Err == nil {
-			// A GraphQL-level error (parse, validation, coercion): its text is safe.
-			if gqlErr.Extensions == nil || gqlErr.Extensions["code"] == nil {
-				if gqlErr.Extensions == nil {
-					gqlErr.Extensions = map[string]any{}
-				}
+			// A GraphQL-level error (parse, validation, coercion, limits):
+			// its text is safe.
+			if gqlErr.Extensions == nil {
+				gqlErr.Extensions = map[string]any{}
+			}
+			switch {
+			case gqlErr.Extensions["code"] == nil, isVariableError(gqlErr):
 				gqlErr.Extensions["code"] = domain.CodeBadUserInput
+			default:
+				tokenLimitError(gqlErr)
 			}
 			return gqlErr
 		}
@@ -188,6 +214,15 @@ func errorPresenter(log *slog.Logger, mapError func(error) error) graphql.ErrorP
 		gqlErr.Extensions = map[string]any{"code": domain.CodeInternal}
 		return gqlErr
 	}
+}
+
+// isVariableError reports whether err is gqlparser's refusal of a variable
+// value (an unknown enum value, a missing required variable, a wrong type).
+// gqlgen codes those GRAPHQL_VALIDATION_FAILED, but the document is valid:
+// the input is not, so grappe codes them BAD_USER_INPUT.
+func isVariableError(err *gqlerror.Error) bool {
+	return err.Extensions["code"] == errcode.ValidationFailed &&
+		len(err.Path) > 0 && err.Path[0] == ast.PathName("variable")
 }
 
 // recoverFunc logs a panic with its stack and reports an internal error.

@@ -109,7 +109,7 @@ func TestDeclareBusinessLinkErrors(t *testing.T) {
 		{"malformed id", toks[0], map[string]any{"fromId": "nope", "toId": bravo.ID, "kind": "SUPPLY"}, "BAD_USER_INPUT", "fromId"},
 		{"analyst writes nothing", token(t, domain.RoleAnalyst, ""), link(alpha, charlie, "SUPPLY"), "FORBIDDEN", ""},
 		{"anonymous writes nothing", "", link(alpha, charlie, "SUPPLY"), "FORBIDDEN", ""},
-		{"unknown kind", toks[0], link(alpha, charlie, "BARTER"), "GRAPHQL_VALIDATION_FAILED", ""},
+		{"unknown kind", toks[0], link(alpha, charlie, "BARTER"), "BAD_USER_INPUT", ""},
 		{"since in the future", toks[0], with(link(alpha, charlie, "SUPPLY"), "since", "2999-01-01"), "BAD_USER_INPUT", "since"},
 		{"note too long", toks[0], with(link(alpha, charlie, "SUPPLY"), "note", strings.Repeat("x", 2001)), "BAD_USER_INPUT", "note"},
 	}

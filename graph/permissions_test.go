@@ -80,6 +80,8 @@ func TestPermissionMatrix(t *testing.T) {
 		{"list business links", `{ businessLinks { totalCount } }`, nil, []int{1, 2, 3, 4, 5}, "businessLinks", false},
 		{"list questions", `{ questions { totalCount } }`, nil, []int{1, 2, 3, 4, 5}, "questions", false},
 		{"list action plans", `{ actionPlans { totalCount } }`, nil, []int{1, 2, 3, 4, 5}, "actionPlans", false},
+		{"read the dashboard", `{ dashboard { memberCount } }`, nil, []int{4, 5}, "dashboard", false},
+		{"read the dashboard's engagement", `{ dashboard { engagement { atRisk { inactiveDays } } } }`, nil, []int{4, 5}, "dashboard", false},
 		{"createMember", `mutation { createMember(input: {name: "New", kind: COMPANY}) { member { id } } }`, nil, []int{5}, "createMember", false},
 		{"updateMember self", `mutation($id: ID!) { updateMember(input: {id: $id, headcount: 12}) { member { id } } }`, map[string]any{"id": self.ID}, []int{1, 5}, "updateMember", false},
 		{"endMembership", `mutation($id: ID!) { endMembership(input: {memberId: $id, leftOn: "2025-01-01"}) { member { id } } }`, map[string]any{"id": target.ID}, []int{5}, "endMembership", false},

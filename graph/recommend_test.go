@@ -233,7 +233,7 @@ func TestRecommendedPartnersArguments(t *testing.T) {
 	}
 	// Asked for a page of members at once, it is refused by the cost limit.
 	resp := a.do(staff, `{ members(first: 100) { edges { node { recommendedPartners { score } } } } }`, nil)
-	if resp.code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+	if resp.code() != "QUERY_TOO_COMPLEX" {
 		t.Errorf("members × recommendedPartners: %d %+v", resp.Status, resp.Errors)
 	}
 	// A bounded number of statements, whatever first: the member, then

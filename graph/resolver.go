@@ -17,4 +17,6 @@ type Resolver struct {
 	Graph         NetworkGraph
 	Recommender   domain.RecommendService
 	SmallWorlds   SmallWorldSource
+	Dashboards    domain.DashboardService
+	Audit         domain.AuditService
 }

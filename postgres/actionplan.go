@@ -167,7 +167,14 @@ func (s *GroupService) PublishActionPlan(ctx context.Context, in domain.ActionPl
 			return mapError(err, "action plan")
 		}
 		out = row.toPlan()
-		return nil
+		return audit(ctx, tx, auditEntry{
+			Mutation: "publishActionPlan",
+			Targets:  []domain.Ref{auditRef(domain.RefActionPlan, out.ID), auditRef(domain.RefWorkingGroup, g.ID)},
+			Changes: auditCreated(map[string]any{
+				"summary": out.Summary, "items": out.Items, "distributedTo": out.DistributedTo,
+				"publishedAt": snapTime(&out.PublishedAt),
+			}),
+		})
 	})
 	return out, err
 }

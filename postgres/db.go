@@ -22,10 +22,11 @@ import (
 
 // Options tunes the connection pool.
 type Options struct {
-	MaxOpenConns  int           // 0 leaves database/sql's default (unlimited)
-	ConnTimeout   time.Duration // dial timeout; 0 means 5s
-	ReadTimeout   time.Duration // longest wait for a statement's answer; 0 means 30s
-	GroupCapacity int           // most participants of a working group; 0 means domain.DefaultGroupCapacity
+	MaxOpenConns  int            // 0 leaves database/sql's default (unlimited)
+	ConnTimeout   time.Duration  // dial timeout; 0 means 5s
+	ReadTimeout   time.Duration  // longest wait for a statement's answer; 0 means 30s
+	GroupCapacity int            // most participants of a working group; 0 means domain.DefaultGroupCapacity
+	Location      *time.Location // the cluster's time zone for dates; nil means UTC
 	// StatementTimeout is PostgreSQL's statement_timeout on every
 	// connection, so the server itself cancels a statement that outlives
 	// the request it serves (the driver only stops waiting for it). 0
@@ -46,6 +47,9 @@ type DB struct {
 	Now func() time.Time
 	// GroupCapacity is the most participants a working group holds.
 	GroupCapacity int
+	// Location is the cluster's time zone: "today", dashboard periods and
+	// retention years are counted in it.
+	Location *time.Location
 	// OnNetworkChange, when set, is called after a committed write that may
 	// change the network graph (a link confirmed, declined or ended, a
 	// member created or lapsed). It must not block.
@@ -103,7 +107,11 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		_ = bdb.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &DB{bun: bdb, Now: time.Now, GroupCapacity: groupCapacity(opts.GroupCapacity)}, nil
+	loc := opts.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	return &DB{bun: bdb, Now: time.Now, GroupCapacity: groupCapacity(opts.GroupCapacity), Location: loc}, nil
 }
 
 // groupCapacity applies the default capacity.
@@ -123,9 +131,10 @@ func (db *DB) Ping(ctx context.Context) error { return db.bun.PingContext(ctx) }
 // Bun returns the underlying bun handle, for tests and tools.
 func (db *DB) Bun() *bun.DB { return db.bun }
 
-// today returns the current date at midnight UTC.
+// today returns the current date in the cluster's time zone, as midnight UTC
+// (the form of every date value).
 func (db *DB) today() time.Time {
-	y, m, d := db.Now().Date()
+	y, m, d := db.Now().In(db.Location).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
@@ -155,7 +164,7 @@ func (statementCounter) AfterQuery(context.Context, *bun.QueryEvent) {}
 func New(sqldb *sql.DB) *DB {
 	bdb := bun.NewDB(sqldb, pgdialect.New())
 	bdb.AddQueryHook(statementCounter{})
-	return &DB{bun: bdb, Now: time.Now, GroupCapacity: domain.DefaultGroupCapacity}
+	return &DB{bun: bdb, Now: time.Now, GroupCapacity: domain.DefaultGroupCapacity, Location: time.UTC}
 }
 
 // EnsureDatabase creates database name unless it exists.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -265,26 +266,36 @@ func (s *GroupService) JoinGroup(ctx context.Context, groupID, memberID int64) (
 		if err := domain.CanChangeGroup(g); err != nil {
 			return err
 		}
-		if err := s.join(ctx, tx, g, memberID, true); err != nil {
+		role, err := s.join(ctx, tx, g, memberID, true)
+		if err != nil {
 			return err
 		}
 		out = g
-		return nil
+		changes := map[string]domain.Change{}
+		if role != "" {
+			changes["participantRole"] = domain.Change{After: role}
+		}
+		return audit(ctx, tx, auditEntry{
+			Mutation: "joinGroup",
+			Targets:  []domain.Ref{auditRef(domain.RefWorkingGroup, g.ID), auditRef(domain.RefMember, memberID)},
+			Changes:  changes,
+		})
 	})
 	return out, err
 }
 
-// join adds memberID to group g unless it already takes part. When the
-// group is full it adds nobody and, if strict, returns CONFLICT. The caller
-// holds the group's row lock.
-func (s *GroupService) join(ctx context.Context, tx bun.Tx, g *domain.WorkingGroup, memberID int64, strict bool) error {
+// join adds memberID to group g unless it already takes part, and returns
+// the role it gave ("" when it added nobody). When the group is full it
+// adds nobody and, if strict, returns CONFLICT. The caller holds the
+// group's row lock.
+func (s *GroupService) join(ctx context.Context, tx bun.Tx, g *domain.WorkingGroup, memberID int64, strict bool) (string, error) {
 	in, err := tx.NewSelect().Model((*participantRow)(nil)).
 		Where("gp.group_id = ? AND gp.member_id = ? AND gp.left_at IS NULL", g.ID, memberID).Exists(ctx)
 	if err != nil {
-		return mapError(err, "participant")
+		return "", mapError(err, "participant")
 	}
 	if in {
-		return nil
+		return "", nil
 	}
 	var count int
 	var hasLead bool
@@ -292,13 +303,13 @@ func (s *GroupService) join(ctx context.Context, tx bun.Tx, g *domain.WorkingGro
 		ColumnExpr("count(*), coalesce(bool_or(gp.role = 'LEAD'), false)").
 		Where("gp.group_id = ? AND gp.left_at IS NULL", g.ID).Scan(ctx, &count, &hasLead)
 	if err != nil {
-		return mapError(err, "participants")
+		return "", mapError(err, "participants")
 	}
 	if err := domain.CanJoinGroup(g, count, s.capacity()); err != nil {
 		if strict {
-			return err
+			return "", err
 		}
-		return nil
+		return "", nil
 	}
 	row := &participantRow{GroupID: g.ID, MemberID: memberID, Role: string(domain.RoleParticipant), JoinedAt: s.now()}
 	if !hasLead {
@@ -307,7 +318,10 @@ func (s *GroupService) join(ctx context.Context, tx bun.Tx, g *domain.WorkingGro
 	_, err = tx.NewInsert().Model(row).
 		On("CONFLICT (group_id, member_id) DO UPDATE").
 		Set("role = EXCLUDED.role, joined_at = EXCLUDED.joined_at, left_at = NULL").Exec(ctx)
-	return mapError(err, "participant")
+	if err != nil {
+		return "", mapError(err, "participant")
+	}
+	return row.Role, nil
 }
 
 // LeaveGroup removes memberID from an ACTIVE group; its row stays, with the
@@ -334,29 +348,41 @@ func (s *GroupService) LeaveGroup(ctx context.Context, groupID, memberID int64) 
 			return err
 		}
 		out = g
+		targets := []domain.Ref{auditRef(domain.RefWorkingGroup, g.ID), auditRef(domain.RefMember, memberID)}
 		var cur participantRow
 		err = tx.NewSelect().Model(&cur).Where("gp.group_id = ? AND gp.member_id = ? AND gp.left_at IS NULL", g.ID, memberID).Scan(ctx)
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil
+			return audit(ctx, tx, auditEntry{Mutation: "leaveGroup", Targets: targets})
 		}
 		if err != nil {
 			return mapError(err, "participant")
 		}
+		changes := map[string]domain.Change{"participantRole": {Before: cur.Role}}
 		if _, err := tx.NewUpdate().Model((*participantRow)(nil)).
 			Set("left_at = ?, role = ?", s.now(), domain.RoleParticipant).
 			Where("group_id = ? AND member_id = ?", g.ID, memberID).Exec(ctx); err != nil {
 			return mapError(err, "participant")
 		}
-		if cur.Role != string(domain.RoleLead) {
-			return nil
+		if cur.Role == string(domain.RoleLead) {
+			var leads []int64
+			err = tx.NewRaw(`UPDATE group_participants SET role = ?
+				WHERE group_id = ? AND member_id = (
+					SELECT gp.member_id FROM `+participantsFrom+`
+					WHERE gp.group_id = ? AND gp.left_at IS NULL
+					ORDER BY `+participantOrder+` LIMIT 1)
+				RETURNING member_id`,
+				domain.RoleLead, g.ID, g.ID).Scan(ctx, &leads)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return mapError(err, "participants")
+			}
+			lead := domain.Change{Before: memberID}
+			if len(leads) > 0 {
+				lead.After = leads[0]
+				targets = append(targets, auditRef(domain.RefMember, leads[0]))
+			}
+			changes["leadId"] = lead
 		}
-		_, err = tx.NewRaw(`UPDATE group_participants SET role = ?
-			WHERE group_id = ? AND member_id = (
-				SELECT gp.member_id FROM `+participantsFrom+`
-				WHERE gp.group_id = ? AND gp.left_at IS NULL
-				ORDER BY `+participantOrder+` LIMIT 1)`,
-			domain.RoleLead, g.ID, g.ID).Exec(ctx)
-		return mapError(err, "participants")
+		return audit(ctx, tx, auditEntry{Mutation: "leaveGroup", Targets: targets, Changes: changes})
 	})
 	return out, err
 }
@@ -400,13 +426,24 @@ func (s *GroupService) CloseGroup(ctx context.Context, groupID int64) (*domain.W
 			Where("id = ?", questionID).Exec(ctx); err != nil {
 			return mapError(err, "question")
 		}
-		if _, err := tx.NewUpdate().Model((*meetingRow)(nil)).Set("status = ?", domain.MeetingCancelled).
-			Where("group_id = ? AND status = ?", g.ID, domain.MeetingScheduled).Exec(ctx); err != nil {
+		var cancelled []int64
+		if err := tx.NewUpdate().Model((*meetingRow)(nil)).Set("status = ?", domain.MeetingCancelled).
+			Where("group_id = ? AND status = ?", g.ID, domain.MeetingScheduled).Returning("id").Scan(ctx, &cancelled); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return mapError(err, "meetings")
 		}
+		before := map[string]any{"status": string(g.Status), "closedAt": snapTime(g.ClosedAt)}
 		g.Status, g.ClosedAt = domain.GroupClosed, &now
 		out = g
-		return nil
+		changes := auditDiff(before, map[string]any{"status": string(g.Status), "closedAt": snapTime(g.ClosedAt)})
+		targets := []domain.Ref{auditRef(domain.RefWorkingGroup, g.ID), auditRef(domain.RefQuestion, questionID)}
+		if len(cancelled) > 0 {
+			slices.Sort(cancelled)
+			changes["cancelledMeetingIds"] = domain.Change{After: cancelled}
+			for _, id := range cancelled {
+				targets = append(targets, auditRef(domain.RefMeeting, id))
+			}
+		}
+		return audit(ctx, tx, auditEntry{Mutation: "closeGroup", Targets: targets, Changes: changes})
 	})
 	return out, err
 }

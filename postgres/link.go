@@ -492,7 +492,11 @@ func (s *LinkService) Declare(ctx context.Context, in domain.LinkInput) (*domain
 		if _, err := tx.NewInsert().Model(row).Returning("*").Exec(ctx); err != nil {
 			return linkWriteError(err)
 		}
-		return nil
+		return audit(ctx, tx, auditEntry{
+			Mutation: "declareBusinessLink",
+			Targets:  []domain.Ref{auditRef(domain.RefBusinessLink, row.ID), auditRef(domain.RefMember, row.FromID), auditRef(domain.RefMember, row.ToID)},
+			Changes:  auditCreated(linkFields(row.toLink())),
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -562,8 +566,9 @@ func lockLink(ctx context.Context, tx bun.Tx, v domain.Viewer, id int64) (*domai
 }
 
 // change runs apply on link id in a transaction, after the checks common
-// to every change, and stores the changed columns.
-func (s *LinkService) change(ctx context.Context, id int64, apply func(v domain.Viewer, l *domain.BusinessLink) error, columns ...string) (*domain.BusinessLink, error) {
+// to every change, stores the changed columns and audits the change as
+// mutation.
+func (s *LinkService) change(ctx context.Context, mutation string, id int64, apply func(v domain.Viewer, l *domain.BusinessLink) error, columns ...string) (*domain.BusinessLink, error) {
 	v := domain.ViewerFrom(ctx)
 	if err := domain.CanWriteLinks(v); err != nil {
 		return nil, err
@@ -577,6 +582,7 @@ func (s *LinkService) change(ctx context.Context, id int64, apply func(v domain.
 		if err != nil {
 			return err
 		}
+		before := linkFields(l)
 		if err := apply(v, l); err != nil {
 			return err
 		}
@@ -587,7 +593,11 @@ func (s *LinkService) change(ctx context.Context, id int64, apply func(v domain.
 			return linkWriteError(err)
 		}
 		out = row.toLink()
-		return nil
+		return audit(ctx, tx, auditEntry{
+			Mutation: mutation,
+			Targets:  []domain.Ref{auditRef(domain.RefBusinessLink, out.ID), auditRef(domain.RefMember, out.FromID), auditRef(domain.RefMember, out.ToID)},
+			Changes:  auditDiff(before, linkFields(out)),
+		})
 	})
 	if err == nil {
 		s.db.networkChanged()
@@ -599,7 +609,7 @@ func (s *LinkService) change(ctx context.Context, id int64, apply func(v domain.
 // staff or the ACTIVE party that did not declare it, NOT_FOUND for a link
 // the viewer may not see, CONFLICT unless PENDING.
 func (s *LinkService) Confirm(ctx context.Context, id int64) (*domain.BusinessLink, error) {
-	return s.change(ctx, id, func(v domain.Viewer, l *domain.BusinessLink) error {
+	return s.change(ctx, "confirmBusinessLink", id, func(v domain.Viewer, l *domain.BusinessLink) error {
 		if err := answerable(v, l); err != nil {
 			return err
 		}
@@ -611,7 +621,7 @@ func (s *LinkService) Confirm(ctx context.Context, id int64) (*domain.BusinessLi
 
 // Decline declines a PENDING link, under the same rules as Confirm.
 func (s *LinkService) Decline(ctx context.Context, id int64) (*domain.BusinessLink, error) {
-	return s.change(ctx, id, func(v domain.Viewer, l *domain.BusinessLink) error {
+	return s.change(ctx, "declineBusinessLink", id, func(v domain.Viewer, l *domain.BusinessLink) error {
 		if err := answerable(v, l); err != nil {
 			return err
 		}
@@ -636,7 +646,7 @@ func answerable(v domain.Viewer, l *domain.BusinessLink) error {
 // viewer may not see, CONFLICT unless CONFIRMED, BAD_USER_INPUT for a date
 // before since or in the future.
 func (s *LinkService) End(ctx context.Context, id int64, until *time.Time) (*domain.BusinessLink, error) {
-	return s.change(ctx, id, func(v domain.Viewer, l *domain.BusinessLink) error {
+	return s.change(ctx, "endBusinessLink", id, func(v domain.Viewer, l *domain.BusinessLink) error {
 		if err := domain.CanEndLink(v, l); err != nil {
 			return err
 		}

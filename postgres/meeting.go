@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -223,7 +224,11 @@ func (s *GroupService) ScheduleMeeting(ctx context.Context, in domain.MeetingInp
 			return mapError(err, "meeting")
 		}
 		out = row.toMeeting()
-		return nil
+		return audit(ctx, tx, auditEntry{
+			Mutation: "scheduleMeeting",
+			Targets:  []domain.Ref{auditRef(domain.RefMeeting, out.ID), auditRef(domain.RefWorkingGroup, g.ID)},
+			Changes:  auditCreated(meetingFields(out)),
+		})
 	})
 	return out, err
 }
@@ -277,9 +282,14 @@ func (s *GroupService) RecordMeetingOutcome(ctx context.Context, meetingID int64
 		if _, err := tx.NewInsert().Model(&rows).Exec(ctx); err != nil {
 			return mapError(err, "attendees")
 		}
+		before := meetingFields(m)
 		m.Status, m.Outcome, m.AttendeeIDs = domain.MeetingHeld, outcome, ids
 		out = m
-		return nil
+		return audit(ctx, tx, auditEntry{
+			Mutation: "recordMeetingOutcome",
+			Targets:  []domain.Ref{auditRef(domain.RefMeeting, m.ID), auditRef(domain.RefWorkingGroup, g.ID)},
+			Changes:  auditDiff(before, meetingFields(m)),
+		})
 	})
 	return out, err
 }
@@ -308,9 +318,14 @@ func (s *GroupService) CancelMeeting(ctx context.Context, meetingID int64) (*dom
 			Where("id = ?", m.ID).Exec(ctx); err != nil {
 			return mapError(err, "meeting")
 		}
+		before := meetingFields(m)
 		m.Status = domain.MeetingCancelled
 		out = m
-		return nil
+		return audit(ctx, tx, auditEntry{
+			Mutation: "cancelMeeting",
+			Targets:  []domain.Ref{auditRef(domain.RefMeeting, m.ID), auditRef(domain.RefWorkingGroup, g.ID)},
+			Changes:  auditDiff(before, meetingFields(m)),
+		})
 	})
 	return out, err
 }
@@ -337,4 +352,19 @@ func (s *GroupService) lockMeeting(ctx context.Context, tx bun.Tx, v domain.View
 		return nil, nil, mapError(err, "meeting")
 	}
 	return g, row.toMeeting(), nil
+}
+
+// meetingFields is the audited snapshot of a meeting.
+func meetingFields(m *domain.Meeting) map[string]any {
+	f := map[string]any{
+		"title": m.Title, "startsAt": snapTime(&m.StartsAt), "durationMinutes": m.DurationMinutes,
+		"agenda": m.Agenda, "expectedOutcome": m.ExpectedOutcome, "status": string(m.Status),
+		"outcome": snapText(m.Outcome), "attendeeIds": nil,
+	}
+	if len(m.AttendeeIDs) > 0 {
+		ids := slices.Clone(m.AttendeeIDs)
+		slices.Sort(ids)
+		f["attendeeIds"] = ids
+	}
+	return f
 }

@@ -285,7 +285,18 @@ func (s *MemberService) CreateMember(ctx context.Context, in domain.MemberInput)
 		if _, err := tx.NewInsert().Model(row).Returning("id, created_at, updated_at").Exec(ctx); err != nil {
 			return memberWriteError(err)
 		}
-		return setMemberTrades(ctx, tx, row.ID, in.TradeIDs)
+		if err := setMemberTrades(ctx, tx, row.ID, in.TradeIDs); err != nil {
+			return err
+		}
+		trades, err := memberTradeIDs(ctx, tx, row.ID)
+		if err != nil {
+			return err
+		}
+		fields := memberFields(row.toMember())
+		if len(trades) > 0 {
+			fields["tradeIds"] = trades
+		}
+		return audit(ctx, tx, auditEntry{Mutation: "createMember", Targets: []domain.Ref{auditRef(domain.RefMember, row.ID)}, Changes: auditCreated(fields)})
 	})
 	if err != nil {
 		return nil, err
@@ -311,11 +322,15 @@ func (s *MemberService) UpdateMember(ctx context.Context, id int64, patch domain
 		if viewer.Role == domain.RoleMember && m.Status != domain.StatusActive {
 			return domain.Errorf(domain.CodeForbidden, "a lapsed member cannot change its profile")
 		}
+		before := memberFields(m)
 		changed, err := domain.ApplyMemberPatch(m, patch, s.db.today())
 		if err != nil {
 			return err
 		}
 		if patch.TradeIDs.Set {
+			if before["tradeIds"], err = memberTradeIDs(ctx, tx, id); err != nil {
+				return err
+			}
 			if _, err := tx.NewDelete().Model((*memberTradeRow)(nil)).Where("member_id = ?", id).Exec(ctx); err != nil {
 				return mapError(err, "member trades")
 			}
@@ -333,7 +348,13 @@ func (s *MemberService) UpdateMember(ctx context.Context, id int64, patch domain
 			}
 		}
 		out = updated.toMember()
-		return nil
+		after := memberFields(out)
+		if patch.TradeIDs.Set {
+			if after["tradeIds"], err = memberTradeIDs(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		return audit(ctx, tx, auditEntry{Mutation: "updateMember", Targets: []domain.Ref{auditRef(domain.RefMember, id)}, Changes: auditDiff(before, after)})
 	})
 	return out, err
 }

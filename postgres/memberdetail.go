@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"grappe/domain"
 )
@@ -78,8 +77,14 @@ func (s *MemberDetailService) AddContact(ctx context.Context, in domain.ContactI
 		if _, err := lockWritableMember(ctx, tx, v, in.MemberID); err != nil {
 			return err
 		}
-		_, err := tx.NewInsert().Model(row).Returning("id").Exec(ctx)
-		return mapError(err, "contact")
+		if _, err := tx.NewInsert().Model(row).Returning("id").Exec(ctx); err != nil {
+			return mapError(err, "contact")
+		}
+		return audit(ctx, tx, auditEntry{
+			Mutation: "addContact",
+			Targets:  []domain.Ref{auditRef(domain.RefContact, row.ID), auditRef(domain.RefMember, row.MemberID)},
+			Changes:  auditCreated(contactFields(row)),
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -93,8 +98,10 @@ func (s *MemberDetailService) RemoveContact(ctx context.Context, id int64) (int6
 	v := domain.ViewerFrom(ctx)
 	var memberID int64
 	err := s.db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		// Locked, so that a concurrent erasure cannot slip between this read
+		// and the audit entry that copies the contact's fields.
 		var row contactRow
-		if err := tx.NewSelect().Model(&row).Where("c.id = ?", id).Scan(ctx); err != nil {
+		if err := tx.NewSelect().Model(&row).Where("c.id = ?", id).For("UPDATE").Scan(ctx); err != nil {
 			return mapError(err, "contact")
 		}
 		if err := domain.CanWriteAsMember(v, row.MemberID); err != nil {
@@ -104,8 +111,14 @@ func (s *MemberDetailService) RemoveContact(ctx context.Context, id int64) (int6
 			return err
 		}
 		memberID = row.MemberID
-		_, err := tx.NewDelete().Model((*contactRow)(nil)).Where("id = ?", id).Exec(ctx)
-		return mapError(err, "contact")
+		if _, err := tx.NewDelete().Model((*contactRow)(nil)).Where("id = ?", id).Exec(ctx); err != nil {
+			return mapError(err, "contact")
+		}
+		return audit(ctx, tx, auditEntry{
+			Mutation: "removeContact",
+			Targets:  []domain.Ref{auditRef(domain.RefContact, id), auditRef(domain.RefMember, row.MemberID)},
+			Changes:  auditDeleted(contactFields(&row)),
+		})
 	})
 	return memberID, err
 }
@@ -126,6 +139,10 @@ func (s *MemberDetailService) SetMemberTrades(ctx context.Context, memberID int6
 		if err != nil {
 			return err
 		}
+		before, err := memberTradeIDs(ctx, tx, memberID)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.NewDelete().Model((*memberTradeRow)(nil)).Where("member_id = ?", memberID).Exec(ctx); err != nil {
 			return mapError(err, "member trades")
 		}
@@ -135,8 +152,15 @@ func (s *MemberDetailService) SetMemberTrades(ctx context.Context, memberID int6
 		if _, err := tx.NewUpdate().Model(row).WherePK().Set("updated_at = now()").Returning("updated_at").Exec(ctx); err != nil {
 			return mapError(err, "member")
 		}
+		after, err := memberTradeIDs(ctx, tx, memberID)
+		if err != nil {
+			return err
+		}
 		out = row.toMember()
-		return nil
+		return audit(ctx, tx, auditEntry{
+			Mutation: "setMemberTrades", Targets: []domain.Ref{auditRef(domain.RefMember, memberID)},
+			Changes: auditDiff(map[string]any{"tradeIds": before}, map[string]any{"tradeIds": after}),
+		})
 	})
 	return out, err
 }
@@ -168,6 +192,7 @@ func (s *MemberDetailService) EndMembership(ctx context.Context, memberID int64,
 		if day.Before(row.JoinedOn) {
 			return domain.InvalidField("leftOn", "leftOn must not be before joinedOn (%s)", row.JoinedOn.Format(time.DateOnly))
 		}
+		before := memberFields(row.toMember())
 		row.LeftOn = &day
 		_, err := tx.NewUpdate().Model(&row).WherePK().Column("left_on").Set("updated_at = now()").
 			Returning("updated_at").Exec(ctx)
@@ -175,85 +200,13 @@ func (s *MemberDetailService) EndMembership(ctx context.Context, memberID int64,
 			return mapError(err, "member")
 		}
 		out = row.toMember()
-		return nil
+		return audit(ctx, tx, auditEntry{
+			Mutation: "endMembership", Targets: []domain.Ref{auditRef(domain.RefMember, memberID)},
+			Changes: auditDiff(before, memberFields(out)),
+		})
 	})
 	if err == nil {
 		s.db.networkChanged()
 	}
 	return out, err
-}
-
-// engagementRow is one member's activity counts.
-type engagementRow struct {
-	MemberID  int64      `bun:"member_id"`
-	Status    string     `bun:"status"`
-	JoinedOn  time.Time  `bun:"joined_on"`
-	Meetings  int        `bun:"meetings"`
-	Groups    int        `bun:"groups"`
-	Questions int        `bun:"questions"`
-	Links     int        `bun:"links"`
-	LastAt    *time.Time `bun:"last_at"`
-}
-
-// engagementSQL counts each member's activities of the last 12 months and
-// finds its last activity ever, in one statement: meetings attended (held),
-// groups joined, questions raised or supported, links declared or confirmed.
-const engagementSQL = `
-WITH ids AS (SELECT unnest(?0::bigint[]) AS id),
-acts AS (
-    SELECT ma.member_id, 'meeting' AS what, mt.starts_at AS at
-    FROM meeting_attendees AS ma JOIN meetings AS mt ON mt.id = ma.meeting_id
-    WHERE ma.member_id IN (SELECT id FROM ids) AND mt.status = 'HELD' AND mt.starts_at <= ?1
-  UNION ALL
-    SELECT member_id, 'group', joined_at FROM group_participants WHERE member_id IN (SELECT id FROM ids)
-  UNION ALL
-    SELECT member_id, 'question', supported_at FROM question_supports WHERE member_id IN (SELECT id FROM ids)
-  UNION ALL
-    SELECT declared_by, 'link', created_at FROM business_links WHERE declared_by IN (SELECT id FROM ids)
-  UNION ALL
-    SELECT CASE WHEN declared_by = from_id THEN to_id ELSE from_id END, 'link', confirmed_at
-    FROM business_links
-    WHERE confirmed_at IS NOT NULL AND (from_id IN (SELECT id FROM ids) OR to_id IN (SELECT id FROM ids))
-)
-SELECT m.id AS member_id, m.status, m.joined_on,
-    count(*) FILTER (WHERE a.what = 'meeting' AND a.at > ?2) AS meetings,
-    count(*) FILTER (WHERE a.what = 'group' AND a.at > ?2 AND a.at <= ?1) AS groups,
-    count(*) FILTER (WHERE a.what = 'question' AND a.at > ?2 AND a.at <= ?1) AS questions,
-    count(*) FILTER (WHERE a.what = 'link' AND a.at > ?2 AND a.at <= ?1) AS links,
-    max(a.at) FILTER (WHERE a.at <= ?1) AS last_at
-FROM members AS m LEFT JOIN acts AS a ON a.member_id = m.id
-WHERE m.id IN (SELECT id FROM ids)
-GROUP BY m.id, m.status, m.joined_on`
-
-// Engagements returns the engagement of each member as of now (SPEC §3).
-func (s *MemberDetailService) Engagements(ctx context.Context, memberIDs []int64) (map[int64]*domain.Engagement, error) {
-	now := s.db.Now().UTC()
-	yearAgo := now.AddDate(-1, 0, 0)
-	var rows []engagementRow
-	if err := s.db.bun.NewRaw(engagementSQL, pgdialect.Array(memberIDs), now, yearAgo).Scan(ctx, &rows); err != nil {
-		return nil, mapError(err, "engagement")
-	}
-	riskSince := now.AddDate(0, -domain.AtRiskAfter, 0)
-	out := make(map[int64]*domain.Engagement, len(rows))
-	for _, r := range rows {
-		out[r.MemberID] = &domain.Engagement{
-			Score:                    domain.EngagementScore(r.Meetings, r.Groups, r.Questions, r.Links),
-			MeetingsAttended:         r.Meetings,
-			GroupsJoined:             r.Groups,
-			QuestionsSupported:       r.Questions,
-			LinksDeclaredOrConfirmed: r.Links,
-			LastActivityAt:           r.LastAt,
-			AtRisk:                   r.Status == string(domain.StatusActive) && inactiveSince(r.LastAt, r.JoinedOn, riskSince),
-		}
-	}
-	return out, nil
-}
-
-// inactiveSince reports whether a member has shown no sign of life since
-// cutoff: neither an activity nor, for a newcomer, its joining.
-func inactiveSince(lastAt *time.Time, joinedOn, cutoff time.Time) bool {
-	if lastAt != nil && !lastAt.Before(cutoff) {
-		return false
-	}
-	return joinedOn.Before(cutoff)
 }

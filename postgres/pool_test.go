@@ -24,8 +24,8 @@ func openTest(t *testing.T, opts postgres.Options) *postgres.DB {
 	return db
 }
 
-// codeOf returns the client-facing code of err after MapTransient.
-func codeOf(err error) string { return domain.ErrorCode(postgres.MapTransient(err)) }
+// transientCode returns the client-facing code of err after MapTransient.
+func transientCode(err error) string { return domain.ErrorCode(postgres.MapTransient(err)) }
 
 // TestPoolWait holds the only connection of a pool with a pool wait: a
 // statement with a far deadline fails with UNAVAILABLE after the pool
@@ -46,8 +46,8 @@ func TestPoolWait(t *testing.T) {
 	var n int
 	err = db.Bun().NewRaw("SELECT 1").Scan(ctx, &n)
 	elapsed := time.Since(start)
-	if codeOf(err) != domain.CodeUnavailable || elapsed < wait || elapsed > wait+time.Second {
-		t.Fatalf("with the pool exhausted: %v (%s) after %s; want UNAVAILABLE after %s", err, codeOf(err), elapsed, wait)
+	if transientCode(err) != domain.CodeUnavailable || elapsed < wait || elapsed > wait+time.Second {
+		t.Fatalf("with the pool exhausted: %v (%s) after %s; want UNAVAILABLE after %s", err, transientCode(err), elapsed, wait)
 	}
 	if msg := domain.ErrorMessage(postgres.MapTransient(err)); msg != postgres.ErrPoolBusy.Message {
 		t.Errorf("message %q", msg)
@@ -109,8 +109,8 @@ func TestStatementTimeout(t *testing.T) {
 	ctx := context.Background()
 	start := time.Now()
 	_, err := db.Bun().ExecContext(ctx, "SELECT pg_sleep(3)")
-	if codeOf(err) != domain.CodeTimeout || time.Since(start) > 2*time.Second {
-		t.Fatalf("statement past statement_timeout: %v (%s) after %s", err, codeOf(err), time.Since(start))
+	if transientCode(err) != domain.CodeTimeout || time.Since(start) > 2*time.Second {
+		t.Fatalf("statement past statement_timeout: %v (%s) after %s", err, transientCode(err), time.Since(start))
 	}
 	var n int
 	if err := db.Bun().NewRaw("SELECT 1").Scan(ctx, &n); err != nil {
@@ -120,8 +120,8 @@ func TestStatementTimeout(t *testing.T) {
 	// The request's own deadline reads as TIMEOUT too.
 	dctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
 	defer cancel()
-	if _, err := db.Bun().ExecContext(dctx, "SELECT pg_sleep(3)"); codeOf(err) != domain.CodeTimeout {
-		t.Fatalf("statement past its context's deadline: %v (%s)", err, codeOf(err))
+	if _, err := db.Bun().ExecContext(dctx, "SELECT pg_sleep(3)"); transientCode(err) != domain.CodeTimeout {
+		t.Fatalf("statement past its context's deadline: %v (%s)", err, transientCode(err))
 	}
 }
 

@@ -206,7 +206,11 @@ func (s *GroupService) RaiseQuestion(ctx context.Context, memberID int64, text s
 		}
 		row.SupporterCount = 1
 		out = row.toQuestion()
-		return nil
+		return audit(ctx, tx, auditEntry{
+			Mutation: "raiseQuestion",
+			Targets:  []domain.Ref{auditRef(domain.RefQuestion, row.ID), auditRef(domain.RefMember, memberID)},
+			Changes:  auditCreated(questionFields(out)),
+		})
 	})
 	return out, err
 }
@@ -243,7 +247,8 @@ func (s *GroupService) SupportQuestion(ctx context.Context, questionID, memberID
 			return mapError(err, "support")
 		}
 		var formed *domain.WorkingGroup
-		if n, _ := res.RowsAffected(); n == 1 {
+		n, _ := res.RowsAffected()
+		if n == 1 {
 			if formed, err = s.afterSupport(ctx, tx, q, memberID, now); err != nil {
 				return err
 			}
@@ -253,7 +258,12 @@ func (s *GroupService) SupportQuestion(ctx context.Context, questionID, memberID
 			return err
 		}
 		out = &domain.SupportResult{Question: question, GroupFormed: formed}
-		return nil
+		targets := []domain.Ref{auditRef(domain.RefQuestion, q.ID), auditRef(domain.RefMember, memberID)}
+		if formed != nil {
+			targets = append(targets, auditRef(domain.RefWorkingGroup, formed.ID))
+		}
+		before := map[string]any{"status": string(q.Status), "supporterCount": question.SupporterCount - int(n)}
+		return audit(ctx, tx, auditEntry{Mutation: "supportQuestion", Targets: targets, Changes: auditDiff(before, supportFields(question))})
 	})
 	return out, err
 }
@@ -277,7 +287,8 @@ func (s *GroupService) afterSupport(ctx context.Context, tx bun.Tx, q *domain.Qu
 		if err != nil {
 			return nil, err
 		}
-		return nil, s.join(ctx, tx, g, memberID, false)
+		_, err = s.join(ctx, tx, g, memberID, false)
+		return nil, err
 	}
 	return nil, nil
 }
@@ -329,16 +340,23 @@ func (s *GroupService) WithdrawSupport(ctx context.Context, questionID, memberID
 		if err := domain.CanWithdrawSupport(q, memberID); err != nil {
 			return err
 		}
-		if _, err := tx.NewDelete().Model((*supportRow)(nil)).
-			Where("question_id = ? AND member_id = ?", q.ID, memberID).Exec(ctx); err != nil {
+		res, err := tx.NewDelete().Model((*supportRow)(nil)).
+			Where("question_id = ? AND member_id = ?", q.ID, memberID).Exec(ctx)
+		if err != nil {
 			return mapError(err, "support")
 		}
+		n, _ := res.RowsAffected()
 		question, err := questionByID(ctx, tx, q.ID)
 		if err != nil {
 			return err
 		}
 		out = &domain.SupportResult{Question: question}
-		return nil
+		before := map[string]any{"status": string(q.Status), "supporterCount": question.SupporterCount + int(n)}
+		return audit(ctx, tx, auditEntry{
+			Mutation: "withdrawSupport",
+			Targets:  []domain.Ref{auditRef(domain.RefQuestion, q.ID), auditRef(domain.RefMember, memberID)},
+			Changes:  auditDiff(before, supportFields(question)),
+		})
 	})
 	return out, err
 }
@@ -364,4 +382,17 @@ func questionByID(ctx context.Context, db bun.IDB, id int64) (*domain.Question, 
 		return nil, mapError(err, "question")
 	}
 	return row.toQuestion(), nil
+}
+
+// questionFields is the audited snapshot of a question.
+func questionFields(q *domain.Question) map[string]any {
+	return map[string]any{
+		"text": q.Text, "theme": string(q.Theme),
+		"status": string(q.Status), "supporterCount": q.SupporterCount,
+	}
+}
+
+// supportFields is the audited snapshot of a question's support.
+func supportFields(q *domain.Question) map[string]any {
+	return map[string]any{"status": string(q.Status), "supporterCount": q.SupporterCount}
 }

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"slices"
 
 	"github.com/uptrace/bun"
 
@@ -59,14 +60,27 @@ func (s *TradeWriteService) CreateTrade(ctx context.Context, in domain.TradeInpu
 		return nil, err
 	}
 	row := &tradeRow{Code: in.Code, NameEN: in.NameEN, NameFR: in.NameFR, ParentID: in.ParentID}
-	if _, err := s.db.bun.NewInsert().Model(row).Returning("id").Exec(ctx); err != nil {
-		switch domain.ErrorCode(mapError(err, "trade")) {
-		case domain.CodeConflict:
-			return nil, &domain.Error{Code: domain.CodeConflict, Message: "a trade with this code exists", Field: "code"}
-		case domain.CodeBadUserInput:
-			return nil, domain.InvalidField("parentId", "parentId is not a trade")
+	err = s.db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(row).Returning("id").Exec(ctx); err != nil {
+			switch domain.ErrorCode(mapError(err, "trade")) {
+			case domain.CodeConflict:
+				return &domain.Error{Code: domain.CodeConflict, Message: "a trade with this code exists", Field: "code"}
+			case domain.CodeBadUserInput:
+				return domain.InvalidField("parentId", "parentId is not a trade")
+			}
+			return mapError(err, "trade")
 		}
-		return nil, mapError(err, "trade")
+		targets := []domain.Ref{auditRef(domain.RefTrade, row.ID)}
+		if row.ParentID != nil {
+			targets = append(targets, auditRef(domain.RefTrade, *row.ParentID))
+		}
+		return audit(ctx, tx, auditEntry{
+			Mutation: "createTrade", Targets: targets,
+			Changes: auditCreated(map[string]any{"code": row.Code, "nameEn": row.NameEN, "nameFr": row.NameFR, "parentId": snapOpt(row.ParentID)}),
+		})
+	})
+	if err != nil {
+		return nil, err
 	}
 	return row.toTrade(), nil
 }
@@ -81,16 +95,22 @@ func (s *TradeWriteService) AddComplement(ctx context.Context, c domain.TradeCom
 	if row.Description, err = domain.CleanText("description", c.Description, 500); err != nil {
 		return err
 	}
-	if _, err := s.db.bun.NewInsert().Model(row).Exec(ctx); err != nil {
-		switch domain.ErrorCode(mapError(err, "trade complement")) {
-		case domain.CodeConflict:
-			return domain.Errorf(domain.CodeConflict, "these trades already complement each other that way")
-		case domain.CodeBadUserInput:
-			return domain.InvalidField("otherTradeId", "tradeId or otherTradeId is not a trade")
+	return s.db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
+			switch domain.ErrorCode(mapError(err, "trade complement")) {
+			case domain.CodeConflict:
+				return domain.Errorf(domain.CodeConflict, "these trades already complement each other that way")
+			case domain.CodeBadUserInput:
+				return domain.InvalidField("otherTradeId", "tradeId or otherTradeId is not a trade")
+			}
+			return mapError(err, "trade complement")
 		}
-		return mapError(err, "trade complement")
-	}
-	return nil
+		return audit(ctx, tx, auditEntry{
+			Mutation: "addTradeComplement",
+			Targets:  []domain.Ref{auditRef(domain.RefTrade, c.TradeID), auditRef(domain.RefTrade, c.OtherID)},
+			Changes:  auditCreated(map[string]any{"kind": row.Kind, "description": snapText(row.Description)}),
+		})
+	})
 }
 
 // RemoveComplement removes a complementarity (staff); every kind between
@@ -100,19 +120,30 @@ func (s *TradeWriteService) RemoveComplement(ctx context.Context, tradeID, other
 	if err != nil {
 		return err
 	}
-	q := s.db.bun.NewDelete().Model((*complementRow)(nil)).
-		Where("trade_low = ? AND trade_high = ?", row.TradeLow, row.TradeHigh)
-	if kind != "" {
-		q = q.Where("kind = ?", kind)
-	}
-	res, err := q.Exec(ctx)
-	if err != nil {
-		return mapError(err, "trade complement")
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return domain.Errorf(domain.CodeNotFound, "these trades do not complement each other")
-	}
-	return nil
+	return s.db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		q := tx.NewDelete().Model((*complementRow)(nil)).
+			Where("trade_low = ? AND trade_high = ?", row.TradeLow, row.TradeHigh)
+		if kind != "" {
+			q = q.Where("kind = ?", kind)
+		}
+		var removed []complementRow
+		if _, err := q.Returning("kind, description").Exec(ctx, &removed); err != nil {
+			return mapError(err, "trade complement")
+		}
+		if len(removed) == 0 {
+			return domain.Errorf(domain.CodeNotFound, "these trades do not complement each other")
+		}
+		kinds := make([]string, len(removed))
+		for i, r := range removed {
+			kinds[i] = r.Kind
+		}
+		slices.Sort(kinds)
+		return audit(ctx, tx, auditEntry{
+			Mutation: "removeTradeComplement",
+			Targets:  []domain.Ref{auditRef(domain.RefTrade, tradeID), auditRef(domain.RefTrade, otherID)},
+			Changes:  auditDeleted(map[string]any{"kinds": kinds}),
+		})
+	})
 }
 
 // complementOf checks the viewer and the pair and returns the row key.

@@ -3752,6 +3752,13 @@ func (ec *executionContext) unmarshalOAddressInput2ᚖgrappeᚋgraphᚋmodelᚐA
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOContact2ᚖgrappeᚋdomainᚐContact(ctx context.Context, sel ast.SelectionSet, v *domain.Contact) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Contact(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOLocation2ᚖgrappeᚋdomainᚐLocation(ctx context.Context, sel ast.SelectionSet, v *domain.Location) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null

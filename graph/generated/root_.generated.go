@@ -9,6 +9,7 @@ import (
 	"grappe/domain"
 	"grappe/graph/model"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -26,10 +27,17 @@ type ResolverRoot interface {
 	ActionItem() ActionItemResolver
 	ActionPlan() ActionPlanResolver
 	ActionPlanConnection() ActionPlanConnectionResolver
+	AtRiskMember() AtRiskMemberResolver
+	AuditEntry() AuditEntryResolver
+	AuditEntryConnection() AuditEntryConnectionResolver
 	BusinessLink() BusinessLinkResolver
 	BusinessLinkConnection() BusinessLinkConnectionResolver
 	Community() CommunityResolver
 	Contact() ContactResolver
+	ContactDataExport() ContactDataExportResolver
+	Dashboard() DashboardResolver
+	EngagementStats() EngagementStatsResolver
+	LinkStats() LinkStatsResolver
 	Meeting() MeetingResolver
 	MeetingConnection() MeetingConnectionResolver
 	Member() MemberResolver
@@ -49,6 +57,7 @@ type ResolverRoot interface {
 	SubgraphEdge() SubgraphEdgeResolver
 	Trade() TradeResolver
 	TradeComplement() TradeComplementResolver
+	TradeCount() TradeCountResolver
 	Viewer() ViewerResolver
 	WorkingGroup() WorkingGroupResolver
 	WorkingGroupConnection() WorkingGroupConnectionResolver
@@ -102,6 +111,46 @@ type ComplexityRoot struct {
 	AgendaItem struct {
 		Minutes func(childComplexity int) int
 		Title   func(childComplexity int) int
+	}
+
+	AtRiskMember struct {
+		InactiveDays   func(childComplexity int) int
+		InactiveSince  func(childComplexity int) int
+		LastActivityAt func(childComplexity int) int
+		Member         func(childComplexity int) int
+	}
+
+	AuditChange struct {
+		After  func(childComplexity int) int
+		Before func(childComplexity int) int
+		Erased func(childComplexity int) int
+		Field  func(childComplexity int) int
+	}
+
+	AuditEntry struct {
+		At         func(childComplexity int) int
+		Changes    func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Member     func(childComplexity int) int
+		MemberID   func(childComplexity int) int
+		Mutation   func(childComplexity int) int
+		RequestID  func(childComplexity int) int
+		Role       func(childComplexity int) int
+		Subject    func(childComplexity int) int
+		TargetID   func(childComplexity int) int
+		TargetIds  func(childComplexity int) int
+		TargetType func(childComplexity int) int
+	}
+
+	AuditEntryConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AuditEntryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	BusinessLink struct {
@@ -159,6 +208,16 @@ type ComplexityRoot struct {
 		Role  func(childComplexity int) int
 	}
 
+	ContactDataExport struct {
+		AuditEntries func(childComplexity int) int
+		Contact      func(childComplexity int) int
+		ContactID    func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Document     func(childComplexity int) int
+		ExportedAt   func(childComplexity int) int
+		Member       func(childComplexity int) int
+	}
+
 	CreateMemberPayload struct {
 		ClientMutationID func(childComplexity int) int
 		Member           func(childComplexity int) int
@@ -167,6 +226,20 @@ type ComplexityRoot struct {
 	CreateTradePayload struct {
 		ClientMutationID func(childComplexity int) int
 		Trade            func(childComplexity int) int
+	}
+
+	Dashboard struct {
+		ByKind          func(childComplexity int) int
+		ByRegion        func(childComplexity int) int
+		BySizeClass     func(childComplexity int) int
+		ByTrade         func(childComplexity int, includeSubTrades *bool) int
+		Engagement      func(childComplexity int) int
+		Groups          func(childComplexity int) int
+		Growth          func(childComplexity int, interval domain.Interval, from *time.Time, to *time.Time) int
+		Links           func(childComplexity int) int
+		MemberCount     func(childComplexity int) int
+		Retention       func(childComplexity int, year int) int
+		RetentionDetail func(childComplexity int, year int) int
 	}
 
 	EndMembershipPayload struct {
@@ -184,9 +257,76 @@ type ComplexityRoot struct {
 		Score                    func(childComplexity int) int
 	}
 
+	EngagementStats struct {
+		AtRisk       func(childComplexity int, first *int) int
+		AtRiskCount  func(childComplexity int) int
+		AverageScore func(childComplexity int) int
+		Distribution func(childComplexity int) int
+	}
+
+	EraseContactPayload struct {
+		AuditEntriesScrubbed func(childComplexity int) int
+		ClientMutationID     func(childComplexity int) int
+		ContactID            func(childComplexity int) int
+		Member               func(childComplexity int) int
+	}
+
 	GroupPayload struct {
 		ClientMutationID func(childComplexity int) int
 		Group            func(childComplexity int) int
+	}
+
+	GroupStats struct {
+		ActionPlansPublished     func(childComplexity int) int
+		Active                   func(childComplexity int) int
+		AverageAttendance        func(childComplexity int) int
+		ByTheme                  func(childComplexity int) int
+		Closed                   func(childComplexity int) int
+		MedianDaysToActionPlan   func(childComplexity int) int
+		MeetingsHeld             func(childComplexity int) int
+		MeetingsWithOutcomeShare func(childComplexity int) int
+	}
+
+	GrowthPeriod struct {
+		Joined func(childComplexity int) int
+		Left   func(childComplexity int) int
+		Period func(childComplexity int) int
+		Total  func(childComplexity int) int
+	}
+
+	KindCount struct {
+		Count func(childComplexity int) int
+		Kind  func(childComplexity int) int
+		Share func(childComplexity int) int
+	}
+
+	LinkKindCount struct {
+		Confirmed func(childComplexity int) int
+		Declined  func(childComplexity int) int
+		Ended     func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Pending   func(childComplexity int) int
+		Total     func(childComplexity int) int
+	}
+
+	LinkOriginCount struct {
+		Confirmed func(childComplexity int) int
+		Declined  func(childComplexity int) int
+		Ended     func(childComplexity int) int
+		Origin    func(childComplexity int) int
+		Pending   func(childComplexity int) int
+		Total     func(childComplexity int) int
+	}
+
+	LinkStats struct {
+		ByKind    func(childComplexity int) int
+		ByOrigin  func(childComplexity int) int
+		Confirmed func(childComplexity int) int
+		Created   func(childComplexity int, interval domain.Interval, from *time.Time, to *time.Time) int
+		Declined  func(childComplexity int) int
+		Ended     func(childComplexity int) int
+		Pending   func(childComplexity int) int
+		Total     func(childComplexity int) int
 	}
 
 	Location struct {
@@ -291,6 +431,7 @@ type ComplexityRoot struct {
 		DeclineBusinessLink   func(childComplexity int, input model.DeclineBusinessLinkInput) int
 		EndBusinessLink       func(childComplexity int, input model.EndBusinessLinkInput) int
 		EndMembership         func(childComplexity int, input model.EndMembershipInput) int
+		EraseContact          func(childComplexity int, input model.EraseContactInput) int
 		JoinGroup             func(childComplexity int, input model.JoinGroupInput) int
 		LeaveGroup            func(childComplexity int, input model.LeaveGroupInput) int
 		PublishActionPlan     func(childComplexity int, input model.PublishActionPlanInput) int
@@ -347,24 +488,32 @@ type ComplexityRoot struct {
 		Score   func(childComplexity int) int
 	}
 
+	PeriodCount struct {
+		Count  func(childComplexity int) int
+		Period func(childComplexity int) int
+	}
+
 	PublishActionPlanPayload struct {
 		ActionPlan       func(childComplexity int) int
 		ClientMutationID func(childComplexity int) int
 	}
 
 	Query struct {
-		ActionPlans   func(childComplexity int, first *int, after *string) int
-		BusinessLinks func(childComplexity int, first *int, after *string, filter *model.BusinessLinkFilter) int
-		Groups        func(childComplexity int, first *int, after *string, filter *model.GroupFilter) int
-		Member        func(childComplexity int, id string) int
-		Members       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.MemberFilter, orderBy *model.MemberOrder) int
-		Network       func(childComplexity int) int
-		Node          func(childComplexity int, id string) int
-		Nodes         func(childComplexity int, ids []string) int
-		Path          func(childComplexity int, from string, to string, maxHops *int) int
-		Questions     func(childComplexity int, first *int, after *string, filter *model.QuestionFilter) int
-		Trades        func(childComplexity int) int
-		Viewer        func(childComplexity int) int
+		ActionPlans       func(childComplexity int, first *int, after *string) int
+		AuditLog          func(childComplexity int, first *int, after *string, filter *model.AuditFilter) int
+		BusinessLinks     func(childComplexity int, first *int, after *string, filter *model.BusinessLinkFilter) int
+		Dashboard         func(childComplexity int, filter *model.DashboardFilter) int
+		ExportContactData func(childComplexity int, contactID string) int
+		Groups            func(childComplexity int, first *int, after *string, filter *model.GroupFilter) int
+		Member            func(childComplexity int, id string) int
+		Members           func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.MemberFilter, orderBy *model.MemberOrder) int
+		Network           func(childComplexity int) int
+		Node              func(childComplexity int, id string) int
+		Nodes             func(childComplexity int, ids []string) int
+		Path              func(childComplexity int, from string, to string, maxHops *int) int
+		Questions         func(childComplexity int, first *int, after *string, filter *model.QuestionFilter) int
+		Trades            func(childComplexity int) int
+		Viewer            func(childComplexity int) int
 	}
 
 	Question struct {
@@ -401,9 +550,28 @@ type ComplexityRoot struct {
 		Kind   func(childComplexity int) int
 	}
 
+	RegionCount struct {
+		Count  func(childComplexity int) int
+		Region func(childComplexity int) int
+		Share  func(childComplexity int) int
+	}
+
 	RemoveContactPayload struct {
 		ClientMutationID func(childComplexity int) int
 		Member           func(childComplexity int) int
+	}
+
+	Retention struct {
+		ActiveAtStart func(childComplexity int) int
+		Retained      func(childComplexity int) int
+		Share         func(childComplexity int) int
+		Year          func(childComplexity int) int
+	}
+
+	ScoreBucket struct {
+		Count func(childComplexity int) int
+		From  func(childComplexity int) int
+		To    func(childComplexity int) int
 	}
 
 	ScoredMember struct {
@@ -414,6 +582,12 @@ type ComplexityRoot struct {
 	SetMemberTradesPayload struct {
 		ClientMutationID func(childComplexity int) int
 		Member           func(childComplexity int) int
+	}
+
+	SizeClassCount struct {
+		Count     func(childComplexity int) int
+		Share     func(childComplexity int) int
+		SizeClass func(childComplexity int) int
 	}
 
 	SmallWorld struct {
@@ -442,6 +616,12 @@ type ComplexityRoot struct {
 		Question         func(childComplexity int) int
 	}
 
+	ThemeCount struct {
+		Active func(childComplexity int) int
+		Count  func(childComplexity int) int
+		Theme  func(childComplexity int) int
+	}
+
 	Trade struct {
 		Children    func(childComplexity int) int
 		Code        func(childComplexity int) int
@@ -461,6 +641,12 @@ type ComplexityRoot struct {
 	TradeComplementPayload struct {
 		ClientMutationID func(childComplexity int) int
 		Trade            func(childComplexity int) int
+	}
+
+	TradeCount struct {
+		Count func(childComplexity int) int
+		Share func(childComplexity int) int
+		Trade func(childComplexity int) int
 	}
 
 	UpdateMemberPayload struct {
@@ -664,6 +850,161 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AgendaItem.Title(childComplexity), true
+
+	case "AtRiskMember.inactiveDays":
+		if e.ComplexityRoot.AtRiskMember.InactiveDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtRiskMember.InactiveDays(childComplexity), true
+	case "AtRiskMember.inactiveSince":
+		if e.ComplexityRoot.AtRiskMember.InactiveSince == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtRiskMember.InactiveSince(childComplexity), true
+	case "AtRiskMember.lastActivityAt":
+		if e.ComplexityRoot.AtRiskMember.LastActivityAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtRiskMember.LastActivityAt(childComplexity), true
+	case "AtRiskMember.member":
+		if e.ComplexityRoot.AtRiskMember.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AtRiskMember.Member(childComplexity), true
+
+	case "AuditChange.after":
+		if e.ComplexityRoot.AuditChange.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditChange.After(childComplexity), true
+	case "AuditChange.before":
+		if e.ComplexityRoot.AuditChange.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditChange.Before(childComplexity), true
+	case "AuditChange.erased":
+		if e.ComplexityRoot.AuditChange.Erased == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditChange.Erased(childComplexity), true
+	case "AuditChange.field":
+		if e.ComplexityRoot.AuditChange.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditChange.Field(childComplexity), true
+
+	case "AuditEntry.at":
+		if e.ComplexityRoot.AuditEntry.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.At(childComplexity), true
+	case "AuditEntry.changes":
+		if e.ComplexityRoot.AuditEntry.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Changes(childComplexity), true
+	case "AuditEntry.id":
+		if e.ComplexityRoot.AuditEntry.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.ID(childComplexity), true
+	case "AuditEntry.member":
+		if e.ComplexityRoot.AuditEntry.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Member(childComplexity), true
+	case "AuditEntry.memberId":
+		if e.ComplexityRoot.AuditEntry.MemberID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.MemberID(childComplexity), true
+	case "AuditEntry.mutation":
+		if e.ComplexityRoot.AuditEntry.Mutation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Mutation(childComplexity), true
+	case "AuditEntry.requestId":
+		if e.ComplexityRoot.AuditEntry.RequestID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.RequestID(childComplexity), true
+	case "AuditEntry.role":
+		if e.ComplexityRoot.AuditEntry.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Role(childComplexity), true
+	case "AuditEntry.subject":
+		if e.ComplexityRoot.AuditEntry.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Subject(childComplexity), true
+	case "AuditEntry.targetId":
+		if e.ComplexityRoot.AuditEntry.TargetID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.TargetID(childComplexity), true
+	case "AuditEntry.targetIds":
+		if e.ComplexityRoot.AuditEntry.TargetIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.TargetIds(childComplexity), true
+	case "AuditEntry.targetType":
+		if e.ComplexityRoot.AuditEntry.TargetType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.TargetType(childComplexity), true
+
+	case "AuditEntryConnection.edges":
+		if e.ComplexityRoot.AuditEntryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryConnection.Edges(childComplexity), true
+	case "AuditEntryConnection.pageInfo":
+		if e.ComplexityRoot.AuditEntryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryConnection.PageInfo(childComplexity), true
+	case "AuditEntryConnection.totalCount":
+		if e.ComplexityRoot.AuditEntryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryConnection.TotalCount(childComplexity), true
+
+	case "AuditEntryEdge.cursor":
+		if e.ComplexityRoot.AuditEntryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryEdge.Cursor(childComplexity), true
+	case "AuditEntryEdge.node":
+		if e.ComplexityRoot.AuditEntryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
 
 	case "BusinessLink.confirmedAt":
 		if e.ComplexityRoot.BusinessLink.ConfirmedAt == nil {
@@ -876,6 +1217,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Contact.Role(childComplexity), true
 
+	case "ContactDataExport.auditEntries":
+		if e.ComplexityRoot.ContactDataExport.AuditEntries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactDataExport.AuditEntries(childComplexity), true
+	case "ContactDataExport.contact":
+		if e.ComplexityRoot.ContactDataExport.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactDataExport.Contact(childComplexity), true
+	case "ContactDataExport.contactId":
+		if e.ComplexityRoot.ContactDataExport.ContactID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactDataExport.ContactID(childComplexity), true
+	case "ContactDataExport.createdAt":
+		if e.ComplexityRoot.ContactDataExport.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactDataExport.CreatedAt(childComplexity), true
+	case "ContactDataExport.document":
+		if e.ComplexityRoot.ContactDataExport.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactDataExport.Document(childComplexity), true
+	case "ContactDataExport.exportedAt":
+		if e.ComplexityRoot.ContactDataExport.ExportedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactDataExport.ExportedAt(childComplexity), true
+	case "ContactDataExport.member":
+		if e.ComplexityRoot.ContactDataExport.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactDataExport.Member(childComplexity), true
+
 	case "CreateMemberPayload.clientMutationId":
 		if e.ComplexityRoot.CreateMemberPayload.ClientMutationID == nil {
 			break
@@ -901,6 +1285,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateTradePayload.Trade(childComplexity), true
+
+	case "Dashboard.byKind":
+		if e.ComplexityRoot.Dashboard.ByKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dashboard.ByKind(childComplexity), true
+	case "Dashboard.byRegion":
+		if e.ComplexityRoot.Dashboard.ByRegion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dashboard.ByRegion(childComplexity), true
+	case "Dashboard.bySizeClass":
+		if e.ComplexityRoot.Dashboard.BySizeClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dashboard.BySizeClass(childComplexity), true
+	case "Dashboard.byTrade":
+		if e.ComplexityRoot.Dashboard.ByTrade == nil {
+			break
+		}
+
+		args, err := ec.field_Dashboard_byTrade_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Dashboard.ByTrade(childComplexity, args["includeSubTrades"].(*bool)), true
+	case "Dashboard.engagement":
+		if e.ComplexityRoot.Dashboard.Engagement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dashboard.Engagement(childComplexity), true
+	case "Dashboard.groups":
+		if e.ComplexityRoot.Dashboard.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dashboard.Groups(childComplexity), true
+	case "Dashboard.growth":
+		if e.ComplexityRoot.Dashboard.Growth == nil {
+			break
+		}
+
+		args, err := ec.field_Dashboard_growth_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Dashboard.Growth(childComplexity, args["interval"].(domain.Interval), args["from"].(*time.Time), args["to"].(*time.Time)), true
+	case "Dashboard.links":
+		if e.ComplexityRoot.Dashboard.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dashboard.Links(childComplexity), true
+	case "Dashboard.memberCount":
+		if e.ComplexityRoot.Dashboard.MemberCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dashboard.MemberCount(childComplexity), true
+	case "Dashboard.retention":
+		if e.ComplexityRoot.Dashboard.Retention == nil {
+			break
+		}
+
+		args, err := ec.field_Dashboard_retention_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Dashboard.Retention(childComplexity, args["year"].(int)), true
+	case "Dashboard.retentionDetail":
+		if e.ComplexityRoot.Dashboard.RetentionDetail == nil {
+			break
+		}
+
+		args, err := ec.field_Dashboard_retentionDetail_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Dashboard.RetentionDetail(childComplexity, args["year"].(int)), true
 
 	case "EndMembershipPayload.clientMutationId":
 		if e.ComplexityRoot.EndMembershipPayload.ClientMutationID == nil {
@@ -958,6 +1429,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Engagement.Score(childComplexity), true
 
+	case "EngagementStats.atRisk":
+		if e.ComplexityRoot.EngagementStats.AtRisk == nil {
+			break
+		}
+
+		args, err := ec.field_EngagementStats_atRisk_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.EngagementStats.AtRisk(childComplexity, args["first"].(*int)), true
+	case "EngagementStats.atRiskCount":
+		if e.ComplexityRoot.EngagementStats.AtRiskCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementStats.AtRiskCount(childComplexity), true
+	case "EngagementStats.averageScore":
+		if e.ComplexityRoot.EngagementStats.AverageScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementStats.AverageScore(childComplexity), true
+	case "EngagementStats.distribution":
+		if e.ComplexityRoot.EngagementStats.Distribution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementStats.Distribution(childComplexity), true
+
+	case "EraseContactPayload.auditEntriesScrubbed":
+		if e.ComplexityRoot.EraseContactPayload.AuditEntriesScrubbed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EraseContactPayload.AuditEntriesScrubbed(childComplexity), true
+	case "EraseContactPayload.clientMutationId":
+		if e.ComplexityRoot.EraseContactPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EraseContactPayload.ClientMutationID(childComplexity), true
+	case "EraseContactPayload.contactId":
+		if e.ComplexityRoot.EraseContactPayload.ContactID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EraseContactPayload.ContactID(childComplexity), true
+	case "EraseContactPayload.member":
+		if e.ComplexityRoot.EraseContactPayload.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EraseContactPayload.Member(childComplexity), true
+
 	case "GroupPayload.clientMutationId":
 		if e.ComplexityRoot.GroupPayload.ClientMutationID == nil {
 			break
@@ -970,6 +1496,227 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GroupPayload.Group(childComplexity), true
+
+	case "GroupStats.actionPlansPublished":
+		if e.ComplexityRoot.GroupStats.ActionPlansPublished == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupStats.ActionPlansPublished(childComplexity), true
+	case "GroupStats.active":
+		if e.ComplexityRoot.GroupStats.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupStats.Active(childComplexity), true
+	case "GroupStats.averageAttendance":
+		if e.ComplexityRoot.GroupStats.AverageAttendance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupStats.AverageAttendance(childComplexity), true
+	case "GroupStats.byTheme":
+		if e.ComplexityRoot.GroupStats.ByTheme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupStats.ByTheme(childComplexity), true
+	case "GroupStats.closed":
+		if e.ComplexityRoot.GroupStats.Closed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupStats.Closed(childComplexity), true
+	case "GroupStats.medianDaysToActionPlan":
+		if e.ComplexityRoot.GroupStats.MedianDaysToActionPlan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupStats.MedianDaysToActionPlan(childComplexity), true
+	case "GroupStats.meetingsHeld":
+		if e.ComplexityRoot.GroupStats.MeetingsHeld == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupStats.MeetingsHeld(childComplexity), true
+	case "GroupStats.meetingsWithOutcomeShare":
+		if e.ComplexityRoot.GroupStats.MeetingsWithOutcomeShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupStats.MeetingsWithOutcomeShare(childComplexity), true
+
+	case "GrowthPeriod.joined":
+		if e.ComplexityRoot.GrowthPeriod.Joined == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GrowthPeriod.Joined(childComplexity), true
+	case "GrowthPeriod.left":
+		if e.ComplexityRoot.GrowthPeriod.Left == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GrowthPeriod.Left(childComplexity), true
+	case "GrowthPeriod.period":
+		if e.ComplexityRoot.GrowthPeriod.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GrowthPeriod.Period(childComplexity), true
+	case "GrowthPeriod.total":
+		if e.ComplexityRoot.GrowthPeriod.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GrowthPeriod.Total(childComplexity), true
+
+	case "KindCount.count":
+		if e.ComplexityRoot.KindCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Count(childComplexity), true
+	case "KindCount.kind":
+		if e.ComplexityRoot.KindCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Kind(childComplexity), true
+	case "KindCount.share":
+		if e.ComplexityRoot.KindCount.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Share(childComplexity), true
+
+	case "LinkKindCount.confirmed":
+		if e.ComplexityRoot.LinkKindCount.Confirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkKindCount.Confirmed(childComplexity), true
+	case "LinkKindCount.declined":
+		if e.ComplexityRoot.LinkKindCount.Declined == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkKindCount.Declined(childComplexity), true
+	case "LinkKindCount.ended":
+		if e.ComplexityRoot.LinkKindCount.Ended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkKindCount.Ended(childComplexity), true
+	case "LinkKindCount.kind":
+		if e.ComplexityRoot.LinkKindCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkKindCount.Kind(childComplexity), true
+	case "LinkKindCount.pending":
+		if e.ComplexityRoot.LinkKindCount.Pending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkKindCount.Pending(childComplexity), true
+	case "LinkKindCount.total":
+		if e.ComplexityRoot.LinkKindCount.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkKindCount.Total(childComplexity), true
+
+	case "LinkOriginCount.confirmed":
+		if e.ComplexityRoot.LinkOriginCount.Confirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkOriginCount.Confirmed(childComplexity), true
+	case "LinkOriginCount.declined":
+		if e.ComplexityRoot.LinkOriginCount.Declined == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkOriginCount.Declined(childComplexity), true
+	case "LinkOriginCount.ended":
+		if e.ComplexityRoot.LinkOriginCount.Ended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkOriginCount.Ended(childComplexity), true
+	case "LinkOriginCount.origin":
+		if e.ComplexityRoot.LinkOriginCount.Origin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkOriginCount.Origin(childComplexity), true
+	case "LinkOriginCount.pending":
+		if e.ComplexityRoot.LinkOriginCount.Pending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkOriginCount.Pending(childComplexity), true
+	case "LinkOriginCount.total":
+		if e.ComplexityRoot.LinkOriginCount.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkOriginCount.Total(childComplexity), true
+
+	case "LinkStats.byKind":
+		if e.ComplexityRoot.LinkStats.ByKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkStats.ByKind(childComplexity), true
+	case "LinkStats.byOrigin":
+		if e.ComplexityRoot.LinkStats.ByOrigin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkStats.ByOrigin(childComplexity), true
+	case "LinkStats.confirmed":
+		if e.ComplexityRoot.LinkStats.Confirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkStats.Confirmed(childComplexity), true
+	case "LinkStats.created":
+		if e.ComplexityRoot.LinkStats.Created == nil {
+			break
+		}
+
+		args, err := ec.field_LinkStats_created_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.LinkStats.Created(childComplexity, args["interval"].(domain.Interval), args["from"].(*time.Time), args["to"].(*time.Time)), true
+	case "LinkStats.declined":
+		if e.ComplexityRoot.LinkStats.Declined == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkStats.Declined(childComplexity), true
+	case "LinkStats.ended":
+		if e.ComplexityRoot.LinkStats.Ended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkStats.Ended(childComplexity), true
+	case "LinkStats.pending":
+		if e.ComplexityRoot.LinkStats.Pending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkStats.Pending(childComplexity), true
+	case "LinkStats.total":
+		if e.ComplexityRoot.LinkStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkStats.Total(childComplexity), true
 
 	case "Location.lat":
 		if e.ComplexityRoot.Location.Lat == nil {
@@ -1470,6 +2217,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EndMembership(childComplexity, args["input"].(model.EndMembershipInput)), true
+	case "Mutation.eraseContact":
+		if e.ComplexityRoot.Mutation.EraseContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_eraseContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EraseContact(childComplexity, args["input"].(model.EraseContactInput)), true
 	case "Mutation.joinGroup":
 		if e.ComplexityRoot.Mutation.JoinGroup == nil {
 			break
@@ -1797,6 +2555,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PartnerRecommendation.Score(childComplexity), true
 
+	case "PeriodCount.count":
+		if e.ComplexityRoot.PeriodCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PeriodCount.Count(childComplexity), true
+	case "PeriodCount.period":
+		if e.ComplexityRoot.PeriodCount.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PeriodCount.Period(childComplexity), true
+
 	case "PublishActionPlanPayload.actionPlan":
 		if e.ComplexityRoot.PublishActionPlanPayload.ActionPlan == nil {
 			break
@@ -1821,6 +2592,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ActionPlans(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.auditLog":
+		if e.ComplexityRoot.Query.AuditLog == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditLog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.AuditFilter)), true
 	case "Query.businessLinks":
 		if e.ComplexityRoot.Query.BusinessLinks == nil {
 			break
@@ -1832,6 +2614,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.BusinessLinks(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.BusinessLinkFilter)), true
+	case "Query.dashboard":
+		if e.ComplexityRoot.Query.Dashboard == nil {
+			break
+		}
+
+		args, err := ec.field_Query_dashboard_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Dashboard(childComplexity, args["filter"].(*model.DashboardFilter)), true
+	case "Query.exportContactData":
+		if e.ComplexityRoot.Query.ExportContactData == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exportContactData_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExportContactData(childComplexity, args["contactId"].(string)), true
 	case "Query.groups":
 		if e.ComplexityRoot.Query.Groups == nil {
 			break
@@ -2048,6 +2852,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RecommendationReason.Kind(childComplexity), true
 
+	case "RegionCount.count":
+		if e.ComplexityRoot.RegionCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionCount.Count(childComplexity), true
+	case "RegionCount.region":
+		if e.ComplexityRoot.RegionCount.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionCount.Region(childComplexity), true
+	case "RegionCount.share":
+		if e.ComplexityRoot.RegionCount.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionCount.Share(childComplexity), true
+
 	case "RemoveContactPayload.clientMutationId":
 		if e.ComplexityRoot.RemoveContactPayload.ClientMutationID == nil {
 			break
@@ -2060,6 +2883,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RemoveContactPayload.Member(childComplexity), true
+
+	case "Retention.activeAtStart":
+		if e.ComplexityRoot.Retention.ActiveAtStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retention.ActiveAtStart(childComplexity), true
+	case "Retention.retained":
+		if e.ComplexityRoot.Retention.Retained == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retention.Retained(childComplexity), true
+	case "Retention.share":
+		if e.ComplexityRoot.Retention.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retention.Share(childComplexity), true
+	case "Retention.year":
+		if e.ComplexityRoot.Retention.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retention.Year(childComplexity), true
+
+	case "ScoreBucket.count":
+		if e.ComplexityRoot.ScoreBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreBucket.Count(childComplexity), true
+	case "ScoreBucket.from":
+		if e.ComplexityRoot.ScoreBucket.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreBucket.From(childComplexity), true
+	case "ScoreBucket.to":
+		if e.ComplexityRoot.ScoreBucket.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreBucket.To(childComplexity), true
 
 	case "ScoredMember.member":
 		if e.ComplexityRoot.ScoredMember.Member == nil {
@@ -2086,6 +2953,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SetMemberTradesPayload.Member(childComplexity), true
+
+	case "SizeClassCount.count":
+		if e.ComplexityRoot.SizeClassCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SizeClassCount.Count(childComplexity), true
+	case "SizeClassCount.share":
+		if e.ComplexityRoot.SizeClassCount.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SizeClassCount.Share(childComplexity), true
+	case "SizeClassCount.sizeClass":
+		if e.ComplexityRoot.SizeClassCount.SizeClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SizeClassCount.SizeClass(childComplexity), true
 
 	case "SmallWorld.computedAt":
 		if e.ComplexityRoot.SmallWorld.ComputedAt == nil {
@@ -2175,6 +3061,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SupportQuestionPayload.Question(childComplexity), true
 
+	case "ThemeCount.active":
+		if e.ComplexityRoot.ThemeCount.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeCount.Active(childComplexity), true
+	case "ThemeCount.count":
+		if e.ComplexityRoot.ThemeCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeCount.Count(childComplexity), true
+	case "ThemeCount.theme":
+		if e.ComplexityRoot.ThemeCount.Theme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeCount.Theme(childComplexity), true
+
 	case "Trade.children":
 		if e.ComplexityRoot.Trade.Children == nil {
 			break
@@ -2259,6 +3164,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TradeComplementPayload.Trade(childComplexity), true
+
+	case "TradeCount.count":
+		if e.ComplexityRoot.TradeCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeCount.Count(childComplexity), true
+	case "TradeCount.share":
+		if e.ComplexityRoot.TradeCount.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeCount.Share(childComplexity), true
+	case "TradeCount.trade":
+		if e.ComplexityRoot.TradeCount.Trade == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeCount.Trade(childComplexity), true
 
 	case "UpdateMemberPayload.clientMutationId":
 		if e.ComplexityRoot.UpdateMemberPayload.ClientMutationID == nil {
@@ -2420,16 +3344,19 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AddTradeComplementInput", ec.unmarshalInputAddTradeComplementInput),
 			graphql.NewInputUnmarshaler("AddressInput", ec.unmarshalInputAddressInput),
 			graphql.NewInputUnmarshaler("AgendaItemInput", ec.unmarshalInputAgendaItemInput),
+			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("BusinessLinkFilter", ec.unmarshalInputBusinessLinkFilter),
 			graphql.NewInputUnmarshaler("CancelMeetingInput", ec.unmarshalInputCancelMeetingInput),
 			graphql.NewInputUnmarshaler("CloseGroupInput", ec.unmarshalInputCloseGroupInput),
 			graphql.NewInputUnmarshaler("ConfirmBusinessLinkInput", ec.unmarshalInputConfirmBusinessLinkInput),
 			graphql.NewInputUnmarshaler("CreateMemberInput", ec.unmarshalInputCreateMemberInput),
 			graphql.NewInputUnmarshaler("CreateTradeInput", ec.unmarshalInputCreateTradeInput),
+			graphql.NewInputUnmarshaler("DashboardFilter", ec.unmarshalInputDashboardFilter),
 			graphql.NewInputUnmarshaler("DeclareBusinessLinkInput", ec.unmarshalInputDeclareBusinessLinkInput),
 			graphql.NewInputUnmarshaler("DeclineBusinessLinkInput", ec.unmarshalInputDeclineBusinessLinkInput),
 			graphql.NewInputUnmarshaler("EndBusinessLinkInput", ec.unmarshalInputEndBusinessLinkInput),
 			graphql.NewInputUnmarshaler("EndMembershipInput", ec.unmarshalInputEndMembershipInput),
+			graphql.NewInputUnmarshaler("EraseContactInput", ec.unmarshalInputEraseContactInput),
 			graphql.NewInputUnmarshaler("GroupFilter", ec.unmarshalInputGroupFilter),
 			graphql.NewInputUnmarshaler("JoinGroupInput", ec.unmarshalInputJoinGroupInput),
 			graphql.NewInputUnmarshaler("LeaveGroupInput", ec.unmarshalInputLeaveGroupInput),
@@ -2735,6 +3662,530 @@ type Network {
   articulationMembers: [Member!]!
   "The ACTIVE members without any confirmed link."
   isolatedMembers: [Member!]!
+}
+`, BuiltIn: false},
+	{Name: "../schema/audit.graphqls", Input: `"""
+Any JSON value: a string, number, boolean, null, list or object.
+"""
+scalar JSON
+
+"""
+One successful mutation, as recorded by the audit trail in the same
+transaction as the change it describes: who made it, what it changed, when,
+and in which request. Staff only.
+"""
+type AuditEntry {
+  "Opaque id of the entry."
+  id: ID!
+  "When the change was made: the start of its database transaction."
+  at: Time!
+  "The role of the viewer who made the change."
+  role: Role!
+  "The global id of the member whose token made the change; null for anonymous, analyst and staff tokens."
+  memberId: ID
+  "The member whose token made the change; null unless a MEMBER token made it."
+  member: Member
+  "The subject of the token that made the change (e.g. a staff account); null without a token."
+  subject: String
+  "The id of the HTTP request that made the change (the X-Request-Id header or one the server generated)."
+  requestId: String
+  "The name of the mutation, e.g. updateMember."
+  mutation: String!
+  "The type of the main object the mutation concerned, e.g. Member, Contact, BusinessLink."
+  targetType: String!
+  "The global id of the main object the mutation concerned."
+  targetId: ID!
+  "The global ids of every object the mutation concerned, the main one first (e.g. a link and its two members)."
+  targetIds: [ID!]!
+  "The fields that changed, by field name. A creation lists the values it set (no before), a deletion the values it removed (no after)."
+  changes: [AuditChange!]!
+}
+
+"""
+One field changed by a mutation. References to other objects inside values
+(tradeIds, attendeeIds, leadId…) are database ids, the number inside a
+global id.
+"""
+type AuditChange {
+  "The name of the field, as in the schema (e.g. name, website, status)."
+  field: String!
+  "The value before the change; null when the field was unset or the object new."
+  before: JSON
+  "The value after the change; null when the field was cleared or the object deleted."
+  after: JSON
+  "True when the values were erased with the person they described (eraseContact): before and after are then null."
+  erased: Boolean!
+}
+
+"""
+Narrows the audit trail. Every criterion given must match; within a list, any value does.
+"""
+input AuditFilter {
+  "Only these mutations, by name (e.g. updateMember); at most 100."
+  mutations: [String!]
+  "Only changes made by these members (global ids of members whose MEMBER tokens made them); at most 100."
+  memberIds: [ID!]
+  "Only changes concerning one of these objects (global ids of any type: Member, Contact, BusinessLink…); at most 100."
+  targetIds: [ID!]
+  "Only changes made at or after this instant."
+  from: Time
+  "Only changes made before this instant."
+  to: Time
+}
+
+"""
+A page of the audit trail.
+"""
+type AuditEntryConnection {
+  "The entries of this page."
+  edges: [AuditEntryEdge!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "How many entries match in all (computed only when selected)."
+  totalCount: Int!
+}
+
+"""
+An audit entry in a page.
+"""
+type AuditEntryEdge {
+  "Opaque cursor of this entry."
+  cursor: String!
+  "The entry."
+  node: AuditEntry!
+}
+
+"""
+Everything grappe holds about a contact (a person), for a subject access
+request under the GDPR.
+"""
+type ContactDataExport {
+  "The global id of the contact."
+  contactId: ID!
+  "The contact's record; null once it was removed or erased (its audit entries may still hold data)."
+  contact: Contact
+  "When the contact was added; null once it was removed or erased."
+  createdAt: Time
+  "The member the contact belongs (or belonged) to."
+  member: Member
+  "Every audit entry mentioning the contact, oldest first."
+  auditEntries: [AuditEntry!]!
+  "When this export was made."
+  exportedAt: Time!
+  "The whole export as one JSON document, to hand over to the person."
+  document: JSON!
+}
+
+extend type Query {
+  "The audit trail, newest first: staff only, FORBIDDEN for other roles."
+  auditLog(
+    "Number of entries (default 20, at most 100)."
+    first: Int
+    "Cursor after which the page starts."
+    after: String
+    "Narrows the entries."
+    filter: AuditFilter
+  ): AuditEntryConnection!
+  "Everything held about a contact (a person): staff only. Null when nothing is held about it."
+  exportContactData("The global id of the contact." contactId: ID!): ContactDataExport
+}
+
+"""
+Erases a contact (a person) under the GDPR: staff only.
+"""
+input EraseContactInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The global id of the contact, still on record or already removed."
+  id: ID!
+}
+
+"""
+The result of eraseContact.
+"""
+type EraseContactPayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The global id of the erased contact."
+  contactId: ID!
+  "The member the contact belonged to."
+  member: Member
+  "How many audit entries had the contact's values erased."
+  auditEntriesScrubbed: Int!
+}
+
+extend type Mutation {
+  """
+  Erases a contact: deletes its record and erases its personal fields (name,
+  role, email, phone) from every audit entry, leaving only an anonymous
+  record that an erasure took place. Staff only; NOT_FOUND when nothing is
+  held about the contact, CONFLICT when it was already erased.
+  """
+  eraseContact("The contact to erase." input: EraseContactInput!): EraseContactPayload!
+}
+`, BuiltIn: false},
+	{Name: "../schema/dashboard.graphqls", Input: `extend type Query {
+  """
+  The animation team's key figures: who the members are, how the network
+  grows and keeps its members, whether members do business together, whether
+  working groups deliver, and whom to call. Analysts and staff only (others
+  get FORBIDDEN).
+
+  Every number is computed live by the database: each block selected costs
+  one SQL statement, and a block not selected costs nothing. Days, periods
+  and years are those of the cluster's time zone (GRAPPE_TIME_ZONE, default
+  Europe/Paris).
+  """
+  dashboard(
+    "Narrows the members counted and everything derived from them; see DashboardFilter."
+    filter: DashboardFilter
+  ): Dashboard!
+}
+
+"""
+Narrows a dashboard to some members. Criteria combine with AND; the values
+of one list with OR; an omitted or empty list restricts nothing.
+
+What "derived from the members" means for each block:
+member counts, breakdowns and engagement count the ACTIVE members matching;
+growth and retention follow the members matching, whatever their status now
+(a departed member still shows in the years it was there); links count those
+with at least one party matching; groups count those with at least one
+participant matching, present or past. Criteria apply to the members as they
+are recorded today (a member that changed region counts in its new one).
+"""
+input DashboardFilter {
+  "Members in one of these regions."
+  regions: [String!]
+  "Members of one of these kinds."
+  kinds: [MemberKind!]
+  "Members practising one of these trades or one of their sub-trades."
+  tradeIds: [ID!]
+  "Members of one of these size classes."
+  sizeClasses: [SizeClass!]
+}
+
+"""
+The length of the periods of a time series.
+"""
+enum Interval {
+  "Calendar years, starting on 1 January."
+  YEAR
+  "Calendar quarters, starting on 1 January, 1 April, 1 July and 1 October."
+  QUARTER
+  "Calendar months."
+  MONTH
+}
+
+"""
+The animation team's dashboard. Counts of members are of ACTIVE members
+matching the filter; a ` + "`" + `share` + "`" + ` is a fraction from 0 to 1 of ` + "`" + `memberCount` + "`" + `
+(0 when memberCount is 0).
+"""
+type Dashboard {
+  "How many ACTIVE members match the filter."
+  memberCount: Int!
+  """
+  ACTIVE members by size class: every class, in the enum's order, then one
+  entry with a null sizeClass when some members' headcount is unknown.
+  """
+  bySizeClass: [SizeClassCount!]!
+  "ACTIVE members by kind: every kind, in the enum's order."
+  byKind: [KindCount!]!
+  """
+  ACTIVE members by trade: every trade of the taxonomy, the largest count
+  first (then by code). A member with two trades counts under both, so the
+  shares add up to more than 1. With includeSubTrades (the default) a member
+  also counts, once, under each ancestor of its trades: a parent trade's
+  count is that of its whole branch.
+  """
+  byTrade(
+    "Count a member under the ancestors of its trades too."
+    includeSubTrades: Boolean = true
+  ): [TradeCount!]!
+  """
+  ACTIVE members by region, the largest count first (then by name); members
+  with no recorded region come last with a null region.
+  """
+  byRegion: [RegionCount!]!
+  """
+  Joins and departures per period, with the number of members at the end of
+  each period, from the period holding ` + "`" + `from` + "`" + ` to the one holding ` + "`" + `to` + "`" + `. Every
+  period is listed, those with no change included. A member is counted from
+  its joining day until the day before it left.
+  """
+  growth(
+    "The length of the periods."
+    interval: Interval!
+    "The first day to cover; by default the earliest joining day of the members matching."
+    from: Date
+    "The last day to cover; by default today. At most 2,000 periods in all."
+    to: Date
+  ): [GrowthPeriod!]!
+  """
+  The share of the members active on 1 January of the year who were still
+  active on 31 December (for the current year: who have not left so far, or
+  whose recorded departure is not before 31 December). Null when nobody was
+  active on 1 January. The counts are in retentionDetail.
+  """
+  retention(
+    "The calendar year, 1900 to 9999."
+    year: Int!
+  ): Float
+  "The counts behind retention for the year."
+  retentionDetail(
+    "The calendar year, 1900 to 9999."
+    year: Int!
+  ): Retention!
+  "Business between members: the links with at least one party matching the filter."
+  links: LinkStats!
+  "Whether working groups deliver: the groups with at least one participant matching the filter."
+  groups: GroupStats!
+  "The engagement of the ACTIVE members matching the filter (formula on the Engagement type)."
+  engagement: EngagementStats!
+}
+
+"""
+How many ACTIVE members have a size class.
+"""
+type SizeClassCount {
+  "The size class; null for members whose headcount is unknown."
+  sizeClass: SizeClass
+  "How many members."
+  count: Int!
+  "count as a fraction of the dashboard's memberCount."
+  share: Float!
+}
+
+"""
+How many ACTIVE members are of a kind.
+"""
+type KindCount {
+  "The kind."
+  kind: MemberKind!
+  "How many members."
+  count: Int!
+  "count as a fraction of the dashboard's memberCount."
+  share: Float!
+}
+
+"""
+How many ACTIVE members practise a trade (see Dashboard.byTrade for sub-trades).
+"""
+type TradeCount {
+  "The trade."
+  trade: Trade!
+  "How many members; each member counts once per trade."
+  count: Int!
+  "count as a fraction of the dashboard's memberCount; shares of all trades add up to more than 1."
+  share: Float!
+}
+
+"""
+How many ACTIVE members are in a region.
+"""
+type RegionCount {
+  "The region; null for members with no recorded region."
+  region: String
+  "How many members."
+  count: Int!
+  "count as a fraction of the dashboard's memberCount."
+  share: Float!
+}
+
+"""
+One period of the membership's growth.
+"""
+type GrowthPeriod {
+  "The first day of the period."
+  period: Date!
+  "Members who joined during the period."
+  joined: Int!
+  "Members who left during the period (their leftOn falls in it)."
+  left: Int!
+  "Members at the end of the period: all joined until then minus all who left until then."
+  total: Int!
+}
+
+"""
+The counts behind a year's retention.
+"""
+type Retention {
+  "The calendar year."
+  year: Int!
+  "Members active on 1 January."
+  activeAtStart: Int!
+  "Those of them still active on 31 December."
+  retained: Int!
+  "retained / activeAtStart; null when activeAtStart is 0."
+  share: Float
+}
+
+"""
+Counts of business links by status. total is the sum of the four statuses.
+"""
+type LinkStats {
+  "Every link on record, whatever its status."
+  total: Int!
+  "Links confirmed by both parties and still running."
+  confirmed: Int!
+  "Links awaiting the other party's answer."
+  pending: Int!
+  "Links the other party declined."
+  declined: Int!
+  "Links that were confirmed and have ended."
+  ended: Int!
+  "The same counts for each kind, every kind in the enum's order."
+  byKind: [LinkKindCount!]!
+  "The same counts for each origin, every origin in the enum's order."
+  byOrigin: [LinkOriginCount!]!
+  """
+  Links declared per period (their declaration day), every period from the
+  one holding ` + "`" + `from` + "`" + ` to the one holding ` + "`" + `to` + "`" + ` listed.
+  """
+  created(
+    "The length of the periods."
+    interval: Interval!
+    "The first day to cover; by default the day of the earliest link."
+    from: Date
+    "The last day to cover; by default today. At most 2,000 periods in all."
+    to: Date
+  ): [PeriodCount!]!
+}
+
+"""
+Counts of the business links of one kind.
+"""
+type LinkKindCount {
+  "The kind."
+  kind: BusinessLinkKind!
+  "Links of this kind, whatever their status."
+  total: Int!
+  "Of which confirmed."
+  confirmed: Int!
+  "Of which pending."
+  pending: Int!
+  "Of which declined."
+  declined: Int!
+  "Of which ended."
+  ended: Int!
+}
+
+"""
+Counts of the business links of one origin.
+"""
+type LinkOriginCount {
+  "The origin."
+  origin: LinkOrigin!
+  "Links of this origin, whatever their status."
+  total: Int!
+  "Of which confirmed."
+  confirmed: Int!
+  "Of which pending."
+  pending: Int!
+  "Of which declined."
+  declined: Int!
+  "Of which ended."
+  ended: Int!
+}
+
+"""
+A count for one period of a time series.
+"""
+type PeriodCount {
+  "The first day of the period."
+  period: Date!
+  "The count for the period."
+  count: Int!
+}
+
+"""
+Whether working groups deliver.
+"""
+type GroupStats {
+  "Groups still working."
+  active: Int!
+  "Groups closed."
+  closed: Int!
+  "Groups per theme, every theme in the enum's order."
+  byTheme: [ThemeCount!]!
+  """
+  Meetings that took place: started before now and not cancelled, whether or
+  not their outcome has been recorded yet.
+  """
+  meetingsHeld: Int!
+  "The share of meetingsHeld whose outcome is recorded; null when no meeting was held."
+  meetingsWithOutcomeShare: Float
+  "The average number of attendees of the meetings whose outcome is recorded; null when none."
+  averageAttendance: Float
+  "Action plans published (one per group at most)."
+  actionPlansPublished: Int!
+  """
+  The median number of days from a group's formation to the publication of
+  its action plan, over the groups that published one; null when none did.
+  """
+  medianDaysToActionPlan: Float
+}
+
+"""
+How many working groups have a theme.
+"""
+type ThemeCount {
+  "The theme."
+  theme: Theme!
+  "Groups of this theme, active or closed."
+  count: Int!
+  "Of which still active."
+  active: Int!
+}
+
+"""
+The engagement of the members counted (formula on the Engagement type).
+"""
+type EngagementStats {
+  """
+  How many members have a score in each bucket of 10 points: 0–9, 10–19, …,
+  80–89, then 90–100. Always ten buckets, lowest first.
+  """
+  distribution: [ScoreBucket!]!
+  "The average score; null when no member is counted."
+  averageScore: Float
+  "How many members are at risk: no activity for 6 months (newcomers of less than 6 months excepted)."
+  atRiskCount: Int!
+  """
+  The members at risk, the longest inactive first (then by id): whom to call
+  this week.
+  """
+  atRisk(
+    "How many to return, 1 to 100."
+    first: Int = 10
+  ): [AtRiskMember!]!
+}
+
+"""
+How many members have an engagement score within a bucket.
+"""
+type ScoreBucket {
+  "The lowest score of the bucket."
+  from: Int!
+  "The highest score of the bucket, included."
+  to: Int!
+  "How many members."
+  count: Int!
+}
+
+"""
+An ACTIVE member with no activity for 6 months.
+"""
+type AtRiskMember {
+  "The member."
+  member: Member!
+  "Its last activity; null when it never had any."
+  lastActivityAt: Time
+  "The day of its last activity, or its joining day when it never had any."
+  inactiveSince: Date!
+  "Days from inactiveSince to today."
+  inactiveDays: Int!
 }
 `, BuiltIn: false},
 	{Name: "../schema/group.graphqls", Input: `"""
@@ -4539,6 +5990,86 @@ func (ec *executionContext) childFields_AgendaItem(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type AgendaItem", field.Name)
 }
 
+func (ec *executionContext) childFields_AtRiskMember(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "member":
+		return ec.fieldContext_AtRiskMember_member(ctx, field)
+	case "lastActivityAt":
+		return ec.fieldContext_AtRiskMember_lastActivityAt(ctx, field)
+	case "inactiveSince":
+		return ec.fieldContext_AtRiskMember_inactiveSince(ctx, field)
+	case "inactiveDays":
+		return ec.fieldContext_AtRiskMember_inactiveDays(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AtRiskMember", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_AuditChange_field(ctx, field)
+	case "before":
+		return ec.fieldContext_AuditChange_before(ctx, field)
+	case "after":
+		return ec.fieldContext_AuditChange_after(ctx, field)
+	case "erased":
+		return ec.fieldContext_AuditChange_erased(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditChange", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AuditEntry_id(ctx, field)
+	case "at":
+		return ec.fieldContext_AuditEntry_at(ctx, field)
+	case "role":
+		return ec.fieldContext_AuditEntry_role(ctx, field)
+	case "memberId":
+		return ec.fieldContext_AuditEntry_memberId(ctx, field)
+	case "member":
+		return ec.fieldContext_AuditEntry_member(ctx, field)
+	case "subject":
+		return ec.fieldContext_AuditEntry_subject(ctx, field)
+	case "requestId":
+		return ec.fieldContext_AuditEntry_requestId(ctx, field)
+	case "mutation":
+		return ec.fieldContext_AuditEntry_mutation(ctx, field)
+	case "targetType":
+		return ec.fieldContext_AuditEntry_targetType(ctx, field)
+	case "targetId":
+		return ec.fieldContext_AuditEntry_targetId(ctx, field)
+	case "targetIds":
+		return ec.fieldContext_AuditEntry_targetIds(ctx, field)
+	case "changes":
+		return ec.fieldContext_AuditEntry_changes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AuditEntryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AuditEntryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AuditEntryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AuditEntryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AuditEntryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntryEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_BusinessLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4649,6 +6180,26 @@ func (ec *executionContext) childFields_Contact(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Contact", field.Name)
 }
 
+func (ec *executionContext) childFields_ContactDataExport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "contactId":
+		return ec.fieldContext_ContactDataExport_contactId(ctx, field)
+	case "contact":
+		return ec.fieldContext_ContactDataExport_contact(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ContactDataExport_createdAt(ctx, field)
+	case "member":
+		return ec.fieldContext_ContactDataExport_member(ctx, field)
+	case "auditEntries":
+		return ec.fieldContext_ContactDataExport_auditEntries(ctx, field)
+	case "exportedAt":
+		return ec.fieldContext_ContactDataExport_exportedAt(ctx, field)
+	case "document":
+		return ec.fieldContext_ContactDataExport_document(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactDataExport", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateMemberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "clientMutationId":
@@ -4667,6 +6218,34 @@ func (ec *executionContext) childFields_CreateTradePayload(ctx context.Context, 
 		return ec.fieldContext_CreateTradePayload_trade(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateTradePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Dashboard(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "memberCount":
+		return ec.fieldContext_Dashboard_memberCount(ctx, field)
+	case "bySizeClass":
+		return ec.fieldContext_Dashboard_bySizeClass(ctx, field)
+	case "byKind":
+		return ec.fieldContext_Dashboard_byKind(ctx, field)
+	case "byTrade":
+		return ec.fieldContext_Dashboard_byTrade(ctx, field)
+	case "byRegion":
+		return ec.fieldContext_Dashboard_byRegion(ctx, field)
+	case "growth":
+		return ec.fieldContext_Dashboard_growth(ctx, field)
+	case "retention":
+		return ec.fieldContext_Dashboard_retention(ctx, field)
+	case "retentionDetail":
+		return ec.fieldContext_Dashboard_retentionDetail(ctx, field)
+	case "links":
+		return ec.fieldContext_Dashboard_links(ctx, field)
+	case "groups":
+		return ec.fieldContext_Dashboard_groups(ctx, field)
+	case "engagement":
+		return ec.fieldContext_Dashboard_engagement(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Dashboard", field.Name)
 }
 
 func (ec *executionContext) childFields_EndMembershipPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4699,6 +6278,34 @@ func (ec *executionContext) childFields_Engagement(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type Engagement", field.Name)
 }
 
+func (ec *executionContext) childFields_EngagementStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "distribution":
+		return ec.fieldContext_EngagementStats_distribution(ctx, field)
+	case "averageScore":
+		return ec.fieldContext_EngagementStats_averageScore(ctx, field)
+	case "atRiskCount":
+		return ec.fieldContext_EngagementStats_atRiskCount(ctx, field)
+	case "atRisk":
+		return ec.fieldContext_EngagementStats_atRisk(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EngagementStats", field.Name)
+}
+
+func (ec *executionContext) childFields_EraseContactPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_EraseContactPayload_clientMutationId(ctx, field)
+	case "contactId":
+		return ec.fieldContext_EraseContactPayload_contactId(ctx, field)
+	case "member":
+		return ec.fieldContext_EraseContactPayload_member(ctx, field)
+	case "auditEntriesScrubbed":
+		return ec.fieldContext_EraseContactPayload_auditEntriesScrubbed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EraseContactPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_GroupPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "clientMutationId":
@@ -4707,6 +6314,112 @@ func (ec *executionContext) childFields_GroupPayload(ctx context.Context, field 
 		return ec.fieldContext_GroupPayload_group(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GroupPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_GroupStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "active":
+		return ec.fieldContext_GroupStats_active(ctx, field)
+	case "closed":
+		return ec.fieldContext_GroupStats_closed(ctx, field)
+	case "byTheme":
+		return ec.fieldContext_GroupStats_byTheme(ctx, field)
+	case "meetingsHeld":
+		return ec.fieldContext_GroupStats_meetingsHeld(ctx, field)
+	case "meetingsWithOutcomeShare":
+		return ec.fieldContext_GroupStats_meetingsWithOutcomeShare(ctx, field)
+	case "averageAttendance":
+		return ec.fieldContext_GroupStats_averageAttendance(ctx, field)
+	case "actionPlansPublished":
+		return ec.fieldContext_GroupStats_actionPlansPublished(ctx, field)
+	case "medianDaysToActionPlan":
+		return ec.fieldContext_GroupStats_medianDaysToActionPlan(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupStats", field.Name)
+}
+
+func (ec *executionContext) childFields_GrowthPeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "period":
+		return ec.fieldContext_GrowthPeriod_period(ctx, field)
+	case "joined":
+		return ec.fieldContext_GrowthPeriod_joined(ctx, field)
+	case "left":
+		return ec.fieldContext_GrowthPeriod_left(ctx, field)
+	case "total":
+		return ec.fieldContext_GrowthPeriod_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GrowthPeriod", field.Name)
+}
+
+func (ec *executionContext) childFields_KindCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_KindCount_kind(ctx, field)
+	case "count":
+		return ec.fieldContext_KindCount_count(ctx, field)
+	case "share":
+		return ec.fieldContext_KindCount_share(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KindCount", field.Name)
+}
+
+func (ec *executionContext) childFields_LinkKindCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_LinkKindCount_kind(ctx, field)
+	case "total":
+		return ec.fieldContext_LinkKindCount_total(ctx, field)
+	case "confirmed":
+		return ec.fieldContext_LinkKindCount_confirmed(ctx, field)
+	case "pending":
+		return ec.fieldContext_LinkKindCount_pending(ctx, field)
+	case "declined":
+		return ec.fieldContext_LinkKindCount_declined(ctx, field)
+	case "ended":
+		return ec.fieldContext_LinkKindCount_ended(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LinkKindCount", field.Name)
+}
+
+func (ec *executionContext) childFields_LinkOriginCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "origin":
+		return ec.fieldContext_LinkOriginCount_origin(ctx, field)
+	case "total":
+		return ec.fieldContext_LinkOriginCount_total(ctx, field)
+	case "confirmed":
+		return ec.fieldContext_LinkOriginCount_confirmed(ctx, field)
+	case "pending":
+		return ec.fieldContext_LinkOriginCount_pending(ctx, field)
+	case "declined":
+		return ec.fieldContext_LinkOriginCount_declined(ctx, field)
+	case "ended":
+		return ec.fieldContext_LinkOriginCount_ended(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LinkOriginCount", field.Name)
+}
+
+func (ec *executionContext) childFields_LinkStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_LinkStats_total(ctx, field)
+	case "confirmed":
+		return ec.fieldContext_LinkStats_confirmed(ctx, field)
+	case "pending":
+		return ec.fieldContext_LinkStats_pending(ctx, field)
+	case "declined":
+		return ec.fieldContext_LinkStats_declined(ctx, field)
+	case "ended":
+		return ec.fieldContext_LinkStats_ended(ctx, field)
+	case "byKind":
+		return ec.fieldContext_LinkStats_byKind(ctx, field)
+	case "byOrigin":
+		return ec.fieldContext_LinkStats_byOrigin(ctx, field)
+	case "created":
+		return ec.fieldContext_LinkStats_created(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LinkStats", field.Name)
 }
 
 func (ec *executionContext) childFields_Location(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4973,6 +6686,16 @@ func (ec *executionContext) childFields_PartnerRecommendation(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type PartnerRecommendation", field.Name)
 }
 
+func (ec *executionContext) childFields_PeriodCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "period":
+		return ec.fieldContext_PeriodCount_period(ctx, field)
+	case "count":
+		return ec.fieldContext_PeriodCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PeriodCount", field.Name)
+}
+
 func (ec *executionContext) childFields_PublishActionPlanPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "clientMutationId":
@@ -5051,6 +6774,18 @@ func (ec *executionContext) childFields_RecommendationReason(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type RecommendationReason", field.Name)
 }
 
+func (ec *executionContext) childFields_RegionCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "region":
+		return ec.fieldContext_RegionCount_region(ctx, field)
+	case "count":
+		return ec.fieldContext_RegionCount_count(ctx, field)
+	case "share":
+		return ec.fieldContext_RegionCount_share(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RegionCount", field.Name)
+}
+
 func (ec *executionContext) childFields_RemoveContactPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "clientMutationId":
@@ -5059,6 +6794,32 @@ func (ec *executionContext) childFields_RemoveContactPayload(ctx context.Context
 		return ec.fieldContext_RemoveContactPayload_member(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RemoveContactPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Retention(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_Retention_year(ctx, field)
+	case "activeAtStart":
+		return ec.fieldContext_Retention_activeAtStart(ctx, field)
+	case "retained":
+		return ec.fieldContext_Retention_retained(ctx, field)
+	case "share":
+		return ec.fieldContext_Retention_share(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Retention", field.Name)
+}
+
+func (ec *executionContext) childFields_ScoreBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_ScoreBucket_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ScoreBucket_to(ctx, field)
+	case "count":
+		return ec.fieldContext_ScoreBucket_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScoreBucket", field.Name)
 }
 
 func (ec *executionContext) childFields_ScoredMember(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5079,6 +6840,18 @@ func (ec *executionContext) childFields_SetMemberTradesPayload(ctx context.Conte
 		return ec.fieldContext_SetMemberTradesPayload_member(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SetMemberTradesPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SizeClassCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sizeClass":
+		return ec.fieldContext_SizeClassCount_sizeClass(ctx, field)
+	case "count":
+		return ec.fieldContext_SizeClassCount_count(ctx, field)
+	case "share":
+		return ec.fieldContext_SizeClassCount_share(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SizeClassCount", field.Name)
 }
 
 func (ec *executionContext) childFields_SmallWorld(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5133,6 +6906,18 @@ func (ec *executionContext) childFields_SupportQuestionPayload(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type SupportQuestionPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_ThemeCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "theme":
+		return ec.fieldContext_ThemeCount_theme(ctx, field)
+	case "count":
+		return ec.fieldContext_ThemeCount_count(ctx, field)
+	case "active":
+		return ec.fieldContext_ThemeCount_active(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThemeCount", field.Name)
+}
+
 func (ec *executionContext) childFields_Trade(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5173,6 +6958,18 @@ func (ec *executionContext) childFields_TradeComplementPayload(ctx context.Conte
 		return ec.fieldContext_TradeComplementPayload_trade(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TradeComplementPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_TradeCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "trade":
+		return ec.fieldContext_TradeCount_trade(ctx, field)
+	case "count":
+		return ec.fieldContext_TradeCount_count(ctx, field)
+	case "share":
+		return ec.fieldContext_TradeCount_share(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TradeCount", field.Name)
 }
 
 func (ec *executionContext) childFields_UpdateMemberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

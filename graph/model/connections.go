@@ -164,3 +164,25 @@ func NewActionPlanConnection(p *domain.Page[*domain.ActionPlan], count Counter) 
 	}
 	return c
 }
+
+// AuditEntryConnection is a page of the audit trail.
+type AuditEntryConnection struct {
+	Edges    []*AuditEntryEdge
+	PageInfo *PageInfo
+	Count    Counter
+}
+
+// AuditEntryEdge is an audit entry in a page.
+type AuditEntryEdge struct {
+	Cursor string
+	Node   *domain.AuditEntry
+}
+
+// NewAuditEntryConnection wraps a page of audit entries.
+func NewAuditEntryConnection(p *domain.Page[*domain.AuditEntry], count Counter) *AuditEntryConnection {
+	c := &AuditEntryConnection{Edges: make([]*AuditEntryEdge, len(p.Items)), PageInfo: NewPageInfo(p), Count: count}
+	for i, n := range p.Items {
+		c.Edges[i] = &AuditEntryEdge{Cursor: p.Cursors[i], Node: n}
+	}
+	return c
+}

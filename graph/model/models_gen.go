@@ -83,6 +83,34 @@ type AgendaItemInput struct {
 	Minutes int `json:"minutes"`
 }
 
+// One field changed by a mutation. References to other objects inside values
+// (tradeIds, attendeeIds, leadId…) are database ids, the number inside a
+// global id.
+type AuditChange struct {
+	// The name of the field, as in the schema (e.g. name, website, status).
+	Field string `json:"field"`
+	// The value before the change; null when the field was unset or the object new.
+	Before any `json:"before,omitempty"`
+	// The value after the change; null when the field was cleared or the object deleted.
+	After any `json:"after,omitempty"`
+	// True when the values were erased with the person they described (eraseContact): before and after are then null.
+	Erased bool `json:"erased"`
+}
+
+// Narrows the audit trail. Every criterion given must match; within a list, any value does.
+type AuditFilter struct {
+	// Only these mutations, by name (e.g. updateMember); at most 100.
+	Mutations []string `json:"mutations,omitempty"`
+	// Only changes made by these members (global ids of members whose MEMBER tokens made them); at most 100.
+	MemberIds []string `json:"memberIds,omitempty"`
+	// Only changes concerning one of these objects (global ids of any type: Member, Contact, BusinessLink…); at most 100.
+	TargetIds []string `json:"targetIds,omitempty"`
+	// Only changes made at or after this instant.
+	From *time.Time `json:"from,omitempty"`
+	// Only changes made before this instant.
+	To *time.Time `json:"to,omitempty"`
+}
+
 // Narrows a business link listing; every given criterion must hold.
 type BusinessLinkFilter struct {
 	// Links with any of these members as a party (global ids).
@@ -207,6 +235,27 @@ type CreateTradePayload struct {
 	Trade *domain.Trade `json:"trade"`
 }
 
+// Narrows a dashboard to some members. Criteria combine with AND; the values
+// of one list with OR; an omitted or empty list restricts nothing.
+//
+// What "derived from the members" means for each block:
+// member counts, breakdowns and engagement count the ACTIVE members matching;
+// growth and retention follow the members matching, whatever their status now
+// (a departed member still shows in the years it was there); links count those
+// with at least one party matching; groups count those with at least one
+// participant matching, present or past. Criteria apply to the members as they
+// are recorded today (a member that changed region counts in its new one).
+type DashboardFilter struct {
+	// Members in one of these regions.
+	Regions []string `json:"regions,omitempty"`
+	// Members of one of these kinds.
+	Kinds []domain.MemberKind `json:"kinds,omitempty"`
+	// Members practising one of these trades or one of their sub-trades.
+	TradeIds []string `json:"tradeIds,omitempty"`
+	// Members of one of these size classes.
+	SizeClasses []domain.SizeClass `json:"sizeClasses,omitempty"`
+}
+
 // Declares business done with another member. A member declares as itself (`fromId` or `toId`
 // must be its own id); staff for anyone. The link is PENDING until the other side confirms.
 type DeclareBusinessLinkInput struct {
@@ -264,6 +313,26 @@ type EndMembershipPayload struct {
 	Member *domain.Member `json:"member"`
 }
 
+// Erases a contact (a person) under the GDPR: staff only.
+type EraseContactInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The global id of the contact, still on record or already removed.
+	ID string `json:"id"`
+}
+
+// The result of eraseContact.
+type EraseContactPayload struct {
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The global id of the erased contact.
+	ContactID string `json:"contactId"`
+	// The member the contact belonged to.
+	Member *domain.Member `json:"member,omitempty"`
+	// How many audit entries had the contact's values erased.
+	AuditEntriesScrubbed int `json:"auditEntriesScrubbed"`
+}
+
 // Narrows a working group listing; every given criterion must hold.
 type GroupFilter struct {
 	// Themes to include.
@@ -290,6 +359,16 @@ type JoinGroupInput struct {
 	GroupID string `json:"groupId"`
 	// The member (global id); a member must give its own id.
 	MemberID string `json:"memberId"`
+}
+
+// How many ACTIVE members are of a kind.
+type KindCount struct {
+	// The kind.
+	Kind domain.MemberKind `json:"kind"`
+	// How many members.
+	Count int `json:"count"`
+	// count as a fraction of the dashboard's memberCount.
+	Share float64 `json:"share"`
 }
 
 // A member leaving a working group.
@@ -422,6 +501,16 @@ type RecordMeetingOutcomeInput struct {
 	AttendeeIds []string `json:"attendeeIds"`
 }
 
+// How many ACTIVE members are in a region.
+type RegionCount struct {
+	// The region; null for members with no recorded region.
+	Region *string `json:"region,omitempty"`
+	// How many members.
+	Count int `json:"count"`
+	// count as a fraction of the dashboard's memberCount.
+	Share float64 `json:"share"`
+}
+
 // Removes a contact person: staff, or the ACTIVE member itself.
 type RemoveContactInput struct {
 	// Echoed in the payload.
@@ -485,6 +574,16 @@ type SetMemberTradesPayload struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 	// The member as changed.
 	Member *domain.Member `json:"member"`
+}
+
+// How many ACTIVE members have a size class.
+type SizeClassCount struct {
+	// The size class; null for members whose headcount is unknown.
+	SizeClass *domain.SizeClass `json:"sizeClass,omitempty"`
+	// How many members.
+	Count int `json:"count"`
+	// count as a fraction of the dashboard's memberCount.
+	Share float64 `json:"share"`
 }
 
 // The small-world coefficients of the largest connected component of the

@@ -1,0 +1,89 @@
+package graph
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"grappe/domain"
+	"grappe/graph/generated"
+	"grappe/graph/globalid"
+	"grappe/graph/model"
+)
+
+// dashboardFilter converts the GraphQL dashboard filter.
+func dashboardFilter(f *model.DashboardFilter) (domain.DashboardFilter, error) {
+	if f == nil {
+		return domain.DashboardFilter{}, nil
+	}
+	trades, err := decodeIDs("filter.tradeIds", globalid.TypeTrade, f.TradeIds)
+	if err != nil {
+		return domain.DashboardFilter{}, err
+	}
+	return domain.DashboardFilter{Regions: f.Regions, Kinds: f.Kinds, TradeIDs: trades, SizeClasses: f.SizeClasses}, nil
+}
+
+// seriesRange builds a time series' span from its arguments.
+func seriesRange(interval domain.Interval, from, to *time.Time) domain.SeriesRange {
+	return domain.SeriesRange{Interval: interval, From: from, To: to}
+}
+
+// selectsOtherThan reports whether the field being resolved selects any
+// field but the given ones (and __typename). Blocks use it to skip their
+// statement when only their on-demand fields are selected.
+func selectsOtherThan(ctx context.Context, names ...string) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return true
+	}
+	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, nil) {
+		if f.Name != "__typename" && !slices.Contains(names, f.Name) {
+			return true
+		}
+	}
+	return false
+}
+
+// pointers returns pointers to the elements of s.
+func pointers[T any](s []T) []*T {
+	out := make([]*T, len(s))
+	for i := range s {
+		out[i] = &s[i]
+	}
+	return out
+}
+
+// pointersOf passes a service's result through pointers.
+func pointersOf[T any](s []T, err error) ([]*T, error) { return pointers(s), err }
+
+// Costs of the dashboard's blocks: each is an aggregation over whole
+// tables, and the engagement ones over every activity table. The full
+// dashboard costs about 2,700; forty aliased engagement blocks exceed the
+// default limit of 20,000.
+const (
+	dashboardBlockCost      = 100
+	dashboardEngagementCost = 500
+	seriesPeriodsEstimate   = 30 // periods of a series whose span is not given
+)
+
+// setDashboardComplexity prices the dashboard's blocks.
+func setDashboardComplexity(c *generated.ComplexityRoot) {
+	block := func(child int) int { return dashboardBlockCost + child }
+	d := &c.Dashboard
+	d.MemberCount, d.BySizeClass, d.ByKind, d.ByRegion, d.Groups = block, block, block, block, block
+	d.ByTrade = func(child int, _ *bool) int { return dashboardBlockCost + child }
+	d.Retention = func(child int, _ int) int { return dashboardBlockCost + child }
+	d.RetentionDetail = d.Retention
+	d.Growth = func(child int, _ domain.Interval, _, _ *time.Time) int {
+		return dashboardBlockCost + seriesPeriodsEstimate*child
+	}
+	d.Links = func(child int) int { return dashboardBlockCost + child }
+	c.LinkStats.Created = d.Growth
+	d.Engagement = func(child int) int { return dashboardEngagementCost + child }
+	c.EngagementStats.AtRisk = func(child int, first *int) int {
+		n := max(1, min(intOr(first, domain.DefaultAtRisk), domain.MaxAtRisk))
+		return dashboardEngagementCost + n*child
+	}
+}

@@ -1,0 +1,223 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"grappe/domain"
+	"grappe/httpapi"
+)
+
+// httpTransport serves GraphQL over GET and POST as the GraphQL-over-HTTP
+// specification (draft) says, where gqlgen's own transports differ:
+//
+//   - the response is application/graphql-response+json or
+//     application/json as the Accept header prefers (406 if neither);
+//   - with application/graphql-response+json, a request that fails before
+//     execution (parse, validation, variables, limits) gets 400; with
+//     application/json it gets 200, as legacy clients expect;
+//   - a body that is not one JSON object gets 400 (batches are not
+//     accepted), one over maxBodyBytes 413, a POST without a JSON content
+//     type 415 (so a plain HTML form cannot post to the API);
+//   - GET runs queries only: a mutation gets 405 with Allow: POST;
+//   - a documentId parameter (GET or POST) names a trusted document
+//     instead of a query (see trustedDocuments).
+//
+// OPTIONS is left to gqlgen's Options transport, added before this one.
+type httpTransport struct {
+	maxBodyBytes int64 // 0: no limit
+}
+
+var _ graphql.Transport = httpTransport{}
+
+// Supports takes every request but websocket upgrades, so that any other
+// method gets 405 rather than gqlgen's 400 "transport not supported".
+func (t httpTransport) Supports(r *http.Request) bool { return r.Header.Get("Upgrade") == "" }
+
+// Do serves one request.
+func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	media, ok := httpapi.Negotiate(r)
+	if !ok {
+		httpapi.WriteError(w, httpapi.MediaJSON, http.StatusNotAcceptable, httpapi.CodeNotAcceptable,
+			"the Accept header allows neither application/graphql-response+json nor application/json")
+		return
+	}
+	start := graphql.Now()
+	var (
+		params     *graphql.RawParams
+		documentID string // a trusted document's id, instead of a query
+		bad        *requestError
+	)
+	switch r.Method {
+	case http.MethodGet:
+		params, documentID, bad = getParams(r)
+	case http.MethodPost:
+		params, documentID, bad = t.postParams(w, r)
+	default:
+		w.Header().Set("Allow", "GET, POST, OPTIONS")
+		bad = &requestError{http.StatusMethodNotAllowed, httpapi.CodeMethodNotAllowed,
+			fmt.Sprintf("method %s is not allowed: use GET for queries or POST", r.Method)}
+	}
+	if bad != nil {
+		httpapi.WriteError(w, media, bad.status, bad.code, bad.message)
+		return
+	}
+	params.Headers = r.Header
+	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+
+	ctx := withDocumentID(r.Context(), documentID)
+	opCtx, errs := exec.CreateOperationContext(ctx, params)
+	if errs != nil {
+		status := http.StatusOK
+		if media == httpapi.MediaGraphQLResponse {
+			status = http.StatusBadRequest
+		}
+		writeResponse(w, media, status, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs))
+		return
+	}
+	if r.Method == http.MethodGet && opCtx.Operation.Operation != ast.Query {
+		w.Header().Set("Allow", "POST")
+		httpapi.WriteError(w, media, http.StatusMethodNotAllowed, httpapi.CodeMethodNotAllowed,
+			fmt.Sprintf("GET runs queries only: send this %s with POST", opCtx.Operation.Operation))
+		return
+	}
+	responses, ctx := exec.DispatchOperation(ctx, opCtx)
+	writeResponse(w, media, http.StatusOK, responses(ctx))
+}
+
+// requestError is a request refused before GraphQL sees it.
+type requestError struct {
+	status  int
+	code    string
+	message string
+}
+
+func badRequest(format string, args ...any) *requestError {
+	return &requestError{http.StatusBadRequest, httpapi.CodeBadRequest, fmt.Sprintf(format, args...)}
+}
+
+// getParams reads the query, operationName, variables, extensions and
+// documentId parameters of a GET.
+func getParams(r *http.Request) (*graphql.RawParams, string, *requestError) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, "", badRequest("the URL query string is malformed")
+	}
+	p := &graphql.RawParams{Query: q.Get("query"), OperationName: q.Get("operationName")}
+	if v := q.Get("variables"); v != "" {
+		if err := decodeJSON([]byte(v), &p.Variables); err != nil {
+			return nil, "", badRequest("the variables parameter is not a JSON object")
+		}
+	}
+	if v := q.Get("extensions"); v != "" {
+		if err := decodeJSON([]byte(v), &p.Extensions); err != nil {
+			return nil, "", badRequest("the extensions parameter is not a JSON object")
+		}
+	}
+	return p, q.Get("documentId"), nil
+}
+
+// postParams reads the JSON body of a POST, and its documentId.
+func (t httpTransport) postParams(w http.ResponseWriter, r *http.Request) (*graphql.RawParams, string, *requestError) {
+	mt, mparams, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" || (mparams["charset"] != "" && !strings.EqualFold(mparams["charset"], "utf-8")) {
+		return nil, "", &requestError{http.StatusUnsupportedMediaType, httpapi.CodeUnsupportedMediaType,
+			"a POST must have Content-Type: application/json (UTF-8)"}
+	}
+	tooLarge := &requestError{http.StatusRequestEntityTooLarge, httpapi.CodeRequestTooLarge,
+		fmt.Sprintf("request body exceeds the limit of %d bytes", t.maxBodyBytes)}
+	body := r.Body
+	if t.maxBodyBytes > 0 {
+		if r.ContentLength > t.maxBodyBytes {
+			return nil, "", tooLarge
+		}
+		body = http.MaxBytesReader(w, r.Body, t.maxBodyBytes)
+	}
+	b, err := io.ReadAll(body)
+	if maxErr := (*http.MaxBytesError)(nil); errors.As(err, &maxErr) {
+		return nil, "", tooLarge
+	} else if err != nil {
+		return nil, "", badRequest("request body could not be read")
+	}
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0:
+		return nil, "", badRequest("request body is empty: send a JSON object with a query")
+	case b[0] == '[':
+		return nil, "", badRequest("batched requests are not supported: send one operation per request")
+	case b[0] != '{':
+		return nil, "", badRequest("request body must be a JSON object with a query")
+	}
+	var p struct {
+		Query         string         `json:"query"`
+		OperationName string         `json:"operationName"`
+		Variables     map[string]any `json:"variables"`
+		Extensions    map[string]any `json:"extensions"`
+		DocumentID    string         `json:"documentId"`
+	}
+	if err := decodeJSON(b, &p); err != nil {
+		return nil, "", badRequest("%s", describeJSONError(err))
+	}
+	return &graphql.RawParams{Query: p.Query, OperationName: p.OperationName, Variables: p.Variables, Extensions: p.Extensions},
+		p.DocumentID, nil
+}
+
+// decodeJSON decodes exactly one JSON value from b into v, numbers kept as
+// json.Number as gqlgen expects.
+func decodeJSON(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errTrailingData
+	}
+	return nil
+}
+
+var errTrailingData = errors.New("trailing data")
+
+// describeJSONError tells what is wrong with a request body without
+// echoing it or naming Go types.
+func describeJSONError(err error) string {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("request body is not valid JSON (at byte %d)", syntax.Offset)
+	case errors.As(err, &typ) && typ.Field != "":
+		want := "a string"
+		if typ.Field == "variables" || typ.Field == "extensions" {
+			want = "an object"
+		}
+		return fmt.Sprintf("%q must be %s, not %s", typ.Field, want, typ.Value)
+	case errors.Is(err, errTrailingData):
+		return "request body holds more than one JSON value"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "request body is truncated JSON"
+	}
+	return "request body must be a JSON object with a query"
+}
+
+// writeResponse writes a GraphQL response as media with status.
+func writeResponse(w http.ResponseWriter, media string, status int, resp *graphql.Response) {
+	b, err := json.Marshal(resp)
+	if err != nil {
+		httpapi.WriteError(w, media, http.StatusInternalServerError, domain.CodeInternal, "internal error")
+		return
+	}
+	w.Header().Set("Content-Type", media)
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}

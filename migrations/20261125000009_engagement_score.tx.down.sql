@@ -1,0 +1,1 @@
+DROP FUNCTION grappe_engagement_score(bigint, bigint, bigint, bigint);
