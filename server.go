@@ -54,6 +54,7 @@ type App struct {
 
 	store    *store         // the private PostgreSQL, and the pool for the server's own work
 	requests *postgres.DB   // the pool for requests
+	probe    *postgres.DB   // one connection for the readiness check
 	docs     *documents.Set // trusted documents
 	network  *network.Store
 	stop     context.CancelFunc // stops the network graph's rebuilds and the small-world job
@@ -82,11 +83,11 @@ func (a *App) Start(ctx context.Context) error {
 	if a.docs, err = loadDocuments(a.Config, a.Log); err != nil {
 		return err
 	}
-	// Two pools: a small one without time limits for the work of the
-	// server itself (migrations, demo load, the network graph, exports,
-	// readiness), and one for requests, whose statements the database
-	// cancels past the request timeout and whose wait for a connection is
-	// bounded.
+	// Three pools: a small one without time limits for the work of the
+	// server itself (migrations, demo load, the network graph, exports),
+	// one for requests, whose statements the database cancels past the
+	// request timeout and whose wait for a connection is bounded, and one
+	// connection for the readiness check, which neither can hold up.
 	if a.store, err = openStore(ctx, a.Config, a.Log, postgres.Options{MaxOpenConns: backgroundConns}); err != nil {
 		return err
 	}
@@ -96,6 +97,9 @@ func (a *App) Start(ctx context.Context) error {
 		StatementTimeout: a.Config.RequestTimeout, PoolWait: a.Config.DBPoolWait,
 	})
 	if err != nil {
+		return err
+	}
+	if a.probe, err = postgres.Open(ctx, a.store.url, postgres.Options{MaxOpenConns: 1}); err != nil {
 		return err
 	}
 	applied, err := db.MigrateUp(ctx)
@@ -187,8 +191,10 @@ func (a *App) Close() error {
 		a.stop()
 	}
 	a.jobs.Wait()
-	if a.requests != nil {
-		errs = append(errs, a.requests.Close())
+	for _, db := range []*postgres.DB{a.requests, a.probe} {
+		if db != nil {
+			errs = append(errs, db.Close())
+		}
 	}
 	if a.store != nil {
 		errs = append(errs, a.store.Close())
@@ -282,7 +288,7 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "database restarting", http.StatusServiceUnavailable)
 		return
 	}
-	if msg := a.dbCheck.check(r.Context(), a.store.db); msg != "" {
+	if msg := a.dbCheck.check(r.Context(), a.probe); msg != "" {
 		http.Error(w, msg, http.StatusServiceUnavailable)
 		return
 	}
