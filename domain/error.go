@@ -19,7 +19,8 @@ const (
 	// CodeUnavailable: the server cannot answer this now: a measure not
 	// computed yet at this network size, the database unreachable (being
 	// restarted), or every database connection busy for too long. The same
-	// request may succeed later.
+	// request may succeed later. A mutation that failed so was not applied,
+	// unless the database failed while it committed.
 	CodeUnavailable = "UNAVAILABLE"
 	// CodeTimeout: the request ran past its deadline (GRAPPE_REQUEST_TIMEOUT)
 	// and its work, SQL included, was cancelled. A mutation that timed out
