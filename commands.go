@@ -17,17 +17,24 @@ import (
 	"grappe/documents"
 	"grappe/domain"
 	"grappe/graph"
+	"grappe/postgres"
 )
 
 // bulkTimeout bounds one statement of a migration or a bulk load.
 const bulkTimeout = 30 * time.Minute
+
+// bulkOptions configures the pool of the migrate and seed commands: no
+// statement timeout, no pool wait, a long read timeout.
+func bulkOptions(cfg Config) postgres.Options {
+	return postgres.Options{MaxOpenConns: cfg.DBMaxConns, ReadTimeout: bulkTimeout}
+}
 
 // migrateCommand runs `grappe migrate up|down|status`.
 func migrateCommand(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout io.Writer) error {
 	if len(args) != 1 {
 		return errUsage
 	}
-	s, err := openStore(ctx, cfg, log, bulkTimeout)
+	s, err := openStore(ctx, cfg, log, bulkOptions(cfg))
 	if err != nil {
 		return err
 	}
@@ -76,7 +83,7 @@ func seedCommand(ctx context.Context, cfg Config, log *slog.Logger, args []strin
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *members < 0 {
 		return errUsage
 	}
-	s, err := openStore(ctx, cfg, log, bulkTimeout)
+	s, err := openStore(ctx, cfg, log, bulkOptions(cfg))
 	if err != nil {
 		return err
 	}

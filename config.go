@@ -31,7 +31,14 @@ type Config struct {
 	Demo     bool
 	DemoSeed uint64
 
-	DBMaxConns      int
+	DBMaxConns int
+	// DBPoolWait bounds a request's wait for a free database connection.
+	DBPoolWait time.Duration
+	// RequestTimeout is the deadline of each GraphQL request, and the
+	// statement_timeout of the server's database connections.
+	RequestTimeout time.Duration
+	// PGRestart restarts the private PostgreSQL when its process dies.
+	PGRestart       bool
 	GroupCapacity   int
 	ComplexityLimit int
 	// Limits of one operation and one request (0: none).
@@ -80,7 +87,9 @@ func (c Config) LogValue() slog.Value {
 		slog.String("jwt_secret", mask(c.JWTSecret)), slog.Bool("jwt_public_key", c.JWTPublicKey != ""),
 		slog.String("jwt_issuer", c.JWTIssuer), slog.String("jwt_audience", c.JWTAudience),
 		slog.Bool("demo", c.Demo), slog.Uint64("demo_seed", c.DemoSeed),
-		slog.Int("db_max_conns", c.DBMaxConns), slog.Int("complexity_limit", c.ComplexityLimit),
+		slog.Int("db_max_conns", c.DBMaxConns), slog.Duration("db_pool_wait", c.DBPoolWait),
+		slog.Duration("request_timeout", c.RequestTimeout), slog.Bool("pg_restart", c.PGRestart),
+		slog.Int("complexity_limit", c.ComplexityLimit),
 		slog.Int("max_depth", c.MaxDepth), slog.Int("max_aliases", c.MaxAliases),
 		slog.Int("max_root_fields", c.MaxRootFields), slog.Int("max_tokens", c.MaxTokens),
 		slog.Int("max_body_bytes", c.MaxBodyBytes),
@@ -170,6 +179,18 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.SmallWorldInterval, err = time.ParseDuration(env("GRAPPE_SMALL_WORLD_INTERVAL", "6h")); err != nil || c.SmallWorldInterval <= 0 {
 		errs = append(errs, errors.New("GRAPPE_SMALL_WORLD_INTERVAL must be a positive duration such as 6h or 30m"))
+	}
+	duration := func(key, def string) time.Duration {
+		d, err := time.ParseDuration(env(key, def))
+		if err != nil || d < 0 {
+			errs = append(errs, fmt.Errorf("%s must be a non-negative duration such as %s (0 turns it off)", key, def))
+		}
+		return d
+	}
+	c.RequestTimeout = duration("GRAPPE_REQUEST_TIMEOUT", "15s")
+	c.DBPoolWait = duration("GRAPPE_DB_POOL_WAIT", "5s")
+	if c.PGRestart, err = strconv.ParseBool(env("GRAPPE_PG_RESTART", "true")); err != nil {
+		errs = append(errs, errors.New("GRAPPE_PG_RESTART must be true or false"))
 	}
 	if c.RateWindow, err = time.ParseDuration(env("GRAPPE_RATE_LIMIT_WINDOW", "5s")); err != nil || c.RateWindow < time.Second {
 		errs = append(errs, errors.New("GRAPPE_RATE_LIMIT_WINDOW must be a duration of at least 1s such as 5s or 1m"))

@@ -78,3 +78,22 @@ func TestTrustedDocumentsConfig(t *testing.T) {
 		t.Error("GRAPPE_TRUSTED_DOCUMENTS=yes please accepted")
 	}
 }
+
+func TestTimeAndLoadConfig(t *testing.T) {
+	cfg, err := loadConfig(testEnv(nil))
+	if err != nil || cfg.RequestTimeout != 15*time.Second || cfg.DBPoolWait != 5*time.Second || !cfg.PGRestart {
+		t.Errorf("defaults: request timeout %v, pool wait %v, pg restart %v, %v; want 15s, 5s, true",
+			cfg.RequestTimeout, cfg.DBPoolWait, cfg.PGRestart, err)
+	}
+	cfg, err = loadConfig(testEnv(map[string]string{
+		"GRAPPE_REQUEST_TIMEOUT": "0", "GRAPPE_DB_POOL_WAIT": "250ms", "GRAPPE_PG_RESTART": "false",
+	}))
+	if err != nil || cfg.RequestTimeout != 0 || cfg.DBPoolWait != 250*time.Millisecond || cfg.PGRestart {
+		t.Errorf("overrides: %v %v %v, %v", cfg.RequestTimeout, cfg.DBPoolWait, cfg.PGRestart, err)
+	}
+	for key, bad := range map[string]string{"GRAPPE_REQUEST_TIMEOUT": "15", "GRAPPE_DB_POOL_WAIT": "-1s", "GRAPPE_PG_RESTART": "maybe"} {
+		if _, err := loadConfig(testEnv(map[string]string{key: bad})); err == nil {
+			t.Errorf("%s=%q accepted", key, bad)
+		}
+	}
+}

@@ -12,10 +12,21 @@ import (
 	"strings"
 	"testing"
 
+	"grappe/postgres"
 	"grappe/postgres/pgtest"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+// runMainEnv makes the test binary run grappe's main instead of the tests,
+// for tests that need grappe as a process of its own.
+const runMainEnv = "GRAPPE_TEST_RUN_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runMainEnv) == "1" {
+		main()
+		os.Exit(0)
+	}
+	pgtest.Main(m)
+}
 
 // testEnv returns a getenv over the given variables only.
 func testEnv(vars map[string]string) func(string) string {
@@ -189,7 +200,7 @@ func TestSeedCommandIsDeterministic(t *testing.T) {
 		var out bytes.Buffer
 		vars := map[string]string{"DATABASE_URL": url}
 		cfg, _ := loadConfig(testEnv(vars))
-		s, err := openStore(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), 0)
+		s, err := openStore(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), postgres.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -52,7 +52,9 @@ type App struct {
 	Config Config
 	Log    *slog.Logger
 
-	store    *store
+	store    *store         // the private PostgreSQL, and the pool for the server's own work
+	requests *postgres.DB   // the pool for requests
+	probe    *postgres.DB   // one connection for the readiness check
 	docs     *documents.Set // trusted documents
 	network  *network.Store
 	stop     context.CancelFunc // stops the network graph's rebuilds and the small-world job
@@ -61,6 +63,7 @@ type App struct {
 	listener net.Listener
 	serveErr chan error
 	ready    atomic.Bool
+	dbCheck  dbCheck
 }
 
 // Start opens the database, migrates it, loads the demo network into an
@@ -80,10 +83,25 @@ func (a *App) Start(ctx context.Context) error {
 	if a.docs, err = loadDocuments(a.Config, a.Log); err != nil {
 		return err
 	}
-	if a.store, err = openStore(ctx, a.Config, a.Log, 0); err != nil {
+	// Three pools: a small one without time limits for the work of the
+	// server itself (migrations, demo load, the network graph, exports),
+	// one for requests, whose statements the database cancels past the
+	// request timeout and whose wait for a connection is bounded, and one
+	// connection for the readiness check, which neither can hold up.
+	if a.store, err = openStore(ctx, a.Config, a.Log, postgres.Options{MaxOpenConns: backgroundConns}); err != nil {
 		return err
 	}
 	db := a.store.db
+	a.requests, err = postgres.Open(ctx, a.store.url, postgres.Options{
+		MaxOpenConns: a.Config.DBMaxConns, GroupCapacity: a.Config.GroupCapacity, Location: a.Config.TimeZone,
+		StatementTimeout: a.Config.RequestTimeout, PoolWait: a.Config.DBPoolWait,
+	})
+	if err != nil {
+		return err
+	}
+	if a.probe, err = postgres.Open(ctx, a.store.url, postgres.Options{MaxOpenConns: 1}); err != nil {
+		return err
+	}
 	applied, err := db.MigrateUp(ctx)
 	if err != nil {
 		return err
@@ -110,7 +128,7 @@ func (a *App) Start(ctx context.Context) error {
 	if err := a.network.Start(netCtx); err != nil {
 		return err
 	}
-	db.OnNetworkChange = func() { a.network.Invalidate() }
+	a.requests.OnNetworkChange = func() { a.network.Invalidate() }
 
 	// The small-world coefficients: too costly for a request, computed in
 	// the background now that the first snapshot is built, then on a
@@ -131,7 +149,7 @@ func (a *App) Start(ctx context.Context) error {
 		Handler:           a.routes(verifier),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
+		WriteTimeout:      max(60*time.Second, a.Config.RequestTimeout+10*time.Second),
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
@@ -173,6 +191,11 @@ func (a *App) Close() error {
 		a.stop()
 	}
 	a.jobs.Wait()
+	for _, db := range []*postgres.DB{a.requests, a.probe} {
+		if db != nil {
+			errs = append(errs, db.Close())
+		}
+	}
 	if a.store != nil {
 		errs = append(errs, a.store.Close())
 	}
@@ -182,8 +205,7 @@ func (a *App) Close() error {
 // routes builds the HTTP router: GraphiQL, GraphQL, the graph exports and
 // the probes.
 func (a *App) routes(verifier *auth.Verifier) http.Handler {
-	db := a.store.db
-	resolver := newResolver(db, a.network)
+	resolver := newResolver(a.requests, a.network)
 	gql := graph.NewHandler(resolver, graph.HandlerOptions{
 		Introspection:  !a.Config.Production(),
 		QueryCacheSize: 1000,
@@ -197,6 +219,7 @@ func (a *App) routes(verifier *auth.Verifier) http.Handler {
 		Documents:          a.docs,
 		TrustedOnly:        a.Config.TrustedDocuments,
 		Logger:             a.Log,
+		MapError:           postgres.MapTransient,
 	})
 	// Clients are limited after authentication: by token subject, else by
 	// address. One limiter for the API and the exports.
@@ -207,8 +230,8 @@ func (a *App) routes(verifier *auth.Verifier) http.Handler {
 	r.Use(middleware.RequestID, requestLogger(a.Log), middleware.Recoverer, httpapi.ClientIP(a.Config.TrustedProxies))
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	r.Get("/readyz", a.readyz)
-	r.With(cors, verifier.Middleware, rateLimit, resolver.Middleware).Handle("/graphql", gql)
-	exports := export.New(a.network.Snapshot, a.network.Measured, db.ExportMembers)
+	r.With(cors, verifier.Middleware, rateLimit, requestTimeout(a.Config.RequestTimeout), resolver.Middleware).Handle("/graphql", gql)
+	exports := export.New(a.network.Snapshot, a.network.Measured, a.store.db.ExportMembers)
 	exports.Log = a.Log
 	r.With(cors, verifier.Middleware, rateLimit).Mount("/export", exports)
 	if !a.Config.Production() {
@@ -254,23 +277,73 @@ func newResolver(db *postgres.DB, g graph.NetworkGraph) *graph.Resolver {
 
 // readyz answers 200 once the server is started, the analytics graph is
 // built, the database answers and every migration is applied; 503
-// otherwise.
+// otherwise, for instance while the database is down or restarting, and
+// 200 again by itself once it is back.
 func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
 	if !a.ready.Load() || a.network.Snapshot() == nil {
 		http.Error(w, "starting", http.StatusServiceUnavailable)
 		return
 	}
-	if err := a.store.db.Ping(ctx); err != nil {
-		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+	if a.store.pg != nil && !a.store.pg.Running() {
+		http.Error(w, "database restarting", http.StatusServiceUnavailable)
 		return
 	}
-	if n, err := a.store.db.PendingMigrations(ctx); err != nil || n > 0 {
-		http.Error(w, "migrations pending", http.StatusServiceUnavailable)
+	if msg := a.dbCheck.check(r.Context(), a.probe); msg != "" {
+		http.Error(w, msg, http.StatusServiceUnavailable)
 		return
 	}
 	_, _ = io.WriteString(w, "ready\n")
+}
+
+const (
+	// backgroundConns is the size of the pool for the server's own work.
+	backgroundConns = 4
+	// readyCheckTimeout bounds the readiness check of the database, and
+	// readyCheckEvery is how long its answer is reused: probes every
+	// second or so cost one ping.
+	readyCheckTimeout = time.Second
+	readyCheckEvery   = time.Second
+)
+
+// dbCheck is the readiness check of the database, cached briefly.
+type dbCheck struct {
+	mu      sync.Mutex
+	checked time.Time
+	msg     string // "" when ready
+}
+
+// check returns why the database is not ready, or "".
+func (c *dbCheck) check(ctx context.Context, db *postgres.DB) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if time.Since(c.checked) < readyCheckEvery {
+		return c.msg
+	}
+	ctx, cancel := context.WithTimeout(ctx, readyCheckTimeout)
+	defer cancel()
+	c.msg = ""
+	if err := db.Ping(ctx); err != nil {
+		c.msg = "database unreachable"
+	} else if n, err := db.PendingMigrations(ctx); err != nil || n > 0 {
+		c.msg = "migrations pending"
+	}
+	c.checked = time.Now()
+	return c.msg
+}
+
+// requestTimeout gives each request a deadline d from its start (none if d
+// is 0): the database work it does is cancelled past it.
+func requestTimeout(d time.Duration) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		if d <= 0 {
+			return next
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx, cancel := context.WithTimeout(r.Context(), d)
+			defer cancel()
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
 }
 
 // requestLogger logs each request with its status, duration and request id.
@@ -292,29 +365,31 @@ func requestLogger(log *slog.Logger) func(http.Handler) http.Handler {
 // directory lock when DATABASE_URL is unset.
 type store struct {
 	db   *postgres.DB
+	url  string // of the database, for more pools
 	pg   *pgserver.Server
 	lock *pgserver.DirLock
 }
 
 // openStore connects to DATABASE_URL, or else locks the data directory and
-// starts (creating on first run) a private PostgreSQL in it.
-// readTimeout bounds each statement's wait (0: the default); bulk loads
-// and migrations pass a long one.
-func openStore(ctx context.Context, cfg Config, log *slog.Logger, readTimeout time.Duration) (*store, error) {
-	opts := postgres.Options{MaxOpenConns: cfg.DBMaxConns, GroupCapacity: cfg.GroupCapacity, ReadTimeout: readTimeout, Location: cfg.TimeZone}
+// starts (creating on first run) a private PostgreSQL in it, supervised
+// when GRAPPE_PG_RESTART is on. opts configures the pool (the group
+// capacity and time zone come from cfg): bulk loads and migrations give a
+// long read timeout.
+func openStore(ctx context.Context, cfg Config, log *slog.Logger, opts postgres.Options) (*store, error) {
+	opts.GroupCapacity, opts.Location = cfg.GroupCapacity, cfg.TimeZone
 	if cfg.DatabaseURL != "" {
 		db, err := postgres.Open(ctx, cfg.DatabaseURL, opts)
 		if err != nil {
 			return nil, err
 		}
-		return &store{db: db}, nil
+		return &store{db: db, url: cfg.DatabaseURL}, nil
 	}
 	s := &store{}
 	var err error
 	if s.lock, err = pgserver.Lock(cfg.DataDir); err != nil {
 		return nil, err
 	}
-	s.pg, err = pgserver.Start(ctx, pgserver.Options{Dir: filepath.Join(cfg.DataDir, "postgres"), Logger: log})
+	s.pg, err = pgserver.Start(ctx, pgserver.Options{Dir: filepath.Join(cfg.DataDir, "postgres"), Logger: log, Supervise: cfg.PGRestart})
 	if err != nil {
 		return nil, errors.Join(err, s.Close())
 	}
@@ -322,7 +397,8 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger, readTimeout ti
 	if err := createDatabase(ctx, s.pg.URL("postgres"), "grappe"); err != nil {
 		return nil, errors.Join(err, s.Close())
 	}
-	if s.db, err = postgres.Open(ctx, s.pg.URL("grappe"), opts); err != nil {
+	s.url = s.pg.URL("grappe")
+	if s.db, err = postgres.Open(ctx, s.url, opts); err != nil {
 		return nil, errors.Join(err, s.Close())
 	}
 	return s, nil

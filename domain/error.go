@@ -16,10 +16,16 @@ const (
 	CodeForbidden       = "FORBIDDEN"
 	CodeUnauthenticated = "UNAUTHENTICATED"
 	CodeInternal        = "INTERNAL"
-	// CodeUnavailable: the server cannot answer this yet (e.g. a measure
-	// not computed at this network size); retrying the same request will
-	// not help until the server changes.
+	// CodeUnavailable: the server cannot answer this now: a measure not
+	// computed yet at this network size, the database unreachable (being
+	// restarted), or every database connection busy for too long. The same
+	// request may succeed later. A mutation that failed so was not applied,
+	// unless the database failed while it committed.
 	CodeUnavailable = "UNAVAILABLE"
+	// CodeTimeout: the request ran past its deadline (GRAPPE_REQUEST_TIMEOUT)
+	// and its work, SQL included, was cancelled. A mutation that timed out
+	// was rolled back, unless the deadline struck during its commit.
+	CodeTimeout = "TIMEOUT"
 )
 
 // Error is the one application error type. Its Code and Message are safe to

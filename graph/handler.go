@@ -46,6 +46,10 @@ type HandlerOptions struct {
 	TrustedOnly bool
 	// Logger receives unexpected errors and panics.
 	Logger *slog.Logger
+	// MapError, when set, turns failures of the layers below (a timeout,
+	// the database unreachable) into application errors before they are
+	// presented; it returns other errors unchanged.
+	MapError func(error) error
 }
 
 // NewHandler returns the GraphQL HTTP handler: OPTIONS and the
@@ -73,7 +77,7 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	}
 	srv.Use(&limitsExtension{limits: opts.Limits})
 	srv.Use(AuditTrail{})
-	srv.SetErrorPresenter(errorPresenter(opts.Logger))
+	srv.SetErrorPresenter(errorPresenter(opts.Logger, opts.MapError))
 	srv.SetRecoverFunc(recoverFunc(opts.Logger))
 	return srv
 }
@@ -175,9 +179,12 @@ func pageCost(first, last *int, child int) int {
 // errorPresenter shows application errors with their code (and field), keeps
 // GraphQL's own parse and validation errors, and turns anything else into
 // "internal error", logged with the request id.
-func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+func errorPresenter(log *slog.Logger, mapError func(error) error) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		if mapError != nil {
+			err = mapError(err)
+		}
 		var appErr *domain.Error
 		if errors.As(err, &appErr) {
 			gqlErr.Message = appErr.Message

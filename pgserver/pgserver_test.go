@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -121,7 +122,9 @@ func TestStartStopRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	settings, _ := serverSettings(Options{Fast: true})
-	_, err = launch(ctx, slog.New(slog.DiscardHandler), dir, binDir, s.password, l.Addr().(*net.TCPAddr).Port, settings, acc, 10*time.Second)
+	taken := &Server{dir: dir, logPath: dir + ".log", password: s.password, port: l.Addr().(*net.TCPAddr).Port,
+		logger: slog.New(slog.DiscardHandler), binDir: binDir, settings: settings, acc: acc, timeout: 10 * time.Second}
+	_, err = taken.launch(ctx)
 	if !errors.Is(err, errPortTaken) {
 		t.Fatalf("launch on a taken port: %v", err)
 	}
@@ -277,5 +280,75 @@ func TestFindBinariesNone(t *testing.T) {
 func TestVersionOrder(t *testing.T) {
 	if got := compareVersions(versionOf("/usr/lib/postgresql/15/bin"), versionOf("/usr/lib/postgresql/9.6/bin")); got <= 0 {
 		t.Errorf("15 should sort above 9.6, got %d", got)
+	}
+}
+
+// TestSupervisedRestart kills the postmaster with SIGKILL: under
+// supervision the server comes back on the same port with its data, and
+// after Stop it stays down.
+func TestSupervisedRestart(t *testing.T) {
+	skipWithoutBinaries(t)
+	t.Parallel()
+	ctx := context.Background()
+	dir := filepath.Join(testDir(t), "pg")
+	s, err := Start(ctx, Options{Dir: dir, Fast: true, Supervise: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Stop() })
+	db := openDB(t, s.URL("postgres"))
+	// A fast cluster commits asynchronously: the checkpoint makes the row
+	// durable.
+	for _, q := range []string{"CREATE TABLE kept (v text)", "INSERT INTO kept VALUES ('before the kill')", "CHECKPOINT"} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	old := s.PID()
+	killed := time.Now()
+	if err := syscall.Kill(old, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	// A backend may answer a little longer on its own: wait for the
+	// restart, then for an answer.
+	var v string
+	for {
+		err := errors.New("not restarted yet")
+		if s.Restarts() > 0 {
+			err = db.QueryRowContext(ctx, "SELECT v FROM kept").Scan(&v)
+		}
+		if err == nil {
+			break
+		}
+		if time.Since(killed) > 30*time.Second {
+			t.Fatalf("not back 30 s after the kill: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("serving again %s after SIGKILL", time.Since(killed).Round(time.Millisecond))
+	if v != "before the kill" || s.PID() == old || s.Restarts() != 1 || !s.Running() {
+		t.Fatalf("after restart: v %q, pid %d (was %d), restarts %d", v, s.PID(), old, s.Restarts())
+	}
+	select {
+	case <-s.Done():
+		t.Fatal("Done closed by a supervised restart")
+	default:
+	}
+
+	if err := s.Stop(); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	<-s.Done()
+	if s.Running() {
+		t.Error("Running after Stop")
+	}
+	time.Sleep(300 * time.Millisecond) // a restart would be under way by now
+	if c, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Port())), time.Second); err == nil {
+		c.Close()
+		t.Fatalf("port %d accepts connections after Stop: restarted?", s.Port())
+	}
+	if s.Restarts() != 1 {
+		t.Fatalf("restarts after Stop = %d", s.Restarts())
 	}
 }

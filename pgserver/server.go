@@ -81,6 +81,14 @@ type Options struct {
 	// StartTimeout bounds how long Start waits for the server to accept
 	// connections. It defaults to 30 seconds.
 	StartTimeout time.Duration
+	// Port is the port to listen on; 0 picks a free one.
+	Port int
+	// Supervise restarts the server whenever its process exits other than
+	// through Stop (a crash, a kill, an administrator's shutdown): on the
+	// same port with the same cluster, after PostgreSQL's crash recovery,
+	// retrying with a backoff from 100 ms up to 5 s until it is up again or
+	// Stop is called.
+	Supervise bool
 }
 
 // Server is a running PostgreSQL server started by Start. Its methods are
@@ -91,14 +99,41 @@ type Server struct {
 	password string
 	port     int
 	logger   *slog.Logger
+	binDir   string
+	settings [][2]string
+	acc      account
+	timeout  time.Duration
 
-	proc    *os.Process
-	done    chan struct{} // closed when the postgres process has exited
-	waitErr error         // result of Wait; valid once done is closed
+	mu       sync.Mutex
+	cur      *process // the running (or last) postgres process
+	restarts int
+
+	done     chan struct{} // closed when the server is down for good
+	doneOnce sync.Once
+	quit     context.Context // cancelled by Stop: ends the supervision
+	quitNow  context.CancelFunc
+	watching chan struct{} // closed when the supervisor has returned; nil without supervision
 
 	stopOnce sync.Once
 	stopErr  error
 }
+
+// process is one run of the postmaster.
+type process struct {
+	proc    *os.Process
+	started time.Time
+	done    chan struct{} // closed when the process has exited
+	waitErr error         // result of Wait; valid once done is closed
+}
+
+// Supervision backoff: the first restart is immediate, the next ones wait
+// from minRestartDelay, doubling up to maxRestartDelay. A server that ran
+// for stableAfter before dying starts again from the first delay.
+const (
+	minRestartDelay = 100 * time.Millisecond
+	maxRestartDelay = 5 * time.Second
+	stableAfter     = 30 * time.Second
+)
 
 // account is the OS account that initdb and postgres run as.
 type account struct {
@@ -229,21 +264,123 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		}
 	}
 
+	s := &Server{
+		dir: dir, logPath: dir + ".log", password: password, logger: logger,
+		binDir: binDir, settings: settings, acc: acc, timeout: timeout,
+		done: make(chan struct{}),
+	}
 	for attempt := 1; ; attempt++ {
-		port, err := freePort()
-		if err != nil {
-			return nil, err
+		s.port = opts.Port
+		if s.port == 0 {
+			if s.port, err = freePort(); err != nil {
+				return nil, err
+			}
 		}
-		s, err := launch(ctx, logger, dir, binDir, password, port, settings, acc, timeout)
+		p, err := s.launch(ctx)
 		if err == nil {
-			return s, nil
+			s.cur = p
+			break
 		}
-		if errors.Is(err, errPortTaken) && attempt < portAttempts {
-			logger.Warn("postgres port was taken, retrying with another", "port", port)
+		if errors.Is(err, errPortTaken) && attempt < portAttempts && opts.Port == 0 {
+			logger.Warn("postgres port was taken, retrying with another", "port", s.port)
 			continue
 		}
 		return nil, err
 	}
+	s.quit, s.quitNow = context.WithCancel(context.Background())
+	if opts.Supervise {
+		s.watching = make(chan struct{})
+		go s.supervise()
+	} else {
+		go func() {
+			<-s.cur.done
+			s.closeDone()
+		}()
+	}
+	return s, nil
+}
+
+// supervise restarts the server each time its process exits, until Stop.
+func (s *Server) supervise() {
+	defer close(s.watching)
+	delay := time.Duration(0)
+	for {
+		p := s.current()
+		select {
+		case <-s.quit.Done():
+			return
+		case <-p.done:
+		}
+		if s.quit.Err() != nil {
+			return
+		}
+		if time.Since(p.started) >= stableAfter {
+			delay = 0
+		}
+		s.logger.Warn("postgres exited unexpectedly, restarting it", "port", s.port, "exit", p.waitErr)
+		// Backends and auxiliary processes of a postmaster that was killed
+		// stay attached to its shared memory until they notice, and a new
+		// postmaster refuses to start until they are gone: end them now.
+		// They are the rest of the dead postmaster's process group, whose
+		// id no new process can get while a member lives.
+		_ = syscall.Kill(-p.proc.Pid, syscall.SIGKILL)
+		down := time.Now()
+		for attempt := 1; ; attempt++ {
+			select {
+			case <-s.quit.Done():
+				return
+			case <-time.After(delay):
+			}
+			delay = min(max(2*delay, minRestartDelay), maxRestartDelay)
+			np, err := s.launch(s.quit)
+			if err == nil {
+				s.mu.Lock()
+				s.cur = np
+				s.restarts++
+				s.mu.Unlock()
+				s.logger.Info("postgres restarted", "port", s.port, "attempts", attempt,
+					"down", time.Since(down).Round(time.Millisecond))
+				break
+			}
+			if s.quit.Err() != nil {
+				return
+			}
+			s.logger.Warn("postgres restart failed, retrying", "port", s.port, "attempt", attempt, "in", delay, "err", err)
+		}
+	}
+}
+
+// current returns the running (or last) postgres process.
+func (s *Server) current() *process {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cur
+}
+
+// closeDone closes the Done channel once.
+func (s *Server) closeDone() { s.doneOnce.Do(func() { close(s.done) }) }
+
+// Running reports whether the server's process is up: false from the
+// moment it exits until a supervised restart has it accepting connections
+// again.
+func (s *Server) Running() bool {
+	select {
+	case <-s.current().done:
+		return false
+	default:
+		return true
+	}
+}
+
+// PID returns the process id of the running postmaster (the last one if it
+// has exited).
+func (s *Server) PID() int { return s.current().proc.Pid }
+
+// Restarts returns how many times supervision has restarted the server.
+func (s *Server) Restarts() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.restarts
 }
 
 // URL returns the connection URL for database as the superuser postgres,
@@ -265,8 +402,9 @@ func (s *Server) Port() int { return s.port }
 // LogPath returns the path of the server log file.
 func (s *Server) LogPath() string { return s.logPath }
 
-// Done returns a channel that is closed when the postgres process exits,
-// whether through Stop or on its own.
+// Done returns a channel that is closed when the server is down for good:
+// when its process exits, through Stop or on its own, or, under
+// supervision, once Stop has stopped it.
 func (s *Server) Done() <-chan struct{} { return s.done }
 
 // Stop shuts the server down: it sends SIGINT (fast shutdown: active
@@ -284,49 +422,61 @@ func (s *Server) Stop() error {
 }
 
 func (s *Server) stop() error {
+	// End the supervision first (a restart in progress is abandoned and
+	// its process killed), so that nothing starts the server again.
+	s.quitNow()
+	defer s.closeDone()
+	if s.watching != nil {
+		select {
+		case <-s.watching:
+		case <-time.After(s.timeout + killTimeout + time.Second):
+			s.logger.Warn("postgres supervisor did not return in time", "port", s.port)
+		}
+	}
+	p := s.current()
 	select {
-	case <-s.done:
-		if s.waitErr != nil {
-			return fmt.Errorf("postgres had already exited: %w", s.waitErr)
+	case <-p.done:
+		if p.waitErr != nil {
+			return fmt.Errorf("postgres had already exited: %w", p.waitErr)
 		}
 		return nil
 	default:
 	}
 	s.logger.Debug("stopping postgres", "port", s.port)
-	_ = s.proc.Signal(syscall.SIGINT)
+	_ = p.proc.Signal(syscall.SIGINT)
 	select {
-	case <-s.done:
-		if s.waitErr != nil {
-			return fmt.Errorf("stop postgres: %w", s.waitErr)
+	case <-p.done:
+		if p.waitErr != nil {
+			return fmt.Errorf("stop postgres: %w", p.waitErr)
 		}
 		return nil
 	case <-time.After(stopTimeout):
 	}
 	s.logger.Warn("postgres did not shut down in time, forcing it", "port", s.port)
-	s.kill()
+	p.kill()
 	return fmt.Errorf("stop postgres: no fast shutdown within %s, killed it (see %s)", stopTimeout, s.logPath)
 }
 
 // kill requests an immediate shutdown, escalates to SIGKILL if needed, and
-// waits until the process has exited. It signals only the process this
-// Server started, and only while it has not been reaped.
-func (s *Server) kill() {
-	_ = s.proc.Signal(syscall.SIGQUIT)
+// waits until the process has exited. It signals only this process, and
+// only while it has not been reaped.
+func (p *process) kill() {
+	_ = p.proc.Signal(syscall.SIGQUIT)
 	select {
-	case <-s.done:
+	case <-p.done:
 		return
 	case <-time.After(killTimeout):
 	}
-	_ = s.proc.Signal(syscall.SIGKILL)
-	<-s.done
+	_ = p.proc.Signal(syscall.SIGKILL)
+	<-p.done
 }
 
 // errPortTaken marks a launch that failed because the port was in use.
 var errPortTaken = errors.New("port already in use")
 
-// launch starts postgres on port and waits until it accepts connections.
-func launch(ctx context.Context, logger *slog.Logger, dir, binDir, password string, port int, settings [][2]string, acc account, timeout time.Duration) (*Server, error) {
-	logPath := dir + ".log"
+// launch starts postgres on s.port and waits until it accepts connections.
+func (s *Server) launch(ctx context.Context) (*process, error) {
+	dir, logPath, acc, port := s.dir, s.logPath, s.acc, s.port
 	if fi, err := os.Stat(logPath); err == nil && fi.Size() > maxLogSize {
 		_ = os.Rename(logPath, logPath+".1")
 	}
@@ -347,10 +497,10 @@ func launch(ctx context.Context, logger *slog.Logger, dir, binDir, password stri
 		"-c", "listen_addresses=127.0.0.1",
 		"-c", "port=" + strconv.Itoa(port),
 	}
-	for _, kv := range settings {
+	for _, kv := range s.settings {
 		args = append(args, "-c", kv[0]+"="+kv[1])
 	}
-	cmd := exec.Command(filepath.Join(binDir, "postgres"), args...)
+	cmd := exec.Command(filepath.Join(s.binDir, "postgres"), args...)
 	cmd.Dir = "/"
 	cmd.Env = childEnv(acc)
 	cmd.Stdout = logFile
@@ -368,31 +518,23 @@ func launch(ctx context.Context, logger *slog.Logger, dir, binDir, password stri
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start postgres: %w", err)
 	}
-	s := &Server{
-		dir:      dir,
-		logPath:  logPath,
-		password: password,
-		port:     port,
-		logger:   logger,
-		proc:     cmd.Process,
-		done:     make(chan struct{}),
-	}
+	p := &process{proc: cmd.Process, started: start, done: make(chan struct{})}
 	go func() {
-		s.waitErr = cmd.Wait()
-		close(s.done)
+		p.waitErr = cmd.Wait()
+		close(p.done)
 	}()
 
-	if err := s.waitReady(ctx, timeout, logStart); err != nil {
-		s.kill()
+	if err := s.waitReady(ctx, p, logStart); err != nil {
+		p.kill()
 		return nil, err
 	}
-	logger.Info("postgres ready", "port", port, "dir", dir, "elapsed", time.Since(start).Round(time.Millisecond))
-	return s, nil
+	s.logger.Info("postgres ready", "port", port, "dir", dir, "elapsed", time.Since(start).Round(time.Millisecond))
+	return p, nil
 }
 
 // waitReady polls the server with a real login until it succeeds, the
 // process exits, ctx ends or timeout passes.
-func (s *Server) waitReady(ctx context.Context, timeout time.Duration, logStart int64) error {
+func (s *Server) waitReady(ctx context.Context, p *process, logStart int64) error {
 	db := sql.OpenDB(pgdriver.NewConnector(
 		pgdriver.WithDSN(s.URL("postgres")),
 		pgdriver.WithTimeout(2*time.Second),
@@ -410,17 +552,17 @@ func (s *Server) waitReady(ctx context.Context, timeout time.Duration, logStart 
 	const fallbackAfter = time.Second
 	const fallbackEvery = 250 * time.Millisecond
 	began := time.Now()
-	deadline := began.Add(timeout)
+	deadline := began.Add(s.timeout)
 	var lastErr error
 	var lastPing, badPassword time.Time
 	for {
 		select {
-		case <-s.done:
-			return s.exitError(logStart)
+		case <-p.done:
+			return s.exitError(p, logStart)
 		default:
 		}
 
-		ready := s.pidFileReady()
+		ready := s.pidFileReady(p)
 		if ready || (time.Since(began) >= fallbackAfter && time.Since(lastPing) >= fallbackEvery) {
 			lastPing = time.Now()
 			pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
@@ -446,38 +588,38 @@ func (s *Server) waitReady(ctx context.Context, timeout time.Duration, logStart 
 
 		if time.Now().After(deadline) {
 			return fmt.Errorf("postgres did not accept connections within %s (last error: %v); last lines of %s:\n%s",
-				timeout, lastErr, s.logPath, logTail(s.logPath, logStart))
+				s.timeout, lastErr, s.logPath, logTail(s.logPath, logStart))
 		}
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("start postgres: %w", ctx.Err())
-		case <-s.done:
+		case <-p.done:
 		case <-time.After(poll):
 		}
 	}
 }
 
-// pidFileReady reports whether postmaster.pid names this server's process
-// and says it is ready to accept connections.
-func (s *Server) pidFileReady() bool {
+// pidFileReady reports whether postmaster.pid names process p and says it
+// is ready to accept connections.
+func (s *Server) pidFileReady(p *process) bool {
 	b, err := os.ReadFile(filepath.Join(s.dir, "postmaster.pid"))
 	if err != nil {
 		return false
 	}
 	lines := strings.Split(string(b), "\n")
 	// Line 1 is the PID, line 8 the status (LOCK_FILE_LINE_PM_STATUS).
-	return len(lines) >= 8 && strings.TrimSpace(lines[0]) == strconv.Itoa(s.proc.Pid) &&
+	return len(lines) >= 8 && strings.TrimSpace(lines[0]) == strconv.Itoa(p.proc.Pid) &&
 		strings.TrimSpace(lines[7]) == "ready"
 }
 
 // exitError describes an exit of postgres during startup; it wraps
 // errPortTaken when the log says the port was in use.
-func (s *Server) exitError(logStart int64) error {
+func (s *Server) exitError(p *process, logStart int64) error {
 	tail := logTail(s.logPath, logStart)
 	if strings.Contains(tail, "Address already in use") || strings.Contains(tail, "could not create any TCP/IP sockets") {
 		return fmt.Errorf("postgres exited during startup: %w (port %d)", errPortTaken, s.port)
 	}
-	return fmt.Errorf("postgres exited during startup (%v); last lines of %s:\n%s", s.waitErr, s.logPath, tail)
+	return fmt.Errorf("postgres exited during startup (%v); last lines of %s:\n%s", p.waitErr, s.logPath, tail)
 }
 
 // initCluster creates a new cluster in dir with initdb and returns the

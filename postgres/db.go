@@ -6,7 +6,10 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
+	"maps"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -24,6 +27,17 @@ type Options struct {
 	ReadTimeout   time.Duration  // longest wait for a statement's answer; 0 means 30s
 	GroupCapacity int            // most participants of a working group; 0 means domain.DefaultGroupCapacity
 	Location      *time.Location // the cluster's time zone for dates; nil means UTC
+	// StatementTimeout is PostgreSQL's statement_timeout on every
+	// connection, so the server itself cancels a statement that outlives
+	// the request it serves (the driver only stops waiting for it). 0
+	// leaves the server's setting (none by default): bulk loads and
+	// migrations.
+	StatementTimeout time.Duration
+	// PoolWait bounds how long a statement whose context has a deadline
+	// waits for a free connection when all MaxOpenConns are busy; it then
+	// fails with UNAVAILABLE (ErrPoolBusy). 0: the wait ends only with the
+	// context. A pool with a pool wait cannot run pgdriver.CopyFrom.
+	PoolWait time.Duration
 }
 
 // DB is grappe's PostgreSQL database.
@@ -57,13 +71,27 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	if opts.ReadTimeout == 0 {
 		opts.ReadTimeout = 30 * time.Second
 	}
-	connector := pgdriver.NewConnector(
+	pgc := pgdriver.NewConnector(
 		pgdriver.WithDSN(url),
 		pgdriver.WithDialTimeout(opts.ConnTimeout),
 		pgdriver.WithReadTimeout(opts.ReadTimeout),
 		pgdriver.WithWriteTimeout(opts.ReadTimeout),
 		pgdriver.WithApplicationName("grappe"),
+		pgdriver.WithResetSessionFunc(checkConn),
 	)
+	if opts.StatementTimeout > 0 {
+		// Set on each new connection, after the DSN's own parameters.
+		params := maps.Clone(pgc.Config().ConnParams)
+		if params == nil {
+			params = map[string]any{}
+		}
+		params["statement_timeout"] = strconv.FormatInt(opts.StatementTimeout.Milliseconds(), 10)
+		pgdriver.WithConnParams(params)(pgc.Config())
+	}
+	var connector driver.Connector = pgc
+	if opts.PoolWait > 0 {
+		connector = waitConnector{pgc}
+	}
 	sqldb := sql.OpenDB(connector)
 	if opts.MaxOpenConns > 0 {
 		sqldb.SetMaxOpenConns(opts.MaxOpenConns)
@@ -72,6 +100,9 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	bdb := bun.NewDB(sqldb, pgdialect.New())
 	bdb.AddQueryHook(statementCounter{})
+	if opts.PoolWait > 0 {
+		bdb.AddQueryHook(poolWaitHook{wait: opts.PoolWait})
+	}
 	if err := bdb.PingContext(ctx); err != nil {
 		_ = bdb.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
