@@ -371,7 +371,13 @@ func memberWriteError(err error) error {
 // cleanMemberFilter checks the free-text parts of a member filter.
 func cleanMemberFilter(f domain.MemberFilter) (domain.MemberFilter, error) {
 	var err error
-	f.Search, err = domain.CleanText("filter.search", f.Search, 200)
+	if f.Search, err = domain.CleanText("filter.search", f.Search, 200); err != nil {
+		return f, err
+	}
+	if f.Regions, err = domain.CleanTexts("filter.regions", f.Regions, 200); err != nil {
+		return f, err
+	}
+	f.Departments, err = domain.CleanTexts("filter.departments", f.Departments, 200)
 	return f, err
 }
 
