@@ -400,7 +400,7 @@ func checkDate(v any) (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	if _, err := time.Parse(time.DateOnly, s); err != nil {
+	if d, err := time.Parse(time.DateOnly, s); err != nil || d.Year() < 1 { // PostgreSQL has no year 0
 		return nil, false
 	}
 	return s, true

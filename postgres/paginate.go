@@ -120,7 +120,7 @@ func checkTime(v any) (any, bool) {
 		return nil, false
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
+	if err != nil || t.UTC().Year() < 1 { // PostgreSQL has no year 0
 		return nil, false
 	}
 	return t, true
