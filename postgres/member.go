@@ -139,8 +139,8 @@ func (s *MemberService) MembersByIDs(ctx context.Context, ids []int64) (map[int6
 // explicit order is ranked by relevance (its cursors hold the search text).
 func (s *MemberService) memberKeyset(order domain.MemberOrder, search string) keyset {
 	if order.Field == "" && search != "" {
-		rank := s.db.bun.QueryGen().FormatQuery("ts_rank_cd(m.search_vector, grappe_search_query(?))::float8", search)
-		return keyset{Name: "members:RANK:" + search, Expr: rank, IDColumn: "m.id", Desc: true, Check: checkFloat}
+		return keyset{Name: "members:RANK:" + search, Expr: "ts_rank_cd(m.search_vector, grappe_search_query(?))::float8",
+			ExprArgs: []any{search}, IDColumn: "m.id", Desc: true, Check: checkFloat}
 	}
 	if order.Field == "" {
 		order = domain.DefaultMemberOrder
@@ -197,7 +197,7 @@ func (s *MemberService) Members(ctx context.Context, filter domain.MemberFilter,
 	var rows []*memberRow
 	q := s.db.bun.NewSelect().Model(&rows).Apply(memberFilter(filter))
 	if strings.HasPrefix(keys.Name, "members:RANK:") {
-		q = q.ColumnExpr("?TableColumns").ColumnExpr(keys.Expr + " AS rank")
+		q = q.ColumnExpr("?TableColumns").ColumnExpr(keys.Expr+" AS rank", keys.ExprArgs...)
 	}
 	if err := plan.apply(q).Scan(ctx); err != nil {
 		return nil, mapError(err, "members")
