@@ -127,7 +127,7 @@ func checkTime(v any) (any, bool) {
 		return nil, false
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil || t.UTC().Year() < 1 { // PostgreSQL has no year 0
+	if y := t.UTC().Year(); err != nil || y < 1 || y > 9999 { // as the Time scalar accepts
 		return nil, false
 	}
 	return t, true

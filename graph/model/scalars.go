@@ -45,7 +45,9 @@ func UnmarshalTime(v any) (time.Time, error) {
 		return time.Time{}, domain.Errorf(domain.CodeBadUserInput, "a Time must be an RFC 3339 string, got %s", typeName(v))
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil || t.UTC().Year() < 1 {
+	if y := t.UTC().Year(); err != nil || y < 1 || y > 9999 {
+		// PostgreSQL has no year 0, and a year past 9999 cannot be written
+		// back in RFC 3339.
 		return time.Time{}, domain.Errorf(domain.CodeBadUserInput, "%q is not a valid time (RFC 3339, e.g. 2026-03-02T09:30:00+01:00)", truncate(s))
 	}
 	return t, nil
