@@ -26,19 +26,19 @@ var authConfig = auth.Config{Secret: []byte("test-secret-test-secret-test-secret
 // api is a test client posting real queries through the real handler stack
 // (token check, loaders, gqlgen) onto a fresh database.
 type api struct {
-	t       *testing.T
+	t       testing.TB
 	db      *postgres.DB
 	net     *network.Store
 	handler http.Handler
 }
 
-func newAPI(t *testing.T) *api {
+func newAPI(t testing.TB) *api {
 	t.Helper()
 	return newAPIWith(t, nil)
 }
 
 // newAPIWith is newAPI with handler options changed by configure.
-func newAPIWith(t *testing.T, configure func(*graph.HandlerOptions)) *api {
+func newAPIWith(t testing.TB, configure func(*graph.HandlerOptions)) *api {
 	t.Helper()
 	db := pgtest.NewDB(t)
 	verifier, err := auth.NewVerifier(authConfig)
@@ -70,7 +70,7 @@ func newAPIWith(t *testing.T, configure func(*graph.HandlerOptions)) *api {
 }
 
 // token returns a bearer token for role (and member global id).
-func token(t *testing.T, role domain.Role, member string) string {
+func token(t testing.TB, role domain.Role, member string) string {
 	t.Helper()
 	tok, err := auth.Issue(authConfig, role, member, time.Hour, time.Now())
 	if err != nil {
