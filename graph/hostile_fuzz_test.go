@@ -3,6 +3,7 @@ package graph_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -56,11 +57,21 @@ func FuzzMemberFilter(f *testing.F) {
 	  members(filter: $f, orderBy: $o, first: $n, after: $c) { totalCount edges { cursor node { name } } pageInfo { endCursor } }
 	}`
 	f.Fuzz(func(t *testing.T, search, region, department, tradeID, joined, order string, first int, after string) {
-		filter := map[string]any{"search": search, "regions": []string{region}, "departments": []string{department},
-			"tradeIds": []string{tradeID}, "joinedAfter": joined, "statuses": []string{"ACTIVE", "LAPSED"}}
+		// Empty arguments are left out, so that one bad argument does not
+		// hide what the others do.
+		filter := map[string]any{"statuses": []string{"ACTIVE", "LAPSED"}}
+		for k, v := range map[string]any{"search": search, "regions": []string{region}, "departments": []string{department},
+			"tradeIds": []string{tradeID}, "joinedAfter": joined} {
+			if v != "" && fmt.Sprint(v) != "[]" {
+				filter[k] = v
+			}
+		}
 		vars := map[string]any{"f": filter, "o": map[string]any{"field": order}, "n": first, "c": after}
 		if order == "" {
 			delete(vars, "o")
+		}
+		if after == "" {
+			delete(vars, "c")
 		}
 		body, err := json.Marshal(map[string]any{"query": q, "variables": vars})
 		if err != nil {

@@ -332,7 +332,8 @@ func gqlBody(query string, vars map[string]any, op string) string {
 
 // databaseText matches what a database error would leak.
 var databaseText = regexp.MustCompile(`(?i)SQLSTATE|pq:|pgdriver|ERROR:|violates|relation "|column "|constraint "|syntax error|` +
-	`business_links|member_trades|trade_complements|question_supports|working_groups|group_participants|meeting_attendees|action_plans|bun_`)
+	`business_links|member_trades|trade_complements|question_supports|working_groups|group_participants|meeting_attendees|action_plans|bun_|` +
+	`\b(members|trades|contacts|questions|meetings|small_world)\.\w|"(members|trades|contacts|questions|meetings)"`)
 
 // run sends c and checks the common expectations and c's own.
 func (c hostileCase) run(t *testing.T, a *api) {
@@ -693,6 +694,17 @@ func TestHostileInput(t *testing.T) {
 		// Well-formed values at the edges of their types: answered, or
 		// refused when PostgreSQL could not read them.
 		add(hostileCase{name: "cursor " + cur.name, tok: staff, query: cur.query, vars: map[string]any{"c": cur.cursor}, code: cur.code})
+	}
+
+	// Hostile tokens: refused with 401, never read as anonymous.
+	none := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." +
+		base64.RawURLEncoding.EncodeToString([]byte(`{"role":"STAFF","exp":9999999999}`)) + "."
+	for _, tok := range []struct{ name, tok string }{
+		{"not a JWT", "x.y.z"}, {"alg none claiming staff", none}, {"huge", strings.Repeat("a", 100_000)},
+		{"SQL", "' OR 1=1 --"}, {"NUL", "a\x00b"},
+	} {
+		add(hostileCase{name: "token " + tok.name, tok: tok.tok, query: createDoc, vars: map[string]any{"input": map[string]any{"name": "x", "kind": "COMPANY"}},
+			status: http.StatusUnauthorized, code: domain.CodeUnauthenticated})
 	}
 
 	// Document-level attacks.
