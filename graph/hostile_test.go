@@ -221,17 +221,23 @@ func (p inputPath) last() string { return p[len(p)-1].(string) }
 // stringPaths walks an input type of the schema and returns the paths of
 // its String fields (not IDs), through nested input objects and lists.
 func stringPaths(s *ast.Schema, typ *ast.Type, prefix inputPath) []inputPath {
+	return scalarPaths(s, typ, prefix, "String")
+}
+
+// scalarPaths returns the paths of the fields of scalar type name in an
+// input type, through nested input objects and lists.
+func scalarPaths(s *ast.Schema, typ *ast.Type, prefix inputPath, name string) []inputPath {
 	if typ.Elem != nil {
-		return stringPaths(s, typ.Elem, append(append(inputPath{}, prefix...), 0))
+		return scalarPaths(s, typ.Elem, append(append(inputPath{}, prefix...), 0), name)
 	}
 	def := s.Types[typ.NamedType]
 	switch {
-	case def.Name == "String":
+	case def.Name == name:
 		return []inputPath{prefix}
 	case def.Kind == ast.InputObject:
 		var out []inputPath
 		for _, f := range def.Fields {
-			out = append(out, stringPaths(s, f.Type, append(append(inputPath{}, prefix...), f.Name))...)
+			out = append(out, scalarPaths(s, f.Type, append(append(inputPath{}, prefix...), f.Name), name)...)
 		}
 		return out
 	}
@@ -250,9 +256,13 @@ func withValue(in map[string]any, path inputPath, v any) map[string]any {
 		switch k := k.(type) {
 		case string:
 			m := cur.(map[string]any)
-			if lastStep {
+			switch {
+			case lastStep:
 				m[k] = v
-			} else if m[k] == nil {
+			case m[k] != nil:
+			case isIndex(path[i+1]):
+				m[k] = []any{nil} // a list of scalars missing from in
+			default:
 				m[k] = map[string]any{}
 			}
 			cur = m[k]
@@ -266,6 +276,8 @@ func withValue(in map[string]any, path inputPath, v any) map[string]any {
 	}
 	return out
 }
+
+func isIndex(k any) bool { _, ok := k.(int); return ok }
 
 // mutationInputs returns the mutations of the schema with the type of
 // their input argument, sorted by name.
@@ -311,7 +323,10 @@ type hostileCase struct {
 	status int    // expected HTTP status; 0 means 200
 	code   string // expected extensions.code of the first error; "" for none
 	field  string // expected extensions.field, if any
-	check  func(t *testing.T, data json.RawMessage)
+	// listField accepts the field of a list without its index
+	// ("tradeIds" for "tradeIds[0]").
+	listField bool
+	check     func(t *testing.T, data json.RawMessage)
 }
 
 // gqlBody returns the JSON body of a GraphQL request.
@@ -381,7 +396,8 @@ func (c hostileCase) run(t *testing.T, a *api) {
 	if out.code() != c.code {
 		t.Errorf("code %q, want %q: %s", out.code(), c.code, short)
 	}
-	if c.field != "" && len(out.Errors) > 0 && out.Errors[0].Extensions["field"] != c.field {
+	if got := out.Errors; c.field != "" && len(got) > 0 && got[0].Extensions["field"] != c.field &&
+		!(c.listField && got[0].Extensions["field"] == strings.TrimSuffix(c.field, "[0]")) {
 		t.Errorf("field %v, want %q: %s", out.Errors[0].Extensions["field"], c.field, short)
 	}
 	if c.check != nil && !t.Failed() {
@@ -469,6 +485,23 @@ func TestHostileInput(t *testing.T) {
 					name: fmt.Sprintf("%s %s: %s", m.Name, p.field(), v.name), tok: staff,
 					query: mutationDoc(m), vars: map[string]any{"input": withValue(in, p, v.value)},
 					code: domain.CodeBadUserInput, field: p.field(),
+				})
+			}
+		}
+	}
+	// Every ID field of every mutation input, malformed or of a type that
+	// does not exist.
+	for _, m := range mutations {
+		in := base[m.Name]
+		if in == nil {
+			continue
+		}
+		for _, p := range scalarPaths(s, m.Arguments[0].Type, nil, "ID") {
+			for _, v := range []nasty{{"malformed id", "%%%"}, {"id of no type", globalid.Encode("Nothing", 1)}, {"SQL id", "1; DROP TABLE members"}} {
+				add(hostileCase{
+					name: fmt.Sprintf("%s %s: %s", m.Name, p.field(), v.name), tok: staff,
+					query: mutationDoc(m), vars: map[string]any{"input": withValue(in, p, v.value)},
+					code: domain.CodeBadUserInput, field: p.field(), listField: true,
 				})
 			}
 		}
