@@ -918,7 +918,8 @@ func TestHostileTextRoundTrips(t *testing.T) {
 			continue
 		}
 		for _, p := range stringPaths(s, m.Arguments[0].Type, nil) {
-			values := sqlMetacharacters
+			// 200 characters of 4 bytes: the longest short text, in bytes.
+			values := append(append([]string{}, sqlMetacharacters...), strings.Repeat("🦀", 200))
 			if p.last() == "clientMutationId" {
 				values = append(append([]string{}, values...), "a\x00b", " padded ", strings.Repeat("x", 10_000))
 			}
@@ -948,6 +949,16 @@ func TestHostileTextRoundTrips(t *testing.T) {
 			}
 		}
 	}
+	// The longest description, one word of 4-byte characters: stored and
+	// found by its name (the search index skips words that long).
+	long := strings.Repeat("𝄞", 5000)
+	f.mutate("createMember", map[string]any{"name": "Longword", "kind": "COMPANY", "description": long}, "member { id }", "member.id")
+	var search struct{ Members struct{ TotalCount int } }
+	a.ok(f.staff, `{ members(filter: {search: "longword"}) { totalCount } }`, nil, &search)
+	if search.Members.TotalCount != 1 || !storedVerbatim(t, a, columns, long) {
+		t.Errorf("a 5000-character word: found %d times by name, stored verbatim: %v", search.Members.TotalCount, storedVerbatim(t, a, columns, long))
+	}
+
 	// The stored values read back through the API as they were sent.
 	for _, v := range sqlMetacharacters {
 		id := f.mutate("createMember", map[string]any{"name": v, "kind": "COMPANY", "description": v, "address": map[string]any{"city": v, "region": v}},
