@@ -31,6 +31,22 @@ func CleanText(field, s string, max int) (string, error) {
 	return s, nil
 }
 
+// CleanTexts is CleanText for each string of a list; field names the list
+// in errors (e.g. "filter.regions").
+func CleanTexts(field string, ss []string, max int) ([]string, error) {
+	if ss == nil {
+		return nil, nil
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		var err error
+		if out[i], err = CleanText(field, s, max); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // RequiredText is CleanText for a field that may not be blank.
 func RequiredText(field, s string, max int) (string, error) {
 	s, err := CleanText(field, s, max)

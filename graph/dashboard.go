@@ -22,7 +22,11 @@ func dashboardFilter(f *model.DashboardFilter) (domain.DashboardFilter, error) {
 	if err != nil {
 		return domain.DashboardFilter{}, err
 	}
-	return domain.DashboardFilter{Regions: f.Regions, Kinds: f.Kinds, TradeIDs: trades, SizeClasses: f.SizeClasses}, nil
+	regions, err := domain.CleanTexts("filter.regions", f.Regions, 200)
+	if err != nil {
+		return domain.DashboardFilter{}, err
+	}
+	return domain.DashboardFilter{Regions: regions, Kinds: f.Kinds, TradeIDs: trades, SizeClasses: f.SizeClasses}, nil
 }
 
 // seriesRange builds a time series' span from its arguments.

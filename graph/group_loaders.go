@@ -155,16 +155,17 @@ func pagesThen[T any](fetch func(context.Context, []int64, domain.PageRequest) (
 
 // pageKey asks for one page of a parent's connection.
 type pageKey struct {
-	ID    int64
-	First int // -1 when not given
-	After string
+	ID       int64
+	First    int
+	HasFirst bool // false when first is not given
+	After    string
 }
 
 // newPageKey returns the key of a page of parent id's connection.
 func newPageKey(id int64, first *int, after *string) pageKey {
-	k := pageKey{ID: id, First: -1, After: deref(after)}
+	k := pageKey{ID: id, After: deref(after)}
 	if first != nil {
-		k.First = *first
+		k.First, k.HasFirst = *first, true
 	}
 	return k
 }
@@ -172,7 +173,7 @@ func newPageKey(id int64, first *int, after *string) pageKey {
 // request returns the page request of a key.
 func (k pageKey) request() domain.PageRequest {
 	p := domain.PageRequest{After: k.After}
-	if k.First >= 0 {
+	if k.HasFirst {
 		p.First = &k.First
 	}
 	return p
@@ -184,13 +185,14 @@ func (k pageKey) request() domain.PageRequest {
 func pageLoader[T any](fetch func(context.Context, []int64, domain.PageRequest) (map[int64]*domain.Page[T], error)) *dataloadgen.Loader[pageKey, *domain.Page[T]] {
 	return dataloadgen.NewLoader(func(ctx context.Context, keys []pageKey) ([]*domain.Page[T], []error) {
 		type args struct {
-			first int
-			after string
+			first    int
+			hasFirst bool
+			after    string
 		}
 		byArgs := map[args][]int{}
 		var order []args
 		for i, k := range keys {
-			a := args{k.First, k.After}
+			a := args{k.First, k.HasFirst, k.After}
 			if _, seen := byArgs[a]; !seen {
 				order = append(order, a)
 			}

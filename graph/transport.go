@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -113,6 +114,13 @@ func getParams(r *http.Request) (*graphql.RawParams, string, *requestError) {
 	if err != nil {
 		return nil, "", badRequest("the URL query string is malformed")
 	}
+	for _, vs := range q {
+		for _, v := range vs {
+			if !utf8.ValidString(v) {
+				return nil, badRequest("the URL query string is not valid UTF-8")
+			}
+		}
+	}
 	p := &graphql.RawParams{Query: q.Get("query"), OperationName: q.Get("operationName")}
 	if v := q.Get("variables"); v != "" {
 		if err := decodeJSON([]byte(v), &p.Variables); err != nil {
@@ -151,6 +159,10 @@ func (t httpTransport) postParams(w http.ResponseWriter, r *http.Request) (*grap
 	}
 	b = bytes.TrimSpace(b)
 	switch {
+	case !utf8.Valid(b):
+		// encoding/json would quietly turn the bad bytes into U+FFFD and
+		// store that: refuse the request instead.
+		return nil, badRequest("request body is not valid UTF-8")
 	case len(b) == 0:
 		return nil, "", badRequest("request body is empty: send a JSON object with a query")
 	case b[0] == '[':

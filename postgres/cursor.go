@@ -3,6 +3,8 @@ package postgres
 import (
 	"encoding/base64"
 	"encoding/json"
+	"strings"
+	"unicode/utf8"
 
 	"grappe/domain"
 )
@@ -26,7 +28,11 @@ func encodeCursor(sort string, value any, id int64) string {
 func decodeCursor(field, s, sort string) (*keysetCursor, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	var c keysetCursor
-	if err != nil || len(s) > 1024 || json.Unmarshal(raw, &c) != nil || c.ID <= 0 || c.Value == nil {
+	if err != nil || len(s) > 4096 || !utf8.Valid(raw) || json.Unmarshal(raw, &c) != nil || c.ID <= 0 || c.Value == nil {
+		return nil, domain.InvalidField(field, "%s is not a valid cursor", field)
+	}
+	if v, ok := c.Value.(string); ok && strings.ContainsRune(v, 0) {
+		// PostgreSQL text cannot hold NUL: no cursor the server made has one.
 		return nil, domain.InvalidField(field, "%s is not a valid cursor", field)
 	}
 	if c.Sort != sort {

@@ -25,6 +25,8 @@ const (
 	sqlstateInvalidText              = "22P02"
 	sqlstateCharacterNotInRepertoire = "22021"
 	sqlstateUntranslatable           = "22P05"
+	sqlstateDatetimeOverflow         = "22008"
+	sqlstateInvalidDatetime          = "22007"
 	sqlstateQueryCanceled            = "57014"
 	sqlstateAdminShutdown            = "57P01"
 	sqlstateCrashShutdown            = "57P02"
@@ -58,7 +60,7 @@ func mapError(err error, what string) error {
 		case sqlstateForeignKeyViolation:
 			return domain.Errorf(domain.CodeBadUserInput, "%s refers to something that does not exist", what)
 		case sqlstateCheckViolation, sqlstateNotNullViolation, sqlstateInvalidText,
-			sqlstateCharacterNotInRepertoire, sqlstateUntranslatable:
+			sqlstateCharacterNotInRepertoire, sqlstateUntranslatable, sqlstateDatetimeOverflow, sqlstateInvalidDatetime:
 			return domain.Errorf(domain.CodeBadUserInput, "invalid %s", what)
 		}
 	}

@@ -161,7 +161,7 @@ func (s *GroupService) GroupsOfMembers(ctx context.Context, memberIDs []int64, p
 	if err := domain.CanReadGroups(domain.ViewerFrom(ctx)); err != nil {
 		return nil, err
 	}
-	plan, err := planPage(groupKeyset, page)
+	plan, err := planPage(keyset{Name: "member_groups:formed_at:DESC", Expr: "g.formed_at", IDColumn: "g.id", Desc: true, Check: checkTime}, page)
 	if err != nil {
 		return nil, err
 	}

@@ -139,8 +139,8 @@ func (s *MemberService) MembersByIDs(ctx context.Context, ids []int64) (map[int6
 // explicit order is ranked by relevance (its cursors hold the search text).
 func (s *MemberService) memberKeyset(order domain.MemberOrder, search string) keyset {
 	if order.Field == "" && search != "" {
-		rank := s.db.bun.QueryGen().FormatQuery("ts_rank_cd(m.search_vector, grappe_search_query(?))::float8", search)
-		return keyset{Name: "members:RANK:" + search, Expr: rank, IDColumn: "m.id", Desc: true, Check: checkFloat}
+		return keyset{Name: "members:RANK:" + search, Expr: "ts_rank_cd(m.search_vector, grappe_search_query(?))::float8",
+			ExprArgs: []any{search}, IDColumn: "m.id", Desc: true, Check: checkFloat}
 	}
 	if order.Field == "" {
 		order = domain.DefaultMemberOrder
@@ -197,7 +197,7 @@ func (s *MemberService) Members(ctx context.Context, filter domain.MemberFilter,
 	var rows []*memberRow
 	q := s.db.bun.NewSelect().Model(&rows).Apply(memberFilter(filter))
 	if strings.HasPrefix(keys.Name, "members:RANK:") {
-		q = q.ColumnExpr("?TableColumns").ColumnExpr(keys.Expr + " AS rank")
+		q = q.ColumnExpr("?TableColumns").ColumnExpr(keys.Expr+" AS rank", keys.ExprArgs...)
 	}
 	if err := plan.apply(q).Scan(ctx); err != nil {
 		return nil, mapError(err, "members")
@@ -392,7 +392,13 @@ func memberWriteError(err error) error {
 // cleanMemberFilter checks the free-text parts of a member filter.
 func cleanMemberFilter(f domain.MemberFilter) (domain.MemberFilter, error) {
 	var err error
-	f.Search, err = domain.CleanText("filter.search", f.Search, 200)
+	if f.Search, err = domain.CleanText("filter.search", f.Search, 200); err != nil {
+		return f, err
+	}
+	if f.Regions, err = domain.CleanTexts("filter.regions", f.Regions, 200); err != nil {
+		return f, err
+	}
+	f.Departments, err = domain.CleanTexts("filter.departments", f.Departments, 200)
 	return f, err
 }
 
@@ -415,7 +421,7 @@ func checkDate(v any) (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	if _, err := time.Parse(time.DateOnly, s); err != nil {
+	if d, err := time.Parse(time.DateOnly, s); err != nil || d.Year() < 1 { // PostgreSQL has no year 0
 		return nil, false
 	}
 	return s, true

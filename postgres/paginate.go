@@ -14,8 +14,11 @@ import (
 type keyset struct {
 	// Name identifies the list and order inside cursors.
 	Name string
-	// Expr is the SQL sort expression; ties are broken by IDColumn.
+	// Expr is the SQL sort expression, with ExprArgs for its placeholders
+	// (never format user text into Expr: bun would read placeholders in
+	// it); ties are broken by IDColumn.
 	Expr     string
+	ExprArgs []any
 	IDColumn string
 	Desc     bool
 	// Check converts a decoded JSON cursor value into a query argument, or
@@ -72,17 +75,21 @@ func (p *pagePlan) apply(q *bun.SelectQuery) *bun.SelectQuery {
 	if p.keys.Desc {
 		greater, less = less, greater
 	}
+	bound := func(op string, c *keysetCursor) *bun.SelectQuery {
+		args := append(append([]any{}, p.keys.ExprArgs...), c.Value, c.ID)
+		return q.Where(fmt.Sprintf("(%s, %s) %s (?, ?)", p.keys.Expr, p.keys.IDColumn, op), args...)
+	}
 	if p.after != nil {
-		q = q.Where(fmt.Sprintf("(%s, %s) %s (?, ?)", p.keys.Expr, p.keys.IDColumn, greater), p.after.Value, p.after.ID)
+		q = bound(greater, p.after)
 	}
 	if p.before != nil {
-		q = q.Where(fmt.Sprintf("(%s, %s) %s (?, ?)", p.keys.Expr, p.keys.IDColumn, less), p.before.Value, p.before.ID)
+		q = bound(less, p.before)
 	}
 	dir := "ASC"
 	if p.keys.Desc != p.backward {
 		dir = "DESC"
 	}
-	return q.OrderExpr(fmt.Sprintf("%s %s, %s %s", p.keys.Expr, dir, p.keys.IDColumn, dir)).Limit(int64(p.limit + 1))
+	return q.OrderExpr(fmt.Sprintf("%s %s, %s %s", p.keys.Expr, dir, p.keys.IDColumn, dir), p.keys.ExprArgs...).Limit(int64(p.limit + 1))
 }
 
 // finish trims the extra row, restores the order of a backward page and
@@ -120,7 +127,7 @@ func checkTime(v any) (any, bool) {
 		return nil, false
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
+	if y := t.UTC().Year(); err != nil || y < 1 || y > 9999 { // as the Time scalar accepts
 		return nil, false
 	}
 	return t, true

@@ -23,8 +23,9 @@ type tradeMemberRow struct {
 // MembersOfTrades returns, for each trade, one page of the ACTIVE members
 // having it or one of its sub-trades, by name: one statement for all trades.
 func (s *MemberService) MembersOfTrades(ctx context.Context, tradeIDs []int64, page domain.PageRequest) (map[int64]*domain.Page[*domain.Member], error) {
-	order := domain.DefaultMemberOrder
-	plan, err := planPage(s.memberKeyset(order, ""), page)
+	keys := s.memberKeyset(domain.DefaultMemberOrder, "")
+	keys.Name = "trade_" + keys.Name // a cursor of the members list is refused here
+	plan, err := planPage(keys, page)
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +44,7 @@ func (s *MemberService) MembersOfTrades(ctx context.Context, tradeIDs []int64, p
 	}
 	out := make(map[int64]*domain.Page[*domain.Member], len(tradeIDs))
 	for _, id := range tradeIDs {
-		p := finish(plan, byTrade[id], func(r *memberRow) (any, int64) { return memberSortValue(order, r), r.ID })
+		p := finish(plan, byTrade[id], func(r *memberRow) (any, int64) { return memberSortValue(domain.DefaultMemberOrder, r), r.ID })
 		out[id] = toMemberPage(p)
 	}
 	return out, nil

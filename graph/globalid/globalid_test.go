@@ -28,16 +28,24 @@ func TestDecodeRejectsMalformedIDs(t *testing.T) {
 func FuzzDecode(f *testing.F) {
 	f.Add(Encode(TypeMember, 1))
 	f.Add("garbage")
+	f.Add(Encode(TypeTrade, 1<<62))
+	f.Add("TWVtYmVyOjE=")
+	f.Add("TWVtYmVyOjE\n")
+	f.Add("TWVtYmVyOiAx")
 	f.Fuzz(func(t *testing.T, gid string) {
 		typ, id, err := Decode("id", gid)
+		_, asErr := DecodeAs("id", TypeMember, gid)
 		if err != nil {
-			if domain.ErrorCode(err) != domain.CodeBadUserInput {
-				t.Fatalf("unexpected error code: %v", err)
+			if domain.ErrorCode(err) != domain.CodeBadUserInput || domain.ErrorCode(asErr) != domain.CodeBadUserInput {
+				t.Fatalf("unexpected error codes: %v, %v", err, asErr)
 			}
 			return
 		}
-		if Encode(typ, id) != gid {
+		if Encode(typ, id) != gid || id <= 0 || !isTypeName(typ) {
 			t.Fatalf("%q decodes to %s:%d which encodes differently", gid, typ, id)
+		}
+		if (typ == TypeMember) != (asErr == nil) {
+			t.Fatalf("%q is a %s but DecodeAs Member says %v", gid, typ, asErr)
 		}
 	})
 }

@@ -26,8 +26,29 @@ func UnmarshalDate(v any) (time.Time, error) {
 		return time.Time{}, domain.Errorf(domain.CodeBadUserInput, "a Date must be a string YYYY-MM-DD, got %s", typeName(v))
 	}
 	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
+	if err != nil || t.Year() < 1 {
+		// Year 0 parses but PostgreSQL has no such year.
 		return time.Time{}, domain.Errorf(domain.CodeBadUserInput, "%q is not a valid date (YYYY-MM-DD)", truncate(s))
+	}
+	return t, nil
+}
+
+// MarshalTime writes a time in RFC 3339 (with fractional seconds when it
+// has them).
+func MarshalTime(t time.Time) graphql.Marshaler { return graphql.MarshalTime(t) }
+
+// UnmarshalTime reads an RFC 3339 time. Anything else is BAD_USER_INPUT
+// (gqlgen's own Time scalar returns a plain error, shown as internal).
+func UnmarshalTime(v any) (time.Time, error) {
+	s, ok := v.(string)
+	if !ok {
+		return time.Time{}, domain.Errorf(domain.CodeBadUserInput, "a Time must be an RFC 3339 string, got %s", typeName(v))
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if y := t.UTC().Year(); err != nil || y < 1 || y > 9999 {
+		// PostgreSQL has no year 0, and a year past 9999 cannot be written
+		// back in RFC 3339.
+		return time.Time{}, domain.Errorf(domain.CodeBadUserInput, "%q is not a valid time (RFC 3339, e.g. 2026-03-02T09:30:00+01:00)", truncate(s))
 	}
 	return t, nil
 }

@@ -1,0 +1,113 @@
+package graph_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"grappe/domain"
+)
+
+// post sends a raw JSON body to the handler as the holder of tok.
+func (a *api) post(tok string, body []byte) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+tok)
+	rec := httptest.NewRecorder()
+	a.handler.ServeHTTP(rec, req)
+	return rec
+}
+
+// checkSafe fails unless rec is a GraphQL response without a 5xx status,
+// an internal error or database text.
+func checkSafe(t *testing.T, rec *httptest.ResponseRecorder, input any) {
+	t.Helper()
+	if rec.Code >= 500 {
+		t.Fatalf("%#v: status %d: %s", input, rec.Code, rec.Body)
+	}
+	var out response
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+		t.Fatalf("%#v: not a GraphQL response: %s", input, rec.Body)
+	}
+	for _, e := range out.Errors {
+		if e.Extensions["code"] == domain.CodeInternal || strings.Contains(e.Message, "internal error") || databaseText.MatchString(e.Message) {
+			t.Fatalf("%#v: %s", input, rec.Body)
+		}
+	}
+}
+
+// FuzzMemberFilter sends arbitrary filter, order and paging arguments to
+// the member listing.
+func FuzzMemberFilter(f *testing.F) {
+	a := newAPI(f)
+	staff := token(f, domain.RoleStaff, "")
+	a.exec(`INSERT INTO trades (code, name_en, name_fr) VALUES ('A', 'A', 'A');
+		INSERT INTO members (name, kind, joined_on, region, department, description)
+		SELECT 'Membre ' || g, 'COMPANY', '2020-01-01'::date + g, 'Île-de-France', '95', 'Capteurs de pression ?' FROM generate_series(1, 30) g;
+		INSERT INTO member_trades SELECT m.id, t.id FROM members m, trades t`)
+	f.Add("capteurs", "Île-de-France", "95", "VHJhZGU6MQ", "2020-01-01", "NAME", 5, "")
+	f.Add("capteurs ?", "", "", "", "", "", 2, "eyJzIjoibWVtYmVyczpSQU5LOmNhcHRldXJzID8iLCJ2IjowLjEsImkiOjN9")
+	f.Add("'; DROP TABLE members; --", "a\x00", "%", "TWVtYmVyOjE", "0000-01-01", "HEADCOUNT", -1, "garbage")
+	f.Add("", "", "", "", "", "JOINED_ON", 101, "eyJzIjoibWVtYmVyczpKT0lORURfT046QVNDIiwidiI6IjAwMDAtMDEtMDEiLCJpIjoxfQ")
+	const q = `query($f: MemberFilter, $o: MemberOrder, $n: Int, $c: String) {
+	  members(filter: $f, orderBy: $o, first: $n, after: $c) { totalCount edges { cursor node { name } } pageInfo { endCursor } }
+	}`
+	f.Fuzz(func(t *testing.T, search, region, department, tradeID, joined, order string, first int, after string) {
+		// Empty arguments are left out, so that one bad argument does not
+		// hide what the others do.
+		filter := map[string]any{"statuses": []string{"ACTIVE", "LAPSED"}}
+		for k, v := range map[string]any{"search": search, "regions": []string{region}, "departments": []string{department},
+			"tradeIds": []string{tradeID}, "joinedAfter": joined} {
+			if v != "" && fmt.Sprint(v) != "[]" {
+				filter[k] = v
+			}
+		}
+		vars := map[string]any{"f": filter, "o": map[string]any{"field": order}, "n": first, "c": after}
+		if order == "" {
+			delete(vars, "o")
+		}
+		if after == "" {
+			delete(vars, "c")
+		}
+		body, err := json.Marshal(map[string]any{"query": q, "variables": vars})
+		if err != nil {
+			t.Skip()
+		}
+		checkSafe(t, a.post(staff, body), vars)
+	})
+}
+
+// FuzzVariables sends arbitrary bytes as the variables of fixed
+// documents, queries and mutations.
+func FuzzVariables(f *testing.F) {
+	a := newAPI(f)
+	staff := token(f, domain.RoleStaff, "")
+	docs := []string{
+		`query($f: MemberFilter, $o: MemberOrder, $n: Int, $l: Int, $c: String, $b: String) {
+		  members(filter: $f, orderBy: $o, first: $n, last: $l, after: $c, before: $b) { totalCount edges { cursor node { name } } } }`,
+		`query($ids: [ID!]!, $id: ID!) { nodes(ids: $ids) { id } node(id: $id) { id } member(id: $id) { name } }`,
+		`mutation($input: CreateMemberInput!) { createMember(input: $input) { member { id name address { city region } } } }`,
+		`mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { meeting { id } } }`,
+		`query($f: DashboardFilter, $from: Date, $to: Date, $i: Interval!, $y: Int!) {
+		  dashboard(filter: $f) { memberCount growth(interval: $i, from: $from, to: $to) { total } retention(year: $y) } }`,
+		`query($f: BusinessLinkFilter, $q: QuestionFilter, $g: GroupFilter, $n: Int, $c: String) {
+		  businessLinks(filter: $f, first: $n, after: $c) { totalCount } questions(filter: $q, first: $n) { totalCount } groups(filter: $g) { totalCount } }`,
+	}
+	f.Add(uint8(0), []byte(`{"f": {"search": "x", "regions": ["a"]}, "n": 5}`))
+	f.Add(uint8(1), []byte(`{"ids": ["TWVtYmVyOjE", "x"], "id": "VHJhZGU6MQ"}`))
+	f.Add(uint8(2), []byte(`{"input": {"name": "a\u0000", "kind": "COMPANY", "headcount": 1e400}}`))
+	f.Add(uint8(2), []byte(`{"input": {"name": "Zoë", "kind": "LABORATORY", "address": {"postalCode": "95000"}, "joinedOn": "0000-01-01"}}`))
+	f.Add(uint8(3), []byte(`{"input": {"groupId": "V29ya2luZ0dyb3VwOjE", "title": "t", "startsAt": "tomorrow", "durationMinutes": 60, "agenda": [{"title": "a", "minutes": 10}], "expectedOutcome": "o"}}`))
+	f.Add(uint8(4), []byte(`{"i": "MONTH", "from": "1900-01-01", "to": "9999-12-31", "y": 2147483647}`))
+	f.Add(uint8(5), []byte(`{"f": {"memberIds": ["TWVtYmVyOjE"], "sinceAfter": "2020-02-30"}, "n": -5, "c": "eyJ9"}`))
+	f.Fuzz(func(t *testing.T, which uint8, vars []byte) {
+		doc, _ := json.Marshal(docs[int(which)%len(docs)])
+		body := append(append(append([]byte(`{"query": `), doc...), `, "variables": `...), vars...)
+		body = append(body, '}')
+		checkSafe(t, a.post(staff, body), string(vars))
+	})
+}

@@ -1,0 +1,1099 @@
+package graph_test
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"grappe/domain"
+	"grappe/graph/generated"
+	"grappe/graph/globalid"
+)
+
+// The hostile-input battery: every request below is refused (or, for the
+// read-only ones, answered) with the right code, never a 5xx, an internal
+// error or database text, and leaves the database exactly as it was.
+
+// sqlMetacharacters are values that are legitimate data: a valid mutation
+// stores them verbatim and a filter treats them as plain text.
+var sqlMetacharacters = []string{
+	`O'Brien`,
+	`'; DROP TABLE members; --`,
+	`"); DELETE FROM trades; --`,
+	`back\slash \\ \' \x00 \0`,
+	`100% _sure_ %% __`,
+	`? ?0 $1 ?TableName ?TableAlias`,
+	`/* comment */ -- line`,
+	"tab\tnew\nline \x01\x7f",
+	`Zoë ☃ 𝄞 🦀 ٣`,
+	`<script>alert(1)</script>`,
+}
+
+// nasty is a refused text value and why.
+type nasty struct {
+	name  string
+	value string
+}
+
+var refusedText = []nasty{
+	{"NUL byte", "a\x00b"},
+	{"huge string", strings.Repeat("x", 100_000)},
+}
+
+// formatFields are input fields with a format (codes, URLs, addresses):
+// SQL metacharacters there are refused as BAD_USER_INPUT, not stored.
+var formatFields = map[string]bool{
+	"legalId": true, "foreignParentCountry": true, "website": true, "postalCode": true,
+	"department": true, "country": true, "email": true, "phone": true, "code": true,
+}
+
+// fixture creates, through the API, the objects mutations need: each call
+// makes fresh ones so that a mutation can succeed once per call.
+type fixture struct {
+	t     *testing.T
+	a     *api
+	staff string
+	n     int
+}
+
+func newFixture(t *testing.T, a *api) *fixture {
+	return &fixture{t: t, a: a, staff: token(t, domain.RoleStaff, "")}
+}
+
+// mutate runs mutation name with input as staff and returns the value at
+// path in its payload (e.g. "member.id").
+func (f *fixture) mutate(name string, input map[string]any, sel, path string) string {
+	f.t.Helper()
+	typ := strings.ToUpper(name[:1]) + name[1:] + "Input"
+	var out map[string]any
+	f.a.ok(f.staff, fmt.Sprintf(`mutation($input: %s!) { %s(input: $input) { %s } }`, typ, name, sel),
+		map[string]any{"input": input}, &out)
+	v := any(out[name])
+	for _, k := range strings.Split(path, ".") {
+		v = v.(map[string]any)[k]
+	}
+	s, _ := v.(string)
+	return s
+}
+
+func (f *fixture) seq() int { f.n++; return f.n }
+
+func (f *fixture) member() string {
+	return f.mutate("createMember", map[string]any{"name": fmt.Sprintf("Fixture %d", f.seq()), "kind": "COMPANY"}, "member { id }", "member.id")
+}
+
+func (f *fixture) code() string { return fmt.Sprintf("FIXTURE_%d", f.seq()) }
+
+func (f *fixture) trade() string {
+	return f.mutate("createTrade", map[string]any{"code": f.code(), "nameEn": "Fixture", "nameFr": "Fixture"}, "trade { id }", "trade.id")
+}
+
+func (f *fixture) link(confirmed bool) string {
+	id := f.mutate("declareBusinessLink", map[string]any{"fromId": f.member(), "toId": f.member(), "kind": "SUPPLY"}, "link { id }", "link.id")
+	if confirmed {
+		f.mutate("confirmBusinessLink", map[string]any{"id": id}, "link { id }", "link.id")
+	}
+	return id
+}
+
+func (f *fixture) question() string {
+	return f.mutate("raiseQuestion", map[string]any{"memberId": f.member(), "text": "Fixture question", "theme": "OTHER"}, "question { id }", "question.id")
+}
+
+type fixtureGroup struct {
+	id      string
+	members []string // the lead first
+}
+
+func (f *fixture) group() fixtureGroup {
+	ms := []string{f.member(), f.member(), f.member()}
+	q := f.mutate("raiseQuestion", map[string]any{"memberId": ms[0], "text": "Fixture question", "theme": "PURCHASING"}, "question { id }", "question.id")
+	f.mutate("supportQuestion", map[string]any{"questionId": q, "memberId": ms[1]}, "question { id }", "question.id")
+	g := f.mutate("supportQuestion", map[string]any{"questionId": q, "memberId": ms[2]}, "groupFormed { id }", "groupFormed.id")
+	return fixtureGroup{id: g, members: ms}
+}
+
+func (f *fixture) meeting(g string) string {
+	return f.mutate("scheduleMeeting", meetingInput(g, time.Now().Add(48*time.Hour)), "meeting { id }", "meeting.id")
+}
+
+// validInputs returns, for each mutation, a valid input built on fresh
+// fixtures. The battery fails for a mutation missing here, so that a new
+// mutation's string inputs are covered as soon as it exists.
+var validInputs = map[string]func(f *fixture) map[string]any{
+	"createMember": func(f *fixture) map[string]any { return map[string]any{"name": "Base", "kind": "COMPANY"} },
+	"updateMember": func(f *fixture) map[string]any { return map[string]any{"id": f.member()} },
+	"setMemberTrades": func(f *fixture) map[string]any {
+		return map[string]any{"memberId": f.member(), "tradeIds": []any{f.trade()}}
+	},
+	"endMembership": func(f *fixture) map[string]any { return map[string]any{"memberId": f.member()} },
+	"addContact": func(f *fixture) map[string]any {
+		return map[string]any{"memberId": f.member(), "name": "Jeanne Martin"}
+	},
+	"removeContact": func(f *fixture) map[string]any {
+		c := f.mutate("addContact", map[string]any{"memberId": f.member(), "name": "Jeanne"}, "contact { id }", "contact.id")
+		return map[string]any{"id": c}
+	},
+	"createTrade": func(f *fixture) map[string]any {
+		return map[string]any{"code": f.code(), "nameEn": "Trade", "nameFr": "Métier"}
+	},
+	"addTradeComplement": func(f *fixture) map[string]any {
+		return map[string]any{"tradeId": f.trade(), "otherTradeId": f.trade(), "kind": "SUPPLY"}
+	},
+	"removeTradeComplement": func(f *fixture) map[string]any {
+		in := map[string]any{"tradeId": f.trade(), "otherTradeId": f.trade(), "kind": "SUPPLY"}
+		f.mutate("addTradeComplement", in, "trade { id }", "trade.id")
+		return in
+	},
+	"declareBusinessLink": func(f *fixture) map[string]any {
+		return map[string]any{"fromId": f.member(), "toId": f.member(), "kind": "SUPPLY"}
+	},
+	"confirmBusinessLink": func(f *fixture) map[string]any { return map[string]any{"id": f.link(false)} },
+	"declineBusinessLink": func(f *fixture) map[string]any { return map[string]any{"id": f.link(false)} },
+	"endBusinessLink":     func(f *fixture) map[string]any { return map[string]any{"id": f.link(true)} },
+	"raiseQuestion": func(f *fixture) map[string]any {
+		return map[string]any{"memberId": f.member(), "text": "Who sells calibration gas?", "theme": "PURCHASING"}
+	},
+	"supportQuestion": func(f *fixture) map[string]any {
+		return map[string]any{"questionId": f.question(), "memberId": f.member()}
+	},
+	"withdrawSupport": func(f *fixture) map[string]any {
+		in := map[string]any{"questionId": f.question(), "memberId": f.member()}
+		f.mutate("supportQuestion", in, "question { id }", "question.id")
+		return in
+	},
+	"joinGroup": func(f *fixture) map[string]any {
+		return map[string]any{"groupId": f.group().id, "memberId": f.member()}
+	},
+	"leaveGroup": func(f *fixture) map[string]any {
+		g := f.group()
+		return map[string]any{"groupId": g.id, "memberId": g.members[2]}
+	},
+	"closeGroup": func(f *fixture) map[string]any { return map[string]any{"groupId": f.group().id} },
+	"scheduleMeeting": func(f *fixture) map[string]any {
+		return meetingInput(f.group().id, time.Now().Add(72*time.Hour))
+	},
+	"recordMeetingOutcome": func(f *fixture) map[string]any {
+		g := f.group()
+		return map[string]any{"meetingId": f.meeting(g.id), "outcome": "Supplier chosen", "attendeeIds": []any{g.members[0]}}
+	},
+	"cancelMeeting": func(f *fixture) map[string]any { return map[string]any{"meetingId": f.meeting(f.group().id)} },
+	"publishActionPlan": func(f *fixture) map[string]any {
+		return map[string]any{"groupId": f.group().id, "summary": "What we do next", "items": []any{map[string]any{"title": "Ask three quotes"}}}
+	},
+}
+
+// inputPath is the position of a String field inside a mutation input:
+// field names and list indexes.
+type inputPath []any
+
+// field is the path as the API names it in extensions.field.
+func (p inputPath) field() string {
+	var b strings.Builder
+	for _, k := range p {
+		switch k := k.(type) {
+		case string:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(k)
+		case int:
+			fmt.Fprintf(&b, "[%d]", k)
+		}
+	}
+	return b.String()
+}
+
+func (p inputPath) last() string { return p[len(p)-1].(string) }
+
+// stringPaths walks an input type of the schema and returns the paths of
+// its String fields (not IDs), through nested input objects and lists.
+func stringPaths(s *ast.Schema, typ *ast.Type, prefix inputPath) []inputPath {
+	return scalarPaths(s, typ, prefix, "String")
+}
+
+// scalarPaths returns the paths of the fields of scalar type name in an
+// input type, through nested input objects and lists.
+func scalarPaths(s *ast.Schema, typ *ast.Type, prefix inputPath, name string) []inputPath {
+	if typ.Elem != nil {
+		return scalarPaths(s, typ.Elem, append(append(inputPath{}, prefix...), 0), name)
+	}
+	def := s.Types[typ.NamedType]
+	switch {
+	case def.Name == name:
+		return []inputPath{prefix}
+	case def.Kind == ast.InputObject:
+		var out []inputPath
+		for _, f := range def.Fields {
+			out = append(out, scalarPaths(s, f.Type, append(append(inputPath{}, prefix...), f.Name), name)...)
+		}
+		return out
+	}
+	return nil
+}
+
+// withValue returns a deep copy of in with v at path (creating objects on
+// the way; lists must exist in in).
+func withValue(in map[string]any, path inputPath, v any) map[string]any {
+	b, _ := json.Marshal(in)
+	var out map[string]any
+	_ = json.Unmarshal(b, &out)
+	var cur any = out
+	for i, k := range path {
+		lastStep := i == len(path)-1
+		switch k := k.(type) {
+		case string:
+			m := cur.(map[string]any)
+			switch {
+			case lastStep:
+				m[k] = v
+			case m[k] != nil:
+			case isIndex(path[i+1]):
+				m[k] = []any{nil} // a list of scalars missing from in
+			default:
+				m[k] = map[string]any{}
+			}
+			cur = m[k]
+		case int:
+			l := cur.([]any)
+			if lastStep {
+				l[k] = v
+			}
+			cur = l[k]
+		}
+	}
+	return out
+}
+
+func isIndex(k any) bool { _, ok := k.(int); return ok }
+
+// mutationInputs returns the mutations of the schema with the type of
+// their input argument, sorted by name.
+func mutationInputs(t *testing.T) (*ast.Schema, []*ast.FieldDefinition) {
+	s := generated.NewExecutableSchema(generated.Config{}).Schema()
+	fields := append([]*ast.FieldDefinition{}, s.Mutation.Fields...)
+	sort.Slice(fields, func(i, j int) bool { return fields[i].Name < fields[j].Name })
+	for _, f := range fields {
+		if len(f.Arguments) != 1 || f.Arguments[0].Name != "input" {
+			t.Fatalf("mutation %s does not take one input argument", f.Name)
+		}
+		if validInputs[f.Name] == nil {
+			t.Errorf("mutation %s has no valid input in validInputs: add one so the battery covers it", f.Name)
+		}
+	}
+	return s, fields
+}
+
+func mutationByName(fields []*ast.FieldDefinition, name string) *ast.FieldDefinition {
+	for _, f := range fields {
+		if f.Name == name {
+			return f
+		}
+	}
+	panic("no mutation " + name)
+}
+
+func mutationDoc(f *ast.FieldDefinition) string {
+	return fmt.Sprintf(`mutation($input: %s) { %s(input: $input) { clientMutationId } }`, f.Arguments[0].Type.String(), f.Name)
+}
+
+// hostileCase is one request of the battery and what must come back.
+type hostileCase struct {
+	name  string
+	tok   string
+	query string
+	vars  map[string]any
+	op    string // operationName
+	body  string // the raw body, instead of query, vars and op
+	get   bool   // send query and vars as a GET
+	raw   string // with get: the raw variables parameter, instead of vars
+
+	status int    // expected HTTP status; 0 means 200
+	code   string // expected extensions.code of the first error; "" for none
+	field  string // expected extensions.field, if any
+	// listField accepts the field of a list without its index
+	// ("tradeIds" for "tradeIds[0]").
+	listField bool
+	check     func(t *testing.T, data json.RawMessage)
+}
+
+// gqlBody returns the JSON body of a GraphQL request.
+func gqlBody(query string, vars map[string]any, op string) string {
+	req := map[string]any{"query": query}
+	if vars != nil {
+		req["variables"] = vars
+	}
+	if op != "" {
+		req["operationName"] = op
+	}
+	b, err := json.Marshal(req)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// databaseText matches what a database error would leak.
+var databaseText = regexp.MustCompile(`(?i)SQLSTATE|pq:|pgdriver|ERROR:|violates|relation "|column "|constraint "|syntax error|` +
+	`business_links|member_trades|trade_complements|question_supports|working_groups|group_participants|meeting_attendees|action_plans|bun_|` +
+	`\b(members|trades|contacts|questions|meetings|small_world)\.\w|"(members|trades|contacts|questions|meetings)"`)
+
+// run sends c and checks the common expectations and c's own.
+func (c hostileCase) run(t *testing.T, a *api) {
+	t.Helper()
+	hc := httpCase{method: http.MethodPost, contentType: mediaJSON, body: c.body, tok: c.tok}
+	if c.body == "" {
+		hc.body = gqlBody(c.query, c.vars, c.op)
+	}
+	if c.get {
+		hc.method, hc.body, hc.contentType = http.MethodGet, "", ""
+		hc.query = url.Values{"query": {c.query}}
+		if c.vars != nil {
+			b, _ := json.Marshal(c.vars)
+			hc.query.Set("variables", string(b))
+		}
+		if c.raw != "" {
+			hc.query.Set("variables", c.raw)
+		}
+	}
+	resp := a.send(hc)
+	b, _ := io.ReadAll(resp.Body)
+	want := c.status
+	if want == 0 {
+		want = http.StatusOK
+	}
+	short := string(b)
+	if len(short) > 600 {
+		short = short[:600] + "…"
+	}
+	if resp.StatusCode >= 500 || resp.StatusCode != want {
+		t.Errorf("status %d, want %d: %s", resp.StatusCode, want, short)
+	}
+	var out response
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatalf("not a GraphQL response: %s", short)
+	}
+	for _, e := range out.Errors {
+		if e.Extensions["code"] == domain.CodeInternal || strings.Contains(e.Message, "internal error") {
+			t.Errorf("internal error: %s", short)
+		}
+		if m := databaseText.FindString(e.Message); m != "" {
+			t.Errorf("database text %q in error %q", m, e.Message)
+		}
+	}
+	if out.code() != c.code {
+		t.Errorf("code %q, want %q: %s", out.code(), c.code, short)
+	}
+	if got := out.Errors; c.field != "" && len(got) > 0 && got[0].Extensions["field"] != c.field &&
+		!(c.listField && got[0].Extensions["field"] == strings.TrimSuffix(c.field, "[0]")) {
+		t.Errorf("field %v, want %q: %s", out.Errors[0].Extensions["field"], c.field, short)
+	}
+	if c.check != nil && !t.Failed() {
+		c.check(t, out.Data)
+	}
+}
+
+// snapshot returns, for every table of the public schema, its row count
+// and a checksum of its rows.
+func snapshot(t *testing.T, a *api) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	var tables []string
+	if err := a.db.Bun().NewRaw(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`).Scan(ctx, &tables); err != nil {
+		t.Fatal(err)
+	}
+	if len(tables) < 10 {
+		t.Fatalf("only %d tables: %v", len(tables), tables)
+	}
+	out := map[string]string{}
+	for _, table := range tables {
+		var n int
+		var sum string
+		q := fmt.Sprintf(`SELECT count(*), coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '') FROM %q t`, table)
+		if err := a.db.Bun().QueryRowContext(ctx, q).Scan(&n, &sum); err != nil {
+			t.Fatal(err)
+		}
+		out[table] = fmt.Sprintf("%d rows, md5 %s", n, sum)
+	}
+	return out
+}
+
+// cursorOf encodes a hand-made keyset cursor.
+func cursorOf(raw string) string { return base64.RawURLEncoding.EncodeToString([]byte(raw)) }
+
+// zeroCount checks that the first number in data is 0 (a filter matched
+// nothing).
+func zeroCount(t *testing.T, data json.RawMessage) {
+	t.Helper()
+	if !regexp.MustCompile(`^\{"\w+":\{"\w+":0[,}]`).Match(data) {
+		t.Errorf("the filter matched something: %s", data)
+	}
+}
+
+// TestHostileInput runs the battery of refused requests and checks the
+// database did not change.
+func TestHostileInput(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	f := newFixture(t, a)
+	staff := f.staff
+	s, mutations := mutationInputs(t)
+
+	// Fixtures, made before the snapshot.
+	base := map[string]map[string]any{}
+	for _, m := range mutations {
+		if build := validInputs[m.Name]; build != nil {
+			base[m.Name] = build(f)
+		}
+	}
+	member, trade, question := f.member(), f.trade(), f.question()
+	g := f.group()
+	meeting := f.meeting(g.id)
+	contact := f.mutate("addContact", map[string]any{"memberId": member, "name": "Jeanne"}, "contact { id }", "contact.id")
+	f.link(true)
+	f.mutate("publishActionPlan", map[string]any{"groupId": g.id, "summary": "Plan", "items": []any{map[string]any{"title": "Act"}}},
+		"actionPlan { id }", "actionPlan.id")
+
+	var cases []hostileCase
+	add := func(c ...hostileCase) { cases = append(cases, c...) }
+
+	// Every String field of every mutation input, with each refused value,
+	// as a variable and (for NUL) as a literal in the document.
+	for _, m := range mutations {
+		in := base[m.Name]
+		if in == nil {
+			continue
+		}
+		for _, p := range stringPaths(s, m.Arguments[0].Type, nil) {
+			if p.last() == "clientMutationId" {
+				continue // opaque, echoed back: see TestHostileTextRoundTrips
+			}
+			for _, v := range refusedText {
+				add(hostileCase{
+					name: fmt.Sprintf("%s %s: %s", m.Name, p.field(), v.name), tok: staff,
+					query: mutationDoc(m), vars: map[string]any{"input": withValue(in, p, v.value)},
+					code: domain.CodeBadUserInput, field: p.field(),
+				})
+			}
+		}
+	}
+	// Every ID field of every mutation input, malformed or of a type that
+	// does not exist.
+	for _, m := range mutations {
+		in := base[m.Name]
+		if in == nil {
+			continue
+		}
+		for _, p := range scalarPaths(s, m.Arguments[0].Type, nil, "ID") {
+			for _, v := range []nasty{{"malformed id", "%%%"}, {"id of no type", globalid.Encode("Nothing", 1)}, {"SQL id", "1; DROP TABLE members"}} {
+				add(hostileCase{
+					name: fmt.Sprintf("%s %s: %s", m.Name, p.field(), v.name), tok: staff,
+					query: mutationDoc(m), vars: map[string]any{"input": withValue(in, p, v.value)},
+					code: domain.CodeBadUserInput, field: p.field(), listField: true,
+				})
+			}
+		}
+	}
+	add(hostileCase{
+		name: "NUL byte in a string literal", tok: staff,
+		query: `mutation { createMember(input: {name: "a\u0000b", kind: COMPANY}) { member { id } } }`,
+		code:  domain.CodeBadUserInput, field: "name",
+	})
+
+	// Filters and other string arguments of queries: SQL metacharacters are
+	// plain text matching nothing, NUL bytes are refused.
+	filterQueries := []struct {
+		query string
+		vars  func(v string) map[string]any
+		field string
+	}{
+		{`query($v: String) { members(filter: {search: $v}) { totalCount edges { cursor } } }`, func(v string) map[string]any { return map[string]any{"v": v} }, "filter.search"},
+		{`query($v: String) { members(filter: {search: $v}, first: 1, after: "x") { totalCount } }`, nil, ""},
+		{`query($v: [String!]) { members(filter: {regions: $v}) { totalCount edges { cursor } } }`, func(v string) map[string]any { return map[string]any{"v": []string{v}} }, "filter.regions"},
+		{`query($v: [String!]) { members(filter: {departments: $v}) { totalCount edges { cursor } } }`, func(v string) map[string]any { return map[string]any{"v": []string{v}} }, "filter.departments"},
+		{`query($v: [String!]) { dashboard(filter: {regions: $v}) { memberCount byRegion { count } } }`, func(v string) map[string]any { return map[string]any{"v": []string{v}} }, "filter.regions"},
+	}
+	for _, q := range filterQueries {
+		if q.vars == nil {
+			continue
+		}
+		for _, v := range sqlMetacharacters {
+			add(hostileCase{name: fmt.Sprintf("%s = %q", q.field, v), tok: staff, query: q.query, vars: q.vars(v), check: zeroCount})
+		}
+		add(hostileCase{name: q.field + " with a NUL byte", tok: staff, query: q.query, vars: q.vars("a\x00b"), code: domain.CodeBadUserInput, field: q.field})
+	}
+	add(
+		hostileCase{name: "search too long", tok: staff, query: filterQueries[0].query, vars: map[string]any{"v": strings.Repeat("é", 201)}, code: domain.CodeBadUserInput, field: "filter.search"},
+		hostileCase{name: "__type of a NUL name", tok: staff, query: `query($n: String!) { __type(name: $n) { name } }`, vars: map[string]any{"n": "\x00"},
+			check: func(t *testing.T, data json.RawMessage) {
+				if string(data) != `{"__type":null}` {
+					t.Errorf("data %s", data)
+				}
+			}},
+	)
+
+	// Invalid UTF-8: raw bytes in the body (json.Marshal would mend them).
+	invalid := func(name, query, vars string) hostileCase {
+		return hostileCase{name: name, tok: staff, body: `{"query": "` + query + `", "variables": ` + vars + `}`,
+			status: http.StatusBadRequest, code: "BAD_REQUEST"}
+	}
+	createDoc := `mutation($input: CreateMemberInput!) { createMember(input: $input) { member { id } } }`
+	add(
+		invalid("invalid UTF-8 in a variable", createDoc, "{\"input\": {\"name\": \"caf\xe9\", \"kind\": \"COMPANY\"}}"),
+		invalid("invalid UTF-8 in a nested variable", createDoc, "{\"input\": {\"name\": \"x\", \"kind\": \"COMPANY\", \"address\": {\"city\": \"\xff\xfe\"}}}"),
+		invalid("invalid UTF-8 in a search", `query($v: String) { members(filter: {search: $v}) { totalCount } }`, "{\"v\": \"\xc3\x28\"}"),
+		invalid("invalid UTF-8 in the document", "mutation { createMember(input: {name: \\\"\xed\xa0\x80\\\", kind: COMPANY}) { member { id } } }", "{}"),
+		invalid("overlong UTF-8 encoding", createDoc, "{\"input\": {\"name\": \"\xc0\xaf\", \"kind\": \"COMPANY\"}}"),
+		hostileCase{name: "invalid UTF-8 in GET variables", get: true, tok: staff, query: `query($v: String) { members(filter: {search: $v}) { totalCount } }`,
+			raw: "{\"v\": \"caf\xe9\"}", status: http.StatusBadRequest, code: "BAD_REQUEST"},
+		hostileCase{name: "invalid UTF-8 in a GET query", get: true, tok: staff, query: "{ member(id: \"\xff\") { id } }", status: http.StatusBadRequest, code: "BAD_REQUEST"},
+		hostileCase{name: "malformed GET variables", get: true, tok: staff, query: `query($v: String) { members(filter: {search: $v}) { totalCount } }`,
+			raw: `{"v": `, status: http.StatusBadRequest, code: "BAD_REQUEST"},
+	)
+
+	// Malformed JSON and wrong types.
+	for _, body := range []string{
+		`{"query": "{ trades { code } }"`, `{"query": "{ trades { code } }",}`, `{'query': '{ trades { code } }'}`,
+		`{"query": "{ trades { code } }", "variables": {"a": NaN}}`, "{\"query\": \"{ trades {\x01 code } }\"}",
+		`{"query": "{ trades { code } }", "variables": ` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`,
+		`{"query": "{ trades { code } }", "variables": {"a": ` + strings.Repeat(`{"a":`, 20000) + "1" + strings.Repeat("}", 20000) + `}}`,
+		`{"query": {"$ne": null}}`, `{"query": ["{ trades { code } }"]}`, `{"query": "{ trades { code } }", "variables": "{}"}`,
+		`{"query": "{ trades { code } }", "operationName": 5}`, `{"query": "{ trades { code } }", "extensions": []}`,
+		"\xef\xbb\xbf{\"query\": \"{ trades { code } }\"}", `{"query": "{ trades { code } }"} trailing`,
+	} {
+		add(hostileCase{name: "malformed body " + strings.ToValidUTF8(body[:min(len(body), 60)], "?"), body: body, status: http.StatusBadRequest, code: "BAD_REQUEST"})
+	}
+	wrongTypes := []struct {
+		name  string
+		input map[string]any
+	}{
+		{"input not an object", nil},
+		{"name an object (operator injection)", map[string]any{"name": map[string]any{"$gt": ""}, "kind": "COMPANY"}},
+		{"name a list", map[string]any{"name": []string{"a"}, "kind": "COMPANY"}},
+		{"name null", map[string]any{"name": nil, "kind": "COMPANY"}},
+		{"kind unknown", map[string]any{"name": "x", "kind": "COMPANY' OR '1'='1"}},
+		{"kind a number", map[string]any{"name": "x", "kind": 1}},
+		{"headcount a float", map[string]any{"name": "x", "kind": "COMPANY", "headcount": 7.5}},
+		{"headcount 2^31", map[string]any{"name": "x", "kind": "COMPANY", "headcount": int64(1) << 31}},
+		{"headcount 2^63", map[string]any{"name": "x", "kind": "COMPANY", "headcount": json.Number("9223372036854775808")}},
+		{"headcount negative", map[string]any{"name": "x", "kind": "COMPANY", "headcount": -1}},
+		{"latitude 1e400", map[string]any{"name": "x", "kind": "COMPANY", "location": map[string]any{"lat": json.Number("1e400"), "lng": 2}}},
+		{"latitude a string", map[string]any{"name": "x", "kind": "COMPANY", "location": map[string]any{"lat": "NaN", "lng": 2}}},
+		{"latitude out of range", map[string]any{"name": "x", "kind": "COMPANY", "location": map[string]any{"lat": 91, "lng": 2}}},
+		{"date malformed", map[string]any{"name": "x", "kind": "COMPANY", "joinedOn": "2020-13-45"}},
+		{"date year 0", map[string]any{"name": "x", "kind": "COMPANY", "joinedOn": "0000-01-01"}},
+		{"date far future", map[string]any{"name": "x", "kind": "COMPANY", "joinedOn": "99999-01-01"}},
+		{"date a number", map[string]any{"name": "x", "kind": "COMPANY", "joinedOn": 20200101}},
+		{"unknown field", map[string]any{"name": "x", "kind": "COMPANY", "isAdmin": true}},
+		{"tradeIds a string of a wrong id", map[string]any{"name": "x", "kind": "COMPANY", "tradeIds": member}},
+		{"tradeIds with null", map[string]any{"name": "x", "kind": "COMPANY", "tradeIds": []any{nil}}},
+	}
+	for _, w := range wrongTypes {
+		vars := map[string]any{"input": w.input}
+		add(hostileCase{name: "wrong type: " + w.name, tok: staff, query: createDoc, vars: vars, code: domain.CodeBadUserInput})
+	}
+	add(
+		hostileCase{name: "missing variable", tok: staff, query: createDoc, code: domain.CodeBadUserInput},
+		hostileCase{name: "meeting startsAt not a time", tok: staff, query: `mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { meeting { id } } }`,
+			vars: map[string]any{"input": withValue(base["scheduleMeeting"], inputPath{"startsAt"}, "tomorrow")}, code: domain.CodeBadUserInput},
+		hostileCase{name: "agenda minutes 2^31", tok: staff, query: `mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { meeting { id } } }`,
+			vars: map[string]any{"input": withValue(base["scheduleMeeting"], inputPath{"agenda", 0, "minutes"}, int64(1)<<31)}, code: domain.CodeBadUserInput},
+		hostileCase{name: "meeting startsAt in year 0", tok: staff, query: `mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { meeting { id } } }`,
+			vars: map[string]any{"input": withValue(base["scheduleMeeting"], inputPath{"startsAt"}, "0000-06-01T10:00:00Z")}, code: domain.CodeBadUserInput},
+		hostileCase{name: "meeting startsAt past year 9999 in UTC", tok: staff, query: `mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { meeting { id } } }`,
+			vars: map[string]any{"input": withValue(base["scheduleMeeting"], inputPath{"startsAt"}, "9999-12-31T23:59:59-23:59")}, code: domain.CodeBadUserInput},
+		hostileCase{name: "link since year 0", tok: staff, query: mutationDoc(mutationByName(mutations, "declareBusinessLink")),
+			vars: map[string]any{"input": withValue(base["declareBusinessLink"], inputPath{"since"}, "0000-01-01")}, code: domain.CodeBadUserInput},
+		hostileCase{name: "endMembership leftOn year 0", tok: staff, query: mutationDoc(mutationByName(mutations, "endMembership")),
+			vars: map[string]any{"input": withValue(base["endMembership"], inputPath{"leftOn"}, "0000-01-01")}, code: domain.CodeBadUserInput},
+		hostileCase{name: "members joined after year 0", tok: staff, query: `{ members(filter: {joinedAfter: "0000-01-01"}) { totalCount } }`, code: domain.CodeBadUserInput},
+		hostileCase{name: "links since after year 0", tok: staff, query: `{ businessLinks(filter: {sinceAfter: "0000-12-31"}) { totalCount } }`, code: domain.CodeBadUserInput},
+		hostileCase{name: "growth from year 0", tok: staff, query: `{ dashboard { growth(interval: YEAR, from: "0000-01-01") { total } } }`, code: domain.CodeBadUserInput},
+		hostileCase{name: "durationMinutes negative", tok: staff, query: `mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { meeting { id } } }`,
+			vars: map[string]any{"input": withValue(base["scheduleMeeting"], inputPath{"durationMinutes"}, -60)}, code: domain.CodeBadUserInput},
+	)
+
+	// Ids of the wrong type, malformed, or of nothing.
+	ghost := globalid.Encode(globalid.TypeMember, 1<<40)
+	for _, c := range []struct {
+		name, query string
+		vars        map[string]any
+		code, field string
+	}{
+		{"member id of a trade", `query($id: ID!) { member(id: $id) { id } }`, map[string]any{"id": trade}, domain.CodeBadUserInput, "id"},
+		{"member id an integer literal", `{ member(id: 5) { id } }`, nil, domain.CodeBadUserInput, "id"},
+		{"member id 0", `query($id: ID!) { member(id: $id) { id } }`, map[string]any{"id": cursorOf("Member:0")}, domain.CodeBadUserInput, "id"},
+		{"member id overflowing", `query($id: ID!) { member(id: $id) { id } }`, map[string]any{"id": cursorOf("Member:99999999999999999999")}, domain.CodeBadUserInput, "id"},
+		{"member id SQL", `query($id: ID!) { member(id: $id) { id } }`, map[string]any{"id": "1 OR 1=1"}, domain.CodeBadUserInput, "id"},
+		{"member id of an unknown type", `query($id: ID!) { member(id: $id) { id } }`, map[string]any{"id": cursorOf("Admin:1")}, domain.CodeBadUserInput, "id"},
+		{"member id a float", `query($id: ID!) { member(id: $id) { id } }`, map[string]any{"id": 1.5}, domain.CodeBadUserInput, ""},
+		{"node id of a contact", `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": contact}, "", ""},
+		{"nodes with a malformed id", `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, map[string]any{"ids": []string{member, "%%%"}}, domain.CodeBadUserInput, "ids[1]"},
+		{"nodes with 10,000 ids", `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, map[string]any{"ids": strings.Split(strings.Repeat(member+",", 10000), ",")[:10000]}, domain.CodeBadUserInput, "ids"},
+		{"path from a trade", `query($a: ID!, $b: ID!) { path(from: $a, to: $b) { hops } }`, map[string]any{"a": trade, "b": member}, domain.CodeBadUserInput, "from"},
+		{"updateMember of a question", `mutation($id: ID!) { updateMember(input: {id: $id, name: "x"}) { member { id } } }`, map[string]any{"id": question}, domain.CodeBadUserInput, "id"},
+		{"updateMember of nothing", `mutation($id: ID!) { updateMember(input: {id: $id, name: "x"}) { member { id } } }`, map[string]any{"id": ghost}, domain.CodeNotFound, ""},
+		{"declareBusinessLink to a meeting", `mutation($a: ID!, $b: ID!) { declareBusinessLink(input: {fromId: $a, toId: $b, kind: SUPPLY}) { link { id } } }`, map[string]any{"a": member, "b": meeting}, domain.CodeBadUserInput, "toId"},
+		{"declareBusinessLink to nothing", `mutation($a: ID!, $b: ID!) { declareBusinessLink(input: {fromId: $a, toId: $b, kind: SUPPLY}) { link { id } } }`, map[string]any{"a": member, "b": ghost}, domain.CodeNotFound, ""},
+		{"joinGroup of a member id", `mutation($a: ID!, $b: ID!) { joinGroup(input: {groupId: $a, memberId: $b}) { group { id } } }`, map[string]any{"a": member, "b": member}, domain.CodeBadUserInput, "groupId"},
+		{"supportQuestion of a group id", `mutation($a: ID!, $b: ID!) { supportQuestion(input: {questionId: $a, memberId: $b}) { question { id } } }`, map[string]any{"a": g.id, "b": member}, domain.CodeBadUserInput, "questionId"},
+		{"removeContact of a member id", `mutation($a: ID!) { removeContact(input: {id: $a}) { member { id } } }`, map[string]any{"a": member}, domain.CodeBadUserInput, "id"},
+		{"members filter with a member as trade", `query($t: [ID!]) { members(filter: {tradeIds: $t}) { totalCount } }`, map[string]any{"t": []string{member}}, domain.CodeBadUserInput, "filter.tradeIds"},
+		{"businessLinks filter with a trade as member", `query($t: [ID!]) { businessLinks(filter: {memberIds: $t}) { totalCount } }`, map[string]any{"t": []string{trade}}, domain.CodeBadUserInput, ""},
+		{"questions filter with a trade as raiser", `query($t: ID) { questions(filter: {raisedBy: $t}) { totalCount } }`, map[string]any{"t": trade}, domain.CodeBadUserInput, ""},
+		{"groups filter with a trade as member", `query($t: [ID!]) { groups(filter: {memberIds: $t}) { totalCount } }`, map[string]any{"t": []string{trade}}, domain.CodeBadUserInput, ""},
+		{"dashboard filter with a member as trade", `query($t: [ID!]) { dashboard(filter: {tradeIds: $t}) { memberCount } }`, map[string]any{"t": []string{member}}, domain.CodeBadUserInput, ""},
+	} {
+		cs := hostileCase{name: "id: " + c.name, tok: staff, query: c.query, vars: c.vars, code: c.code, field: c.field}
+		add(cs)
+	}
+
+	// first, last and other sizes: negative, over the cap, 2^31 and more.
+	sized := []struct{ query, field string }{
+		{`query($n: Int) { members(first: $n) { totalCount } }`, "first"},
+		{`query($n: Int) { members(last: $n) { totalCount } }`, "last"},
+		{`query($n: Int) { businessLinks(first: $n) { totalCount } }`, "first"},
+		{`query($n: Int) { questions(first: $n) { totalCount } }`, "first"},
+		{`query($n: Int) { groups(first: $n) { totalCount } }`, "first"},
+		{`query($n: Int) { actionPlans(first: $n) { totalCount } }`, "first"},
+		{`query($n: Int, $m: ID!) { member(id: $m) { businessLinks(first: $n) { totalCount } } }`, "first"},
+		{`query($n: Int, $m: ID!) { member(id: $m) { partners(first: $n) { totalCount } } }`, "first"},
+		{`query($n: Int, $m: ID!) { member(id: $m) { groups(first: $n) { totalCount } } }`, "first"},
+		{`query($n: Int, $m: ID!) { member(id: $m) { recommendedPartners(first: $n) { score } } }`, "first"},
+		{`query($n: Int, $m: ID!) { member(id: $m) { neighborhood(maxNodes: $n) { truncated } } }`, "maxNodes"},
+		{`query($n: Int, $m: ID!) { member(id: $m) { neighborhood(radius: $n) { truncated } } }`, "radius"},
+		{`query($n: Int) { trades { members(first: $n) { totalCount } } }`, "first"},
+		{`query($n: Int) { viewer { upcomingMeetings(first: $n) { id } } }`, "first"},
+		{`query($n: Int) { viewer { pendingConfirmations(first: $n) { totalCount } } }`, "first"},
+		{`query($n: Int, $g: ID!) { node(id: $g) { ... on WorkingGroup { meetings(first: $n) { totalCount } } } }`, "first"},
+		{`query($n: Int) { network { brokers(first: $n) { score } } }`, "first"},
+		{`query($n: Int) { network { central(by: DEGREE, first: $n) { score } } }`, "first"},
+		{`query($n: Int, $m: ID!) { path(from: $m, to: $m, maxHops: $n) { hops } }`, "maxHops"},
+		{`query($n: Int) { dashboard { engagement { atRisk(first: $n) { member { id } } } } }`, "first"},
+		{`query($n: Int!) { dashboard { retention(year: $n) } }`, "year"},
+	}
+	for _, q := range sized {
+		for _, n := range []any{-1, 100_000, int64(1) << 31, int64(1)<<31 - 1, -(int64(1) << 31) - 1, json.Number("1e20"), json.Number("9223372036854775808")} {
+			vars := map[string]any{"n": n, "m": member, "g": g.id}
+			add(hostileCase{name: fmt.Sprintf("size %v: %s", n, q.query), tok: staff, query: q.query, vars: vars, code: domain.CodeBadUserInput})
+		}
+	}
+	add(
+		hostileCase{name: "first 2^31 as a literal", tok: staff, query: `{ members(first: 2147483648) { totalCount } }`, code: domain.CodeBadUserInput, field: "first"},
+		hostileCase{name: "first -1 as a literal", tok: staff, query: `{ members(first: -1) { totalCount } }`, code: domain.CodeBadUserInput, field: "first"},
+		hostileCase{name: "first and last", tok: staff, query: `{ members(first: 1, last: 1) { totalCount } }`, code: domain.CodeBadUserInput},
+	)
+
+	// Invalid cursors.
+	for _, cur := range []struct{ name, cursor string }{
+		{"garbage", "garbage"},
+		{"padding", "eyJzIjoibWVtYmVyczpOQU1FOkFTQyIsInYiOiJBIiwiaSI6MX0="},
+		{"empty object", cursorOf(`{}`)},
+		{"null value", cursorOf(`{"s":"members:NAME:ASC","v":null,"i":1}`)},
+		{"value of the wrong type", cursorOf(`{"s":"members:NAME:ASC","v":5,"i":1}`)},
+		{"value an object", cursorOf(`{"s":"members:NAME:ASC","v":{"a":1},"i":1}`)},
+		{"id negative", cursorOf(`{"s":"members:NAME:ASC","v":"A","i":-1}`)},
+		{"id overflowing", cursorOf(`{"s":"members:NAME:ASC","v":"A","i":1e30}`)},
+		{"id a string", cursorOf(`{"s":"members:NAME:ASC","v":"A","i":"1"}`)},
+		{"not JSON", cursorOf(`members:NAME:ASC:A:1`)},
+		{"SQL in the sort", cursorOf(`{"s":"members:NAME:ASC; DROP TABLE members","v":"A","i":1}`)},
+		{"huge", strings.Repeat("A", 100_000)},
+		{"NUL in the value", cursorOf(`{"s":"members:NAME:ASC","v":"a\u0000b","i":1}`)},
+		{"invalid UTF-8 in the value", cursorOf("{\"s\":\"members:NAME:ASC\",\"v\":\"a\xffb\",\"i\":1}")},
+	} {
+		add(hostileCase{name: "cursor " + cur.name, tok: staff, query: `query($c: String) { members(first: 2, after: $c) { totalCount edges { cursor } } }`,
+			vars: map[string]any{"c": cur.cursor}, code: domain.CodeBadUserInput, field: "after"})
+	}
+	for _, cur := range []struct{ name, query, cursor, code string }{
+		{"date of year 0", `query($c: String) { members(first: 2, after: $c, orderBy: {field: JOINED_ON}) { totalCount } }`, cursorOf(`{"s":"members:JOINED_ON:ASC","v":"0000-01-01","i":1}`), domain.CodeBadUserInput},
+		{"date of year 9999", `query($c: String) { members(first: 2, after: $c, orderBy: {field: JOINED_ON}) { totalCount } }`, cursorOf(`{"s":"members:JOINED_ON:ASC","v":"9999-12-31","i":1}`), ""},
+		{"headcount 2^63", `query($c: String) { members(first: 2, after: $c, orderBy: {field: HEADCOUNT}) { totalCount } }`, cursorOf(`{"s":"members:HEADCOUNT:ASC","v":9223372036854775808,"i":1}`), domain.CodeBadUserInput},
+		{"time of year 0", `query($c: String) { questions(first: 2, after: $c) { totalCount } }`, cursorOf(`{"s":"questions:raised_at:DESC","v":"0000-01-01T00:00:00Z","i":1}`), domain.CodeBadUserInput},
+		{"time past year 9999 in UTC", `query($c: String) { questions(first: 2, after: $c) { totalCount } }`, cursorOf(`{"s":"questions:raised_at:DESC","v":"9999-12-31T23:59:59-23:59","i":1}`), domain.CodeBadUserInput},
+		{"rank 1e308", `query($c: String) { members(first: 2, after: $c, filter: {search: "x"}) { totalCount } }`, cursorOf(`{"s":"members:RANK:x","v":1e308,"i":1}`), ""},
+	} {
+		// Well-formed values at the edges of their types: answered, or
+		// refused when PostgreSQL could not read them.
+		add(hostileCase{name: "cursor " + cur.name, tok: staff, query: cur.query, vars: map[string]any{"c": cur.cursor}, code: cur.code})
+	}
+
+	// Hostile tokens: refused with 401, never read as anonymous.
+	none := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." +
+		base64.RawURLEncoding.EncodeToString([]byte(`{"role":"STAFF","exp":9999999999}`)) + "."
+	for _, tok := range []struct{ name, tok string }{
+		{"not a JWT", "x.y.z"}, {"alg none claiming staff", none}, {"huge", strings.Repeat("a", 100_000)},
+		{"SQL", "' OR 1=1 --"}, {"NUL", "a\x00b"},
+	} {
+		add(hostileCase{name: "token " + tok.name, tok: tok.tok, query: createDoc, vars: map[string]any{"input": map[string]any{"name": "x", "kind": "COMPANY"}},
+			status: http.StatusUnauthorized, code: domain.CodeUnauthenticated})
+	}
+
+	// Document-level attacks.
+	add(
+		hostileCase{name: "deep nesting", query: nested(40), code: "QUERY_TOO_DEEP"},
+		hostileCase{name: "very deep nesting", query: nested(5000), code: "GRAPHQL_PARSE_FAILED"}, // the parser's nesting limit
+		hostileCase{name: "deeply nested list literal", query: `{ nodes(ids: ` + strings.Repeat("[", 3000) + `"x"` + strings.Repeat("]", 3000) + `) { id } }`, code: "GRAPHQL_PARSE_FAILED"},
+		hostileCase{name: "deeply nested object literal", query: `{ members(filter: ` + strings.Repeat("{search: ", 3000) + `"x"` + strings.Repeat("}", 3000) + `) { totalCount } }`, code: "GRAPHQL_PARSE_FAILED"},
+		hostileCase{name: "alias bomb", query: "{ " + repeat(1000, "a%d: trades { code }") + " }", code: "TOO_MANY_ALIASES"},
+		hostileCase{name: "alias bomb through nested fragments", query: `{ ...F9 }
+		  fragment F0 on Query { a: trades { code } b: trades { code } }
+		  fragment F1 on Query { ...F0 x: trades { ...T0 } } fragment T0 on Trade { a: code b: code c: code }
+		  fragment F2 on Query { ...F1 ...F1 } fragment F3 on Query { ...F2 ...F2 } fragment F4 on Query { ...F3 ...F3 }
+		  fragment F5 on Query { ...F4 ...F4 } fragment F6 on Query { ...F5 ...F5 } fragment F7 on Query { ...F6 ...F6 }
+		  fragment F8 on Query { ...F7 ...F7 } fragment F9 on Query { ...F8 ...F8 }`, code: "TOO_MANY_ALIASES"},
+		hostileCase{name: "field duplicated 5000 times", query: "{ trades { " + strings.Repeat("code ", 5000) + "} }", code: ""},
+		hostileCase{name: "circular fragments", query: `{ ...A } fragment A on Query { trades { code } ...B } fragment B on Query { ...A }`, code: "GRAPHQL_VALIDATION_FAILED"},
+		hostileCase{name: "self-referencing fragment", query: `{ trades { ...T } } fragment T on Trade { code parent { ...T } }`, code: "GRAPHQL_VALIDATION_FAILED"},
+		hostileCase{name: "duplicate operation names", query: `query A { trades { code } } query A { trades { code } }`, op: "A", code: "GRAPHQL_VALIDATION_FAILED"},
+		hostileCase{name: "unknown operation name", query: `query A { trades { code } }`, op: "B", code: "GRAPHQL_VALIDATION_FAILED"},
+		hostileCase{name: "operation name with SQL", query: `query A { trades { code } }`, op: "A'; DROP TABLE members; --", code: "GRAPHQL_VALIDATION_FAILED"},
+		hostileCase{name: "two operations, no name", query: `query A { trades { code } } query B { trades { code } }`, code: "GRAPHQL_VALIDATION_FAILED"},
+		hostileCase{name: "mutation chosen by name among queries", tok: staff, query: `query A { trades { code } } mutation B { createTrade(input: {code: "X", nameEn: "x", nameFr: "x"}) { trade { id } } }`, op: "C", code: "GRAPHQL_VALIDATION_FAILED"},
+		hostileCase{name: "mutation over GET", get: true, tok: staff, query: `mutation { createTrade(input: {code: "X", nameEn: "x", nameFr: "x"}) { trade { id } } }`, status: http.StatusMethodNotAllowed, code: "METHOD_NOT_ALLOWED"},
+		hostileCase{name: "subscription", query: `subscription { trades { code } }`, code: "GRAPHQL_VALIDATION_FAILED"},
+		hostileCase{name: "operation name of a fragment", query: `query A { ...F } fragment F on Query { trades { code } }`, op: "F", code: "GRAPHQL_VALIDATION_FAILED"},
+		hostileCase{name: "fragment on an unknown type", query: `{ trades { ... on Admin { code } } }`, code: "GRAPHQL_VALIDATION_FAILED"},
+		hostileCase{name: "unused fragment", query: `{ trades { code } } fragment F on Trade { code }`, code: "GRAPHQL_VALIDATION_FAILED"},
+		hostileCase{name: "@include with a non-boolean variable", query: `query($v: Boolean!) { trades @include(if: $v) { code } }`, vars: map[string]any{"v": "yes"}, code: domain.CodeBadUserInput},
+		hostileCase{name: "variable of an input type used as an output", query: `query($v: Trade) { trades { code } }`, code: "GRAPHQL_VALIDATION_FAILED"},
+		hostileCase{name: "APQ with a hash not matching the query", body: `{"query": "{ trades { code } }", "extensions": {"persistedQuery": {"version": 1, "sha256Hash": "00"}}}`,
+			code: domain.CodeBadUserInput},
+		hostileCase{name: "APQ of an unknown hash", body: `{"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "` + strings.Repeat("ab", 32) + `"}}}`,
+			code: "PERSISTED_QUERY_NOT_FOUND"},
+		hostileCase{name: "APQ of an unsupported version", body: `{"query": "{ trades { code } }", "extensions": {"persistedQuery": {"version": 2, "sha256Hash": "00"}}}`,
+			code: domain.CodeBadUserInput},
+		hostileCase{name: "APQ with a malformed extension", body: `{"query": "{ trades { code } }", "extensions": {"persistedQuery": "x"}}`,
+			code: domain.CodeBadUserInput},
+		hostileCase{name: "empty document", query: ``, code: "GRAPHQL_VALIDATION_FAILED"},
+		hostileCase{name: "unterminated string", query: `{ member(id: "abc) { id } }`, code: "GRAPHQL_PARSE_FAILED"},
+		hostileCase{name: "unknown directive", query: `{ trades @skip(if: "yes") { code } }`, code: "GRAPHQL_VALIDATION_FAILED"},
+		hostileCase{name: "huge integer literal", query: `{ members(first: 99999999999999999999999999) { totalCount } }`, code: "GRAPHQL_VALIDATION_FAILED"},
+		hostileCase{name: "introspection bomb", query: `{ __schema { types { fields { type { fields { type { fields { type { fields { name } } } } } } } } } }`, code: "GRAPHQL_VALIDATION_FAILED"},
+		hostileCase{name: "complex fan-out", query: `{ members(first: 100) { edges { node { partners(first: 100) { edges { node { partners(first: 100) { totalCount } } } } } } } }`, code: "QUERY_TOO_COMPLEX"},
+	)
+
+	// Bodies over the limit: 413, and the server is unharmed afterwards.
+	hugeVars := `{"query": "{ trades { code } }", "variables": {"v": "` + strings.Repeat("x", 2<<20) + `"}}`
+	add(
+		hostileCase{name: "body over the limit", body: hugeVars, status: http.StatusRequestEntityTooLarge, code: "REQUEST_TOO_LARGE"},
+		hostileCase{name: "mutation over the limit", tok: staff, body: gqlBody(createDoc, map[string]any{"input": map[string]any{"name": strings.Repeat("x", 2<<20), "kind": "COMPANY"}}, ""),
+			status: http.StatusRequestEntityTooLarge, code: "REQUEST_TOO_LARGE"},
+		hostileCase{name: "document over the limit", body: gqlBody("{ trades { "+strings.Repeat("code ", 300_000)+"} }", nil, ""), status: http.StatusRequestEntityTooLarge, code: "REQUEST_TOO_LARGE"},
+		hostileCase{name: "a normal query after the huge ones", query: `{ trades { code } }`},
+	)
+
+	before := snapshot(t, a)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { c.run(t, a) })
+	}
+	var out struct{ Members struct{ TotalCount int } }
+	a.ok(staff, `{ members { totalCount } }`, nil, &out)
+	if out.Members.TotalCount == 0 {
+		t.Errorf("the fixture's members are gone")
+	}
+	if diff := cmp.Diff(before, snapshot(t, a)); diff != "" {
+		t.Errorf("the battery changed the database (-before +after):\n%s", diff)
+	}
+}
+
+// TestHostileForeignCursors uses the cursor of each connection (and each
+// order) on every other one: each is refused as BAD_USER_INPUT.
+func TestHostileForeignCursors(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	f := newFixture(t, a)
+	g := f.group()
+	f.meeting(g.id)
+	f.meeting(g.id)
+	member := g.members[0]
+	other := f.member()
+	for _, to := range []string{other, g.members[1]} {
+		l := f.mutate("declareBusinessLink", map[string]any{"fromId": member, "toId": to, "kind": "SUPPLY"}, "link { id }", "link.id")
+		f.mutate("confirmBusinessLink", map[string]any{"id": l}, "link { id }", "link.id")
+	}
+	f.mutate("setMemberTrades", map[string]any{"memberId": member, "tradeIds": []any{f.trade()}}, "member { id }", "member.id")
+	f.mutate("publishActionPlan", map[string]any{"groupId": g.id, "summary": "Plan", "items": []any{map[string]any{"title": "Act"}}}, "actionPlan { id }", "actionPlan.id")
+	f.group()
+	f.mutate("publishActionPlan", map[string]any{"groupId": f.group().id, "summary": "Plan", "items": []any{map[string]any{"title": "Act"}}}, "actionPlan { id }", "actionPlan.id")
+	staff := f.staff
+	memberTok := token(t, domain.RoleMember, g.members[1])
+
+	// Each connection, its query with $c as its after cursor, and where its
+	// edges are.
+	connections := []struct {
+		name, tok, query, path string
+	}{
+		{"members by name", staff, `members(first: 1, after: $c) { edges { cursor } }`, "members"},
+		{"members by name descending", staff, `members(first: 1, after: $c, orderBy: {field: NAME, direction: DESC}) { edges { cursor } }`, "members"},
+		{"members by join date", staff, `members(first: 1, after: $c, orderBy: {field: JOINED_ON}) { edges { cursor } }`, "members"},
+		{"members by headcount", staff, `members(first: 1, after: $c, orderBy: {field: HEADCOUNT}) { edges { cursor } }`, "members"},
+		{"members by relevance", staff, `members(first: 1, after: $c, filter: {search: "fixture"}) { edges { cursor } }`, "members"},
+		{"members by relevance of another search", staff, `members(first: 1, after: $c, filter: {search: "fixtures"}) { edges { cursor } }`, "members"},
+		{"business links", staff, `businessLinks(first: 1, after: $c) { edges { cursor } }`, "businessLinks"},
+		{"questions", staff, `questions(first: 1, after: $c) { edges { cursor } }`, "questions"},
+		{"groups", staff, `groups(first: 1, after: $c) { edges { cursor } }`, "groups"},
+		{"action plans", staff, `actionPlans(first: 1, after: $c) { edges { cursor } }`, "actionPlans"},
+		{"a member's links", staff, `member(id: "` + member + `") { businessLinks(first: 1, after: $c) { edges { cursor } } }`, "member.businessLinks"},
+		{"a member's partners", staff, `member(id: "` + member + `") { partners(first: 1, after: $c) { edges { cursor } } }`, "member.partners"},
+		{"a member's groups", staff, `member(id: "` + member + `") { groups(first: 1, after: $c) { edges { cursor } } }`, "member.groups"},
+		{"a group's meetings", staff, `node(id: "` + g.id + `") { ... on WorkingGroup { meetings(first: 1, after: $c) { edges { cursor } } } }`, "node.meetings"},
+		{"a trade's members", staff, `trades { members(first: 1, after: $c) { edges { cursor } } }`, "trades.0.members"},
+		{"pending confirmations", memberTok, `viewer { pendingConfirmations(first: 1, after: $c) { edges { cursor } } }`, "viewer.pendingConfirmations"},
+	}
+	cursors := make([]string, len(connections))
+	for i, c := range connections {
+		var data map[string]any
+		a.ok(c.tok, `query($c: String) { `+c.query+` }`, map[string]any{"c": nil}, &data)
+		var v any = data
+		for _, k := range strings.Split(c.path, ".") {
+			switch x := v.(type) {
+			case map[string]any:
+				v = x[k]
+			case []any:
+				v = x[0]
+			}
+		}
+		edges := v.(map[string]any)["edges"].([]any)
+		if len(edges) == 0 {
+			if c.name != "pending confirmations" {
+				t.Fatalf("%s: no edges to take a cursor from", c.name)
+			}
+			continue
+		}
+		cursors[i] = edges[0].(map[string]any)["cursor"].(string)
+		// The cursor works where it comes from.
+		a.ok(c.tok, `query($c: String) { `+c.query+` }`, map[string]any{"c": cursors[i]}, nil)
+	}
+	before := snapshot(t, a)
+	for i, from := range connections {
+		for j, to := range connections {
+			if i == j || cursors[i] == "" {
+				continue
+			}
+			t.Run(from.name+" on "+to.name, func(t *testing.T) {
+				hostileCase{tok: to.tok, query: `query($c: String) { ` + to.query + ` }`, vars: map[string]any{"c": cursors[i]},
+					code: domain.CodeBadUserInput, field: "after"}.run(t, a)
+			})
+		}
+	}
+	if diff := cmp.Diff(before, snapshot(t, a)); diff != "" {
+		t.Errorf("the battery changed the database (-before +after):\n%s", diff)
+	}
+}
+
+// TestHostileTextRoundTrips sends SQL metacharacters and other awkward
+// text in every String field of every mutation input: they are data,
+// stored verbatim (or, for fields with a format, refused as
+// BAD_USER_INPUT), and clientMutationId comes back unchanged.
+func TestHostileTextRoundTrips(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	f := newFixture(t, a)
+	s, mutations := mutationInputs(t)
+	columns := textColumns(t, a)
+	for _, m := range mutations {
+		build := validInputs[m.Name]
+		if build == nil {
+			continue
+		}
+		for _, p := range stringPaths(s, m.Arguments[0].Type, nil) {
+			// 200 characters of 4 bytes: the longest short text, in bytes.
+			values := append(append([]string{}, sqlMetacharacters...), strings.Repeat("🦀", 200))
+			if p.last() == "clientMutationId" {
+				values = append(append([]string{}, values...), "a\x00b", " padded ", strings.Repeat("x", 10_000))
+			}
+			for _, v := range values {
+				t.Run(fmt.Sprintf("%s %s=%q", m.Name, p.field(), v[:min(len(v), 30)]), func(t *testing.T) {
+					c := hostileCase{tok: f.staff, query: mutationDoc(m), vars: map[string]any{"input": withValue(build(f), p, v)}}
+					switch {
+					case p.last() == "clientMutationId":
+						c.check = func(t *testing.T, data json.RawMessage) {
+							var out map[string]struct{ ClientMutationID string }
+							_ = json.Unmarshal(data, &out)
+							if got := out[m.Name].ClientMutationID; got != v {
+								t.Errorf("clientMutationId came back as %q", got)
+							}
+						}
+					case formatFields[p.last()]:
+						c.code, c.field = domain.CodeBadUserInput, p.field()
+					default:
+						c.check = func(t *testing.T, _ json.RawMessage) {
+							if !storedVerbatim(t, a, columns, v) {
+								t.Errorf("%q is not stored verbatim in any column", v)
+							}
+						}
+					}
+					c.run(t, a)
+				})
+			}
+		}
+	}
+	// The longest description, one word of 4-byte characters: stored and
+	// found by its name (the search index skips words that long).
+	long := strings.Repeat("𝄞", 5000)
+	f.mutate("createMember", map[string]any{"name": "Longword", "kind": "COMPANY", "description": long}, "member { id }", "member.id")
+	var search struct{ Members struct{ TotalCount int } }
+	a.ok(f.staff, `{ members(filter: {search: "longword"}) { totalCount } }`, nil, &search)
+	if search.Members.TotalCount != 1 || !storedVerbatim(t, a, columns, long) {
+		t.Errorf("a 5000-character word: found %d times by name, stored verbatim: %v", search.Members.TotalCount, storedVerbatim(t, a, columns, long))
+	}
+
+	// The stored values read back through the API as they were sent.
+	for _, v := range sqlMetacharacters {
+		id := f.mutate("createMember", map[string]any{"name": v, "kind": "COMPANY", "description": v, "address": map[string]any{"city": v, "region": v}},
+			"member { id }", "member.id")
+		var out struct {
+			Member struct {
+				Name, Description string
+				Address           struct{ City, Region string }
+			}
+		}
+		a.ok(f.staff, `query($id: ID!) { member(id: $id) { name description address { city region } } }`, map[string]any{"id": id}, &out)
+		got := out.Member
+		if got.Name != v || got.Description != v || got.Address.City != v || got.Address.Region != v {
+			t.Errorf("%q read back as %+v", v, got)
+		}
+		var found struct{ Members struct{ TotalCount int } }
+		a.ok(f.staff, `query($r: [String!]) { members(filter: {regions: $r}) { totalCount } }`, map[string]any{"r": []string{v}}, &found)
+		var want int
+		if err := a.db.Bun().DB.QueryRowContext(context.Background(), `SELECT count(*) FROM members WHERE region = $1 AND status = 'ACTIVE'`, v).Scan(&want); err != nil {
+			t.Fatal(err)
+		}
+		if want == 0 || found.Members.TotalCount != want {
+			t.Errorf("region %q matches %d members, want %d", v, found.Members.TotalCount, want)
+		}
+	}
+}
+
+// textColumn is a text or jsonb column of a table.
+type textColumn struct{ Table, Column, Type string }
+
+func textColumns(t *testing.T, a *api) []textColumn {
+	t.Helper()
+	var cols []textColumn
+	err := a.db.Bun().NewRaw(`SELECT table_name AS table, column_name AS column, data_type AS type FROM information_schema.columns
+		WHERE table_schema = 'public' AND data_type IN ('text', 'character varying', 'jsonb') ORDER BY 1, 2`).Scan(context.Background(), &cols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cols
+}
+
+// storedVerbatim reports whether v is the exact value of a text column, or
+// of a string inside a jsonb column, somewhere in the database.
+func storedVerbatim(t *testing.T, a *api, cols []textColumn, v string) bool {
+	t.Helper()
+	for _, c := range cols {
+		q := fmt.Sprintf(`SELECT EXISTS (SELECT 1 FROM %q WHERE %q = $1)`, c.Table, c.Column)
+		if c.Type == "jsonb" {
+			q = fmt.Sprintf(`SELECT EXISTS (SELECT 1 FROM %q, jsonb_path_query(%q, 'strict $.**') AS j WHERE jsonb_typeof(j) = 'string' AND j #>> '{}' = $1)`, c.Table, c.Column)
+		}
+		var ok bool
+		if err := a.db.Bun().DB.QueryRowContext(context.Background(), q, v).Scan(&ok); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// TestHostileSearchPages pages through search results whose text holds
+// placeholders and quotes, and whose cursors are long: the cursors the
+// server makes work, and a cursor of one search is refused by another.
+func TestHostileSearchPages(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	f := newFixture(t, a)
+	for range 5 {
+		f.member()
+	}
+	const q = `query($s: String, $c: String) { members(first: 2, after: $c, filter: {search: $s}) {
+	  totalCount edges { cursor node { name } } pageInfo { hasNextPage endCursor } } }`
+	type page struct {
+		Members struct {
+			TotalCount int
+			Edges      []struct{ Node struct{ Name string } }
+			PageInfo   struct {
+				HasNextPage bool
+				EndCursor   string
+			}
+		}
+	}
+	for _, search := range []string{
+		"fixture ?", "fixture ? ?", "fixture or ?TableName ?TableAlias ?0", `fixture '?' "?"`, "fixture or $1 \\? ?'",
+		"fixture " + strings.Repeat("🦀", 190), "fixture " + strings.Repeat("\x01", 190), "fixture " + strings.Repeat(`"`, 190),
+	} {
+		t.Run(search[:min(len(search), 30)], func(t *testing.T) {
+			var names []string
+			cursor := any(nil)
+			for range 5 {
+				resp := a.do(f.staff, q, map[string]any{"s": search, "c": cursor})
+				if len(resp.Errors) > 0 || resp.Status != http.StatusOK {
+					t.Fatalf("after %v: %d %+v", cursor, resp.Status, resp.Errors)
+				}
+				var p page
+				if err := json.Unmarshal(resp.Data, &p); err != nil {
+					t.Fatal(err)
+				}
+				for _, e := range p.Members.Edges {
+					names = append(names, e.Node.Name)
+				}
+				if !p.Members.PageInfo.HasNextPage {
+					break
+				}
+				cursor = p.Members.PageInfo.EndCursor
+				// The cursor of this search is refused by another one.
+				other := a.do(f.staff, q, map[string]any{"s": "fixture", "c": cursor})
+				if other.code() != domain.CodeBadUserInput {
+					t.Errorf("cursor of %q used with another search: %+v", search, other.Errors)
+				}
+			}
+			if len(names) != 5 {
+				t.Errorf("paged through %d members, want 5: %v", len(names), names)
+			}
+		})
+	}
+}
+
+// TestHostileCoversEveryStringArgument fails when a field argument of the
+// schema takes text the battery does not try hostile values on, so that a
+// new filter is added to TestHostileInput. Mutation inputs are walked by
+// the battery itself; after and before are cursors (TestHostileInput and
+// TestHostileForeignCursors).
+func TestHostileCoversEveryStringArgument(t *testing.T) {
+	t.Parallel()
+	covered := map[string]bool{
+		"Query.members.filter.search": true, "Query.members.filter.regions[0]": true, "Query.members.filter.departments[0]": true,
+		"Query.dashboard.filter.regions[0]": true, "Query.__type.name": true,
+	}
+	s := generated.NewExecutableSchema(generated.Config{}).Schema()
+	for _, def := range s.Types {
+		if def.Kind != ast.Object || def == s.Mutation || strings.HasPrefix(def.Name, "__") {
+			continue
+		}
+		for _, f := range def.Fields {
+			for _, arg := range f.Arguments {
+				for _, p := range stringPaths(s, arg.Type, inputPath{arg.Name}) {
+					name := def.Name + "." + f.Name + "." + p.field()
+					if p.field() != "after" && p.field() != "before" && !covered[name] {
+						t.Errorf("%s takes text that TestHostileInput does not cover", name)
+					}
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,4 @@
+package postgres
+
+// MapError exposes mapError to the external tests.
+var MapError = mapError
