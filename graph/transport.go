@@ -117,7 +117,7 @@ func getParams(r *http.Request) (*graphql.RawParams, string, *requestError) {
 	for _, vs := range q {
 		for _, v := range vs {
 			if !utf8.ValidString(v) {
-				return nil, badRequest("the URL query string is not valid UTF-8")
+				return nil, "", badRequest("the URL query string is not valid UTF-8")
 			}
 		}
 	}
@@ -162,7 +162,7 @@ func (t httpTransport) postParams(w http.ResponseWriter, r *http.Request) (*grap
 	case !utf8.Valid(b):
 		// encoding/json would quietly turn the bad bytes into U+FFFD and
 		// store that: refuse the request instead.
-		return nil, badRequest("request body is not valid UTF-8")
+		return nil, "", badRequest("request body is not valid UTF-8")
 	case len(b) == 0:
 		return nil, "", badRequest("request body is empty: send a JSON object with a query")
 	case b[0] == '[':
