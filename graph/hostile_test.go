@@ -146,6 +146,10 @@ var validInputs = map[string]func(f *fixture) map[string]any{
 		c := f.mutate("addContact", map[string]any{"memberId": f.member(), "name": "Jeanne"}, "contact { id }", "contact.id")
 		return map[string]any{"id": c}
 	},
+	"eraseContact": func(f *fixture) map[string]any {
+		c := f.mutate("addContact", map[string]any{"memberId": f.member(), "name": "Jeanne"}, "contact { id }", "contact.id")
+		return map[string]any{"id": c}
+	},
 	"createTrade": func(f *fixture) map[string]any {
 		return map[string]any{"code": f.code(), "nameEn": "Trade", "nameFr": "Métier"}
 	},
@@ -524,6 +528,7 @@ func TestHostileInput(t *testing.T) {
 		{`query($v: [String!]) { members(filter: {regions: $v}) { totalCount edges { cursor } } }`, func(v string) map[string]any { return map[string]any{"v": []string{v}} }, "filter.regions"},
 		{`query($v: [String!]) { members(filter: {departments: $v}) { totalCount edges { cursor } } }`, func(v string) map[string]any { return map[string]any{"v": []string{v}} }, "filter.departments"},
 		{`query($v: [String!]) { dashboard(filter: {regions: $v}) { memberCount byRegion { count } } }`, func(v string) map[string]any { return map[string]any{"v": []string{v}} }, "filter.regions"},
+		{`query($v: [String!]) { auditLog(filter: {mutations: $v}) { totalCount } }`, func(v string) map[string]any { return map[string]any{"v": []string{v}} }, "filter.mutations"},
 	}
 	for _, q := range filterQueries {
 		if q.vars == nil {
@@ -1078,7 +1083,7 @@ func TestHostileCoversEveryStringArgument(t *testing.T) {
 	t.Parallel()
 	covered := map[string]bool{
 		"Query.members.filter.search": true, "Query.members.filter.regions[0]": true, "Query.members.filter.departments[0]": true,
-		"Query.dashboard.filter.regions[0]": true, "Query.__type.name": true,
+		"Query.dashboard.filter.regions[0]": true, "Query.__type.name": true, "Query.auditLog.filter.mutations[0]": true,
 	}
 	s := generated.NewExecutableSchema(generated.Config{}).Schema()
 	for _, def := range s.Types {

@@ -32,7 +32,8 @@ func (s *AuditService) AuditLog(ctx context.Context, filter domain.AuditFilter, 
 	if err := domain.CanReadAudit(domain.ViewerFrom(ctx)); err != nil {
 		return nil, err
 	}
-	if err := checkAuditFilter(filter); err != nil {
+	filter, err := cleanAuditFilter(filter)
+	if err != nil {
 		return nil, err
 	}
 	plan, err := planPage(auditKeyset, page)
@@ -53,28 +54,37 @@ func (s *AuditService) CountAuditLog(ctx context.Context, filter domain.AuditFil
 	if err := domain.CanReadAudit(domain.ViewerFrom(ctx)); err != nil {
 		return 0, err
 	}
-	if err := checkAuditFilter(filter); err != nil {
+	filter, err := cleanAuditFilter(filter)
+	if err != nil {
 		return 0, err
 	}
 	n, err := s.db.bun.NewSelect().Model((*auditRow)(nil)).Apply(auditFilter(filter)).Count(ctx)
 	return int(n), mapError(err, "audit log")
 }
 
-// checkAuditFilter bounds the lists of an audit filter.
-func checkAuditFilter(f domain.AuditFilter) error {
+// cleanAuditFilter bounds the lists of an audit filter and cleans its
+// mutation names (no NUL bytes, valid UTF-8).
+func cleanAuditFilter(f domain.AuditFilter) (domain.AuditFilter, error) {
+	var err error
+	if f.Mutations, err = domain.CleanTexts("filter.mutations", f.Mutations, maxMutationName); err != nil {
+		return f, err
+	}
 	for _, l := range []struct {
 		field string
 		n     int
 	}{{"filter.mutations", len(f.Mutations)}, {"filter.memberIds", len(f.MemberIDs)}, {"filter.targetIds", len(f.Targets)}} {
 		if l.n > maxAuditFilterValues {
-			return domain.InvalidField(l.field, "%s holds at most %d values", l.field, maxAuditFilterValues)
+			return f, domain.InvalidField(l.field, "%s holds at most %d values", l.field, maxAuditFilterValues)
 		}
 	}
 	if f.From != nil && f.To != nil && f.To.Before(*f.From) {
-		return domain.InvalidField("filter.to", "filter.to must not be before filter.from")
+		return f, domain.InvalidField("filter.to", "filter.to must not be before filter.from")
 	}
-	return nil
+	return f, nil
 }
+
+// maxMutationName is the longest mutation name a filter may hold.
+const maxMutationName = 100
 
 // auditFilter returns the WHERE clauses of an audit filter.
 func auditFilter(f domain.AuditFilter) func(*bun.SelectQuery) *bun.SelectQuery {
