@@ -129,7 +129,11 @@ func (s *Snapshot) SmallWorld(ctx context.Context, opts SmallWorldOptions) (Smal
 	}
 
 	w := newSwapWork(g.n())
+	w.ctx = ctx
 	trans, avgC, l := g.transitivity(w), g.averageClustering(w), g.averageShortestPath(w)
+	if err := ctx.Err(); err != nil {
+		return out, err
+	}
 	var cr, lrSigma, lrOmega float64
 	for i := range nr {
 		cr += sigmaRefs[i].c / float64(nr)
@@ -432,6 +436,9 @@ func (g *swapGraph) averageShortestPath(w *swapWork) float64 {
 	}
 	total := 0
 	for s := range n {
+		if w.ctx != nil && s%256 == 0 && w.ctx.Err() != nil {
+			return 0 // cancelled: the caller discards the result
+		}
 		e := w.next()
 		w.seen[s] = e
 		w.dist[s] = 0
