@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/uptrace/bun/dialect/pgdialect"
@@ -13,14 +12,15 @@ import (
 // engagementCTEs computes the engagement of the members listed by a CTE
 // named ids (with an id column) that the caller writes first. Activities
 // are meetings attended (held), groups joined, questions raised or
-// supported, links declared or confirmed; each source is aggregated per member before the join. The CTE
-// scored has, per member: the counts of the last 12 months, the last
-// activity ever, the score (SQL function grappe_engagement_score) and
-// at_risk.
+// supported, links declared or confirmed (confirmed_by); each source is
+// aggregated per member before the join. The CTE scored has, per member:
+// the counts of the last 12 months, the last activity ever, the score
+// (SQL function grappe_engagement_score) and at_risk.
 //
-// With few ids (a page of members) each source is read through its member
-// index (few); with many (a dashboard) whole tables are aggregated and
-// joined by hash, far cheaper than one index probe per member.
+// Every source has an index on (member, time). With few ids (a page of
+// members) each is probed per member; with many (a dashboard) each is
+// read whole, by index-only scans where the visibility map allows, and
+// joined by hash: far cheaper than one probe per member.
 //
 // Its arguments come first: ?0 now, ?1 a year before now, ?2 the at-risk
 // cutoff (AtRiskAfter months before now), ?3 the cutoff's day in the
@@ -32,10 +32,6 @@ func engagementCTEs(few bool) string {
 			return ""
 		}
 		return " AND " + column + " IN (SELECT id FROM ids)"
-	}
-	linksIn := "" // either party among ids, so both member indexes serve the scan
-	if few {
-		linksIn = " AND (from_id IN (SELECT id FROM ids) OR to_id IN (SELECT id FROM ids))"
 	}
 	return `
 acts (member_id, meetings, groups, questions, links, last_at) AS (
@@ -59,15 +55,12 @@ acts (member_id, meetings, groups, questions, links, last_at) AS (
     WHERE created_at <= ?0` + in("declared_by") + `
     GROUP BY declared_by
   UNION ALL
-    SELECT c.member_id, 0, 0, 0, count(*) FILTER (WHERE c.at > ?1), max(c.at)
-    FROM (
-        SELECT CASE WHEN declared_by = from_id THEN to_id ELSE from_id END AS member_id, confirmed_at AS at
-        FROM business_links
-        WHERE confirmed_at <= ?0` + linksIn + `
-    ) AS c` + strings.Replace(in("c.member_id"), " AND ", "\n    WHERE ", 1) + `
-    GROUP BY c.member_id
+    SELECT confirmed_by, 0, 0, 0, count(*) FILTER (WHERE confirmed_at > ?1), max(confirmed_at)
+    FROM business_links
+    WHERE confirmed_by IS NOT NULL AND confirmed_at <= ?0` + in("confirmed_by") + `
+    GROUP BY confirmed_by
 ),
-per AS (
+per AS MATERIALIZED (
     SELECT member_id, sum(meetings) AS meetings, sum(groups) AS groups, sum(questions) AS questions,
         sum(links) AS links, max(last_at) AS last_at
     FROM acts GROUP BY member_id

@@ -27,6 +27,7 @@ type linkRow struct {
 	Origin      string     `bun:"origin"`
 	DeclaredBy  int64      `bun:"declared_by"`
 	ConfirmedAt *time.Time `bun:"confirmed_at"`
+	ConfirmedBy *int64     `bun:"confirmed_by,scanonly"` // generated: the party that confirmed
 	Note        string     `bun:"note,nullzero"`
 	CreatedAt   time.Time  `bun:"created_at"`
 	UpdatedAt   time.Time  `bun:"updated_at"`
