@@ -36,7 +36,7 @@ var attributes = []domain.MemberAttributes{
 	{ID: 3, Name: "Ligne\nbrisée", Kind: domain.KindInstitution, SizeClass: domain.SizeLarge, Trades: []string{"ROBOTICS"}},
 	{ID: 4, Name: "Quatre", Kind: domain.KindMediaPartner, SizeClass: domain.SizeMicro},
 	{ID: 6, Name: "Partie", Kind: domain.KindCompany},
-	{ID: 7, Name: "Sept", Kind: domain.KindCompany},
+	{ID: 7, Name: `=HYPERLINK("http://x.example","Sept")`, Kind: domain.KindCompany, Region: "@SUM(A1)", Trades: []string{"-1+1"}},
 }
 
 // testSnapshot is a small graph: a triangle 1-2-3, an edge 3-4, 5 and 7
@@ -316,6 +316,10 @@ func TestCSV(t *testing.T) {
 	}
 	if got := rows[5]; got[0] != gid(5) || got[1] != "" {
 		t.Errorf("member 5 row %q", got)
+	}
+	// Cells a spreadsheet would run as formulas are quoted as text.
+	if got := rows[6]; got[1] != `'=HYPERLINK("http://x.example","Sept")` || got[4] != "'@SUM(A1)" || got[5] != "'-1+1" {
+		t.Errorf("member 7 row %q: formulas not neutralised", got)
 	}
 	ids := map[string]bool{}
 	for _, r := range rows[1:] {

@@ -137,7 +137,7 @@ func (h *Handler) writeEdges(ctx context.Context, snap *network.Snapshot, comm c
 	}
 	row := make([]string, 4)
 	for a, b := range snap.Edges() {
-		row[0], row[1], row[2], row[3] = memberGID(a), memberGID(b), name(a), name(b)
+		row[0], row[1], row[2], row[3] = memberGID(a), memberGID(b), cell(name(a)), cell(name(b))
 		if err := cw.Write(row); err != nil {
 			return err
 		}
@@ -165,8 +165,8 @@ func (h *Handler) writeMembers(ctx context.Context, snap *network.Snapshot, comm
 		if err := begin(); err != nil {
 			return err
 		}
-		row[0], row[1], row[2], row[3] = memberGID(m.ID), m.Name, string(m.Kind), string(m.SizeClass)
-		row[4], row[5], row[6] = m.Region, strings.Join(m.Trades, ";"), communityText(community)
+		row[0], row[1], row[2], row[3] = memberGID(m.ID), cell(m.Name), string(m.Kind), string(m.SizeClass)
+		row[4], row[5], row[6] = cell(m.Region), cell(strings.Join(m.Trades, ";")), communityText(community)
 		return cw.Write(row)
 	})
 	if err != nil {
@@ -177,4 +177,15 @@ func (h *Handler) writeMembers(ctx context.Context, snap *network.Snapshot, comm
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// cell guards a free-text CSV cell against formula injection: a
+// spreadsheet would run a cell starting with =, +, -, @, a tab or a
+// carriage return as a formula, so such a cell gets a leading apostrophe
+// (OWASP's advice), which spreadsheets show as text.
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
