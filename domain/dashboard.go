@@ -220,6 +220,9 @@ type EngagementStats struct {
 	Distribution []ScoreBucket
 	AtRiskCount  int
 	AverageScore *float64
+	// AtRisk lists the first members at risk, longest inactive first, as
+	// many as asked for.
+	AtRisk []AtRiskMember
 }
 
 // ScoreBucket counts the members whose score lies in [From, To].
@@ -261,10 +264,10 @@ type DashboardService interface {
 	LinksCreated(ctx context.Context, f DashboardFilter, r SeriesRange) ([]PeriodCount, error)
 	// GroupStats summarises the working groups with a matching participant.
 	GroupStats(ctx context.Context, f DashboardFilter) (*GroupStats, error)
-	// EngagementStats summarises the matching ACTIVE members' engagement.
-	EngagementStats(ctx context.Context, f DashboardFilter) (*EngagementStats, error)
-	// AtRisk lists the matching members at risk, longest inactive first.
-	AtRisk(ctx context.Context, f DashboardFilter, first int) ([]AtRiskMember, error)
+	// EngagementStats summarises the matching ACTIVE members' engagement
+	// and lists the first atRisk of them at risk (0 to MaxAtRisk), in one
+	// statement.
+	EngagementStats(ctx context.Context, f DashboardFilter, atRisk int) (*EngagementStats, error)
 }
 
 // The values of the enums a dashboard lists in full, in schema order.

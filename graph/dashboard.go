@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"time"
 
@@ -90,4 +91,39 @@ func setDashboardComplexity(c *generated.ComplexityRoot) {
 		n := max(1, min(intOr(first, domain.DefaultAtRisk), domain.MaxAtRisk))
 		return dashboardEngagementCost + n*child
 	}
+}
+
+// atRiskWanted returns how many members at risk the engagement block being
+// resolved must list: the largest valid first among its atRisk selections
+// (aliases may ask for several), 0 when none is selected. An invalid first
+// is refused by atRisk itself.
+func atRiskWanted(ctx context.Context) int {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return 0
+	}
+	op := graphql.GetOperationContext(ctx)
+	n := 0
+	for _, f := range graphql.CollectFields(op, fc.Field.Selections, nil) {
+		if f.Name != "atRisk" {
+			continue
+		}
+		first := domain.DefaultAtRisk
+		switch v := f.ArgumentMap(op.Variables)["first"].(type) {
+		case int64:
+			first = int(v)
+		case int:
+			first = v
+		case json.Number:
+			n, err := v.Int64()
+			if err != nil {
+				continue
+			}
+			first = int(n)
+		}
+		if first >= 1 && first <= domain.MaxAtRisk {
+			n = max(n, first)
+		}
+	}
+	return n
 }

@@ -89,22 +89,19 @@ func (r *dashboardResolver) Groups(ctx context.Context, obj *model.Dashboard) (*
 }
 
 func (r *dashboardResolver) Engagement(ctx context.Context, obj *model.Dashboard) (*model.EngagementStats, error) {
-	out := &model.EngagementStats{Filter: obj.Filter}
-	if selectsOtherThan(ctx, "atRisk") {
-		stats, err := r.Dashboards.EngagementStats(ctx, obj.Filter)
-		if err != nil {
-			return nil, err
-		}
-		out.EngagementStats = stats
-	}
-	return out, nil
-}
-
-func (r *engagementStatsResolver) AtRisk(ctx context.Context, obj *model.EngagementStats, first *int) ([]*domain.AtRiskMember, error) {
-	members, err := r.Dashboards.AtRisk(ctx, obj.Filter, intOr(first, domain.DefaultAtRisk))
+	stats, err := r.Dashboards.EngagementStats(ctx, obj.Filter, atRiskWanted(ctx))
 	if err != nil {
 		return nil, err
 	}
+	return &model.EngagementStats{EngagementStats: stats}, nil
+}
+
+func (r *engagementStatsResolver) AtRisk(ctx context.Context, obj *model.EngagementStats, first *int) ([]*domain.AtRiskMember, error) {
+	n := intOr(first, domain.DefaultAtRisk)
+	if err := domain.ValidateRange("first", n, 1, domain.MaxAtRisk); err != nil {
+		return nil, err
+	}
+	members := obj.AtRisk[:min(n, len(obj.AtRisk))]
 	if hasField(graphql.GetOperationContext(ctx), graphql.GetFieldContext(ctx).Field.Selections, "member") {
 		ids := make([]int64, len(members))
 		for i, m := range members {

@@ -186,10 +186,24 @@ func TestDashboardInOneQuery(t *testing.T) {
 		t.Errorf("atRisk = %+v", e.AtRisk)
 	}
 
-	// One statement per block selected: 13 blocks, plus the taxonomy for
+	// Aliased atRisk lists share the engagement block's statement.
+	var aliased struct {
+		Dashboard struct {
+			Engagement struct {
+				A, B []struct{ Member struct{ Name string } }
+			}
+		}
+	}
+	a.ok(analyst, `{ dashboard { engagement { a: atRisk(first: 1) { member { name } } b: atRisk(first: 3) { member { name } } } } }`, nil, &aliased)
+	if e := aliased.Dashboard.Engagement; len(e.A) != 1 || len(e.B) != 2 || e.A[0].Member.Name != "Hotel" || e.B[1].Member.Name != "Echo" {
+		t.Errorf("aliased atRisk = %+v", e)
+	}
+
+	// One statement per block selected: 12 blocks (engagement lists its
+	// members at risk in the same statement), plus the taxonomy for
 	// byTrade's trades and the members of atRisk.
-	if n := countStatementsWith(t, a, analyst, fullDashboard, nil); n != 15 {
-		t.Errorf("full dashboard: %d statements, want 15", n)
+	if n := countStatementsWith(t, a, analyst, fullDashboard, nil); n != 14 {
+		t.Errorf("full dashboard: %d statements, want 14", n)
 	}
 	for query, want := range map[string]int64{
 		`{ dashboard { memberCount } }`:                                                              1,

@@ -455,9 +455,14 @@ func (s *DashboardService) engagementOf(f domain.DashboardFilter, tail string, a
 }
 
 // EngagementStats counts the ACTIVE members matching f per score bucket of
-// 10 (the last holds 90 to 100), those at risk, and the average score.
-func (s *DashboardService) EngagementStats(ctx context.Context, f domain.DashboardFilter) (*domain.EngagementStats, error) {
+// 10 (the last holds 90 to 100), those at risk and the average score, and
+// lists the first atRisk members at risk, the longest inactive first (then
+// by id): one statement, the per-member engagement computed once.
+func (s *DashboardService) EngagementStats(ctx context.Context, f domain.DashboardFilter, atRisk int) (*domain.EngagementStats, error) {
 	if err := allowed(ctx); err != nil {
+		return nil, err
+	}
+	if err := domain.ValidateRange("first", atRisk, 0, domain.MaxAtRisk); err != nil {
 		return nil, err
 	}
 	var row struct {
@@ -465,6 +470,7 @@ func (s *DashboardService) EngagementStats(ctx context.Context, f domain.Dashboa
 		Members int      `bun:"members"`
 		AtRisk  int      `bun:"at_risk"`
 		Average *float64 `bun:"average"`
+		List    []byte   `bun:"list"`
 	}
 	err := s.engagementOf(f, `
 SELECT
@@ -474,7 +480,13 @@ SELECT
         GROUP BY b) AS d) AS buckets,
     (SELECT count(*) FROM scored) AS members,
     (SELECT count(*) FROM scored WHERE at_risk) AS at_risk,
-    (SELECT avg(score)::float8 FROM scored) AS average`, domain.EngagementBuckets).Scan(ctx, &row)
+    (SELECT avg(score)::float8 FROM scored) AS average,
+    (SELECT coalesce(json_agg(r ORDER BY r.inactive_since, r.member_id), '[]') FROM (
+        SELECT member_id, last_at, coalesce((last_at AT TIME ZONE ?6)::date, joined_on) AS inactive_since
+        FROM scored WHERE at_risk
+        ORDER BY inactive_since, member_id
+        LIMIT ?7) AS r) AS list`,
+		domain.EngagementBuckets, s.db.Location.String(), atRisk).Scan(ctx, &row)
 	if err != nil {
 		return nil, mapError(err, "dashboard")
 	}
@@ -486,38 +498,28 @@ SELECT
 		}
 		out.Distribution = append(out.Distribution, domain.ScoreBucket{From: i * 10, To: to, Count: n})
 	}
-	return out, nil
-}
-
-// AtRisk lists the first ACTIVE members matching f who are at risk, the
-// longest inactive first (then by id).
-func (s *DashboardService) AtRisk(ctx context.Context, f domain.DashboardFilter, first int) ([]domain.AtRiskMember, error) {
-	if err := allowed(ctx); err != nil {
-		return nil, err
+	var list []struct {
+		MemberID      int64      `json:"member_id"`
+		LastAt        *time.Time `json:"last_at"`
+		InactiveSince string     `json:"inactive_since"`
 	}
-	if err := domain.ValidateRange("first", first, 1, domain.MaxAtRisk); err != nil {
-		return nil, err
-	}
-	var rows []struct {
-		MemberID      int64      `bun:"member_id"`
-		LastAt        *time.Time `bun:"last_at"`
-		InactiveSince time.Time  `bun:"inactive_since,type:date"`
-	}
-	err := s.engagementOf(f, `
-SELECT member_id, last_at, coalesce((last_at AT TIME ZONE ?5)::date, joined_on) AS inactive_since
-FROM scored WHERE at_risk
-ORDER BY inactive_since, member_id
-LIMIT ?6`, s.db.Location.String(), first).Scan(ctx, &rows)
-	if err != nil {
+	if err := json.Unmarshal(row.List, &list); err != nil {
 		return nil, mapError(err, "dashboard")
 	}
 	today := s.db.today()
-	out := make([]domain.AtRiskMember, len(rows))
-	for i, r := range rows {
-		out[i] = domain.AtRiskMember{
-			MemberID: r.MemberID, LastActivityAt: r.LastAt, InactiveSince: r.InactiveSince,
-			InactiveDays: int(today.Sub(r.InactiveSince).Hours() / 24),
+	for _, r := range list {
+		since, err := time.Parse(time.DateOnly, r.InactiveSince)
+		if err != nil {
+			return nil, mapError(err, "dashboard")
 		}
+		if r.LastAt != nil {
+			utc := r.LastAt.UTC()
+			r.LastAt = &utc
+		}
+		out.AtRisk = append(out.AtRisk, domain.AtRiskMember{
+			MemberID: r.MemberID, LastActivityAt: r.LastAt, InactiveSince: since,
+			InactiveDays: int(today.Sub(since).Hours() / 24),
+		})
 	}
 	return out, nil
 }

@@ -380,7 +380,7 @@ func TestDashboardEngagement(t *testing.T) {
 	t.Parallel()
 	svc := dashboardDB(t).Dashboards()
 	// Scores: Alpha 30, Bravo 50, Charlie 45, Echo 25, Golf 30, Hotel 0, India 0.
-	e, err := svc.EngagementStats(analyst, domain.DashboardFilter{})
+	e, err := svc.EngagementStats(analyst, domain.DashboardFilter{}, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -403,10 +403,7 @@ func TestDashboardEngagement(t *testing.T) {
 
 	// Hotel never did anything since joining in 2019; Echo's last activity
 	// is the meeting of 1 October 2025. India joined too recently.
-	risk, err := svc.AtRisk(analyst, domain.DashboardFilter{}, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
+	risk := e.AtRisk
 	if len(risk) != 2 {
 		t.Fatalf("atRisk = %+v", risk)
 	}
@@ -417,11 +414,14 @@ func TestDashboardEngagement(t *testing.T) {
 		r.InactiveSince.Format(time.DateOnly) != "2025-10-01" || r.InactiveDays != 257 {
 		t.Errorf("atRisk[1] = %+v, want Echo since 2025-10-01, 257 days", r)
 	}
-	if one, err := svc.AtRisk(analyst, domain.DashboardFilter{}, 1); err != nil || len(one) != 1 || one[0].MemberID != 8 {
+	if one, err := svc.EngagementStats(analyst, domain.DashboardFilter{}, 1); err != nil || len(one.AtRisk) != 1 || one.AtRisk[0].MemberID != 8 || one.AtRiskCount != 2 {
 		t.Errorf("atRisk(first: 1) = %+v, %v", one, err)
 	}
+	if none, err := svc.EngagementStats(analyst, domain.DashboardFilter{}, 0); err != nil || len(none.AtRisk) != 0 || none.AtRiskCount != 2 {
+		t.Errorf("no atRisk list = %+v, %v", none, err)
+	}
 
-	occ, err := svc.EngagementStats(analyst, domain.DashboardFilter{Regions: []string{"Occitanie"}})
+	occ, err := svc.EngagementStats(analyst, domain.DashboardFilter{Regions: []string{"Occitanie"}}, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -473,12 +473,9 @@ func TestDashboardFilters(t *testing.T) {
 	if l, err := svc.LinkStats(analyst, nobody); err != nil || l.Total != 0 || len(l.ByKind) != 6 {
 		t.Errorf("nobody links = %+v, %v", l, err)
 	}
-	e, err := svc.EngagementStats(analyst, nobody)
-	if err != nil || e.Members != 0 || e.AverageScore != nil || len(e.Distribution) != 10 || e.Distribution[0].Count != 0 {
+	e, err := svc.EngagementStats(analyst, nobody, 10)
+	if err != nil || e.Members != 0 || e.AverageScore != nil || len(e.Distribution) != 10 || e.Distribution[0].Count != 0 || len(e.AtRisk) != 0 {
 		t.Errorf("nobody engagement = %+v, %v", e, err)
-	}
-	if r, err := svc.AtRisk(analyst, nobody, 10); err != nil || len(r) != 0 {
-		t.Errorf("nobody atRisk = %+v, %v", r, err)
 	}
 	// Institutions: only Foxtrot, who left in 2023; growth still shows it.
 	inst, err := svc.Growth(analyst, domain.DashboardFilter{Kinds: []domain.MemberKind{domain.KindInstitution}}, domain.SeriesRange{Interval: domain.IntervalYear, To: dayp("2024-03-01")})
@@ -496,7 +493,7 @@ func TestDashboardRefusals(t *testing.T) {
 		if _, err := svc.MemberCount(ctx, domain.DashboardFilter{}); codeOf(err) != domain.CodeForbidden {
 			t.Errorf("%s: memberCount error %v, want FORBIDDEN", name, err)
 		}
-		if _, err := svc.EngagementStats(ctx, domain.DashboardFilter{}); codeOf(err) != domain.CodeForbidden {
+		if _, err := svc.EngagementStats(ctx, domain.DashboardFilter{}, 10); codeOf(err) != domain.CodeForbidden {
 			t.Errorf("%s: engagement error %v, want FORBIDDEN", name, err)
 		}
 	}
@@ -509,8 +506,8 @@ func TestDashboardRefusals(t *testing.T) {
 		{"too many periods", second(svc.Growth(analyst, domain.DashboardFilter{}, domain.SeriesRange{Interval: domain.IntervalMonth, From: dayp("1800-01-01")})), "from"},
 		{"unknown interval", second(svc.LinksCreated(analyst, domain.DashboardFilter{}, domain.SeriesRange{Interval: "WEEK"})), "interval"},
 		{"year", second(svc.Retention(analyst, domain.DashboardFilter{}, 12)), "year"},
-		{"first", second(svc.AtRisk(analyst, domain.DashboardFilter{}, 101)), "first"},
-		{"first zero", second(svc.AtRisk(analyst, domain.DashboardFilter{}, 0)), "first"},
+		{"first", second(svc.EngagementStats(analyst, domain.DashboardFilter{}, 101)), "first"},
+		{"first negative", second(svc.EngagementStats(analyst, domain.DashboardFilter{}, -1)), "first"},
 	} {
 		var de *domain.Error
 		if !errorAs(c.err, &de) || de.Code != domain.CodeBadUserInput || de.Field != c.field {

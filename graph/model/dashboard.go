@@ -15,10 +15,8 @@ type LinkStats struct {
 	Filter domain.DashboardFilter
 }
 
-// EngagementStats is the dashboard's engagement block. The summary is
-// loaded only when one of its fields is selected (nil otherwise); atRisk
-// is computed on demand.
+// EngagementStats is the dashboard's engagement block, with as many
+// members at risk as its atRisk selections ask for.
 type EngagementStats struct {
 	*domain.EngagementStats
-	Filter domain.DashboardFilter
 }
