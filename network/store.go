@@ -35,12 +35,19 @@ type Store struct {
 	measured atomic.Pointer[Snapshot]
 	wanted   atomic.Uint64 // version asked for by Invalidate
 	kick     chan struct{} // wakes the rebuild goroutine; holds at most one wake-up
+	// measureKick wakes the one goroutine that computes measures, so that
+	// a burst of rebuilds (a write load) never runs several costly
+	// measurements at once: it measures the current snapshot, then the
+	// next current one if a rebuild came meanwhile.
+	measureKick chan struct{}
+	warm        func(*Snapshot) // computes a snapshot's measures; tests replace it
 }
 
 // NewStore returns a store that reads the graph with load. Call Start
 // before Snapshot.
 func NewStore(load LoadFunc, log *slog.Logger) *Store {
-	return &Store{load: load, log: log, now: time.Now, kick: make(chan struct{}, 1)}
+	return &Store{load: load, log: log, now: time.Now, kick: make(chan struct{}, 1), measureKick: make(chan struct{}, 1),
+		warm: (*Snapshot).Warm}
 }
 
 // Start builds the first snapshot, then keeps rebuilding in a goroutine
@@ -50,6 +57,7 @@ func (s *Store) Start(ctx context.Context) error {
 		return err
 	}
 	go s.run(ctx)
+	go s.measureLoop(ctx)
 	return nil
 }
 
@@ -134,8 +142,24 @@ func (s *Store) rebuild(ctx context.Context) error {
 	}
 	snap := Build(g.Members, g.Pairs, v, s.now())
 	s.cur.Store(snap)
-	go s.measure(snap)
+	select {
+	case s.measureKick <- struct{}{}:
+	default: // a measurement is already due: it will take this snapshot
+	}
 	return nil
+}
+
+// measureLoop measures the current snapshot after each rebuild, one at a
+// time, until ctx is done.
+func (s *Store) measureLoop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.measureKick:
+		}
+		s.measure(s.cur.Load())
+	}
 }
 
 // measure computes the measures of snap and publishes it as the measured
@@ -145,7 +169,7 @@ func (s *Store) measure(snap *Snapshot) {
 	if s.cur.Load() != snap {
 		return
 	}
-	snap.Warm()
+	s.warm(snap)
 	for {
 		old := s.measured.Load()
 		if old != nil && old.Version >= snap.Version {

@@ -106,3 +106,53 @@ func TestNeighborhoodKeepsClosest(t *testing.T) {
 		t.Error("neighborhood of a member outside the graph")
 	}
 }
+
+// TestStoreMeasuresOneSnapshotAtATime: under a burst of rebuilds (a write
+// load) the costly measures run for one snapshot at a time, never several
+// at once, and the latest snapshot ends up measured.
+func TestStoreMeasuresOneSnapshotAtATime(t *testing.T) {
+	var size atomic.Int64
+	size.Store(3)
+	load := func(ctx context.Context) (*Graph, error) {
+		g := &Graph{}
+		for i := int64(1); i <= size.Load(); i++ {
+			g.Members = append(g.Members, i)
+		}
+		return g, nil
+	}
+	s := NewStore(load, slog.New(slog.DiscardHandler))
+	var running, most, measured atomic.Int64
+	s.warm = func(*Snapshot) {
+		n := running.Add(1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		time.Sleep(20 * time.Millisecond) // a costly measurement
+		measured.Add(1)
+		running.Add(-1)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := s.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var last uint64
+	for range 50 {
+		size.Add(1)
+		last = s.Invalidate()
+		time.Sleep(time.Millisecond)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for s.Measured().Version < last || s.Measured() != s.Snapshot() {
+		if time.Now().After(deadline) {
+			t.Fatalf("latest snapshot %d never measured (measured %d)", last, s.Measured().Version)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if most.Load() != 1 {
+		t.Errorf("%d measurements ran at once, want 1", most.Load())
+	}
+	if n := measured.Load(); n >= 50 {
+		t.Errorf("%d measurements for 50 rebuilds: superseded snapshots were measured", n)
+	}
+	t.Logf("%d measurements for 51 snapshots", measured.Load())
+}
