@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -44,6 +45,9 @@ type measure struct {
 	DBTicks  int64 // the local PostgreSQL's CPU time over the attacks
 	DBProcs  int
 	PeakRSS  int64 // the server's peak resident memory, bytes
+	// LoadTicks is the harness's own CPU time over the attacks: the load
+	// generator shares the machine.
+	LoadTicks int64
 }
 
 // RPS returns requests per second.
@@ -76,6 +80,7 @@ func attack(t target, tr vegeta.Targeter, opts attackOptions, m *measure, allowC
 	)
 	cpu0, _ := cpuTicks(t.PID)
 	db0 := readPostgresCPU()
+	self0, _ := cpuTicks(os.Getpid())
 	rssReset := t.PID > 0 && resetPeakRSS(t.PID)
 	start := time.Now()
 	for r := range a.Attack(tr, vegeta.Rate{Freq: 0}, opts.Duration, m.Scenario) {
@@ -112,6 +117,9 @@ func attack(t target, tr vegeta.Targeter, opts attackOptions, m *measure, allowC
 		m.Latencies.Add(r)
 	}
 	m.Elapsed += time.Since(start)
+	if self1, err := cpuTicks(os.Getpid()); err == nil {
+		m.LoadTicks += self1 - self0
+	}
 	if t.PID > 0 {
 		if cpu1, err := cpuTicks(t.PID); err == nil {
 			m.CPUTicks += cpu1 - cpu0

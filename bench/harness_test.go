@@ -265,6 +265,7 @@ func TestReportRenders(t *testing.T) {
 		"| directory | peer | 250 |",
 		"| 5 (1.0%) |",
 		"| 2.0 | 0.50 |",
+		"| 40 |",
 		"| directory | peer | 2.00 |",
 		"| directory | 500 | 2000 | 0.25 |",
 		"first error: 500 Internal Server Error",

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"sync"
 	"time"
 
@@ -135,6 +136,7 @@ func runRaw(ctx context.Context, dbURL string, reqs [][]string, opts attackOptio
 	}
 	workers := make([]worker, opts.Concurrency)
 	db0 := readPostgresCPU()
+	self0, _ := cpuTicks(os.Getpid())
 	start := time.Now()
 	deadline := start.Add(opts.Duration)
 	var wg sync.WaitGroup
@@ -174,6 +176,9 @@ func runRaw(ctx context.Context, dbURL string, reqs [][]string, opts attackOptio
 	}
 	wg.Wait()
 	m.Elapsed += time.Since(start)
+	if self1, err := cpuTicks(os.Getpid()); err == nil {
+		m.LoadTicks += self1 - self0
+	}
 	if openErr != nil {
 		return fmt.Errorf("raw SQL: %w", openErr)
 	}

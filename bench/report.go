@@ -78,13 +78,13 @@ func (d *dataset) render(w io.Writer, peers []string) {
 	if d.Seeded != "" {
 		fmt.Fprintf(w, "Dataset: %s.\n\n", d.Seeded)
 	}
-	fmt.Fprintln(w, "| scenario | server | requests/s | p50 ms | p95 ms | p99 ms | errors | SQL statements/request | server CPU ms/request | PostgreSQL CPU ms/request | server peak RSS MiB |")
-	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+	fmt.Fprintln(w, "| scenario | server | requests/s | p50 ms | p95 ms | p99 ms | errors | SQL statements/request | server CPU ms/request | PostgreSQL CPU ms/request | load generator CPU ms/request | server peak RSS MiB |")
+	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, m := range append(d.Measures, d.Raw...) {
-		fmt.Fprintf(w, "| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+		fmt.Fprintf(w, "| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 			m.Scenario, m.Server, m.RPS(),
 			ms(m.Latencies.Latencies.P50), ms(m.Latencies.Latencies.P95), ms(m.Latencies.Latencies.P99),
-			errorsCell(m), statementsCell(m), cpuCell(m.CPUTicks, m), dbCPUCell(m), rssCell(m))
+			errorsCell(m), statementsCell(m), cpuCell(m.CPUTicks, m), dbCPUCell(m), perRequest(m.LoadTicks, m), rssCell(m))
 	}
 	fmt.Fprintln(w)
 	if len(peers) > 0 {
@@ -164,7 +164,15 @@ func statementsCell(m *measure) string {
 }
 
 func cpuCell(ticks int64, m *measure) string {
-	if m.Server == rawServer || m.Requests == 0 {
+	if m.Server == rawServer {
+		return "–"
+	}
+	return perRequest(ticks, m)
+}
+
+// perRequest turns CPU ticks into milliseconds per request.
+func perRequest(ticks int64, m *measure) string {
+	if m.Requests == 0 {
 		return "–"
 	}
 	return fmt.Sprintf("%.2f", float64(ticks)/clockTicks*1000/float64(m.Requests))
