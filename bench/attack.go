@@ -289,29 +289,35 @@ func (w *writer) OnResult(r *vegeta.Result) {
 	}
 }
 
-// waitIdle waits until process pid uses less than a tenth of a core (the
-// network graph rebuilt after writes, the small-world job done), at most
-// limit. It reports whether the process got idle.
-func waitIdle(pid int, limit time.Duration) bool {
-	if pid <= 0 {
-		return true
+// waitIdle waits until process pid has used less than a tenth of a core
+// for two seconds in a row (the network graph rebuilt after writes, the
+// small-world job done), at most limit. It returns how long it waited and
+// whether the process got idle. A limit of 0 does not wait.
+func waitIdle(pid int, limit time.Duration) (time.Duration, bool) {
+	start := time.Now()
+	if pid <= 0 || limit <= 0 {
+		return 0, true
 	}
-	const step = 500 * time.Millisecond
-	deadline := time.Now().Add(limit)
+	const step, quiet = 500 * time.Millisecond, 4 // 4 steps: 2 s
 	prev, err := cpuTicks(pid)
 	if err != nil {
-		return true
+		return 0, true
 	}
-	for time.Now().Before(deadline) {
+	for calm := 0; calm < quiet; {
+		if time.Since(start) > limit {
+			return time.Since(start), false
+		}
 		time.Sleep(step)
 		cur, err := cpuTicks(pid)
 		if err != nil {
-			return true
+			return time.Since(start), true
 		}
 		if float64(cur-prev)/clockTicks < step.Seconds()/10 {
-			return true
+			calm++
+		} else {
+			calm = 0
 		}
 		prev = cur
 	}
-	return false
+	return time.Since(start), true
 }

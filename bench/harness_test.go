@@ -309,7 +309,7 @@ func TestRun(t *testing.T) {
 	err := run(context.Background(), []string{
 		"-db", url, "-scenarios", "directory,profile,write", "-duration", "300ms", "-warmup", "100ms",
 		"-concurrency", "2", "-rounds", "2", "-peer", "stand-in", "-raw", "directory", "-raw-samples", "5",
-		"-settle", "5s", "-out", out,
+		"-settle", "0", "-out", out,
 	}, io.Discard)
 	if err != nil {
 		t.Fatal(err)

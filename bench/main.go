@@ -31,6 +31,7 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
+	"grappe/network"
 	"grappe/pgserver"
 	"grappe/postgres"
 )
@@ -78,7 +79,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.RawSamples, "raw-samples", 200, "requests recorded per raw scenario, replayed at random")
 	fs.StringVar(&c.Out, "out", "BENCHMARKS.md", `file to write the results into, after the marker line ("-": standard output)`)
 	fs.Uint64Var(&c.Seed, "seed", 1, "seed of the datasets and of the variables drawn")
-	fs.DurationVar(&c.Settle, "settle", 3*time.Minute, "longest wait for the server to get idle before each measure (background network jobs)")
+	fs.DurationVar(&c.Settle, "settle", 3*time.Minute, "longest wait for a server to get idle (2 s in a row under a tenth of a core) before each measure: background network jobs (0: no wait)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -247,7 +248,14 @@ func runDataset(ctx context.Context, c config, rep *report, bin, dbURL string, s
 		return nil, err
 	}
 	defer srv.Stop()
-	d.Notes = append(d.Notes, fmt.Sprintf("grappe started and got ready in %s.", time.Since(started).Round(10*time.Millisecond)))
+	ready := time.Since(started)
+	busy, idle := waitIdle(srv.PID(), c.Settle)
+	note := fmt.Sprintf("grappe started and got ready in %s, then was busy with background work (the small-world coefficients, below %d members) for %s before the first measure",
+		ready.Round(10*time.Millisecond), network.ExactLimit, busy.Round(time.Second))
+	if !idle {
+		note += ", and still was"
+	}
+	d.Notes = append(d.Notes, note+".")
 	servers := []target{{Name: "grappe", Endpoint: srv.endpoint, PID: srv.PID()}}
 	peerScenarios := map[string]map[string]PeerScenario{}
 	for _, name := range c.Peers {
@@ -302,7 +310,7 @@ func runDataset(ctx context.Context, c config, rep *report, bin, dbURL string, s
 		}
 		for _, j := range jobs {
 			if c.Warmup > 0 {
-				if !waitIdle(j.t.PID, c.Settle) {
+				if _, idle := waitIdle(j.t.PID, c.Settle); !idle {
 					logf("%s still busy after %s", j.t.Name, c.Settle)
 				}
 				logf("%s on %s: warming up", sc.Name, j.t.Name)
@@ -314,7 +322,7 @@ func runDataset(ctx context.Context, c config, rep *report, bin, dbURL string, s
 				if ctx.Err() != nil {
 					return nil, ctx.Err()
 				}
-				if !waitIdle(j.t.PID, c.Settle) {
+				if _, idle := waitIdle(j.t.PID, c.Settle); !idle {
 					d.Notes = append(d.Notes, fmt.Sprintf("%s on %s: the server was still busy after %s of waiting (background work).", sc.Name, j.t.Name, c.Settle))
 				}
 				logf("%s on %s: round %d/%d", sc.Name, j.t.Name, round, c.Rounds)
@@ -336,7 +344,7 @@ func runDataset(ctx context.Context, c config, rep *report, bin, dbURL string, s
 				return nil, err
 			}
 			m := &measure{Scenario: sc.Name, Server: rawServer}
-			waitIdle(srv.PID(), c.Settle)
+			_, _ = waitIdle(srv.PID(), c.Settle)
 			if c.Warmup > 0 {
 				if err := runRaw(ctx, dbURL, reqs, warm, &measure{}); err != nil {
 					return nil, err
