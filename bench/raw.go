@@ -17,6 +17,7 @@ import (
 	"github.com/uptrace/bun/driver/pgdriver"
 
 	"grappe/auth"
+	"grappe/domain"
 	"grappe/graph"
 	"grappe/postgres"
 )
@@ -107,7 +108,7 @@ func recordSQL(ctx context.Context, dbURL string, sc scenario, s *sampler, tok *
 	for range n {
 		sm := s.Sample()
 		member := ""
-		if sc.Role == "MEMBER" {
+		if sc.Role == domain.RoleMember {
 			member = memberID(sm.MemberID)
 		}
 		c := &capture{}
