@@ -280,6 +280,14 @@ func TestReportRenders(t *testing.T) {
 	}
 }
 
+func TestRedactArgs(t *testing.T) {
+	t.Parallel()
+	got := strings.Join(redactArgs([]string{"-db", "postgres://u:secret@h/db", "--db=postgres://u:pw@h/db", "-members", "1000"}), " ")
+	if want := "-db postgres://u:xxxxx@h/db --db=postgres://u:xxxxx@h/db -members 1000"; got != want {
+		t.Errorf("redactArgs = %q, want %q", got, want)
+	}
+}
+
 // TestRun runs the whole harness briefly: the grappe binary built and
 // started on a demo database, a peer registered, raw SQL, the report.
 func TestRun(t *testing.T) {

@@ -19,11 +19,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -179,7 +181,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	secret := []byte(randomHex(32))
 	rep := &report{
-		Command:     "go run ./bench " + strings.Join(args, " "),
+		Command:     "go run ./bench " + strings.Join(redactArgs(args), " "),
 		Date:        time.Now(),
 		Machine:     machine(),
 		GoVersion:   runtime.Version(),
@@ -361,6 +363,32 @@ func runDataset(ctx context.Context, c config, rep *report, bin, dbURL string, s
 		}
 	}
 	return d, nil
+}
+
+// redactArgs hides the password of the -db URL.
+func redactArgs(args []string) []string {
+	out := slices.Clone(args)
+	for i, a := range out {
+		name, value, inline := strings.Cut(a, "=")
+		if strings.TrimLeft(name, "-") != "db" || name == "db" {
+			continue
+		}
+		if !inline {
+			if i+1 >= len(out) {
+				continue
+			}
+			i, value = i+1, out[i+1]
+		}
+		if u, err := neturl.Parse(value); err == nil {
+			value = u.Redacted()
+		}
+		if inline {
+			out[i] = name + "=" + value
+		} else {
+			out[i] = value
+		}
+	}
+	return out
 }
 
 // gitCommit returns the commit of the module's checkout, marked when the
