@@ -76,7 +76,11 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.Warmup, "warmup", 2*time.Second, "unmeasured load per server and scenario before measuring")
 	fs.IntVar(&c.Concurrency, "concurrency", 8, "concurrent clients, each sending its next request when the previous one is answered")
 	fs.IntVar(&c.Rounds, "rounds", 1, "measured rounds per scenario; in each, grappe then every peer runs for -duration")
-	peerList := fs.String("peer", "", "comma-separated peers to run side by side ("+strings.Join(peerNames(), ", ")+")")
+	registered := strings.Join(peerNames(), ", ")
+	if registered == "" {
+		registered = "none registered in this build"
+	}
+	peerList := fs.String("peer", "", "comma-separated peers to run side by side, on the same database ("+registered+")")
 	rawList := fs.String("raw", "profile,directory", `scenarios whose SQL is also run directly over the driver ("none": no raw comparison)`)
 	fs.IntVar(&c.RawSamples, "raw-samples", 200, "requests recorded per raw scenario, replayed at random")
 	fs.StringVar(&c.Out, "out", "BENCHMARKS.md", `file to write the results into, after the marker line ("-": standard output)`)
@@ -107,7 +111,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	for _, p := range splitList(*peerList) {
 		if _, ok := peers[p]; !ok {
-			return c, fmt.Errorf("-peer: unknown peer %q (registered: %s)", p, strings.Join(peerNames(), ", "))
+			return c, fmt.Errorf("-peer: unknown peer %q (%s)", p, registered)
 		}
 		c.Peers = append(c.Peers, p)
 	}
@@ -136,6 +140,9 @@ func splitList(s string) []string {
 // run is the whole benchmark.
 func run(ctx context.Context, args []string, stderr io.Writer) error {
 	c, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
