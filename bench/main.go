@@ -85,7 +85,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.RawSamples, "raw-samples", 200, "requests recorded per raw scenario, replayed at random")
 	fs.StringVar(&c.Out, "out", "BENCHMARKS.md", `file to write the results into, after the marker line ("-": standard output)`)
 	fs.Uint64Var(&c.Seed, "seed", 1, "seed of the datasets and of the variables drawn")
-	fs.DurationVar(&c.Settle, "settle", 3*time.Minute, "longest wait for a server to get idle (2 s in a row under a tenth of a core) before each measure: background network jobs (0: no wait)")
+	fs.DurationVar(&c.Settle, "settle", 10*time.Minute, "longest wait for a server to get idle (2 s in a row under a tenth of a core) before each measure: background network jobs (0: no wait)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -259,7 +259,7 @@ func runDataset(ctx context.Context, c config, rep *report, bin, dbURL string, s
 	defer srv.Stop()
 	ready := time.Since(started)
 	busy, idle := waitIdle(srv.PID(), c.Settle)
-	note := fmt.Sprintf("grappe started and got ready in %s, then was busy with background work (the small-world coefficients, below %d members) for %s before the first measure",
+	note := fmt.Sprintf("grappe started and got ready in %s, then was busy with background work (the network measures of its first graph snapshot; the small-world coefficients up to %d members) for %s before the first measure",
 		ready.Round(10*time.Millisecond), network.ExactLimit, busy.Round(time.Second))
 	if !idle {
 		note += ", and still was"
