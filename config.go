@@ -68,6 +68,9 @@ type Config struct {
 	TimeZone  *time.Location
 	LogLevel  slog.Level
 	LogFormat string
+	// DebugStatementCount adds the number of SQL statements a GraphQL
+	// request ran as the X-Statement-Count response header (benchmarks).
+	DebugStatementCount bool
 }
 
 // Production reports whether the server runs in production mode.
@@ -98,6 +101,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("trusted_documents", c.TrustedDocuments), slog.String("documents_dir", c.DocumentsDir),
 		slog.Duration("small_world_interval", c.SmallWorldInterval),
 		slog.String("time_zone", c.TimeZone.String()),
+		slog.Bool("debug_statement_count", c.DebugStatementCount),
 	)
 }
 
@@ -189,6 +193,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	c.RequestTimeout = duration("GRAPPE_REQUEST_TIMEOUT", "15s")
 	c.DBPoolWait = duration("GRAPPE_DB_POOL_WAIT", "5s")
+	if c.DebugStatementCount, err = strconv.ParseBool(env("GRAPPE_DEBUG_STATEMENT_COUNT", "false")); err != nil {
+		errs = append(errs, errors.New("GRAPPE_DEBUG_STATEMENT_COUNT must be true or false"))
+	}
 	if c.PGRestart, err = strconv.ParseBool(env("GRAPPE_PG_RESTART", "true")); err != nil {
 		errs = append(errs, errors.New("GRAPPE_PG_RESTART must be true or false"))
 	}

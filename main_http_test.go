@@ -114,3 +114,22 @@ func TestHTTPProtectionsWired(t *testing.T) {
 		t.Errorf("staff after the anonymous burst: %+v", r)
 	}
 }
+
+// TestDebugStatementCount checks that GRAPPE_DEBUG_STATEMENT_COUNT adds the
+// number of SQL statements of a request as a response header.
+func TestDebugStatementCount(t *testing.T) {
+	app := startApp(t, map[string]string{
+		"DATABASE_URL": pgtest.NewURL(t), "PORT": "0", "GRAPPE_HOST": "127.0.0.1",
+		"GRAPPE_DEMO": "false", "GRAPPE_DEBUG_STATEMENT_COUNT": "true",
+	})
+	defer app.Close()
+	resp, err := http.Post(app.URL()+"/graphql", "application/json", strings.NewReader(`{"query":"{ trades { code } }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	if got := resp.Header.Get("X-Statement-Count"); got != "1" {
+		t.Errorf("X-Statement-Count = %q, want 1", got)
+	}
+}

@@ -230,7 +230,11 @@ func (a *App) routes(verifier *auth.Verifier) http.Handler {
 	r.Use(middleware.RequestID, requestLogger(a.Log), middleware.Recoverer, httpapi.ClientIP(a.Config.TrustedProxies))
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	r.Get("/readyz", a.readyz)
-	r.With(cors, verifier.Middleware, rateLimit, requestTimeout(a.Config.RequestTimeout), resolver.Middleware).Handle("/graphql", gql)
+	api := r.With(cors, verifier.Middleware, rateLimit, requestTimeout(a.Config.RequestTimeout), resolver.Middleware)
+	if a.Config.DebugStatementCount {
+		api = api.With(statementCount)
+	}
+	api.Handle("/graphql", gql)
 	exports := export.New(a.network.Snapshot, a.network.Measured, a.store.db.ExportMembers)
 	exports.Log = a.Log
 	r.With(cors, verifier.Middleware, rateLimit).Mount("/export", exports)
@@ -344,6 +348,39 @@ func requestTimeout(d time.Duration) func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
+}
+
+// statementCount adds the number of SQL statements the request ran as the
+// X-Statement-Count header (GRAPPE_DEBUG_STATEMENT_COUNT, for benchmarks).
+// The header is set when the response starts: gqlgen writes it once every
+// resolver is done.
+func statementCount(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, n := postgres.WithStatementCounter(r.Context())
+		next.ServeHTTP(&countingWriter{ResponseWriter: w, n: n}, r.WithContext(ctx))
+	})
+}
+
+// countingWriter sets X-Statement-Count before the response's header goes out.
+type countingWriter struct {
+	http.ResponseWriter
+	n       *atomic.Int64
+	written bool
+}
+
+func (w *countingWriter) WriteHeader(code int) {
+	if !w.written {
+		w.written = true
+		w.Header().Set("X-Statement-Count", strconv.FormatInt(w.n.Load(), 10))
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *countingWriter) Write(b []byte) (int, error) {
+	if !w.written {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
 }
 
 // requestLogger logs each request with its status, duration and request id.

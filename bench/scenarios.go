@@ -1,0 +1,258 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+
+	"grappe/domain"
+	"grappe/graph/globalid"
+)
+
+// scenario is one request of the workload: a fixed GraphQL document whose
+// variables are drawn from the dataset. Each request is sent with a token
+// of role Role (a MEMBER token names the sample's member).
+type scenario struct {
+	Name  string
+	Query string
+	Role  domain.Role
+	Vars  func(Sample) map[string]any
+}
+
+// scenarioOrder is the order in which scenarios run: write last, since the
+// links it adds make the server rebuild its network graph.
+var scenarioOrder = []string{"directory", "profile", "nested", "search", "path", "dashboard", "write"}
+
+// scenarios are grappe's documents for the workload (issue 7). Reads use an
+// ANALYST token, who sees everything, as a peer without authorization does.
+// The write scenario is special: see writeTargeter.
+var scenarios = map[string]scenario{
+	"directory": {
+		Name: "directory", Role: domain.RoleAnalyst,
+		Query: `query Directory($tradeIds: [ID!], $regions: [String!]) {
+  members(first: 20, filter: {tradeIds: $tradeIds, regions: $regions}) {
+    edges { node { id name sizeClass trades { code } address { city } } }
+  }
+}`,
+		Vars: func(s Sample) map[string]any {
+			ids := make([]string, len(s.TradeIDs))
+			for i, id := range s.TradeIDs {
+				ids[i] = globalid.Encode(globalid.TypeTrade, id)
+			}
+			return map[string]any{"tradeIds": ids, "regions": s.Regions}
+		},
+	},
+	"profile": {
+		Name: "profile", Role: domain.RoleAnalyst,
+		Query: `query Profile($id: ID!) {
+  member(id: $id) {
+    id name
+    contacts { name role email phone }
+    trades { code }
+    businessLinks(first: 10, statuses: [CONFIRMED]) {
+      edges { counterpart { name } node { kind since } }
+    }
+    groups { edges { node { name status } } }
+  }
+}`,
+		Vars: func(s Sample) map[string]any { return map[string]any{"id": memberID(s.MemberID)} },
+	},
+	"nested": {
+		Name: "nested", Role: domain.RoleAnalyst,
+		Query: `query Nested {
+  members(first: 50) {
+    edges { node { name businessLinks(first: 10) {
+      edges { counterpart { name trades { code } } node { kind } }
+    } } }
+  }
+}`,
+		Vars: func(Sample) map[string]any { return nil },
+	},
+	"search": {
+		Name: "search", Role: domain.RoleAnalyst,
+		Query: `query Search($search: String!) {
+  members(first: 20, filter: {search: $search}) {
+    edges { node { id name sizeClass address { city } } }
+  }
+}`,
+		Vars: func(s Sample) map[string]any { return map[string]any{"search": s.Word} },
+	},
+	"path": {
+		Name: "path", Role: domain.RoleAnalyst,
+		Query: `query Path($from: ID!, $to: ID!) {
+  path(from: $from, to: $to) { hops members { name } }
+}`,
+		Vars: func(s Sample) map[string]any {
+			return map[string]any{"from": memberID(s.MemberID), "to": memberID(s.OtherID)}
+		},
+	},
+	"dashboard": {
+		Name: "dashboard", Role: domain.RoleAnalyst,
+		Query: fullDashboard,
+		Vars:  func(Sample) map[string]any { return nil },
+	},
+	"write": {
+		Name: "write", Role: domain.RoleMember,
+		Query: declareLink,
+		Vars:  declareVars,
+	},
+}
+
+// fullDashboard is the dashboard with every block, as in graph's tests.
+const fullDashboard = `query Dashboard($filter: DashboardFilter) {
+  dashboard(filter: $filter) {
+    memberCount
+    bySizeClass { sizeClass count share }
+    byKind { kind count share }
+    byTrade { trade { code } count share }
+    byRegion { region count share }
+    growth(interval: YEAR) { period joined left total }
+    retention(year: 2023)
+    retentionDetail(year: 2023) { year activeAtStart retained share }
+    links {
+      total confirmed pending declined ended
+      byKind { kind total confirmed pending declined ended }
+      byOrigin { origin total confirmed }
+      created(interval: MONTH, from: "2026-01-01", to: "2026-04-30") { period count }
+    }
+    groups {
+      active closed byTheme { theme count active } meetingsHeld meetingsWithOutcomeShare
+      averageAttendance actionPlansPublished medianDaysToActionPlan
+    }
+    engagement {
+      distribution { from to count } averageScore atRiskCount
+      atRisk(first: 5) { member { name } lastActivityAt inactiveSince inactiveDays }
+    }
+  }
+}`
+
+// The write scenario: the sample's member declares a REFERRAL to the
+// other member, who then confirms it. REFERRAL links are rare in the
+// generated networks, so random pairs seldom have a live one already; when
+// they do, the CONFLICT answer counts as served, not as an error.
+const (
+	declareLink = `mutation Declare($input: DeclareBusinessLinkInput!) {
+  declareBusinessLink(input: $input) { link { id status to { id } } }
+}`
+	confirmLink = `mutation Confirm($id: ID!) {
+  confirmBusinessLink(input: {id: $id}) { link { id status } }
+}`
+	// benchNote marks the links the write scenario declares.
+	benchNote = "grappe bench"
+)
+
+func declareVars(s Sample) map[string]any {
+	return map[string]any{"input": map[string]any{
+		"fromId": memberID(s.MemberID), "toId": memberID(s.OtherID), "kind": "REFERRAL", "note": benchNote,
+	}}
+}
+
+func memberID(id int64) string { return globalid.Encode(globalid.TypeMember, id) }
+
+// selectScenarios parses the -scenarios flag.
+func selectScenarios(list string) ([]scenario, error) {
+	if list == "" || list == "all" {
+		list = strings.Join(scenarioOrder, ",")
+	}
+	var out []scenario
+	seen := map[string]bool{}
+	for _, name := range strings.Split(list, ",") {
+		name = strings.TrimSpace(name)
+		sc, ok := scenarios[name]
+		if !ok {
+			return nil, fmt.Errorf("unknown scenario %q (known: %s)", name, strings.Join(scenarioOrder, ", "))
+		}
+		if !seen[name] {
+			seen[name] = true
+			out = append(out, sc)
+		}
+	}
+	return out, nil
+}
+
+// sampler draws samples from the dataset: random ACTIVE members with their
+// trades and region, and words of member descriptions. It is safe for
+// concurrent use.
+type sampler struct {
+	members []sampleMember
+	words   []string
+
+	mu  sync.Mutex
+	rnd *rand.Rand
+}
+
+type sampleMember struct {
+	ID     int64
+	Region string
+	Trades []int64
+}
+
+// loadSampler reads the pools to draw from. seed makes the draws repeatable.
+func loadSampler(ctx context.Context, db *bun.DB, seed uint64) (*sampler, error) {
+	s := &sampler{rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+	rows, err := db.QueryContext(ctx, `
+SELECT m.id, coalesce(m.region, ''), array_agg(mt.trade_id ORDER BY mt.trade_id)
+FROM members m JOIN member_trades mt ON mt.member_id = m.id
+WHERE m.status = 'ACTIVE'
+GROUP BY m.id ORDER BY m.id`)
+	if err != nil {
+		return nil, fmt.Errorf("read members: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m sampleMember
+		var trades []int64
+		if err := rows.Scan(&m.ID, &m.Region, pgdialect.Array(&trades)); err != nil {
+			return nil, fmt.Errorf("read members: %w", err)
+		}
+		m.Trades = trades
+		s.members = append(s.members, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read members: %w", err)
+	}
+	if len(s.members) < 2 {
+		return nil, errors.New("the database has fewer than two active members with trades: seed it first (grappe seed --members N)")
+	}
+	// Words of the descriptions, accents dropped, as a user would type them.
+	err = db.NewRaw(`
+SELECT word FROM ts_stat($$SELECT to_tsvector('simple', grappe_unaccent(coalesce(description, ''))) FROM members WHERE status = 'ACTIVE'$$)
+WHERE length(word) >= 6 AND word ~ '^[a-z]+$'
+ORDER BY ndoc DESC, word LIMIT 200`).Scan(ctx, &s.words)
+	if err != nil {
+		return nil, fmt.Errorf("read description words: %w", err)
+	}
+	if len(s.words) == 0 {
+		return nil, errors.New("no member has a description to search for")
+	}
+	return s, nil
+}
+
+// Members returns the number of members drawn from.
+func (s *sampler) Members() int { return len(s.members) }
+
+// Sample draws one sample: a member, another member, one of the first
+// member's trades and its region, a word.
+func (s *sampler) Sample() Sample {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.members[s.rnd.IntN(len(s.members))]
+	o := s.members[s.rnd.IntN(len(s.members)-1)]
+	if o.ID == m.ID {
+		o = s.members[len(s.members)-1]
+	}
+	sm := Sample{MemberID: m.ID, OtherID: o.ID, Word: s.words[s.rnd.IntN(len(s.words))]}
+	if len(m.Trades) > 0 {
+		sm.TradeIDs = []int64{m.Trades[s.rnd.IntN(len(m.Trades))]}
+	}
+	if m.Region != "" {
+		sm.Regions = []string{m.Region}
+	}
+	return sm
+}
