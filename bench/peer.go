@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
 )
 
@@ -16,11 +17,23 @@ type peerFactory struct {
 	Scenarios func() map[string]PeerScenario
 }
 
-// peers are the servers the -peer flag may name, registered by their files.
-var peers = map[string]peerFactory{}
+// peers are the servers the -peer flag may name.
+var peers = map[string]peerFactory{
+	"postgraphile": {Start: startPostGraphileHere, Scenarios: postgraphileScenarios},
+}
 
-// registerPeer makes a peer available to the -peer flag. It is called from
-// the init function of the peer's file.
+// startPostGraphileHere starts PostGraphile from bench/postgraphile of the
+// module this command runs in.
+func startPostGraphileHere(ctx context.Context, dbURL string, port int) (string, func() error, error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return "", nil, err
+	}
+	return startPostGraphile(ctx, filepath.Join(root, "bench", "postgraphile"), dbURL, port)
+}
+
+// registerPeer makes a peer available to the -peer flag (tests register
+// stand-ins).
 func registerPeer(name string, p peerFactory) {
 	if _, dup := peers[name]; dup {
 		panic(fmt.Sprintf("bench: peer %q registered twice", name))

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -89,16 +87,6 @@ func npmCI(ctx context.Context, dir string) error {
 	return nil
 }
 
-// freePort returns a TCP port free on 127.0.0.1 at the time of asking.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
 // waitForGraphQL polls endpoint with a trivial query until it answers 200,
 // the process exits, ctx ends or postgraphileStartTimeout passes.
 func waitForGraphQL(ctx context.Context, endpoint string, exited <-chan struct{}) error {
@@ -127,30 +115,6 @@ func waitForGraphQL(ctx context.Context, endpoint string, exited <-chan struct{}
 		case <-tick.C:
 		}
 	}
-}
-
-// tailBuffer keeps the last max bytes written to it: a server's output,
-// shown when it fails to start.
-type tailBuffer struct {
-	mu  sync.Mutex
-	max int
-	buf bytes.Buffer
-}
-
-func (b *tailBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf.Write(p)
-	if over := b.buf.Len() - b.max; over > 0 {
-		b.buf.Next(over)
-	}
-	return len(p), nil
-}
-
-func (b *tailBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // PostGraphile's documents for the scenarios it can express. Each asks for

@@ -78,7 +78,7 @@ var scenarios = map[string]scenario{
 		Name: "search", Role: domain.RoleAnalyst,
 		Query: `query Search($search: String!) {
   members(first: 20, filter: {search: $search}) {
-    edges { node { id name sizeClass address { city } } }
+    edges { node { id name sizeClass trades { code } address { city } } }
   }
 }`,
 		Vars: func(s Sample) map[string]any { return map[string]any{"search": s.Word} },
