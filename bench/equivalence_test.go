@@ -28,7 +28,6 @@ import (
 	"grappe/postgres/pgtest"
 )
 
-
 // peerEnv, when set to 1, lets TestPostGraphileEquivalence install
 // bench/postgraphile's node_modules (npm ci, about a minute) when they are
 // missing; without it the test runs only where they are installed.
