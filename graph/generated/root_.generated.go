@@ -36,7 +36,6 @@ type ResolverRoot interface {
 	Contact() ContactResolver
 	ContactDataExport() ContactDataExportResolver
 	Dashboard() DashboardResolver
-	EngagementStats() EngagementStatsResolver
 	LinkStats() LinkStatsResolver
 	Meeting() MeetingResolver
 	MeetingConnection() MeetingConnectionResolver
