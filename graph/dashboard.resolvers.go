@@ -11,6 +11,8 @@ import (
 	"grappe/graph/generated"
 	"grappe/graph/model"
 	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 func (r *atRiskMemberResolver) Member(ctx context.Context, obj *domain.AtRiskMember) (*domain.Member, error) {
@@ -94,6 +96,22 @@ func (r *dashboardResolver) Engagement(ctx context.Context, obj *model.Dashboard
 	return &model.EngagementStats{EngagementStats: stats}, nil
 }
 
+func (r *engagementStatsResolver) AtRisk(ctx context.Context, obj *model.EngagementStats, first *int) ([]*domain.AtRiskMember, error) {
+	n := intOr(first, domain.DefaultAtRisk)
+	if err := domain.ValidateRange("first", n, 1, domain.MaxAtRisk); err != nil {
+		return nil, err
+	}
+	members := obj.AtRisk[:min(n, len(obj.AtRisk))]
+	if hasField(graphql.GetOperationContext(ctx), graphql.GetFieldContext(ctx).Field.Selections, "member") {
+		ids := make([]int64, len(members))
+		for i, m := range members {
+			ids[i] = m.MemberID
+		}
+		r.loaders(ctx).MemberByID.LoadAllThunk(ctx, ids) // one batch for the list
+	}
+	return pointers(members), nil
+}
+
 func (r *linkStatsResolver) Created(ctx context.Context, obj *model.LinkStats, interval domain.Interval, from *time.Time, to *time.Time) ([]*domain.PeriodCount, error) {
 	return pointersOf(r.Dashboards.LinksCreated(ctx, obj.Filter, seriesRange(interval, from, to)))
 }
@@ -121,40 +139,18 @@ func (r *Resolver) AtRiskMember() generated.AtRiskMemberResolver { return &atRis
 
 func (r *Resolver) Dashboard() generated.DashboardResolver { return &dashboardResolver{r} }
 
+func (r *Resolver) EngagementStats() generated.EngagementStatsResolver {
+	return &engagementStatsResolver{r}
+}
+
 func (r *Resolver) LinkStats() generated.LinkStatsResolver { return &linkStatsResolver{r} }
 
 func (r *Resolver) TradeCount() generated.TradeCountResolver { return &tradeCountResolver{r} }
 
 type (
-	atRiskMemberResolver struct{ *Resolver }
-	dashboardResolver    struct{ *Resolver }
-	linkStatsResolver    struct{ *Resolver }
-	tradeCountResolver   struct{ *Resolver }
+	atRiskMemberResolver    struct{ *Resolver }
+	dashboardResolver       struct{ *Resolver }
+	engagementStatsResolver struct{ *Resolver }
+	linkStatsResolver       struct{ *Resolver }
+	tradeCountResolver      struct{ *Resolver }
 )
-
-// !!! WARNING !!!
-// The code below was going to be deleted when updating resolvers. It has been copied here so you have
-// one last chance to move it out of harms way if you want. There are two reasons this happens:
-//  - When renaming or deleting a resolver the old code will be put in here. You can safely delete
-//    it when you're done.
-//  - You have helper methods in this file. Move them out to keep these resolver files clean.
-/*
-	func (r *engagementStatsResolver) AtRisk(ctx context.Context, obj *model.EngagementStats, first *int) ([]*domain.AtRiskMember, error) {
-	n := intOr(first, domain.DefaultAtRisk)
-	if err := domain.ValidateRange("first", n, 1, domain.MaxAtRisk); err != nil {
-		return nil, err
-	}
-	members := obj.AtRisk[:min(n, len(obj.AtRisk))]
-	if hasField(graphql.GetOperationContext(ctx), graphql.GetFieldContext(ctx).Field.Selections, "member") {
-		ids := make([]int64, len(members))
-		for i, m := range members {
-			ids[i] = m.MemberID
-		}
-		r.loaders(ctx).MemberByID.LoadAllThunk(ctx, ids) // one batch for the list
-	}
-	return pointers(members), nil
-}
-func (r *Resolver) EngagementStats() generated.EngagementStatsResolver {
-	return &engagementStatsResolver{r}
-}
-*/

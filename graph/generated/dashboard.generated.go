@@ -34,6 +34,9 @@ type DashboardResolver interface {
 	Groups(ctx context.Context, obj *model.Dashboard) (*domain.GroupStats, error)
 	Engagement(ctx context.Context, obj *model.Dashboard) (*model.EngagementStats, error)
 }
+type EngagementStatsResolver interface {
+	AtRisk(ctx context.Context, obj *model.EngagementStats, first *int) ([]*domain.AtRiskMember, error)
+}
 type LinkStatsResolver interface {
 	Created(ctx context.Context, obj *model.LinkStats, interval domain.Interval, from *time.Time, to *time.Time) ([]*domain.PeriodCount, error)
 }
@@ -744,11 +747,12 @@ func (ec *executionContext) _EngagementStats_atRisk(ctx context.Context, field g
 			return ec.fieldContext_EngagementStats_atRisk(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.AtRisk, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.EngagementStats().AtRisk(ctx, obj, fc.Args["first"].(*int))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domain.AtRiskMember) graphql.Marshaler {
-			return ec.marshalNAtRiskMember2ᚕgrappeᚋdomainᚐAtRiskMemberᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.AtRiskMember) graphql.Marshaler {
+			return ec.marshalNAtRiskMember2ᚕᚖgrappeᚋdomainᚐAtRiskMemberᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -758,8 +762,8 @@ func (ec *executionContext) fieldContext_EngagementStats_atRisk(ctx context.Cont
 	fc = &graphql.FieldContext{
 		Object:     "EngagementStats",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_AtRiskMember(ctx, field)
 		},
@@ -2355,23 +2359,24 @@ func (ec *executionContext) _EngagementStats(ctx context.Context, sel ast.Select
 		case "distribution":
 			out.Values[i] = ec._EngagementStats_distribution(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "averageScore":
 			out.Values[i] = ec._EngagementStats_averageScore(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "atRiskCount":
 			out.Values[i] = ec._EngagementStats_atRiskCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "atRisk":
-			out.Values[i] = ec._EngagementStats_atRisk(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EngagementStats_atRisk(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -3039,15 +3044,11 @@ func (ec *executionContext) _TradeCount(ctx context.Context, sel ast.SelectionSe
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNAtRiskMember2grappeᚋdomainᚐAtRiskMember(ctx context.Context, sel ast.SelectionSet, v domain.AtRiskMember) graphql.Marshaler {
-	return ec._AtRiskMember(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNAtRiskMember2ᚕgrappeᚋdomainᚐAtRiskMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.AtRiskMember) graphql.Marshaler {
+func (ec *executionContext) marshalNAtRiskMember2ᚕᚖgrappeᚋdomainᚐAtRiskMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.AtRiskMember) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAtRiskMember2grappeᚋdomainᚐAtRiskMember(ctx, sel, v[i])
+		return ec.marshalNAtRiskMember2ᚖgrappeᚋdomainᚐAtRiskMember(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -3057,6 +3058,14 @@ func (ec *executionContext) marshalNAtRiskMember2ᚕgrappeᚋdomainᚐAtRiskMemb
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNAtRiskMember2ᚖgrappeᚋdomainᚐAtRiskMember(ctx context.Context, sel ast.SelectionSet, v *domain.AtRiskMember) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AtRiskMember!")
+		return graphql.Null
+	}
+	return ec._AtRiskMember(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDashboard2ᚖgrappeᚋgraphᚋmodelᚐDashboard(ctx context.Context, sel ast.SelectionSet, v *model.Dashboard) graphql.Marshaler {

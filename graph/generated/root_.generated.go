@@ -36,6 +36,7 @@ type ResolverRoot interface {
 	Contact() ContactResolver
 	ContactDataExport() ContactDataExportResolver
 	Dashboard() DashboardResolver
+	EngagementStats() EngagementStatsResolver
 	LinkStats() LinkStatsResolver
 	Meeting() MeetingResolver
 	MeetingConnection() MeetingConnectionResolver
