@@ -127,3 +127,20 @@ func atRiskWanted(ctx context.Context) int {
 	}
 	return n
 }
+
+// dashboardStatementsAtOnce is how many of one dashboard's block
+// statements run at once. Each aggregates whole tables and keeps a core
+// busy: more at once would not finish sooner on a small server, and would
+// hold connections other requests need.
+const dashboardStatementsAtOnce = 2
+
+// inBlock runs a block's service call within its dashboard's limit.
+func inBlock[T any](ctx context.Context, l *model.BlockLimit, f func() (T, error)) (T, error) {
+	var out T
+	err := l.Run(ctx, func() error {
+		var err error
+		out, err = f()
+		return err
+	})
+	return out, err
+}

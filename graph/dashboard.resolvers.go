@@ -20,11 +20,13 @@ func (r *atRiskMemberResolver) Member(ctx context.Context, obj *domain.AtRiskMem
 }
 
 func (r *dashboardResolver) MemberCount(ctx context.Context, obj *model.Dashboard) (int, error) {
-	return r.Dashboards.MemberCount(ctx, obj.Filter)
+	return inBlock(ctx, obj.Blocks, func() (int, error) { return r.Dashboards.MemberCount(ctx, obj.Filter) })
 }
 
 func (r *dashboardResolver) BySizeClass(ctx context.Context, obj *model.Dashboard) ([]*model.SizeClassCount, error) {
-	counts, err := r.Dashboards.BySizeClass(ctx, obj.Filter)
+	counts, err := inBlock(ctx, obj.Blocks, func() ([]domain.CategoryCount[domain.SizeClass], error) {
+		return r.Dashboards.BySizeClass(ctx, obj.Filter)
+	})
 	out := make([]*model.SizeClassCount, len(counts))
 	for i, c := range counts {
 		out[i] = &model.SizeClassCount{SizeClass: c.Key, Count: c.Count, Share: c.Share}
@@ -33,7 +35,9 @@ func (r *dashboardResolver) BySizeClass(ctx context.Context, obj *model.Dashboar
 }
 
 func (r *dashboardResolver) ByKind(ctx context.Context, obj *model.Dashboard) ([]*model.KindCount, error) {
-	counts, err := r.Dashboards.ByKind(ctx, obj.Filter)
+	counts, err := inBlock(ctx, obj.Blocks, func() ([]domain.CategoryCount[domain.MemberKind], error) {
+		return r.Dashboards.ByKind(ctx, obj.Filter)
+	})
 	out := make([]*model.KindCount, 0, len(counts))
 	for _, c := range counts {
 		if c.Key != nil { // a member's kind is never null
@@ -44,11 +48,15 @@ func (r *dashboardResolver) ByKind(ctx context.Context, obj *model.Dashboard) ([
 }
 
 func (r *dashboardResolver) ByTrade(ctx context.Context, obj *model.Dashboard, includeSubTrades *bool) ([]*domain.TradeCount, error) {
-	return pointersOf(r.Dashboards.ByTrade(ctx, obj.Filter, includeSubTrades == nil || *includeSubTrades))
+	return pointersOf(inBlock(ctx, obj.Blocks, func() ([]domain.TradeCount, error) {
+		return r.Dashboards.ByTrade(ctx, obj.Filter, includeSubTrades == nil || *includeSubTrades)
+	}))
 }
 
 func (r *dashboardResolver) ByRegion(ctx context.Context, obj *model.Dashboard) ([]*model.RegionCount, error) {
-	counts, err := r.Dashboards.ByRegion(ctx, obj.Filter)
+	counts, err := inBlock(ctx, obj.Blocks, func() ([]domain.CategoryCount[string], error) {
+		return r.Dashboards.ByRegion(ctx, obj.Filter)
+	})
 	out := make([]*model.RegionCount, len(counts))
 	for i, c := range counts {
 		out[i] = &model.RegionCount{Region: c.Key, Count: c.Count, Share: c.Share}
@@ -57,11 +65,13 @@ func (r *dashboardResolver) ByRegion(ctx context.Context, obj *model.Dashboard) 
 }
 
 func (r *dashboardResolver) Growth(ctx context.Context, obj *model.Dashboard, interval domain.Interval, from *time.Time, to *time.Time) ([]*domain.GrowthPeriod, error) {
-	return pointersOf(r.Dashboards.Growth(ctx, obj.Filter, seriesRange(interval, from, to)))
+	return pointersOf(inBlock(ctx, obj.Blocks, func() ([]domain.GrowthPeriod, error) {
+		return r.Dashboards.Growth(ctx, obj.Filter, seriesRange(interval, from, to))
+	}))
 }
 
 func (r *dashboardResolver) Retention(ctx context.Context, obj *model.Dashboard, year int) (*float64, error) {
-	ret, err := r.Dashboards.Retention(ctx, obj.Filter, year)
+	ret, err := inBlock(ctx, obj.Blocks, func() (*domain.Retention, error) { return r.Dashboards.Retention(ctx, obj.Filter, year) })
 	if err != nil {
 		return nil, err
 	}
@@ -69,13 +79,13 @@ func (r *dashboardResolver) Retention(ctx context.Context, obj *model.Dashboard,
 }
 
 func (r *dashboardResolver) RetentionDetail(ctx context.Context, obj *model.Dashboard, year int) (*domain.Retention, error) {
-	return r.Dashboards.Retention(ctx, obj.Filter, year)
+	return inBlock(ctx, obj.Blocks, func() (*domain.Retention, error) { return r.Dashboards.Retention(ctx, obj.Filter, year) })
 }
 
 func (r *dashboardResolver) Links(ctx context.Context, obj *model.Dashboard) (*model.LinkStats, error) {
-	out := &model.LinkStats{Filter: obj.Filter}
+	out := &model.LinkStats{Filter: obj.Filter, Blocks: obj.Blocks}
 	if selectsOtherThan(ctx, "created") {
-		stats, err := r.Dashboards.LinkStats(ctx, obj.Filter)
+		stats, err := inBlock(ctx, obj.Blocks, func() (*domain.LinkStats, error) { return r.Dashboards.LinkStats(ctx, obj.Filter) })
 		if err != nil {
 			return nil, err
 		}
@@ -85,11 +95,13 @@ func (r *dashboardResolver) Links(ctx context.Context, obj *model.Dashboard) (*m
 }
 
 func (r *dashboardResolver) Groups(ctx context.Context, obj *model.Dashboard) (*domain.GroupStats, error) {
-	return r.Dashboards.GroupStats(ctx, obj.Filter)
+	return inBlock(ctx, obj.Blocks, func() (*domain.GroupStats, error) { return r.Dashboards.GroupStats(ctx, obj.Filter) })
 }
 
 func (r *dashboardResolver) Engagement(ctx context.Context, obj *model.Dashboard) (*model.EngagementStats, error) {
-	stats, err := r.Dashboards.EngagementStats(ctx, obj.Filter, atRiskWanted(ctx))
+	stats, err := inBlock(ctx, obj.Blocks, func() (*domain.EngagementStats, error) {
+		return r.Dashboards.EngagementStats(ctx, obj.Filter, atRiskWanted(ctx))
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +125,9 @@ func (r *engagementStatsResolver) AtRisk(ctx context.Context, obj *model.Engagem
 }
 
 func (r *linkStatsResolver) Created(ctx context.Context, obj *model.LinkStats, interval domain.Interval, from *time.Time, to *time.Time) ([]*domain.PeriodCount, error) {
-	return pointersOf(r.Dashboards.LinksCreated(ctx, obj.Filter, seriesRange(interval, from, to)))
+	return pointersOf(inBlock(ctx, obj.Blocks, func() ([]domain.PeriodCount, error) {
+		return r.Dashboards.LinksCreated(ctx, obj.Filter, seriesRange(interval, from, to))
+	}))
 }
 
 func (r *queryResolver) Dashboard(ctx context.Context, filter *model.DashboardFilter) (*model.Dashboard, error) {
@@ -124,7 +138,7 @@ func (r *queryResolver) Dashboard(ctx context.Context, filter *model.DashboardFi
 	if err != nil {
 		return nil, err
 	}
-	return &model.Dashboard{Filter: f}, nil
+	return &model.Dashboard{Filter: f, Blocks: model.NewBlockLimit(dashboardStatementsAtOnce)}, nil
 }
 
 func (r *tradeCountResolver) Trade(ctx context.Context, obj *domain.TradeCount) (*domain.Trade, error) {

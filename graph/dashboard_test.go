@@ -6,8 +6,12 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/uptrace/bun"
 
 	"grappe/demo"
 	"grappe/domain"
@@ -339,5 +343,47 @@ func TestDashboardComplexity(t *testing.T) {
 	q += " } }"
 	if resp := a.do(analyst, q, nil); resp.code() != "QUERY_TOO_COMPLEX" {
 		t.Errorf("40 engagement blocks: %d %+v", resp.Status, resp.Errors)
+	}
+}
+
+// inFlight is a bun query hook recording the most statements running at
+// once.
+type inFlight struct{ now, most atomic.Int64 }
+
+func (h *inFlight) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
+	n := h.now.Add(1)
+	for m := h.most.Load(); n > m && !h.most.CompareAndSwap(m, n); m = h.most.Load() {
+	}
+	return ctx
+}
+
+func (h *inFlight) AfterQuery(context.Context, *bun.QueryEvent) { h.now.Add(-1) }
+
+// TestDashboardBoundsItsConnections: the executor resolves a dashboard's
+// blocks concurrently, but one dashboard runs at most two block statements
+// at once (plus the two batched lookups of trades and members), so that a
+// few dashboards do not take the whole pool.
+func TestDashboardBoundsItsConnections(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	withDashboardFixture(t, a)
+	hook := &inFlight{}
+	a.db.Bun().AddQueryHook(hook)
+	analyst := token(t, domain.RoleAnalyst, "")
+	for range 5 {
+		a.ok(analyst, fullDashboard, nil, nil)
+	}
+	if most := hook.most.Load(); most > 4 {
+		t.Errorf("%d statements at once for one dashboard, want at most 4", most)
+	}
+	// Concurrent dashboards: at most four each.
+	hook.most.Store(0)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() { a.ok(analyst, fullDashboard, nil, nil) })
+	}
+	wg.Wait()
+	if most := hook.most.Load(); most > 16 {
+		t.Errorf("%d statements at once for 4 dashboards, want at most 16", most)
 	}
 }
