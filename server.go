@@ -28,6 +28,7 @@ import (
 	"grappe/pgserver"
 	"grappe/postgres"
 	"grappe/web"
+	"grappe/wiring"
 )
 
 // serve runs the server until ctx is cancelled, then shuts it down.
@@ -205,7 +206,7 @@ func (a *App) Close() error {
 // routes builds the HTTP router: GraphiQL, GraphQL, the graph exports and
 // the probes.
 func (a *App) routes(verifier *auth.Verifier) http.Handler {
-	resolver := newResolver(a.requests, a.network)
+	resolver := wiring.Resolver(a.requests, a.network)
 	gql := graph.NewHandler(resolver, graph.HandlerOptions{
 		Introspection:  !a.Config.Production(),
 		QueryCacheSize: 1000,
@@ -260,23 +261,6 @@ func loadDocuments(cfg Config, log *slog.Logger) (*documents.Set, error) {
 		log.Info("trusted documents loaded", "documents", docs.Len(), "dir", cfg.DocumentsDir, "allowlist", cfg.TrustedDocuments)
 	}
 	return docs, nil
-}
-
-// newResolver builds the GraphQL resolver over the database's services.
-func newResolver(db *postgres.DB, g graph.NetworkGraph) *graph.Resolver {
-	return &graph.Resolver{
-		Graph:         g,
-		SmallWorlds:   db,
-		Members:       db.Members(),
-		MemberDetails: db.MemberDetails(),
-		Trades:        db.Trades(),
-		TradeWrites:   db.TradeWrites(),
-		Links:         db.Links(),
-		Groups:        db.Groups(),
-		Recommender:   db.Recommendations(),
-		Dashboards:    db.Dashboards(),
-		Audit:         db.Audit(),
-	}
 }
 
 // readyz answers 200 once the server is started, the analytics graph is

@@ -22,7 +22,6 @@ import (
 	"grappe/auth"
 	"grappe/demo"
 	"grappe/domain"
-	"grappe/graph"
 	"grappe/network"
 	"grappe/postgres"
 	"grappe/postgres/pgtest"
@@ -109,33 +108,23 @@ func TestPostGraphileEquivalence(t *testing.T) {
 	}
 }
 
-// serveGrappeForTest serves db with grappe's GraphQL handler stack (as
-// graph/api_test.go builds it) and returns its endpoint and an ANALYST
+// serveGrappeForTest serves db with the harness's in-process handler and
+// returns its endpoint and an ANALYST
 // token: analysts see every link and contact, as PostGraphile serves them.
 func serveGrappeForTest(t *testing.T, db *postgres.DB) (endpoint, token string) {
 	t.Helper()
 	cfg := auth.Config{Secret: []byte("bench-secret-bench-secret-bench-secret")}
-	verifier, err := auth.NewVerifier(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	store := network.NewStore(db.NetworkGraph, slog.New(slog.DiscardHandler))
 	if err := store.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	resolver := &graph.Resolver{
-		Members: db.Members(), MemberDetails: db.MemberDetails(), Trades: db.Trades(),
-		TradeWrites: db.TradeWrites(), Links: db.Links(), Groups: db.Groups(), Graph: store,
-		Recommender: db.Recommendations(), SmallWorlds: db, Dashboards: db.Dashboards(), Audit: db.Audit(),
+	h, err := newHandler(db, store, cfg.Secret)
+	if err != nil {
+		t.Fatal(err)
 	}
-	gql := graph.NewHandler(resolver, graph.HandlerOptions{
-		QueryCacheSize: 100, APQCacheSize: 100, MaxBodyBytes: 1 << 20,
-		Limits: graph.Limits{Depth: 15, Aliases: 50, RootFields: 20, Complexity: 20000, Tokens: 10000},
-		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil)),
-	})
-	srv := httptest.NewServer(middleware.RequestID(verifier.Middleware(resolver.Middleware(gql))))
+	srv := httptest.NewServer(middleware.RequestID(h))
 	t.Cleanup(srv.Close)
 	token, err = auth.Issue(cfg, domain.RoleAnalyst, "", time.Hour, time.Now())
 	if err != nil {

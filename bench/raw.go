@@ -20,6 +20,7 @@ import (
 	"grappe/domain"
 	"grappe/graph"
 	"grappe/postgres"
+	"grappe/wiring"
 )
 
 // The raw PostgreSQL comparison (issue 7, item 4) runs the very SQL that
@@ -39,19 +40,7 @@ func newHandler(db *postgres.DB, g graph.NetworkGraph, secret []byte) (http.Hand
 	if err != nil {
 		return nil, err
 	}
-	r := &graph.Resolver{
-		Graph:         g,
-		SmallWorlds:   db,
-		Members:       db.Members(),
-		MemberDetails: db.MemberDetails(),
-		Trades:        db.Trades(),
-		TradeWrites:   db.TradeWrites(),
-		Links:         db.Links(),
-		Groups:        db.Groups(),
-		Recommender:   db.Recommendations(),
-		Dashboards:    db.Dashboards(),
-		Audit:         db.Audit(),
-	}
+	r := wiring.Resolver(db, g)
 	gql := graph.NewHandler(r, graph.HandlerOptions{QueryCacheSize: 100, APQCacheSize: 100, MapError: postgres.MapTransient})
 	return verifier.Middleware(r.Middleware(gql)), nil
 }

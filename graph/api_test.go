@@ -19,6 +19,7 @@ import (
 	"grappe/network"
 	"grappe/postgres"
 	"grappe/postgres/pgtest"
+	"grappe/wiring"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -54,13 +55,7 @@ func newAPIWith(t testing.TB, configure func(*graph.HandlerOptions)) *api {
 		t.Fatal(err)
 	}
 	db.OnNetworkChange = func() { store.Invalidate() }
-	resolver := &graph.Resolver{
-		Members: db.Members(), MemberDetails: db.MemberDetails(), Trades: db.Trades(),
-		TradeWrites: db.TradeWrites(), Links: db.Links(), Groups: db.Groups(), Graph: store,
-		Recommender: db.Recommendations(),
-		SmallWorlds: db, Dashboards: db.Dashboards(),
-		Audit: db.Audit(),
-	}
+	resolver := wiring.Resolver(db, store)
 	opts := graph.HandlerOptions{
 		Introspection: true, QueryCacheSize: 100, APQCacheSize: 100, Limits: testLimits, MaxBodyBytes: 1 << 20,
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil)),
