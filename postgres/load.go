@@ -44,18 +44,25 @@ func (db *DB) LoadDemoIfEmpty(ctx context.Context, ds *demo.Dataset) (bool, erro
 		loaded = true
 		return loadDataset(ctx, conn, tx, ds)
 	})
+	if err == nil && loaded {
+		err = db.vacuumData(ctx)
+	}
 	return loaded, err
 }
 
 // ReplaceWithDemo empties the database's data and loads the dataset, in one
 // transaction.
 func (db *DB) ReplaceWithDemo(ctx context.Context, ds *demo.Dataset) error {
-	return db.inLoadTx(ctx, func(ctx context.Context, conn bun.Conn, tx bun.Tx) error {
+	err := db.inLoadTx(ctx, func(ctx context.Context, conn bun.Conn, tx bun.Tx) error {
 		if _, err := tx.ExecContext(ctx, "TRUNCATE "+strings.Join(dataTables, ", ")+" RESTART IDENTITY CASCADE"); err != nil {
 			return fmt.Errorf("empty database: %w", err)
 		}
 		return loadDataset(ctx, conn, tx, ds)
 	})
+	if err != nil {
+		return err
+	}
+	return db.vacuumData(ctx)
 }
 
 // inLoadTx runs f in a transaction on one connection, under the demo lock.
@@ -66,19 +73,19 @@ func (db *DB) inLoadTx(ctx context.Context, f func(context.Context, bun.Conn, bu
 		return fmt.Errorf("demo load: %w", err)
 	}
 	defer conn.Close()
-	err = conn.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	return conn.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", demoLockKey); err != nil {
 			return fmt.Errorf("take demo lock: %w", err)
 		}
 		return f(ctx, conn, tx)
 	})
-	if err != nil {
-		return err
-	}
-	// Freshly copied rows are not yet known all-visible: VACUUM marks
-	// them, so that index-only scans (the dashboard's engagement) need no
-	// heap visits. It cannot run inside the transaction.
-	if _, err := conn.ExecContext(ctx, "VACUUM (ANALYZE) "+strings.Join(dataTables, ", ")); err != nil {
+}
+
+// vacuumData marks freshly copied rows all-visible, so that index-only
+// scans (the dashboard's engagement) need no heap visits, and refreshes
+// the planner's statistics. It cannot run inside the load's transaction.
+func (db *DB) vacuumData(ctx context.Context) error {
+	if _, err := db.bun.ExecContext(ctx, "VACUUM (ANALYZE) "+strings.Join(dataTables, ", ")); err != nil {
 		return fmt.Errorf("vacuum after the demo load: %w", err)
 	}
 	return nil
@@ -90,8 +97,8 @@ func (db *DB) inLoadTx(ctx context.Context, f func(context.Context, bun.Conn, bu
 const copyBatch = 20_000
 
 // loadDataset copies a dataset whose ids are already assigned into the
-// tables, then moves the identity sequences past them and refreshes the
-// planner's statistics.
+// tables, then moves the identity sequences past them; the statistics are
+// refreshed after the commit (vacuumData).
 func loadDataset(ctx context.Context, conn bun.Conn, tx bun.Tx, ds *demo.Dataset) error {
 	for _, c := range datasetCopies(ds) {
 		query := "COPY " + c.table + " (" + c.columns + ") FROM STDIN"
@@ -123,9 +130,6 @@ func loadDataset(ctx context.Context, conn bun.Conn, tx bun.Tx, ds *demo.Dataset
 		if err != nil {
 			return fmt.Errorf("reset %s ids: %w", table, err)
 		}
-	}
-	if _, err := tx.ExecContext(ctx, "ANALYZE "+strings.Join(dataTables, ", ")); err != nil {
-		return fmt.Errorf("analyze demo tables: %w", err)
 	}
 	return nil
 }
