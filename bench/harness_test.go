@@ -205,12 +205,20 @@ func TestAttackAndRawReplay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var recorded int
+	var recorded, prepared int
 	for _, r := range reqs {
 		if len(r) == 0 {
 			t.Fatalf("a profile request ran no SQL")
 		}
 		recorded += len(r)
+		for _, st := range r {
+			if st.Args != nil {
+				prepared++
+			}
+		}
+	}
+	if prepared == 0 {
+		t.Errorf("none of the %d recorded statements has parameters: the replay would prepare none", recorded)
 	}
 	raw := &measure{Scenario: "profile", Server: rawServer}
 	if err := runRaw(context.Background(), url, reqs, opts, raw); err != nil {

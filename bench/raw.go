@@ -13,7 +13,6 @@ import (
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
-	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/driver/pgdriver"
 
 	"grappe/auth"
@@ -26,10 +25,12 @@ import (
 // The raw PostgreSQL comparison (issue 7, item 4) runs the very SQL that
 // grappe runs for a scenario, without the GraphQL layer: each request of a
 // sample is served once in process by grappe's handler while a bun query
-// hook records its statements, then the load loop replays the recorded
-// statements over the driver, each request's statements in turn on one
-// connection, at the same concurrency and for the same time as grappe's
-// attack. Its throughput is the limit grappe's could reach.
+// statement observer records its statements, then the load loop replays
+// the recorded statements over the driver, each request's statements in
+// turn on one connection, at the same concurrency and for the same time as
+// grappe's attack: the statements grappe prepares (those with parameters)
+// are prepared once per connection too. Its throughput is the limit
+// grappe's could reach.
 
 // newHandler returns grappe's GraphQL handler over db, behind token
 // verification with secret and the per-request loaders, as the server
@@ -57,43 +58,38 @@ func serveInProcess(ctx context.Context, h http.Handler, body []byte, token stri
 	return rec.Body.Bytes(), rec.Code
 }
 
-type captureKey struct{}
+// statement is one recorded statement: its text and, when grappe runs it
+// as a prepared statement, its parameters.
+type statement struct {
+	Query string
+	Args  []any
+}
 
-// capture collects the statements run in a context.
+// capture collects the statements run for one request.
 type capture struct {
 	mu    sync.Mutex
-	stmts []string
+	stmts []statement
 }
 
-// captureHook is a bun query hook recording each statement, as sent, into
-// the capture of its context.
-type captureHook struct{}
-
-func (captureHook) BeforeQuery(ctx context.Context, e *bun.QueryEvent) context.Context {
-	if c, ok := ctx.Value(captureKey{}).(*capture); ok {
-		c.mu.Lock()
-		c.stmts = append(c.stmts, e.Query)
-		c.mu.Unlock()
-	}
-	return ctx
+func (c *capture) observe(query string, args []any) {
+	c.mu.Lock()
+	c.stmts = append(c.stmts, statement{query, args})
+	c.mu.Unlock()
 }
-
-func (captureHook) AfterQuery(context.Context, *bun.QueryEvent) {}
 
 // recordSQL serves n samples of sc in process against the database at
 // dbURL and returns the statements of each request.
-func recordSQL(ctx context.Context, dbURL string, sc scenario, s *sampler, tok *tokens, secret []byte, n int) ([][]string, error) {
+func recordSQL(ctx context.Context, dbURL string, sc scenario, s *sampler, tok *tokens, secret []byte, n int) ([][]statement, error) {
 	db, err := postgres.Open(ctx, dbURL, postgres.Options{MaxOpenConns: 8})
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
-	db.Bun().AddQueryHook(captureHook{})
 	h, err := newHandler(db, nil, secret)
 	if err != nil {
 		return nil, err
 	}
-	var out [][]string
+	var out [][]statement
 	for range n {
 		sm := s.Sample()
 		member := ""
@@ -101,7 +97,7 @@ func recordSQL(ctx context.Context, dbURL string, sc scenario, s *sampler, tok *
 			member = memberID(sm.MemberID)
 		}
 		c := &capture{}
-		body, code := serveInProcess(context.WithValue(ctx, captureKey{}, c), h, gqlBody(sc.Query, sc.Vars(sm)), tok.get(sc.Role, member))
+		body, code := serveInProcess(postgres.WithStatementObserver(ctx, c.observe), h, gqlBody(sc.Query, sc.Vars(sm)), tok.get(sc.Role, member))
 		if code != http.StatusOK || bytes.Contains(body, []byte(`"errors"`)) {
 			return nil, fmt.Errorf("%s in process: %d %s", sc.Name, code, truncate(string(body), 300))
 		}
@@ -112,8 +108,10 @@ func recordSQL(ctx context.Context, dbURL string, sc scenario, s *sampler, tok *
 
 // runRaw replays the recorded requests at the given concurrency for the
 // given time and adds the measure to m.
-func runRaw(ctx context.Context, dbURL string, reqs [][]string, opts attackOptions, m *measure) error {
-	sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(dbURL), pgdriver.WithApplicationName("grappe-bench-raw")))
+func runRaw(ctx context.Context, dbURL string, reqs [][]statement, opts attackOptions, m *measure) error {
+	// The session settings of grappe's own connections (postgres.Open).
+	sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(dbURL), pgdriver.WithApplicationName("grappe-bench-raw"),
+		pgdriver.WithConnParams(map[string]any{"plan_cache_mode": "force_generic_plan"})))
 	defer sqldb.Close()
 	sqldb.SetMaxOpenConns(opts.Concurrency)
 	sqldb.SetMaxIdleConns(opts.Concurrency)
@@ -141,12 +139,13 @@ func runRaw(ctx context.Context, dbURL string, reqs [][]string, opts attackOptio
 				return
 			}
 			defer conn.Close()
+			prepared := map[string]*sql.Stmt{}
 			for time.Now().Before(deadline) {
 				req := reqs[rand.IntN(len(reqs))]
 				t0 := time.Now()
 				var failed error
-				for _, q := range req {
-					if err := drain(ctx, conn, q); err != nil {
+				for _, st := range req {
+					if err := drain(ctx, conn, prepared, st); err != nil {
 						failed = err
 						break
 					}
@@ -192,10 +191,24 @@ func runRaw(ctx context.Context, dbURL string, reqs [][]string, opts attackOptio
 	return nil
 }
 
-// drain runs one statement and reads every value of every row, as a
-// client decoding the answer would.
-func drain(ctx context.Context, conn *sql.Conn, query string) error {
-	rows, err := conn.QueryContext(ctx, query)
+// drain runs one statement, prepared on conn (and kept in prepared) when
+// it has parameters, and reads every value of every row, as a client
+// decoding the answer would.
+func drain(ctx context.Context, conn *sql.Conn, prepared map[string]*sql.Stmt, st statement) error {
+	var rows *sql.Rows
+	var err error
+	if st.Args == nil {
+		rows, err = conn.QueryContext(ctx, st.Query)
+	} else {
+		stmt, ok := prepared[st.Query]
+		if !ok {
+			if stmt, err = conn.PrepareContext(ctx, st.Query); err != nil {
+				return err
+			}
+			prepared[st.Query] = stmt
+		}
+		rows, err = stmt.QueryContext(ctx, st.Args...)
+	}
 	if err != nil {
 		return err
 	}

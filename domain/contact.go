@@ -15,6 +15,14 @@ type Contact struct {
 	Phone    string
 }
 
+// MemberWithDetails is a member with its contacts and trades, each nil
+// unless asked for.
+type MemberWithDetails struct {
+	Member   *Member
+	Contacts []*Contact
+	Trades   []*Trade
+}
+
 // ContactInput adds a contact.
 type ContactInput struct {
 	MemberID int64
@@ -76,6 +84,10 @@ const AtRiskAfter = 6 // months
 type MemberDetailService interface {
 	// ContactsOfMembers returns the contacts of each member, by name.
 	ContactsOfMembers(ctx context.Context, memberIDs []int64) (map[int64][]*Contact, error)
+	// MembersWithDetails returns the members among ids with, as asked, their
+	// contacts (by name) and their trades (by code), in one statement: a
+	// member's profile.
+	MembersWithDetails(ctx context.Context, ids []int64, contacts, trades bool) (map[int64]*MemberWithDetails, error)
 	// AddContact adds a contact: staff, or the ACTIVE member itself.
 	AddContact(ctx context.Context, in ContactInput) (*Contact, error)
 	// RemoveContact removes a contact and returns its member id.

@@ -54,6 +54,9 @@ type DB struct {
 	// change the network graph (a link confirmed, declined or ended, a
 	// member created or lapsed). It must not block.
 	OnNetworkChange func()
+
+	stmts    *statementCache // prepared lookups (prepared.go)
+	poolWait time.Duration   // Options.PoolWait
 }
 
 // networkChanged signals a committed change of the network graph.
@@ -79,15 +82,17 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		pgdriver.WithApplicationName("grappe"),
 		pgdriver.WithResetSessionFunc(checkConn),
 	)
-	if opts.StatementTimeout > 0 {
-		// Set on each new connection, after the DSN's own parameters.
-		params := maps.Clone(pgc.Config().ConnParams)
-		if params == nil {
-			params = map[string]any{}
-		}
-		params["statement_timeout"] = strconv.FormatInt(opts.StatementTimeout.Milliseconds(), 10)
-		pgdriver.WithConnParams(params)(pgc.Config())
+	// Set on each new connection, after the DSN's own parameters.
+	params := maps.Clone(pgc.Config().ConnParams)
+	if params == nil {
+		params = map[string]any{}
 	}
+	if opts.StatementTimeout > 0 {
+		params["statement_timeout"] = strconv.FormatInt(opts.StatementTimeout.Milliseconds(), 10)
+	}
+	// Only the prepared lookups are affected (see prepared.go).
+	params["plan_cache_mode"] = "force_generic_plan"
+	pgdriver.WithConnParams(params)(pgc.Config())
 	var connector driver.Connector = pgc
 	if opts.PoolWait > 0 {
 		connector = waitConnector{pgc}
@@ -111,7 +116,8 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &DB{bun: bdb, Now: time.Now, GroupCapacity: groupCapacity(opts.GroupCapacity), Location: loc}, nil
+	return &DB{bun: bdb, Now: time.Now, GroupCapacity: groupCapacity(opts.GroupCapacity), Location: loc,
+		stmts: newStatementCache(), poolWait: opts.PoolWait}, nil
 }
 
 // groupCapacity applies the default capacity.
@@ -122,8 +128,11 @@ func groupCapacity(n int) int {
 	return n
 }
 
-// Close closes the connection pool.
-func (db *DB) Close() error { return db.bun.Close() }
+// Close closes the prepared statements and the connection pool.
+func (db *DB) Close() error {
+	db.stmts.close()
+	return db.bun.Close()
+}
 
 // Ping checks the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.bun.PingContext(ctx) }
@@ -147,24 +156,58 @@ func WithStatementCounter(ctx context.Context) (context.Context, *atomic.Int64) 
 	return context.WithValue(ctx, statementCountKey{}, n), n
 }
 
-// statementCounter is a bun query hook counting statements per context.
+type statementObserverKey struct{}
+
+// A StatementObserver sees each statement run for a context: its text and,
+// for a prepared statement, its parameters (nil for bun's statements, whose
+// values are in the text). Benchmarks record the SQL of a request with it.
+type StatementObserver func(query string, args []any)
+
+// WithStatementObserver returns a context in which every SQL statement run
+// by this package is passed to observe first.
+func WithStatementObserver(ctx context.Context, observe StatementObserver) context.Context {
+	return context.WithValue(ctx, statementObserverKey{}, observe)
+}
+
+// statementCounter is a bun query hook counting statements per context
+// (and showing them to its observer).
 type statementCounter struct{}
 
-func (statementCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
-	if n, ok := ctx.Value(statementCountKey{}).(*atomic.Int64); ok {
-		n.Add(1)
-	}
+func (statementCounter) BeforeQuery(ctx context.Context, e *bun.QueryEvent) context.Context {
+	countStatement(ctx, e.Query, nil)
 	return ctx
 }
 
 func (statementCounter) AfterQuery(context.Context, *bun.QueryEvent) {}
+
+// countStatement counts a statement in the counter of ctx, if any, and
+// shows it to the observer of ctx, if any.
+func countStatement(ctx context.Context, query string, args []any) {
+	if n, ok := ctx.Value(statementCountKey{}).(*atomic.Int64); ok {
+		n.Add(1)
+	}
+	if observe, ok := ctx.Value(statementObserverKey{}).(StatementObserver); ok {
+		observe(query, args)
+	}
+}
+
+// beforeStatement does for a statement run outside bun (a prepared one)
+// what the query hooks do for bun's: count it and bound its pool wait.
+func (db *DB) beforeStatement(ctx context.Context, query string, args []any) context.Context {
+	countStatement(ctx, query, args)
+	if db.poolWait > 0 {
+		ctx = poolWaitHook{wait: db.poolWait}.BeforeQuery(ctx, nil)
+	}
+	return ctx
+}
 
 // New wraps an open database handle, for tools and tests that manage the
 // connection themselves.
 func New(sqldb *sql.DB) *DB {
 	bdb := bun.NewDB(sqldb, pgdialect.New())
 	bdb.AddQueryHook(statementCounter{})
-	return &DB{bun: bdb, Now: time.Now, GroupCapacity: domain.DefaultGroupCapacity, Location: time.UTC}
+	return &DB{bun: bdb, Now: time.Now, GroupCapacity: domain.DefaultGroupCapacity, Location: time.UTC,
+		stmts: newStatementCache()}
 }
 
 // EnsureDatabase creates database name unless it exists.

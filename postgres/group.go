@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"grappe/domain"
 )
@@ -176,10 +175,10 @@ func (s *GroupService) GroupsOfMembers(ctx context.Context, memberIDs []int64, p
 		ParentID int64 `bun:"parent_id"`
 		groupRow
 	}
-	err = s.db.bun.NewSelect().TableExpr("unnest(?::bigint[]) AS p(parent_id)", pgdialect.Array(memberIDs)).
+	q := s.db.bun.NewSelect().TableExpr("unnest(?) AS p(parent_id)", idsParam).
 		ColumnExpr("p.parent_id, g.*").Join("CROSS JOIN LATERAL (?) AS g", inner).
-		OrderExpr("p.parent_id").OrderExpr(lateralOrder(plan)).Scan(ctx, &rows)
-	if err != nil {
+		OrderExpr("p.parent_id").OrderExpr(lateralOrder(plan))
+	if err := s.db.selectByIDs(ctx, q, memberIDs, &rows); err != nil {
 		return nil, mapError(err, "working groups")
 	}
 	byParent := make(map[int64][]*groupRow, len(memberIDs))

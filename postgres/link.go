@@ -3,7 +3,10 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -279,6 +282,40 @@ func (s *LinkService) MemberLinks(ctx context.Context, memberID int64, direction
 // applies to each member's list. Returns BAD_USER_INPUT for an invalid
 // direction, filter, page size or cursor.
 func (s *LinkService) MembersLinks(ctx context.Context, memberIDs []int64, direction domain.LinkDirection, filter domain.LinkFilter, page domain.PageRequest) (map[int64]*domain.Page[*domain.BusinessLink], error) {
+	return s.membersLinks(ctx, memberIDs, direction, filter, page, nil)
+}
+
+// MembersLinksWithCounterparts is MembersLinks that also returns, in the
+// same statement, the counterpart of each link (the party other than the
+// member whose page it is), by id.
+func (s *LinkService) MembersLinksWithCounterparts(ctx context.Context, memberIDs []int64, direction domain.LinkDirection, filter domain.LinkFilter, page domain.PageRequest) (map[int64]*domain.Page[*domain.BusinessLink], map[int64]*domain.Member, error) {
+	counterparts := map[int64]*domain.Member{}
+	pages, err := s.membersLinks(ctx, memberIDs, direction, filter, page, counterparts)
+	return pages, counterparts, err
+}
+
+// linkCounterpartRow is a link read for one of several members at once,
+// with its counterpart for that member.
+type linkCounterpartRow struct {
+	ownedLinkRow
+	Counterpart memberRow `bun:"embed:cp_"`
+}
+
+// counterpartColumns selects the columns of member cp as those of
+// linkCounterpartRow.Counterpart.
+var counterpartColumns = sync.OnceValue(func() string {
+	var cols []string
+	for _, f := range pgdialect.New().Tables().Get(reflect.TypeFor[memberRow]()).Fields {
+		if !f.Tag.HasOption("scanonly") {
+			cols = append(cols, fmt.Sprintf("cp.%[1]s AS cp_%[1]s", f.Name))
+		}
+	}
+	return strings.Join(cols, ", ")
+})
+
+// membersLinks reads the pages of MembersLinks and, when counterparts is
+// not nil, adds to it the counterpart of each link.
+func (s *LinkService) membersLinks(ctx context.Context, memberIDs []int64, direction domain.LinkDirection, filter domain.LinkFilter, page domain.PageRequest, counterparts map[int64]*domain.Member) (map[int64]*domain.Page[*domain.BusinessLink], error) {
 	if err := domain.ValidateLinkFilter(filter, direction); err != nil {
 		return nil, err
 	}
@@ -295,16 +332,22 @@ func (s *LinkService) MembersLinks(ctx context.Context, memberIDs []int64, direc
 	inner := s.db.bun.NewSelect().Model((*linkRow)(nil)).ColumnExpr("o.id AS owner_id, l.*").
 		Where(sideOf(direction, "o.id")).
 		Apply(linkVisibility(domain.ViewerFrom(ctx))).Apply(linkFilter(filter))
-	var rows []*ownedLinkRow
-	err = s.db.bun.NewSelect().Model(&rows).
-		ModelTableExpr("unnest(?::bigint[]) AS o(id) CROSS JOIN LATERAL (?) AS l", pgdialect.Array(ids), plan.apply(inner)).
-		OrderExpr(pageOrder("l.owner_id", plan)).Scan(ctx)
-	if err != nil {
+	q := s.db.bun.NewSelect().TableExpr("unnest(?) AS o(id) CROSS JOIN LATERAL (?) AS l", idsParam, plan.apply(inner)).
+		ColumnExpr("l.*").OrderExpr(pageOrder("l.owner_id", plan))
+	if counterparts != nil {
+		q = q.ColumnExpr(counterpartColumns()).
+			Join("JOIN members AS cp ON cp.id = CASE WHEN l.from_id = l.owner_id THEN l.to_id ELSE l.from_id END")
+	}
+	var rows []*linkCounterpartRow
+	if err := s.db.selectByIDs(ctx, q, ids, &rows); err != nil {
 		return nil, mapError(err, "business links")
 	}
 	byOwner := make(map[int64][]*linkRow, len(ids))
 	for _, r := range rows {
 		byOwner[r.OwnerID] = append(byOwner[r.OwnerID], &r.linkRow)
+		if counterparts != nil {
+			counterparts[r.Counterpart.ID] = r.Counterpart.toMember()
+		}
 	}
 	for _, id := range ids {
 		out[id] = linkPage(plan, byOwner[id])

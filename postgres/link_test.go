@@ -373,6 +373,22 @@ func TestMembersLinksInOneStatement(t *testing.T) {
 	if !pages[a.ID].HasNextPage || pages[b.ID].HasNextPage || pages[d.ID].HasNextPage {
 		t.Errorf("hasNextPage a=%v b=%v d=%v", pages[a.ID].HasNextPage, pages[b.ID].HasNextPage, pages[d.ID].HasNextPage)
 	}
+	// The same pages with their counterparts, still in one statement.
+	ctx, statements = postgres.WithStatementCounter(staff)
+	again, cps, err := svc.MembersLinksWithCounterparts(ctx, []int64{a.ID, b.ID, c.ID, d.ID}, domain.DirectionAny, domain.LinkFilter{}, domain.PageRequest{First: intp(2)})
+	if err != nil || statements.Load() != 1 {
+		t.Fatalf("with counterparts: %v in %d statements", err, statements.Load())
+	}
+	for id, w := range want {
+		if diff := cmp.Diff(w, ids(again[id])); diff != "" {
+			t.Errorf("member %d with counterparts (-want +got)\n%s", id, diff)
+		}
+	}
+	// a's page shows d and c, b's c and a, c's b and a, d's a: all four,
+	// each read whole.
+	if len(cps) != 4 || cps[a.ID].Name != "Alpha" || cps[d.ID].Name != "Delta" || cps[c.ID].Headcount == nil || *cps[c.ID].Headcount != 20 {
+		t.Errorf("counterparts %+v", cps)
+	}
 	// The cursor applies inside each member's list.
 	next, err := svc.MemberLinks(staff, a.ID, domain.DirectionAny, domain.LinkFilter{}, domain.PageRequest{First: intp(2), After: pages[a.ID].Cursors[1]})
 	if err != nil {

@@ -125,7 +125,8 @@ func (s *MemberService) Member(ctx context.Context, id int64) (*domain.Member, e
 // MembersByIDs returns the existing members among ids, by id.
 func (s *MemberService) MembersByIDs(ctx context.Context, ids []int64) (map[int64]*domain.Member, error) {
 	var rows []memberRow
-	if err := s.db.bun.NewSelect().Model(&rows).Where("m.id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
+	q := s.db.bun.NewSelect().Model((*memberRow)(nil)).Where("m.id = ANY(?)", idsParam)
+	if err := s.db.selectByIDs(ctx, q, ids, &rows); err != nil {
 		return nil, mapError(err, "members")
 	}
 	out := make(map[int64]*domain.Member, len(rows))

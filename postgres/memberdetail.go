@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -37,14 +39,90 @@ var _ domain.MemberDetailService = (*MemberDetailService)(nil)
 // ContactsOfMembers returns the contacts of each member, by name.
 func (s *MemberDetailService) ContactsOfMembers(ctx context.Context, memberIDs []int64) (map[int64][]*domain.Contact, error) {
 	var rows []contactRow
-	err := s.db.bun.NewSelect().Model(&rows).Where("c.member_id IN (?)", bun.List(memberIDs)).
-		Order("c.member_id", "c.name", "c.id").Scan(ctx)
-	if err != nil {
+	q := s.db.bun.NewSelect().Model((*contactRow)(nil)).Where("c.member_id = ANY(?)", idsParam).
+		Order("c.member_id", "c.name", "c.id")
+	if err := s.db.selectByIDs(ctx, q, memberIDs, &rows); err != nil {
 		return nil, mapError(err, "contacts")
 	}
 	out := make(map[int64][]*domain.Contact, len(memberIDs))
 	for i := range rows {
 		out[rows[i].MemberID] = append(out[rows[i].MemberID], rows[i].toContact())
+	}
+	return out, nil
+}
+
+// Contacts and trades of a member profile, as JSON arrays in the member's
+// row (see MembersWithDetails).
+const (
+	contactsJSON = `(SELECT coalesce(json_agg(json_build_object('id', c.id, 'name', c.name, 'role', c.role,
+		'email', c.email, 'phone', c.phone) ORDER BY c.name, c.id), '[]')
+	FROM contacts AS c WHERE c.member_id = m.id) AS contacts_json`
+	tradesJSON = `(SELECT coalesce(json_agg(json_build_object('id', t.id, 'code', t.code, 'name_en', t.name_en,
+		'name_fr', t.name_fr, 'parent_id', t.parent_id) ORDER BY t.code), '[]')
+	FROM member_trades AS mt JOIN trades AS t ON t.id = mt.trade_id WHERE mt.member_id = m.id) AS trades_json`
+)
+
+// detailsRow is a member with its contacts and trades as JSON.
+type detailsRow struct {
+	memberRow    `bun:",extend"`
+	ContactsJSON *string `bun:"contacts_json,scanonly"`
+	TradesJSON   *string `bun:"trades_json,scanonly"`
+}
+
+// contactJSON and tradeJSON are the elements of those arrays.
+type contactJSON struct {
+	ID                       int64
+	Name, Role, Email, Phone string
+}
+
+type tradeJSON struct {
+	ID       int64  `json:"id"`
+	Code     string `json:"code"`
+	NameEN   string `json:"name_en"`
+	NameFR   string `json:"name_fr"`
+	ParentID *int64 `json:"parent_id"`
+}
+
+// MembersWithDetails returns the members among ids with, as asked, their
+// contacts (by name) and their trades (by code), in one statement. A member
+// with none has an empty list.
+func (s *MemberDetailService) MembersWithDetails(ctx context.Context, ids []int64, contacts, trades bool) (map[int64]*domain.MemberWithDetails, error) {
+	q := s.db.bun.NewSelect().Model((*memberRow)(nil)).ColumnExpr("?TableColumns").Where("m.id = ANY(?)", idsParam)
+	if contacts {
+		q = q.ColumnExpr(contactsJSON)
+	}
+	if trades {
+		q = q.ColumnExpr(tradesJSON)
+	}
+	var rows []detailsRow
+	if err := s.db.selectByIDs(ctx, q, ids, &rows); err != nil {
+		return nil, mapError(err, "members")
+	}
+	out := make(map[int64]*domain.MemberWithDetails, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		d := &domain.MemberWithDetails{Member: r.toMember()}
+		if r.ContactsJSON != nil {
+			var cs []contactJSON
+			if err := json.Unmarshal([]byte(*r.ContactsJSON), &cs); err != nil {
+				return nil, fmt.Errorf("contacts of member %d: %w", r.ID, err)
+			}
+			d.Contacts = make([]*domain.Contact, len(cs))
+			for j, c := range cs {
+				d.Contacts[j] = &domain.Contact{ID: c.ID, MemberID: r.ID, Name: c.Name, Role: c.Role, Email: c.Email, Phone: c.Phone}
+			}
+		}
+		if r.TradesJSON != nil {
+			var ts []tradeJSON
+			if err := json.Unmarshal([]byte(*r.TradesJSON), &ts); err != nil {
+				return nil, fmt.Errorf("trades of member %d: %w", r.ID, err)
+			}
+			d.Trades = make([]*domain.Trade, len(ts))
+			for j, t := range ts {
+				d.Trades[j] = &domain.Trade{ID: t.ID, Code: t.Code, NameEN: t.NameEN, NameFR: t.NameFR, ParentID: t.ParentID}
+			}
+		}
+		out[r.ID] = d
 	}
 	return out, nil
 }

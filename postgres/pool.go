@@ -144,7 +144,39 @@ func (c waitConn) PrepareContext(ctx context.Context, query string) (driver.Stmt
 	if err := gotConn(ctx); err != nil {
 		return nil, err
 	}
-	return c.Conn.PrepareContext(ctx, query)
+	stmt, err := c.Conn.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return waitStmt{stmt.(preparedStmt)}, nil
+}
+
+// preparedStmt is what pgdriver's prepared statements implement.
+type preparedStmt interface {
+	driver.Stmt
+	driver.StmtExecContext
+	driver.StmtQueryContext
+}
+
+// waitStmt is a statement prepared on a waitConn: database/sql runs it on a
+// connection where it was prepared before without calling the connection,
+// so the statement itself ends the pool wait.
+type waitStmt struct {
+	preparedStmt
+}
+
+func (s waitStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	if err := gotConn(ctx); err != nil {
+		return nil, err
+	}
+	return s.preparedStmt.ExecContext(ctx, args)
+}
+
+func (s waitStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	if err := gotConn(ctx); err != nil {
+		return nil, err
+	}
+	return s.preparedStmt.QueryContext(ctx, args)
 }
 
 func (c waitConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {

@@ -67,10 +67,10 @@ func (s *TradeService) TradesOfMembers(ctx context.Context, memberIDs []int64) (
 		NameFR   string `bun:"name_fr"`
 		ParentID *int64 `bun:"parent_id"`
 	}
-	err := s.db.bun.NewRaw(`
+	err := s.db.selectPrepared(ctx, `
 		SELECT mt.member_id, t.id, t.code, t.name_en, t.name_fr, t.parent_id
 		FROM member_trades AS mt JOIN trades AS t ON t.id = mt.trade_id
-		WHERE mt.member_id IN (?) ORDER BY mt.member_id, t.code`, bun.List(memberIDs)).Scan(ctx, &rows)
+		WHERE mt.member_id = ANY($1::bigint[]) ORDER BY mt.member_id, t.code`, &rows, idArray(memberIDs))
 	if err != nil {
 		return nil, mapError(err, "member trades")
 	}
