@@ -339,8 +339,18 @@ func (r *Resolver) prefetchBusinessLinks(ctx context.Context, wg *sync.WaitGroup
 	statuses, _ := args["statuses"].([]domain.LinkStatus)
 	a := newLinkArgs(first, after, direction, kinds, statuses)
 	links := r.loaders(ctx).links
+	parties := selectedParties(op, f.Selections)
+	// The counterparts, the party most shown, come with the links.
+	withCounterparts := parties.counterpart && !parties.from && !parties.to && !parties.declaredBy
 	goSafe(wg, func() {
-		pages, err := links.b.MembersLinks(ctx, ids, a.Direction, a.filter(), a.Page.request())
+		var pages map[int64]*domain.Page[*domain.BusinessLink]
+		var counterparts map[int64]*domain.Member
+		var err error
+		if withCounterparts {
+			pages, counterparts, err = links.b.MembersLinksWithCounterparts(ctx, ids, a.Direction, a.filter(), a.Page.request())
+		} else {
+			pages, err = links.b.MembersLinks(ctx, ids, a.Direction, a.filter(), a.Page.request())
+		}
 		if err != nil {
 			return // each member's resolver reports its own error
 		}
@@ -354,8 +364,17 @@ func (r *Resolver) prefetchBusinessLinks(ctx context.Context, wg *sync.WaitGroup
 				owned = append(owned, ownedLink{owner: id, link: l})
 			}
 		}
-		if p := selectedParties(op, f.Selections); p.any() {
-			r.readMembers(ctx, p.ids(owned), p.trades)
+		switch {
+		case withCounterparts:
+			l := r.loaders(ctx)
+			for id, m := range counterparts {
+				l.MemberByID.Prime(id, m)
+			}
+			if parties.trades {
+				r.readTrades(ctx, parties.ids(owned))
+			}
+		case parties.any():
+			r.readMembers(ctx, parties.ids(owned), parties.trades)
 		}
 	})
 	if hasField(op, f.Selections, "totalCount") {

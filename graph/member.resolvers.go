@@ -190,6 +190,7 @@ func (r *queryResolver) Member(ctx context.Context, id string) (*domain.Member, 
 	if err != nil {
 		return nil, err
 	}
+	r.prefetchMember(ctx, mid)
 	return r.loaders(ctx).member(ctx, mid)
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"grappe/domain"
+	"grappe/graph/globalid"
 )
 
 // exec runs SQL on the test database.
@@ -308,5 +309,93 @@ func TestEngagement(t *testing.T) {
 	resp := a.do(token(t, domain.RoleMember, fresh.ID), q, map[string]any{"id": busy.ID})
 	if resp.code() != domain.CodeForbidden {
 		t.Fatalf("engagement of another member: %+v", resp.Errors)
+	}
+}
+
+// TestMemberProfileInThreeStatements: a member's profile (the load
+// benchmark's profile document) takes three statements: the member with its
+// contacts and trades, its links with their counterparts, its groups; each
+// part holds what the fixture says, for a member and for a viewer who may
+// not see everything.
+func TestMemberProfileInThreeStatements(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	withDashboardFixture(t, a)
+	if _, err := a.db.Bun().ExecContext(context.Background(), `INSERT INTO contacts (member_id, name, role, email) VALUES
+		(2, 'Zoé Martin', 'Gérante', 'zoe@bravo.example'), (2, 'Adam Petit', NULL, NULL), (3, 'Chloé', NULL, NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	const profile = `query($id: ID!) { member(id: $id) {
+		name contacts { name role email } trades { code }
+		businessLinks(first: 10, statuses: [CONFIRMED]) { edges { counterpart { name } node { kind since } } }
+		groups { edges { node { name status } } } } }`
+	bravo := map[string]any{"id": globalid.Encode(globalid.TypeMember, 2)}
+	analyst := token(t, domain.RoleAnalyst, "")
+	if n := countStatementsWith(t, a, analyst, profile, bravo); n != 3 {
+		t.Errorf("profile: %d statements, want 3", n)
+	}
+	type profileResult struct {
+		Member *struct {
+			Name     string
+			Contacts []struct {
+				Name        string
+				Role, Email *string
+			}
+			Trades        []struct{ Code string }
+			BusinessLinks struct {
+				Edges []struct {
+					Counterpart struct{ Name string }
+					Node        struct{ Kind, Since string }
+				}
+			}
+			Groups struct {
+				Edges []struct{ Node struct{ Name, Status string } }
+			}
+		}
+	}
+	var got profileResult
+	a.ok(analyst, profile, bravo, &got)
+	m := got.Member
+	if m == nil || m.Name != "Bravo" {
+		t.Fatalf("profile %+v", got)
+	}
+	// Contacts by name, trades by code, links newest first, current groups.
+	if len(m.Contacts) != 2 || m.Contacts[0].Name != "Adam Petit" || m.Contacts[0].Role != nil ||
+		m.Contacts[1].Name != "Zoé Martin" || m.Contacts[1].Email == nil || *m.Contacts[1].Email != "zoe@bravo.example" {
+		t.Errorf("contacts %+v", m.Contacts)
+	}
+	if len(m.Trades) != 2 || m.Trades[0].Code != "MEAS.DIM" || m.Trades[1].Code != "SOFT" {
+		t.Errorf("trades %+v", m.Trades)
+	}
+	links := m.BusinessLinks.Edges
+	if len(links) != 2 || links[0].Counterpart.Name != "Charlie" || links[0].Node.Kind != "PARTNERSHIP" ||
+		links[1].Counterpart.Name != "Alpha" || links[1].Node.Since != "2025-12-01" {
+		t.Errorf("links %+v", links)
+	}
+	if g := m.Groups.Edges; len(g) != 1 || g[0].Node.Name != "Achats" || g[0].Node.Status != "ACTIVE" {
+		t.Errorf("groups %+v", g)
+	}
+
+	// A member without contacts or links has empty lists; one that does
+	// not exist is null, in one statement.
+	var india profileResult
+	a.ok(analyst, profile, map[string]any{"id": globalid.Encode(globalid.TypeMember, 9)}, &india)
+	if india.Member == nil || len(india.Member.Contacts) != 0 || len(india.Member.BusinessLinks.Edges) != 0 || len(india.Member.Trades) != 1 {
+		t.Errorf("India %+v", india.Member)
+	}
+	var none profileResult
+	a.ok(analyst, profile, map[string]any{"id": globalid.Encode(globalid.TypeMember, 999)}, &none)
+	if none.Member != nil {
+		t.Errorf("unknown member %+v", none.Member)
+	}
+
+	// An anonymous viewer still gets its directory fields only.
+	resp := a.do("", `query($id: ID!) { member(id: $id) { name trades { code } } }`, bravo)
+	if resp.Status != 200 || len(resp.Errors) > 0 {
+		t.Errorf("anonymous profile: %d %+v", resp.Status, resp.Errors)
+	}
+	resp = a.do("", `query($id: ID!) { member(id: $id) { contacts { name } } }`, bravo)
+	if resp.code() != domain.CodeForbidden && resp.code() != "GRAPHQL_VALIDATION_FAILED" {
+		t.Errorf("anonymous contacts: %d %+v", resp.Status, resp.Errors)
 	}
 }

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"slices"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -110,4 +111,91 @@ func selectsEdgeNodeField(op *graphql.OperationContext, conn ast.SelectionSet, n
 		}
 	}
 	return false
+}
+
+// prefetchMember reads, for the member field of a query (one member by
+// id), the member and the relationships its selection needs all at once,
+// and primes the request's loaders with them: a member's profile costs the
+// time of its slowest statement, not one loader wait per level. The member
+// comes with its contacts and trades, and the links with their
+// counterparts.
+func (r *Resolver) prefetchMember(ctx context.Context, id int64) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Child == nil {
+		return
+	}
+	op := graphql.GetOperationContext(ctx)
+	ids := []int64{id}
+	contacts := hasField(op, fc.Field.Selections, "contacts")
+	trades := hasField(op, fc.Field.Selections, "trades")
+	var wg sync.WaitGroup
+	goSafe(&wg, func() { r.readProfiles(ctx, ids, contacts, trades) })
+	if domain.ViewerFrom(ctx).Role.AtLeast(domain.RoleMember) {
+		r.prefetchMemberRelations(ctx, &wg, fc, ids)
+	}
+	wg.Wait()
+}
+
+// prefetchMemberRelations starts in wg the reads of the connections that
+// fc, a field returning members ids, selects on them.
+func (r *Resolver) prefetchMemberRelations(ctx context.Context, wg *sync.WaitGroup, fc *graphql.FieldContext, ids []int64) {
+	op := graphql.GetOperationContext(ctx)
+	for _, f := range graphql.CollectFields(op, fc.Field.Selections, nil) {
+		if f.Name != "businessLinks" && f.Name != "partners" && f.Name != "groups" {
+			continue
+		}
+		// The child field context parses the arguments exactly as the
+		// field's resolver will receive them, so the keys match.
+		cfc, err := fc.Child(ctx, f)
+		if err != nil {
+			continue
+		}
+		switch f.Name {
+		case "businessLinks":
+			r.prefetchBusinessLinks(ctx, wg, op, f, cfc.Args, ids)
+		case "partners":
+			r.prefetchPartners(ctx, wg, op, f, cfc.Args, ids)
+		default:
+			first, _ := cfc.Args["first"].(*int)
+			after, _ := cfc.Args["after"].(*string)
+			goSafe(wg, func() { r.readGroups(ctx, ids, first, after) })
+		}
+	}
+}
+
+// readProfiles reads members ids with, as asked, their contacts and
+// trades, in one statement, and primes the request's loaders with them.
+func (r *Resolver) readProfiles(ctx context.Context, ids []int64, contacts, trades bool) {
+	ds, err := r.MemberDetails.MembersWithDetails(ctx, ids, contacts, trades)
+	if err != nil {
+		return // the resolvers report it
+	}
+	l := r.loaders(ctx)
+	for id, d := range ds {
+		l.MemberByID.Prime(id, d.Member)
+		if contacts {
+			l.ContactsByMember.Prime(id, d.Contacts)
+		}
+		if trades {
+			l.TradesByMember.Prime(id, d.Trades)
+		}
+	}
+}
+
+// readGroups reads one page of the groups of members ids in one statement
+// and primes the request's loader with them.
+func (r *Resolver) readGroups(ctx context.Context, ids []int64, first *int, after *string) {
+	l := r.loaders(ctx).groups
+	req := newPageKey(0, first, after).request()
+	pages, err := r.Groups.GroupsOfMembers(ctx, ids, req)
+	if err != nil {
+		return // the resolver reports it
+	}
+	for _, id := range ids {
+		p := pages[id]
+		if p == nil {
+			p = &domain.Page[*domain.WorkingGroup]{}
+		}
+		l.groupsOfMember.Prime(newPageKey(id, first, after), p)
+	}
 }
