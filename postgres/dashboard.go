@@ -33,7 +33,7 @@ func (s *DashboardService) members(f domain.DashboardFilter, activeOnly bool, co
 	if len(columns) == 0 {
 		columns = []string{"m.id"}
 	}
-	q := s.db.bun.NewSelect().Model((*memberRow)(nil)).Apply(memberFilter(mf))
+	q := s.db.bun.NewSelect().Model((*memberRow)(nil)).Apply(memberFilter(mf, nil))
 	for _, c := range columns {
 		q = q.ColumnExpr(c)
 	}

@@ -56,6 +56,7 @@ type DB struct {
 	OnNetworkChange func()
 
 	stmts    *statementCache // prepared lookups (prepared.go)
+	trades   tradeTree       // the taxonomy, for the member filter (tradetree.go)
 	poolWait time.Duration   // Options.PoolWait
 }
 

@@ -45,6 +45,7 @@ func (db *DB) LoadDemoIfEmpty(ctx context.Context, ds *demo.Dataset) (bool, erro
 		return loadDataset(ctx, conn, tx, ds)
 	})
 	if err == nil && loaded {
+		db.tradesChanged()
 		err = db.vacuumData(ctx)
 	}
 	return loaded, err
@@ -62,6 +63,7 @@ func (db *DB) ReplaceWithDemo(ctx context.Context, ds *demo.Dataset) error {
 	if err != nil {
 		return err
 	}
+	db.tradesChanged()
 	return db.vacuumData(ctx)
 }
 

@@ -195,8 +195,12 @@ func (s *MemberService) Members(ctx context.Context, filter domain.MemberFilter,
 	if order.Field == "" {
 		order = domain.DefaultMemberOrder
 	}
+	subtrees, err := s.subtrees(ctx, filter)
+	if err != nil {
+		return nil, err
+	}
 	var rows []*memberRow
-	q := s.db.bun.NewSelect().Model(&rows).Apply(memberFilter(filter))
+	q := s.db.bun.NewSelect().Model(&rows).Apply(memberFilter(filter, subtrees))
 	if strings.HasPrefix(keys.Name, "members:RANK:") {
 		q = q.ColumnExpr("?TableColumns").ColumnExpr(keys.Expr+" AS rank", keys.ExprArgs...)
 	}
@@ -213,13 +217,27 @@ func (s *MemberService) CountMembers(ctx context.Context, filter domain.MemberFi
 	if err != nil {
 		return 0, err
 	}
-	n, err := s.db.bun.NewSelect().Model((*memberRow)(nil)).Apply(memberFilter(filter)).Count(ctx)
+	subtrees, err := s.subtrees(ctx, filter)
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.db.bun.NewSelect().Model((*memberRow)(nil)).Apply(memberFilter(filter, subtrees)).Count(ctx)
 	return int(n), mapError(err, "members")
 }
 
+// subtrees returns the trades of filter with their sub-trades, or nil when
+// it filters on no trade.
+func (s *MemberService) subtrees(ctx context.Context, filter domain.MemberFilter) ([]int64, error) {
+	if len(filter.TradeIDs) == 0 {
+		return nil, nil
+	}
+	return s.db.tradeSubtrees(ctx, filter.TradeIDs)
+}
+
 // memberFilter returns the WHERE clauses of a member filter. Trade ids
-// include their sub-trades.
-func memberFilter(f domain.MemberFilter) func(*bun.SelectQuery) *bun.SelectQuery {
+// include their sub-trades: subtrees when given (tradeSubtrees), else
+// found by a recursive query.
+func memberFilter(f domain.MemberFilter, subtrees []int64) func(*bun.SelectQuery) *bun.SelectQuery {
 	return func(q *bun.SelectQuery) *bun.SelectQuery {
 		statuses := f.Statuses
 		if len(statuses) == 0 {
@@ -241,7 +259,12 @@ func memberFilter(f domain.MemberFilter) func(*bun.SelectQuery) *bun.SelectQuery
 		if len(f.Departments) > 0 {
 			q = q.Where("m.department IN (?)", bun.List(f.Departments))
 		}
-		if len(f.TradeIDs) > 0 {
+		switch {
+		case subtrees != nil && len(subtrees) == 0:
+			q = q.Where("FALSE") // no such trade
+		case subtrees != nil:
+			q = q.Where("EXISTS (SELECT 1 FROM member_trades AS f_mt WHERE f_mt.member_id = m.id AND f_mt.trade_id IN (?))", bun.List(subtrees))
+		case len(f.TradeIDs) > 0:
 			q = q.Where(`EXISTS (SELECT 1 FROM member_trades AS f_mt WHERE f_mt.member_id = m.id AND f_mt.trade_id IN (
 				WITH RECURSIVE sub AS (
 					SELECT id FROM trades WHERE id IN (?)

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -195,5 +196,76 @@ func TestMemberSearch(t *testing.T) {
 	n, err := svc.CountMembers(staff, domain.MemberFilter{Search: "capteurs"})
 	if err != nil || n != 2 {
 		t.Fatalf("count = %d %v", n, err)
+	}
+}
+
+// TestMemberFilterSubTrades: a trade filter includes the sub-trades at
+// every depth; trades created through grappe and trades unknown at the
+// last read of the taxonomy are seen at once; with the taxonomy read, the
+// filter is one statement.
+func TestMemberFilterSubTrades(t *testing.T) {
+	t.Parallel()
+	db := pgtest.NewDB(t)
+	ctx := context.Background()
+	if _, err := db.Bun().ExecContext(ctx, `
+		INSERT INTO trades (id, code, name_en, name_fr, parent_id) VALUES
+			(1, 'A', 'A', 'A', NULL), (2, 'A.1', 'A1', 'A1', 1), (3, 'A.1.X', 'A1X', 'A1X', 2), (4, 'B', 'B', 'B', NULL);
+		INSERT INTO members (id, name, kind, joined_on) VALUES
+			(1, 'Un', 'COMPANY', '2020-01-01'), (2, 'Deux', 'COMPANY', '2020-01-01'), (3, 'Trois', 'COMPANY', '2020-01-01');
+		INSERT INTO member_trades VALUES (1, 3), (2, 4), (3, 1);
+		SELECT setval(pg_get_serial_sequence('trades', 'id'), 100);`); err != nil {
+		t.Fatal(err)
+	}
+	svc := db.Members()
+	find := func(trades ...int64) []string {
+		t.Helper()
+		p, err := svc.Members(staff, domain.MemberFilter{TradeIDs: trades}, domain.MemberOrder{}, domain.PageRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := svc.CountMembers(staff, domain.MemberFilter{TradeIDs: trades})
+		if err != nil || n != len(p.Items) {
+			t.Fatalf("count %d, %v for %d listed", n, err, len(p.Items))
+		}
+		return names(p.Items)
+	}
+	for _, c := range []struct {
+		trades []int64
+		want   []string
+	}{
+		{[]int64{1}, []string{"Trois", "Un"}}, // A, and A.1.X two levels down
+		{[]int64{2}, []string{"Un"}},
+		{[]int64{2, 4}, []string{"Deux", "Un"}},
+		{[]int64{999}, []string{}},
+	} {
+		if got := find(c.trades...); !slices.Equal(got, c.want) {
+			t.Errorf("trades %v: %v, want %v", c.trades, got, c.want)
+		}
+	}
+	// Warm, one statement.
+	cctx, count := postgres.WithStatementCounter(staff)
+	if _, err := svc.Members(cctx, domain.MemberFilter{TradeIDs: []int64{1}}, domain.MemberOrder{}, domain.PageRequest{}); err != nil || count.Load() != 1 {
+		t.Errorf("warm filter: %d statements, %v", count.Load(), err)
+	}
+	// A trade added by hand, unknown to the taxonomy read before.
+	if _, err := db.Bun().ExecContext(ctx, `INSERT INTO trades (id, code, name_en, name_fr) VALUES (5, 'C', 'C', 'C');
+		INSERT INTO members (id, name, kind, joined_on) VALUES (4, 'Quatre', 'COMPANY', '2020-01-01');
+		INSERT INTO member_trades VALUES (4, 5);`); err != nil {
+		t.Fatal(err)
+	}
+	if got := find(5); !slices.Equal(got, []string{"Quatre"}) {
+		t.Errorf("trade added by hand: %v", got)
+	}
+	// A sub-trade created through grappe, under a known trade.
+	b1, err := db.TradeWrites().CreateTrade(staff, domain.TradeInput{Code: "B.1", NameEN: "B1", NameFR: "B1", ParentID: ptr(int64(4))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Bun().ExecContext(ctx, `INSERT INTO members (id, name, kind, joined_on) VALUES (5, 'Cinq', 'COMPANY', '2020-01-01');
+		INSERT INTO member_trades VALUES (5, ?)`, b1.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := find(4); !slices.Equal(got, []string{"Cinq", "Deux"}) {
+		t.Errorf("sub-trade created through grappe: %v", got)
 	}
 }

@@ -82,6 +82,7 @@ func (s *TradeWriteService) CreateTrade(ctx context.Context, in domain.TradeInpu
 	if err != nil {
 		return nil, err
 	}
+	s.db.tradesChanged()
 	return row.toTrade(), nil
 }
 
