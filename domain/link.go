@@ -140,8 +140,9 @@ type LinkService interface {
 	MembersLinks(ctx context.Context, memberIDs []int64, direction LinkDirection, filter LinkFilter, page PageRequest) (map[int64]*Page[*BusinessLink], error)
 	// MembersLinksWithCounterparts is MembersLinks that also returns the
 	// counterparts of the links (the parties other than the member whose
-	// page it is), by id, in the same statement.
-	MembersLinksWithCounterparts(ctx context.Context, memberIDs []int64, direction LinkDirection, filter LinkFilter, page PageRequest) (map[int64]*Page[*BusinessLink], map[int64]*Member, error)
+	// page it is), by id, in the same statement; brief ones (see
+	// Member.Brief) when brief is true.
+	MembersLinksWithCounterparts(ctx context.Context, memberIDs []int64, direction LinkDirection, filter LinkFilter, page PageRequest, brief bool) (map[int64]*Page[*BusinessLink], map[int64]*Member, error)
 	// CountMembersLinks counts the links of each of many members.
 	CountMembersLinks(ctx context.Context, memberIDs []int64, direction LinkDirection, filter LinkFilter) (map[int64]int, error)
 	// MembersPartners returns one page of partners for each of many members.

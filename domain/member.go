@@ -121,6 +121,13 @@ type Member struct {
 	UpdatedAt            time.Time
 }
 
+// A brief member is read for a list where few of its fields are shown (the
+// counterparts of a member's links): it holds ID, Name, Kind, Status,
+// Headcount, Address, JoinedOn and LeftOn; the other fields are empty.
+// BriefLacks names the GraphQL fields of Member that a brief member cannot
+// answer.
+var BriefLacks = []string{"legalId", "foreignParentCountry", "location", "website", "description", "updatedAt"}
+
 // SizeClass returns the member's EU size class, or "" when its headcount is unknown.
 func (m *Member) SizeClass() SizeClass {
 	if m.Headcount == nil {

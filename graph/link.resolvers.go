@@ -92,7 +92,7 @@ func (r *memberBusinessLinkConnectionResolver) TotalCount(ctx context.Context, o
 
 // Counterpart is the resolver for the counterpart field.
 func (r *memberBusinessLinkEdgeResolver) Counterpart(ctx context.Context, obj *model.MemberBusinessLinkEdge) (*domain.Member, error) {
-	return r.loaders(ctx).member(ctx, obj.Node.Counterpart(obj.MemberID))
+	return r.loaders(ctx).counterpart(ctx, obj.Node.Counterpart(obj.MemberID))
 }
 
 // DeclareBusinessLink is the resolver for the declareBusinessLink field.

@@ -29,6 +29,80 @@ type linkLoaders struct {
 	memberCounts  *dataloadgen.Loader[argKey[linkArgs], int]
 	partners      *dataloadgen.Loader[argKey[pageArgs], *domain.Page[*domain.Member]]
 	partnerCounts *dataloadgen.Loader[argKey[struct{}], int]
+
+	// brief holds the brief counterparts read with the links of a
+	// businessLinks field whose edges show only what a brief member has
+	// (domain.BriefLacks), by that field of the query: they serve its
+	// counterpart fields alone, never another field asking for the same
+	// member.
+	briefMu     sync.Mutex
+	brief       map[briefKey]*domain.Member
+	briefFields map[*ast.Field]bool
+}
+
+// briefKey is a counterpart read for one businessLinks field of the query.
+type briefKey struct {
+	field *ast.Field
+	id    int64
+}
+
+// keepBrief keeps the brief counterparts read for field.
+func (l *linkLoaders) keepBrief(field *ast.Field, members map[int64]*domain.Member) {
+	l.briefMu.Lock()
+	defer l.briefMu.Unlock()
+	if l.brief == nil {
+		l.brief = make(map[briefKey]*domain.Member, len(members))
+		l.briefFields = map[*ast.Field]bool{}
+	}
+	l.briefFields[field] = true
+	for id, m := range members {
+		l.brief[briefKey{field, id}] = m
+	}
+}
+
+// keptBrief reports whether the counterparts of field were kept brief.
+func (l *linkLoaders) keptBrief(field *ast.Field) bool {
+	l.briefMu.Lock()
+	defer l.briefMu.Unlock()
+	return l.briefFields[field]
+}
+
+// briefCounterpart returns the brief counterpart id read for the
+// businessLinks field enclosing the field being resolved, if any.
+func (l *linkLoaders) briefCounterpart(ctx context.Context, id int64) (*domain.Member, bool) {
+	l.briefMu.Lock()
+	defer l.briefMu.Unlock()
+	if l.brief == nil {
+		return nil, false
+	}
+	for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
+		if fc.Field.Field != nil && fc.Field.Name == "businessLinks" {
+			m, ok := l.brief[briefKey{fc.Field.Field, id}]
+			return m, ok
+		}
+	}
+	return nil, false
+}
+
+// briefEnough reports whether the counterparts shown in the edges of a
+// link connection's selection need no field a brief member lacks.
+func briefEnough(op *graphql.OperationContext, conn ast.SelectionSet) bool {
+	for _, edges := range graphql.CollectFields(op, conn, nil) {
+		if edges.Name != "edges" {
+			continue
+		}
+		for _, f := range graphql.CollectFields(op, edges.Selections, nil) {
+			if f.Name != "counterpart" {
+				continue
+			}
+			for _, mf := range graphql.CollectFields(op, f.Selections, []string{"Member", "Node"}) {
+				if slices.Contains(domain.BriefLacks, mf.Name) {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
 
 // newLinkLoaders returns fresh link loaders.
@@ -59,6 +133,19 @@ func newLinkLoaders(r *Resolver) *linkLoaders {
 			})
 		}, opt),
 	}
+}
+
+// counterpart loads the counterpart id of a link edge the viewer may see,
+// or nil: the brief one read with the links when there is one.
+func (l *Loaders) counterpart(ctx context.Context, id int64) (*domain.Member, error) {
+	m, ok := l.links.briefCounterpart(ctx, id)
+	if !ok {
+		return l.member(ctx, id)
+	}
+	if !domain.CanSeeMember(domain.ViewerFrom(ctx), m) {
+		return nil, nil
+	}
+	return m, nil
 }
 
 // link loads a link the viewer may see, or nil.
@@ -268,7 +355,7 @@ func (r *Resolver) primeLinkPage(ctx context.Context, owner int64, page *domain.
 		return
 	}
 	p := selectedParties(graphql.GetOperationContext(ctx), fc.Field.Selections)
-	if !p.any() {
+	if !p.any() || r.loaders(ctx).links.keptBrief(fc.Field.Field) {
 		return
 	}
 	links := make([]ownedLink, len(page.Items))
@@ -340,14 +427,16 @@ func (r *Resolver) prefetchBusinessLinks(ctx context.Context, wg *sync.WaitGroup
 	a := newLinkArgs(first, after, direction, kinds, statuses)
 	links := r.loaders(ctx).links
 	parties := selectedParties(op, f.Selections)
-	// The counterparts, the party most shown, come with the links.
+	// The counterparts, the party most shown, come with the links; brief
+	// ones when the query shows no more of them.
 	withCounterparts := parties.counterpart && !parties.from && !parties.to && !parties.declaredBy
+	brief := withCounterparts && briefEnough(op, f.Selections)
 	goSafe(wg, func() {
 		var pages map[int64]*domain.Page[*domain.BusinessLink]
 		var counterparts map[int64]*domain.Member
 		var err error
 		if withCounterparts {
-			pages, counterparts, err = links.b.MembersLinksWithCounterparts(ctx, ids, a.Direction, a.filter(), a.Page.request())
+			pages, counterparts, err = links.b.MembersLinksWithCounterparts(ctx, ids, a.Direction, a.filter(), a.Page.request(), brief)
 		} else {
 			pages, err = links.b.MembersLinks(ctx, ids, a.Direction, a.filter(), a.Page.request())
 		}
@@ -365,6 +454,11 @@ func (r *Resolver) prefetchBusinessLinks(ctx context.Context, wg *sync.WaitGroup
 			}
 		}
 		switch {
+		case brief:
+			links.keepBrief(f.Field, counterparts)
+			if parties.trades {
+				r.readTrades(ctx, parties.ids(owned))
+			}
 		case withCounterparts:
 			l := r.loaders(ctx)
 			for id, m := range counterparts {

@@ -590,3 +590,54 @@ func TestBusinessLinkStatementsDoNotGrow(t *testing.T) {
 		t.Fatalf("member %s: %+v", m.Name, m)
 	}
 }
+
+// TestBriefCounterparts: the counterparts of a page's links are read
+// brief when the query shows nothing a brief member lacks; a field that
+// shows more of the same members, aliased in the same query, still gets
+// them whole.
+func TestBriefCounterparts(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	withDashboardFixture(t, a)
+	a.exec(`UPDATE members SET description = 'Métrologie ' || name, city = 'Ville ' || name`)
+	const q = `{ members(first: 3) { edges { node { name
+		brief: businessLinks(first: 5) { edges { counterpart { name address { city } trades { code } } } }
+		whole: businessLinks(first: 5) { edges { counterpart { name description } } } } } } }`
+	var out struct {
+		Members struct {
+			Edges []struct {
+				Node struct {
+					Name  string
+					Brief struct {
+						Edges []struct {
+							Counterpart struct {
+								Name    string
+								Address struct{ City string }
+								Trades  []struct{ Code string }
+							}
+						}
+					}
+					Whole struct {
+						Edges []struct {
+							Counterpart struct{ Name, Description string }
+						}
+					}
+				}
+			}
+		}
+	}
+	a.ok(token(t, domain.RoleAnalyst, ""), q, nil, &out)
+	alpha := out.Members.Edges[0].Node // Alpha: links with Bravo, Delta, Golf
+	if alpha.Name != "Alpha" || len(alpha.Brief.Edges) != 3 || len(alpha.Whole.Edges) != 3 {
+		t.Fatalf("Alpha %+v", alpha)
+	}
+	for i, e := range alpha.Brief.Edges {
+		c := e.Counterpart
+		if c.Address.City != "Ville "+c.Name || len(c.Trades) == 0 {
+			t.Errorf("brief counterpart %+v", c)
+		}
+		if w := alpha.Whole.Edges[i].Counterpart; w.Name != c.Name || w.Description != "Métrologie "+w.Name {
+			t.Errorf("whole counterpart %+v", w)
+		}
+	}
+}

@@ -282,15 +282,15 @@ func (s *LinkService) MemberLinks(ctx context.Context, memberID int64, direction
 // applies to each member's list. Returns BAD_USER_INPUT for an invalid
 // direction, filter, page size or cursor.
 func (s *LinkService) MembersLinks(ctx context.Context, memberIDs []int64, direction domain.LinkDirection, filter domain.LinkFilter, page domain.PageRequest) (map[int64]*domain.Page[*domain.BusinessLink], error) {
-	return s.membersLinks(ctx, memberIDs, direction, filter, page, nil)
+	return s.membersLinks(ctx, memberIDs, direction, filter, page, nil, false)
 }
 
 // MembersLinksWithCounterparts is MembersLinks that also returns, in the
 // same statement, the counterpart of each link (the party other than the
-// member whose page it is), by id.
-func (s *LinkService) MembersLinksWithCounterparts(ctx context.Context, memberIDs []int64, direction domain.LinkDirection, filter domain.LinkFilter, page domain.PageRequest) (map[int64]*domain.Page[*domain.BusinessLink], map[int64]*domain.Member, error) {
+// member whose page it is), by id; brief members when brief is true.
+func (s *LinkService) MembersLinksWithCounterparts(ctx context.Context, memberIDs []int64, direction domain.LinkDirection, filter domain.LinkFilter, page domain.PageRequest, brief bool) (map[int64]*domain.Page[*domain.BusinessLink], map[int64]*domain.Member, error) {
 	counterparts := map[int64]*domain.Member{}
-	pages, err := s.membersLinks(ctx, memberIDs, direction, filter, page, counterparts)
+	pages, err := s.membersLinks(ctx, memberIDs, direction, filter, page, counterparts, brief)
 	return pages, counterparts, err
 }
 
@@ -301,21 +301,42 @@ type linkCounterpartRow struct {
 	Counterpart memberRow `bun:"embed:cp_"`
 }
 
-// counterpartColumns selects the columns of member cp as those of
-// linkCounterpartRow.Counterpart.
-var counterpartColumns = sync.OnceValue(func() string {
+// briefMemberColumns are the columns of a brief member (domain.BriefLacks).
+var briefMemberColumns = []string{"id", "name", "kind", "headcount", "city", "postal_code", "department", "region", "country", "joined_on", "left_on"}
+
+// counterpartColumns selects the columns of member cp, all of them or
+// those of a brief member, as those of linkCounterpartRow.Counterpart.
+func counterpartColumns(brief bool) string {
+	if brief {
+		return briefCounterpartColumns()
+	}
+	return fullCounterpartColumns()
+}
+
+var fullCounterpartColumns = sync.OnceValue(func() string {
 	var cols []string
 	for _, f := range pgdialect.New().Tables().Get(reflect.TypeFor[memberRow]()).Fields {
 		if !f.Tag.HasOption("scanonly") {
-			cols = append(cols, fmt.Sprintf("cp.%[1]s AS cp_%[1]s", f.Name))
+			cols = append(cols, f.Name)
 		}
 	}
-	return strings.Join(cols, ", ")
+	return prefixedColumns(cols)
 })
 
+var briefCounterpartColumns = sync.OnceValue(func() string { return prefixedColumns(briefMemberColumns) })
+
+// prefixedColumns selects cols of cp as cp_<col>.
+func prefixedColumns(cols []string) string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = fmt.Sprintf("cp.%[1]s AS cp_%[1]s", c)
+	}
+	return strings.Join(out, ", ")
+}
+
 // membersLinks reads the pages of MembersLinks and, when counterparts is
-// not nil, adds to it the counterpart of each link.
-func (s *LinkService) membersLinks(ctx context.Context, memberIDs []int64, direction domain.LinkDirection, filter domain.LinkFilter, page domain.PageRequest, counterparts map[int64]*domain.Member) (map[int64]*domain.Page[*domain.BusinessLink], error) {
+// not nil, adds to it the counterpart of each link (brief or whole).
+func (s *LinkService) membersLinks(ctx context.Context, memberIDs []int64, direction domain.LinkDirection, filter domain.LinkFilter, page domain.PageRequest, counterparts map[int64]*domain.Member, brief bool) (map[int64]*domain.Page[*domain.BusinessLink], error) {
 	if err := domain.ValidateLinkFilter(filter, direction); err != nil {
 		return nil, err
 	}
@@ -335,7 +356,7 @@ func (s *LinkService) membersLinks(ctx context.Context, memberIDs []int64, direc
 	q := s.db.bun.NewSelect().TableExpr("unnest(?) AS o(id) CROSS JOIN LATERAL (?) AS l", idsParam, plan.apply(inner)).
 		ColumnExpr("l.*").OrderExpr(pageOrder("l.owner_id", plan))
 	if counterparts != nil {
-		q = q.ColumnExpr(counterpartColumns()).
+		q = q.ColumnExpr(counterpartColumns(brief)).
 			Join("JOIN members AS cp ON cp.id = CASE WHEN l.from_id = l.owner_id THEN l.to_id ELSE l.from_id END")
 	}
 	var rows []*linkCounterpartRow

@@ -374,8 +374,11 @@ func TestMembersLinksInOneStatement(t *testing.T) {
 		t.Errorf("hasNextPage a=%v b=%v d=%v", pages[a.ID].HasNextPage, pages[b.ID].HasNextPage, pages[d.ID].HasNextPage)
 	}
 	// The same pages with their counterparts, still in one statement.
+	if _, err := db.Bun().ExecContext(context.Background(), "UPDATE members SET description = 'Étalons', city = 'Lyon' WHERE id = ?", a.ID); err != nil {
+		t.Fatal(err)
+	}
 	ctx, statements = postgres.WithStatementCounter(staff)
-	again, cps, err := svc.MembersLinksWithCounterparts(ctx, []int64{a.ID, b.ID, c.ID, d.ID}, domain.DirectionAny, domain.LinkFilter{}, domain.PageRequest{First: intp(2)})
+	again, cps, err := svc.MembersLinksWithCounterparts(ctx, []int64{a.ID, b.ID, c.ID, d.ID}, domain.DirectionAny, domain.LinkFilter{}, domain.PageRequest{First: intp(2)}, false)
 	if err != nil || statements.Load() != 1 {
 		t.Fatalf("with counterparts: %v in %d statements", err, statements.Load())
 	}
@@ -386,8 +389,14 @@ func TestMembersLinksInOneStatement(t *testing.T) {
 	}
 	// a's page shows d and c, b's c and a, c's b and a, d's a: all four,
 	// each read whole.
-	if len(cps) != 4 || cps[a.ID].Name != "Alpha" || cps[d.ID].Name != "Delta" || cps[c.ID].Headcount == nil || *cps[c.ID].Headcount != 20 {
+	if len(cps) != 4 || cps[a.ID].Name != "Alpha" || cps[a.ID].Description != "Étalons" || cps[d.ID].Name != "Delta" || cps[c.ID].Headcount == nil || *cps[c.ID].Headcount != 20 {
 		t.Errorf("counterparts %+v", cps)
+	}
+	// Brief counterparts lack the description, not the address.
+	_, brief, err := svc.MembersLinksWithCounterparts(staff, []int64{b.ID}, domain.DirectionAny, domain.LinkFilter{}, domain.PageRequest{First: intp(2)}, true)
+	if err != nil || len(brief) != 2 || brief[a.ID].Name != "Alpha" || brief[a.ID].Description != "" || brief[a.ID].Address.City != "Lyon" ||
+		brief[a.ID].Status != domain.StatusActive || brief[c.ID].Headcount == nil || *brief[c.ID].Headcount != 20 {
+		t.Errorf("brief counterparts %+v, %v", brief, err)
 	}
 	// The cursor applies inside each member's list.
 	next, err := svc.MemberLinks(staff, a.ID, domain.DirectionAny, domain.LinkFilter{}, domain.PageRequest{First: intp(2), After: pages[a.ID].Cursors[1]})
