@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -57,28 +58,35 @@ func (s *TradeService) Trades(ctx context.Context) ([]*domain.Trade, error) {
 	return out, nil
 }
 
-// TradesOfMembers returns the trades of each given member, by code.
+// TradesOfMembers returns the trades of each given member, by code: the
+// member's trade ids in one statement, the trades from the kept taxonomy.
 func (s *TradeService) TradesOfMembers(ctx context.Context, memberIDs []int64) (map[int64][]*domain.Trade, error) {
 	var rows []struct {
-		MemberID int64  `bun:"member_id"`
-		ID       int64  `bun:"id"`
-		Code     string `bun:"code"`
-		NameEN   string `bun:"name_en"`
-		NameFR   string `bun:"name_fr"`
-		ParentID *int64 `bun:"parent_id"`
+		MemberID int64 `bun:"member_id"`
+		TradeID  int64 `bun:"trade_id"`
 	}
-	err := s.db.selectPrepared(ctx, `
-		SELECT mt.member_id, t.id, t.code, t.name_en, t.name_fr, t.parent_id
-		FROM member_trades AS mt JOIN trades AS t ON t.id = mt.trade_id
-		WHERE mt.member_id = ANY($1::bigint[]) ORDER BY mt.member_id, t.code`, &rows, idArray(memberIDs))
+	err := s.db.selectPrepared(ctx, "SELECT member_id, trade_id FROM member_trades WHERE member_id = ANY($1::bigint[])",
+		&rows, idArray(memberIDs))
 	if err != nil {
 		return nil, mapError(err, "member trades")
 	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.TradeID
+	}
+	slices.Sort(ids)
+	trades, err := s.db.tradesByID(ctx, slices.Compact(ids))
+	if err != nil {
+		return nil, err
+	}
 	out := make(map[int64][]*domain.Trade, len(memberIDs))
-	for i := range rows {
-		r := &rows[i]
-		t := &domain.Trade{ID: r.ID, Code: r.Code, NameEN: r.NameEN, NameFR: r.NameFR, ParentID: r.ParentID}
-		out[r.MemberID] = append(out[r.MemberID], t)
+	for _, r := range rows {
+		if t, ok := trades[r.TradeID]; ok {
+			out[r.MemberID] = append(out[r.MemberID], t)
+		}
+	}
+	for _, ts := range out {
+		slices.SortFunc(ts, byCode)
 	}
 	return out, nil
 }

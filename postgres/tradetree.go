@@ -3,67 +3,98 @@ package postgres
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 	"time"
+
+	"grappe/domain"
 )
 
-// The member filter's trades include their sub-trades. Expanding them in a
-// recursive query inside the members statement costs PostgreSQL a plan of
-// the recursion on every request, and hides from the planner how many
-// trades match; the taxonomy is a few dozen rows, so the server keeps it
-// and writes the expanded trade ids into the statement instead.
+// The taxonomy is a few dozen rows that every member listing needs: the
+// trades of the members shown, and the sub-trades of a trade filter. The
+// server keeps it, so that a member's trades are read as (member, trade)
+// pairs, and a trade filter is written into the members statement as the
+// expanded list of trade ids instead of a recursive query that PostgreSQL
+// would plan with every request, blind to how many trades match.
 
 // tradeTreeTTL bounds how long a change made to the taxonomy outside this
-// process (a migration, SQL by hand) may go unseen by the member filter.
-// Trades created through this process are seen at once, and an unknown
-// trade id reloads the taxonomy.
+// process (a migration, SQL by hand) may go unseen. Trades created through
+// this process are seen at once, and an unknown trade id reloads the
+// taxonomy.
 const tradeTreeTTL = time.Minute
 
-// tradeTree is the taxonomy as the member filter needs it: the children of
-// each trade.
+// tradeTree is the kept taxonomy.
 type tradeTree struct {
 	mu       sync.Mutex
-	children map[int64][]int64 // every trade has an entry
-	loadedAt time.Time         // zero: to load
+	byID     map[int64]*domain.Trade
+	children map[int64][]int64
+	loadedAt time.Time // zero: to load
 }
 
-// tradesChanged makes the next filter reload the taxonomy.
+// tradesChanged makes the next use reload the taxonomy.
 func (db *DB) tradesChanged() {
 	db.trades.mu.Lock()
 	db.trades.loadedAt = time.Time{}
 	db.trades.mu.Unlock()
 }
 
+// taxonomy returns the kept taxonomy, read again when it is older than
+// tradeTreeTTL, changed, or lacks one of ids. The caller holds t.mu.
+func (db *DB) taxonomy(ctx context.Context, ids []int64) (*tradeTree, error) {
+	t := &db.trades
+	stale := t.loadedAt.IsZero() || time.Since(t.loadedAt) > tradeTreeTTL
+	for _, id := range ids {
+		if _, ok := t.byID[id]; !ok {
+			stale = true
+			break
+		}
+	}
+	if !stale {
+		return t, nil
+	}
+	var rows []tradeRow
+	if err := db.bun.NewSelect().Model(&rows).Scan(ctx); err != nil {
+		return nil, mapError(err, "trades")
+	}
+	t.byID = make(map[int64]*domain.Trade, len(rows))
+	t.children = make(map[int64][]int64, len(rows))
+	for i := range rows {
+		tr := rows[i].toTrade()
+		t.byID[tr.ID] = tr
+		if tr.ParentID != nil {
+			t.children[*tr.ParentID] = append(t.children[*tr.ParentID], tr.ID)
+		}
+	}
+	t.loadedAt = time.Now()
+	return t, nil
+}
+
+// tradesByID returns the trades ids, by id; ids that are not trades are
+// left out. The trades are shared: callers must not change them.
+func (db *DB) tradesByID(ctx context.Context, ids []int64) (map[int64]*domain.Trade, error) {
+	db.trades.mu.Lock()
+	defer db.trades.mu.Unlock()
+	t, err := db.taxonomy(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]*domain.Trade, len(ids))
+	for _, id := range ids {
+		if tr, ok := t.byID[id]; ok {
+			out[id] = tr
+		}
+	}
+	return out, nil
+}
+
 // tradeSubtrees returns ids and all their sub-trades, sorted, without
 // duplicates; ids that are not trades add nothing.
 func (db *DB) tradeSubtrees(ctx context.Context, ids []int64) ([]int64, error) {
-	t := &db.trades
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	stale := t.loadedAt.IsZero() || time.Since(t.loadedAt) > tradeTreeTTL
-	for _, id := range ids {
-		if _, ok := t.children[id]; !ok {
-			stale = true
-		}
-	}
-	if stale {
-		var rows []struct {
-			ID       int64  `bun:"id"`
-			ParentID *int64 `bun:"parent_id"`
-		}
-		if err := db.bun.NewRaw("SELECT id, parent_id FROM trades").Scan(ctx, &rows); err != nil {
-			return nil, mapError(err, "trades")
-		}
-		t.children = make(map[int64][]int64, len(rows))
-		for _, r := range rows {
-			if _, ok := t.children[r.ID]; !ok {
-				t.children[r.ID] = nil
-			}
-			if r.ParentID != nil {
-				t.children[*r.ParentID] = append(t.children[*r.ParentID], r.ID)
-			}
-		}
-		t.loadedAt = time.Now()
+	db.trades.mu.Lock()
+	defer db.trades.mu.Unlock()
+	t, err := db.taxonomy(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
 	out := []int64{}
 	seen := map[int64]bool{}
@@ -71,14 +102,16 @@ func (db *DB) tradeSubtrees(ctx context.Context, ids []int64) ([]int64, error) {
 	for len(queue) > 0 {
 		id := queue[0]
 		queue = queue[1:]
-		kids, ok := t.children[id]
-		if !ok || seen[id] {
+		if _, ok := t.byID[id]; !ok || seen[id] {
 			continue
 		}
 		seen[id] = true
 		out = append(out, id)
-		queue = append(queue, kids...)
+		queue = append(queue, t.children[id]...)
 	}
 	slices.Sort(out)
 	return out, nil
 }
+
+// byCode orders trades by code.
+func byCode(a, b *domain.Trade) int { return strings.Compare(a.Code, b.Code) }
