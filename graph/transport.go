@@ -224,7 +224,7 @@ func describeJSONError(err error) string {
 
 // writeResponse writes a GraphQL response as media with status.
 func writeResponse(w http.ResponseWriter, media string, status int, resp *graphql.Response) {
-	b, err := json.Marshal(resp)
+	b, err := encodeResponse(resp)
 	if err != nil {
 		httpapi.WriteError(w, media, http.StatusInternalServerError, domain.CodeInternal, "internal error")
 		return
@@ -232,4 +232,41 @@ func writeResponse(w http.ResponseWriter, media string, status int, resp *graphq
 	w.Header().Set("Content-Type", media)
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+// encodeResponse encodes a response as json.Marshal does, but writes the
+// data, which the executor has already encoded, as it is: json.Marshal
+// would scan and compact it again, a cost that grows with the response.
+func encodeResponse(resp *graphql.Response) ([]byte, error) {
+	if resp.Label != "" || resp.Path != nil || resp.HasNext != nil {
+		return json.Marshal(resp) // incremental delivery: not served here
+	}
+	var b bytes.Buffer
+	b.Grow(len(resp.Data) + 64)
+	b.WriteByte('{')
+	if len(resp.Errors) > 0 {
+		errs, err := json.Marshal(resp.Errors)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(`"errors":`)
+		b.Write(errs)
+		b.WriteByte(',')
+	}
+	b.WriteString(`"data":`)
+	if resp.Data == nil {
+		b.WriteString("null")
+	} else {
+		b.Write(resp.Data)
+	}
+	if len(resp.Extensions) > 0 {
+		ext, err := json.Marshal(resp.Extensions)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(`,"extensions":`)
+		b.Write(ext)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }
