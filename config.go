@@ -34,6 +34,8 @@ type Config struct {
 	DBMaxConns int
 	// DBPoolWait bounds a request's wait for a free database connection.
 	DBPoolWait time.Duration
+	// DashboardCache is how long a dashboard block is kept (0: not kept).
+	DashboardCache time.Duration
 	// RequestTimeout is the deadline of each GraphQL request, and the
 	// statement_timeout of the server's database connections.
 	RequestTimeout time.Duration
@@ -92,6 +94,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("demo", c.Demo), slog.Uint64("demo_seed", c.DemoSeed),
 		slog.Int("db_max_conns", c.DBMaxConns), slog.Duration("db_pool_wait", c.DBPoolWait),
 		slog.Duration("request_timeout", c.RequestTimeout), slog.Bool("pg_restart", c.PGRestart),
+		slog.Duration("dashboard_cache", c.DashboardCache),
 		slog.Int("complexity_limit", c.ComplexityLimit),
 		slog.Int("max_depth", c.MaxDepth), slog.Int("max_aliases", c.MaxAliases),
 		slog.Int("max_root_fields", c.MaxRootFields), slog.Int("max_tokens", c.MaxTokens),
@@ -193,6 +196,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	c.RequestTimeout = duration("GRAPPE_REQUEST_TIMEOUT", "15s")
 	c.DBPoolWait = duration("GRAPPE_DB_POOL_WAIT", "5s")
+	c.DashboardCache = duration("GRAPPE_DASHBOARD_CACHE", "30s")
 	if c.DebugStatementCount, err = strconv.ParseBool(env("GRAPPE_DEBUG_STATEMENT_COUNT", "false")); err != nil {
 		errs = append(errs, errors.New("GRAPPE_DEBUG_STATEMENT_COUNT must be true or false"))
 	}

@@ -95,7 +95,7 @@ func (a *App) Start(ctx context.Context) error {
 	db := a.store.db
 	a.requests, err = postgres.Open(ctx, a.store.url, postgres.Options{
 		MaxOpenConns: a.Config.DBMaxConns, GroupCapacity: a.Config.GroupCapacity, Location: a.Config.TimeZone,
-		StatementTimeout: a.Config.RequestTimeout, PoolWait: a.Config.DBPoolWait,
+		StatementTimeout: a.Config.RequestTimeout, PoolWait: a.Config.DBPoolWait, DashboardCache: a.Config.DashboardCache,
 	})
 	if err != nil {
 		return err

@@ -43,8 +43,8 @@ func (s *DashboardService) members(f domain.DashboardFilter, activeOnly bool, co
 // allowed checks the viewer may read dashboards.
 func allowed(ctx context.Context) error { return domain.CanSeeDashboard(domain.ViewerFrom(ctx)) }
 
-// MemberCount counts the ACTIVE members matching f.
-func (s *DashboardService) MemberCount(ctx context.Context, f domain.DashboardFilter) (int, error) {
+// memberCount counts the ACTIVE members matching f.
+func (s *DashboardService) memberCount(ctx context.Context, f domain.DashboardFilter) (int, error) {
 	if err := allowed(ctx); err != nil {
 		return 0, err
 	}
@@ -117,28 +117,28 @@ func texts[K ~string](values []K) []string {
 	return out
 }
 
-// BySizeClass counts the ACTIVE members matching f by size class.
-func (s *DashboardService) BySizeClass(ctx context.Context, f domain.DashboardFilter) ([]domain.CategoryCount[domain.SizeClass], error) {
+// bySizeClass counts the ACTIVE members matching f by size class.
+func (s *DashboardService) bySizeClass(ctx context.Context, f domain.DashboardFilter) ([]domain.CategoryCount[domain.SizeClass], error) {
 	rows, err := s.countBy(ctx, f, "m.size_class", texts(domain.AllSizeClasses))
 	return categories[domain.SizeClass](rows), err
 }
 
-// ByKind counts the ACTIVE members matching f by kind.
-func (s *DashboardService) ByKind(ctx context.Context, f domain.DashboardFilter) ([]domain.CategoryCount[domain.MemberKind], error) {
+// byKind counts the ACTIVE members matching f by kind.
+func (s *DashboardService) byKind(ctx context.Context, f domain.DashboardFilter) ([]domain.CategoryCount[domain.MemberKind], error) {
 	rows, err := s.countBy(ctx, f, "m.kind", texts(domain.AllMemberKinds))
 	return categories[domain.MemberKind](rows), err
 }
 
-// ByRegion counts the ACTIVE members matching f by region.
-func (s *DashboardService) ByRegion(ctx context.Context, f domain.DashboardFilter) ([]domain.CategoryCount[string], error) {
+// byRegion counts the ACTIVE members matching f by region.
+func (s *DashboardService) byRegion(ctx context.Context, f domain.DashboardFilter) ([]domain.CategoryCount[string], error) {
 	rows, err := s.countBy(ctx, f, "m.region", nil)
 	return categories[string](rows), err
 }
 
-// ByTrade counts the ACTIVE members matching f by trade, every trade
+// byTrade counts the ACTIVE members matching f by trade, every trade
 // listed. With subTrades, a member counts once under each of its trades
 // and each of their ancestors.
-func (s *DashboardService) ByTrade(ctx context.Context, f domain.DashboardFilter, subTrades bool) ([]domain.TradeCount, error) {
+func (s *DashboardService) byTrade(ctx context.Context, f domain.DashboardFilter, subTrades bool) ([]domain.TradeCount, error) {
 	if err := allowed(ctx); err != nil {
 		return nil, err
 	}
@@ -228,9 +228,9 @@ type seriesRow struct {
 	Total  int       `bun:"total"`
 }
 
-// Growth is the series of joins and departures of the members matching
+// growth is the series of joins and departures of the members matching
 // f's criteria, whatever their status now, with the running total.
-func (s *DashboardService) Growth(ctx context.Context, f domain.DashboardFilter, r domain.SeriesRange) ([]domain.GrowthPeriod, error) {
+func (s *DashboardService) growth(ctx context.Context, f domain.DashboardFilter, r domain.SeriesRange) ([]domain.GrowthPeriod, error) {
 	if err := allowed(ctx); err != nil {
 		return nil, err
 	}
@@ -256,11 +256,11 @@ ev (period, a, b) AS (
 	return out, nil
 }
 
-// Retention counts the members matching f's criteria who were active on
+// retention counts the members matching f's criteria who were active on
 // 1 January of year and those of them still active on 31 December. A
 // member is active on a day from its joining day until the day before it
 // left.
-func (s *DashboardService) Retention(ctx context.Context, f domain.DashboardFilter, year int) (*domain.Retention, error) {
+func (s *DashboardService) retention(ctx context.Context, f domain.DashboardFilter, year int) (*domain.Retention, error) {
 	if err := allowed(ctx); err != nil {
 		return nil, err
 	}
@@ -307,9 +307,9 @@ func (r linkCountRow) counts() domain.LinkCounts {
 	return domain.LinkCounts{Total: r.Total, Confirmed: r.Confirmed, Pending: r.Pending, Declined: r.Declined, Ended: r.Ended}
 }
 
-// LinkStats counts the business links with a party matching f's criteria,
+// linkStats counts the business links with a party matching f's criteria,
 // in all and by kind and origin (GROUPING SETS: one scan).
-func (s *DashboardService) LinkStats(ctx context.Context, f domain.DashboardFilter) (*domain.LinkStats, error) {
+func (s *DashboardService) linkStats(ctx context.Context, f domain.DashboardFilter) (*domain.LinkStats, error) {
 	if err := allowed(ctx); err != nil {
 		return nil, err
 	}
@@ -350,10 +350,10 @@ GROUP BY GROUPING SETS ((), (l.kind), (l.origin))`, args...).Scan(ctx, &rows)
 	return out, nil
 }
 
-// LinksCreated is the series of business links declared per period (their
+// linksCreated is the series of business links declared per period (their
 // creation day in the cluster's time zone), for links with a party
 // matching f's criteria.
-func (s *DashboardService) LinksCreated(ctx context.Context, f domain.DashboardFilter, r domain.SeriesRange) ([]domain.PeriodCount, error) {
+func (s *DashboardService) linksCreated(ctx context.Context, f domain.DashboardFilter, r domain.SeriesRange) ([]domain.PeriodCount, error) {
 	if err := allowed(ctx); err != nil {
 		return nil, err
 	}
@@ -379,9 +379,9 @@ WITH ev (period, a, b) AS (
 	return out, nil
 }
 
-// GroupStats summarises the working groups with at least one participant,
+// groupStats summarises the working groups with at least one participant,
 // present or past, matching f's criteria.
-func (s *DashboardService) GroupStats(ctx context.Context, f domain.DashboardFilter) (*domain.GroupStats, error) {
+func (s *DashboardService) groupStats(ctx context.Context, f domain.DashboardFilter) (*domain.GroupStats, error) {
 	if err := allowed(ctx); err != nil {
 		return nil, err
 	}
@@ -454,11 +454,11 @@ func (s *DashboardService) engagementOf(f domain.DashboardFilter, tail string, a
 	return s.db.bun.NewRaw(`WITH ids AS (?4),`+engagementCTEs(false)+tail, append(all, args...)...)
 }
 
-// EngagementStats counts the ACTIVE members matching f per score bucket of
+// engagementStats counts the ACTIVE members matching f per score bucket of
 // 10 (the last holds 90 to 100), those at risk and the average score, and
 // lists the first atRisk members at risk, the longest inactive first (then
 // by id): one statement, the per-member engagement computed once.
-func (s *DashboardService) EngagementStats(ctx context.Context, f domain.DashboardFilter, atRisk int) (*domain.EngagementStats, error) {
+func (s *DashboardService) engagementStats(ctx context.Context, f domain.DashboardFilter, atRisk int) (*domain.EngagementStats, error) {
 	if err := allowed(ctx); err != nil {
 		return nil, err
 	}

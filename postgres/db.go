@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"maps"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
@@ -33,6 +35,9 @@ type Options struct {
 	// leaves the server's setting (none by default): bulk loads and
 	// migrations.
 	StatementTimeout time.Duration
+	// DashboardCache is how long a dashboard block is kept (dashcache.go);
+	// 0 computes every block afresh.
+	DashboardCache time.Duration
 	// PoolWait bounds how long a statement whose context has a deadline
 	// waits for a free connection when all MaxOpenConns are busy; it then
 	// fails with UNAVAILABLE (ErrPoolBusy). 0: the wait ends only with the
@@ -55,9 +60,12 @@ type DB struct {
 	// member created or lapsed). It must not block.
 	OnNetworkChange func()
 
-	stmts    *statementCache // prepared lookups (prepared.go)
-	trades   tradeTree       // the taxonomy, for the member filter (tradetree.go)
-	poolWait time.Duration   // Options.PoolWait
+	stmts  *statementCache // prepared lookups (prepared.go)
+	trades tradeTree       // the taxonomy, for the member filter (tradetree.go)
+
+	writes     atomic.Int64    // writes committed through this pool (writeCounter)
+	dashboards *dashboardCache // nil: no dashboard cache
+	poolWait   time.Duration   // Options.PoolWait
 }
 
 // networkChanged signals a committed change of the network graph.
@@ -117,8 +125,10 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &DB{bun: bdb, Now: time.Now, GroupCapacity: groupCapacity(opts.GroupCapacity), Location: loc,
-		stmts: newStatementCache(), poolWait: opts.PoolWait}, nil
+	db := &DB{bun: bdb, Now: time.Now, GroupCapacity: groupCapacity(opts.GroupCapacity), Location: loc,
+		stmts: newStatementCache(), poolWait: opts.PoolWait, dashboards: newDashboardCache(opts.DashboardCache)}
+	bdb.AddQueryHook(writeCounter{db})
+	return db, nil
 }
 
 // groupCapacity applies the default capacity.
@@ -192,6 +202,25 @@ func countStatement(ctx context.Context, query string, args []any) {
 	}
 }
 
+// writeCounter is a bun query hook counting the writes made through the
+// pool: each commit, and each data-changing statement (those outside a
+// transaction commit by themselves). Kept dashboard blocks computed before
+// a write are not served after it.
+type writeCounter struct{ db *DB }
+
+func (writeCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
+
+func (w writeCounter) AfterQuery(_ context.Context, e *bun.QueryEvent) {
+	verb := strings.TrimSpace(e.Query)
+	if i := strings.IndexFunc(verb, unicode.IsSpace); i > 0 {
+		verb = verb[:i]
+	}
+	switch strings.ToUpper(verb) {
+	case "COMMIT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "MERGE", "COPY":
+		w.db.writes.Add(1)
+	}
+}
+
 // beforeStatement does for a statement run outside bun (a prepared one)
 // what the query hooks do for bun's: count it and bound its pool wait.
 func (db *DB) beforeStatement(ctx context.Context, query string, args []any) context.Context {
@@ -207,8 +236,10 @@ func (db *DB) beforeStatement(ctx context.Context, query string, args []any) con
 func New(sqldb *sql.DB) *DB {
 	bdb := bun.NewDB(sqldb, pgdialect.New())
 	bdb.AddQueryHook(statementCounter{})
-	return &DB{bun: bdb, Now: time.Now, GroupCapacity: domain.DefaultGroupCapacity, Location: time.UTC,
+	db := &DB{bun: bdb, Now: time.Now, GroupCapacity: domain.DefaultGroupCapacity, Location: time.UTC,
 		stmts: newStatementCache()}
+	bdb.AddQueryHook(writeCounter{db})
+	return db
 }
 
 // EnsureDatabase creates database name unless it exists.

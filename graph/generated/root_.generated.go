@@ -3831,10 +3831,12 @@ extend type Mutation {
   working groups deliver, and whom to call. Analysts and staff only (others
   get FORBIDDEN).
 
-  Every number is computed live by the database: each block selected costs
-  one SQL statement, and a block not selected costs nothing. Days, periods
-  and years are those of the cluster's time zone (GRAPPE_TIME_ZONE, default
-  Europe/Paris).
+  Every number is computed by the database: each block selected costs one
+  SQL statement, and a block not selected costs nothing. A block asked for
+  again with the same arguments is served as computed, for at most
+  GRAPPE_DASHBOARD_CACHE (30 seconds by default) and only while nothing has
+  changed through the API since. Days, periods and years are those of the
+  cluster's time zone (GRAPPE_TIME_ZONE, default Europe/Paris).
   """
   dashboard(
     "Narrows the members counted and everything derived from them; see DashboardFilter."
