@@ -15,12 +15,22 @@ type Contact struct {
 	Phone    string
 }
 
-// MemberWithDetails is a member with its contacts and trades, each nil
-// unless asked for.
+// MemberWithDetails is a member with its contacts, trades and a page of
+// its current groups, each nil unless asked for (ProfileParts).
 type MemberWithDetails struct {
 	Member   *Member
 	Contacts []*Contact
 	Trades   []*Trade
+	Groups   *Page[*WorkingGroup]
+}
+
+// ProfileParts says what MembersWithDetails reads with each member.
+type ProfileParts struct {
+	Contacts, Trades bool
+	// Groups, when not nil, asks for a first page (no cursor) of the
+	// member's current groups, newest first, as GroupsOfMembers gives it;
+	// it is left out for a viewer who may not read groups.
+	Groups *PageRequest
 }
 
 // ContactInput adds a contact.
@@ -85,9 +95,9 @@ type MemberDetailService interface {
 	// ContactsOfMembers returns the contacts of each member, by name.
 	ContactsOfMembers(ctx context.Context, memberIDs []int64) (map[int64][]*Contact, error)
 	// MembersWithDetails returns the members among ids with, as asked, their
-	// contacts (by name) and their trades (by code), in one statement: a
-	// member's profile.
-	MembersWithDetails(ctx context.Context, ids []int64, contacts, trades bool) (map[int64]*MemberWithDetails, error)
+	// contacts (by name), their trades (by code) and their groups, in one
+	// statement: a member's profile.
+	MembersWithDetails(ctx context.Context, ids []int64, parts ProfileParts) (map[int64]*MemberWithDetails, error)
 	// AddContact adds a contact: staff, or the ACTIVE member itself.
 	AddContact(ctx context.Context, in ContactInput) (*Contact, error)
 	// RemoveContact removes a contact and returns its member id.

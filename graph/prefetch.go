@@ -117,8 +117,8 @@ func selectsEdgeNodeField(op *graphql.OperationContext, conn ast.SelectionSet, n
 // id), the member and the relationships its selection needs all at once,
 // and primes the request's loaders with them: a member's profile costs the
 // time of its slowest statement, not one loader wait per level. The member
-// comes with its contacts and trades, and the links with their
-// counterparts.
+// comes with its contacts, trades and first page of groups, and the links
+// with their counterparts.
 func (r *Resolver) prefetchMember(ctx context.Context, id int64) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Child == nil {
@@ -126,22 +126,49 @@ func (r *Resolver) prefetchMember(ctx context.Context, id int64) {
 	}
 	op := graphql.GetOperationContext(ctx)
 	ids := []int64{id}
-	contacts := hasField(op, fc.Field.Selections, "contacts")
-	trades := hasField(op, fc.Field.Selections, "trades")
+	p := profileRead{parts: domain.ProfileParts{
+		Contacts: hasField(op, fc.Field.Selections, "contacts"),
+		Trades:   hasField(op, fc.Field.Selections, "trades"),
+	}}
+	var groups []graphql.CollectedField
+	for _, f := range graphql.CollectFields(op, fc.Field.Selections, nil) {
+		if f.Name == "groups" {
+			groups = append(groups, f)
+		}
+	}
+	if len(groups) == 1 { // a first page comes with the member
+		if cfc, err := fc.Child(ctx, groups[0]); err == nil {
+			first, _ := cfc.Args["first"].(*int)
+			if after, _ := cfc.Args["after"].(*string); after == nil {
+				p.groups = groups[0].Field
+				p.groupsKey = newPageKey(id, first, nil)
+				req := p.groupsKey.request()
+				p.parts.Groups = &req
+			}
+		}
+	}
 	var wg sync.WaitGroup
-	goSafe(&wg, func() { r.readProfiles(ctx, ids, contacts, trades) })
+	goSafe(&wg, func() { r.readProfiles(ctx, ids, p) })
 	if domain.ViewerFrom(ctx).Role.AtLeast(domain.RoleMember) {
-		r.prefetchMemberRelations(ctx, &wg, fc, ids)
+		r.prefetchMemberRelations(ctx, &wg, fc, ids, p.groups)
 	}
 	wg.Wait()
 }
 
+// profileRead is what prefetchMember reads with the member: parts, and the
+// groups field they serve with its loader key.
+type profileRead struct {
+	parts     domain.ProfileParts
+	groups    *ast.Field
+	groupsKey pageKey
+}
+
 // prefetchMemberRelations starts in wg the reads of the connections that
-// fc, a field returning members ids, selects on them.
-func (r *Resolver) prefetchMemberRelations(ctx context.Context, wg *sync.WaitGroup, fc *graphql.FieldContext, ids []int64) {
+// fc, a field returning members ids, selects on them, but field read.
+func (r *Resolver) prefetchMemberRelations(ctx context.Context, wg *sync.WaitGroup, fc *graphql.FieldContext, ids []int64, read *ast.Field) {
 	op := graphql.GetOperationContext(ctx)
 	for _, f := range graphql.CollectFields(op, fc.Field.Selections, nil) {
-		if f.Name != "businessLinks" && f.Name != "partners" && f.Name != "groups" {
+		if f.Name != "businessLinks" && f.Name != "partners" && f.Name != "groups" || f.Field == read {
 			continue
 		}
 		// The child field context parses the arguments exactly as the
@@ -163,21 +190,26 @@ func (r *Resolver) prefetchMemberRelations(ctx context.Context, wg *sync.WaitGro
 	}
 }
 
-// readProfiles reads members ids with, as asked, their contacts and
-// trades, in one statement, and primes the request's loaders with them.
-func (r *Resolver) readProfiles(ctx context.Context, ids []int64, contacts, trades bool) {
-	ds, err := r.MemberDetails.MembersWithDetails(ctx, ids, contacts, trades)
+// readProfiles reads members ids with the parts p asks for, in one
+// statement, and primes the request's loaders with them.
+func (r *Resolver) readProfiles(ctx context.Context, ids []int64, p profileRead) {
+	ds, err := r.MemberDetails.MembersWithDetails(ctx, ids, p.parts)
 	if err != nil {
 		return // the resolvers report it
 	}
 	l := r.loaders(ctx)
 	for id, d := range ds {
 		l.MemberByID.Prime(id, d.Member)
-		if contacts {
+		if p.parts.Contacts {
 			l.ContactsByMember.Prime(id, d.Contacts)
 		}
-		if trades {
+		if p.parts.Trades {
 			l.TradesByMember.Prime(id, d.Trades)
+		}
+		if d.Groups != nil {
+			key := p.groupsKey
+			key.ID = id
+			l.groups.groupsOfMember.Prime(key, d.Groups)
 		}
 	}
 }

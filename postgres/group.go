@@ -152,6 +152,12 @@ func groupFilter(f domain.GroupFilter) func(*bun.SelectQuery) *bun.SelectQuery {
 	}
 }
 
+// memberGroupsKeyset orders a member's groups, newest first.
+var memberGroupsKeyset = keyset{Name: "member_groups:formed_at:DESC", Expr: "g.formed_at", IDColumn: "g.id", Desc: true, Check: checkTime}
+
+// memberGroupKey is the cursor key of a group in a member's list.
+func memberGroupKey(r *groupRow) (any, int64) { return timeCursor(r.FormedAt), r.ID }
+
 // GroupsOfMembers returns one page of the groups each member currently
 // takes part in, newest first, in one statement: a LATERAL page per member.
 // Returns FORBIDDEN unless the viewer is a member or above, BAD_USER_INPUT
@@ -160,7 +166,7 @@ func (s *GroupService) GroupsOfMembers(ctx context.Context, memberIDs []int64, p
 	if err := domain.CanReadGroups(domain.ViewerFrom(ctx)); err != nil {
 		return nil, err
 	}
-	plan, err := planPage(keyset{Name: "member_groups:formed_at:DESC", Expr: "g.formed_at", IDColumn: "g.id", Desc: true, Check: checkTime}, page)
+	plan, err := planPage(memberGroupsKeyset, page)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +192,7 @@ func (s *GroupService) GroupsOfMembers(ctx context.Context, memberIDs []int64, p
 		byParent[rows[i].ParentID] = append(byParent[rows[i].ParentID], &rows[i].groupRow)
 	}
 	for _, id := range memberIDs {
-		p := finish(plan, byParent[id], func(r *groupRow) (any, int64) { return timeCursor(r.FormedAt), r.ID })
+		p := finish(plan, byParent[id], memberGroupKey)
 		out[id] = convertPage(p, (*groupRow).toGroup)
 	}
 	return out, nil

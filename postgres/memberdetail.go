@@ -51,8 +51,8 @@ func (s *MemberDetailService) ContactsOfMembers(ctx context.Context, memberIDs [
 	return out, nil
 }
 
-// Contacts and trades of a member profile, as JSON arrays in the member's
-// row (see MembersWithDetails).
+// The parts of a member profile, as JSON arrays in the member's row (see
+// MembersWithDetails).
 const (
 	contactsJSON = `(SELECT coalesce(json_agg(json_build_object('id', c.id, 'name', c.name, 'role', c.role,
 		'email', c.email, 'phone', c.phone) ORDER BY c.name, c.id), '[]')
@@ -60,16 +60,22 @@ const (
 	tradesJSON = `(SELECT coalesce(json_agg(json_build_object('id', t.id, 'code', t.code, 'name_en', t.name_en,
 		'name_fr', t.name_fr, 'parent_id', t.parent_id) ORDER BY t.code), '[]')
 	FROM member_trades AS mt JOIN trades AS t ON t.id = mt.trade_id WHERE mt.member_id = m.id) AS trades_json`
+	// groupsJSON takes the page size plus one, as GroupsOfMembers reads.
+	groupsJSON = `(SELECT coalesce(json_agg(g ORDER BY g.formed_at DESC, g.id DESC), '[]') FROM (
+		SELECT g.id, g.question_id, g.name, g.theme, g.status, g.formed_at, g.closed_at
+		FROM working_groups AS g JOIN group_participants AS gp ON gp.group_id = g.id AND gp.left_at IS NULL
+		WHERE gp.member_id = m.id ORDER BY g.formed_at DESC, g.id DESC LIMIT ?) AS g) AS groups_json`
 )
 
-// detailsRow is a member with its contacts and trades as JSON.
+// detailsRow is a member with the parts of its profile as JSON.
 type detailsRow struct {
 	memberRow    `bun:",extend"`
 	ContactsJSON *string `bun:"contacts_json,scanonly"`
 	TradesJSON   *string `bun:"trades_json,scanonly"`
+	GroupsJSON   *string `bun:"groups_json,scanonly"`
 }
 
-// contactJSON and tradeJSON are the elements of those arrays.
+// contactJSON, tradeJSON and groupJSON are the elements of those arrays.
 type contactJSON struct {
 	ID                       int64
 	Name, Role, Email, Phone string
@@ -83,16 +89,38 @@ type tradeJSON struct {
 	ParentID *int64 `json:"parent_id"`
 }
 
+type groupJSON struct {
+	ID         int64      `json:"id"`
+	QuestionID int64      `json:"question_id"`
+	Name       string     `json:"name"`
+	Theme      string     `json:"theme"`
+	Status     string     `json:"status"`
+	FormedAt   time.Time  `json:"formed_at"`
+	ClosedAt   *time.Time `json:"closed_at"`
+}
+
 // MembersWithDetails returns the members among ids with, as asked, their
-// contacts (by name) and their trades (by code), in one statement. A member
-// with none has an empty list.
-func (s *MemberDetailService) MembersWithDetails(ctx context.Context, ids []int64, contacts, trades bool) (map[int64]*domain.MemberWithDetails, error) {
+// contacts (by name), their trades (by code) and a first page of their
+// current groups, in one statement. A member with none has an empty list.
+func (s *MemberDetailService) MembersWithDetails(ctx context.Context, ids []int64, parts domain.ProfileParts) (map[int64]*domain.MemberWithDetails, error) {
 	q := s.db.bun.NewSelect().Model((*memberRow)(nil)).ColumnExpr("?TableColumns").Where("m.id = ANY(?)", idsParam)
-	if contacts {
+	if parts.Contacts {
 		q = q.ColumnExpr(contactsJSON)
 	}
-	if trades {
+	if parts.Trades {
 		q = q.ColumnExpr(tradesJSON)
+	}
+	var groups *pagePlan
+	if parts.Groups != nil && parts.Groups.After == "" && parts.Groups.Before == "" &&
+		domain.CanReadGroups(domain.ViewerFrom(ctx)) == nil {
+		plan, err := planPage(memberGroupsKeyset, *parts.Groups)
+		if err != nil {
+			return nil, err
+		}
+		if !plan.backward {
+			groups = plan
+			q = q.ColumnExpr(groupsJSON, plan.limit+1)
+		}
 	}
 	var rows []detailsRow
 	if err := s.db.selectByIDs(ctx, q, ids, &rows); err != nil {
@@ -100,31 +128,50 @@ func (s *MemberDetailService) MembersWithDetails(ctx context.Context, ids []int6
 	}
 	out := make(map[int64]*domain.MemberWithDetails, len(rows))
 	for i := range rows {
-		r := &rows[i]
-		d := &domain.MemberWithDetails{Member: r.toMember()}
-		if r.ContactsJSON != nil {
-			var cs []contactJSON
-			if err := json.Unmarshal([]byte(*r.ContactsJSON), &cs); err != nil {
-				return nil, fmt.Errorf("contacts of member %d: %w", r.ID, err)
-			}
-			d.Contacts = make([]*domain.Contact, len(cs))
-			for j, c := range cs {
-				d.Contacts[j] = &domain.Contact{ID: c.ID, MemberID: r.ID, Name: c.Name, Role: c.Role, Email: c.Email, Phone: c.Phone}
-			}
+		d, err := rows[i].details(groups)
+		if err != nil {
+			return nil, err
 		}
-		if r.TradesJSON != nil {
-			var ts []tradeJSON
-			if err := json.Unmarshal([]byte(*r.TradesJSON), &ts); err != nil {
-				return nil, fmt.Errorf("trades of member %d: %w", r.ID, err)
-			}
-			d.Trades = make([]*domain.Trade, len(ts))
-			for j, t := range ts {
-				d.Trades[j] = &domain.Trade{ID: t.ID, Code: t.Code, NameEN: t.NameEN, NameFR: t.NameFR, ParentID: t.ParentID}
-			}
-		}
-		out[r.ID] = d
+		out[rows[i].ID] = d
 	}
 	return out, nil
+}
+
+// details decodes a detailsRow; groups is the plan of its groups page.
+func (r *detailsRow) details(groups *pagePlan) (*domain.MemberWithDetails, error) {
+	d := &domain.MemberWithDetails{Member: r.toMember()}
+	if r.ContactsJSON != nil {
+		var cs []contactJSON
+		if err := json.Unmarshal([]byte(*r.ContactsJSON), &cs); err != nil {
+			return nil, fmt.Errorf("contacts of member %d: %w", r.ID, err)
+		}
+		d.Contacts = make([]*domain.Contact, len(cs))
+		for j, c := range cs {
+			d.Contacts[j] = &domain.Contact{ID: c.ID, MemberID: r.ID, Name: c.Name, Role: c.Role, Email: c.Email, Phone: c.Phone}
+		}
+	}
+	if r.TradesJSON != nil {
+		var ts []tradeJSON
+		if err := json.Unmarshal([]byte(*r.TradesJSON), &ts); err != nil {
+			return nil, fmt.Errorf("trades of member %d: %w", r.ID, err)
+		}
+		d.Trades = make([]*domain.Trade, len(ts))
+		for j, t := range ts {
+			d.Trades[j] = &domain.Trade{ID: t.ID, Code: t.Code, NameEN: t.NameEN, NameFR: t.NameFR, ParentID: t.ParentID}
+		}
+	}
+	if groups != nil && r.GroupsJSON != nil {
+		var gs []groupJSON
+		if err := json.Unmarshal([]byte(*r.GroupsJSON), &gs); err != nil {
+			return nil, fmt.Errorf("groups of member %d: %w", r.ID, err)
+		}
+		rows := make([]*groupRow, len(gs))
+		for j, g := range gs {
+			rows[j] = &groupRow{ID: g.ID, QuestionID: g.QuestionID, Name: g.Name, Theme: g.Theme, Status: g.Status, FormedAt: g.FormedAt, ClosedAt: g.ClosedAt}
+		}
+		d.Groups = convertPage(finish(groups, rows, memberGroupKey), (*groupRow).toGroup)
+	}
+	return d, nil
 }
 
 // lockWritableMember locks member id for a change made by the viewer.
