@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"testing"
@@ -33,6 +34,34 @@ func TestEncodeResponse(t *testing.T) {
 		_ = json.Unmarshal(want, &w)
 		if !reflect.DeepEqual(g, w) {
 			t.Errorf("%s:\n got %s\nwant %s", name, got, want)
+		}
+	}
+}
+
+// BenchmarkEncodeResponse measures writing a 50-member nested response.
+func BenchmarkEncodeResponse(b *testing.B) {
+	var data bytes.Buffer
+	data.WriteString(`{"members":{"edges":[`)
+	for i := range 50 {
+		if i > 0 {
+			data.WriteByte(',')
+		}
+		data.WriteString(`{"node":{"name":"Métrologie Sud-Ouest","businessLinks":{"edges":[`)
+		for j := range 10 {
+			if j > 0 {
+				data.WriteByte(',')
+			}
+			data.WriteString(`{"counterpart":{"name":"Capteurs & Bancs <Lyon>","trades":[{"code":"MANUFACTURER.SENSORS"}]},"node":{"kind":"SUPPLY"}}`)
+		}
+		data.WriteString(`]}}}`)
+	}
+	data.WriteString(`]}}`)
+	resp := &graphql.Response{Data: data.Bytes()}
+	b.SetBytes(int64(data.Len()))
+	b.ReportAllocs()
+	for range b.N {
+		if _, err := encodeResponse(resp); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -349,11 +349,22 @@ func (s *LinkService) membersLinks(ctx context.Context, memberIDs []int64, direc
 	if len(ids) == 0 {
 		return out, nil
 	}
-	// One lateral subquery per member, each with its own keyset bound and limit.
-	inner := s.db.bun.NewSelect().Model((*linkRow)(nil)).ColumnExpr("o.id AS owner_id, l.*").
-		Where(sideOf(direction, "o.id")).
-		Apply(linkVisibility(domain.ViewerFrom(ctx))).Apply(linkFilter(filter))
-	q := s.db.bun.NewSelect().TableExpr("unnest(?) AS o(id) CROSS JOIN LATERAL (?) AS l", idsParam, plan.apply(inner)).
+	// One lateral subquery per member, each with its own keyset bound and
+	// limit. A member's links on either side are the page of its outgoing
+	// ones merged with the page of its incoming ones: each read in order
+	// from its index (from_id or to_id, created_at, id), where an OR would
+	// read all of the member's links to sort them.
+	side := func(direction domain.LinkDirection) *bun.SelectQuery {
+		return plan.apply(s.db.bun.NewSelect().Model((*linkRow)(nil)).ColumnExpr("o.id AS owner_id, l.*").
+			Where(sideOf(direction, "o.id")).
+			Apply(linkVisibility(domain.ViewerFrom(ctx))).Apply(linkFilter(filter)))
+	}
+	inner := side(direction)
+	if direction == domain.DirectionAny || direction == "" {
+		inner = plan.orderLimit(s.db.bun.NewSelect().ColumnExpr("l.*").
+			TableExpr("((?) UNION ALL (?)) AS l", side(domain.DirectionOutgoing), side(domain.DirectionIncoming)))
+	}
+	q := s.db.bun.NewSelect().TableExpr("unnest(?) AS o(id) CROSS JOIN LATERAL (?) AS l", idsParam, inner).
 		ColumnExpr("l.*").OrderExpr(pageOrder("l.owner_id", plan))
 	if counterparts != nil {
 		q = q.ColumnExpr(counterpartColumns(brief)).

@@ -85,6 +85,12 @@ func (p *pagePlan) apply(q *bun.SelectQuery) *bun.SelectQuery {
 	if p.before != nil {
 		q = bound(less, p.before)
 	}
+	return p.orderLimit(q)
+}
+
+// orderLimit orders q by the plan's keys in the direction it reads and
+// limits it to the page size plus one (to tell whether there is more).
+func (p *pagePlan) orderLimit(q *bun.SelectQuery) *bun.SelectQuery {
 	dir := "ASC"
 	if p.keys.Desc != p.backward {
 		dir = "DESC"
