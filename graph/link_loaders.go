@@ -84,27 +84,6 @@ func (l *linkLoaders) briefCounterpart(ctx context.Context, id int64) (*domain.M
 	return nil, false
 }
 
-// briefEnough reports whether the counterparts shown in the edges of a
-// link connection's selection need no field a brief member lacks.
-func briefEnough(op *graphql.OperationContext, conn ast.SelectionSet) bool {
-	for _, edges := range graphql.CollectFields(op, conn, nil) {
-		if edges.Name != "edges" {
-			continue
-		}
-		for _, f := range graphql.CollectFields(op, edges.Selections, nil) {
-			if f.Name != "counterpart" {
-				continue
-			}
-			for _, mf := range graphql.CollectFields(op, f.Selections, []string{"Member", "Node"}) {
-				if slices.Contains(domain.BriefLacks, mf.Name) {
-					return false
-				}
-			}
-		}
-	}
-	return true
-}
-
 // newLinkLoaders returns fresh link loaders.
 func newLinkLoaders(r *Resolver) *linkLoaders {
 	b := r.Links
@@ -271,9 +250,11 @@ type ownedLink struct {
 	link  *domain.BusinessLink
 }
 
-// partySelection says which members the edges of a link connection show.
+// partySelection says which members the edges of a link connection show,
+// whether any of their trades, and whether a counterpart shows a field a
+// brief member lacks (domain.BriefLacks).
 type partySelection struct {
-	counterpart, from, to, declaredBy, trades bool
+	counterpart, from, to, declaredBy, trades, wholeCounterpart bool
 }
 
 // selectedParties reads a link connection's selection set.
@@ -288,6 +269,9 @@ func selectedParties(op *graphql.OperationContext, conn ast.SelectionSet) partyS
 			case "counterpart":
 				p.counterpart = true
 				p.trades = p.trades || hasField(op, f.Selections, "trades")
+				for _, mf := range graphql.CollectFields(op, f.Selections, []string{"Member", "Node"}) {
+					p.wholeCounterpart = p.wholeCounterpart || slices.Contains(domain.BriefLacks, mf.Name)
+				}
 			case "node":
 				for _, nf := range graphql.CollectFields(op, f.Selections, nil) {
 					switch nf.Name {
@@ -430,7 +414,7 @@ func (r *Resolver) prefetchBusinessLinks(ctx context.Context, wg *sync.WaitGroup
 	// The counterparts, the party most shown, come with the links; brief
 	// ones when the query shows no more of them.
 	withCounterparts := parties.counterpart && !parties.from && !parties.to && !parties.declaredBy
-	brief := withCounterparts && briefEnough(op, f.Selections)
+	brief := withCounterparts && !parties.wholeCounterpart
 	goSafe(wg, func() {
 		var pages map[int64]*domain.Page[*domain.BusinessLink]
 		var counterparts map[int64]*domain.Member

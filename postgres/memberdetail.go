@@ -57,9 +57,9 @@ const (
 	contactsJSON = `(SELECT coalesce(json_agg(json_build_object('id', c.id, 'name', c.name, 'role', c.role,
 		'email', c.email, 'phone', c.phone) ORDER BY c.name, c.id), '[]')
 	FROM contacts AS c WHERE c.member_id = m.id) AS contacts_json`
-	tradesJSON = `(SELECT coalesce(json_agg(json_build_object('id', t.id, 'code', t.code, 'name_en', t.name_en,
-		'name_fr', t.name_fr, 'parent_id', t.parent_id) ORDER BY t.code), '[]')
-	FROM member_trades AS mt JOIN trades AS t ON t.id = mt.trade_id WHERE mt.member_id = m.id) AS trades_json`
+	// tradesJSON lists trade ids: the trades come from the kept taxonomy.
+	tradesJSON = `(SELECT coalesce(json_agg(mt.trade_id), '[]')
+	FROM member_trades AS mt WHERE mt.member_id = m.id) AS trades_json`
 	// groupsJSON takes the page size plus one, as GroupsOfMembers reads.
 	groupsJSON = `(SELECT coalesce(json_agg(g ORDER BY g.formed_at DESC, g.id DESC), '[]') FROM (
 		SELECT g.id, g.question_id, g.name, g.theme, g.status, g.formed_at, g.closed_at
@@ -75,18 +75,10 @@ type detailsRow struct {
 	GroupsJSON   *string `bun:"groups_json,scanonly"`
 }
 
-// contactJSON, tradeJSON and groupJSON are the elements of those arrays.
+// contactJSON and groupJSON are the elements of those arrays.
 type contactJSON struct {
 	ID                       int64
 	Name, Role, Email, Phone string
-}
-
-type tradeJSON struct {
-	ID       int64  `json:"id"`
-	Code     string `json:"code"`
-	NameEN   string `json:"name_en"`
-	NameFR   string `json:"name_fr"`
-	ParentID *int64 `json:"parent_id"`
 }
 
 type groupJSON struct {
@@ -127,43 +119,54 @@ func (s *MemberDetailService) MembersWithDetails(ctx context.Context, ids []int6
 		return nil, mapError(err, "members")
 	}
 	out := make(map[int64]*domain.MemberWithDetails, len(rows))
+	tradeIDs := map[int64][]int64{}
 	for i := range rows {
-		d, err := rows[i].details(groups)
+		d, ids, err := rows[i].details(groups)
 		if err != nil {
 			return nil, err
 		}
 		out[rows[i].ID] = d
+		if ids != nil {
+			tradeIDs[rows[i].ID] = ids
+		}
+	}
+	if parts.Trades {
+		trades, err := s.db.membersTrades(ctx, tradeIDs)
+		if err != nil {
+			return nil, err
+		}
+		for id, d := range out {
+			d.Trades = trades[id]
+		}
 	}
 	return out, nil
 }
 
-// details decodes a detailsRow; groups is the plan of its groups page.
-func (r *detailsRow) details(groups *pagePlan) (*domain.MemberWithDetails, error) {
+// details decodes a detailsRow, all but its trades, of which it returns
+// the ids; groups is the plan of its groups page.
+func (r *detailsRow) details(groups *pagePlan) (*domain.MemberWithDetails, []int64, error) {
 	d := &domain.MemberWithDetails{Member: r.toMember()}
 	if r.ContactsJSON != nil {
 		var cs []contactJSON
 		if err := json.Unmarshal([]byte(*r.ContactsJSON), &cs); err != nil {
-			return nil, fmt.Errorf("contacts of member %d: %w", r.ID, err)
+			return nil, nil, fmt.Errorf("contacts of member %d: %w", r.ID, err)
 		}
 		d.Contacts = make([]*domain.Contact, len(cs))
 		for j, c := range cs {
 			d.Contacts[j] = &domain.Contact{ID: c.ID, MemberID: r.ID, Name: c.Name, Role: c.Role, Email: c.Email, Phone: c.Phone}
 		}
 	}
+	var tradeIDs []int64
 	if r.TradesJSON != nil {
-		var ts []tradeJSON
-		if err := json.Unmarshal([]byte(*r.TradesJSON), &ts); err != nil {
-			return nil, fmt.Errorf("trades of member %d: %w", r.ID, err)
-		}
-		d.Trades = make([]*domain.Trade, len(ts))
-		for j, t := range ts {
-			d.Trades[j] = &domain.Trade{ID: t.ID, Code: t.Code, NameEN: t.NameEN, NameFR: t.NameFR, ParentID: t.ParentID}
+		tradeIDs = []int64{}
+		if err := json.Unmarshal([]byte(*r.TradesJSON), &tradeIDs); err != nil {
+			return nil, nil, fmt.Errorf("trades of member %d: %w", r.ID, err)
 		}
 	}
 	if groups != nil && r.GroupsJSON != nil {
 		var gs []groupJSON
 		if err := json.Unmarshal([]byte(*r.GroupsJSON), &gs); err != nil {
-			return nil, fmt.Errorf("groups of member %d: %w", r.ID, err)
+			return nil, nil, fmt.Errorf("groups of member %d: %w", r.ID, err)
 		}
 		rows := make([]*groupRow, len(gs))
 		for j, g := range gs {
@@ -171,7 +174,7 @@ func (r *detailsRow) details(groups *pagePlan) (*domain.MemberWithDetails, error
 		}
 		d.Groups = convertPage(finish(groups, rows, memberGroupKey), (*groupRow).toGroup)
 	}
-	return d, nil
+	return d, tradeIDs, nil
 }
 
 // lockWritableMember locks member id for a change made by the viewer.

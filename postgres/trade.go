@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -70,23 +69,9 @@ func (s *TradeService) TradesOfMembers(ctx context.Context, memberIDs []int64) (
 	if err != nil {
 		return nil, mapError(err, "member trades")
 	}
-	ids := make([]int64, len(rows))
-	for i, r := range rows {
-		ids[i] = r.TradeID
-	}
-	slices.Sort(ids)
-	trades, err := s.db.tradesByID(ctx, slices.Compact(ids))
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int64][]*domain.Trade, len(memberIDs))
+	tradeIDs := make(map[int64][]int64, len(memberIDs))
 	for _, r := range rows {
-		if t, ok := trades[r.TradeID]; ok {
-			out[r.MemberID] = append(out[r.MemberID], t)
-		}
+		tradeIDs[r.MemberID] = append(tradeIDs[r.MemberID], r.TradeID)
 	}
-	for _, ts := range out {
-		slices.SortFunc(ts, byCode)
-	}
-	return out, nil
+	return s.db.membersTrades(ctx, tradeIDs)
 }

@@ -87,6 +87,32 @@ func (db *DB) tradesByID(ctx context.Context, ids []int64) (map[int64]*domain.Tr
 	return out, nil
 }
 
+// membersTrades turns the trade ids of each member into its trades, by
+// code, from the kept taxonomy; ids that are not trades are left out.
+func (db *DB) membersTrades(ctx context.Context, tradeIDs map[int64][]int64) (map[int64][]*domain.Trade, error) {
+	var all []int64
+	for _, ids := range tradeIDs {
+		all = append(all, ids...)
+	}
+	slices.Sort(all)
+	trades, err := db.tradesByID(ctx, slices.Compact(all))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64][]*domain.Trade, len(tradeIDs))
+	for member, ids := range tradeIDs {
+		ts := make([]*domain.Trade, 0, len(ids))
+		for _, id := range ids {
+			if t, ok := trades[id]; ok {
+				ts = append(ts, t)
+			}
+		}
+		slices.SortFunc(ts, byCode)
+		out[member] = ts
+	}
+	return out, nil
+}
+
 // tradeSubtrees returns ids and all their sub-trades, sorted, without
 // duplicates; ids that are not trades add nothing.
 func (db *DB) tradeSubtrees(ctx context.Context, ids []int64) ([]int64, error) {
