@@ -243,6 +243,10 @@ type AtRiskMember struct {
 // one aggregation in the database. Every method returns FORBIDDEN unless
 // the viewer is an analyst or staff.
 type DashboardService interface {
+	// Open checks that the viewer may read dashboards before any block is
+	// asked for. Returns FORBIDDEN unless the viewer is an analyst or
+	// staff (every block checks it too).
+	Open(ctx context.Context) error
 	// MemberCount counts the ACTIVE members matching the filter.
 	MemberCount(ctx context.Context, f DashboardFilter) (int, error)
 	// BySizeClass counts them by size class, every class listed.

@@ -81,6 +81,8 @@ type BusinessLink struct {
 	ConfirmedAt *time.Time
 	Note        string
 	CreatedAt   time.Time
+	// Redaction marks the fields withheld from the viewer.
+	Redaction
 }
 
 // Counterpart returns the party of l other than member id.

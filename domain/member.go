@@ -94,6 +94,13 @@ type Address struct {
 	Department string
 	Region     string
 	Country    string // ISO 3166-1 alpha-2
+	// Redaction marks the fields withheld from the viewer.
+	Redaction
+}
+
+// Empty reports whether no part of the address is known to the viewer.
+func (a Address) Empty() bool {
+	return a.City == "" && a.PostalCode == "" && a.Department == "" && a.Region == "" && a.Country == ""
 }
 
 // Location is a point on the map.
@@ -119,6 +126,10 @@ type Member struct {
 	LeftOn               *time.Time
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
+	// Redaction marks the fields withheld from the viewer.
+	Redaction
+	// sizeClass keeps the size class of a member whose headcount is withheld.
+	sizeClass SizeClass
 }
 
 // A brief member is read for a list where few of its fields are shown (the
@@ -130,6 +141,9 @@ var BriefLacks = []string{"legalId", "foreignParentCountry", "location", "websit
 
 // SizeClass returns the member's EU size class, or "" when its headcount is unknown.
 func (m *Member) SizeClass() SizeClass {
+	if m.sizeClass != "" {
+		return m.sizeClass
+	}
 	if m.Headcount == nil {
 		return ""
 	}

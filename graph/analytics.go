@@ -12,48 +12,20 @@ import (
 )
 
 // NetworkGraph gives the snapshots of the network graph.
-type NetworkGraph interface {
-	// Snapshot returns the current snapshot, nil until the first is built.
-	Snapshot() *network.Snapshot
-	// Measured returns the latest snapshot whose measures are computed.
-	Measured() *network.Snapshot
-}
+type NetworkGraph = network.Source
 
-// snapshot returns the current network graph, for paths and
-// neighbourhoods.
-func (r *Resolver) snapshot() (*network.Snapshot, error) {
-	if r.Graph == nil {
-		return nil, errors.New("no network graph configured")
-	}
-	return nonNil(r.Graph.Snapshot())
-}
-
-// measured returns the latest network graph with its measures computed.
-func (r *Resolver) measured() (*network.Snapshot, error) {
-	if r.Graph == nil {
-		return nil, errors.New("no network graph configured")
-	}
-	return nonNil(r.Graph.Measured())
-}
-
-// nonNil checks a snapshot is built.
-func nonNil(s *network.Snapshot) (*network.Snapshot, error) {
-	if s == nil {
-		return nil, errors.New("the network graph is not built yet")
-	}
-	return s, nil
-}
+// analytics returns the network analytics over the resolver's graph.
+func (r *Resolver) analytics() network.Analytics { return network.Analytics{Source: r.Graph} }
 
 // membersOf loads members in order through the member loader: one
-// statement for all of them. Members the viewer may not see, or that no
-// longer exist, are left out.
+// statement for all of them. Members that do not exist, or that the viewer
+// may not see (storage leaves them out), are left out.
 func (r *Resolver) membersOf(ctx context.Context, ids []int64) ([]*domain.Member, error) {
 	ms, err := r.loaders(ctx).MemberByID.LoadAll(ctx, ids)
 	var errs dataloadgen.ErrorSlice
 	if err != nil && !errors.As(err, &errs) {
 		return nil, err
 	}
-	v := domain.ViewerFrom(ctx)
 	out := make([]*domain.Member, 0, len(ids))
 	for i, m := range ms {
 		if errs != nil && errs[i] != nil {
@@ -62,7 +34,7 @@ func (r *Resolver) membersOf(ctx context.Context, ids []int64) ([]*domain.Member
 			}
 			return nil, errs[i]
 		}
-		if m != nil && domain.CanSeeMember(v, m) {
+		if m != nil {
 			out = append(out, m)
 		}
 	}
@@ -118,19 +90,4 @@ func intOr(p *int, def int) int {
 		return def
 	}
 	return *p
-}
-
-// requirePathMeasures refuses the all-pairs measures (betweenness,
-// closeness, average shortest path, diameter) while they are not computed:
-// up to network.ExactLimit members they are exact and computed on first
-// use; above it they are estimated from sampled pivots in the background,
-// and a request never computes them (it would hold the request for
-// seconds, and all-pairs would take hours), so it answers UNAVAILABLE until
-// the estimates are there.
-func requirePathMeasures(s *network.Snapshot, what string) error {
-	if s.PathMeasuresReady() {
-		return nil
-	}
-	return domain.Errorf(domain.CodeUnavailable, "%s of a network above %d members is estimated in the background from %d sampled pivots; this network has %d and its estimates are not computed yet",
-		what, network.ExactLimit, network.SampleSize, s.NodeCount())
 }

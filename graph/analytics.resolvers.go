@@ -11,6 +11,7 @@ import (
 	"grappe/graph/generated"
 	"grappe/graph/globalid"
 	"grappe/graph/model"
+	"grappe/network"
 	"time"
 )
 
@@ -19,23 +20,9 @@ func (r *communityResolver) Members(ctx context.Context, obj *model.Community) (
 }
 
 func (r *memberResolver) Neighborhood(ctx context.Context, obj *domain.Member, radius *int, maxNodes *int) (*model.Subgraph, error) {
-	if err := domain.CanSeeNeighborhood(domain.ViewerFrom(ctx)); err != nil {
-		return nil, err
-	}
-	rad, size := intOr(radius, 1), intOr(maxNodes, 200)
-	if err := domain.ValidateRange("radius", rad, 1, domain.MaxNeighborhoodHops); err != nil {
-		return nil, err
-	}
-	if err := domain.ValidateRange("maxNodes", size, 1, domain.MaxNeighborhoodSize); err != nil {
-		return nil, err
-	}
-	snap, err := r.snapshot()
+	sub, err := r.analytics().Neighborhood(ctx, obj.ID, intOr(radius, 1), intOr(maxNodes, 200))
 	if err != nil {
 		return nil, err
-	}
-	sub, ok := snap.Neighborhood(obj.ID, rad, size)
-	if !ok { // a LAPSED member is outside the graph: only itself
-		return &model.Subgraph{NodeIDs: []int64{obj.ID}, Edges: []*model.SubgraphEdge{}}, nil
 	}
 	out := &model.Subgraph{NodeIDs: sub.Nodes, Edges: make([]*model.SubgraphEdge, len(sub.Edges)), Truncated: sub.Truncated}
 	for i, e := range sub.Edges {
@@ -45,24 +32,14 @@ func (r *memberResolver) Neighborhood(ctx context.Context, obj *domain.Member, r
 }
 
 func (r *memberResolver) Centrality(ctx context.Context, obj *domain.Member) (*model.Centrality, error) {
-	if err := domain.CanSeeCentrality(domain.ViewerFrom(ctx), obj.ID); err != nil {
-		return nil, err
-	}
-	snap, err := r.measured()
-	if err != nil {
-		return nil, err
-	}
-	if err := requirePathMeasures(snap, "centrality"); err != nil {
-		return nil, err
-	}
-	m, ok := snap.Node(obj.ID)
-	if !ok { // a LAPSED member is outside the graph
-		return &model.Centrality{}, nil
+	m, err := r.analytics().Centrality(ctx, obj.ID)
+	if err != nil || m.Community == nil {
+		return &model.Centrality{}, err
 	}
 	return &model.Centrality{
 		Degree: m.Degree, DegreeCentrality: m.DegreeCentrality, PageRank: m.PageRank,
 		Betweenness: m.Betweenness, Closeness: m.Closeness, Clustering: m.Clustering,
-		Community: &model.Community{ID: m.Community, Size: len(m.CommunityMembers), MemberIDs: m.CommunityMembers},
+		Community: &model.Community{ID: m.Community.ID, Size: m.Community.Size, MemberIDs: m.Community.Members, Redaction: m.Community.Redaction},
 	}, nil
 }
 
@@ -107,14 +84,14 @@ func (r *networkResolver) AverageClustering(ctx context.Context, obj *model.Netw
 }
 
 func (r *networkResolver) AverageShortestPath(ctx context.Context, obj *model.Network) (float64, error) {
-	if err := requirePathMeasures(obj.Snapshot, "averageShortestPath"); err != nil {
+	if err := network.RequirePathMeasures(obj.Snapshot, "averageShortestPath"); err != nil {
 		return 0, err
 	}
 	return obj.Snapshot.AverageShortestPath(), nil
 }
 
 func (r *networkResolver) Diameter(ctx context.Context, obj *model.Network) (int, error) {
-	if err := requirePathMeasures(obj.Snapshot, "diameter"); err != nil {
+	if err := network.RequirePathMeasures(obj.Snapshot, "diameter"); err != nil {
 		return 0, err
 	}
 	return obj.Snapshot.Diameter(), nil
@@ -158,7 +135,7 @@ func (r *networkResolver) Brokers(ctx context.Context, obj *model.Network, first
 	if err := domain.ValidateRange("first", n, 1, domain.MaxRanked); err != nil {
 		return nil, err
 	}
-	if err := requirePathMeasures(obj.Snapshot, "brokers"); err != nil {
+	if err := network.RequirePathMeasures(obj.Snapshot, "brokers"); err != nil {
 		return nil, err
 	}
 	return scored(obj.Snapshot.Brokers(n)), nil
@@ -170,7 +147,7 @@ func (r *networkResolver) Central(ctx context.Context, obj *model.Network, by mo
 		return nil, err
 	}
 	if by == model.CentralityMeasureBetweenness || by == model.CentralityMeasureCloseness {
-		if err := requirePathMeasures(obj.Snapshot, "central by "+string(by)); err != nil {
+		if err := network.RequirePathMeasures(obj.Snapshot, "central by "+string(by)); err != nil {
 			return nil, err
 		}
 	}
@@ -186,9 +163,8 @@ func (r *networkResolver) IsolatedMembers(ctx context.Context, obj *model.Networ
 }
 
 func (r *queryResolver) Path(ctx context.Context, from string, to string, maxHops *int) (*model.MemberPath, error) {
-	v := domain.ViewerFrom(ctx)
-	if !v.Role.AtLeast(domain.RoleMember) {
-		return nil, domain.CanFindPath(v, 0)
+	if err := r.analytics().CanAskPaths(ctx); err != nil {
+		return nil, err
 	}
 	fromID, err := globalid.DecodeAs("from", globalid.TypeMember, from)
 	if err != nil {
@@ -198,29 +174,15 @@ func (r *queryResolver) Path(ctx context.Context, from string, to string, maxHop
 	if err != nil {
 		return nil, err
 	}
-	if err := domain.CanFindPath(v, fromID); err != nil {
+	p, ok, err := r.analytics().Path(ctx, fromID, toID, intOr(maxHops, 6))
+	if err != nil || !ok {
 		return nil, err
-	}
-	hops := intOr(maxHops, 6)
-	if err := domain.ValidateRange("maxHops", hops, 1, domain.MaxPathHops); err != nil {
-		return nil, err
-	}
-	snap, err := r.snapshot()
-	if err != nil {
-		return nil, err
-	}
-	p, ok := snap.ShortestPath(fromID, toID, hops)
-	if !ok {
-		return nil, nil
 	}
 	return &model.MemberPath{Hops: p.Hops(), MemberIDs: p.Members, LinkIDs: p.Links}, nil
 }
 
 func (r *queryResolver) Network(ctx context.Context) (*model.Network, error) {
-	if err := domain.CanSeeNetwork(domain.ViewerFrom(ctx)); err != nil {
-		return nil, err
-	}
-	snap, err := r.measured()
+	snap, err := r.analytics().Network(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -17,15 +17,15 @@ func TestRequirePathMeasures(t *testing.T) {
 		members[i] = int64(i + 1)
 	}
 	big := network.Build(members, nil, 1, time.Now())
-	if err := requirePathMeasures(big, "diameter"); domain.ErrorCode(err) != domain.CodeUnavailable {
+	if err := network.RequirePathMeasures(big, "diameter"); domain.ErrorCode(err) != domain.CodeUnavailable {
 		t.Fatalf("before the estimates: %v", err)
 	}
 	big.Warm()
-	if err := requirePathMeasures(big, "diameter"); err != nil {
+	if err := network.RequirePathMeasures(big, "diameter"); err != nil {
 		t.Fatalf("after the estimates: %v", err)
 	}
 	small := network.Build(members[:10], nil, 1, time.Now())
-	if err := requirePathMeasures(small, "diameter"); err != nil {
+	if err := network.RequirePathMeasures(small, "diameter"); err != nil {
 		t.Fatalf("exact: %v", err)
 	}
 }

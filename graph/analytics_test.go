@@ -2,8 +2,10 @@ package graph_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -249,7 +251,11 @@ func TestCentralityThroughAPI(t *testing.T) {
 		{"ANALYST", token(t, domain.RoleAnalyst, ""), ""},
 		{"STAFF", token(t, domain.RoleStaff, ""), ""},
 	} {
-		resp := a.do(tc.tok, centralityQuery, map[string]any{"id": n.charlie.ID})
+		query := centralityQuery
+		if tc.name == "MEMBER self" { // a community's members are for analysts and staff
+			query = strings.Replace(query, " members { name }", "", 1)
+		}
+		resp := a.do(tc.tok, query, map[string]any{"id": n.charlie.ID})
 		if resp.code() != tc.code {
 			t.Errorf("%s: code %q, want %q (%+v)", tc.name, resp.code(), tc.code, resp.Errors)
 			continue
@@ -261,7 +267,7 @@ func TestCentralityThroughAPI(t *testing.T) {
 			continue
 		}
 		var out centralityData
-		a.ok(tc.tok, centralityQuery, map[string]any{"id": n.charlie.ID}, &out)
+		a.ok(tc.tok, query, map[string]any{"id": n.charlie.ID}, &out)
 		c := out.Member.Centrality
 		// n = 5 ACTIVE members; Charlie has 3 partners, of which one pair
 		// (Alpha–Bravo) is linked; it is on the paths from Delta to Alpha
@@ -270,6 +276,12 @@ func TestCentralityThroughAPI(t *testing.T) {
 			!near(c.Clustering, 1.0/3) || !near(c.Closeness, 3.0/3*3.0/4) || c.PageRank <= 0.2 || c.Community == nil {
 			t.Errorf("%s: Charlie's centrality = %+v", tc.name, c)
 		}
+	}
+	// A member reads its community's id and size, not its members.
+	resp := a.do(n.tok(n.charlie), centralityQuery, map[string]any{"id": n.charlie.ID})
+	if resp.code() != domain.CodeForbidden || len(resp.Errors) != 1 || fmt.Sprint(resp.Errors[0].Path) != "[member centrality community members]" ||
+		strings.Contains(string(resp.Data), `"name"`) {
+		t.Errorf("MEMBER reading its community's members: %s %+v", resp.Data, resp.Errors)
 	}
 	// A LAPSED member: zeros and no community.
 	var out centralityData

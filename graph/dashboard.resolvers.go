@@ -131,7 +131,7 @@ func (r *linkStatsResolver) Created(ctx context.Context, obj *model.LinkStats, i
 }
 
 func (r *queryResolver) Dashboard(ctx context.Context, filter *model.DashboardFilter) (*model.Dashboard, error) {
-	if err := domain.CanSeeDashboard(domain.ViewerFrom(ctx)); err != nil {
+	if err := r.Dashboards.Open(ctx); err != nil {
 		return nil, err
 	}
 	f, err := dashboardFilter(filter)

@@ -277,17 +277,10 @@ func (r *questionResolver) RaisedBy(ctx context.Context, obj *domain.Question) (
 // Supporters is the resolver for the supporters field.
 func (r *questionResolver) Supporters(ctx context.Context, obj *domain.Question) ([]*domain.Member, error) {
 	ms, err := load(ctx, r.loaders(ctx).groups.supporters, obj.ID)
-	if err != nil {
-		return nil, err
+	if ms == nil && err == nil {
+		ms = []*domain.Member{}
 	}
-	v := domain.ViewerFrom(ctx)
-	out := make([]*domain.Member, 0, len(ms))
-	for _, m := range ms {
-		if domain.CanSeeMember(v, m) {
-			out = append(out, m)
-		}
-	}
-	return out, nil
+	return ms, err
 }
 
 // ViewerHasSupported is the resolver for the viewerHasSupported field.

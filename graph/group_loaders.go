@@ -229,23 +229,19 @@ func load[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, V],
 }
 
 // visibleMember loads a member through a relationship's loader, or nil when
-// there is none or the viewer may not see it.
+// there is none or the viewer may not see it (storage leaves it out).
 func visibleMember(ctx context.Context, l *dataloadgen.Loader[int64, *domain.Member], id int64) (*domain.Member, error) {
-	m, err := load(ctx, l, id)
-	if m == nil || err != nil || !domain.CanSeeMember(domain.ViewerFrom(ctx), m) {
-		return nil, err
-	}
-	return m, nil
+	return load(ctx, l, id)
 }
 
 // visibleMembers loads members through a relationship's loader, in the
-// order of ids, leaving out those that do not exist or the viewer may not see.
+// order of ids, leaving out those that do not exist or the viewer may not
+// see (storage leaves them out).
 func visibleMembers(ctx context.Context, l *dataloadgen.Loader[int64, *domain.Member], ids []int64) ([]*domain.Member, error) {
 	thunks := make([]func() (*domain.Member, error), len(ids))
 	for i, id := range ids {
 		thunks[i] = l.LoadThunk(ctx, id)
 	}
-	v := domain.ViewerFrom(ctx)
 	out := make([]*domain.Member, 0, len(ids))
 	for _, thunk := range thunks {
 		m, err := thunk()
@@ -255,19 +251,14 @@ func visibleMembers(ctx context.Context, l *dataloadgen.Loader[int64, *domain.Me
 		if err != nil {
 			return nil, err
 		}
-		if domain.CanSeeMember(v, m) {
-			out = append(out, m)
-		}
+		out = append(out, m)
 	}
 	return out, nil
 }
 
 // node loads a question, group, meeting or plan by its global id type and
-// database id; nil when there is none or the viewer may not read groups.
+// database id; nil when there is none or the viewer may not read it.
 func (l *groupLoaders) node(ctx context.Context, typ string, id int64) (model.Node, error) {
-	if domain.CanReadGroups(domain.ViewerFrom(ctx)) != nil {
-		return nil, nil
-	}
 	switch typ {
 	case globalid.TypeQuestion:
 		if q, err := load(ctx, l.question, id); q != nil || err != nil {
@@ -292,9 +283,6 @@ func (l *groupLoaders) node(ctx context.Context, typ string, id int64) (model.No
 // startNode starts loading a node, so that the nodes of one nodes() call
 // share a batch per type.
 func (l *groupLoaders) startNode(ctx context.Context, typ string, id int64) {
-	if domain.CanReadGroups(domain.ViewerFrom(ctx)) != nil {
-		return
-	}
 	switch typ {
 	case globalid.TypeQuestion:
 		l.question.LoadThunk(ctx, id)

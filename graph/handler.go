@@ -58,7 +58,7 @@ type HandlerOptions struct {
 // every error into a coded one.
 func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	cfg := generated.Config{Resolvers: r}
-	cfg.Directives.VisibleTo = visibleTo
+	cfg.Directives.Withheld = withheld
 	setComplexity(&cfg.Complexity)
 
 	srv := handler.New(generated.NewExecutableSchema(cfg))
@@ -82,12 +82,14 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	return srv
 }
 
-// visibleTo implements @visibleTo: the field resolves only for viewers
-// holding at least role; others get FORBIDDEN and null.
-func visibleTo(ctx context.Context, _ any, next graphql.Resolver, role domain.Role) (any, error) {
-	if !domain.ViewerFrom(ctx).Role.AtLeast(role) {
-		field := graphql.GetFieldContext(ctx).Field.Name
-		return nil, domain.Errorf(domain.CodeForbidden, "%s is visible to %s and above only", field, role)
+// withheld implements @withheld: a field that storage withheld from the
+// viewer when it read the object (its domain.Redaction says so) resolves
+// to null with that FORBIDDEN error, without running its resolver.
+func withheld(ctx context.Context, obj any, next graphql.Resolver) (any, error) {
+	if r, ok := obj.(interface{ Withheld(field string) error }); ok {
+		if err := r.Withheld(graphql.GetFieldContext(ctx).Field.Name); err != nil {
+			return nil, err
+		}
 	}
 	return next(ctx)
 }

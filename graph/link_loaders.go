@@ -117,14 +117,10 @@ func newLinkLoaders(r *Resolver) *linkLoaders {
 // counterpart loads the counterpart id of a link edge the viewer may see,
 // or nil: the brief one read with the links when there is one.
 func (l *Loaders) counterpart(ctx context.Context, id int64) (*domain.Member, error) {
-	m, ok := l.links.briefCounterpart(ctx, id)
-	if !ok {
-		return l.member(ctx, id)
+	if m, ok := l.links.briefCounterpart(ctx, id); ok {
+		return m, nil
 	}
-	if !domain.CanSeeMember(domain.ViewerFrom(ctx), m) {
-		return nil, nil
-	}
-	return m, nil
+	return l.member(ctx, id)
 }
 
 // link loads a link the viewer may see, or nil.
@@ -359,7 +355,7 @@ func (r *Resolver) primeLinkPage(ctx context.Context, owner int64, page *domain.
 // page in the cache.
 func (r *Resolver) prefetchMemberLinks(ctx context.Context, ids []int64) {
 	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || fc.Child == nil || len(ids) == 0 || !domain.ViewerFrom(ctx).Role.AtLeast(domain.RoleMember) {
+	if fc == nil || fc.Child == nil || len(ids) == 0 || domain.WithheldFromAllMembers(domain.ViewerFrom(ctx), "businessLinks") {
 		return
 	}
 	op := graphql.GetOperationContext(ctx)

@@ -61,12 +61,12 @@ func (r *memberResolver) Trades(ctx context.Context, obj *domain.Member) ([]*dom
 // Address is the resolver for the address field.
 func (r *memberResolver) Address(ctx context.Context, obj *domain.Member) (*model.Address, error) {
 	a := obj.Address
-	if a == (domain.Address{}) {
+	if a.Empty() {
 		return nil, nil
 	}
 	return &model.Address{
 		City: nullable(a.City), PostalCode: nullable(a.PostalCode), Department: nullable(a.Department),
-		Region: nullable(a.Region), Country: nullable(a.Country),
+		Region: nullable(a.Region), Country: nullable(a.Country), Redaction: a.Redaction,
 	}, nil
 }
 
@@ -85,9 +85,6 @@ func (r *memberResolver) Contacts(ctx context.Context, obj *domain.Member) ([]*d
 }
 
 func (r *memberResolver) Engagement(ctx context.Context, obj *domain.Member) (*domain.Engagement, error) {
-	if !domain.CanSeeEngagement(domain.ViewerFrom(ctx), obj.ID) {
-		return nil, domain.Errorf(domain.CodeForbidden, "engagement is visible to the member itself, analysts and staff only")
-	}
 	return r.loaders(ctx).EngagementByMember.Load(ctx, obj.ID)
 }
 

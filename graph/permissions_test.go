@@ -146,3 +146,48 @@ func isNullAt(data json.RawMessage, path string) bool {
 	}
 	return false
 }
+
+// TestFiltersAndOrdersFollowFields: a caller may filter or sort members
+// only on fields it may read; otherwise FORBIDDEN naming the argument, and
+// no data.
+func TestFiltersAndOrdersFollowFields(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	a.create(map[string]any{"name": "Alpha", "kind": "COMPANY", "headcount": 12, "joinedOn": "2010-05-01"})
+	a.create(map[string]any{"name": "Bravo", "kind": "COMPANY", "headcount": 300, "joinedOn": "2015-05-01"})
+	member := a.create(map[string]any{"name": "Charlie", "kind": "COMPANY", "headcount": 3})
+	const list = `query($f: MemberFilter, $o: MemberOrder) { members(filter: $f, orderBy: $o) { edges { cursor node { name } } totalCount } }`
+	for _, c := range []struct {
+		name   string
+		filter map[string]any
+		order  map[string]any
+		field  string
+	}{
+		{"departments", map[string]any{"departments": []string{"95"}}, nil, "filter.departments"},
+		{"joinedAfter", map[string]any{"joinedAfter": "2001-01-01"}, nil, "filter.joinedAfter"},
+		{"joinedBefore", map[string]any{"joinedBefore": "2030-01-01"}, nil, "filter.joinedBefore"},
+		{"HEADCOUNT", nil, map[string]any{"field": "HEADCOUNT", "direction": "DESC"}, "orderBy.field"},
+		{"JOINED_ON", nil, map[string]any{"field": "JOINED_ON"}, "orderBy.field"},
+	} {
+		vars := map[string]any{"f": c.filter, "o": c.order}
+		resp := a.do("", list, vars)
+		if resp.code() != domain.CodeForbidden || resp.Errors[0].Extensions["field"] != c.field || strings.Contains(string(resp.Data), "Alpha") {
+			t.Errorf("anonymous %s: %s %+v", c.name, resp.Data, resp.Errors)
+		}
+		for _, tok := range []string{token(t, domain.RoleMember, member.ID), token(t, domain.RoleAnalyst, "")} {
+			if resp := a.do(tok, list, vars); len(resp.Errors) != 0 {
+				t.Errorf("%s with a token: %+v", c.name, resp.Errors)
+			}
+		}
+	}
+	// What anonymous callers may read, they may filter and sort on.
+	var out struct {
+		Members struct {
+			Edges []struct{ Node struct{ Name string } }
+		}
+	}
+	a.ok("", list, map[string]any{"f": map[string]any{"sizeClasses": []string{"LARGE"}}, "o": map[string]any{"field": "NAME", "direction": "DESC"}}, &out)
+	if len(out.Members.Edges) != 1 || out.Members.Edges[0].Node.Name != "Bravo" {
+		t.Errorf("anonymous by size class: %+v", out)
+	}
+}

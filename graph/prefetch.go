@@ -149,7 +149,7 @@ func (r *Resolver) prefetchMember(ctx context.Context, id int64) {
 	}
 	var wg sync.WaitGroup
 	goSafe(&wg, func() { r.readProfiles(ctx, ids, p) })
-	if domain.ViewerFrom(ctx).Role.AtLeast(domain.RoleMember) {
+	if !domain.WithheldFromAllMembers(domain.ViewerFrom(ctx), "businessLinks") {
 		r.prefetchMemberRelations(ctx, &wg, fc, ids, p.groups)
 	}
 	wg.Wait()

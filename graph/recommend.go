@@ -21,7 +21,7 @@ func (r *Resolver) recommend(ctx context.Context, m *domain.Member, first int) (
 	if r.Recommender == nil {
 		return nil, errors.New("no recommendation service configured")
 	}
-	snap, err := r.snapshot()
+	snap, err := r.analytics().Live()
 	if err != nil {
 		return nil, err
 	}

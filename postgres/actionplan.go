@@ -61,9 +61,12 @@ func fromActionItems(items []domain.ActionItem) []actionItemRow {
 // planKeyset sorts plans newest first.
 var planKeyset = keyset{Name: "action_plans:published_at:DESC", Expr: "ap.published_at", IDColumn: "ap.id", Desc: true, Check: checkTime}
 
-// ActionPlansByIDs returns the plans among ids, by id. Returns FORBIDDEN
-// unless the viewer is a member or above.
+// ActionPlansByIDs returns the plans among ids, by id; none to a viewer
+// who may not read plans (as if they did not exist).
 func (s *GroupService) ActionPlansByIDs(ctx context.Context, ids []int64) (map[int64]*domain.ActionPlan, error) {
+	if domain.CanReadGroups(domain.ViewerFrom(ctx)) != nil {
+		return map[int64]*domain.ActionPlan{}, nil
+	}
 	return s.plansWhere(ctx, "ap.id", ids)
 }
 

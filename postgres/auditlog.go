@@ -162,7 +162,7 @@ func (s *AuditService) ContactData(ctx context.Context, contactID int64) (*domai
 				return mapError(err, "member")
 			}
 			if err == nil {
-				out.Member = m.toMember()
+				out.Member = m.read(domain.ViewerFrom(ctx))
 			}
 		}
 		return nil

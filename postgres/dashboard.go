@@ -43,6 +43,10 @@ func (s *DashboardService) members(f domain.DashboardFilter, activeOnly bool, co
 // allowed checks the viewer may read dashboards.
 func allowed(ctx context.Context) error { return domain.CanSeeDashboard(domain.ViewerFrom(ctx)) }
 
+// Open implements domain.DashboardService: it checks the viewer may read
+// dashboards.
+func (s *DashboardService) Open(ctx context.Context) error { return allowed(ctx) }
+
 // memberCount counts the ACTIVE members matching f.
 func (s *DashboardService) memberCount(ctx context.Context, f domain.DashboardFilter) (int, error) {
 	if err := allowed(ctx); err != nil {

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun/dialect/pgdialect"
@@ -103,8 +104,14 @@ type engagementRow struct {
 }
 
 // Engagements returns the engagement of each member as of now (SPEC §3),
-// in one statement.
+// in one statement; only of the members whose engagement the viewer may
+// see (domain.CanSeeEngagement).
 func (s *MemberDetailService) Engagements(ctx context.Context, memberIDs []int64) (map[int64]*domain.Engagement, error) {
+	v := domain.ViewerFrom(ctx)
+	memberIDs = slices.DeleteFunc(slices.Clone(memberIDs), func(id int64) bool { return !domain.CanSeeEngagement(v, id) })
+	if len(memberIDs) == 0 {
+		return map[int64]*domain.Engagement{}, nil
+	}
 	var rows []engagementRow
 	q := `WITH ids AS (SELECT unnest(?4::bigint[]) AS id),` + engagementCTEs(true) + `
 SELECT member_id, meetings, groups, questions, links, last_at, score, at_risk FROM scored`

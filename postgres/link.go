@@ -127,15 +127,25 @@ var partnerKeyset = keyset{Name: partnerList, Expr: "m.name", IDColumn: "m.id", 
 // linkKey returns the sort key of a link row, as stored in cursors.
 func linkKey(r *linkRow) (any, int64) { return timeCursor(r.CreatedAt), r.ID }
 
-// linkPage builds a page of links from rows read with plan.
-func linkPage(plan *pagePlan, rows []*linkRow) *domain.Page[*domain.BusinessLink] {
+// read converts a row into the link v may read: nil when the link policy
+// hides it from v, else with v's withheld fields cleared.
+func (r *linkRow) read(v domain.Viewer) *domain.BusinessLink {
+	return domain.ReadLink(v, r.toLink())
+}
+
+// linkPage builds the page of links v may read from rows read with plan
+// (limited to v's scope by linkVisibility).
+func linkPage(v domain.Viewer, plan *pagePlan, rows []*linkRow) *domain.Page[*domain.BusinessLink] {
 	p := finish(plan, rows, linkKey)
 	out := &domain.Page[*domain.BusinessLink]{
-		Items: make([]*domain.BusinessLink, len(p.Items)), Cursors: p.Cursors,
+		Items: make([]*domain.BusinessLink, 0, len(p.Items)), Cursors: make([]string, 0, len(p.Items)),
 		HasNextPage: p.HasNextPage, HasPreviousPage: p.HasPreviousPage,
 	}
 	for i, r := range p.Items {
-		out.Items[i] = r.toLink()
+		if l := r.read(v); l != nil {
+			out.Items = append(out.Items, l)
+			out.Cursors = append(out.Cursors, p.Cursors[i])
+		}
 	}
 	return out
 }
@@ -151,17 +161,17 @@ func pageOrder(owner string, plan *pagePlan) string {
 }
 
 // linkVisibility restricts links (alias l) to those the viewer may see
-// (domain.CanSeeLink): analysts and staff all, a member the CONFIRMED ones
-// and its own, anonymous callers none.
+// (the link policy's scope, domain.LinkScopeOf).
 func linkVisibility(v domain.Viewer) func(*bun.SelectQuery) *bun.SelectQuery {
 	return func(q *bun.SelectQuery) *bun.SelectQuery {
+		scope := domain.LinkScopeOf(v)
 		switch {
-		case v.Role.AtLeast(domain.RoleAnalyst):
-			return q
-		case v.Role == domain.RoleMember:
-			return q.Where("(l.status = ? OR l.from_id = ? OR l.to_id = ?)", domain.LinkConfirmed, v.MemberID, v.MemberID)
+		case scope.None:
+			return q.Where("FALSE")
+		case scope.PartyOf != 0:
+			return q.Where("(l.status = ? OR l.from_id = ? OR l.to_id = ?)", domain.LinkConfirmed, scope.PartyOf, scope.PartyOf)
 		}
-		return q.Where("FALSE")
+		return q
 	}
 }
 
@@ -217,7 +227,11 @@ func (s *LinkService) Link(ctx context.Context, id int64) (*domain.BusinessLink,
 	if err != nil {
 		return nil, mapError(err, "business link")
 	}
-	return row.toLink(), nil
+	l := row.read(domain.ViewerFrom(ctx))
+	if l == nil {
+		return nil, domain.Errorf(domain.CodeNotFound, "business link not found")
+	}
+	return l, nil
 }
 
 // LinksByIDs returns the links among ids the viewer may see, by id.
@@ -232,8 +246,11 @@ func (s *LinkService) LinksByIDs(ctx context.Context, ids []int64) (map[int64]*d
 	if err != nil {
 		return nil, mapError(err, "business links")
 	}
+	v := domain.ViewerFrom(ctx)
 	for i := range rows {
-		out[rows[i].ID] = rows[i].toLink()
+		if l := rows[i].read(v); l != nil {
+			out[l.ID] = l
+		}
 	}
 	return out, nil
 }
@@ -242,6 +259,10 @@ func (s *LinkService) LinksByIDs(ctx context.Context, ids []int64) (map[int64]*d
 // filter, newest first. Returns BAD_USER_INPUT for an invalid filter, page
 // size or cursor.
 func (s *LinkService) Links(ctx context.Context, filter domain.LinkFilter, page domain.PageRequest) (*domain.Page[*domain.BusinessLink], error) {
+	v := domain.ViewerFrom(ctx)
+	if err := domain.CanListLinks(v); err != nil {
+		return nil, err
+	}
 	if err := domain.ValidateLinkFilter(filter, ""); err != nil {
 		return nil, err
 	}
@@ -250,16 +271,18 @@ func (s *LinkService) Links(ctx context.Context, filter domain.LinkFilter, page 
 		return nil, err
 	}
 	var rows []*linkRow
-	q := s.db.bun.NewSelect().Model(&rows).
-		Apply(linkVisibility(domain.ViewerFrom(ctx))).Apply(linkFilter(filter))
+	q := s.db.bun.NewSelect().Model(&rows).Apply(linkVisibility(v)).Apply(linkFilter(filter))
 	if err := plan.apply(q).Scan(ctx); err != nil {
 		return nil, mapError(err, "business links")
 	}
-	return linkPage(plan, rows), nil
+	return linkPage(v, plan, rows), nil
 }
 
 // CountLinks returns how many of the links the viewer may see match filter.
 func (s *LinkService) CountLinks(ctx context.Context, filter domain.LinkFilter) (int, error) {
+	if err := domain.CanListLinks(domain.ViewerFrom(ctx)); err != nil {
+		return 0, err
+	}
 	if err := domain.ValidateLinkFilter(filter, ""); err != nil {
 		return 0, err
 	}
@@ -337,6 +360,10 @@ func prefixedColumns(cols []string) string {
 // membersLinks reads the pages of MembersLinks and, when counterparts is
 // not nil, adds to it the counterpart of each link (brief or whole).
 func (s *LinkService) membersLinks(ctx context.Context, memberIDs []int64, direction domain.LinkDirection, filter domain.LinkFilter, page domain.PageRequest, counterparts map[int64]*domain.Member, brief bool) (map[int64]*domain.Page[*domain.BusinessLink], error) {
+	v := domain.ViewerFrom(ctx)
+	if err := domain.CanListLinks(v); err != nil {
+		return nil, err
+	}
 	if err := domain.ValidateLinkFilter(filter, direction); err != nil {
 		return nil, err
 	}
@@ -357,7 +384,7 @@ func (s *LinkService) membersLinks(ctx context.Context, memberIDs []int64, direc
 	side := func(direction domain.LinkDirection) *bun.SelectQuery {
 		return plan.apply(s.db.bun.NewSelect().Model((*linkRow)(nil)).ColumnExpr("o.id AS owner_id, l.*").
 			Where(sideOf(direction, "o.id")).
-			Apply(linkVisibility(domain.ViewerFrom(ctx))).Apply(linkFilter(filter)))
+			Apply(linkVisibility(v)).Apply(linkFilter(filter)))
 	}
 	inner := side(direction)
 	if direction == domain.DirectionAny || direction == "" {
@@ -377,12 +404,15 @@ func (s *LinkService) membersLinks(ctx context.Context, memberIDs []int64, direc
 	byOwner := make(map[int64][]*linkRow, len(ids))
 	for _, r := range rows {
 		byOwner[r.OwnerID] = append(byOwner[r.OwnerID], &r.linkRow)
-		if counterparts != nil {
-			counterparts[r.Counterpart.ID] = r.Counterpart.toMember()
+		if counterparts == nil {
+			continue
+		}
+		if m := r.Counterpart.read(v); m != nil {
+			counterparts[m.ID] = m
 		}
 	}
 	for _, id := range ids {
-		out[id] = linkPage(plan, byOwner[id])
+		out[id] = linkPage(v, plan, byOwner[id])
 	}
 	return out, nil
 }
@@ -396,6 +426,9 @@ func (s *LinkService) CountMemberLinks(ctx context.Context, memberID int64, dire
 // CountMembersLinks returns, for each of memberIDs, how many of its links
 // the viewer may see match, in one statement.
 func (s *LinkService) CountMembersLinks(ctx context.Context, memberIDs []int64, direction domain.LinkDirection, filter domain.LinkFilter) (map[int64]int, error) {
+	if err := domain.CanListLinks(domain.ViewerFrom(ctx)); err != nil {
+		return nil, err
+	}
 	if err := domain.ValidateLinkFilter(filter, direction); err != nil {
 		return nil, err
 	}
@@ -448,6 +481,10 @@ func (s *LinkService) Partners(ctx context.Context, memberID int64, page domain.
 // by name, all in one statement. Returns BAD_USER_INPUT for an invalid page
 // size or cursor.
 func (s *LinkService) MembersPartners(ctx context.Context, memberIDs []int64, page domain.PageRequest) (map[int64]*domain.Page[*domain.Member], error) {
+	v := domain.ViewerFrom(ctx)
+	if err := domain.CanListLinks(v); err != nil {
+		return nil, err
+	}
 	plan, err := planPage(partnerKeyset, page)
 	if err != nil {
 		return nil, err
@@ -458,7 +495,7 @@ func (s *LinkService) MembersPartners(ctx context.Context, memberIDs []int64, pa
 		return out, nil
 	}
 	inner := s.db.bun.NewSelect().Model((*memberRow)(nil)).ColumnExpr("o.id AS owner_id, m.*").
-		Where("m.id IN (?)", s.partnerIDs(domain.ViewerFrom(ctx)))
+		Where("m.id IN (?)", s.partnerIDs(v)).Apply(memberScope(v))
 	var rows []*ownedMemberRow
 	err = s.db.bun.NewSelect().Model(&rows).
 		ModelTableExpr("unnest(?::bigint[]) AS o(id) CROSS JOIN LATERAL (?) AS m", pgdialect.Array(ids), plan.apply(inner)).
@@ -472,14 +509,7 @@ func (s *LinkService) MembersPartners(ctx context.Context, memberIDs []int64, pa
 	}
 	for _, id := range ids {
 		p := finish(plan, byOwner[id], func(r *memberRow) (any, int64) { return r.Name, r.ID })
-		page := &domain.Page[*domain.Member]{
-			Items: make([]*domain.Member, len(p.Items)), Cursors: p.Cursors,
-			HasNextPage: p.HasNextPage, HasPreviousPage: p.HasPreviousPage,
-		}
-		for i, r := range p.Items {
-			page.Items[i] = r.toMember()
-		}
-		out[id] = page
+		out[id] = toMemberPage(v, p)
 	}
 	return out, nil
 }
@@ -493,6 +523,9 @@ func (s *LinkService) CountPartners(ctx context.Context, memberID int64) (int, e
 // CountMembersPartners returns how many distinct partners each of
 // memberIDs has, in one statement.
 func (s *LinkService) CountMembersPartners(ctx context.Context, memberIDs []int64) (map[int64]int, error) {
+	if err := domain.CanListLinks(domain.ViewerFrom(ctx)); err != nil {
+		return nil, err
+	}
 	count := s.db.bun.NewSelect().TableExpr("(?) AS p(id)", s.partnerIDs(domain.ViewerFrom(ctx))).
 		ColumnExpr("count(DISTINCT p.id)")
 	return s.countPerMember(ctx, memberIDs, count)
@@ -510,26 +543,32 @@ func pendingFor(id int64) func(*bun.SelectQuery) *bun.SelectQuery {
 // member's confirmation, oldest first; an empty page unless the viewer is
 // a MEMBER.
 func (s *LinkService) PendingConfirmations(ctx context.Context, page domain.PageRequest) (*domain.Page[*domain.BusinessLink], error) {
+	v := domain.ViewerFrom(ctx)
+	if err := domain.CanListLinks(v); err != nil {
+		return nil, err
+	}
 	plan, err := planPage(linkKeyset(pendingList, true), page)
 	if err != nil {
 		return nil, err
 	}
-	v := domain.ViewerFrom(ctx)
 	if v.Role != domain.RoleMember {
-		return linkPage(plan, nil), nil
+		return linkPage(v, plan, nil), nil
 	}
 	var rows []*linkRow
 	q := s.db.bun.NewSelect().Model(&rows).Apply(pendingFor(v.MemberID))
 	if err := plan.apply(q).Scan(ctx); err != nil {
 		return nil, mapError(err, "business links")
 	}
-	return linkPage(plan, rows), nil
+	return linkPage(v, plan, rows), nil
 }
 
 // CountPendingConfirmations counts the links awaiting the viewer member's
 // confirmation; 0 unless the viewer is a MEMBER.
 func (s *LinkService) CountPendingConfirmations(ctx context.Context) (int, error) {
 	v := domain.ViewerFrom(ctx)
+	if err := domain.CanListLinks(v); err != nil {
+		return 0, err
+	}
 	if v.Role != domain.RoleMember {
 		return 0, nil
 	}
@@ -577,7 +616,7 @@ func (s *LinkService) Declare(ctx context.Context, in domain.LinkInput) (*domain
 	if err != nil {
 		return nil, err
 	}
-	return row.toLink(), nil
+	return row.read(v), nil
 }
 
 // checkParties checks that both parties of a new link exist and are
@@ -635,7 +674,7 @@ func lockLink(ctx context.Context, tx bun.Tx, v domain.Viewer, id int64) (*domai
 		return nil, mapError(err, "business link")
 	}
 	l := row.toLink()
-	if !domain.CanSeeLink(v, l) {
+	if domain.ReadLink(v, row.toLink()) == nil {
 		return nil, domain.Errorf(domain.CodeNotFound, "business link not found")
 	}
 	return l, nil
@@ -675,10 +714,11 @@ func (s *LinkService) change(ctx context.Context, mutation string, id int64, app
 			Changes:  auditDiff(before, linkFields(out)),
 		})
 	})
-	if err == nil {
-		s.db.networkChanged()
+	if err != nil {
+		return nil, err
 	}
-	return out, err
+	s.db.networkChanged()
+	return domain.ReadLink(v, out), nil
 }
 
 // Confirm confirms a PENDING link. Returns FORBIDDEN unless the viewer is

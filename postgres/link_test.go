@@ -298,7 +298,6 @@ func TestLinkReadsFollowVisibility(t *testing.T) {
 		{"member not a party", as(c.ID), []int64{confirmed.ID}},
 		{"analyst", analyst, []int64{confirmed.ID, pending.ID}},
 		{"staff", staff, []int64{confirmed.ID, pending.ID}},
-		{"anonymous", anonymous, nil},
 	} {
 		page, err := svc.Links(tc.ctx, domain.LinkFilter{}, domain.PageRequest{})
 		if err != nil {
@@ -323,6 +322,37 @@ func TestLinkReadsFollowVisibility(t *testing.T) {
 		if wantErr := !contains(tc.want, pending.ID); (domain.ErrorCode(err) == domain.CodeNotFound) != wantErr {
 			t.Errorf("%s: Link(pending) = %v", tc.name, err)
 		}
+	}
+}
+
+// TestAnonymousReadsNoLink: anonymous callers may list no link (FORBIDDEN)
+// and read none by id (NOT_FOUND, or left out).
+func TestAnonymousReadsNoLink(t *testing.T) {
+	t.Parallel()
+	db := pgtest.NewDB(t)
+	ms := createMembers(t, db, "Alpha", "Bravo")
+	svc := db.Links()
+	l := declare(t, db, staff, ms[0], ms[1], domain.LinkSupply)
+	if _, err := svc.Confirm(staff, l.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Links(anonymous, domain.LinkFilter{}, domain.PageRequest{}); domain.ErrorCode(err) != domain.CodeForbidden {
+		t.Errorf("Links: %v", err)
+	}
+	if _, err := svc.CountLinks(anonymous, domain.LinkFilter{}); domain.ErrorCode(err) != domain.CodeForbidden {
+		t.Errorf("CountLinks: %v", err)
+	}
+	if _, err := svc.MemberLinks(anonymous, ms[0].ID, domain.DirectionAny, domain.LinkFilter{}, domain.PageRequest{}); domain.ErrorCode(err) != domain.CodeForbidden {
+		t.Errorf("MemberLinks: %v", err)
+	}
+	if _, err := svc.MembersPartners(anonymous, []int64{ms[0].ID}, domain.PageRequest{}); domain.ErrorCode(err) != domain.CodeForbidden {
+		t.Errorf("MembersPartners: %v", err)
+	}
+	if byID, err := svc.LinksByIDs(anonymous, []int64{l.ID}); err != nil || len(byID) != 0 {
+		t.Errorf("LinksByIDs: %v, %v", byID, err)
+	}
+	if _, err := svc.Link(anonymous, l.ID); domain.ErrorCode(err) != domain.CodeNotFound {
+		t.Errorf("Link: %v", err)
 	}
 }
 
@@ -538,11 +568,14 @@ func TestPendingConfirmations(t *testing.T) {
 	if n, _ := svc.CountPendingConfirmations(as(a.ID)); n != 2 {
 		t.Fatalf("count %d, want 2", n)
 	}
-	for _, ctx := range []context.Context{staff, analyst, anonymous} {
+	for _, ctx := range []context.Context{staff, analyst} {
 		page, err := svc.PendingConfirmations(ctx, domain.PageRequest{})
 		n, _ := svc.CountPendingConfirmations(ctx)
 		if err != nil || len(page.Items) != 0 || n != 0 {
 			t.Fatalf("non-member viewer: %+v %d %v", page, n, err)
 		}
+	}
+	if _, err := svc.PendingConfirmations(anonymous, domain.PageRequest{}); domain.ErrorCode(err) != domain.CodeForbidden {
+		t.Fatalf("anonymous: %v, want FORBIDDEN", err)
 	}
 }

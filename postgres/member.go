@@ -78,6 +78,12 @@ func (r *memberRow) toMember() *domain.Member {
 	return m
 }
 
+// read converts a row into the domain member viewer v may read: nil when
+// the member policy hides it from v, else with v's withheld fields cleared.
+func (r *memberRow) read(v domain.Viewer) *domain.Member {
+	return domain.ReadMember(v, r.toMember())
+}
+
 // fromMember converts a domain member into a row.
 func fromMember(m *domain.Member) *memberRow {
 	r := &memberRow{
@@ -113,25 +119,34 @@ func (db *DB) Members() *MemberService { return &MemberService{db: db} }
 
 var _ domain.MemberService = (*MemberService)(nil)
 
-// Member returns the member with id. Returns NOT_FOUND if there is none.
+// Member returns the member with id, as the viewer may read it. Returns
+// NOT_FOUND if there is none or the viewer may not see it.
 func (s *MemberService) Member(ctx context.Context, id int64) (*domain.Member, error) {
 	var row memberRow
 	if err := s.db.bun.NewSelect().Model(&row).Where("m.id = ?", id).Scan(ctx); err != nil {
 		return nil, mapError(err, "member")
 	}
-	return row.toMember(), nil
+	m := row.read(domain.ViewerFrom(ctx))
+	if m == nil {
+		return nil, domain.Errorf(domain.CodeNotFound, "member not found")
+	}
+	return m, nil
 }
 
-// MembersByIDs returns the existing members among ids, by id.
+// MembersByIDs returns the members among ids that exist and that the viewer
+// may see, by id, as the viewer may read them.
 func (s *MemberService) MembersByIDs(ctx context.Context, ids []int64) (map[int64]*domain.Member, error) {
 	var rows []memberRow
 	q := s.db.bun.NewSelect().Model((*memberRow)(nil)).Where("m.id = ANY(?)", idsParam)
 	if err := s.db.selectByIDs(ctx, q, ids, &rows); err != nil {
 		return nil, mapError(err, "members")
 	}
+	v := domain.ViewerFrom(ctx)
 	out := make(map[int64]*domain.Member, len(rows))
 	for i := range rows {
-		out[rows[i].ID] = rows[i].toMember()
+		if m := rows[i].read(v); m != nil {
+			out[m.ID] = m
+		}
 	}
 	return out, nil
 }
@@ -181,9 +196,15 @@ func memberSortValue(order domain.MemberOrder, r *memberRow) any {
 	}
 }
 
-// Members returns one page of members matching filter in the given order.
+// Members returns one page of the members the viewer may see matching
+// filter in the given order. Returns FORBIDDEN when the filter or order
+// uses a field the viewer may not read.
 func (s *MemberService) Members(ctx context.Context, filter domain.MemberFilter, order domain.MemberOrder, page domain.PageRequest) (*domain.Page[*domain.Member], error) {
-	filter, err := cleanMemberFilter(domain.VisibleMemberFilter(domain.ViewerFrom(ctx), filter))
+	v := domain.ViewerFrom(ctx)
+	if err := domain.MemberFilterAllowed(v, filter, order); err != nil {
+		return nil, err
+	}
+	filter, err := cleanMemberFilter(filter)
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +221,7 @@ func (s *MemberService) Members(ctx context.Context, filter domain.MemberFilter,
 		return nil, err
 	}
 	var rows []*memberRow
-	q := s.db.bun.NewSelect().Model(&rows).Apply(memberFilter(filter, subtrees))
+	q := s.db.bun.NewSelect().Model(&rows).Apply(memberScope(v)).Apply(memberFilter(filter, subtrees))
 	if strings.HasPrefix(keys.Name, "members:RANK:") {
 		q = q.ColumnExpr("?TableColumns").ColumnExpr(keys.Expr+" AS rank", keys.ExprArgs...)
 	}
@@ -208,12 +229,17 @@ func (s *MemberService) Members(ctx context.Context, filter domain.MemberFilter,
 		return nil, mapError(err, "members")
 	}
 	p := finish(plan, rows, func(r *memberRow) (any, int64) { return memberSortValue(order, r), r.ID })
-	return toMemberPage(p), nil
+	return toMemberPage(v, p), nil
 }
 
-// CountMembers returns how many members match filter.
+// CountMembers returns how many of the members the viewer may see match
+// filter. Returns FORBIDDEN as Members does.
 func (s *MemberService) CountMembers(ctx context.Context, filter domain.MemberFilter) (int, error) {
-	filter, err := cleanMemberFilter(domain.VisibleMemberFilter(domain.ViewerFrom(ctx), filter))
+	v := domain.ViewerFrom(ctx)
+	if err := domain.MemberFilterAllowed(v, filter, domain.MemberOrder{}); err != nil {
+		return 0, err
+	}
+	filter, err := cleanMemberFilter(filter)
 	if err != nil {
 		return 0, err
 	}
@@ -221,7 +247,7 @@ func (s *MemberService) CountMembers(ctx context.Context, filter domain.MemberFi
 	if err != nil {
 		return 0, err
 	}
-	n, err := s.db.bun.NewSelect().Model((*memberRow)(nil)).Apply(memberFilter(filter, subtrees)).Count(ctx)
+	n, err := s.db.bun.NewSelect().Model((*memberRow)(nil)).Apply(memberScope(v)).Apply(memberFilter(filter, subtrees)).Count(ctx)
 	return int(n), mapError(err, "members")
 }
 
@@ -232,6 +258,17 @@ func (s *MemberService) subtrees(ctx context.Context, filter domain.MemberFilter
 		return nil, nil
 	}
 	return s.db.tradeSubtrees(ctx, filter.TradeIDs)
+}
+
+// memberScope limits members (alias m) to those v may see (the member
+// policy's scope).
+func memberScope(v domain.Viewer) func(*bun.SelectQuery) *bun.SelectQuery {
+	return func(q *bun.SelectQuery) *bun.SelectQuery {
+		if domain.MemberScopeOf(v).ActiveOnly {
+			q = q.Where("m.status = ?", domain.StatusActive)
+		}
+		return q
+	}
 }
 
 // memberFilter returns the WHERE clauses of a member filter. Trade ids
@@ -326,7 +363,7 @@ func (s *MemberService) CreateMember(ctx context.Context, in domain.MemberInput)
 		return nil, err
 	}
 	s.db.networkChanged()
-	return row.toMember(), nil
+	return row.read(domain.ViewerFrom(ctx)), nil
 }
 
 // UpdateMember changes a member. Returns FORBIDDEN unless the viewer is
@@ -380,7 +417,10 @@ func (s *MemberService) UpdateMember(ctx context.Context, id int64, patch domain
 		}
 		return audit(ctx, tx, auditEntry{Mutation: "updateMember", Targets: []domain.Ref{auditRef(domain.RefMember, id)}, Changes: auditDiff(before, after)})
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return domain.ReadMember(viewer, out), nil
 }
 
 // setMemberTrades inserts the trades of a member. Unknown trade ids are

@@ -36,8 +36,12 @@ func (db *DB) MemberDetails() *MemberDetailService { return &MemberDetailService
 
 var _ domain.MemberDetailService = (*MemberDetailService)(nil)
 
-// ContactsOfMembers returns the contacts of each member, by name.
+// ContactsOfMembers returns the contacts of each member, by name. Returns
+// FORBIDDEN unless the viewer may read contacts.
 func (s *MemberDetailService) ContactsOfMembers(ctx context.Context, memberIDs []int64) (map[int64][]*domain.Contact, error) {
+	if err := domain.CanReadContacts(domain.ViewerFrom(ctx)); err != nil {
+		return nil, err
+	}
 	var rows []contactRow
 	q := s.db.bun.NewSelect().Model((*contactRow)(nil)).Where("c.member_id = ANY(?)", idsParam).
 		Order("c.member_id", "c.name", "c.id")
@@ -91,12 +95,14 @@ type groupJSON struct {
 	ClosedAt   *time.Time `json:"closed_at"`
 }
 
-// MembersWithDetails returns the members among ids with, as asked, their
-// contacts (by name), their trades (by code) and a first page of their
-// current groups, in one statement. A member with none has an empty list.
+// MembersWithDetails returns the members among ids that the viewer may see
+// with, as asked, their contacts (by name), their trades (by code) and a
+// first page of their current groups, in one statement. A member with none
+// has an empty list; the parts the viewer may not read are left nil.
 func (s *MemberDetailService) MembersWithDetails(ctx context.Context, ids []int64, parts domain.ProfileParts) (map[int64]*domain.MemberWithDetails, error) {
+	v := domain.ViewerFrom(ctx)
 	q := s.db.bun.NewSelect().Model((*memberRow)(nil)).ColumnExpr("?TableColumns").Where("m.id = ANY(?)", idsParam)
-	if parts.Contacts {
+	if parts.Contacts && domain.CanReadContacts(v) == nil {
 		q = q.ColumnExpr(contactsJSON)
 	}
 	if parts.Trades {
@@ -104,7 +110,7 @@ func (s *MemberDetailService) MembersWithDetails(ctx context.Context, ids []int6
 	}
 	var groups *pagePlan
 	if parts.Groups != nil && parts.Groups.After == "" && parts.Groups.Before == "" &&
-		domain.CanReadGroups(domain.ViewerFrom(ctx)) == nil {
+		domain.CanReadGroups(v) == nil {
 		plan, err := planPage(memberGroupsKeyset, *parts.Groups)
 		if err != nil {
 			return nil, err
@@ -121,9 +127,12 @@ func (s *MemberDetailService) MembersWithDetails(ctx context.Context, ids []int6
 	out := make(map[int64]*domain.MemberWithDetails, len(rows))
 	tradeIDs := map[int64][]int64{}
 	for i := range rows {
-		d, ids, err := rows[i].details(groups)
+		d, ids, err := rows[i].details(v, groups)
 		if err != nil {
 			return nil, err
+		}
+		if d == nil {
+			continue
 		}
 		out[rows[i].ID] = d
 		if ids != nil {
@@ -142,10 +151,15 @@ func (s *MemberDetailService) MembersWithDetails(ctx context.Context, ids []int6
 	return out, nil
 }
 
-// details decodes a detailsRow, all but its trades, of which it returns
-// the ids; groups is the plan of its groups page.
-func (r *detailsRow) details(groups *pagePlan) (*domain.MemberWithDetails, []int64, error) {
-	d := &domain.MemberWithDetails{Member: r.toMember()}
+// details decodes a detailsRow as v may read it (nil when v may not see
+// the member), all but its trades, of which it returns the ids; groups is
+// the plan of its groups page.
+func (r *detailsRow) details(v domain.Viewer, groups *pagePlan) (*domain.MemberWithDetails, []int64, error) {
+	m := r.read(v)
+	if m == nil {
+		return nil, nil, nil
+	}
+	d := &domain.MemberWithDetails{Member: m}
 	if r.ContactsJSON != nil {
 		var cs []contactJSON
 		if err := json.Unmarshal([]byte(*r.ContactsJSON), &cs); err != nil {
@@ -284,7 +298,7 @@ func (s *MemberDetailService) SetMemberTrades(ctx context.Context, memberID int6
 		if err != nil {
 			return err
 		}
-		out = row.toMember()
+		out = row.read(domain.ViewerFrom(ctx))
 		return audit(ctx, tx, auditEntry{
 			Mutation: "setMemberTrades", Targets: []domain.Ref{auditRef(domain.RefMember, memberID)},
 			Changes: auditDiff(map[string]any{"tradeIds": before}, map[string]any{"tradeIds": after}),
@@ -333,8 +347,9 @@ func (s *MemberDetailService) EndMembership(ctx context.Context, memberID int64,
 			Changes: auditDiff(before, memberFields(out)),
 		})
 	})
-	if err == nil {
-		s.db.networkChanged()
+	if err != nil {
+		return nil, err
 	}
-	return out, err
+	s.db.networkChanged()
+	return domain.ReadMember(domain.ViewerFrom(ctx), out), nil
 }

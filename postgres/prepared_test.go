@@ -33,7 +33,7 @@ func TestPreparedLookups(t *testing.T) {
 	ms := createMembers(t, db, "Alpha", "Bêta", "Gamma")
 	ids := []int64{ms[2].ID, ms[0].ID, 999999}
 	for run := 1; run <= 3; run++ {
-		ctx, count := postgres.WithStatementCounter(context.Background())
+		ctx, count := postgres.WithStatementCounter(staff)
 		got, err := db.Members().MembersByIDs(ctx, ids)
 		if err != nil {
 			t.Fatal(err)

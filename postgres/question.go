@@ -58,14 +58,11 @@ func selectQuestions(db bun.IDB, rows any) *bun.SelectQuery {
 // questionKeyset sorts questions newest first.
 var questionKeyset = keyset{Name: "questions:raised_at:DESC", Expr: "q.raised_at", IDColumn: "q.id", Desc: true, Check: checkTime}
 
-// QuestionsByIDs returns the questions among ids, by id. Returns FORBIDDEN
-// unless the viewer is a member or above.
+// QuestionsByIDs returns the questions among ids, by id; none to a viewer who may not
+// read questions (as if they did not exist).
 func (s *GroupService) QuestionsByIDs(ctx context.Context, ids []int64) (map[int64]*domain.Question, error) {
-	if err := domain.CanReadGroups(domain.ViewerFrom(ctx)); err != nil {
-		return nil, err
-	}
 	out := make(map[int64]*domain.Question, len(ids))
-	if len(ids) == 0 {
+	if len(ids) == 0 || domain.CanReadGroups(domain.ViewerFrom(ctx)) != nil {
 		return out, nil
 	}
 	var rows []*questionRow
@@ -171,8 +168,11 @@ func (s *GroupService) SupportersOf(ctx context.Context, questionIDs []int64) (m
 	if err != nil {
 		return nil, mapError(err, "supporters")
 	}
+	v := domain.ViewerFrom(ctx)
 	for i := range rows {
-		out[rows[i].QuestionID] = append(out[rows[i].QuestionID], rows[i].toMember())
+		if m := rows[i].read(v); m != nil {
+			out[rows[i].QuestionID] = append(out[rows[i].QuestionID], m)
+		}
 	}
 	return out, nil
 }

@@ -34,6 +34,9 @@ type complementMatchRow struct {
 // each other (trade_complements stores each pair once, lower id first, so
 // both directions are read).
 func (s *RecommendService) ComplementMatches(ctx context.Context, memberID int64) ([]domain.ComplementMatch, error) {
+	if err := domain.CanSeeRecommendations(domain.ViewerFrom(ctx), memberID); err != nil {
+		return nil, err
+	}
 	var rows []complementMatchRow
 	err := s.db.bun.NewRaw(`WITH mine AS (SELECT trade_id FROM member_trades WHERE member_id = ?0),
 		pairs AS (
@@ -68,6 +71,9 @@ func (s *RecommendService) ComplementMatches(ctx context.Context, memberID int64
 // closed) the member and each other ACTIVE member are both current
 // participants of.
 func (s *RecommendService) SharedGroups(ctx context.Context, memberID int64) (map[int64]int, error) {
+	if err := domain.CanSeeRecommendations(domain.ViewerFrom(ctx), memberID); err != nil {
+		return nil, err
+	}
 	var rows []struct {
 		ID    int64 `bun:"id"`
 		Count int   `bun:"count"`
@@ -89,7 +95,7 @@ func (s *RecommendService) SharedGroups(ctx context.Context, memberID int64) (ma
 }
 
 // RecommendationMembers returns, in one statement, the members among ids
-// (whatever their status) and the first limit ACTIVE members of region not
+// (whatever their status, as far as the viewer may see them) and the first limit ACTIVE members of region not
 // in exclude, by name in byte order (Go's string order) then id.
 func (s *RecommendService) RecommendationMembers(ctx context.Context, ids []int64, region string, exclude []int64, limit int) ([]*domain.Member, error) {
 	if ids == nil {
@@ -112,9 +118,12 @@ func (s *RecommendService) RecommendationMembers(ctx context.Context, ids []int6
 	if err := q.Scan(ctx); err != nil {
 		return nil, mapError(err, "members")
 	}
-	out := make([]*domain.Member, len(rows))
+	v := domain.ViewerFrom(ctx)
+	out := make([]*domain.Member, 0, len(rows))
 	for i := range rows {
-		out[i] = rows[i].toMember()
+		if m := rows[i].read(v); m != nil {
+			out = append(out, m)
+		}
 	}
 	return out, nil
 }

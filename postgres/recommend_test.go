@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"reflect"
 	"slices"
 	"testing"
@@ -13,7 +12,7 @@ import (
 func TestRecommendService(t *testing.T) {
 	t.Parallel()
 	db := pgtest.NewDB(t)
-	ctx := context.Background()
+	ctx := analyst
 	// Trades A < B < C by id; A–B described, C–A not; member 1 has B, so
 	// it matches A from trade_high's side and C from trade_low's side.
 	_, err := db.Bun().ExecContext(ctx, `

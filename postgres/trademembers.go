@@ -45,7 +45,7 @@ func (s *MemberService) MembersOfTrades(ctx context.Context, tradeIDs []int64, p
 	out := make(map[int64]*domain.Page[*domain.Member], len(tradeIDs))
 	for _, id := range tradeIDs {
 		p := finish(plan, byTrade[id], func(r *memberRow) (any, int64) { return memberSortValue(domain.DefaultMemberOrder, r), r.ID })
-		out[id] = toMemberPage(p)
+		out[id] = toMemberPage(domain.ViewerFrom(ctx), p)
 	}
 	return out, nil
 }
@@ -74,14 +74,19 @@ func (s *MemberService) CountMembersOfTrades(ctx context.Context, tradeIDs []int
 	return out, nil
 }
 
-// toMemberPage converts a page of rows into a page of domain members.
-func toMemberPage(p *domain.Page[*memberRow]) *domain.Page[*domain.Member] {
+// toMemberPage converts a page of rows into the page of domain members v
+// may read. The page's query is limited to v's scope (memberScope); a
+// row outside it would be left out here.
+func toMemberPage(v domain.Viewer, p *domain.Page[*memberRow]) *domain.Page[*domain.Member] {
 	out := &domain.Page[*domain.Member]{
-		Items: make([]*domain.Member, len(p.Items)), Cursors: p.Cursors,
+		Items: make([]*domain.Member, 0, len(p.Items)), Cursors: make([]string, 0, len(p.Items)),
 		HasNextPage: p.HasNextPage, HasPreviousPage: p.HasPreviousPage,
 	}
 	for i, r := range p.Items {
-		out.Items[i] = r.toMember()
+		if m := r.read(v); m != nil {
+			out.Items = append(out.Items, m)
+			out.Cursors = append(out.Cursors, p.Cursors[i])
+		}
 	}
 	return out
 }

@@ -4,6 +4,7 @@ package generated
 
 import (
 	"context"
+	"errors"
 	"grappe/domain"
 	"grappe/graph/model"
 	"math"
@@ -328,7 +329,20 @@ func (ec *executionContext) _Community_members(ctx context.Context, field graphq
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Community().Members(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Withheld == nil {
+					var zeroVal []*domain.Member
+					return zeroVal, errors.New("directive withheld is not implemented")
+				}
+				return ec.Directives.Withheld(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Member) graphql.Marshaler {
 			return ec.marshalNMember2ᚕᚖgrappeᚋdomainᚐMemberᚄ(ctx, selections, v)
 		},

@@ -4,6 +4,7 @@ package generated
 
 import (
 	"context"
+	"errors"
 	"grappe/domain"
 	"grappe/graph/model"
 	"math"
@@ -236,7 +237,20 @@ func (ec *executionContext) _BusinessLink_volumeBand(ctx context.Context, field 
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.BusinessLink().VolumeBand(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Withheld == nil {
+					var zeroVal *domain.VolumeBand
+					return zeroVal, errors.New("directive withheld is not implemented")
+				}
+				return ec.Directives.Withheld(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *domain.VolumeBand) graphql.Marshaler {
 			return ec.marshalOVolumeBand2ᚖgrappeᚋdomainᚐVolumeBand(ctx, selections, v)
 		},

@@ -278,16 +278,11 @@ func (ec *executionContext) _Address_postalCode(ctx context.Context, field graph
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2grappeᚋdomainᚐRole(ctx, "MEMBER")
-				if err != nil {
+				if ec.Directives.Withheld == nil {
 					var zeroVal *string
-					return zeroVal, err
+					return zeroVal, errors.New("directive withheld is not implemented")
 				}
-				if ec.Directives.VisibleTo == nil {
-					var zeroVal *string
-					return zeroVal, errors.New("directive visibleTo is not implemented")
-				}
-				return ec.Directives.VisibleTo(ctx, obj, directive0, role)
+				return ec.Directives.Withheld(ctx, obj, directive0)
 			}
 
 			next = directive1
@@ -319,16 +314,11 @@ func (ec *executionContext) _Address_department(ctx context.Context, field graph
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2grappeᚋdomainᚐRole(ctx, "MEMBER")
-				if err != nil {
+				if ec.Directives.Withheld == nil {
 					var zeroVal *string
-					return zeroVal, err
+					return zeroVal, errors.New("directive withheld is not implemented")
 				}
-				if ec.Directives.VisibleTo == nil {
-					var zeroVal *string
-					return zeroVal, errors.New("directive visibleTo is not implemented")
-				}
-				return ec.Directives.VisibleTo(ctx, obj, directive0, role)
+				return ec.Directives.Withheld(ctx, obj, directive0)
 			}
 
 			next = directive1
@@ -383,16 +373,11 @@ func (ec *executionContext) _Address_country(ctx context.Context, field graphql.
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2grappeᚋdomainᚐRole(ctx, "MEMBER")
-				if err != nil {
+				if ec.Directives.Withheld == nil {
 					var zeroVal *string
-					return zeroVal, err
+					return zeroVal, errors.New("directive withheld is not implemented")
 				}
-				if ec.Directives.VisibleTo == nil {
-					var zeroVal *string
-					return zeroVal, errors.New("directive visibleTo is not implemented")
-				}
-				return ec.Directives.VisibleTo(ctx, obj, directive0, role)
+				return ec.Directives.Withheld(ctx, obj, directive0)
 			}
 
 			next = directive1
@@ -902,16 +887,11 @@ func (ec *executionContext) _Member_legalId(ctx context.Context, field graphql.C
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2grappeᚋdomainᚐRole(ctx, "MEMBER")
-				if err != nil {
+				if ec.Directives.Withheld == nil {
 					var zeroVal *string
-					return zeroVal, err
+					return zeroVal, errors.New("directive withheld is not implemented")
 				}
-				if ec.Directives.VisibleTo == nil {
-					var zeroVal *string
-					return zeroVal, errors.New("directive visibleTo is not implemented")
-				}
-				return ec.Directives.VisibleTo(ctx, obj, directive0, role)
+				return ec.Directives.Withheld(ctx, obj, directive0)
 			}
 
 			next = directive1
@@ -989,16 +969,11 @@ func (ec *executionContext) _Member_headcount(ctx context.Context, field graphql
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2grappeᚋdomainᚐRole(ctx, "MEMBER")
-				if err != nil {
+				if ec.Directives.Withheld == nil {
 					var zeroVal *int
-					return zeroVal, err
+					return zeroVal, errors.New("directive withheld is not implemented")
 				}
-				if ec.Directives.VisibleTo == nil {
-					var zeroVal *int
-					return zeroVal, errors.New("directive visibleTo is not implemented")
-				}
-				return ec.Directives.VisibleTo(ctx, obj, directive0, role)
+				return ec.Directives.Withheld(ctx, obj, directive0)
 			}
 
 			next = directive1
@@ -1053,16 +1028,11 @@ func (ec *executionContext) _Member_foreignParentCountry(ctx context.Context, fi
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2grappeᚋdomainᚐRole(ctx, "MEMBER")
-				if err != nil {
+				if ec.Directives.Withheld == nil {
 					var zeroVal *string
-					return zeroVal, err
+					return zeroVal, errors.New("directive withheld is not implemented")
 				}
-				if ec.Directives.VisibleTo == nil {
-					var zeroVal *string
-					return zeroVal, errors.New("directive visibleTo is not implemented")
-				}
-				return ec.Directives.VisibleTo(ctx, obj, directive0, role)
+				return ec.Directives.Withheld(ctx, obj, directive0)
 			}
 
 			next = directive1
@@ -1158,16 +1128,11 @@ func (ec *executionContext) _Member_location(ctx context.Context, field graphql.
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2grappeᚋdomainᚐRole(ctx, "MEMBER")
-				if err != nil {
+				if ec.Directives.Withheld == nil {
 					var zeroVal *domain.Location
-					return zeroVal, err
+					return zeroVal, errors.New("directive withheld is not implemented")
 				}
-				if ec.Directives.VisibleTo == nil {
-					var zeroVal *domain.Location
-					return zeroVal, errors.New("directive visibleTo is not implemented")
-				}
-				return ec.Directives.VisibleTo(ctx, obj, directive0, role)
+				return ec.Directives.Withheld(ctx, obj, directive0)
 			}
 
 			next = directive1
@@ -1254,16 +1219,11 @@ func (ec *executionContext) _Member_joinedOn(ctx context.Context, field graphql.
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2grappeᚋdomainᚐRole(ctx, "MEMBER")
-				if err != nil {
+				if ec.Directives.Withheld == nil {
 					var zeroVal time.Time
-					return zeroVal, err
+					return zeroVal, errors.New("directive withheld is not implemented")
 				}
-				if ec.Directives.VisibleTo == nil {
-					var zeroVal time.Time
-					return zeroVal, errors.New("directive visibleTo is not implemented")
-				}
-				return ec.Directives.VisibleTo(ctx, obj, directive0, role)
+				return ec.Directives.Withheld(ctx, obj, directive0)
 			}
 
 			next = directive1
@@ -1295,16 +1255,11 @@ func (ec *executionContext) _Member_leftOn(ctx context.Context, field graphql.Co
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2grappeᚋdomainᚐRole(ctx, "MEMBER")
-				if err != nil {
+				if ec.Directives.Withheld == nil {
 					var zeroVal *time.Time
-					return zeroVal, err
+					return zeroVal, errors.New("directive withheld is not implemented")
 				}
-				if ec.Directives.VisibleTo == nil {
-					var zeroVal *time.Time
-					return zeroVal, errors.New("directive visibleTo is not implemented")
-				}
-				return ec.Directives.VisibleTo(ctx, obj, directive0, role)
+				return ec.Directives.Withheld(ctx, obj, directive0)
 			}
 
 			next = directive1
@@ -1336,16 +1291,11 @@ func (ec *executionContext) _Member_updatedAt(ctx context.Context, field graphql
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2grappeᚋdomainᚐRole(ctx, "MEMBER")
-				if err != nil {
+				if ec.Directives.Withheld == nil {
 					var zeroVal time.Time
-					return zeroVal, err
+					return zeroVal, errors.New("directive withheld is not implemented")
 				}
-				if ec.Directives.VisibleTo == nil {
-					var zeroVal time.Time
-					return zeroVal, errors.New("directive visibleTo is not implemented")
-				}
-				return ec.Directives.VisibleTo(ctx, obj, directive0, role)
+				return ec.Directives.Withheld(ctx, obj, directive0)
 			}
 
 			next = directive1
@@ -1377,16 +1327,11 @@ func (ec *executionContext) _Member_contacts(ctx context.Context, field graphql.
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2grappeᚋdomainᚐRole(ctx, "MEMBER")
-				if err != nil {
+				if ec.Directives.Withheld == nil {
 					var zeroVal []*domain.Contact
-					return zeroVal, err
+					return zeroVal, errors.New("directive withheld is not implemented")
 				}
-				if ec.Directives.VisibleTo == nil {
-					var zeroVal []*domain.Contact
-					return zeroVal, errors.New("directive visibleTo is not implemented")
-				}
-				return ec.Directives.VisibleTo(ctx, obj, directive0, role)
+				return ec.Directives.Withheld(ctx, obj, directive0)
 			}
 
 			next = directive1
@@ -1423,7 +1368,20 @@ func (ec *executionContext) _Member_engagement(ctx context.Context, field graphq
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Member().Engagement(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Withheld == nil {
+					var zeroVal *domain.Engagement
+					return zeroVal, errors.New("directive withheld is not implemented")
+				}
+				return ec.Directives.Withheld(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *domain.Engagement) graphql.Marshaler {
 			return ec.marshalNEngagement2ᚖgrappeᚋdomainᚐEngagement(ctx, selections, v)
 		},
@@ -1456,7 +1414,20 @@ func (ec *executionContext) _Member_neighborhood(ctx context.Context, field grap
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Member().Neighborhood(ctx, obj, fc.Args["radius"].(*int), fc.Args["maxNodes"].(*int))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Withheld == nil {
+					var zeroVal *model.Subgraph
+					return zeroVal, errors.New("directive withheld is not implemented")
+				}
+				return ec.Directives.Withheld(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
 			return ec.marshalNSubgraph2ᚖgrappeᚋgraphᚋmodelᚐSubgraph(ctx, selections, v)
 		},
@@ -1499,7 +1470,20 @@ func (ec *executionContext) _Member_centrality(ctx context.Context, field graphq
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Member().Centrality(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Withheld == nil {
+					var zeroVal *model.Centrality
+					return zeroVal, errors.New("directive withheld is not implemented")
+				}
+				return ec.Directives.Withheld(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Centrality) graphql.Marshaler {
 			return ec.marshalNCentrality2ᚖgrappeᚋgraphᚋmodelᚐCentrality(ctx, selections, v)
 		},
@@ -1536,16 +1520,11 @@ func (ec *executionContext) _Member_groups(ctx context.Context, field graphql.Co
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2grappeᚋdomainᚐRole(ctx, "MEMBER")
-				if err != nil {
+				if ec.Directives.Withheld == nil {
 					var zeroVal *model.WorkingGroupConnection
-					return zeroVal, err
+					return zeroVal, errors.New("directive withheld is not implemented")
 				}
-				if ec.Directives.VisibleTo == nil {
-					var zeroVal *model.WorkingGroupConnection
-					return zeroVal, errors.New("directive visibleTo is not implemented")
-				}
-				return ec.Directives.VisibleTo(ctx, obj, directive0, role)
+				return ec.Directives.Withheld(ctx, obj, directive0)
 			}
 
 			next = directive1
@@ -1598,16 +1577,11 @@ func (ec *executionContext) _Member_businessLinks(ctx context.Context, field gra
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2grappeᚋdomainᚐRole(ctx, "MEMBER")
-				if err != nil {
+				if ec.Directives.Withheld == nil {
 					var zeroVal *model.MemberBusinessLinkConnection
-					return zeroVal, err
+					return zeroVal, errors.New("directive withheld is not implemented")
 				}
-				if ec.Directives.VisibleTo == nil {
-					var zeroVal *model.MemberBusinessLinkConnection
-					return zeroVal, errors.New("directive visibleTo is not implemented")
-				}
-				return ec.Directives.VisibleTo(ctx, obj, directive0, role)
+				return ec.Directives.Withheld(ctx, obj, directive0)
 			}
 
 			next = directive1
@@ -1660,16 +1634,11 @@ func (ec *executionContext) _Member_partners(ctx context.Context, field graphql.
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2grappeᚋdomainᚐRole(ctx, "MEMBER")
-				if err != nil {
+				if ec.Directives.Withheld == nil {
 					var zeroVal *model.MemberConnection
-					return zeroVal, err
+					return zeroVal, errors.New("directive withheld is not implemented")
 				}
-				if ec.Directives.VisibleTo == nil {
-					var zeroVal *model.MemberConnection
-					return zeroVal, errors.New("directive visibleTo is not implemented")
-				}
-				return ec.Directives.VisibleTo(ctx, obj, directive0, role)
+				return ec.Directives.Withheld(ctx, obj, directive0)
 			}
 
 			next = directive1
@@ -1718,7 +1687,20 @@ func (ec *executionContext) _Member_recommendedPartners(ctx context.Context, fie
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Member().RecommendedPartners(ctx, obj, fc.Args["first"].(*int))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Withheld == nil {
+					var zeroVal []*model.PartnerRecommendation
+					return zeroVal, errors.New("directive withheld is not implemented")
+				}
+				return ec.Directives.Withheld(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.PartnerRecommendation) graphql.Marshaler {
 			return ec.marshalNPartnerRecommendation2ᚕᚖgrappeᚋgraphᚋmodelᚐPartnerRecommendationᚄ(ctx, selections, v)
 		},

@@ -64,7 +64,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
-	VisibleTo func(ctx context.Context, obj any, next graphql.Resolver, role domain.Role) (res any, err error)
+	Withheld func(ctx context.Context, obj any, next graphql.Resolver) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -3501,14 +3501,14 @@ extend type Member {
     radius: Int = 1
     "The most members to return, 1 to 1000, this member included."
     maxNodes: Int = 200
-  ): Subgraph!
+  ): Subgraph! @withheld
 
   """
   This member's place in the network graph, as of Network.asOf. A MEMBER
   sees only its own; analysts and staff see anyone's. A LAPSED member,
   outside the graph, has zeros and no community.
   """
-  centrality: Centrality!
+  centrality: Centrality! @withheld
 }
 
 """
@@ -3574,8 +3574,8 @@ type Community {
   id: Int!
   "The number of members of the community."
   size: Int!
-  "The members of the community."
-  members: [Member!]!
+  "The members of the community: analysts and staff only (others get FORBIDDEN)."
+  members: [Member!]! @withheld
 }
 
 """
@@ -4510,7 +4510,7 @@ extend type Query {
     after: String
     "Criteria narrowing the list."
     filter: QuestionFilter
-  ): QuestionConnection! @visibleTo(role: MEMBER)
+  ): QuestionConnection!
   "Working groups, newest first. Members and above."
   groups(
     "Number of groups (default 20, at most 100)."
@@ -4519,14 +4519,14 @@ extend type Query {
     after: String
     "Criteria narrowing the list."
     filter: GroupFilter
-  ): WorkingGroupConnection! @visibleTo(role: MEMBER)
+  ): WorkingGroupConnection!
   "Published action plans, newest first: the feed every member receives. Members and above."
   actionPlans(
     "Number of plans (default 20, at most 100)."
     first: Int
     "Cursor after which the page starts."
     after: String
-  ): ActionPlanConnection! @visibleTo(role: MEMBER)
+  ): ActionPlanConnection!
 }
 
 extend type Member {
@@ -4536,7 +4536,7 @@ extend type Member {
     first: Int
     "Cursor after which the page starts."
     after: String
-  ): WorkingGroupConnection! @visibleTo(role: MEMBER)
+  ): WorkingGroupConnection! @withheld
 }
 
 extend type Viewer {
@@ -4867,7 +4867,7 @@ type BusinessLink implements Node {
   "When the business ended; null unless ENDED."
   until: Date
   "Yearly volume; null when not given, or for viewers other than the parties, analysts and staff (with a FORBIDDEN error)."
-  volumeBand: VolumeBand
+  volumeBand: VolumeBand @withheld
   "How the two came to do business."
   origin: LinkOrigin!
   "The member (of the two) that declared the link."
@@ -4954,7 +4954,7 @@ extend type Query {
     after: String
     "Criteria narrowing the list."
     filter: BusinessLinkFilter
-  ): BusinessLinkConnection! @visibleTo(role: MEMBER)
+  ): BusinessLinkConnection!
 }
 
 extend type Member {
@@ -4973,14 +4973,14 @@ extend type Member {
     kinds: [BusinessLinkKind!]
     "Statuses to include; all visible ones when omitted."
     statuses: [BusinessLinkStatus!]
-  ): MemberBusinessLinkConnection! @visibleTo(role: MEMBER)
+  ): MemberBusinessLinkConnection! @withheld
   "The distinct members this member has a CONFIRMED link with, by name."
   partners(
     "Number of partners (default 20, at most 100)."
     first: Int
     "Cursor after which the page starts."
     after: String
-  ): MemberConnection! @visibleTo(role: MEMBER)
+  ): MemberConnection! @withheld
 }
 
 extend type Viewer {
@@ -5113,9 +5113,9 @@ Fields members can be sorted on.
 enum MemberOrderField {
   "Name, alphabetical."
   NAME
-  "Membership start date."
+  "Membership start date. Members and above (anonymous callers get FORBIDDEN: they may not read joinedOn)."
   JOINED_ON
-  "Headcount; unknown headcounts sort as lowest."
+  "Headcount; unknown headcounts sort as lowest. Members and above (anonymous callers get FORBIDDEN: they may not read headcount)."
   HEADCOUNT
 }
 
@@ -5136,13 +5136,13 @@ type Address {
   "Town or city."
   city: String
   "Postal code."
-  postalCode: String @visibleTo(role: MEMBER)
+  postalCode: String @withheld
   "French department code (e.g. 95 for Val-d'Oise), derived from the postal code."
-  department: String @visibleTo(role: MEMBER)
+  department: String @withheld
   "French region (e.g. Île-de-France), derived from the department."
   region: String
   "ISO 3166-1 alpha-2 country code."
-  country: String @visibleTo(role: MEMBER)
+  country: String @withheld
 }
 
 """
@@ -5166,40 +5166,40 @@ type Member implements Node {
   "The organisation's name."
   name: String!
   "French SIREN (9 digits, Luhn-valid); null when unknown."
-  legalId: String @visibleTo(role: MEMBER)
+  legalId: String @withheld
   "What sort of organisation this is."
   kind: MemberKind!
   "ACTIVE, or LAPSED once its membership ended."
   status: MemberStatus!
   "Number of people employed; null when unknown."
-  headcount: Int @visibleTo(role: MEMBER)
+  headcount: Int @withheld
   "EU size class derived from headcount; null when the headcount is unknown."
   sizeClass: SizeClass
   "ISO 3166-1 alpha-2 country of a foreign parent company, when this is a foreign subsidiary."
-  foreignParentCountry: String @visibleTo(role: MEMBER)
+  foreignParentCountry: String @withheld
   "The member's trades, by code."
   trades: [Trade!]!
   "Where the member is based; null when unknown."
   address: Address
   "Map position; null when unknown."
-  location: Location @visibleTo(role: MEMBER)
+  location: Location @withheld
   "Web site URL."
   website: String
   "What the member does, in its own words."
   description: String
   "When membership started."
-  joinedOn: Date @visibleTo(role: MEMBER)
+  joinedOn: Date @withheld
   "When membership ended; null for an ACTIVE member."
-  leftOn: Date @visibleTo(role: MEMBER)
+  leftOn: Date @withheld
   "When the member's record last changed."
-  updatedAt: Time @visibleTo(role: MEMBER)
+  updatedAt: Time @withheld
   "The people to contact at the member."
-  contacts: [Contact!]! @visibleTo(role: MEMBER)
+  contacts: [Contact!]! @withheld
   """
   How engaged the member has been over the last 12 months: visible to the member itself,
   analysts and staff (others get FORBIDDEN).
   """
-  engagement: Engagement!
+  engagement: Engagement! @withheld
 }
 
 """
@@ -5283,11 +5283,11 @@ input MemberFilter {
   tradeIds: [ID!]
   "French regions, e.g. \"Île-de-France\"."
   regions: [String!]
-  "French department codes, e.g. \"95\"."
+  "French department codes, e.g. \"95\". Members and above (anonymous callers get FORBIDDEN: they may not read departments)."
   departments: [String!]
-  "Only members who joined strictly after this date."
+  "Only members who joined strictly after this date. Members and above (anonymous callers get FORBIDDEN)."
   joinedAfter: Date
-  "Only members who joined strictly before this date."
+  "Only members who joined strictly before this date. Members and above (anonymous callers get FORBIDDEN)."
   joinedBefore: Date
 }
 
@@ -5295,7 +5295,7 @@ input MemberFilter {
 How to sort members; ties are broken by id in the same direction.
 """
 input MemberOrder {
-  "The field to sort on."
+  "The field to sort on; only a field the caller may read (see MemberOrderField)."
   field: MemberOrderField!
   "The direction; ascending by default."
   direction: OrderDirection = ASC
@@ -5317,9 +5317,9 @@ extend type Query {
     last: Int
     "Cursor before which the page ends."
     before: String
-    "Criteria narrowing the list; ACTIVE members only unless ` + "`" + `statuses` + "`" + ` is given."
+    "Criteria narrowing the list; ACTIVE members only unless ` + "`" + `statuses` + "`" + ` is given. A criterion on a field the caller may not read is FORBIDDEN, naming it in ` + "`" + `extensions.field` + "`" + `."
     filter: MemberFilter
-    "Sort order; by name when omitted."
+    "Sort order; by name when omitted. Sorting on a field the caller may not read is FORBIDDEN."
     orderBy: MemberOrder
   ): MemberConnection!
 }
@@ -5575,7 +5575,7 @@ extend type Member {
   recommendedPartners(
     "How many recommendations to return, 1 to 50."
     first: Int = 10
-  ): [PartnerRecommendation!]!
+  ): [PartnerRecommendation!]! @withheld
 }
 
 """
@@ -5618,13 +5618,11 @@ An instant in RFC 3339 form, e.g. 2026-11-25T14:30:00Z.
 scalar Time
 
 """
-Restricts a field to viewers with at least the given role (PUBLIC < MEMBER < ANALYST < STAFF).
-Others get null and a FORBIDDEN error for that field.
+Marks a field that the read policy of its type withholds from some viewers
+(the field's description says which). A withheld field is null, with a
+FORBIDDEN error for that field.
 """
-directive @visibleTo(
-  "The least privileged role that may read the field."
-  role: Role!
-) on FIELD_DEFINITION
+directive @withheld on FIELD_DEFINITION
 
 """
 Code generation hint: lets an input field tell "not given" from "null".

@@ -68,20 +68,6 @@ type QueryResolver interface {
 
 // region    ***************************** args.gotpl *****************************
 
-func (ec *executionContext) dir_visibleTo_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "role",
-		func(ctx context.Context, v any) (domain.Role, error) {
-			return ec.unmarshalNRole2grappeᚋdomainᚐRole(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["role"] = arg0
-	return args, nil
-}
-
 func (ec *executionContext) field_Mutation_addContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2220,25 +2206,7 @@ func (ec *executionContext) _Query_questions(ctx context.Context, field graphql.
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Questions(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.QuestionFilter))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2grappeᚋdomainᚐRole(ctx, "MEMBER")
-				if err != nil {
-					var zeroVal *model.QuestionConnection
-					return zeroVal, err
-				}
-				if ec.Directives.VisibleTo == nil {
-					var zeroVal *model.QuestionConnection
-					return zeroVal, errors.New("directive visibleTo is not implemented")
-				}
-				return ec.Directives.VisibleTo(ctx, nil, directive0, role)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.QuestionConnection) graphql.Marshaler {
 			return ec.marshalNQuestionConnection2ᚖgrappeᚋgraphᚋmodelᚐQuestionConnection(ctx, selections, v)
 		},
@@ -2282,25 +2250,7 @@ func (ec *executionContext) _Query_groups(ctx context.Context, field graphql.Col
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Groups(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.GroupFilter))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2grappeᚋdomainᚐRole(ctx, "MEMBER")
-				if err != nil {
-					var zeroVal *model.WorkingGroupConnection
-					return zeroVal, err
-				}
-				if ec.Directives.VisibleTo == nil {
-					var zeroVal *model.WorkingGroupConnection
-					return zeroVal, errors.New("directive visibleTo is not implemented")
-				}
-				return ec.Directives.VisibleTo(ctx, nil, directive0, role)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.WorkingGroupConnection) graphql.Marshaler {
 			return ec.marshalNWorkingGroupConnection2ᚖgrappeᚋgraphᚋmodelᚐWorkingGroupConnection(ctx, selections, v)
 		},
@@ -2344,25 +2294,7 @@ func (ec *executionContext) _Query_actionPlans(ctx context.Context, field graphq
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().ActionPlans(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2grappeᚋdomainᚐRole(ctx, "MEMBER")
-				if err != nil {
-					var zeroVal *model.ActionPlanConnection
-					return zeroVal, err
-				}
-				if ec.Directives.VisibleTo == nil {
-					var zeroVal *model.ActionPlanConnection
-					return zeroVal, errors.New("directive visibleTo is not implemented")
-				}
-				return ec.Directives.VisibleTo(ctx, nil, directive0, role)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ActionPlanConnection) graphql.Marshaler {
 			return ec.marshalNActionPlanConnection2ᚖgrappeᚋgraphᚋmodelᚐActionPlanConnection(ctx, selections, v)
 		},
@@ -2406,25 +2338,7 @@ func (ec *executionContext) _Query_businessLinks(ctx context.Context, field grap
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().BusinessLinks(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.BusinessLinkFilter))
 		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2grappeᚋdomainᚐRole(ctx, "MEMBER")
-				if err != nil {
-					var zeroVal *model.BusinessLinkConnection
-					return zeroVal, err
-				}
-				if ec.Directives.VisibleTo == nil {
-					var zeroVal *model.BusinessLinkConnection
-					return zeroVal, errors.New("directive visibleTo is not implemented")
-				}
-				return ec.Directives.VisibleTo(ctx, nil, directive0, role)
-			}
-
-			next = directive1
-			return next
-		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BusinessLinkConnection) graphql.Marshaler {
 			return ec.marshalNBusinessLinkConnection2ᚖgrappeᚋgraphᚋmodelᚐBusinessLinkConnection(ctx, selections, v)
 		},

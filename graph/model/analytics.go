@@ -1,6 +1,9 @@
 package model
 
-import "grappe/network"
+import (
+	"grappe/domain"
+	"grappe/network"
+)
 
 // MemberPath is a shortest path; its members and links are loaded only
 // when selected.
@@ -28,6 +31,8 @@ type Community struct {
 	ID        int
 	Size      int
 	MemberIDs []int64
+	// Redaction withholds the members from viewers below analysts.
+	domain.Redaction
 }
 
 // ScoredMember is a member with a score.

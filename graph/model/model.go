@@ -19,6 +19,8 @@ type Address struct {
 	Department *string
 	Region     *string
 	Country    *string
+	// Redaction is the member's address redaction.
+	domain.Redaction
 }
 
 // PageInfo says where a page sits in a connection.

@@ -412,17 +412,17 @@ type MemberFilter struct {
 	TradeIds []string `json:"tradeIds,omitempty"`
 	// French regions, e.g. "Île-de-France".
 	Regions []string `json:"regions,omitempty"`
-	// French department codes, e.g. "95".
+	// French department codes, e.g. "95". Members and above (anonymous callers get FORBIDDEN: they may not read departments).
 	Departments []string `json:"departments,omitempty"`
-	// Only members who joined strictly after this date.
+	// Only members who joined strictly after this date. Members and above (anonymous callers get FORBIDDEN).
 	JoinedAfter *time.Time `json:"joinedAfter,omitempty"`
-	// Only members who joined strictly before this date.
+	// Only members who joined strictly before this date. Members and above (anonymous callers get FORBIDDEN).
 	JoinedBefore *time.Time `json:"joinedBefore,omitempty"`
 }
 
 // How to sort members; ties are broken by id in the same direction.
 type MemberOrder struct {
-	// The field to sort on.
+	// The field to sort on; only a field the caller may read (see MemberOrderField).
 	Field domain.MemberOrderField `json:"field"`
 	// The direction; ascending by default.
 	Direction *OrderDirection `json:"direction,omitempty"`
