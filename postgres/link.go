@@ -245,7 +245,7 @@ func (s *LinkService) Links(ctx context.Context, filter domain.LinkFilter, page 
 	if err := domain.ValidateLinkFilter(filter, ""); err != nil {
 		return nil, err
 	}
-	plan, err := planPage(linkKeyset(linksList, false), page)
+	plan, err := s.db.planPage(ctx, linkKeyset(linksList, false), page)
 	if err != nil {
 		return nil, err
 	}
@@ -340,7 +340,7 @@ func (s *LinkService) membersLinks(ctx context.Context, memberIDs []int64, direc
 	if err := domain.ValidateLinkFilter(filter, direction); err != nil {
 		return nil, err
 	}
-	plan, err := planPage(linkKeyset(memberList, false), page)
+	plan, err := s.db.planPage(ctx, linkKeyset(memberList, false), page)
 	if err != nil {
 		return nil, err
 	}
@@ -448,7 +448,7 @@ func (s *LinkService) Partners(ctx context.Context, memberID int64, page domain.
 // by name, all in one statement. Returns BAD_USER_INPUT for an invalid page
 // size or cursor.
 func (s *LinkService) MembersPartners(ctx context.Context, memberIDs []int64, page domain.PageRequest) (map[int64]*domain.Page[*domain.Member], error) {
-	plan, err := planPage(partnerKeyset, page)
+	plan, err := s.db.planPage(ctx, partnerKeyset, page)
 	if err != nil {
 		return nil, err
 	}
@@ -510,7 +510,7 @@ func pendingFor(id int64) func(*bun.SelectQuery) *bun.SelectQuery {
 // member's confirmation, oldest first; an empty page unless the viewer is
 // a MEMBER.
 func (s *LinkService) PendingConfirmations(ctx context.Context, page domain.PageRequest) (*domain.Page[*domain.BusinessLink], error) {
-	plan, err := planPage(linkKeyset(pendingList, true), page)
+	plan, err := s.db.planPage(ctx, linkKeyset(pendingList, true), page)
 	if err != nil {
 		return nil, err
 	}
