@@ -348,6 +348,11 @@ func TestMembersConnection(t *testing.T) {
 	if len(last.Members.Edges) != 2 || last.Members.Edges[0].Node.Name != "Delta" || last.Members.Edges[1].Node.Name != "Echo" || !last.Members.PageInfo.HasPreviousPage {
 		t.Fatalf("last 2 %+v", last)
 	}
+	// A cursor of the list in another order.
+	var desc struct {
+		Members struct{ Edges []struct{ Cursor string } }
+	}
+	a.ok(staff, `{ members(first: 1, orderBy: {field: NAME, direction: DESC}) { edges { cursor } } }`, nil, &desc)
 	for _, c := range []struct {
 		vars  map[string]any
 		field string
@@ -356,7 +361,7 @@ func TestMembersConnection(t *testing.T) {
 		{map[string]any{"first": -1}, "first"},
 		{map[string]any{"last": 1000}, "last"},
 		{map[string]any{"after": "garbage"}, "after"},
-		{map[string]any{"before": "eyJzIjoib3RoZXIiLCJ2IjoxLCJpIjoxfQ"}, "before"},
+		{map[string]any{"before": desc.Members.Edges[0].Cursor}, "before"},
 	} {
 		resp := a.do(staff, q, c.vars)
 		if resp.code() != domain.CodeBadUserInput || resp.Errors[0].Extensions["field"] != c.field {

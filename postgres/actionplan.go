@@ -106,7 +106,7 @@ func (s *GroupService) ActionPlans(ctx context.Context, page domain.PageRequest)
 	if err := domain.CanReadGroups(domain.ViewerFrom(ctx)); err != nil {
 		return nil, err
 	}
-	plan, err := planPage(planKeyset, page)
+	plan, err := s.db.planPage(ctx, planKeyset, page)
 	if err != nil {
 		return nil, err
 	}

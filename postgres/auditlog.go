@@ -36,7 +36,7 @@ func (s *AuditService) AuditLog(ctx context.Context, filter domain.AuditFilter, 
 	if err != nil {
 		return nil, err
 	}
-	plan, err := planPage(auditKeyset, page)
+	plan, err := s.db.planPage(ctx, auditKeyset, page)
 	if err != nil {
 		return nil, err
 	}

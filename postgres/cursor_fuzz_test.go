@@ -1,6 +1,9 @@
 package postgres
 
 import (
+	"bytes"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"strings"
 	"testing"
@@ -10,10 +13,31 @@ import (
 	"grappe/domain"
 )
 
+// testSealer returns a sealer with a fixed key, for tests without a
+// database.
+func testSealer(t testing.TB) *cursorSealer {
+	t.Helper()
+	k, err := newCursorSealer(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// sealRaw seals arbitrary bytes as the plaintext of a cursor: a cursor
+// the server could have made only if its JSON were these bytes.
+func (k *cursorSealer) sealRaw(plain []byte) string {
+	n := k.aead.NonceSize()
+	nonce := make([]byte, n)
+	_, _ = rand.Read(nonce)
+	return base64.RawURLEncoding.EncodeToString(k.aead.Seal(nonce, nonce, plain, nil))
+}
+
 // FuzzDecodeCursor feeds arbitrary strings as the after cursor of every
-// kind of keyset: each is refused as BAD_USER_INPUT naming the argument,
-// or decodes to a value PostgreSQL can read, and the cursors the server
-// makes decode to what they hold.
+// kind of keyset, either as they are or sealed as a cursor's plaintext
+// (what only the server can make): each is refused as BAD_USER_INPUT
+// naming the argument, or decodes to a value PostgreSQL can read, and the
+// cursors the server makes decode to what they hold.
 func FuzzDecodeCursor(f *testing.F) {
 	members := &MemberService{}
 	keysets := []keyset{
@@ -23,17 +47,25 @@ func FuzzDecodeCursor(f *testing.F) {
 		members.memberKeyset(domain.MemberOrder{}, "fixture ?"),
 		linkKeyset(linksList, false), partnerKeyset, groupKeyset, meetingKeyset, planKeyset, questionKeyset,
 	}
-	f.Add(encodeCursor(keysets[0].Name, "Alpha", 1), uint8(0))
-	f.Add(encodeCursor(keysets[1].Name, "2020-01-31", 2), uint8(1))
-	f.Add(encodeCursor(keysets[1].Name, "0000-01-01", 2), uint8(1))
-	f.Add(encodeCursor(keysets[2].Name, 12, 3), uint8(2))
-	f.Add(encodeCursor(keysets[3].Name, 0.5, 4), uint8(3))
-	f.Add(encodeCursor(keysets[4].Name, "2026-01-02T03:04:05.123456Z", 5), uint8(4))
-	f.Add(encodeCursor(keysets[0].Name, "a\x00b", 1), uint8(0))
-	f.Add("garbage", uint8(0))
-	f.Fuzz(func(t *testing.T, s string, which uint8) {
+	k := testSealer(f)
+	const role = domain.RoleStaff
+	f.Add(`{"s":"members:NAME:ASC","v":"Alpha","i":1,"r":"STAFF"}`, true, uint8(0))
+	f.Add(`{"s":"members:JOINED_ON:ASC","v":"2020-01-31","i":2,"r":"STAFF"}`, true, uint8(1))
+	f.Add(`{"s":"members:JOINED_ON:ASC","v":"0000-01-01","i":2,"r":"STAFF"}`, true, uint8(1))
+	f.Add(`{"s":"members:HEADCOUNT:DESC","v":12,"i":3,"r":"STAFF"}`, true, uint8(2))
+	f.Add(`{"s":"members:RANK:fixture ?","v":0.5,"i":4,"r":"STAFF"}`, true, uint8(3))
+	f.Add(`{"s":"members:NAME:ASC","v":"a\u0000b","i":1,"r":"STAFF"}`, true, uint8(0))
+	f.Add(`{"s":"members:NAME:ASC","v":"Alpha","i":1,"r":"PUBLIC"}`, true, uint8(0))
+	f.Add(k.encode(keysets[4].Name, role, "2026-01-02T03:04:05.123456Z", 5), false, uint8(4))
+	f.Add(k.encode(keysets[0].Name, role, "Alpha", 1), false, uint8(0))
+	f.Add(`{"s":"members:NAME:ASC","v":"Alpha","i":1,"r":"STAFF"}`, false, uint8(0))
+	f.Add("garbage", false, uint8(0))
+	f.Fuzz(func(t *testing.T, s string, sealed bool, which uint8) {
 		keys := keysets[int(which)%len(keysets)]
-		plan, err := planPage(keys, domain.PageRequest{After: s})
+		if sealed {
+			s = k.sealRaw([]byte(s))
+		}
+		plan, err := newPagePlan(k, role, keys, domain.PageRequest{After: s})
 		if err != nil {
 			var de *domain.Error
 			if !errors.As(err, &de) || de.Code != domain.CodeBadUserInput || de.Field != "after" {
@@ -63,8 +95,11 @@ func FuzzDecodeCursor(f *testing.F) {
 		if plan.after.ID <= 0 {
 			t.Fatalf("%q: id %d", s, plan.after.ID)
 		}
+		if plan.after.Sort != keys.Name || plan.after.Role != role {
+			t.Fatalf("%q: accepted a cursor of %q for %s", s, plan.after.Sort, plan.after.Role)
+		}
 		// What the server would hand out for that item decodes the same.
-		again, err := decodeCursor("after", encodeCursor(keys.Name, plan.after.Value, plan.after.ID), keys.Name)
+		again, err := k.decode("after", k.encode(keys.Name, role, plan.after.Value, plan.after.ID), keys.Name, role)
 		if err != nil || again.ID != plan.after.ID {
 			t.Fatalf("%q: re-encoded cursor: %v", s, err)
 		}

@@ -11,6 +11,7 @@ import (
 	"maps"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode"
@@ -66,6 +67,9 @@ type DB struct {
 	writes     atomic.Int64    // writes committed through this pool (writeCounter)
 	dashboards *dashboardCache // nil: no dashboard cache
 	poolWait   time.Duration   // Options.PoolWait
+
+	cursorKey   atomic.Pointer[cursorSealer] // nil until first read (cursor.go)
+	cursorKeyMu sync.Mutex                   // held while reading it
 }
 
 // networkChanged signals a committed change of the network graph.

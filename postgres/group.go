@@ -110,7 +110,7 @@ func (s *GroupService) Groups(ctx context.Context, filter domain.GroupFilter, pa
 	if err := domain.CanReadGroups(domain.ViewerFrom(ctx)); err != nil {
 		return nil, err
 	}
-	plan, err := planPage(groupKeyset, page)
+	plan, err := s.db.planPage(ctx, groupKeyset, page)
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +163,7 @@ func (s *GroupService) GroupsOfMembers(ctx context.Context, memberIDs []int64, p
 	if err := domain.CanReadGroups(domain.ViewerFrom(ctx)); err != nil {
 		return nil, err
 	}
-	plan, err := planPage(memberGroupsKeyset, page)
+	plan, err := s.db.planPage(ctx, memberGroupsKeyset, page)
 	if err != nil {
 		return nil, err
 	}

@@ -266,7 +266,7 @@ func (s *LinkService) Links(ctx context.Context, filter domain.LinkFilter, page 
 	if err := domain.ValidateLinkFilter(filter, ""); err != nil {
 		return nil, err
 	}
-	plan, err := planPage(linkKeyset(linksList, false), page)
+	plan, err := s.db.planPage(ctx, linkKeyset(linksList, false), page)
 	if err != nil {
 		return nil, err
 	}
@@ -367,7 +367,7 @@ func (s *LinkService) membersLinks(ctx context.Context, memberIDs []int64, direc
 	if err := domain.ValidateLinkFilter(filter, direction); err != nil {
 		return nil, err
 	}
-	plan, err := planPage(linkKeyset(memberList, false), page)
+	plan, err := s.db.planPage(ctx, linkKeyset(memberList, false), page)
 	if err != nil {
 		return nil, err
 	}
@@ -485,7 +485,7 @@ func (s *LinkService) MembersPartners(ctx context.Context, memberIDs []int64, pa
 	if err := domain.CanListLinks(v); err != nil {
 		return nil, err
 	}
-	plan, err := planPage(partnerKeyset, page)
+	plan, err := s.db.planPage(ctx, partnerKeyset, page)
 	if err != nil {
 		return nil, err
 	}
@@ -547,7 +547,7 @@ func (s *LinkService) PendingConfirmations(ctx context.Context, page domain.Page
 	if err := domain.CanListLinks(v); err != nil {
 		return nil, err
 	}
-	plan, err := planPage(linkKeyset(pendingList, true), page)
+	plan, err := s.db.planPage(ctx, linkKeyset(pendingList, true), page)
 	if err != nil {
 		return nil, err
 	}

@@ -104,7 +104,7 @@ func (s *GroupService) MeetingsOfGroups(ctx context.Context, groupIDs []int64, p
 	if err := domain.CanReadGroups(domain.ViewerFrom(ctx)); err != nil {
 		return nil, err
 	}
-	plan, err := planPage(meetingKeyset, page)
+	plan, err := s.db.planPage(ctx, meetingKeyset, page)
 	if err != nil {
 		return nil, err
 	}

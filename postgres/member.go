@@ -209,7 +209,7 @@ func (s *MemberService) Members(ctx context.Context, filter domain.MemberFilter,
 		return nil, err
 	}
 	keys := s.memberKeyset(order, filter.Search)
-	plan, err := planPage(keys, page)
+	plan, err := s.db.planPage(ctx, keys, page)
 	if err != nil {
 		return nil, err
 	}

@@ -111,7 +111,7 @@ func (s *MemberDetailService) MembersWithDetails(ctx context.Context, ids []int6
 	var groups *pagePlan
 	if parts.Groups != nil && parts.Groups.After == "" && parts.Groups.Before == "" &&
 		domain.CanReadGroups(v) == nil {
-		plan, err := planPage(memberGroupsKeyset, *parts.Groups)
+		plan, err := s.db.planPage(ctx, memberGroupsKeyset, *parts.Groups)
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -33,15 +34,30 @@ type pagePlan struct {
 	backward bool
 	after    *keysetCursor
 	before   *keysetCursor
+	// sealer seals the page's cursors, made for a viewer of role.
+	sealer *cursorSealer
+	role   domain.Role
 }
 
-// planPage validates a page request against a keyset.
-func planPage(keys keyset, page domain.PageRequest) (*pagePlan, error) {
+// planPage validates a page request against a keyset, for the viewer of
+// ctx: its cursors must have been made for the same list, order and viewer
+// role.
+func (db *DB) planPage(ctx context.Context, keys keyset, page domain.PageRequest) (*pagePlan, error) {
+	sealer, err := db.cursors(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return newPagePlan(sealer, domain.ViewerFrom(ctx).Role, keys, page)
+}
+
+// newPagePlan validates a page request against a keyset, with the cursors
+// of sealer made for a viewer of role.
+func newPagePlan(sealer *cursorSealer, role domain.Role, keys keyset, page domain.PageRequest) (*pagePlan, error) {
 	limit, err := page.Limit()
 	if err != nil {
 		return nil, err
 	}
-	p := &pagePlan{keys: keys, limit: limit, backward: page.Backward()}
+	p := &pagePlan{keys: keys, limit: limit, backward: page.Backward(), sealer: sealer, role: role}
 	if page.After != "" {
 		if p.after, err = p.cursor("after", page.After); err != nil {
 			return nil, err
@@ -56,7 +72,7 @@ func planPage(keys keyset, page domain.PageRequest) (*pagePlan, error) {
 }
 
 func (p *pagePlan) cursor(field, s string) (*keysetCursor, error) {
-	c, err := decodeCursor(field, s, p.keys.Name)
+	c, err := p.sealer.decode(field, s, p.keys.Name, p.role)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +129,7 @@ func finish[T any](p *pagePlan, items []T, key func(T) (any, int64)) *domain.Pag
 	page := &domain.Page[T]{Items: items, Cursors: make([]string, len(items))}
 	for i, it := range items {
 		v, id := key(it)
-		page.Cursors[i] = encodeCursor(p.keys.Name, v, id)
+		page.Cursors[i] = p.sealer.encode(p.keys.Name, p.role, v, id)
 	}
 	if p.backward {
 		page.HasPreviousPage, page.HasNextPage = more, p.before != nil

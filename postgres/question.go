@@ -82,7 +82,7 @@ func (s *GroupService) Questions(ctx context.Context, filter domain.QuestionFilt
 	if err := domain.CanReadGroups(domain.ViewerFrom(ctx)); err != nil {
 		return nil, err
 	}
-	plan, err := planPage(questionKeyset, page)
+	plan, err := s.db.planPage(ctx, questionKeyset, page)
 	if err != nil {
 		return nil, err
 	}

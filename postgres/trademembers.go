@@ -25,7 +25,7 @@ type tradeMemberRow struct {
 func (s *MemberService) MembersOfTrades(ctx context.Context, tradeIDs []int64, page domain.PageRequest) (map[int64]*domain.Page[*domain.Member], error) {
 	keys := s.memberKeyset(domain.DefaultMemberOrder, "")
 	keys.Name = "trade_" + keys.Name // a cursor of the members list is refused here
-	plan, err := planPage(keys, page)
+	plan, err := s.db.planPage(ctx, keys, page)
 	if err != nil {
 		return nil, err
 	}
