@@ -176,7 +176,9 @@ func unauthenticated(format string, args ...any) *domain.Error {
 // UNAUTHENTICATED and a short message fit for the caller, such as
 // "token expired" or "token signature is invalid".
 //
-// Roles are matched case-insensitively. A MEMBER token must carry a member
+// The role claim must name a role exactly, in upper case as the schema
+// spells it ("STAFF", not "staff"): a token is a machine's word, and an
+// identity provider sending another spelling is misconfigured. A MEMBER token must carry a member
 // claim holding a Member global id, which becomes Viewer.MemberID; other
 // roles ignore the member claim. Viewer.Subject is the "sub" claim.
 func (v *Verifier) Verify(raw string) (domain.Viewer, error) {
@@ -203,8 +205,8 @@ func (v *Verifier) Verify(raw string) (domain.Viewer, error) {
 	if !ok {
 		return domain.Viewer{}, unauthenticated("role claim is not a string")
 	}
-	role, ok := parseRole(roleName)
-	if !ok {
+	role := domain.Role(roleName)
+	if !role.Valid() {
 		return domain.Viewer{}, unauthenticated("unknown role %q", truncate(roleName))
 	}
 	viewer.Role = role
@@ -302,9 +304,10 @@ func truncate(s string) string {
 	return s
 }
 
-// parseRole returns the role named s, ignoring ASCII case only, so that no
-// Unicode folding trick (such as "ſtaff") names a role.
-func parseRole(s string) (domain.Role, bool) {
+// parseRoleName returns the role a person typed as s, ignoring ASCII case
+// only, so that no Unicode folding trick (such as "ſtaff") names a role. It
+// is for Issue: a token's role claim is matched exactly (Verify).
+func parseRoleName(s string) (domain.Role, bool) {
 	for _, r := range []domain.Role{domain.RolePublic, domain.RoleMember, domain.RoleAnalyst, domain.RoleStaff} {
 		if asciiEqualFold(s, string(r)) {
 			return r, true
@@ -418,11 +421,13 @@ func writeUnauthorized(w http.ResponseWriter, err error) {
 // Issuer and Audience. The subject is the member global id for a MEMBER and
 // "local:<role>" otherwise.
 //
-// role is matched case-insensitively. Issue returns BAD_USER_INPUT domain
-// errors for an unknown role, a MEMBER without a member id, another role with
-// a member id, a member id that is not a Member global id, or a ttl under one
-// second (exp has a resolution of seconds); it returns a plain error when cfg
-// has no secret.
+// role is matched ignoring ASCII case, for the person typing it; the token
+// carries its canonical upper-case name, the only one Verify accepts.
+//
+// Issue returns BAD_USER_INPUT domain errors for an unknown role, a MEMBER
+// without a member id, another role with a member id, a member id that is
+// not a Member global id, or a ttl under one second (exp has a resolution of
+// seconds); it returns a plain error when cfg has no secret.
 func Issue(cfg Config, role domain.Role, memberGlobalID string, ttl time.Duration, now time.Time) (string, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -431,7 +436,7 @@ func Issue(cfg Config, role domain.Role, memberGlobalID string, ttl time.Duratio
 	if len(cfg.Secret) == 0 {
 		return "", errors.New("auth: issuing a token needs a secret")
 	}
-	r, ok := parseRole(string(role))
+	r, ok := parseRoleName(string(role))
 	if !ok {
 		return "", domain.InvalidField("role", "unknown role %q", truncate(string(role)))
 	}

@@ -147,12 +147,28 @@ func TestVerify(t *testing.T) {
 			want: domain.Viewer{Role: domain.RoleStaff, Subject: "user-1"},
 		},
 		{
-			name: "role is case-insensitive",
+			name: "role in lower case",
+			cfg:  hs,
+			token: func(t *testing.T) string {
+				return sign(t, jwt.SigningMethodHS256, secret, claims(jwt.MapClaims{"role": "staff"}))
+			},
+			wantErr: unauth(`unknown role "staff"`),
+		},
+		{
+			name: "role in mixed case",
 			cfg:  hs,
 			token: func(t *testing.T) string {
 				return sign(t, jwt.SigningMethodHS256, secret, claims(jwt.MapClaims{"role": "Staff"}))
 			},
-			want: domain.Viewer{Role: domain.RoleStaff, Subject: "user-1"},
+			wantErr: unauth(`unknown role "Staff"`),
+		},
+		{
+			name: "role with Unicode folding",
+			cfg:  hs,
+			token: func(t *testing.T) string {
+				return sign(t, jwt.SigningMethodHS256, secret, claims(jwt.MapClaims{"role": "ſtaff"}))
+			},
+			wantErr: unauth(`unknown role "ſtaff"`),
 		},
 		{
 			name: "non-MEMBER ignores member claim",
@@ -254,7 +270,7 @@ func TestVerify(t *testing.T) {
 			name: "RS256 with issuer and audience",
 			cfg:  rs,
 			token: func(t *testing.T) string {
-				return sign(t, jwt.SigningMethodRS256, rsaKey(), claims(jwt.MapClaims{"role": "analyst", "iss": "https://idp.example", "aud": []string{"other", "grappe"}}))
+				return sign(t, jwt.SigningMethodRS256, rsaKey(), claims(jwt.MapClaims{"role": "ANALYST", "iss": "https://idp.example", "aud": []string{"other", "grappe"}}))
 			},
 			want: domain.Viewer{Role: domain.RoleAnalyst, Subject: "user-1"},
 		},
@@ -326,7 +342,7 @@ func TestVerify(t *testing.T) {
 			name: "custom claim names",
 			cfg:  custom,
 			token: func(t *testing.T) string {
-				return sign(t, jwt.SigningMethodHS256, secret, claims(jwt.MapClaims{"https://grappe/role": "member", "org_member": member42, "member": "ignored"}))
+				return sign(t, jwt.SigningMethodHS256, secret, claims(jwt.MapClaims{"https://grappe/role": "MEMBER", "org_member": member42, "member": "ignored"}))
 			},
 			want: domain.Viewer{Role: domain.RoleMember, MemberID: 42, Subject: "user-1"},
 		},
@@ -590,7 +606,7 @@ func TestIssueRoundTrip(t *testing.T) {
 		{name: "MEMBER", cfg: plain, role: domain.RoleMember, member: member, want: domain.Viewer{Role: domain.RoleMember, MemberID: 1234, Subject: member}},
 		{name: "ANALYST", cfg: plain, role: domain.RoleAnalyst, want: domain.Viewer{Role: domain.RoleAnalyst, Subject: "local:analyst"}},
 		{name: "STAFF", cfg: plain, role: domain.RoleStaff, want: domain.Viewer{Role: domain.RoleStaff, Subject: "local:staff"}},
-		{name: "lower-case role", cfg: plain, role: "staff", want: domain.Viewer{Role: domain.RoleStaff, Subject: "local:staff"}},
+		{name: "lower-case role typed", cfg: plain, role: "staff", want: domain.Viewer{Role: domain.RoleStaff, Subject: "local:staff"}},
 		{name: "MEMBER, issuer, audience, custom claims", cfg: full, role: domain.RoleMember, member: member, want: domain.Viewer{Role: domain.RoleMember, MemberID: 1234, Subject: member}},
 	}
 	for _, tc := range tests {
@@ -612,6 +628,22 @@ func TestIssueRoundTrip(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("the token carries the canonical role", func(t *testing.T) {
+		for _, typed := range []domain.Role{"staff", "Staff", "STAFF"} {
+			tok, err := auth.Issue(plain, typed, "", time.Hour, time.Now())
+			if err != nil {
+				t.Fatalf("Issue(%q): %v", typed, err)
+			}
+			c := jwt.MapClaims{}
+			if _, _, err := jwt.NewParser().ParseUnverified(tok, c); err != nil {
+				t.Fatal(err)
+			}
+			if c["role"] != "STAFF" {
+				t.Errorf("Issue(%q) role claim = %v, want STAFF", typed, c["role"])
+			}
+		}
+	})
 
 	t.Run("issuer and audience are enforced", func(t *testing.T) {
 		tok, err := auth.Issue(plain, domain.RoleStaff, "", time.Hour, time.Now())
