@@ -77,7 +77,7 @@ func (a *App) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	verifier, err := auth.NewVerifier(authCfg)
+	verifier, err := auth.NewVerifier(authCfg, a.memberExists)
 	if err != nil {
 		return fmt.Errorf("token verification: %w", err)
 	}
@@ -164,6 +164,14 @@ func (a *App) Start(ctx context.Context) error {
 	a.ready.Store(true)
 	a.Log.Info("grappe ready", "addr", a.listener.Addr().String(), "env", a.Config.Env)
 	return nil
+}
+
+// memberExists checks the member of a MEMBER token (on the API and the
+// exports) against the member index of the requests' pool, the pool
+// through which createMember adds members: they can use their tokens at
+// once. It is called only once the server serves, after the pool is open.
+func (a *App) memberExists(ctx context.Context, id int64) (bool, error) {
+	return a.requests.MemberExists(ctx, id)
 }
 
 // URL returns the base URL the server answers on.

@@ -5,10 +5,13 @@
 // Issue and the `grappe token` command), or an identity provider's, signed
 // RS256 and checked with its public key. A request without a token is served
 // as the anonymous PUBLIC viewer; a request with a bad token is refused with
-// 401 and never downgraded to PUBLIC.
+// 401 and never downgraded to PUBLIC. A MEMBER token is good only while
+// its member exists: the verifier asks a MemberExists given by the program's
+// wiring, which keeps auth free of any database.
 package auth
 
 import (
+	"context"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/json"
@@ -101,21 +104,33 @@ func ParseRSAPublicKey(pemBytes []byte) (*rsa.PublicKey, error) {
 	return nil, fmt.Errorf("auth: PEM block is %q, want \"PUBLIC KEY\" or \"RSA PUBLIC KEY\"", block.Type)
 }
 
+// MemberExists reports whether the member with the given id exists (ACTIVE
+// or LAPSED). The Verifier asks it for the member of every MEMBER token, so
+// it must answer from memory for known members. An error means it cannot
+// tell now (the database is unavailable), not that the member is unknown.
+type MemberExists func(ctx context.Context, id int64) (bool, error)
+
 // Verifier checks Bearer tokens and turns them into viewers. It is safe for
 // concurrent use.
 type Verifier struct {
-	cfg     Config
-	methods []string
-	parser  *jwt.Parser
+	cfg          Config
+	methods      []string
+	parser       *jwt.Parser
+	memberExists MemberExists
 }
 
-// NewVerifier returns a Verifier for cfg. It fails when neither Secret nor
-// PublicKey is set, or when the claim names or leeway make no sense.
+// NewVerifier returns a Verifier for cfg, which checks the member of MEMBER
+// tokens with memberExists. It fails when memberExists is nil, when neither
+// Secret nor PublicKey is set, or when the claim names or leeway make no
+// sense.
 //
 // Tokens must carry an "exp" claim: grappe's own tokens always do (Issue
 // sets it), and an identity provider's token without an expiry would be a
 // credential valid forever. "nbf" and "iat" are checked when present.
-func NewVerifier(cfg Config) (*Verifier, error) {
+func NewVerifier(cfg Config, memberExists MemberExists) (*Verifier, error) {
+	if memberExists == nil {
+		return nil, errors.New("auth: no way to check that a token's member exists")
+	}
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
@@ -145,7 +160,7 @@ func NewVerifier(cfg Config) (*Verifier, error) {
 	if cfg.Audience != "" {
 		opts = append(opts, jwt.WithAudience(cfg.Audience))
 	}
-	return &Verifier{cfg: cfg, methods: methods, parser: jwt.NewParser(opts...)}, nil
+	return &Verifier{cfg: cfg, methods: methods, parser: jwt.NewParser(opts...), memberExists: memberExists}, nil
 }
 
 // key is the jwt.Keyfunc of v: the configured key matching the token's
@@ -166,20 +181,30 @@ func (v *Verifier) key(t *jwt.Token) (any, error) {
 	return nil, fmt.Errorf("auth: no key for signing algorithm %s", t.Method.Alg())
 }
 
+// errMemberUncheckable is the error of a MEMBER token whose member cannot be
+// looked for now: the request may succeed later, and the token is not
+// refused.
+var errMemberUncheckable = domain.Errorf(domain.CodeUnavailable, "the token's member cannot be checked now; retry shortly")
+
 // unauthenticated returns the UNAUTHENTICATED error with the given message.
 func unauthenticated(format string, args ...any) *domain.Error {
 	return domain.Errorf(domain.CodeUnauthenticated, format, args...)
 }
 
 // Verify checks the raw token (without the "Bearer " prefix) and returns the
-// viewer it speaks for. Any problem yields a *domain.Error with code
-// UNAUTHENTICATED and a short message fit for the caller, such as
-// "token expired" or "token signature is invalid".
+// viewer it speaks for. Any problem with the token yields a *domain.Error
+// with code UNAUTHENTICATED and a short message fit for the caller, such as
+// "token expired", "token signature is invalid" or "the token's member does
+// not exist"; when whether the member exists cannot be told, the error has
+// code UNAVAILABLE.
 //
-// Roles are matched case-insensitively. A MEMBER token must carry a member
-// claim holding a Member global id, which becomes Viewer.MemberID; other
-// roles ignore the member claim. Viewer.Subject is the "sub" claim.
-func (v *Verifier) Verify(raw string) (domain.Viewer, error) {
+// The role claim must name a role exactly, in upper case as the schema
+// spells it ("STAFF", not "staff"): a token is a machine's word, and an
+// identity provider sending another spelling is misconfigured. A MEMBER
+// token must carry a member claim holding the global id of a member that
+// exists, which becomes Viewer.MemberID; other roles ignore the member
+// claim. Viewer.Subject is the "sub" claim.
+func (v *Verifier) Verify(ctx context.Context, raw string) (domain.Viewer, error) {
 	if raw == "" {
 		return domain.Viewer{}, unauthenticated("token is empty")
 	}
@@ -203,8 +228,8 @@ func (v *Verifier) Verify(raw string) (domain.Viewer, error) {
 	if !ok {
 		return domain.Viewer{}, unauthenticated("role claim is not a string")
 	}
-	role, ok := parseRole(roleName)
-	if !ok {
+	role := domain.Role(roleName)
+	if !role.Valid() {
 		return domain.Viewer{}, unauthenticated("unknown role %q", truncate(roleName))
 	}
 	viewer.Role = role
@@ -221,6 +246,13 @@ func (v *Verifier) Verify(raw string) (domain.Viewer, error) {
 		id, err := globalid.DecodeAs(v.cfg.MemberClaim, globalid.TypeMember, gid)
 		if err != nil {
 			return domain.Viewer{}, unauthenticated("member claim is not a member id")
+		}
+		exists, err := v.memberExists(ctx, id)
+		if err != nil {
+			return domain.Viewer{}, errMemberUncheckable
+		}
+		if !exists {
+			return domain.Viewer{}, unauthenticated("the token's member does not exist")
 		}
 		viewer.MemberID = id
 	}
@@ -302,9 +334,10 @@ func truncate(s string) string {
 	return s
 }
 
-// parseRole returns the role named s, ignoring ASCII case only, so that no
-// Unicode folding trick (such as "ſtaff") names a role.
-func parseRole(s string) (domain.Role, bool) {
+// parseRoleName returns the role a person typed as s, ignoring ASCII case
+// only, so that no Unicode folding trick (such as "ſtaff") names a role. It
+// is for Issue: a token's role claim is matched exactly (Verify).
+func parseRoleName(s string) (domain.Role, bool) {
 	for _, r := range []domain.Role{domain.RolePublic, domain.RoleMember, domain.RoleAnalyst, domain.RoleStaff} {
 		if asciiEqualFold(s, string(r)) {
 			return r, true
@@ -340,7 +373,8 @@ func lower(c byte) byte {
 // domain.Anonymous. A request whose header is not a Bearer token, or whose
 // token fails Verify, is answered 401 with a GraphQL-shaped JSON error whose
 // extensions.code is UNAUTHENTICATED and a WWW-Authenticate challenge; it is
-// never served as PUBLIC.
+// never served as PUBLIC. A MEMBER token whose member cannot be looked for
+// now is answered 503 with UNAVAILABLE and Retry-After.
 func (v *Verifier) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		values := r.Header.Values("Authorization")
@@ -357,8 +391,12 @@ func (v *Verifier) Middleware(next http.Handler) http.Handler {
 			writeUnauthorized(w, err)
 			return
 		}
-		viewer, err := v.Verify(raw)
+		viewer, err := v.Verify(r.Context(), raw)
 		if err != nil {
+			if domain.ErrorCode(err) != domain.CodeUnauthenticated {
+				writeUnavailable(w, err)
+				return
+			}
 			writeUnauthorized(w, err)
 			return
 		}
@@ -399,15 +437,27 @@ type errorExtension struct {
 
 // writeUnauthorized answers 401 with err's message as a GraphQL error.
 func writeUnauthorized(w http.ResponseWriter, err error) {
+	w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+	writeError(w, http.StatusUnauthorized, domain.CodeUnauthenticated, err)
+}
+
+// writeUnavailable answers 503 with err's message as a GraphQL error coded
+// UNAVAILABLE.
+func writeUnavailable(w http.ResponseWriter, err error) {
+	w.Header().Set("Retry-After", "1")
+	writeError(w, http.StatusServiceUnavailable, domain.CodeUnavailable, err)
+}
+
+// writeError answers status with err's message as a GraphQL error coded code.
+func writeError(w http.ResponseWriter, status int, code string, err error) {
 	body, _ := json.Marshal(errorBody{Errors: []errorEntry{{
 		Message:    domain.ErrorMessage(err),
-		Extensions: errorExtension{Code: domain.CodeUnauthenticated},
+		Extensions: errorExtension{Code: code},
 	}}})
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "no-store")
-	h.Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-	w.WriteHeader(http.StatusUnauthorized)
+	w.WriteHeader(status)
 	_, _ = w.Write(append(body, '\n'))
 }
 
@@ -418,11 +468,13 @@ func writeUnauthorized(w http.ResponseWriter, err error) {
 // Issuer and Audience. The subject is the member global id for a MEMBER and
 // "local:<role>" otherwise.
 //
-// role is matched case-insensitively. Issue returns BAD_USER_INPUT domain
-// errors for an unknown role, a MEMBER without a member id, another role with
-// a member id, a member id that is not a Member global id, or a ttl under one
-// second (exp has a resolution of seconds); it returns a plain error when cfg
-// has no secret.
+// role is matched ignoring ASCII case, for the person typing it; the token
+// carries its canonical upper-case name, the only one Verify accepts.
+//
+// Issue returns BAD_USER_INPUT domain errors for an unknown role, a MEMBER
+// without a member id, another role with a member id, a member id that is
+// not a Member global id, or a ttl under one second (exp has a resolution of
+// seconds); it returns a plain error when cfg has no secret.
 func Issue(cfg Config, role domain.Role, memberGlobalID string, ttl time.Duration, now time.Time) (string, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -431,7 +483,7 @@ func Issue(cfg Config, role domain.Role, memberGlobalID string, ttl time.Duratio
 	if len(cfg.Secret) == 0 {
 		return "", errors.New("auth: issuing a token needs a secret")
 	}
-	r, ok := parseRole(string(role))
+	r, ok := parseRoleName(string(role))
 	if !ok {
 		return "", domain.InvalidField("role", "unknown role %q", truncate(string(role)))
 	}

@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -78,6 +79,14 @@ func claims(extra jwt.MapClaims) jwt.MapClaims {
 	return c
 }
 
+// memberSet is a set of member ids, and the MemberExists over it.
+type memberSet map[int64]bool
+
+func (m memberSet) exists(_ context.Context, id int64) (bool, error) { return m[id], nil }
+
+// members holds the members the tests' tokens name.
+var members = memberSet{1: true, 7: true, 42: true, 1234: true}.exists
+
 // unauth is the expected UNAUTHENTICATED error with msg.
 func unauth(msg string) *domain.Error {
 	return &domain.Error{Code: domain.CodeUnauthenticated, Message: msg}
@@ -147,12 +156,28 @@ func TestVerify(t *testing.T) {
 			want: domain.Viewer{Role: domain.RoleStaff, Subject: "user-1"},
 		},
 		{
-			name: "role is case-insensitive",
+			name: "role in lower case",
+			cfg:  hs,
+			token: func(t *testing.T) string {
+				return sign(t, jwt.SigningMethodHS256, secret, claims(jwt.MapClaims{"role": "staff"}))
+			},
+			wantErr: unauth(`unknown role "staff"`),
+		},
+		{
+			name: "role in mixed case",
 			cfg:  hs,
 			token: func(t *testing.T) string {
 				return sign(t, jwt.SigningMethodHS256, secret, claims(jwt.MapClaims{"role": "Staff"}))
 			},
-			want: domain.Viewer{Role: domain.RoleStaff, Subject: "user-1"},
+			wantErr: unauth(`unknown role "Staff"`),
+		},
+		{
+			name: "role with Unicode folding",
+			cfg:  hs,
+			token: func(t *testing.T) string {
+				return sign(t, jwt.SigningMethodHS256, secret, claims(jwt.MapClaims{"role": "ſtaff"}))
+			},
+			wantErr: unauth(`unknown role "ſtaff"`),
 		},
 		{
 			name: "non-MEMBER ignores member claim",
@@ -254,7 +279,7 @@ func TestVerify(t *testing.T) {
 			name: "RS256 with issuer and audience",
 			cfg:  rs,
 			token: func(t *testing.T) string {
-				return sign(t, jwt.SigningMethodRS256, rsaKey(), claims(jwt.MapClaims{"role": "analyst", "iss": "https://idp.example", "aud": []string{"other", "grappe"}}))
+				return sign(t, jwt.SigningMethodRS256, rsaKey(), claims(jwt.MapClaims{"role": "ANALYST", "iss": "https://idp.example", "aud": []string{"other", "grappe"}}))
 			},
 			want: domain.Viewer{Role: domain.RoleAnalyst, Subject: "user-1"},
 		},
@@ -326,7 +351,7 @@ func TestVerify(t *testing.T) {
 			name: "custom claim names",
 			cfg:  custom,
 			token: func(t *testing.T) string {
-				return sign(t, jwt.SigningMethodHS256, secret, claims(jwt.MapClaims{"https://grappe/role": "member", "org_member": member42, "member": "ignored"}))
+				return sign(t, jwt.SigningMethodHS256, secret, claims(jwt.MapClaims{"https://grappe/role": "MEMBER", "org_member": member42, "member": "ignored"}))
 			},
 			want: domain.Viewer{Role: domain.RoleMember, MemberID: 42, Subject: "user-1"},
 		},
@@ -385,6 +410,14 @@ func TestVerify(t *testing.T) {
 			wantErr: unauth("member claim is not a member id"),
 		},
 		{
+			name: "MEMBER whose member does not exist",
+			cfg:  hs,
+			token: func(t *testing.T) string {
+				return sign(t, jwt.SigningMethodHS256, secret, claims(jwt.MapClaims{"role": "MEMBER", "member": globalid.Encode(globalid.TypeMember, 43)}))
+			},
+			wantErr: unauth("the token's member does not exist"),
+		},
+		{
 			name: "MEMBER with a raw database id",
 			cfg:  hs,
 			token: func(t *testing.T) string {
@@ -407,11 +440,11 @@ func TestVerify(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			v, err := auth.NewVerifier(tc.cfg)
+			v, err := auth.NewVerifier(tc.cfg, members)
 			if err != nil {
 				t.Fatalf("NewVerifier: %v", err)
 			}
-			got, err := v.Verify(tc.token(t))
+			got, err := v.Verify(context.Background(), tc.token(t))
 			if diff := cmp.Diff(tc.wantErr, asDomainError(t, err)); diff != "" {
 				t.Fatalf("Verify error (-want +got):\n%s", diff)
 			}
@@ -434,10 +467,66 @@ func TestNewVerifierErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if v, err := auth.NewVerifier(tc.cfg); err == nil {
+			if v, err := auth.NewVerifier(tc.cfg, members); err == nil {
 				t.Fatalf("NewVerifier = %v, want an error", v)
 			}
 		})
+	}
+	t.Run("no member check", func(t *testing.T) {
+		if v, err := auth.NewVerifier(auth.Config{Secret: secret}, nil); err == nil {
+			t.Fatalf("NewVerifier = %v, want an error", v)
+		}
+	})
+}
+
+// TestVerifyMemberCheck: the member of a MEMBER token is looked for, and
+// only it; when it cannot be, the token is not refused but the request
+// cannot be served now.
+func TestVerifyMemberCheck(t *testing.T) {
+	var asked []int64
+	var fail error
+	v, err := auth.NewVerifier(auth.Config{Secret: secret}, func(_ context.Context, id int64) (bool, error) {
+		asked = append(asked, id)
+		return id == 7, fail
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	issue := func(role domain.Role, member int64) string {
+		gid := ""
+		if member != 0 {
+			gid = globalid.Encode(globalid.TypeMember, member)
+		}
+		tok, err := auth.Issue(auth.Config{Secret: secret}, role, gid, time.Hour, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	ctx := context.Background()
+	for _, role := range []domain.Role{domain.RolePublic, domain.RoleAnalyst, domain.RoleStaff} {
+		if _, err := v.Verify(ctx, issue(role, 0)); err != nil {
+			t.Fatalf("%s: %v", role, err)
+		}
+	}
+	if len(asked) != 0 {
+		t.Fatalf("members looked for without a MEMBER token: %v", asked)
+	}
+	if got, err := v.Verify(ctx, issue(domain.RoleMember, 7)); err != nil || got.MemberID != 7 {
+		t.Fatalf("member 7: %+v, %v", got, err)
+	}
+	_, err = v.Verify(ctx, issue(domain.RoleMember, 8))
+	if diff := cmp.Diff(unauth("the token's member does not exist"), asDomainError(t, err)); diff != "" {
+		t.Errorf("member 8 (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int64{7, 8}, asked); diff != "" {
+		t.Errorf("members looked for (-want +got):\n%s", diff)
+	}
+
+	fail = errors.New("connection refused")
+	_, err = v.Verify(ctx, issue(domain.RoleMember, 7))
+	if code := domain.ErrorCode(err); code != domain.CodeUnavailable {
+		t.Errorf("member check failing: %v (code %s), want UNAVAILABLE", err, code)
 	}
 }
 
@@ -489,7 +578,7 @@ type gqlError struct {
 }
 
 func TestMiddleware(t *testing.T) {
-	v, err := auth.NewVerifier(auth.Config{Secret: secret})
+	v, err := auth.NewVerifier(auth.Config{Secret: secret}, members)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -498,6 +587,11 @@ func TestMiddleware(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	unknown, err := auth.Issue(auth.Config{Secret: secret}, domain.RoleMember, globalid.Encode(globalid.TypeMember, 8), time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lowerRole := sign(t, jwt.SigningMethodHS256, secret, claims(jwt.MapClaims{"role": "staff"}))
 
 	tests := []struct {
 		name       string
@@ -513,6 +607,8 @@ func TestMiddleware(t *testing.T) {
 		{name: "Bearer without token", headers: []string{"Bearer "}, wantMsg: "Bearer token is empty"},
 		{name: "garbage token", headers: []string{"Bearer garbage"}, wantMsg: "token is malformed"},
 		{name: "two headers", headers: []string{"Bearer " + valid, "Bearer " + valid}, wantMsg: "more than one Authorization header"},
+		{name: "member does not exist", headers: []string{"Bearer " + unknown}, wantMsg: "the token's member does not exist"},
+		{name: "lower-case role", headers: []string{"Bearer " + lowerRole}, wantMsg: `unknown role "staff"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -590,7 +686,7 @@ func TestIssueRoundTrip(t *testing.T) {
 		{name: "MEMBER", cfg: plain, role: domain.RoleMember, member: member, want: domain.Viewer{Role: domain.RoleMember, MemberID: 1234, Subject: member}},
 		{name: "ANALYST", cfg: plain, role: domain.RoleAnalyst, want: domain.Viewer{Role: domain.RoleAnalyst, Subject: "local:analyst"}},
 		{name: "STAFF", cfg: plain, role: domain.RoleStaff, want: domain.Viewer{Role: domain.RoleStaff, Subject: "local:staff"}},
-		{name: "lower-case role", cfg: plain, role: "staff", want: domain.Viewer{Role: domain.RoleStaff, Subject: "local:staff"}},
+		{name: "lower-case role typed", cfg: plain, role: "staff", want: domain.Viewer{Role: domain.RoleStaff, Subject: "local:staff"}},
 		{name: "MEMBER, issuer, audience, custom claims", cfg: full, role: domain.RoleMember, member: member, want: domain.Viewer{Role: domain.RoleMember, MemberID: 1234, Subject: member}},
 	}
 	for _, tc := range tests {
@@ -599,11 +695,11 @@ func TestIssueRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Issue: %v", err)
 			}
-			v, err := auth.NewVerifier(tc.cfg)
+			v, err := auth.NewVerifier(tc.cfg, members)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := v.Verify(tok)
+			got, err := v.Verify(context.Background(), tok)
 			if err != nil {
 				t.Fatalf("Verify: %v", err)
 			}
@@ -613,16 +709,32 @@ func TestIssueRoundTrip(t *testing.T) {
 		})
 	}
 
+	t.Run("the token carries the canonical role", func(t *testing.T) {
+		for _, typed := range []domain.Role{"staff", "Staff", "STAFF"} {
+			tok, err := auth.Issue(plain, typed, "", time.Hour, time.Now())
+			if err != nil {
+				t.Fatalf("Issue(%q): %v", typed, err)
+			}
+			c := jwt.MapClaims{}
+			if _, _, err := jwt.NewParser().ParseUnverified(tok, c); err != nil {
+				t.Fatal(err)
+			}
+			if c["role"] != "STAFF" {
+				t.Errorf("Issue(%q) role claim = %v, want STAFF", typed, c["role"])
+			}
+		}
+	})
+
 	t.Run("issuer and audience are enforced", func(t *testing.T) {
 		tok, err := auth.Issue(plain, domain.RoleStaff, "", time.Hour, time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
-		v, err := auth.NewVerifier(auth.Config{Secret: secret, Issuer: "grappe"})
+		v, err := auth.NewVerifier(auth.Config{Secret: secret, Issuer: "grappe"}, members)
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = v.Verify(tok)
+		_, err = v.Verify(context.Background(), tok)
 		if diff := cmp.Diff(unauth("token has no iss claim"), asDomainError(t, err)); diff != "" {
 			t.Errorf("Verify error (-want +got):\n%s", diff)
 		}
@@ -633,11 +745,11 @@ func TestIssueRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		v, err := auth.NewVerifier(plain)
+		v, err := auth.NewVerifier(plain, members)
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = v.Verify(tok)
+		_, err = v.Verify(context.Background(), tok)
 		if diff := cmp.Diff(unauth("token expired"), asDomainError(t, err)); diff != "" {
 			t.Errorf("Verify error (-want +got):\n%s", diff)
 		}
@@ -679,5 +791,34 @@ func TestIssueErrors(t *testing.T) {
 				t.Errorf("Issue error %v (-want +got):\n%s", err, diff)
 			}
 		})
+	}
+}
+
+// TestMiddlewareMemberUncheckable: a MEMBER token whose member cannot be
+// looked for is answered 503 UNAVAILABLE, to be retried, not 401.
+func TestMiddlewareMemberUncheckable(t *testing.T) {
+	v, err := auth.NewVerifier(auth.Config{Secret: secret}, func(context.Context, int64) (bool, error) {
+		return false, errors.New("connection refused")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := auth.Issue(auth.Config{Secret: secret}, domain.RoleMember, globalid.Encode(globalid.TypeMember, 7), time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := v.Middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		t.Error("handler ran")
+	}))
+	req := httptest.NewRequest(http.MethodPost, "/graphql", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" || rec.Header().Get("WWW-Authenticate") != "" {
+		t.Fatalf("status %d, headers %v", rec.Code, rec.Header())
+	}
+	var body gqlError
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || len(body.Errors) != 1 || body.Errors[0].Extensions.Code != domain.CodeUnavailable {
+		t.Fatalf("body %s: %v", rec.Body, err)
 	}
 }

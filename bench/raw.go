@@ -37,7 +37,7 @@ import (
 // builds it (without the HTTP protections). g may be nil for scenarios that
 // do not read the network graph.
 func newHandler(db *postgres.DB, g graph.NetworkGraph, secret []byte) (http.Handler, error) {
-	verifier, err := auth.NewVerifier(auth.Config{Secret: secret})
+	verifier, err := auth.NewVerifier(auth.Config{Secret: secret}, db.MemberExists)
 	if err != nil {
 		return nil, err
 	}
@@ -94,6 +94,11 @@ func recordSQL(ctx context.Context, dbURL string, sc scenario, s *sampler, tok *
 		sm := s.Sample()
 		member := ""
 		if sc.Role == domain.RoleMember {
+			// The token check reads the member index once per server,
+			// not per request: that read is not the request's SQL.
+			if _, err := db.MemberExists(ctx, sm.MemberID); err != nil {
+				return nil, err
+			}
 			member = memberID(sm.MemberID)
 		}
 		c := &capture{}

@@ -65,10 +65,13 @@ func source(rows []domain.MemberAttributes, failAfter int) export.MembersFunc {
 	}
 }
 
+// memberExists knows the members 1 to 7, as the database would.
+func memberExists(_ context.Context, id int64) (bool, error) { return id >= 1 && id <= 7, nil }
+
 // newServer mounts the export handler as server.go does.
 func newServer(t *testing.T, snap func() *network.Snapshot, members export.MembersFunc) *httptest.Server {
 	t.Helper()
-	v, err := auth.NewVerifier(authCfg)
+	v, err := auth.NewVerifier(authCfg, memberExists)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,6 +143,14 @@ func TestRoles(t *testing.T) {
 		resp, body, _ = fetch(t, srv, path, "not.a.token")
 		if resp.StatusCode != http.StatusUnauthorized || errorCode(t, body) != domain.CodeUnauthenticated {
 			t.Errorf("%s with a bad token: %d %s", path, resp.StatusCode, body)
+		}
+		unknown, err := auth.Issue(authCfg, domain.RoleMember, globalid.Encode(globalid.TypeMember, 99), time.Hour, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, body, _ = fetch(t, srv, path, unknown)
+		if resp.StatusCode != http.StatusUnauthorized || errorCode(t, body) != domain.CodeUnauthenticated || !bytes.Contains(body, []byte("member does not exist")) {
+			t.Errorf("%s as a member that does not exist: %d %s", path, resp.StatusCode, body)
 		}
 		for _, role := range []domain.Role{domain.RolePublic, domain.RoleMember} {
 			resp, body, _ := fetch(t, srv, path, token(t, role))

@@ -44,7 +44,7 @@ func newAPI(t testing.TB) *api {
 func newAPIWith(t testing.TB, configure func(*graph.HandlerOptions)) *api {
 	t.Helper()
 	db := pgtest.NewDB(t)
-	verifier, err := auth.NewVerifier(authConfig)
+	verifier, err := auth.NewVerifier(authConfig, db.MemberExists)
 	if err != nil {
 		t.Fatal(err)
 	}

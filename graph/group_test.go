@@ -894,7 +894,7 @@ func TestGroupsReadOneByOne(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	verifier, err := auth.NewVerifier(authConfig)
+	verifier, err := auth.NewVerifier(authConfig, a.db.MemberExists)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,8 +61,9 @@ type DB struct {
 	// member created or lapsed). It must not block.
 	OnNetworkChange func()
 
-	stmts  *statementCache // prepared lookups (prepared.go)
-	trades tradeTree       // the taxonomy, for the member filter (tradetree.go)
+	stmts   *statementCache // prepared lookups (prepared.go)
+	trades  tradeTree       // the taxonomy, for the member filter (tradetree.go)
+	members memberIndex     // the ids of all members, for MEMBER tokens (memberindex.go)
 
 	writes     atomic.Int64    // writes committed through this pool (writeCounter)
 	dashboards *dashboardCache // nil: no dashboard cache

@@ -19,3 +19,7 @@ func (db *DB) PreparedCount() int {
 
 // MaxPrepared exposes maxPrepared to the external tests.
 const MaxPrepared = maxPrepared
+
+// MemberIndexLoads returns how many times db has read the ids of all
+// members.
+func (db *DB) MemberIndexLoads() int64 { return db.members.loads.Load() }

@@ -46,6 +46,7 @@ func (db *DB) LoadDemoIfEmpty(ctx context.Context, ds *demo.Dataset) (bool, erro
 	})
 	if err == nil && loaded {
 		db.tradesChanged()
+		db.membersReplaced()
 		err = db.vacuumData(ctx)
 	}
 	return loaded, err
@@ -64,6 +65,7 @@ func (db *DB) ReplaceWithDemo(ctx context.Context, ds *demo.Dataset) error {
 		return err
 	}
 	db.tradesChanged()
+	db.membersReplaced()
 	return db.vacuumData(ctx)
 }
 

@@ -362,6 +362,7 @@ func (s *MemberService) CreateMember(ctx context.Context, in domain.MemberInput)
 	if err != nil {
 		return nil, err
 	}
+	s.db.memberCreated(row.ID)
 	s.db.networkChanged()
 	return row.read(domain.ViewerFrom(ctx)), nil
 }
