@@ -42,6 +42,9 @@ func (r Redaction) Withheld(field string) error {
 	return nil
 }
 
+// Equal reports whether r and o withhold the same fields.
+func (r Redaction) Equal(o Redaction) bool { return r.withheld == o.withheld }
+
 // Withholds reports whether the policy withheld field from the viewer.
 func (r Redaction) Withholds(field string) bool { return r.Withheld(field) != nil }
 

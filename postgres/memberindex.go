@@ -64,14 +64,22 @@ func (db *DB) MemberExists(ctx context.Context, id int64) (bool, error) {
 	asked := time.Now()
 	for {
 		ix.mu.Lock()
-		fresh := !ix.loadedAt.IsZero() && time.Since(ix.loadedAt) <= memberIndexTTL
+		loaded := !ix.loadedAt.IsZero()
+		fresh := loaded && time.Since(ix.loadedAt) <= memberIndexTTL
 		_, known := slices.BinarySearch(ix.ids, id)
 		loadedSince := !ix.loadedAt.Before(asked)
 		ix.mu.Unlock()
 		if fresh && (known || loadedSince) {
 			return known, nil
 		}
-		ch := ix.flight.DoChan("members", func() (any, error) { return nil, db.loadMemberIndex(ctx) })
+		load := func() (any, error) { return nil, db.loadMemberIndex(ctx) }
+		if loaded && known {
+			// Stale but known: members are only removed by a replacement of
+			// the data, so answer now and refresh in the background.
+			ix.flight.DoChan("members", load)
+			return true, nil
+		}
+		ch := ix.flight.DoChan("members", load)
 		select {
 		case <-ctx.Done():
 			return false, mapError(ctx.Err(), "member index")
