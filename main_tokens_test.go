@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"grappe/graph/globalid"
+	"grappe/globalid"
 	"grappe/postgres/pgtest"
 )
 

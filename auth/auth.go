@@ -25,7 +25,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"grappe/domain"
-	"grappe/graph/globalid"
+	"grappe/globalid"
 )
 
 // Default claim names used when Config leaves them empty.

@@ -21,7 +21,7 @@ import (
 
 	"grappe/auth"
 	"grappe/domain"
-	"grappe/graph/globalid"
+	"grappe/globalid"
 )
 
 var (

@@ -12,7 +12,7 @@ import (
 	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"grappe/domain"
-	"grappe/graph/globalid"
+	"grappe/globalid"
 )
 
 // scenario is one request of the workload: a fixed GraphQL document whose

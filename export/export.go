@@ -28,7 +28,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"grappe/domain"
-	"grappe/graph/globalid"
+	"grappe/globalid"
 	"grappe/network"
 )
 

@@ -20,7 +20,7 @@ import (
 	"grappe/auth"
 	"grappe/domain"
 	"grappe/export"
-	"grappe/graph/globalid"
+	"grappe/globalid"
 	"grappe/network"
 )
 

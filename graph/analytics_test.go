@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"grappe/domain"
-	"grappe/graph/globalid"
+	"grappe/globalid"
 	"grappe/network"
 )
 

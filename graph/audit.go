@@ -4,7 +4,7 @@ import (
 	"sort"
 
 	"grappe/domain"
-	"grappe/graph/globalid"
+	"grappe/globalid"
 	"grappe/graph/model"
 )
 

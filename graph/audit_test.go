@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"grappe/domain"
-	"grappe/graph/globalid"
+	"grappe/globalid"
 )
 
 // auditEntryData is an audit entry as the API returns it.

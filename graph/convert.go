@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"grappe/domain"
-	"grappe/graph/globalid"
+	"grappe/globalid"
 	"grappe/graph/model"
 )
 

@@ -9,8 +9,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"grappe/domain"
+	"grappe/globalid"
 	"grappe/graph/generated"
-	"grappe/graph/globalid"
 	"grappe/graph/model"
 )
 

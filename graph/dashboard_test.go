@@ -15,7 +15,7 @@ import (
 
 	"grappe/demo"
 	"grappe/domain"
-	"grappe/graph/globalid"
+	"grappe/globalid"
 )
 
 // withDashboardFixture loads the hand-built cluster of the postgres

@@ -8,8 +8,8 @@ package graph
 import (
 	"context"
 	"grappe/domain"
+	"grappe/globalid"
 	"grappe/graph/generated"
-	"grappe/graph/globalid"
 	"grappe/graph/model"
 	"slices"
 

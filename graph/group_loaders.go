@@ -13,7 +13,7 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"grappe/domain"
-	"grappe/graph/globalid"
+	"grappe/globalid"
 	"grappe/graph/model"
 )
 

@@ -10,8 +10,8 @@ import (
 
 	"grappe/auth"
 	"grappe/domain"
+	"grappe/globalid"
 	"grappe/graph"
-	"grappe/graph/globalid"
 )
 
 var staffCtx = domain.WithViewer(context.Background(), domain.Viewer{Role: domain.RoleStaff})

@@ -18,8 +18,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"grappe/domain"
+	"grappe/globalid"
 	"grappe/graph/generated"
-	"grappe/graph/globalid"
 )
 
 // The hostile-input battery: every request below is refused (or, for the

@@ -12,7 +12,7 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"grappe/domain"
-	"grappe/graph/globalid"
+	"grappe/globalid"
 	"grappe/graph/model"
 )
 

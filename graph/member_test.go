@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"grappe/domain"
-	"grappe/graph/globalid"
+	"grappe/globalid"
 )
 
 // exec runs SQL on the test database.

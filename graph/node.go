@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"grappe/domain"
-	"grappe/graph/globalid"
+	"grappe/globalid"
 	"grappe/graph/model"
 )
 

@@ -13,8 +13,8 @@ import (
 
 	"grappe/demo"
 	"grappe/domain"
+	"grappe/globalid"
 	"grappe/graph/generated"
-	"grappe/graph/globalid"
 )
 
 // Regression guards of the hot paths, to compare with benchstat before and

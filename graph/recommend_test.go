@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"grappe/domain"
-	"grappe/graph/globalid"
+	"grappe/globalid"
 )
 
 // recommendNetwork is a small hand-built network for partner

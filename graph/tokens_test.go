@@ -9,7 +9,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"grappe/domain"
-	"grappe/graph/globalid"
+	"grappe/globalid"
 )
 
 // TestMemberTokens: a MEMBER token is served only while its member exists

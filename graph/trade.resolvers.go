@@ -9,8 +9,8 @@ import (
 	"context"
 	"fmt"
 	"grappe/domain"
+	"grappe/globalid"
 	"grappe/graph/generated"
-	"grappe/graph/globalid"
 	"grappe/graph/model"
 )
 
