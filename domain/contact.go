@@ -42,33 +42,6 @@ type ContactInput struct {
 	Phone    string
 }
 
-// ComplementKind says how two trades complement each other.
-type ComplementKind string
-
-// Complement kinds.
-const (
-	ComplementSupply       ComplementKind = "SUPPLY"
-	ComplementDistribution ComplementKind = "DISTRIBUTION"
-	ComplementIntegration  ComplementKind = "INTEGRATION"
-	ComplementService      ComplementKind = "SERVICE"
-)
-
-// TradeComplement is a complementarity seen from one trade.
-type TradeComplement struct {
-	TradeID     int64 // the trade it is seen from
-	OtherID     int64 // the complementary trade
-	Kind        ComplementKind
-	Description string
-}
-
-// TradeInput creates a trade.
-type TradeInput struct {
-	Code     string
-	NameEN   string
-	NameFR   string
-	ParentID *int64
-}
-
 // Engagement is a member's engagement over the last 12 months (SPEC §3).
 type Engagement struct {
 	Score                    int
@@ -108,17 +81,4 @@ type MemberDetailService interface {
 	EndMembership(ctx context.Context, memberID int64, leftOn *time.Time) (*Member, error)
 	// Engagements returns the engagement of each member as of now.
 	Engagements(ctx context.Context, memberIDs []int64) (map[int64]*Engagement, error)
-}
-
-// TradeWriteService changes the taxonomy: staff only.
-type TradeWriteService interface {
-	// Complements returns every trade's complements, seen from each side:
-	// the taxonomy is small, so a request reads it whole, once.
-	Complements(ctx context.Context) (map[int64][]*TradeComplement, error)
-	// CreateTrade adds a trade. CONFLICT when the code exists.
-	CreateTrade(ctx context.Context, in TradeInput) (*Trade, error)
-	// AddComplement declares two trades complementary.
-	AddComplement(ctx context.Context, c TradeComplement) error
-	// RemoveComplement removes a complementarity (every kind when kind is "").
-	RemoveComplement(ctx context.Context, tradeID, otherID int64, kind ComplementKind) error
 }

@@ -85,12 +85,3 @@ func ValidateTradeInput(in TradeInput) (TradeInput, error) {
 	}
 	return in, nil
 }
-
-// Valid reports whether k is a known complement kind.
-func (k ComplementKind) Valid() bool {
-	switch k {
-	case ComplementSupply, ComplementDistribution, ComplementIntegration, ComplementService:
-		return true
-	}
-	return false
-}
