@@ -151,7 +151,7 @@ func (g *generator) phone(region string) string {
 
 // contacts draws 1 to 3 fictional contacts per member, in member order,
 // with e-mail addresses at the member's website domain.
-func (g *generator) contacts(members []Member) []domain.Contact {
+func (g *generator) contacts(members []domain.DatasetMember) []domain.Contact {
 	out := make([]domain.Contact, 0, len(members)*2)
 	var email []byte
 	for i := range members {

@@ -43,31 +43,6 @@ type Options struct {
 	Today   time.Time // the date of "now" for join dates (pass a fixed date in tests); zero means 2026-01-01 UTC
 }
 
-// Dataset is a generated demo network ready to load. IDs are assigned 1..n in
-// slice order and references use them. Every row satisfies the constraints
-// of the database schema, so a load never fails.
-type Dataset struct {
-	Trades      []domain.Trade           // ID 1..len, ParentID refers to earlier entries (parents before children)
-	Complements []domain.TradeComplement // TradeID < OtherID, by pair and kind
-	Members     []Member                 // ID 1..len in order of join date, founders first
-
-	Contacts []domain.Contact      // ID 1..len, 1 to 3 per member, in member order
-	Links    []domain.BusinessLink // ID 1..len in order of declaration (CreatedAt)
-
-	Questions    []domain.Question     // ID 1..len in order of RaisedAt; SupporterCount and GroupID filled
-	Supports     []Support             // by question, in order of support (the raiser first)
-	Groups       []domain.WorkingGroup // ID 1..len in order of FormedAt
-	Participants []domain.Participant  // by group, the LEAD first, then in order of joining
-	Meetings     []domain.Meeting      // ID 1..len in order of StartsAt; AttendeeIDs ascending, only when HELD
-	ActionPlans  []domain.ActionPlan   // ID 1..len in order of PublishedAt
-}
-
-// Member is a demo member with its trades.
-type Member struct {
-	domain.Member         // ID 1..len; all filled but CreatedAt/UpdatedAt (LeftOn only when LAPSED, ForeignParentCountry only for subsidiaries)
-	TradeIDs      []int64 // 1 to 3 trade IDs, ascending
-}
-
 // slot is a member being generated.
 type slot struct {
 	joined   time.Time
@@ -99,7 +74,18 @@ type generator struct {
 // Members ≤ 0 means the reference network of 182 ACTIVE members, and join
 // dates are never after opts.Today (which should be after 2010 for the
 // history to make sense).
-func Generate(opts Options) *Dataset {
+//
+// Members are in order of join date, founders first, each with 1 to 3
+// trades, ascending; all their fields are filled but CreatedAt and
+// UpdatedAt (LeftOn only when LAPSED, ForeignParentCountry only for
+// subsidiaries). Contacts are 1 to 3 per member, in member order; links in
+// order of declaration (CreatedAt); questions in order of RaisedAt, with
+// SupporterCount and GroupID filled; supports by question, in order of
+// support (the raiser first); groups in order of FormedAt; participants by
+// group, the LEAD first, then in order of joining; meetings in order of
+// StartsAt, with AttendeeIDs ascending and only when HELD; action plans in
+// order of PublishedAt.
+func Generate(opts Options) *domain.Dataset {
 	n := opts.Members
 	if n <= 0 {
 		n = DefaultMembers
@@ -127,7 +113,7 @@ func Generate(opts Options) *Dataset {
 	g.assignProfiles(slots)
 	g.assignNames(slots)
 
-	ds := &Dataset{Trades: cloneTrades(), Members: make([]Member, len(slots))}
+	ds := &domain.Dataset{Trades: cloneTrades(), Members: make([]domain.DatasetMember, len(slots))}
 	locations := make([]domain.Location, len(slots))
 	totalTrades := 0
 	for i := range slots {
@@ -179,7 +165,7 @@ func Generate(opts Options) *Dataset {
 			m.Status = domain.StatusLapsed
 			m.LeftOn = &leftDates[len(leftDates)-1]
 		}
-		ds.Members[i] = Member{Member: m, TradeIDs: ids}
+		ds.Members[i] = domain.DatasetMember{Member: m, TradeIDs: ids}
 	}
 	g.network(ds)
 	return ds
@@ -187,7 +173,7 @@ func Generate(opts Options) *Dataset {
 
 // network adds what happens between the members: contacts, business links,
 // questions, working groups, meetings and action plans.
-func (g *generator) network(ds *Dataset) {
+func (g *generator) network(ds *domain.Dataset) {
 	ds.Complements = complements()
 	ds.Contacts = g.contacts(ds.Members)
 	w := newWorld(g, ds.Members)

@@ -166,7 +166,7 @@ func TestReferenceNetwork(t *testing.T) {
 }
 
 // checkDataset checks the invariants every generated dataset keeps.
-func checkDataset(t *testing.T, ds *Dataset, today time.Time) {
+func checkDataset(t *testing.T, ds *domain.Dataset, today time.Time) {
 	t.Helper()
 	tradeRoot := map[int64]string{}
 	for _, tr := range ds.Trades {

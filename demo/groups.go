@@ -9,14 +9,6 @@ import (
 	"grappe/domain"
 )
 
-// Support is a member's support of a question: a row of question_supports.
-// The raiser is the first supporter of its question.
-type Support struct {
-	QuestionID int64
-	MemberID   int64
-	At         time.Time
-}
-
 // membersPerQuestion is how many ACTIVE members there are per question.
 const membersPerQuestion = 6
 
@@ -26,7 +18,7 @@ const questionYears = 8
 // activities holds the questions, groups, meetings and plans being built.
 type activities struct {
 	questions    []domain.Question
-	supports     []Support
+	supports     []domain.QuestionSupport
 	groups       []domain.WorkingGroup
 	participants []domain.Participant
 	meetings     []domain.Meeting
@@ -170,7 +162,7 @@ func (w *world) question(act *activities, s *questionSeed) {
 		}
 	}
 	for k, c := range supporters {
-		act.supports = append(act.supports, Support{QuestionID: qid, MemberID: int64(c) + 1, At: timeOf(times[k])})
+		act.supports = append(act.supports, domain.QuestionSupport{QuestionID: qid, MemberID: int64(c) + 1, At: timeOf(times[k])})
 		w.touch(c, times[k])
 	}
 	q.SupporterCount = len(supporters)

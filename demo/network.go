@@ -53,7 +53,7 @@ const (
 // groups: facts about every member by index (ID-1).
 type world struct {
 	g       *generator
-	members []Member
+	members []domain.DatasetMember
 	today   int64 // day number of today; past events happen before it
 
 	join     []int64 // first day a member may act (the day it joined, ascending)
@@ -112,7 +112,7 @@ func pairKey(a, b int32) uint64 {
 }
 
 // newWorld computes the facts the network generation needs.
-func newWorld(g *generator, members []Member) *world {
+func newWorld(g *generator, members []domain.DatasetMember) *world {
 	n := len(members)
 	w := &world{
 		g: g, members: members, today: dayOf(g.today),

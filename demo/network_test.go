@@ -13,7 +13,7 @@ import (
 // checkNetwork checks that the network of a dataset keeps every constraint
 // of the database schema and the business rules of SPEC §3, so that loads
 // never fail and the data tell a consistent story.
-func checkNetwork(t *testing.T, ds *Dataset, today time.Time) {
+func checkNetwork(t *testing.T, ds *domain.Dataset, today time.Time) {
 	t.Helper()
 	errs := 0
 	fail := func(format string, args ...any) {
@@ -22,7 +22,7 @@ func checkNetwork(t *testing.T, ds *Dataset, today time.Time) {
 			t.Errorf(format, args...)
 		}
 	}
-	members := make(map[int64]*Member, len(ds.Members))
+	members := make(map[int64]*domain.DatasetMember, len(ds.Members))
 	for i := range ds.Members {
 		members[ds.Members[i].ID] = &ds.Members[i]
 	}
@@ -132,7 +132,7 @@ func checkNetwork(t *testing.T, ds *Dataset, today time.Time) {
 		if u := l.Until; u != nil && (u.Before(l.Since) || u.After(today) || (l.ConfirmedAt != nil && u.Before(dateOf(*l.ConfirmedAt)))) {
 			fail("link %d until %v since %v", l.ID, *u, l.Since)
 		}
-		for _, m := range []*Member{from, to} {
+		for _, m := range []*domain.DatasetMember{from, to} {
 			if m.LeftOn == nil {
 				continue
 			}
@@ -156,7 +156,7 @@ func checkNetwork(t *testing.T, ds *Dataset, today time.Time) {
 	}
 
 	// Questions and their supports.
-	supports := map[int64][]Support{}
+	supports := map[int64][]domain.QuestionSupport{}
 	type supportKey struct{ q, m int64 }
 	seenSupport := map[supportKey]bool{}
 	for _, s := range ds.Supports {
@@ -182,7 +182,7 @@ func checkNetwork(t *testing.T, ds *Dataset, today time.Time) {
 			fail("question %+v", q)
 		}
 		if len(ss) == 0 || ss[0].MemberID != q.RaisedBy || !ss[0].At.Equal(q.RaisedAt) || q.SupporterCount != len(ss) ||
-			!slices.IsSortedFunc(ss, func(a, b Support) int { return a.At.Compare(b.At) }) {
+			!slices.IsSortedFunc(ss, func(a, b domain.QuestionSupport) int { return a.At.Compare(b.At) }) {
 			fail("question %d: %d supporters, supports %v", q.ID, q.SupporterCount, ss)
 			continue
 		}
@@ -373,7 +373,7 @@ func (e *engagement) score() int {
 }
 
 // engagements computes the engagement of every member from the dataset.
-func engagements(ds *Dataset, today time.Time) map[int64]*engagement {
+func engagements(ds *domain.Dataset, today time.Time) map[int64]*engagement {
 	from := today.AddDate(-1, 0, 0)
 	out := make(map[int64]*engagement, len(ds.Members))
 	for _, m := range ds.Members {
@@ -410,7 +410,7 @@ func engagements(ds *Dataset, today time.Time) map[int64]*engagement {
 
 // confirmedGraph returns the network graph of SPEC §2: ACTIVE members, one
 // edge per pair with a CONFIRMED link, as adjacency lists by node index.
-func confirmedGraph(ds *Dataset) (nodes []int64, adj [][]int) {
+func confirmedGraph(ds *domain.Dataset) (nodes []int64, adj [][]int) {
 	index := map[int64]int{}
 	for _, m := range ds.Members {
 		if m.Status == domain.StatusActive {

@@ -12,13 +12,13 @@ import (
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/driver/pgdriver"
 
-	"grappe/demo"
+	"grappe/domain"
 )
 
 // demoLockKey serialises demo loads across processes ("demo" in ASCII).
 const demoLockKey = 0x64656d6f
 
-// dataTables are the tables a demo load fills, in an order that respects
+// dataTables are the tables a load fills, in an order that respects
 // their foreign keys.
 var dataTables = []string{
 	"trades", "trade_complements", "members", "member_trades", "contacts", "business_links",
@@ -33,7 +33,7 @@ var identityTables = []string{
 
 // LoadDemoIfEmpty loads the dataset when the database holds no member and
 // no trade, and reports whether it did. Concurrent callers load it once.
-func (db *DB) LoadDemoIfEmpty(ctx context.Context, ds *demo.Dataset) (bool, error) {
+func (db *DB) LoadDemoIfEmpty(ctx context.Context, ds *domain.Dataset) (bool, error) {
 	loaded := false
 	err := db.inLoadTx(ctx, func(ctx context.Context, conn bun.Conn, tx bun.Tx) error {
 		var empty bool
@@ -54,7 +54,7 @@ func (db *DB) LoadDemoIfEmpty(ctx context.Context, ds *demo.Dataset) (bool, erro
 
 // ReplaceWithDemo empties the database's data and loads the dataset, in one
 // transaction.
-func (db *DB) ReplaceWithDemo(ctx context.Context, ds *demo.Dataset) error {
+func (db *DB) ReplaceWithDemo(ctx context.Context, ds *domain.Dataset) error {
 	err := db.inLoadTx(ctx, func(ctx context.Context, conn bun.Conn, tx bun.Tx) error {
 		if _, err := tx.ExecContext(ctx, "TRUNCATE "+strings.Join(dataTables, ", ")+" RESTART IDENTITY CASCADE"); err != nil {
 			return fmt.Errorf("empty database: %w", err)
@@ -103,7 +103,7 @@ const copyBatch = 20_000
 // loadDataset copies a dataset whose ids are already assigned into the
 // tables, then moves the identity sequences past them; the statistics are
 // refreshed after the commit (vacuumData).
-func loadDataset(ctx context.Context, conn bun.Conn, tx bun.Tx, ds *demo.Dataset) error {
+func loadDataset(ctx context.Context, conn bun.Conn, tx bun.Tx, ds *domain.Dataset) error {
 	for _, c := range datasetCopies(ds) {
 		query := "COPY " + c.table + " (" + c.columns + ") FROM STDIN"
 		var restore []string
@@ -187,7 +187,7 @@ type tableCopy struct {
 }
 
 // datasetCopies returns the copies that load a dataset, in foreign key order.
-func datasetCopies(ds *demo.Dataset) []tableCopy {
+func datasetCopies(ds *domain.Dataset) []tableCopy {
 	type memberTrade struct{ member, trade int64 }
 	var memberTrades []memberTrade
 	for i := range ds.Members {

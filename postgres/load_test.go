@@ -17,7 +17,7 @@ import (
 var loadToday = time.Date(2026, time.March, 15, 0, 0, 0, 0, time.UTC)
 
 // expectedRows returns the number of rows a dataset puts in each table.
-func expectedRows(ds *demo.Dataset) map[string]int {
+func expectedRows(ds *domain.Dataset) map[string]int {
 	memberTrades, attendees := 0, 0
 	for _, m := range ds.Members {
 		memberTrades += len(m.TradeIDs)
