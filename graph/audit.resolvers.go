@@ -61,10 +61,6 @@ func (r *auditEntryResolver) Changes(ctx context.Context, obj *domain.AuditEntry
 	return auditChanges(obj), nil
 }
 
-func (r *auditEntryConnectionResolver) TotalCount(ctx context.Context, obj *model.AuditEntryConnection) (int, error) {
-	return obj.Count(ctx)
-}
-
 func (r *contactDataExportResolver) ContactID(ctx context.Context, obj *domain.ContactData) (string, error) {
 	return globalid.Encode(globalid.TypeContact, obj.ContactID), nil
 }
@@ -100,7 +96,7 @@ func (r *mutationResolver) EraseContact(ctx context.Context, input model.EraseCo
 	return out, err
 }
 
-func (r *queryResolver) AuditLog(ctx context.Context, first *int, after *string, filter *model.AuditFilter) (*model.AuditEntryConnection, error) {
+func (r *queryResolver) AuditLog(ctx context.Context, first *int, after *string, filter *model.AuditFilter) (*model.Connection[*model.AuditEntryEdge], error) {
 	f, err := auditFilter(filter)
 	if err != nil {
 		return nil, err
@@ -109,7 +105,7 @@ func (r *queryResolver) AuditLog(ctx context.Context, first *int, after *string,
 	if err != nil {
 		return nil, err
 	}
-	return model.NewAuditEntryConnection(page, func(ctx context.Context) (int, error) {
+	return model.NewConnection(page, func(ctx context.Context) (int, error) {
 		return r.Audit.CountAuditLog(ctx, f)
 	}), nil
 }
@@ -128,16 +124,11 @@ func (r *queryResolver) ExportContactData(ctx context.Context, contactID string)
 
 func (r *Resolver) AuditEntry() generated.AuditEntryResolver { return &auditEntryResolver{r} }
 
-func (r *Resolver) AuditEntryConnection() generated.AuditEntryConnectionResolver {
-	return &auditEntryConnectionResolver{r}
-}
-
 func (r *Resolver) ContactDataExport() generated.ContactDataExportResolver {
 	return &contactDataExportResolver{r}
 }
 
 type (
-	auditEntryResolver           struct{ *Resolver }
-	auditEntryConnectionResolver struct{ *Resolver }
-	contactDataExportResolver    struct{ *Resolver }
+	auditEntryResolver        struct{ *Resolver }
+	contactDataExportResolver struct{ *Resolver }
 )

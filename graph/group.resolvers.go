@@ -34,11 +34,6 @@ func (r *actionPlanResolver) Group(ctx context.Context, obj *domain.ActionPlan) 
 	return load(ctx, r.loaders(ctx).groups.group, obj.GroupID)
 }
 
-// TotalCount is the resolver for the totalCount field.
-func (r *actionPlanConnectionResolver) TotalCount(ctx context.Context, obj *model.ActionPlanConnection) (int, error) {
-	return obj.Count(ctx)
-}
-
 // ID is the resolver for the id field.
 func (r *meetingResolver) ID(ctx context.Context, obj *domain.Meeting) (string, error) {
 	return globalid.Encode(globalid.TypeMeeting, obj.ID), nil
@@ -59,20 +54,15 @@ func (r *meetingResolver) Attendees(ctx context.Context, obj *domain.Meeting) ([
 	return visibleMembers(ctx, r.loaders(ctx).groups.attendee, obj.AttendeeIDs)
 }
 
-// TotalCount is the resolver for the totalCount field.
-func (r *meetingConnectionResolver) TotalCount(ctx context.Context, obj *model.MeetingConnection) (int, error) {
-	return obj.Count(ctx)
-}
-
 // Groups is the resolver for the groups field.
-func (r *memberResolver) Groups(ctx context.Context, obj *domain.Member, first *int, after *string) (*model.WorkingGroupConnection, error) {
+func (r *memberResolver) Groups(ctx context.Context, obj *domain.Member, first *int, after *string) (*model.Connection[*model.WorkingGroupEdge], error) {
 	l := r.loaders(ctx).groups
 	page, err := l.memberGroups(ctx, graphql.GetFieldContext(ctx), obj.ID, first, after)
 	if err != nil {
 		return nil, err
 	}
 	count := func(ctx context.Context) (int, error) { return load(ctx, l.groupCount, obj.ID) }
-	return model.NewWorkingGroupConnection(page, count), nil
+	return model.NewConnection(page, count), nil
 }
 
 // RaiseQuestion is the resolver for the raiseQuestion field.
@@ -225,7 +215,7 @@ func (r *participantResolver) Member(ctx context.Context, obj *domain.Participan
 }
 
 // Questions is the resolver for the questions field.
-func (r *queryResolver) Questions(ctx context.Context, first *int, after *string, filter *model.QuestionFilter) (*model.QuestionConnection, error) {
+func (r *queryResolver) Questions(ctx context.Context, first *int, after *string, filter *model.QuestionFilter) (*model.Connection[*model.QuestionEdge], error) {
 	f, err := questionFilter(filter)
 	if err != nil {
 		return nil, err
@@ -236,11 +226,11 @@ func (r *queryResolver) Questions(ctx context.Context, first *int, after *string
 	}
 	r.loaders(ctx).groups.prefetchQuestions(ctx, pageNodes(ctx, "Question"), page.Items)
 	count := func(ctx context.Context) (int, error) { return r.Resolver.Groups.CountQuestions(ctx, f) }
-	return model.NewQuestionConnection(page, count), nil
+	return model.NewConnection(page, count), nil
 }
 
 // Groups is the resolver for the groups field.
-func (r *queryResolver) Groups(ctx context.Context, first *int, after *string, filter *model.GroupFilter) (*model.WorkingGroupConnection, error) {
+func (r *queryResolver) Groups(ctx context.Context, first *int, after *string, filter *model.GroupFilter) (*model.Connection[*model.WorkingGroupEdge], error) {
 	f, err := groupFilter(filter)
 	if err != nil {
 		return nil, err
@@ -251,17 +241,17 @@ func (r *queryResolver) Groups(ctx context.Context, first *int, after *string, f
 	}
 	r.loaders(ctx).groups.prefetchGroups(ctx, pageNodes(ctx, "WorkingGroup"), page.Items)
 	count := func(ctx context.Context) (int, error) { return r.Resolver.Groups.CountGroups(ctx, f) }
-	return model.NewWorkingGroupConnection(page, count), nil
+	return model.NewConnection(page, count), nil
 }
 
 // ActionPlans is the resolver for the actionPlans field.
-func (r *queryResolver) ActionPlans(ctx context.Context, first *int, after *string) (*model.ActionPlanConnection, error) {
+func (r *queryResolver) ActionPlans(ctx context.Context, first *int, after *string) (*model.Connection[*model.ActionPlanEdge], error) {
 	page, err := r.Resolver.Groups.ActionPlans(ctx, pageRequest(first, after, nil, nil))
 	if err != nil {
 		return nil, err
 	}
 	r.loaders(ctx).groups.prefetchPlans(ctx, pageNodes(ctx, "ActionPlan"), page.Items)
-	return model.NewActionPlanConnection(page, r.Resolver.Groups.CountActionPlans), nil
+	return model.NewConnection(page, r.Resolver.Groups.CountActionPlans), nil
 }
 
 // ID is the resolver for the id field.
@@ -301,11 +291,6 @@ func (r *questionResolver) Group(ctx context.Context, obj *domain.Question) (*do
 	return load(ctx, r.loaders(ctx).groups.group, *obj.GroupID)
 }
 
-// TotalCount is the resolver for the totalCount field.
-func (r *questionConnectionResolver) TotalCount(ctx context.Context, obj *model.QuestionConnection) (int, error) {
-	return obj.Count(ctx)
-}
-
 // UpcomingMeetings is the resolver for the upcomingMeetings field.
 func (r *viewerResolver) UpcomingMeetings(ctx context.Context, obj *model.Viewer, first *int) ([]*domain.Meeting, error) {
 	n := 10
@@ -340,7 +325,7 @@ func (r *workingGroupResolver) Participants(ctx context.Context, obj *domain.Wor
 }
 
 // Meetings is the resolver for the meetings field.
-func (r *workingGroupResolver) Meetings(ctx context.Context, obj *domain.WorkingGroup, first *int, after *string) (*model.MeetingConnection, error) {
+func (r *workingGroupResolver) Meetings(ctx context.Context, obj *domain.WorkingGroup, first *int, after *string) (*model.Connection[*model.MeetingEdge], error) {
 	l := r.loaders(ctx).groups
 	page, err := l.meetingsOfGroup.Load(ctx, newPageKey(obj.ID, first, after))
 	if err != nil {
@@ -348,7 +333,7 @@ func (r *workingGroupResolver) Meetings(ctx context.Context, obj *domain.Working
 	}
 	l.prefetchMeetings(ctx, pageNodes(ctx, "Meeting"), page.Items)
 	count := func(ctx context.Context) (int, error) { return load(ctx, l.meetingCount, obj.ID) }
-	return model.NewMeetingConnection(page, count), nil
+	return model.NewConnection(page, count), nil
 }
 
 // ActionPlan is the resolver for the actionPlan field.
@@ -356,48 +341,23 @@ func (r *workingGroupResolver) ActionPlan(ctx context.Context, obj *domain.Worki
 	return load(ctx, r.loaders(ctx).groups.planOfGroup, obj.ID)
 }
 
-// TotalCount is the resolver for the totalCount field.
-func (r *workingGroupConnectionResolver) TotalCount(ctx context.Context, obj *model.WorkingGroupConnection) (int, error) {
-	return obj.Count(ctx)
-}
-
 func (r *Resolver) ActionItem() generated.ActionItemResolver { return &actionItemResolver{r} }
 
 func (r *Resolver) ActionPlan() generated.ActionPlanResolver { return &actionPlanResolver{r} }
 
-func (r *Resolver) ActionPlanConnection() generated.ActionPlanConnectionResolver {
-	return &actionPlanConnectionResolver{r}
-}
-
 func (r *Resolver) Meeting() generated.MeetingResolver { return &meetingResolver{r} }
-
-func (r *Resolver) MeetingConnection() generated.MeetingConnectionResolver {
-	return &meetingConnectionResolver{r}
-}
 
 func (r *Resolver) Participant() generated.ParticipantResolver { return &participantResolver{r} }
 
 func (r *Resolver) Question() generated.QuestionResolver { return &questionResolver{r} }
 
-func (r *Resolver) QuestionConnection() generated.QuestionConnectionResolver {
-	return &questionConnectionResolver{r}
-}
-
 func (r *Resolver) WorkingGroup() generated.WorkingGroupResolver { return &workingGroupResolver{r} }
 
-func (r *Resolver) WorkingGroupConnection() generated.WorkingGroupConnectionResolver {
-	return &workingGroupConnectionResolver{r}
-}
-
 type (
-	actionItemResolver             struct{ *Resolver }
-	actionPlanResolver             struct{ *Resolver }
-	actionPlanConnectionResolver   struct{ *Resolver }
-	meetingResolver                struct{ *Resolver }
-	meetingConnectionResolver      struct{ *Resolver }
-	participantResolver            struct{ *Resolver }
-	questionResolver               struct{ *Resolver }
-	questionConnectionResolver     struct{ *Resolver }
-	workingGroupResolver           struct{ *Resolver }
-	workingGroupConnectionResolver struct{ *Resolver }
+	actionItemResolver   struct{ *Resolver }
+	actionPlanResolver   struct{ *Resolver }
+	meetingResolver      struct{ *Resolver }
+	participantResolver  struct{ *Resolver }
+	questionResolver     struct{ *Resolver }
+	workingGroupResolver struct{ *Resolver }
 )

@@ -46,15 +46,10 @@ func (r *businessLinkResolver) Note(ctx context.Context, obj *domain.BusinessLin
 	return nullable(obj.Note), nil
 }
 
-// TotalCount is the resolver for the totalCount field.
-func (r *businessLinkConnectionResolver) TotalCount(ctx context.Context, obj *model.BusinessLinkConnection) (int, error) {
-	return obj.Count(ctx)
-}
-
 // BusinessLinks is the resolver for the businessLinks field. Its page comes
 // from a loader keyed by member and arguments, primed for a whole page of
 // members by prefetchMembers.
-func (r *memberResolver) BusinessLinks(ctx context.Context, obj *domain.Member, first *int, after *string, direction *domain.LinkDirection, kinds []domain.LinkKind, statuses []domain.LinkStatus) (*model.MemberBusinessLinkConnection, error) {
+func (r *memberResolver) BusinessLinks(ctx context.Context, obj *domain.Member, first *int, after *string, direction *domain.LinkDirection, kinds []domain.LinkKind, statuses []domain.LinkStatus) (*model.Connection[*model.MemberBusinessLinkEdge], error) {
 	args := newLinkArgs(first, after, direction, kinds, statuses)
 	links := r.loaders(ctx).links
 	page, err := links.memberLinks.Load(ctx, argKey[linkArgs]{MemberID: obj.ID, Args: args})
@@ -69,7 +64,7 @@ func (r *memberResolver) BusinessLinks(ctx context.Context, obj *domain.Member, 
 }
 
 // Partners is the resolver for the partners field; batched like businessLinks.
-func (r *memberResolver) Partners(ctx context.Context, obj *domain.Member, first *int, after *string) (*model.MemberConnection, error) {
+func (r *memberResolver) Partners(ctx context.Context, obj *domain.Member, first *int, after *string) (*model.Connection[*model.MemberEdge], error) {
 	links := r.loaders(ctx).links
 	page, err := links.partners.Load(ctx, argKey[pageArgs]{MemberID: obj.ID, Args: newPageArgs(first, after)})
 	if err != nil {
@@ -78,12 +73,7 @@ func (r *memberResolver) Partners(ctx context.Context, obj *domain.Member, first
 	count := func(ctx context.Context) (int, error) {
 		return links.partnerCounts.Load(ctx, argKey[struct{}]{MemberID: obj.ID})
 	}
-	return model.NewMemberConnection(page, count), nil
-}
-
-// TotalCount is the resolver for the totalCount field.
-func (r *memberBusinessLinkConnectionResolver) TotalCount(ctx context.Context, obj *model.MemberBusinessLinkConnection) (int, error) {
-	return obj.Count(ctx)
+	return model.NewConnection(page, count), nil
 }
 
 // Counterpart is the resolver for the counterpart field.
@@ -144,7 +134,7 @@ func (r *mutationResolver) EndBusinessLink(ctx context.Context, input model.EndB
 }
 
 // BusinessLinks is the resolver for the businessLinks field.
-func (r *queryResolver) BusinessLinks(ctx context.Context, first *int, after *string, filter *model.BusinessLinkFilter) (*model.BusinessLinkConnection, error) {
+func (r *queryResolver) BusinessLinks(ctx context.Context, first *int, after *string, filter *model.BusinessLinkFilter) (*model.Connection[*model.BusinessLinkEdge], error) {
 	f, err := linkFilter(filter)
 	if err != nil {
 		return nil, err
@@ -155,37 +145,27 @@ func (r *queryResolver) BusinessLinks(ctx context.Context, first *int, after *st
 	}
 	r.primeLinkPage(ctx, 0, page)
 	count := func(ctx context.Context) (int, error) { return r.Links.CountLinks(ctx, f) }
-	return model.NewBusinessLinkConnection(page, count), nil
+	return model.NewConnection(page, count), nil
 }
 
 // PendingConfirmations is the resolver for the pendingConfirmations field.
-func (r *viewerResolver) PendingConfirmations(ctx context.Context, obj *model.Viewer, first *int, after *string) (*model.BusinessLinkConnection, error) {
+func (r *viewerResolver) PendingConfirmations(ctx context.Context, obj *model.Viewer, first *int, after *string) (*model.Connection[*model.BusinessLinkEdge], error) {
 	page, err := r.Links.PendingConfirmations(ctx, pageRequest(first, after, nil, nil))
 	if err != nil {
 		return nil, err
 	}
 	r.primeLinkPage(ctx, 0, page)
 	count := func(ctx context.Context) (int, error) { return r.Links.CountPendingConfirmations(ctx) }
-	return model.NewBusinessLinkConnection(page, count), nil
+	return model.NewConnection(page, count), nil
 }
 
 func (r *Resolver) BusinessLink() generated.BusinessLinkResolver { return &businessLinkResolver{r} }
-
-func (r *Resolver) BusinessLinkConnection() generated.BusinessLinkConnectionResolver {
-	return &businessLinkConnectionResolver{r}
-}
-
-func (r *Resolver) MemberBusinessLinkConnection() generated.MemberBusinessLinkConnectionResolver {
-	return &memberBusinessLinkConnectionResolver{r}
-}
 
 func (r *Resolver) MemberBusinessLinkEdge() generated.MemberBusinessLinkEdgeResolver {
 	return &memberBusinessLinkEdgeResolver{r}
 }
 
 type (
-	businessLinkResolver                 struct{ *Resolver }
-	businessLinkConnectionResolver       struct{ *Resolver }
-	memberBusinessLinkConnectionResolver struct{ *Resolver }
-	memberBusinessLinkEdgeResolver       struct{ *Resolver }
+	businessLinkResolver           struct{ *Resolver }
+	memberBusinessLinkEdgeResolver struct{ *Resolver }
 )

@@ -88,11 +88,6 @@ func (r *memberResolver) Engagement(ctx context.Context, obj *domain.Member) (*d
 	return r.loaders(ctx).EngagementByMember.Load(ctx, obj.ID)
 }
 
-// TotalCount is the resolver for the totalCount field.
-func (r *memberConnectionResolver) TotalCount(ctx context.Context, obj *model.MemberConnection) (int, error) {
-	return obj.Count(ctx)
-}
-
 func (r *mutationResolver) SetMemberTrades(ctx context.Context, input model.SetMemberTradesInput) (*model.SetMemberTradesPayload, error) {
 	id, err := globalid.DecodeAs("memberId", globalid.TypeMember, input.MemberID)
 	if err != nil {
@@ -192,7 +187,7 @@ func (r *queryResolver) Member(ctx context.Context, id string) (*domain.Member, 
 }
 
 // Members is the resolver for the members field.
-func (r *queryResolver) Members(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.MemberFilter, orderBy *model.MemberOrder) (*model.MemberConnection, error) {
+func (r *queryResolver) Members(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.MemberFilter, orderBy *model.MemberOrder) (*model.Connection[*model.MemberEdge], error) {
 	f, err := memberFilter(filter)
 	if err != nil {
 		return nil, err
@@ -203,19 +198,14 @@ func (r *queryResolver) Members(ctx context.Context, first *int, after *string, 
 	}
 	r.prefetchMembers(ctx, page.Items)
 	count := func(ctx context.Context) (int, error) { return r.Resolver.Members.CountMembers(ctx, f) }
-	return model.NewMemberConnection(page, count), nil
+	return model.NewConnection(page, count), nil
 }
 
 func (r *Resolver) Contact() generated.ContactResolver { return &contactResolver{r} }
 
 func (r *Resolver) Member() generated.MemberResolver { return &memberResolver{r} }
 
-func (r *Resolver) MemberConnection() generated.MemberConnectionResolver {
-	return &memberConnectionResolver{r}
-}
-
 type (
-	contactResolver          struct{ *Resolver }
-	memberResolver           struct{ *Resolver }
-	memberConnectionResolver struct{ *Resolver }
+	contactResolver struct{ *Resolver }
+	memberResolver  struct{ *Resolver }
 )

@@ -108,7 +108,7 @@ func (r *tradeResolver) Complements(ctx context.Context, obj *domain.Trade) ([]*
 	return r.loaders(ctx).complements(ctx, obj.ID)
 }
 
-func (r *tradeResolver) Members(ctx context.Context, obj *domain.Trade, first *int, after *string) (*model.MemberConnection, error) {
+func (r *tradeResolver) Members(ctx context.Context, obj *domain.Trade, first *int, after *string) (*model.Connection[*model.MemberEdge], error) {
 	n, err := domain.PageRequest{First: first}.Limit()
 	if err != nil {
 		return nil, err
@@ -119,7 +119,7 @@ func (r *tradeResolver) Members(ctx context.Context, obj *domain.Trade, first *i
 		return nil, err
 	}
 	count := func(ctx context.Context) (int, error) { return l.MemberCountsByTrade.Load(ctx, obj.ID) }
-	return model.NewMemberConnection(page, count), nil
+	return model.NewConnection(page, count), nil
 }
 
 func (r *tradeComplementResolver) Trade(ctx context.Context, obj *domain.TradeComplement) (*domain.Trade, error) {

@@ -24,18 +24,12 @@ type ActionPlanResolver interface {
 	ID(ctx context.Context, obj *domain.ActionPlan) (string, error)
 	Group(ctx context.Context, obj *domain.ActionPlan) (*domain.WorkingGroup, error)
 }
-type ActionPlanConnectionResolver interface {
-	TotalCount(ctx context.Context, obj *model.ActionPlanConnection) (int, error)
-}
 type MeetingResolver interface {
 	ID(ctx context.Context, obj *domain.Meeting) (string, error)
 	Group(ctx context.Context, obj *domain.Meeting) (*domain.WorkingGroup, error)
 
 	Outcome(ctx context.Context, obj *domain.Meeting) (*string, error)
 	Attendees(ctx context.Context, obj *domain.Meeting) ([]*domain.Member, error)
-}
-type MeetingConnectionResolver interface {
-	TotalCount(ctx context.Context, obj *model.MeetingConnection) (int, error)
 }
 type ParticipantResolver interface {
 	Member(ctx context.Context, obj *domain.Participant) (*domain.Member, error)
@@ -51,20 +45,14 @@ type QuestionResolver interface {
 
 	Group(ctx context.Context, obj *domain.Question) (*domain.WorkingGroup, error)
 }
-type QuestionConnectionResolver interface {
-	TotalCount(ctx context.Context, obj *model.QuestionConnection) (int, error)
-}
 type WorkingGroupResolver interface {
 	ID(ctx context.Context, obj *domain.WorkingGroup) (string, error)
 
 	Question(ctx context.Context, obj *domain.WorkingGroup) (*domain.Question, error)
 
 	Participants(ctx context.Context, obj *domain.WorkingGroup) ([]*domain.Participant, error)
-	Meetings(ctx context.Context, obj *domain.WorkingGroup, first *int, after *string) (*model.MeetingConnection, error)
+	Meetings(ctx context.Context, obj *domain.WorkingGroup, first *int, after *string) (*model.Connection[*model.MeetingEdge], error)
 	ActionPlan(ctx context.Context, obj *domain.WorkingGroup) (*domain.ActionPlan, error)
-}
-type WorkingGroupConnectionResolver interface {
-	TotalCount(ctx context.Context, obj *model.WorkingGroupConnection) (int, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -354,7 +342,7 @@ func (ec *executionContext) fieldContext_ActionPlan_distributedTo(_ context.Cont
 	return graphql.NewScalarFieldContext("ActionPlan", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ActionPlanConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ActionPlanConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActionPlanConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.ActionPlanEdge]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -367,7 +355,7 @@ func (ec *executionContext) _ActionPlanConnection_edges(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.ActionPlanEdge) graphql.Marshaler {
-			return ec.marshalNActionPlanEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐActionPlanEdgeᚄ(ctx, selections, v)
+			return ec.marshalNActionPlanEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -386,7 +374,7 @@ func (ec *executionContext) fieldContext_ActionPlanConnection_edges(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _ActionPlanConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ActionPlanConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActionPlanConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.ActionPlanEdge]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -418,7 +406,7 @@ func (ec *executionContext) fieldContext_ActionPlanConnection_pageInfo(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _ActionPlanConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ActionPlanConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActionPlanConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.ActionPlanEdge]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -427,7 +415,7 @@ func (ec *executionContext) _ActionPlanConnection_totalCount(ctx context.Context
 			return ec.fieldContext_ActionPlanConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ActionPlanConnection().TotalCount(ctx, obj)
+			return obj.TotalCount(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -438,10 +426,10 @@ func (ec *executionContext) _ActionPlanConnection_totalCount(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_ActionPlanConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionPlanConnection", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("ActionPlanConnection", field, true, false, "Int")
 }
 
-func (ec *executionContext) _ActionPlanEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ActionPlanEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActionPlanEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*domain.ActionPlan]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -464,7 +452,7 @@ func (ec *executionContext) fieldContext_ActionPlanEdge_cursor(_ context.Context
 	return graphql.NewScalarFieldContext("ActionPlanEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _ActionPlanEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ActionPlanEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActionPlanEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*domain.ActionPlan]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -854,7 +842,7 @@ func (ec *executionContext) fieldContext_Meeting_attendees(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _MeetingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MeetingConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _MeetingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.MeetingEdge]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -867,7 +855,7 @@ func (ec *executionContext) _MeetingConnection_edges(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.MeetingEdge) graphql.Marshaler {
-			return ec.marshalNMeetingEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐMeetingEdgeᚄ(ctx, selections, v)
+			return ec.marshalNMeetingEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -886,7 +874,7 @@ func (ec *executionContext) fieldContext_MeetingConnection_edges(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _MeetingConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MeetingConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _MeetingConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.MeetingEdge]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -918,7 +906,7 @@ func (ec *executionContext) fieldContext_MeetingConnection_pageInfo(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _MeetingConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MeetingConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _MeetingConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.MeetingEdge]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -927,7 +915,7 @@ func (ec *executionContext) _MeetingConnection_totalCount(ctx context.Context, f
 			return ec.fieldContext_MeetingConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.MeetingConnection().TotalCount(ctx, obj)
+			return obj.TotalCount(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -938,10 +926,10 @@ func (ec *executionContext) _MeetingConnection_totalCount(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_MeetingConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MeetingConnection", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("MeetingConnection", field, true, false, "Int")
 }
 
-func (ec *executionContext) _MeetingEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MeetingEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _MeetingEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*domain.Meeting]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -964,7 +952,7 @@ func (ec *executionContext) fieldContext_MeetingEdge_cursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("MeetingEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _MeetingEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MeetingEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _MeetingEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*domain.Meeting]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1441,7 +1429,7 @@ func (ec *executionContext) fieldContext_Question_group(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _QuestionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.QuestionConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _QuestionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.QuestionEdge]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1454,7 +1442,7 @@ func (ec *executionContext) _QuestionConnection_edges(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.QuestionEdge) graphql.Marshaler {
-			return ec.marshalNQuestionEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐQuestionEdgeᚄ(ctx, selections, v)
+			return ec.marshalNQuestionEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1473,7 +1461,7 @@ func (ec *executionContext) fieldContext_QuestionConnection_edges(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _QuestionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.QuestionConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _QuestionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.QuestionEdge]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1505,7 +1493,7 @@ func (ec *executionContext) fieldContext_QuestionConnection_pageInfo(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _QuestionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.QuestionConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _QuestionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.QuestionEdge]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1514,7 +1502,7 @@ func (ec *executionContext) _QuestionConnection_totalCount(ctx context.Context, 
 			return ec.fieldContext_QuestionConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.QuestionConnection().TotalCount(ctx, obj)
+			return obj.TotalCount(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -1525,10 +1513,10 @@ func (ec *executionContext) _QuestionConnection_totalCount(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_QuestionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("QuestionConnection", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("QuestionConnection", field, true, false, "Int")
 }
 
-func (ec *executionContext) _QuestionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.QuestionEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _QuestionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*domain.Question]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1551,7 +1539,7 @@ func (ec *executionContext) fieldContext_QuestionEdge_cursor(_ context.Context, 
 	return graphql.NewScalarFieldContext("QuestionEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _QuestionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.QuestionEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _QuestionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*domain.Question]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1940,8 +1928,8 @@ func (ec *executionContext) _WorkingGroup_meetings(ctx context.Context, field gr
 			return ec.Resolvers.WorkingGroup().Meetings(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.MeetingConnection) graphql.Marshaler {
-			return ec.marshalNMeetingConnection2ᚖgrappeᚋgraphᚋmodelᚐMeetingConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.MeetingEdge]) graphql.Marshaler {
+			return ec.marshalNMeetingConnection2ᚖgrappeᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2003,7 +1991,7 @@ func (ec *executionContext) fieldContext_WorkingGroup_actionPlan(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _WorkingGroupConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.WorkingGroupConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _WorkingGroupConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.WorkingGroupEdge]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2016,7 +2004,7 @@ func (ec *executionContext) _WorkingGroupConnection_edges(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.WorkingGroupEdge) graphql.Marshaler {
-			return ec.marshalNWorkingGroupEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐWorkingGroupEdgeᚄ(ctx, selections, v)
+			return ec.marshalNWorkingGroupEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2035,7 +2023,7 @@ func (ec *executionContext) fieldContext_WorkingGroupConnection_edges(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _WorkingGroupConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.WorkingGroupConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _WorkingGroupConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.WorkingGroupEdge]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2067,7 +2055,7 @@ func (ec *executionContext) fieldContext_WorkingGroupConnection_pageInfo(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _WorkingGroupConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.WorkingGroupConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _WorkingGroupConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.WorkingGroupEdge]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2076,7 +2064,7 @@ func (ec *executionContext) _WorkingGroupConnection_totalCount(ctx context.Conte
 			return ec.fieldContext_WorkingGroupConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.WorkingGroupConnection().TotalCount(ctx, obj)
+			return obj.TotalCount(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -2087,10 +2075,10 @@ func (ec *executionContext) _WorkingGroupConnection_totalCount(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_WorkingGroupConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkingGroupConnection", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("WorkingGroupConnection", field, true, false, "Int")
 }
 
-func (ec *executionContext) _WorkingGroupEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.WorkingGroupEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _WorkingGroupEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*domain.WorkingGroup]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2113,7 +2101,7 @@ func (ec *executionContext) fieldContext_WorkingGroupEdge_cursor(_ context.Conte
 	return graphql.NewScalarFieldContext("WorkingGroupEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _WorkingGroupEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.WorkingGroupEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _WorkingGroupEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*domain.WorkingGroup]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3087,7 +3075,7 @@ func (ec *executionContext) _ActionPlan(ctx context.Context, sel ast.SelectionSe
 
 var actionPlanConnectionImplementors = []string{"ActionPlanConnection"}
 
-func (ec *executionContext) _ActionPlanConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ActionPlanConnection) graphql.Marshaler {
+func (ec *executionContext) _ActionPlanConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.ActionPlanEdge]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, actionPlanConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -3131,7 +3119,7 @@ func (ec *executionContext) _ActionPlanConnection(ctx context.Context, sel ast.S
 
 var actionPlanEdgeImplementors = []string{"ActionPlanEdge"}
 
-func (ec *executionContext) _ActionPlanEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ActionPlanEdge) graphql.Marshaler {
+func (ec *executionContext) _ActionPlanEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*domain.ActionPlan]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, actionPlanEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -3327,7 +3315,7 @@ func (ec *executionContext) _Meeting(ctx context.Context, sel ast.SelectionSet, 
 
 var meetingConnectionImplementors = []string{"MeetingConnection"}
 
-func (ec *executionContext) _MeetingConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MeetingConnection) graphql.Marshaler {
+func (ec *executionContext) _MeetingConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.MeetingEdge]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, meetingConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -3371,7 +3359,7 @@ func (ec *executionContext) _MeetingConnection(ctx context.Context, sel ast.Sele
 
 var meetingEdgeImplementors = []string{"MeetingEdge"}
 
-func (ec *executionContext) _MeetingEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MeetingEdge) graphql.Marshaler {
+func (ec *executionContext) _MeetingEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*domain.Meeting]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, meetingEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -3612,7 +3600,7 @@ func (ec *executionContext) _Question(ctx context.Context, sel ast.SelectionSet,
 
 var questionConnectionImplementors = []string{"QuestionConnection"}
 
-func (ec *executionContext) _QuestionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.QuestionConnection) graphql.Marshaler {
+func (ec *executionContext) _QuestionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.QuestionEdge]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, questionConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -3656,7 +3644,7 @@ func (ec *executionContext) _QuestionConnection(ctx context.Context, sel ast.Sel
 
 var questionEdgeImplementors = []string{"QuestionEdge"}
 
-func (ec *executionContext) _QuestionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.QuestionEdge) graphql.Marshaler {
+func (ec *executionContext) _QuestionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*domain.Question]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, questionEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -3858,7 +3846,7 @@ func (ec *executionContext) _WorkingGroup(ctx context.Context, sel ast.Selection
 
 var workingGroupConnectionImplementors = []string{"WorkingGroupConnection"}
 
-func (ec *executionContext) _WorkingGroupConnection(ctx context.Context, sel ast.SelectionSet, obj *model.WorkingGroupConnection) graphql.Marshaler {
+func (ec *executionContext) _WorkingGroupConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.WorkingGroupEdge]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, workingGroupConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -3902,7 +3890,7 @@ func (ec *executionContext) _WorkingGroupConnection(ctx context.Context, sel ast
 
 var workingGroupEdgeImplementors = []string{"WorkingGroupEdge"}
 
-func (ec *executionContext) _WorkingGroupEdge(ctx context.Context, sel ast.SelectionSet, obj *model.WorkingGroupEdge) graphql.Marshaler {
+func (ec *executionContext) _WorkingGroupEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*domain.WorkingGroup]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, workingGroupEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -3989,7 +3977,7 @@ func (ec *executionContext) marshalNActionPlan2ᚖgrappeᚋdomainᚐActionPlan(c
 	return ec._ActionPlan(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNActionPlanConnection2ᚖgrappeᚋgraphᚋmodelᚐActionPlanConnection(ctx context.Context, sel ast.SelectionSet, v *model.ActionPlanConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNActionPlanConnection2ᚖgrappeᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.ActionPlanEdge]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ActionPlanConnection!")
 		return graphql.Null
@@ -3997,11 +3985,11 @@ func (ec *executionContext) marshalNActionPlanConnection2ᚖgrappeᚋgraphᚋmod
 	return ec._ActionPlanConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNActionPlanEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐActionPlanEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ActionPlanEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNActionPlanEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ActionPlanEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNActionPlanEdge2ᚖgrappeᚋgraphᚋmodelᚐActionPlanEdge(ctx, sel, v[i])
+		return ec.marshalNActionPlanEdge2ᚖgrappeᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -4013,7 +4001,7 @@ func (ec *executionContext) marshalNActionPlanEdge2ᚕᚖgrappeᚋgraphᚋmodel�
 	return ret
 }
 
-func (ec *executionContext) marshalNActionPlanEdge2ᚖgrappeᚋgraphᚋmodelᚐActionPlanEdge(ctx context.Context, sel ast.SelectionSet, v *model.ActionPlanEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNActionPlanEdge2ᚖgrappeᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.ActionPlanEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ActionPlanEdge!")
 		return graphql.Null
@@ -4127,7 +4115,7 @@ func (ec *executionContext) marshalNMeeting2ᚖgrappeᚋdomainᚐMeeting(ctx con
 	return ec._Meeting(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNMeetingConnection2ᚖgrappeᚋgraphᚋmodelᚐMeetingConnection(ctx context.Context, sel ast.SelectionSet, v *model.MeetingConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNMeetingConnection2ᚖgrappeᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.MeetingEdge]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MeetingConnection!")
 		return graphql.Null
@@ -4135,11 +4123,11 @@ func (ec *executionContext) marshalNMeetingConnection2ᚖgrappeᚋgraphᚋmodel�
 	return ec._MeetingConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNMeetingEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐMeetingEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MeetingEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNMeetingEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MeetingEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNMeetingEdge2ᚖgrappeᚋgraphᚋmodelᚐMeetingEdge(ctx, sel, v[i])
+		return ec.marshalNMeetingEdge2ᚖgrappeᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -4151,7 +4139,7 @@ func (ec *executionContext) marshalNMeetingEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐM
 	return ret
 }
 
-func (ec *executionContext) marshalNMeetingEdge2ᚖgrappeᚋgraphᚋmodelᚐMeetingEdge(ctx context.Context, sel ast.SelectionSet, v *model.MeetingEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNMeetingEdge2ᚖgrappeᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.MeetingEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MeetingEdge!")
 		return graphql.Null
@@ -4242,7 +4230,7 @@ func (ec *executionContext) marshalNQuestion2ᚖgrappeᚋdomainᚐQuestion(ctx c
 	return ec._Question(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNQuestionConnection2ᚖgrappeᚋgraphᚋmodelᚐQuestionConnection(ctx context.Context, sel ast.SelectionSet, v *model.QuestionConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNQuestionConnection2ᚖgrappeᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.QuestionEdge]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "QuestionConnection!")
 		return graphql.Null
@@ -4250,11 +4238,11 @@ func (ec *executionContext) marshalNQuestionConnection2ᚖgrappeᚋgraphᚋmodel
 	return ec._QuestionConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNQuestionEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐQuestionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.QuestionEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNQuestionEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.QuestionEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNQuestionEdge2ᚖgrappeᚋgraphᚋmodelᚐQuestionEdge(ctx, sel, v[i])
+		return ec.marshalNQuestionEdge2ᚖgrappeᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -4266,7 +4254,7 @@ func (ec *executionContext) marshalNQuestionEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐ
 	return ret
 }
 
-func (ec *executionContext) marshalNQuestionEdge2ᚖgrappeᚋgraphᚋmodelᚐQuestionEdge(ctx context.Context, sel ast.SelectionSet, v *model.QuestionEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNQuestionEdge2ᚖgrappeᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.QuestionEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "QuestionEdge!")
 		return graphql.Null
@@ -4353,7 +4341,7 @@ func (ec *executionContext) marshalNWorkingGroup2ᚖgrappeᚋdomainᚐWorkingGro
 	return ec._WorkingGroup(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNWorkingGroupConnection2ᚖgrappeᚋgraphᚋmodelᚐWorkingGroupConnection(ctx context.Context, sel ast.SelectionSet, v *model.WorkingGroupConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNWorkingGroupConnection2ᚖgrappeᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.WorkingGroupEdge]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "WorkingGroupConnection!")
 		return graphql.Null
@@ -4361,11 +4349,11 @@ func (ec *executionContext) marshalNWorkingGroupConnection2ᚖgrappeᚋgraphᚋm
 	return ec._WorkingGroupConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNWorkingGroupEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐWorkingGroupEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.WorkingGroupEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNWorkingGroupEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.WorkingGroupEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNWorkingGroupEdge2ᚖgrappeᚋgraphᚋmodelᚐWorkingGroupEdge(ctx, sel, v[i])
+		return ec.marshalNWorkingGroupEdge2ᚖgrappeᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -4377,7 +4365,7 @@ func (ec *executionContext) marshalNWorkingGroupEdge2ᚕᚖgrappeᚋgraphᚋmode
 	return ret
 }
 
-func (ec *executionContext) marshalNWorkingGroupEdge2ᚖgrappeᚋgraphᚋmodelᚐWorkingGroupEdge(ctx context.Context, sel ast.SelectionSet, v *model.WorkingGroupEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNWorkingGroupEdge2ᚖgrappeᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.WorkingGroupEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "WorkingGroupEdge!")
 		return graphql.Null

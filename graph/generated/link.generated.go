@@ -29,12 +29,6 @@ type BusinessLinkResolver interface {
 
 	Note(ctx context.Context, obj *domain.BusinessLink) (*string, error)
 }
-type BusinessLinkConnectionResolver interface {
-	TotalCount(ctx context.Context, obj *model.BusinessLinkConnection) (int, error)
-}
-type MemberBusinessLinkConnectionResolver interface {
-	TotalCount(ctx context.Context, obj *model.MemberBusinessLinkConnection) (int, error)
-}
 type MemberBusinessLinkEdgeResolver interface {
 	Counterpart(ctx context.Context, obj *model.MemberBusinessLinkEdge) (*domain.Member, error)
 }
@@ -363,7 +357,7 @@ func (ec *executionContext) fieldContext_BusinessLink_note(_ context.Context, fi
 	return graphql.NewScalarFieldContext("BusinessLink", field, true, true, "String")
 }
 
-func (ec *executionContext) _BusinessLinkConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BusinessLinkConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _BusinessLinkConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.BusinessLinkEdge]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -376,7 +370,7 @@ func (ec *executionContext) _BusinessLinkConnection_edges(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.BusinessLinkEdge) graphql.Marshaler {
-			return ec.marshalNBusinessLinkEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐBusinessLinkEdgeᚄ(ctx, selections, v)
+			return ec.marshalNBusinessLinkEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -395,7 +389,7 @@ func (ec *executionContext) fieldContext_BusinessLinkConnection_edges(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _BusinessLinkConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.BusinessLinkConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _BusinessLinkConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.BusinessLinkEdge]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -427,7 +421,7 @@ func (ec *executionContext) fieldContext_BusinessLinkConnection_pageInfo(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _BusinessLinkConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.BusinessLinkConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _BusinessLinkConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.BusinessLinkEdge]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -436,7 +430,7 @@ func (ec *executionContext) _BusinessLinkConnection_totalCount(ctx context.Conte
 			return ec.fieldContext_BusinessLinkConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BusinessLinkConnection().TotalCount(ctx, obj)
+			return obj.TotalCount(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -447,10 +441,10 @@ func (ec *executionContext) _BusinessLinkConnection_totalCount(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_BusinessLinkConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BusinessLinkConnection", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("BusinessLinkConnection", field, true, false, "Int")
 }
 
-func (ec *executionContext) _BusinessLinkEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.BusinessLinkEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _BusinessLinkEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*domain.BusinessLink]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -473,7 +467,7 @@ func (ec *executionContext) fieldContext_BusinessLinkEdge_cursor(_ context.Conte
 	return graphql.NewScalarFieldContext("BusinessLinkEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _BusinessLinkEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BusinessLinkEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _BusinessLinkEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*domain.BusinessLink]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -560,7 +554,7 @@ func (ec *executionContext) fieldContext_BusinessLinkPayload_link(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _MemberBusinessLinkConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MemberBusinessLinkConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _MemberBusinessLinkConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.MemberBusinessLinkEdge]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -592,7 +586,7 @@ func (ec *executionContext) fieldContext_MemberBusinessLinkConnection_edges(_ co
 	return fc, nil
 }
 
-func (ec *executionContext) _MemberBusinessLinkConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MemberBusinessLinkConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _MemberBusinessLinkConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.MemberBusinessLinkEdge]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -624,7 +618,7 @@ func (ec *executionContext) fieldContext_MemberBusinessLinkConnection_pageInfo(_
 	return fc, nil
 }
 
-func (ec *executionContext) _MemberBusinessLinkConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MemberBusinessLinkConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _MemberBusinessLinkConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.MemberBusinessLinkEdge]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -633,7 +627,7 @@ func (ec *executionContext) _MemberBusinessLinkConnection_totalCount(ctx context
 			return ec.fieldContext_MemberBusinessLinkConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.MemberBusinessLinkConnection().TotalCount(ctx, obj)
+			return obj.TotalCount(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -644,7 +638,7 @@ func (ec *executionContext) _MemberBusinessLinkConnection_totalCount(ctx context
 	)
 }
 func (ec *executionContext) fieldContext_MemberBusinessLinkConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MemberBusinessLinkConnection", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("MemberBusinessLinkConnection", field, true, false, "Int")
 }
 
 func (ec *executionContext) _MemberBusinessLinkEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MemberBusinessLinkEdge) (ret graphql.Marshaler) {
@@ -1164,7 +1158,7 @@ func (ec *executionContext) _BusinessLink(ctx context.Context, sel ast.Selection
 
 var businessLinkConnectionImplementors = []string{"BusinessLinkConnection"}
 
-func (ec *executionContext) _BusinessLinkConnection(ctx context.Context, sel ast.SelectionSet, obj *model.BusinessLinkConnection) graphql.Marshaler {
+func (ec *executionContext) _BusinessLinkConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.BusinessLinkEdge]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, businessLinkConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1208,7 +1202,7 @@ func (ec *executionContext) _BusinessLinkConnection(ctx context.Context, sel ast
 
 var businessLinkEdgeImplementors = []string{"BusinessLinkEdge"}
 
-func (ec *executionContext) _BusinessLinkEdge(ctx context.Context, sel ast.SelectionSet, obj *model.BusinessLinkEdge) graphql.Marshaler {
+func (ec *executionContext) _BusinessLinkEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*domain.BusinessLink]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, businessLinkEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1284,7 +1278,7 @@ func (ec *executionContext) _BusinessLinkPayload(ctx context.Context, sel ast.Se
 
 var memberBusinessLinkConnectionImplementors = []string{"MemberBusinessLinkConnection"}
 
-func (ec *executionContext) _MemberBusinessLinkConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MemberBusinessLinkConnection) graphql.Marshaler {
+func (ec *executionContext) _MemberBusinessLinkConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.MemberBusinessLinkEdge]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, memberBusinessLinkConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1398,7 +1392,7 @@ func (ec *executionContext) marshalNBusinessLink2ᚖgrappeᚋdomainᚐBusinessLi
 	return ec._BusinessLink(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNBusinessLinkConnection2ᚖgrappeᚋgraphᚋmodelᚐBusinessLinkConnection(ctx context.Context, sel ast.SelectionSet, v *model.BusinessLinkConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNBusinessLinkConnection2ᚖgrappeᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.BusinessLinkEdge]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "BusinessLinkConnection!")
 		return graphql.Null
@@ -1406,11 +1400,11 @@ func (ec *executionContext) marshalNBusinessLinkConnection2ᚖgrappeᚋgraphᚋm
 	return ec._BusinessLinkConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNBusinessLinkEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐBusinessLinkEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BusinessLinkEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNBusinessLinkEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BusinessLinkEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNBusinessLinkEdge2ᚖgrappeᚋgraphᚋmodelᚐBusinessLinkEdge(ctx, sel, v[i])
+		return ec.marshalNBusinessLinkEdge2ᚖgrappeᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -1422,7 +1416,7 @@ func (ec *executionContext) marshalNBusinessLinkEdge2ᚕᚖgrappeᚋgraphᚋmode
 	return ret
 }
 
-func (ec *executionContext) marshalNBusinessLinkEdge2ᚖgrappeᚋgraphᚋmodelᚐBusinessLinkEdge(ctx context.Context, sel ast.SelectionSet, v *model.BusinessLinkEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNBusinessLinkEdge2ᚖgrappeᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.BusinessLinkEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "BusinessLinkEdge!")
 		return graphql.Null
@@ -1503,7 +1497,7 @@ func (ec *executionContext) marshalNLinkOrigin2grappeᚋdomainᚐLinkOrigin(ctx 
 	return res
 }
 
-func (ec *executionContext) marshalNMemberBusinessLinkConnection2ᚖgrappeᚋgraphᚋmodelᚐMemberBusinessLinkConnection(ctx context.Context, sel ast.SelectionSet, v *model.MemberBusinessLinkConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNMemberBusinessLinkConnection2ᚖgrappeᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.MemberBusinessLinkEdge]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MemberBusinessLinkConnection!")
 		return graphql.Null

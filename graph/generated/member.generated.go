@@ -42,13 +42,10 @@ type MemberResolver interface {
 	Engagement(ctx context.Context, obj *domain.Member) (*domain.Engagement, error)
 	Neighborhood(ctx context.Context, obj *domain.Member, radius *int, maxNodes *int) (*model.Subgraph, error)
 	Centrality(ctx context.Context, obj *domain.Member) (*model.Centrality, error)
-	Groups(ctx context.Context, obj *domain.Member, first *int, after *string) (*model.WorkingGroupConnection, error)
-	BusinessLinks(ctx context.Context, obj *domain.Member, first *int, after *string, direction *domain.LinkDirection, kinds []domain.LinkKind, statuses []domain.LinkStatus) (*model.MemberBusinessLinkConnection, error)
-	Partners(ctx context.Context, obj *domain.Member, first *int, after *string) (*model.MemberConnection, error)
+	Groups(ctx context.Context, obj *domain.Member, first *int, after *string) (*model.Connection[*model.WorkingGroupEdge], error)
+	BusinessLinks(ctx context.Context, obj *domain.Member, first *int, after *string, direction *domain.LinkDirection, kinds []domain.LinkKind, statuses []domain.LinkStatus) (*model.Connection[*model.MemberBusinessLinkEdge], error)
+	Partners(ctx context.Context, obj *domain.Member, first *int, after *string) (*model.Connection[*model.MemberEdge], error)
 	RecommendedPartners(ctx context.Context, obj *domain.Member, first *int) ([]*model.PartnerRecommendation, error)
-}
-type MemberConnectionResolver interface {
-	TotalCount(ctx context.Context, obj *model.MemberConnection) (int, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1521,7 +1518,7 @@ func (ec *executionContext) _Member_groups(ctx context.Context, field graphql.Co
 
 			directive1 := func(ctx context.Context) (any, error) {
 				if ec.Directives.Withheld == nil {
-					var zeroVal *model.WorkingGroupConnection
+					var zeroVal *model.Connection[*model.WorkingGroupEdge]
 					return zeroVal, errors.New("directive withheld is not implemented")
 				}
 				return ec.Directives.Withheld(ctx, obj, directive0)
@@ -1530,8 +1527,8 @@ func (ec *executionContext) _Member_groups(ctx context.Context, field graphql.Co
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.WorkingGroupConnection) graphql.Marshaler {
-			return ec.marshalNWorkingGroupConnection2ᚖgrappeᚋgraphᚋmodelᚐWorkingGroupConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.WorkingGroupEdge]) graphql.Marshaler {
+			return ec.marshalNWorkingGroupConnection2ᚖgrappeᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1578,7 +1575,7 @@ func (ec *executionContext) _Member_businessLinks(ctx context.Context, field gra
 
 			directive1 := func(ctx context.Context) (any, error) {
 				if ec.Directives.Withheld == nil {
-					var zeroVal *model.MemberBusinessLinkConnection
+					var zeroVal *model.Connection[*model.MemberBusinessLinkEdge]
 					return zeroVal, errors.New("directive withheld is not implemented")
 				}
 				return ec.Directives.Withheld(ctx, obj, directive0)
@@ -1587,8 +1584,8 @@ func (ec *executionContext) _Member_businessLinks(ctx context.Context, field gra
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.MemberBusinessLinkConnection) graphql.Marshaler {
-			return ec.marshalNMemberBusinessLinkConnection2ᚖgrappeᚋgraphᚋmodelᚐMemberBusinessLinkConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.MemberBusinessLinkEdge]) graphql.Marshaler {
+			return ec.marshalNMemberBusinessLinkConnection2ᚖgrappeᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1635,7 +1632,7 @@ func (ec *executionContext) _Member_partners(ctx context.Context, field graphql.
 
 			directive1 := func(ctx context.Context) (any, error) {
 				if ec.Directives.Withheld == nil {
-					var zeroVal *model.MemberConnection
+					var zeroVal *model.Connection[*model.MemberEdge]
 					return zeroVal, errors.New("directive withheld is not implemented")
 				}
 				return ec.Directives.Withheld(ctx, obj, directive0)
@@ -1644,8 +1641,8 @@ func (ec *executionContext) _Member_partners(ctx context.Context, field graphql.
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.MemberConnection) graphql.Marshaler {
-			return ec.marshalNMemberConnection2ᚖgrappeᚋgraphᚋmodelᚐMemberConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.MemberEdge]) graphql.Marshaler {
+			return ec.marshalNMemberConnection2ᚖgrappeᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1732,7 +1729,7 @@ func (ec *executionContext) fieldContext_Member_recommendedPartners(ctx context.
 	return fc, nil
 }
 
-func (ec *executionContext) _MemberConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MemberConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _MemberConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.MemberEdge]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1745,7 +1742,7 @@ func (ec *executionContext) _MemberConnection_edges(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.MemberEdge) graphql.Marshaler {
-			return ec.marshalNMemberEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐMemberEdgeᚄ(ctx, selections, v)
+			return ec.marshalNMemberEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1764,7 +1761,7 @@ func (ec *executionContext) fieldContext_MemberConnection_edges(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _MemberConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MemberConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _MemberConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.MemberEdge]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1796,7 +1793,7 @@ func (ec *executionContext) fieldContext_MemberConnection_pageInfo(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _MemberConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MemberConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _MemberConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.MemberEdge]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1805,7 +1802,7 @@ func (ec *executionContext) _MemberConnection_totalCount(ctx context.Context, fi
 			return ec.fieldContext_MemberConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.MemberConnection().TotalCount(ctx, obj)
+			return obj.TotalCount(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -1816,10 +1813,10 @@ func (ec *executionContext) _MemberConnection_totalCount(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_MemberConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MemberConnection", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("MemberConnection", field, true, false, "Int")
 }
 
-func (ec *executionContext) _MemberEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MemberEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _MemberEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*domain.Member]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1842,7 +1839,7 @@ func (ec *executionContext) fieldContext_MemberEdge_cursor(_ context.Context, fi
 	return graphql.NewScalarFieldContext("MemberEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _MemberEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MemberEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _MemberEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*domain.Member]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3295,7 +3292,7 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 
 var memberConnectionImplementors = []string{"MemberConnection"}
 
-func (ec *executionContext) _MemberConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MemberConnection) graphql.Marshaler {
+func (ec *executionContext) _MemberConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.MemberEdge]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, memberConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -3339,7 +3336,7 @@ func (ec *executionContext) _MemberConnection(ctx context.Context, sel ast.Selec
 
 var memberEdgeImplementors = []string{"MemberEdge"}
 
-func (ec *executionContext) _MemberEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MemberEdge) graphql.Marshaler {
+func (ec *executionContext) _MemberEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*domain.Member]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, memberEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -3588,7 +3585,7 @@ func (ec *executionContext) marshalNMember2ᚖgrappeᚋdomainᚐMember(ctx conte
 	return ec._Member(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNMemberConnection2ᚖgrappeᚋgraphᚋmodelᚐMemberConnection(ctx context.Context, sel ast.SelectionSet, v *model.MemberConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNMemberConnection2ᚖgrappeᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.MemberEdge]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MemberConnection!")
 		return graphql.Null
@@ -3596,11 +3593,11 @@ func (ec *executionContext) marshalNMemberConnection2ᚖgrappeᚋgraphᚋmodel�
 	return ec._MemberConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNMemberEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐMemberEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MemberEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNMemberEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MemberEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNMemberEdge2ᚖgrappeᚋgraphᚋmodelᚐMemberEdge(ctx, sel, v[i])
+		return ec.marshalNMemberEdge2ᚖgrappeᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -3612,7 +3609,7 @@ func (ec *executionContext) marshalNMemberEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐMe
 	return ret
 }
 
-func (ec *executionContext) marshalNMemberEdge2ᚖgrappeᚋgraphᚋmodelᚐMemberEdge(ctx context.Context, sel ast.SelectionSet, v *model.MemberEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNMemberEdge2ᚖgrappeᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.MemberEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MemberEdge!")
 		return graphql.Null

@@ -26,12 +26,9 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	ActionItem() ActionItemResolver
 	ActionPlan() ActionPlanResolver
-	ActionPlanConnection() ActionPlanConnectionResolver
 	AtRiskMember() AtRiskMemberResolver
 	AuditEntry() AuditEntryResolver
-	AuditEntryConnection() AuditEntryConnectionResolver
 	BusinessLink() BusinessLinkResolver
-	BusinessLinkConnection() BusinessLinkConnectionResolver
 	Community() CommunityResolver
 	Contact() ContactResolver
 	ContactDataExport() ContactDataExportResolver
@@ -39,11 +36,8 @@ type ResolverRoot interface {
 	EngagementStats() EngagementStatsResolver
 	LinkStats() LinkStatsResolver
 	Meeting() MeetingResolver
-	MeetingConnection() MeetingConnectionResolver
 	Member() MemberResolver
-	MemberBusinessLinkConnection() MemberBusinessLinkConnectionResolver
 	MemberBusinessLinkEdge() MemberBusinessLinkEdgeResolver
-	MemberConnection() MemberConnectionResolver
 	MemberPath() MemberPathResolver
 	Mutation() MutationResolver
 	Network() NetworkResolver
@@ -51,7 +45,6 @@ type ResolverRoot interface {
 	PartnerRecommendation() PartnerRecommendationResolver
 	Query() QueryResolver
 	Question() QuestionResolver
-	QuestionConnection() QuestionConnectionResolver
 	ScoredMember() ScoredMemberResolver
 	Subgraph() SubgraphResolver
 	SubgraphEdge() SubgraphEdgeResolver
@@ -60,7 +53,6 @@ type ResolverRoot interface {
 	TradeCount() TradeCountResolver
 	Viewer() ViewerResolver
 	WorkingGroup() WorkingGroupResolver
-	WorkingGroupConnection() WorkingGroupConnectionResolver
 }
 
 type DirectiveRoot struct {

@@ -52,15 +52,15 @@ type QueryResolver interface {
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	Path(ctx context.Context, from string, to string, maxHops *int) (*model.MemberPath, error)
 	Network(ctx context.Context) (*model.Network, error)
-	AuditLog(ctx context.Context, first *int, after *string, filter *model.AuditFilter) (*model.AuditEntryConnection, error)
+	AuditLog(ctx context.Context, first *int, after *string, filter *model.AuditFilter) (*model.Connection[*model.AuditEntryEdge], error)
 	ExportContactData(ctx context.Context, contactID string) (*domain.ContactData, error)
 	Dashboard(ctx context.Context, filter *model.DashboardFilter) (*model.Dashboard, error)
-	Questions(ctx context.Context, first *int, after *string, filter *model.QuestionFilter) (*model.QuestionConnection, error)
-	Groups(ctx context.Context, first *int, after *string, filter *model.GroupFilter) (*model.WorkingGroupConnection, error)
-	ActionPlans(ctx context.Context, first *int, after *string) (*model.ActionPlanConnection, error)
-	BusinessLinks(ctx context.Context, first *int, after *string, filter *model.BusinessLinkFilter) (*model.BusinessLinkConnection, error)
+	Questions(ctx context.Context, first *int, after *string, filter *model.QuestionFilter) (*model.Connection[*model.QuestionEdge], error)
+	Groups(ctx context.Context, first *int, after *string, filter *model.GroupFilter) (*model.Connection[*model.WorkingGroupEdge], error)
+	ActionPlans(ctx context.Context, first *int, after *string) (*model.Connection[*model.ActionPlanEdge], error)
+	BusinessLinks(ctx context.Context, first *int, after *string, filter *model.BusinessLinkFilter) (*model.Connection[*model.BusinessLinkEdge], error)
 	Member(ctx context.Context, id string) (*domain.Member, error)
-	Members(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.MemberFilter, orderBy *model.MemberOrder) (*model.MemberConnection, error)
+	Members(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.MemberFilter, orderBy *model.MemberOrder) (*model.Connection[*model.MemberEdge], error)
 	Trades(ctx context.Context) ([]*domain.Trade, error)
 }
 
@@ -2075,8 +2075,8 @@ func (ec *executionContext) _Query_auditLog(ctx context.Context, field graphql.C
 			return ec.Resolvers.Query().AuditLog(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.AuditFilter))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditEntryConnection) graphql.Marshaler {
-			return ec.marshalNAuditEntryConnection2ᚖgrappeᚋgraphᚋmodelᚐAuditEntryConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.AuditEntryEdge]) graphql.Marshaler {
+			return ec.marshalNAuditEntryConnection2ᚖgrappeᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2207,8 +2207,8 @@ func (ec *executionContext) _Query_questions(ctx context.Context, field graphql.
 			return ec.Resolvers.Query().Questions(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.QuestionFilter))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.QuestionConnection) graphql.Marshaler {
-			return ec.marshalNQuestionConnection2ᚖgrappeᚋgraphᚋmodelᚐQuestionConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.QuestionEdge]) graphql.Marshaler {
+			return ec.marshalNQuestionConnection2ᚖgrappeᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2251,8 +2251,8 @@ func (ec *executionContext) _Query_groups(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Query().Groups(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.GroupFilter))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.WorkingGroupConnection) graphql.Marshaler {
-			return ec.marshalNWorkingGroupConnection2ᚖgrappeᚋgraphᚋmodelᚐWorkingGroupConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.WorkingGroupEdge]) graphql.Marshaler {
+			return ec.marshalNWorkingGroupConnection2ᚖgrappeᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2295,8 +2295,8 @@ func (ec *executionContext) _Query_actionPlans(ctx context.Context, field graphq
 			return ec.Resolvers.Query().ActionPlans(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ActionPlanConnection) graphql.Marshaler {
-			return ec.marshalNActionPlanConnection2ᚖgrappeᚋgraphᚋmodelᚐActionPlanConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.ActionPlanEdge]) graphql.Marshaler {
+			return ec.marshalNActionPlanConnection2ᚖgrappeᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2339,8 +2339,8 @@ func (ec *executionContext) _Query_businessLinks(ctx context.Context, field grap
 			return ec.Resolvers.Query().BusinessLinks(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.BusinessLinkFilter))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BusinessLinkConnection) graphql.Marshaler {
-			return ec.marshalNBusinessLinkConnection2ᚖgrappeᚋgraphᚋmodelᚐBusinessLinkConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.BusinessLinkEdge]) graphql.Marshaler {
+			return ec.marshalNBusinessLinkConnection2ᚖgrappeᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2427,8 +2427,8 @@ func (ec *executionContext) _Query_members(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Query().Members(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.MemberFilter), fc.Args["orderBy"].(*model.MemberOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.MemberConnection) graphql.Marshaler {
-			return ec.marshalNMemberConnection2ᚖgrappeᚋgraphᚋmodelᚐMemberConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.MemberEdge]) graphql.Marshaler {
+			return ec.marshalNMemberConnection2ᚖgrappeᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,

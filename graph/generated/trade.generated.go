@@ -24,7 +24,7 @@ type TradeResolver interface {
 	Parent(ctx context.Context, obj *domain.Trade) (*domain.Trade, error)
 	Children(ctx context.Context, obj *domain.Trade) ([]*domain.Trade, error)
 	Complements(ctx context.Context, obj *domain.Trade) ([]*domain.TradeComplement, error)
-	Members(ctx context.Context, obj *domain.Trade, first *int, after *string) (*model.MemberConnection, error)
+	Members(ctx context.Context, obj *domain.Trade, first *int, after *string) (*model.Connection[*model.MemberEdge], error)
 }
 type TradeComplementResolver interface {
 	Trade(ctx context.Context, obj *domain.TradeComplement) (*domain.Trade, error)
@@ -330,8 +330,8 @@ func (ec *executionContext) _Trade_members(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Trade().Members(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.MemberConnection) graphql.Marshaler {
-			return ec.marshalNMemberConnection2ᚖgrappeᚋgraphᚋmodelᚐMemberConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.MemberEdge]) graphql.Marshaler {
+			return ec.marshalNMemberConnection2ᚖgrappeᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,

@@ -19,7 +19,7 @@ import (
 type ViewerResolver interface {
 	Member(ctx context.Context, obj *model.Viewer) (*domain.Member, error)
 	UpcomingMeetings(ctx context.Context, obj *model.Viewer, first *int) ([]*domain.Meeting, error)
-	PendingConfirmations(ctx context.Context, obj *model.Viewer, first *int, after *string) (*model.BusinessLinkConnection, error)
+	PendingConfirmations(ctx context.Context, obj *model.Viewer, first *int, after *string) (*model.Connection[*model.BusinessLinkEdge], error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -178,8 +178,8 @@ func (ec *executionContext) _Viewer_pendingConfirmations(ctx context.Context, fi
 			return ec.Resolvers.Viewer().PendingConfirmations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BusinessLinkConnection) graphql.Marshaler {
-			return ec.marshalNBusinessLinkConnection2ᚖgrappeᚋgraphᚋmodelᚐBusinessLinkConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.BusinessLinkEdge]) graphql.Marshaler {
+			return ec.marshalNBusinessLinkConnection2ᚖgrappeᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
