@@ -140,8 +140,8 @@ func loadDataset(ctx context.Context, conn bun.Conn, tx bun.Tx, ds *domain.Datas
 
 // bulkRows is the number of rows from which a table's secondary indexes
 // and foreign keys are dropped before its COPY and created again after it:
-// building an index or checking a foreign key once over a million rows is
-// several times faster than maintaining it row by row, and checks the same.
+// building an index or checking a foreign key once over all the rows is
+// faster than maintaining it row by row, and checks the same.
 const bulkRows = 10_000
 
 // dropIndexesAndForeignKeys drops the indexes of table that back no
@@ -300,7 +300,7 @@ func datasetCopies(ds *domain.Dataset) []tableCopy {
 }
 
 // copyReader produces rows next to n-1 of a COPY in PostgreSQL's text
-// format, a chunk at a time, so that a million rows never sit in memory as
+// format, a chunk at a time, so that a large table never sits in memory as
 // text.
 type copyReader struct {
 	next, n int
