@@ -18,6 +18,7 @@ import (
 	"grappe/auth"
 	"grappe/domain"
 	"grappe/graph"
+	"grappe/network"
 	"grappe/postgres"
 	"grappe/wiring"
 )
@@ -36,7 +37,7 @@ import (
 // verification with secret and the per-request loaders, as the server
 // builds it (without the HTTP protections). g may be nil for scenarios that
 // do not read the network graph.
-func newHandler(db *postgres.DB, g graph.NetworkGraph, secret []byte) (http.Handler, error) {
+func newHandler(db *postgres.DB, g network.Source, secret []byte) (http.Handler, error) {
 	verifier, err := auth.NewVerifier(auth.Config{Secret: secret}, db.MemberExists)
 	if err != nil {
 		return nil, err

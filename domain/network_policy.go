@@ -8,6 +8,15 @@ const (
 	MaxRanked           = 100
 )
 
+// Defaults of the network graph queries: the schema's, applied by the
+// NetworkService to an argument left out.
+const (
+	DefaultPathHops         = 6
+	DefaultNeighborhoodHops = 1
+	DefaultNeighborhoodSize = 200
+	DefaultRanked           = 10
+)
+
 // CanFindPath checks that v may ask for a path starting from member from:
 // a MEMBER only from itself, analysts and staff from anyone.
 func CanFindPath(v Viewer, from int64) error {

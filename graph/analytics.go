@@ -8,14 +8,7 @@ import (
 
 	"grappe/domain"
 	"grappe/graph/model"
-	"grappe/network"
 )
-
-// NetworkGraph gives the snapshots of the network graph.
-type NetworkGraph = network.Source
-
-// analytics returns the network analytics over the resolver's graph.
-func (r *Resolver) analytics() network.Analytics { return network.Analytics{Source: r.Graph} }
 
 // membersOf loads members in order through the member loader: one
 // statement for all of them. Members that do not exist, or that the viewer
@@ -63,25 +56,17 @@ func (r *Resolver) linksOf(ctx context.Context, ids []int64) ([]*domain.Business
 }
 
 // scored maps ranked members.
-func scored(xs []network.Scored) []*model.ScoredMember {
+func scored(xs []domain.ScoredMember) []*model.ScoredMember {
 	out := make([]*model.ScoredMember, len(xs))
 	for i, x := range xs {
-		out[i] = &model.ScoredMember{MemberID: x.Member, Score: x.Score}
+		out[i] = &model.ScoredMember{MemberID: x.MemberID, Score: x.Score}
 	}
 	return out
 }
 
-// measureOf maps a centrality measure.
-func measureOf(m model.CentralityMeasure) network.Measure {
-	switch m {
-	case model.CentralityMeasurePageRank:
-		return network.PageRank
-	case model.CentralityMeasureBetweenness:
-		return network.Betweenness
-	case model.CentralityMeasureCloseness:
-		return network.Closeness
-	}
-	return network.Degree
+// community maps a community.
+func community(c *domain.Community) *model.Community {
+	return &model.Community{ID: c.ID, Size: c.Size, MemberIDs: c.Members, Redaction: c.Redaction}
 }
 
 // intOr returns *p, or def when p is nil.

@@ -11,7 +11,6 @@ import (
 	"grappe/globalid"
 	"grappe/graph/generated"
 	"grappe/graph/model"
-	"grappe/network"
 	"time"
 )
 
@@ -20,7 +19,7 @@ func (r *communityResolver) Members(ctx context.Context, obj *model.Community) (
 }
 
 func (r *memberResolver) Neighborhood(ctx context.Context, obj *domain.Member, radius *int, maxNodes *int) (*model.Subgraph, error) {
-	sub, err := r.analytics().Neighborhood(ctx, obj.ID, intOr(radius, 1), intOr(maxNodes, 200))
+	sub, err := r.Analytics.Neighborhood(ctx, obj.ID, radius, maxNodes)
 	if err != nil {
 		return nil, err
 	}
@@ -32,14 +31,14 @@ func (r *memberResolver) Neighborhood(ctx context.Context, obj *domain.Member, r
 }
 
 func (r *memberResolver) Centrality(ctx context.Context, obj *domain.Member) (*model.Centrality, error) {
-	m, err := r.analytics().Centrality(ctx, obj.ID)
+	m, err := r.Analytics.Centrality(ctx, obj.ID)
 	if err != nil || m.Community == nil {
 		return &model.Centrality{}, err
 	}
 	return &model.Centrality{
 		Degree: m.Degree, DegreeCentrality: m.DegreeCentrality, PageRank: m.PageRank,
 		Betweenness: m.Betweenness, Closeness: m.Closeness, Clustering: m.Clustering,
-		Community: &model.Community{ID: m.Community.ID, Size: m.Community.Size, MemberIDs: m.Community.Members, Redaction: m.Community.Redaction},
+		Community: community(m.Community),
 	}, nil
 }
 
@@ -52,65 +51,60 @@ func (r *memberPathResolver) Links(ctx context.Context, obj *model.MemberPath) (
 }
 
 func (r *networkResolver) AsOf(ctx context.Context, obj *model.Network) (*time.Time, error) {
-	return &obj.Snapshot.AsOf, nil
+	at := obj.Graph.AsOf()
+	return &at, nil
 }
 
 func (r *networkResolver) MemberCount(ctx context.Context, obj *model.Network) (int, error) {
-	return obj.Snapshot.NodeCount(), nil
+	return obj.Graph.MemberCount(), nil
 }
 
 func (r *networkResolver) LinkCount(ctx context.Context, obj *model.Network) (int, error) {
-	return obj.Snapshot.EdgeCount(), nil
+	return obj.Graph.LinkCount(), nil
 }
 
 func (r *networkResolver) Density(ctx context.Context, obj *model.Network) (float64, error) {
-	return obj.Snapshot.Density(), nil
+	return obj.Graph.Density(), nil
 }
 
 func (r *networkResolver) ComponentCount(ctx context.Context, obj *model.Network) (int, error) {
-	return obj.Snapshot.ComponentCount(), nil
+	return obj.Graph.ComponentCount(), nil
 }
 
 func (r *networkResolver) LargestComponentSize(ctx context.Context, obj *model.Network) (int, error) {
-	return obj.Snapshot.LargestComponentSize(), nil
+	return obj.Graph.LargestComponentSize(), nil
 }
 
 func (r *networkResolver) AverageDegree(ctx context.Context, obj *model.Network) (float64, error) {
-	return obj.Snapshot.AverageDegree(), nil
+	return obj.Graph.AverageDegree(), nil
 }
 
 func (r *networkResolver) AverageClustering(ctx context.Context, obj *model.Network) (float64, error) {
-	return obj.Snapshot.AverageClustering(), nil
+	return obj.Graph.AverageClustering(), nil
 }
 
 func (r *networkResolver) AverageShortestPath(ctx context.Context, obj *model.Network) (float64, error) {
-	if err := network.RequirePathMeasures(obj.Snapshot, "averageShortestPath"); err != nil {
-		return 0, err
-	}
-	return obj.Snapshot.AverageShortestPath(), nil
+	return obj.Graph.AverageShortestPath()
 }
 
 func (r *networkResolver) Diameter(ctx context.Context, obj *model.Network) (int, error) {
-	if err := network.RequirePathMeasures(obj.Snapshot, "diameter"); err != nil {
-		return 0, err
-	}
-	return obj.Snapshot.Diameter(), nil
+	return obj.Graph.Diameter()
 }
 
 func (r *networkResolver) Estimated(ctx context.Context, obj *model.Network) (bool, error) {
-	return !obj.Snapshot.Exact(), nil
+	return obj.Graph.Estimated(), nil
 }
 
 func (r *networkResolver) SampleSize(ctx context.Context, obj *model.Network) (*int, error) {
-	if obj.Snapshot.Exact() {
+	k, ok := obj.Graph.SampleSize()
+	if !ok {
 		return nil, nil
 	}
-	k := obj.Snapshot.SampleSize()
 	return &k, nil
 }
 
 func (r *networkResolver) PathMeasuresAsOf(ctx context.Context, obj *model.Network) (*time.Time, error) {
-	at, ok := obj.Snapshot.PathMeasuresAt()
+	at, ok := obj.Graph.PathMeasuresAt()
 	if !ok {
 		return nil, nil
 	}
@@ -118,52 +112,44 @@ func (r *networkResolver) PathMeasuresAsOf(ctx context.Context, obj *model.Netwo
 }
 
 func (r *networkResolver) Modularity(ctx context.Context, obj *model.Network) (float64, error) {
-	return obj.Snapshot.Modularity(), nil
+	return obj.Graph.Modularity(), nil
 }
 
 func (r *networkResolver) Communities(ctx context.Context, obj *model.Network) ([]*model.Community, error) {
-	cs := obj.Snapshot.Communities()
+	cs := obj.Graph.Communities()
 	out := make([]*model.Community, len(cs))
-	for i, c := range cs {
-		out[i] = &model.Community{ID: c.ID, Size: len(c.Members), MemberIDs: c.Members}
+	for i := range cs {
+		out[i] = community(&cs[i])
 	}
 	return out, nil
 }
 
 func (r *networkResolver) Brokers(ctx context.Context, obj *model.Network, first *int) ([]*model.ScoredMember, error) {
-	n := intOr(first, 10)
-	if err := domain.ValidateRange("first", n, 1, domain.MaxRanked); err != nil {
+	xs, err := obj.Graph.Brokers(first)
+	if err != nil {
 		return nil, err
 	}
-	if err := network.RequirePathMeasures(obj.Snapshot, "brokers"); err != nil {
-		return nil, err
-	}
-	return scored(obj.Snapshot.Brokers(n)), nil
+	return scored(xs), nil
 }
 
 func (r *networkResolver) Central(ctx context.Context, obj *model.Network, by model.CentralityMeasure, first *int) ([]*model.ScoredMember, error) {
-	n := intOr(first, 10)
-	if err := domain.ValidateRange("first", n, 1, domain.MaxRanked); err != nil {
+	xs, err := obj.Graph.Central(domain.CentralityMeasure(by), first)
+	if err != nil {
 		return nil, err
 	}
-	if by == model.CentralityMeasureBetweenness || by == model.CentralityMeasureCloseness {
-		if err := network.RequirePathMeasures(obj.Snapshot, "central by "+string(by)); err != nil {
-			return nil, err
-		}
-	}
-	return scored(obj.Snapshot.Central(measureOf(by), n)), nil
+	return scored(xs), nil
 }
 
 func (r *networkResolver) ArticulationMembers(ctx context.Context, obj *model.Network) ([]*domain.Member, error) {
-	return r.membersOf(ctx, obj.Snapshot.ArticulationMembers())
+	return r.membersOf(ctx, obj.Graph.ArticulationMembers())
 }
 
 func (r *networkResolver) IsolatedMembers(ctx context.Context, obj *model.Network) ([]*domain.Member, error) {
-	return r.membersOf(ctx, obj.Snapshot.IsolatedMembers())
+	return r.membersOf(ctx, obj.Graph.IsolatedMembers())
 }
 
 func (r *queryResolver) Path(ctx context.Context, from string, to string, maxHops *int) (*model.MemberPath, error) {
-	if err := r.analytics().CanAskPaths(ctx); err != nil {
+	if err := r.Analytics.CanAskPaths(ctx); err != nil {
 		return nil, err
 	}
 	fromID, err := globalid.DecodeAs("from", globalid.TypeMember, from)
@@ -174,19 +160,19 @@ func (r *queryResolver) Path(ctx context.Context, from string, to string, maxHop
 	if err != nil {
 		return nil, err
 	}
-	p, ok, err := r.analytics().Path(ctx, fromID, toID, intOr(maxHops, 6))
-	if err != nil || !ok {
+	p, err := r.Analytics.Path(ctx, fromID, toID, maxHops)
+	if err != nil || p == nil {
 		return nil, err
 	}
 	return &model.MemberPath{Hops: p.Hops(), MemberIDs: p.Members, LinkIDs: p.Links}, nil
 }
 
 func (r *queryResolver) Network(ctx context.Context) (*model.Network, error) {
-	snap, err := r.analytics().Network(ctx)
+	n, err := r.Analytics.Network(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &model.Network{Snapshot: snap}, nil
+	return &model.Network{Graph: n}, nil
 }
 
 func (r *scoredMemberResolver) Member(ctx context.Context, obj *model.ScoredMember) (*domain.Member, error) {

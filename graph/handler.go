@@ -142,7 +142,7 @@ const (
 func setAnalyticsComplexity(c *generated.ComplexityRoot) {
 	c.Member.Centrality = func(child int) int { return centralityCost + child }
 	c.Member.Neighborhood = func(child int, _ *int, maxNodes *int) int {
-		n := max(1, min(intOr(maxNodes, 200), domain.MaxNeighborhoodSize))
+		n := max(1, min(intOr(maxNodes, domain.DefaultNeighborhoodSize), domain.MaxNeighborhoodSize))
 		return 10 + n*child
 	}
 	c.Query.Path = func(child int, _, _ string, _ *int) int { return 1 + pathCost*child }
@@ -164,7 +164,9 @@ func setAnalyticsComplexity(c *generated.ComplexityRoot) {
 }
 
 // rankedCount is the number of members a ranking returns.
-func rankedCount(first *int) int { return max(1, min(intOr(first, 10), domain.MaxRanked)) }
+func rankedCount(first *int) int {
+	return max(1, min(intOr(first, domain.DefaultRanked), domain.MaxRanked))
+}
 
 // pageCost estimates a connection: the page size times the cost of an item.
 func pageCost(first, last *int, child int) int {

@@ -13,11 +13,21 @@ import (
 )
 
 func (r *memberResolver) RecommendedPartners(ctx context.Context, obj *domain.Member, first *int) ([]*model.PartnerRecommendation, error) {
-	n := intOr(first, domain.DefaultRecommendations)
-	if err := domain.ValidateRange("first", n, 1, domain.MaxRecommendations); err != nil {
+	recs, err := r.Analytics.RecommendedPartners(ctx, obj, first)
+	if err != nil {
 		return nil, err
 	}
-	return r.recommend(ctx, obj, n)
+	// The recommended members are among the candidates: the member loader
+	// primed with them selects them no more.
+	loaders := r.loaders(ctx)
+	for _, c := range recs.Candidates {
+		loaders.MemberByID.Prime(c.ID, c)
+	}
+	out := make([]*model.PartnerRecommendation, len(recs.Partners))
+	for i, rec := range recs.Partners {
+		out[i] = &model.PartnerRecommendation{MemberID: rec.MemberID, Score: rec.Score, Reasons: rec.Reasons}
+	}
+	return out, nil
 }
 
 func (r *partnerRecommendationResolver) Member(ctx context.Context, obj *model.PartnerRecommendation) (*domain.Member, error) {

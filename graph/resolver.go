@@ -14,8 +14,7 @@ type Resolver struct {
 	TradeWrites   domain.TradeWriteService
 	Links         domain.LinkService
 	Groups        domain.GroupService
-	Graph         NetworkGraph
-	Recommender   domain.RecommendService
+	Analytics     domain.NetworkService
 	SmallWorlds   SmallWorldSource
 	Dashboards    domain.DashboardService
 	Audit         domain.AuditService

@@ -15,48 +15,18 @@ type Source interface {
 	Measured() *Snapshot
 }
 
-// Analytics answers the network questions of the API for the viewer of a
-// context, under the read policy of SPEC §4: it checks who may ask, the
-// ranges of the arguments, and withholds what the viewer may not read.
-type Analytics struct{ Source Source }
-
-// ViewedCommunity is a member's community as its viewer may read it.
-type ViewedCommunity struct {
-	ID   int
-	Size int
-	// Members are the community's members; nil when withheld.
-	Members []int64
-	domain.Redaction
+// Analytics is the domain.NetworkService over the snapshots of a Source
+// and, for recommendations, the database's RecommendService: it answers
+// the network questions of the API for the viewer of a context, under the
+// read policy of SPEC §4.
+type Analytics struct {
+	Source      Source
+	Recommender domain.RecommendService
 }
 
-// Centrality is a member's place in the network as its viewer may read it.
-type Centrality struct {
-	NodeMeasures
-	// Community is nil for a member outside the graph (LAPSED).
-	Community *ViewedCommunity
-}
+var _ domain.NetworkService = Analytics{}
 
-// Path returns a shortest path of at most maxHops links from member from
-// to member to, and false when there is none. Returns FORBIDDEN unless the
-// viewer may ask for paths from from (domain.CanFindPath), BAD_USER_INPUT
-// for maxHops outside 1–domain.MaxPathHops.
-func (a Analytics) Path(ctx context.Context, from, to int64, maxHops int) (Path, bool, error) {
-	if err := domain.CanFindPath(domain.ViewerFrom(ctx), from); err != nil {
-		return Path{}, false, err
-	}
-	if err := domain.ValidateRange("maxHops", maxHops, 1, domain.MaxPathHops); err != nil {
-		return Path{}, false, err
-	}
-	snap, err := a.snapshot()
-	if err != nil {
-		return Path{}, false, err
-	}
-	p, ok := snap.ShortestPath(from, to, maxHops)
-	return p, ok, nil
-}
-
-// CanAskPaths returns FORBIDDEN when the viewer may ask for no path at all,
-// before its arguments are read.
+// CanAskPaths implements domain.NetworkService.
 func (a Analytics) CanAskPaths(ctx context.Context) error {
 	v := domain.ViewerFrom(ctx)
 	if !v.Role.AtLeast(domain.RoleMember) {
@@ -65,36 +35,52 @@ func (a Analytics) CanAskPaths(ctx context.Context) error {
 	return nil
 }
 
-// Neighborhood returns the members within radius hops of member id (1 to
-// domain.MaxNeighborhoodHops) and the edges between them, at most maxNodes
-// (1 to domain.MaxNeighborhoodSize). A member outside the graph (LAPSED)
-// has only itself. Returns FORBIDDEN unless the viewer is a member or above.
-func (a Analytics) Neighborhood(ctx context.Context, id int64, radius, maxNodes int) (Subgraph, error) {
-	if err := domain.CanSeeNeighborhood(domain.ViewerFrom(ctx)); err != nil {
-		return Subgraph{}, err
+// Path implements domain.NetworkService.
+func (a Analytics) Path(ctx context.Context, from, to int64, maxHops *int) (*domain.Path, error) {
+	if err := domain.CanFindPath(domain.ViewerFrom(ctx), from); err != nil {
+		return nil, err
 	}
-	if err := domain.ValidateRange("radius", radius, 1, domain.MaxNeighborhoodHops); err != nil {
-		return Subgraph{}, err
-	}
-	if err := domain.ValidateRange("maxNodes", maxNodes, 1, domain.MaxNeighborhoodSize); err != nil {
-		return Subgraph{}, err
+	hops, err := argument("maxHops", maxHops, domain.DefaultPathHops, 1, domain.MaxPathHops)
+	if err != nil {
+		return nil, err
 	}
 	snap, err := a.snapshot()
 	if err != nil {
-		return Subgraph{}, err
+		return nil, err
 	}
-	sub, ok := snap.Neighborhood(id, radius, maxNodes)
+	p, ok := snap.ShortestPath(from, to, hops)
 	if !ok {
-		return Subgraph{Nodes: []int64{id}, Edges: [][2]int64{}}, nil
+		return nil, nil
 	}
-	return sub, nil
+	return &domain.Path{Members: p.Members, Links: p.Links}, nil
 }
 
-// Centrality returns the measures of member id, as of the latest measured
-// snapshot; the members of its community only to analysts and staff.
-// Returns FORBIDDEN unless the viewer is the member itself, an analyst or
-// staff; UNAVAILABLE while the measures of a large graph are estimated.
-func (a Analytics) Centrality(ctx context.Context, id int64) (*Centrality, error) {
+// Neighborhood implements domain.NetworkService.
+func (a Analytics) Neighborhood(ctx context.Context, id int64, radius, maxNodes *int) (*domain.Subgraph, error) {
+	if err := domain.CanSeeNeighborhood(domain.ViewerFrom(ctx)); err != nil {
+		return nil, err
+	}
+	hops, err := argument("radius", radius, domain.DefaultNeighborhoodHops, 1, domain.MaxNeighborhoodHops)
+	if err != nil {
+		return nil, err
+	}
+	size, err := argument("maxNodes", maxNodes, domain.DefaultNeighborhoodSize, 1, domain.MaxNeighborhoodSize)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := a.snapshot()
+	if err != nil {
+		return nil, err
+	}
+	sub, ok := snap.Neighborhood(id, hops, size)
+	if !ok {
+		return &domain.Subgraph{Nodes: []int64{id}, Edges: [][2]int64{}}, nil
+	}
+	return &domain.Subgraph{Nodes: sub.Nodes, Edges: sub.Edges, Truncated: sub.Truncated}, nil
+}
+
+// Centrality implements domain.NetworkService.
+func (a Analytics) Centrality(ctx context.Context, id int64) (*domain.Centrality, error) {
 	v := domain.ViewerFrom(ctx)
 	if err := domain.CanSeeCentrality(v, id); err != nil {
 		return nil, err
@@ -108,28 +94,36 @@ func (a Analytics) Centrality(ctx context.Context, id int64) (*Centrality, error
 	}
 	m, ok := snap.Node(id)
 	if !ok {
-		return &Centrality{}, nil
+		return &domain.Centrality{}, nil
 	}
-	c := &ViewedCommunity{ID: m.Community, Size: len(m.CommunityMembers), Members: m.CommunityMembers, Redaction: domain.CommunityRedaction(v)}
+	c := &domain.Community{ID: m.Community, Size: len(m.CommunityMembers), Members: m.CommunityMembers, Redaction: domain.CommunityRedaction(v)}
 	if c.Withholds("members") {
 		c.Members = nil
 	}
-	m.CommunityMembers = nil
-	return &Centrality{NodeMeasures: m, Community: c}, nil
+	return &domain.Centrality{Measures: m.Measures, Community: c}, nil
 }
 
-// Network returns the latest measured snapshot, for the network as a
-// whole. Returns FORBIDDEN unless the viewer is an analyst or staff.
-func (a Analytics) Network(ctx context.Context) (*Snapshot, error) {
+// Network implements domain.NetworkService.
+func (a Analytics) Network(ctx context.Context) (domain.Network, error) {
 	if err := domain.CanSeeNetwork(domain.ViewerFrom(ctx)); err != nil {
 		return nil, err
 	}
-	return a.measured()
+	snap, err := a.measured()
+	if err != nil {
+		return nil, err
+	}
+	return wholeNetwork{snap}, nil
 }
 
-// Live returns the current snapshot, for questions any member may ask of
-// the live graph (recommendations).
-func (a Analytics) Live() (*Snapshot, error) { return a.snapshot() }
+// argument returns *p, or def when p is nil, after checking that it lies
+// within [lo, hi].
+func argument(field string, p *int, def, lo, hi int) (int, error) {
+	n := def
+	if p != nil {
+		n = *p
+	}
+	return n, domain.ValidateRange(field, n, lo, hi)
+}
 
 func (a Analytics) snapshot() (*Snapshot, error) {
 	if a.Source == nil {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"grappe/domain"
 )
 
 // ExactLimit is the largest graph, in members, whose all-pairs measures
@@ -84,12 +86,7 @@ type communityMeasures struct {
 
 // NodeMeasures are the measures of one member.
 type NodeMeasures struct {
-	Degree           int
-	DegreeCentrality float64
-	PageRank         float64
-	Betweenness      float64
-	Closeness        float64
-	Clustering       float64
+	domain.Measures
 	Community        int     // community id
 	CommunityMembers []int64 // members of the community, sorted; not to be modified
 }
@@ -104,12 +101,14 @@ func (s *Snapshot) Node(id int64) (NodeMeasures, bool) {
 	p := s.pathMeasures()
 	c := s.communities()
 	return NodeMeasures{
-		Degree:           s.degree(i),
-		DegreeCentrality: s.degreeCentrality(i),
-		PageRank:         s.pageRank()[i],
-		Betweenness:      p.betweenness[i],
-		Closeness:        p.closeness[i],
-		Clustering:       s.localMeasures().clustering[i],
+		Measures: domain.Measures{
+			Degree:           s.degree(i),
+			DegreeCentrality: s.degreeCentrality(i),
+			PageRank:         s.pageRank()[i],
+			Betweenness:      p.betweenness[i],
+			Closeness:        p.closeness[i],
+			Clustering:       s.localMeasures().clustering[i],
+		},
 		Community:        int(c.community[i]),
 		CommunityMembers: c.members[c.community[i]],
 	}, true

@@ -541,12 +541,9 @@ func pendingFor(id int64) func(*bun.SelectQuery) *bun.SelectQuery {
 
 // PendingConfirmations returns the PENDING links awaiting the viewer
 // member's confirmation, oldest first; an empty page unless the viewer is
-// a MEMBER.
+// a MEMBER (links of its own: within every member's scope).
 func (s *LinkService) PendingConfirmations(ctx context.Context, page domain.PageRequest) (*domain.Page[*domain.BusinessLink], error) {
 	v := domain.ViewerFrom(ctx)
-	if err := domain.CanListLinks(v); err != nil {
-		return nil, err
-	}
 	plan, err := s.db.planPage(ctx, linkKeyset(pendingList, true), page)
 	if err != nil {
 		return nil, err
@@ -555,7 +552,7 @@ func (s *LinkService) PendingConfirmations(ctx context.Context, page domain.Page
 		return linkPage(v, plan, nil), nil
 	}
 	var rows []*linkRow
-	q := s.db.bun.NewSelect().Model(&rows).Apply(pendingFor(v.MemberID))
+	q := s.db.bun.NewSelect().Model(&rows).Apply(linkVisibility(v)).Apply(pendingFor(v.MemberID))
 	if err := plan.apply(q).Scan(ctx); err != nil {
 		return nil, mapError(err, "business links")
 	}
@@ -566,13 +563,10 @@ func (s *LinkService) PendingConfirmations(ctx context.Context, page domain.Page
 // confirmation; 0 unless the viewer is a MEMBER.
 func (s *LinkService) CountPendingConfirmations(ctx context.Context) (int, error) {
 	v := domain.ViewerFrom(ctx)
-	if err := domain.CanListLinks(v); err != nil {
-		return 0, err
-	}
 	if v.Role != domain.RoleMember {
 		return 0, nil
 	}
-	n, err := s.db.bun.NewSelect().Model((*linkRow)(nil)).Apply(pendingFor(v.MemberID)).Count(ctx)
+	n, err := s.db.bun.NewSelect().Model((*linkRow)(nil)).Apply(linkVisibility(v)).Apply(pendingFor(v.MemberID)).Count(ctx)
 	return int(n), mapError(err, "business links")
 }
 

@@ -5,14 +5,15 @@ package wiring
 
 import (
 	"grappe/graph"
+	"grappe/network"
 	"grappe/postgres"
 )
 
 // Resolver builds the GraphQL resolver over the database's services and the
 // network graph g (nil where no request reads the graph).
-func Resolver(db *postgres.DB, g graph.NetworkGraph) *graph.Resolver {
+func Resolver(db *postgres.DB, g network.Source) *graph.Resolver {
 	return &graph.Resolver{
-		Graph:         g,
+		Analytics:     network.Analytics{Source: g, Recommender: db.Recommendations()},
 		SmallWorlds:   db,
 		Members:       db.Members(),
 		MemberDetails: db.MemberDetails(),
@@ -20,7 +21,6 @@ func Resolver(db *postgres.DB, g graph.NetworkGraph) *graph.Resolver {
 		TradeWrites:   db.TradeWrites(),
 		Links:         db.Links(),
 		Groups:        db.Groups(),
-		Recommender:   db.Recommendations(),
 		Dashboards:    db.Dashboards(),
 		Audit:         db.Audit(),
 	}

@@ -1,9 +1,6 @@
 package model
 
-import (
-	"grappe/domain"
-	"grappe/network"
-)
+import "grappe/domain"
 
 // MemberPath is a shortest path; its members and links are loaded only
 // when selected.
@@ -43,5 +40,5 @@ type ScoredMember struct {
 
 // Network is the network graph of one snapshot; every field reads it.
 type Network struct {
-	Snapshot *network.Snapshot
+	Graph domain.Network
 }

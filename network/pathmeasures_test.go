@@ -1,31 +1,30 @@
-package graph
+package network
 
 import (
 	"testing"
 	"time"
 
 	"grappe/domain"
-	"grappe/network"
 )
 
 // TestRequirePathMeasures checks that the all-pairs measures of a large
 // network are refused, with UNAVAILABLE, until its estimates are computed,
 // and served after; those of a small network always are.
 func TestRequirePathMeasures(t *testing.T) {
-	members := make([]int64, network.ExactLimit+1)
+	members := make([]int64, ExactLimit+1)
 	for i := range members {
 		members[i] = int64(i + 1)
 	}
-	big := network.Build(members, nil, 1, time.Now())
-	if err := network.RequirePathMeasures(big, "diameter"); domain.ErrorCode(err) != domain.CodeUnavailable {
+	big := Build(members, nil, 1, time.Now())
+	if err := RequirePathMeasures(big, "diameter"); domain.ErrorCode(err) != domain.CodeUnavailable {
 		t.Fatalf("before the estimates: %v", err)
 	}
 	big.Warm()
-	if err := network.RequirePathMeasures(big, "diameter"); err != nil {
+	if err := RequirePathMeasures(big, "diameter"); err != nil {
 		t.Fatalf("after the estimates: %v", err)
 	}
-	small := network.Build(members[:10], nil, 1, time.Now())
-	if err := network.RequirePathMeasures(small, "diameter"); err != nil {
+	small := Build(members[:10], nil, 1, time.Now())
+	if err := RequirePathMeasures(small, "diameter"); err != nil {
 		t.Fatalf("exact: %v", err)
 	}
 }
