@@ -22,7 +22,7 @@ func (db *DB) Dashboards() *DashboardService { return &DashboardService{db: db} 
 var _ domain.DashboardService = (*DashboardService)(nil)
 
 // members selects the members matching the filter's criteria (the
-// member filter's clauses, sub-trades included): only ACTIVE ones when
+// member filter's clauses; f's trades expanded by open): only ACTIVE ones when
 // activeOnly, else whatever their status. It selects columns, m.id when
 // none is given.
 func (s *DashboardService) members(f domain.DashboardFilter, activeOnly bool, columns ...string) *bun.SelectQuery {
@@ -33,7 +33,11 @@ func (s *DashboardService) members(f domain.DashboardFilter, activeOnly bool, co
 	if len(columns) == 0 {
 		columns = []string{"m.id"}
 	}
-	q := s.db.bun.NewSelect().Model((*memberRow)(nil)).Apply(memberFilter(mf, nil))
+	var subtrees []int64
+	if len(f.TradeIDs) > 0 {
+		subtrees = f.TradeIDs // expanded by open
+	}
+	q := s.db.bun.NewSelect().Model((*memberRow)(nil)).Apply(memberFilter(mf, subtrees))
 	for _, c := range columns {
 		q = q.ColumnExpr(c)
 	}
@@ -43,17 +47,39 @@ func (s *DashboardService) members(f domain.DashboardFilter, activeOnly bool, co
 // allowed checks the viewer may read dashboards.
 func allowed(ctx context.Context) error { return domain.CanSeeDashboard(domain.ViewerFrom(ctx)) }
 
+// open checks that the viewer may read dashboards and returns f with its
+// trades expanded to their sub-trades from the kept taxonomy (a trade
+// matching nothing stands as id 0), as members expects them.
+func (s *DashboardService) open(ctx context.Context, f domain.DashboardFilter) (domain.DashboardFilter, error) {
+	if err := allowed(ctx); err != nil {
+		return f, err
+	}
+	if len(f.TradeIDs) == 0 {
+		return f, nil
+	}
+	sub, err := s.db.tradeSubtrees(ctx, f.TradeIDs)
+	if err != nil {
+		return f, err
+	}
+	if len(sub) == 0 {
+		sub = []int64{0}
+	}
+	f.TradeIDs = sub
+	return f, nil
+}
+
 // Open implements domain.DashboardService: it checks the viewer may read
 // dashboards.
 func (s *DashboardService) Open(ctx context.Context) error { return allowed(ctx) }
 
 // memberCount counts the ACTIVE members matching f.
 func (s *DashboardService) memberCount(ctx context.Context, f domain.DashboardFilter) (int, error) {
-	if err := allowed(ctx); err != nil {
+	f, err := s.open(ctx, f)
+	if err != nil {
 		return 0, err
 	}
 	var n int
-	err := s.db.bun.NewRaw(`SELECT count(*) FROM (?) AS m`, s.members(f, true)).Scan(ctx, &n)
+	err = s.db.bun.NewRaw(`SELECT count(*) FROM (?) AS m`, s.members(f, true)).Scan(ctx, &n)
 	return n, mapError(err, "dashboard")
 }
 
@@ -68,7 +94,8 @@ type categoryRow struct {
 // key is listed in their order (zero when absent) and a null key follows
 // when some members have none; without, keys come largest first.
 func (s *DashboardService) countBy(ctx context.Context, f domain.DashboardFilter, column string, keys []string) ([]categoryRow, error) {
-	if err := allowed(ctx); err != nil {
+	f, err := s.open(ctx, f)
+	if err != nil {
 		return nil, err
 	}
 	var q *bun.RawQuery
@@ -143,7 +170,8 @@ func (s *DashboardService) byRegion(ctx context.Context, f domain.DashboardFilte
 // listed. With subTrades, a member counts once under each of its trades
 // and each of their ancestors.
 func (s *DashboardService) byTrade(ctx context.Context, f domain.DashboardFilter, subTrades bool) ([]domain.TradeCount, error) {
-	if err := allowed(ctx); err != nil {
+	f, err := s.open(ctx, f)
+	if err != nil {
 		return nil, err
 	}
 	var rows []struct {
@@ -151,7 +179,7 @@ func (s *DashboardService) byTrade(ctx context.Context, f domain.DashboardFilter
 		Count   int     `bun:"count"`
 		Share   float64 `bun:"share"`
 	}
-	err := s.db.bun.NewRaw(`
+	err = s.db.bun.NewRaw(`
 WITH RECURSIVE m AS (?),
 anc (trade_id, ancestor) AS (
     SELECT id, id FROM trades
@@ -235,7 +263,8 @@ type seriesRow struct {
 // growth is the series of joins and departures of the members matching
 // f's criteria, whatever their status now, with the running total.
 func (s *DashboardService) growth(ctx context.Context, f domain.DashboardFilter, r domain.SeriesRange) ([]domain.GrowthPeriod, error) {
-	if err := allowed(ctx); err != nil {
+	f, err := s.open(ctx, f)
+	if err != nil {
 		return nil, err
 	}
 	unit, step, from, to, err := s.seriesBounds(r)
@@ -265,7 +294,8 @@ ev (period, a, b) AS (
 // member is active on a day from its joining day until the day before it
 // left.
 func (s *DashboardService) retention(ctx context.Context, f domain.DashboardFilter, year int) (*domain.Retention, error) {
-	if err := allowed(ctx); err != nil {
+	f, err := s.open(ctx, f)
+	if err != nil {
 		return nil, err
 	}
 	if err := domain.ValidateRange("year", year, domain.MinDashboardYear, domain.MaxDashboardYear); err != nil {
@@ -274,7 +304,7 @@ func (s *DashboardService) retention(ctx context.Context, f domain.DashboardFilt
 	start := time.Date(year, time.January, 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
 	end := time.Date(year, time.December, 31, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
 	out := &domain.Retention{Year: year}
-	err := s.db.bun.NewRaw(`
+	err = s.db.bun.NewRaw(`
 SELECT count(*) FILTER (WHERE left_on IS NULL OR left_on > ?0::date) AS active_at_start,
        count(*) FILTER (WHERE left_on IS NULL OR left_on > ?1::date) AS retained
 FROM members WHERE id IN (?2) AND joined_on <= ?0::date`,
@@ -314,12 +344,13 @@ func (r linkCountRow) counts() domain.LinkCounts {
 // linkStats counts the business links with a party matching f's criteria,
 // in all and by kind and origin (GROUPING SETS: one scan).
 func (s *DashboardService) linkStats(ctx context.Context, f domain.DashboardFilter) (*domain.LinkStats, error) {
-	if err := allowed(ctx); err != nil {
+	f, err := s.open(ctx, f)
+	if err != nil {
 		return nil, err
 	}
 	scope, args := s.linkScope(f, 0)
 	var rows []linkCountRow
-	err := s.db.bun.NewRaw(`
+	err = s.db.bun.NewRaw(`
 SELECT l.kind, l.origin, GROUPING(l.kind, l.origin) AS grouping,
     count(*) AS total,
     count(*) FILTER (WHERE l.status = 'CONFIRMED') AS confirmed,
@@ -358,7 +389,8 @@ GROUP BY GROUPING SETS ((), (l.kind), (l.origin))`, args...).Scan(ctx, &rows)
 // creation day in the cluster's time zone), for links with a party
 // matching f's criteria.
 func (s *DashboardService) linksCreated(ctx context.Context, f domain.DashboardFilter, r domain.SeriesRange) ([]domain.PeriodCount, error) {
-	if err := allowed(ctx); err != nil {
+	f, err := s.open(ctx, f)
+	if err != nil {
 		return nil, err
 	}
 	unit, step, from, to, err := s.seriesBounds(r)
@@ -386,7 +418,8 @@ WITH ev (period, a, b) AS (
 // groupStats summarises the working groups with at least one participant,
 // present or past, matching f's criteria.
 func (s *DashboardService) groupStats(ctx context.Context, f domain.DashboardFilter) (*domain.GroupStats, error) {
-	if err := allowed(ctx); err != nil {
+	f, err := s.open(ctx, f)
+	if err != nil {
 		return nil, err
 	}
 	scope, args := "TRUE", []any{}
@@ -405,7 +438,7 @@ func (s *DashboardService) groupStats(ctx context.Context, f domain.DashboardFil
 		ActionPlansPublished int      `bun:"action_plans"`
 		MedianDays           *float64 `bun:"median_days"`
 	}
-	err := s.db.bun.NewRaw(`
+	err = s.db.bun.NewRaw(`
 WITH g AS (
     SELECT wg.id, wg.theme, wg.status, wg.formed_at FROM working_groups AS wg WHERE `+scope+`
 ),
@@ -463,7 +496,8 @@ func (s *DashboardService) engagementOf(f domain.DashboardFilter, tail string, a
 // lists the first atRisk members at risk, the longest inactive first (then
 // by id): one statement, the per-member engagement computed once.
 func (s *DashboardService) engagementStats(ctx context.Context, f domain.DashboardFilter, atRisk int) (*domain.EngagementStats, error) {
-	if err := allowed(ctx); err != nil {
+	f, err := s.open(ctx, f)
+	if err != nil {
 		return nil, err
 	}
 	if err := domain.ValidateRange("first", atRisk, 0, domain.MaxAtRisk); err != nil {
@@ -476,7 +510,7 @@ func (s *DashboardService) engagementStats(ctx context.Context, f domain.Dashboa
 		Average *float64 `bun:"average"`
 		List    []byte   `bun:"list"`
 	}
-	err := s.engagementOf(f, `
+	err = s.engagementOf(f, `
 SELECT
     (SELECT array_agg(n ORDER BY b) FROM (
         SELECT b, count(scored.member_id) AS n

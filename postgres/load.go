@@ -188,11 +188,19 @@ type tableCopy struct {
 
 // datasetCopies returns the copies that load a dataset, in foreign key order.
 func datasetCopies(ds *domain.Dataset) []tableCopy {
-	type memberTrade struct{ member, trade int64 }
+	// The member's name and status go with each of its trades (see the
+	// member_trades_page_idx migration): given here, the insert trigger
+	// does not look them up row by row.
+	type memberTrade struct {
+		member, trade int64
+		name          string
+		active        bool
+	}
 	var memberTrades []memberTrade
 	for i := range ds.Members {
-		for _, t := range ds.Members[i].TradeIDs {
-			memberTrades = append(memberTrades, memberTrade{ds.Members[i].ID, t})
+		m := &ds.Members[i]
+		for _, t := range m.TradeIDs {
+			memberTrades = append(memberTrades, memberTrade{m.ID, t, m.Name, m.LeftOn == nil})
 		}
 	}
 	type attendee struct{ meeting, member int64 }
@@ -232,8 +240,9 @@ func datasetCopies(ds *domain.Dataset) []tableCopy {
 			w.TextOrNull(m.Website).TextOrNull(m.Description).Date(m.JoinedOn).OptDate(m.LeftOn)
 			return nil
 		}},
-		{"member_trades", "member_id, trade_id", len(memberTrades), func(w *copyRow, i int) error {
-			w.Int(memberTrades[i].member).Int(memberTrades[i].trade)
+		{"member_trades", "member_id, trade_id, member_name, member_active", len(memberTrades), func(w *copyRow, i int) error {
+			mt := &memberTrades[i]
+			w.Int(mt.member).Int(mt.trade).Text(mt.name).Bool(mt.active)
 			return nil
 		}},
 		{"contacts", "id, member_id, name, role, email, phone", len(ds.Contacts), func(w *copyRow, i int) error {
@@ -372,6 +381,17 @@ func (w *copyRow) OptInt(v *int64) *copyRow {
 		return w.Null()
 	}
 	return w.Int(*v)
+}
+
+// Bool writes a boolean.
+func (w *copyRow) Bool(v bool) *copyRow {
+	w.sep()
+	if v {
+		w.buf = append(w.buf, 't')
+	} else {
+		w.buf = append(w.buf, 'f')
+	}
+	return w
 }
 
 // Float writes a float exactly.

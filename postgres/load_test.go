@@ -104,6 +104,14 @@ func TestLoadedDataRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Each (member, trade) row keeps its member's name and status.
+	var rows, off int
+	err := db.Bun().NewRaw(`SELECT count(*), count(*) FILTER (WHERE mt.member_name <> m.name OR mt.member_active <> (m.left_on IS NULL))
+		FROM member_trades AS mt JOIN members AS m ON m.id = mt.member_id`).Scan(ctx, &rows, &off)
+	if err != nil || rows == 0 || off != 0 {
+		t.Errorf("member_trades: %d rows, %d off their member, %v", rows, off, err)
+	}
+
 	// A business link, column by column.
 	l := ds.Links[len(ds.Links)/2]
 	for _, link := range ds.Links {
@@ -119,7 +127,7 @@ func TestLoadedDataRoundTrip(t *testing.T) {
 		Since, Until             string
 		ConfirmedAt, CreatedAt   time.Time
 	}
-	err := db.Bun().NewRaw(`SELECT from_id, to_id, declared_by, kind, status, origin, volume_band, note,
+	err = db.Bun().NewRaw(`SELECT from_id, to_id, declared_by, kind, status, origin, volume_band, note,
 		since::text, until::text, confirmed_at, created_at FROM business_links WHERE id = ?`, l.ID).
 		Scan(ctx, &row.FromID, &row.ToID, &row.DeclaredBy, &row.Kind, &row.Status, &row.Origin, &row.VolumeBand, &row.Note,
 			&row.Since, &row.Until, &row.ConfirmedAt, &row.CreatedAt)

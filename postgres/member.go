@@ -271,9 +271,9 @@ func memberScope(v domain.Viewer) func(*bun.SelectQuery) *bun.SelectQuery {
 	}
 }
 
-// memberFilter returns the WHERE clauses of a member filter. Trade ids
-// include their sub-trades: subtrees when given (tradeSubtrees), else
-// found by a recursive query.
+// memberFilter returns the WHERE clauses of a member filter. Its trades
+// are subtrees, the filter's trades with their sub-trades (tradeSubtrees);
+// nil when it filters on no trade.
 func memberFilter(f domain.MemberFilter, subtrees []int64) func(*bun.SelectQuery) *bun.SelectQuery {
 	return func(q *bun.SelectQuery) *bun.SelectQuery {
 		statuses := f.Statuses
@@ -301,12 +301,6 @@ func memberFilter(f domain.MemberFilter, subtrees []int64) func(*bun.SelectQuery
 			q = q.Where("FALSE") // no such trade
 		case subtrees != nil:
 			q = q.Where("EXISTS (SELECT 1 FROM member_trades AS f_mt WHERE f_mt.member_id = m.id AND f_mt.trade_id IN (?))", bun.List(subtrees))
-		case len(f.TradeIDs) > 0:
-			q = q.Where(`EXISTS (SELECT 1 FROM member_trades AS f_mt WHERE f_mt.member_id = m.id AND f_mt.trade_id IN (
-				WITH RECURSIVE sub AS (
-					SELECT id FROM trades WHERE id IN (?)
-					UNION SELECT t.id FROM trades AS t JOIN sub ON t.parent_id = sub.id)
-				SELECT id FROM sub))`, bun.List(f.TradeIDs))
 		}
 		if f.JoinedAfter != nil {
 			q = q.Where("m.joined_on > ?", f.JoinedAfter.Format(time.DateOnly))

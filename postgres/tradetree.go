@@ -122,6 +122,32 @@ func (db *DB) tradeSubtrees(ctx context.Context, ids []int64) ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
+	out := t.subtree(ids)
+	slices.Sort(out)
+	return out, nil
+}
+
+// tradeSubtreePairs returns, for each of roots, the root paired with itself
+// and with each of its sub-trades, as two parallel lists; roots that are
+// not trades add nothing.
+func (db *DB) tradeSubtreePairs(ctx context.Context, roots []int64) (rootIDs, tradeIDs []int64, err error) {
+	db.trades.mu.Lock()
+	defer db.trades.mu.Unlock()
+	t, err := db.taxonomy(ctx, roots)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, root := range roots {
+		for _, id := range t.subtree([]int64{root}) {
+			rootIDs, tradeIDs = append(rootIDs, root), append(tradeIDs, id)
+		}
+	}
+	return rootIDs, tradeIDs, nil
+}
+
+// subtree returns ids and all their sub-trades, breadth first, without
+// duplicates; ids that are not trades add nothing.
+func (t *tradeTree) subtree(ids []int64) []int64 {
 	out := []int64{}
 	seen := map[int64]bool{}
 	queue := slices.Clone(ids)
@@ -135,8 +161,7 @@ func (db *DB) tradeSubtrees(ctx context.Context, ids []int64) ([]int64, error) {
 		out = append(out, id)
 		queue = append(queue, t.children[id]...)
 	}
-	slices.Sort(out)
-	return out, nil
+	return out
 }
 
 // byCode orders trades by code.
