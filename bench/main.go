@@ -63,6 +63,7 @@ type config struct {
 	Out         string
 	Seed        uint64
 	Settle      time.Duration
+	Explain     bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -85,6 +86,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.RawSamples, "raw-samples", 200, "requests recorded per raw scenario, replayed at random")
 	fs.StringVar(&c.Out, "out", "BENCHMARKS.md", `file to write the results into, after the marker line ("-": standard output)`)
 	fs.Uint64Var(&c.Seed, "seed", 1, "seed of the datasets and of the variables drawn")
+	fs.BoolVar(&c.Explain, "explain", false, "instead of a load, print the plan (EXPLAIN ANALYZE) of every statement of one request of each scenario, on -db as it is")
 	fs.DurationVar(&c.Settle, "settle", 10*time.Minute, "longest wait for a server to get idle (2 s in a row under a tenth of a core) before each measure: background network jobs (0: no wait)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -147,6 +149,12 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	logf := func(format string, a ...any) { fmt.Fprintf(stderr, time.Now().Format("15:04:05 ")+format+"\n", a...) }
+	if c.Explain {
+		if c.DB == "" {
+			return errors.New("-explain needs -db: a migrated, seeded database")
+		}
+		return explain(ctx, c.DB, c.Scenarios, c.Seed, os.Stdout)
+	}
 
 	root, err := moduleRoot()
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"grappe/domain"
 )
@@ -221,6 +222,14 @@ func (s *MemberService) Members(ctx context.Context, filter domain.MemberFilter,
 		return nil, err
 	}
 	var rows []*memberRow
+	if byTradeIndex(filter, order, keys) {
+		rows, err = s.membersByTradeIndex(ctx, v, filter, subtrees, plan)
+		if err != nil {
+			return nil, err
+		}
+		p := finish(plan, rows, func(r *memberRow) (any, int64) { return r.Name, r.ID })
+		return toMemberPage(v, p), nil
+	}
 	q := s.db.bun.NewSelect().Model(&rows).Apply(memberScope(v)).Apply(memberFilter(filter, subtrees))
 	if strings.HasPrefix(keys.Name, "members:RANK:") {
 		q = q.ColumnExpr("?TableColumns").ColumnExpr(keys.Expr+" AS rank", keys.ExprArgs...)
@@ -230,6 +239,43 @@ func (s *MemberService) Members(ctx context.Context, filter domain.MemberFilter,
 	}
 	p := finish(plan, rows, func(r *memberRow) (any, int64) { return memberSortValue(order, r), r.ID })
 	return toMemberPage(v, p), nil
+}
+
+// byTradeIndex reports whether a page of members is read from the trades'
+// index by name (member_trades_page_idx) rather than from the members' own
+// indexes: when it filters on trades, lists ACTIVE members only, and is
+// sorted by name.
+func byTradeIndex(f domain.MemberFilter, order domain.MemberOrder, keys keyset) bool {
+	activeOnly := len(f.Statuses) == 0 || !slices.ContainsFunc(f.Statuses, func(s domain.MemberStatus) bool { return s != domain.StatusActive })
+	return len(f.TradeIDs) > 0 && activeOnly && order.Field == domain.OrderByName && !strings.HasPrefix(keys.Name, "members:RANK:")
+}
+
+// membersByTradeIndex reads a page of members filtered on trades and sorted
+// by name: for each trade of subtrees, the first page of its ACTIVE members
+// matching the rest of the filter, in the order of the trade's index, then
+// those merged by name without duplicates; only the members of the page
+// are read whole. A trade filter is what narrows a directory most, and the
+// members' name index knows nothing of trades.
+func (s *MemberService) membersByTradeIndex(ctx context.Context, v domain.Viewer, f domain.MemberFilter, subtrees []int64, plan *pagePlan) ([]*memberRow, error) {
+	if len(subtrees) == 0 {
+		return nil, nil
+	}
+	rest := f
+	rest.TradeIDs = nil
+	branch := *plan
+	branch.keys.Expr, branch.keys.IDColumn = "mt.member_name", "mt.member_id"
+	inner := branch.apply(s.db.bun.NewSelect().TableExpr("member_trades AS mt").
+		Join("JOIN members AS m ON m.id = mt.member_id").ColumnExpr("mt.member_name, mt.member_id").
+		Where("mt.trade_id = t.id AND mt.member_active").Apply(memberScope(v)).Apply(memberFilter(rest, nil)))
+	merged := *plan
+	merged.keys.Expr, merged.keys.IDColumn = "x.member_name", "x.member_id"
+	picked := merged.orderLimit(s.db.bun.NewSelect().Distinct().ColumnExpr("x.member_name, x.member_id").
+		TableExpr("unnest(?::bigint[]) AS t(id) CROSS JOIN LATERAL (?) AS x", pgdialect.Array(subtrees), inner))
+	outer := *plan
+	outer.keys.Expr, outer.keys.IDColumn = "p.member_name", "p.member_id"
+	var rows []*memberRow
+	err := outer.orderLimit(s.db.bun.NewSelect().Model(&rows).Join("JOIN (?) AS p ON p.member_id = m.id", picked)).Scan(ctx)
+	return rows, mapError(err, "members")
 }
 
 // CountMembers returns how many of the members the viewer may see match

@@ -90,3 +90,85 @@ func TestTradeMembersPages(t *testing.T) {
 		t.Errorf("last: %v", err)
 	}
 }
+
+// TestDirectoryByTradeIndex: a member list filtered on trades and sorted by
+// name, read through the trades' index, pages forward and backward in both
+// directions over the ACTIVE members of the subtree matching the rest of
+// the filter, each once.
+func TestDirectoryByTradeIndex(t *testing.T) {
+	t.Parallel()
+	db := pgtest.NewDB(t)
+	ctx := context.Background()
+	if _, err := db.Bun().ExecContext(ctx, `INSERT INTO trades (id, code, name_en, name_fr, parent_id) VALUES
+		(1, 'ROOT', 'Root', 'Racine', NULL), (2, 'ROOT.A', 'A', 'A', 1), (3, 'ROOT.B', 'B', 'B', 1), (4, 'OTHER', 'Other', 'Autre', NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	all := []string{"Kilo", "Bravo", "Delta", "Alpha", "Juliett", "Foxtrot", "Hotel", "India", "Golf", "Echo", "Charlie"}
+	ms := createMembers(t, db, all...)
+	for i, m := range ms {
+		trades := [][]int64{{2}, {3}, {2, 3}, {1}, {4}}[i%5]
+		region := []string{"Bretagne", "Normandie"}[i%2]
+		if _, err := db.Members().UpdateMember(staff, m.ID, domain.MemberPatch{TradeIDs: domain.Some(trades),
+			Address: domain.Some(domain.Address{City: "X", Region: region})}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	leftOn := time.Now().UTC().Truncate(24 * time.Hour)
+	if _, err := db.MemberDetails().EndMembership(staff, ms[5].ID, &leftOn); err != nil { // Foxtrot, trade 2
+		t.Fatal(err)
+	}
+	filter := domain.MemberFilter{TradeIDs: []int64{1}, Regions: []string{"Bretagne"}}
+	// In Bretagne (even positions), in the subtree of ROOT (not i%5 == 4),
+	// ACTIVE (not Foxtrot).
+	var want []string
+	for i, n := range all {
+		if i%2 == 0 && i%5 != 4 && i != 5 {
+			want = append(want, n)
+		}
+	}
+	slices.Sort(want)
+	for _, desc := range []bool{false, true} {
+		order := domain.MemberOrder{Field: domain.OrderByName, Descending: desc}
+		exp := slices.Clone(want)
+		if desc {
+			slices.Reverse(exp)
+		}
+		two := 2
+		var got []string
+		after := ""
+		for {
+			p, err := db.Members().Members(staff, filter, order, domain.PageRequest{First: &two, After: after})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, names(p.Items)...)
+			if !p.HasNextPage {
+				break
+			}
+			after = p.Cursors[len(p.Cursors)-1]
+		}
+		if !slices.Equal(got, exp) {
+			t.Errorf("desc=%v forward: %v, want %v", desc, got, exp)
+		}
+		got = nil
+		before := ""
+		for {
+			p, err := db.Members().Members(staff, filter, order, domain.PageRequest{Last: &two, Before: before})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(names(p.Items), got...)
+			if !p.HasPreviousPage {
+				break
+			}
+			before = p.Cursors[0]
+		}
+		if !slices.Equal(got, exp) {
+			t.Errorf("desc=%v backward: %v, want %v", desc, got, exp)
+		}
+		if n, err := db.Members().CountMembers(staff, filter); err != nil || n != len(want) {
+			t.Errorf("count %d, %v; want %d", n, err, len(want))
+		}
+	}
+}
+
