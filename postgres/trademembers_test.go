@@ -171,4 +171,3 @@ func TestDirectoryByTradeIndex(t *testing.T) {
 		}
 	}
 }
-
