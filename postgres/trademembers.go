@@ -20,7 +20,9 @@ import (
 
 // tradeMembersSQL reads one page of members for each root trade: $1 and $2
 // pair each root with itself and each of its sub-trades, $3 is the page
-// size plus one; with a cursor, $4 and $5 are its name and id.
+// size plus one; with a cursor, $4 and $5 are its name and id. The members
+// are read one by one by primary key (LIMIT 1 keeps the planner from
+// joining the whole table, which a generic plan's estimates invite).
 func tradeMembersSQL(cursor bool) string {
 	bound := ""
 	if cursor {
@@ -37,8 +39,9 @@ ranked AS (
 	SELECT p.root, p.member_name, p.member_id,
 		row_number() OVER (PARTITION BY p.root ORDER BY p.member_name, p.member_id) AS rn
 	FROM picked AS p)
-SELECT r.root, ` + memberColumns() + `
-FROM ranked AS r JOIN members AS m ON m.id = r.member_id
+SELECT r.root, m.*
+FROM ranked AS r CROSS JOIN LATERAL (
+	SELECT ` + memberColumns() + ` FROM members AS m WHERE m.id = r.member_id LIMIT 1) AS m
 WHERE r.rn <= $3
 ORDER BY r.root, r.member_name, r.member_id`
 }
@@ -103,7 +106,9 @@ func (s *MemberService) MembersOfTrades(ctx context.Context, tradeIDs []int64, p
 }
 
 // CountMembersOfTrades returns how many ACTIVE members each trade has,
-// sub-trades included, in one statement (an index-only count per trade).
+// sub-trades included (each member once), in one statement: a count per
+// trade over the trades' index, without duplicates to remove for a trade
+// without sub-trades.
 func (s *MemberService) CountMembersOfTrades(ctx context.Context, tradeIDs []int64) (map[int64]int, error) {
 	roots, trades, err := s.db.tradeSubtreePairs(ctx, tradeIDs)
 	if err != nil {
@@ -120,10 +125,12 @@ func (s *MemberService) CountMembersOfTrades(ctx context.Context, tradeIDs []int
 		Root  int64 `bun:"root"`
 		Count int   `bun:"count"`
 	}
-	err = s.db.selectPrepared(ctx, `SELECT s.root, count(DISTINCT mt.member_id) AS count
-FROM unnest($1::bigint[], $2::bigint[]) AS s(root, id)
-JOIN member_trades AS mt ON mt.trade_id = s.id AND mt.member_active
-GROUP BY s.root`, &rows, idArray(roots), idArray(trades))
+	err = s.db.selectPrepared(ctx, `SELECT r.root, CASE WHEN cardinality(r.ids) = 1
+	THEN (SELECT count(*) FROM member_trades AS mt WHERE mt.trade_id = r.ids[1] AND mt.member_active)
+	ELSE (SELECT count(*) FROM (SELECT DISTINCT mt.member_id FROM member_trades AS mt
+		WHERE mt.trade_id = ANY(r.ids) AND mt.member_active) AS d) END AS count
+FROM (SELECT s.root, array_agg(s.id) AS ids FROM unnest($1::bigint[], $2::bigint[]) AS s(root, id) GROUP BY s.root) AS r`,
+		&rows, idArray(roots), idArray(trades))
 	if err != nil {
 		return nil, mapError(err, "trade member counts")
 	}
