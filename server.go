@@ -123,13 +123,11 @@ func (a *App) Start(ctx context.Context) error {
 
 	// The analytics graph: built before the server reports ready, then
 	// rebuilt in the background after every write that changes it.
-	a.network = network.NewStore(db.NetworkGraph, a.Log)
 	netCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stop = stop
-	if err := a.network.Start(netCtx); err != nil {
+	if a.network, err = wiring.Network(netCtx, db, a.requests, a.Log); err != nil {
 		return err
 	}
-	a.requests.OnNetworkChange = func() { a.network.Invalidate() }
 
 	// The small-world coefficients: too costly for a request, computed in
 	// the background now that the first snapshot is built, then on a
@@ -214,8 +212,7 @@ func (a *App) Close() error {
 // routes builds the HTTP router: GraphiQL, GraphQL, the graph exports and
 // the probes.
 func (a *App) routes(verifier *auth.Verifier) http.Handler {
-	resolver := wiring.Resolver(a.requests, a.network)
-	gql := graph.NewHandler(resolver, graph.HandlerOptions{
+	gql := wiring.GraphQL(a.requests, a.network, graph.HandlerOptions{
 		Introspection:  !a.Config.Production(),
 		QueryCacheSize: 1000,
 		APQCacheSize:   1000,
@@ -239,7 +236,7 @@ func (a *App) routes(verifier *auth.Verifier) http.Handler {
 	r.Use(middleware.RequestID, requestLogger(a.Log), middleware.Recoverer, httpapi.ClientIP(a.Config.TrustedProxies))
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	r.Get("/readyz", a.readyz)
-	api := r.With(cors, verifier.Middleware, rateLimit, requestTimeout(a.Config.RequestTimeout), resolver.Middleware)
+	api := r.With(cors, verifier.Middleware, rateLimit, requestTimeout(a.Config.RequestTimeout))
 	if a.Config.DebugStatementCount {
 		api = api.With(statementCount)
 	}

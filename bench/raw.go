@@ -42,9 +42,8 @@ func newHandler(db *postgres.DB, g network.Source, secret []byte) (http.Handler,
 	if err != nil {
 		return nil, err
 	}
-	r := wiring.Resolver(db, g)
-	gql := graph.NewHandler(r, graph.HandlerOptions{QueryCacheSize: 100, APQCacheSize: 100, MapError: postgres.MapTransient})
-	return verifier.Middleware(r.Middleware(gql)), nil
+	gql := wiring.GraphQL(db, g, graph.HandlerOptions{QueryCacheSize: 100, APQCacheSize: 100, MapError: postgres.MapTransient})
+	return verifier.Middleware(gql), nil
 }
 
 // serveInProcess posts one request to h and returns the response body.

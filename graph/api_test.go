@@ -48,14 +48,12 @@ func newAPIWith(t testing.TB, configure func(*graph.HandlerOptions)) *api {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store := network.NewStore(db.NetworkGraph, slog.New(slog.DiscardHandler))
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	if err := store.Start(ctx); err != nil {
+	store, err := wiring.Network(ctx, db, db, slog.New(slog.DiscardHandler))
+	if err != nil {
 		t.Fatal(err)
 	}
-	db.OnNetworkChange = func() { store.Invalidate() }
-	resolver := wiring.Resolver(db, store)
 	opts := graph.HandlerOptions{
 		Introspection: true, QueryCacheSize: 100, APQCacheSize: 100, Limits: testLimits, MaxBodyBytes: 1 << 20,
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil)),
@@ -63,8 +61,8 @@ func newAPIWith(t testing.TB, configure func(*graph.HandlerOptions)) *api {
 	if configure != nil {
 		configure(&opts)
 	}
-	gql := graph.NewHandler(resolver, opts)
-	return &api{t: t, db: db, net: store, handler: middleware.RequestID(verifier.Middleware(resolver.Middleware(gql)))}
+	gql := wiring.GraphQL(db, store, opts)
+	return &api{t: t, db: db, net: store, handler: middleware.RequestID(verifier.Middleware(gql))}
 }
 
 // token returns a bearer token for role (and member global id).

@@ -1,13 +1,38 @@
-// Package wiring connects the GraphQL adapter to the PostgreSQL services:
-// the one place that lists which service serves which part of the schema,
-// shared by the server, its tests and the load benchmark.
+// Package wiring connects the GraphQL adapter to the PostgreSQL services
+// and the network graph: the one place that builds the API's parts, shared
+// by the server, its tests and the load benchmark.
 package wiring
 
 import (
+	"context"
+	"log/slog"
+	"net/http"
+
 	"grappe/graph"
 	"grappe/network"
 	"grappe/postgres"
 )
+
+// GraphQL returns the GraphQL endpoint over db's services and the network
+// graph g (nil where no request reads the graph): the executor with opts
+// behind the per-request loaders. Authentication and the HTTP protections
+// are the caller's.
+func GraphQL(db *postgres.DB, g network.Source, opts graph.HandlerOptions) http.Handler {
+	r := Resolver(db, g)
+	return r.Middleware(graph.NewHandler(r, opts))
+}
+
+// Network builds the network graph from reads, before returning, and
+// rebuilds it in the background after every write made through writes
+// (the pool requests write through; it may be reads), until ctx ends.
+func Network(ctx context.Context, reads, writes *postgres.DB, log *slog.Logger) (*network.Store, error) {
+	store := network.NewStore(reads.NetworkGraph, log)
+	if err := store.Start(ctx); err != nil {
+		return nil, err
+	}
+	writes.OnNetworkChange = func() { store.Invalidate() }
+	return store, nil
+}
 
 // Resolver builds the GraphQL resolver over the database's services and the
 // network graph g (nil where no request reads the graph).
