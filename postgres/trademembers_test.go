@@ -7,20 +7,28 @@ import (
 	"time"
 
 	"grappe/domain"
+	"grappe/postgres"
 	"grappe/postgres/pgtest"
 )
+
+// dbWithTradeTree returns a test database with trades ROOT (1), its
+// sub-trades ROOT.A (2) and ROOT.B (3), and OTHER (4).
+func dbWithTradeTree(t *testing.T) *postgres.DB {
+	t.Helper()
+	db := pgtest.NewDB(t)
+	if _, err := db.Bun().ExecContext(context.Background(), `INSERT INTO trades (id, code, name_en, name_fr, parent_id) VALUES
+		(1, 'ROOT', 'Root', 'Racine', NULL), (2, 'ROOT.A', 'A', 'A', 1), (3, 'ROOT.B', 'B', 'B', 1), (4, 'OTHER', 'Other', 'Autre', NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
 
 // TestTradeMembersPages: a trade lists the ACTIVE members of its subtree
 // once each, by name, page after page; its count agrees; the name and
 // status kept on the (member, trade) rows follow the members' changes.
 func TestTradeMembersPages(t *testing.T) {
 	t.Parallel()
-	db := pgtest.NewDB(t)
-	ctx := context.Background()
-	if _, err := db.Bun().ExecContext(ctx, `INSERT INTO trades (id, code, name_en, name_fr, parent_id) VALUES
-		(1, 'ROOT', 'Root', 'Racine', NULL), (2, 'ROOT.A', 'A', 'A', 1), (3, 'ROOT.B', 'B', 'B', 1), (4, 'OTHER', 'Other', 'Autre', NULL)`); err != nil {
-		t.Fatal(err)
-	}
+	db := dbWithTradeTree(t)
 	ms := createMembers(t, db, "Echo", "Bravo", "Delta", "Alpha", "Charlie", "Foxtrot")
 	trades := map[int][]int64{0: {2}, 1: {3}, 2: {2, 3}, 3: {1}, 4: {4}, 5: {2}} // Delta in both sub-trades
 	for i, ids := range trades {
@@ -97,12 +105,7 @@ func TestTradeMembersPages(t *testing.T) {
 // the filter, each once.
 func TestDirectoryByTradeIndex(t *testing.T) {
 	t.Parallel()
-	db := pgtest.NewDB(t)
-	ctx := context.Background()
-	if _, err := db.Bun().ExecContext(ctx, `INSERT INTO trades (id, code, name_en, name_fr, parent_id) VALUES
-		(1, 'ROOT', 'Root', 'Racine', NULL), (2, 'ROOT.A', 'A', 'A', 1), (3, 'ROOT.B', 'B', 'B', 1), (4, 'OTHER', 'Other', 'Autre', NULL)`); err != nil {
-		t.Fatal(err)
-	}
+	db := dbWithTradeTree(t)
 	all := []string{"Kilo", "Bravo", "Delta", "Alpha", "Juliett", "Foxtrot", "Hotel", "India", "Golf", "Echo", "Charlie"}
 	ms := createMembers(t, db, all...)
 	for i, m := range ms {
