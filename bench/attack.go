@@ -190,10 +190,7 @@ func (t *tokens) get(role domain.Role, member string) string {
 func grappeTargeter(endpoint string, sc scenario, s *sampler, tok *tokens) vegeta.Targeter {
 	return func(t *vegeta.Target) error {
 		sm := s.Sample()
-		member := ""
-		if sc.Role == domain.RoleMember {
-			member = memberID(sm.MemberID)
-		}
+		member := sc.viewerOf(sm)
 		*t = vegeta.Target{
 			Method: http.MethodPost, URL: endpoint, Body: gqlBody(sc.Query, sc.Vars(sm)),
 			Header: http.Header{

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -100,6 +101,7 @@ func TestScenariosReturnData(t *testing.T) {
 		}
 		return len(conn.Edges)
 	}
+	deep := map[string]bool{} // the shapes whose answer reached their deepest relation once
 	for _, name := range scenarioOrder {
 		sc := scenarios[name]
 		if name == "write" {
@@ -107,9 +109,12 @@ func TestScenariosReturnData(t *testing.T) {
 		}
 		for range 5 {
 			sm := s.Sample()
-			resp := serve(t, h, sc.Query, sc.Vars(sm), tok.get(sc.Role, ""))
+			resp := serve(t, h, sc.Query, sc.Vars(sm), tok.get(sc.Role, sc.viewerOf(sm)))
 			if len(resp.Errors) > 0 {
 				t.Fatalf("%s %+v: %+v", name, sm, resp.Errors)
+			}
+			if slices.Contains(shapeOrder, name) && reaches(name, resp) {
+				deep[name] = true
 			}
 			switch name {
 			case "directory", "search":
@@ -138,6 +143,12 @@ func TestScenariosReturnData(t *testing.T) {
 		}
 	}
 
+	for _, name := range shapeOrder {
+		if !deep[name] {
+			t.Errorf("%s: no answer of 5 holds %s", name, shapeMinimum[name])
+		}
+	}
+
 	// write: a declaration, then its confirmation by the other member.
 	sm := s.Sample()
 	resp := serve(t, h, declareLink, declareVars(sm), tok.get(domain.RoleMember, memberID(sm.MemberID)))
@@ -157,6 +168,46 @@ func TestScenariosReturnData(t *testing.T) {
 	if len(resp.Errors) > 0 || !bytes.Contains(resp.Data["confirmBusinessLink"], []byte(`"CONFIRMED"`)) {
 		t.Fatalf("confirm: %s %+v", resp.Data["confirmBusinessLink"], resp.Errors)
 	}
+}
+
+// shapeMinimum is, per shape, a JSON fragment its answer must contain on
+// the demo network: each shape reaches its deepest relation.
+var shapeMinimum = map[string]string{
+	"trade-tree":          `"complements":[{"kind":`,
+	"trade-members":       `"trades":[{"code":`,
+	"member-links":        `"declaredBy":{"name":`,
+	"member-partners":     `"partners":{"edges":[{"node":{"name":`,
+	"member-groups":       `"participants":[{"role":`,
+	"group-participants":  `"counterpart":{"name":`,
+	"group-meetings":      `"attendees":[{"name":`,
+	"question-supporters": `"participants":[{"role":`,
+	"link-parties":        `"trades":[{"code":`,
+	"meeting-attendees":   `"groups":{"edges":[{"node":{"name":`,
+	"plan-owners":         `"owner":{"name":`,
+	"viewer-pending":      `"declaredBy":{"name":`,
+	"network-central":     `"brokers":[{"score":`,
+	"network-members":     `"members":[{"name":`,
+	"neighborhood":        `"edges":[{"from":{"name":`,
+	"recommendations":     `"reasons":[{"kind":`,
+	"engagement":          `"community":{"id":`,
+	"node":                `"id":`,
+	"nodes":               `"id":`,
+	"path-links":          `"hops":`,
+	"audit-log":           `"contact":{"name":`,
+}
+
+// reaches reports whether a shape's answer holds its shapeMinimum fragment.
+func reaches(name string, resp gqlResponse) bool {
+	want, ok := shapeMinimum[name]
+	if !ok {
+		return false
+	}
+	for _, v := range resp.Data {
+		if bytes.Contains(v, []byte(want)) {
+			return true
+		}
+	}
+	return false
 }
 
 // TestAttackAndRawReplay loads grappe's handler, a peer standing in for
@@ -345,5 +396,50 @@ func TestRun(t *testing.T) {
 				t.Errorf("row %s", line)
 			}
 		}
+	}
+}
+
+// TestSelectScenarioGroups checks -scenarios' groups: shapes, peer, all,
+// mixed with names, without repeats.
+func TestSelectScenarioGroups(t *testing.T) {
+	t.Parallel()
+	names := func(list string) []string {
+		t.Helper()
+		scs, err := selectScenarios(list)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, sc := range scs {
+			out = append(out, sc.Name)
+		}
+		return out
+	}
+	if got := names("shapes"); !slices.Equal(got, shapeOrder) {
+		t.Errorf("shapes = %v", got)
+	}
+	if got := names(""); !slices.Equal(got, scenarioOrder) || got[len(got)-1] != "write" {
+		t.Errorf("all = %v", got)
+	}
+	peer := names("peer")
+	for _, n := range peer {
+		if _, ok := postgraphileScenarios()[n]; !ok {
+			t.Errorf("peer holds %s, which PostGraphile has no document for", n)
+		}
+	}
+	if len(peer) != len(postgraphileScenarios()) {
+		t.Errorf("peer = %v, PostGraphile has %d documents", peer, len(postgraphileScenarios()))
+	}
+	if got := names("dashboard,shapes,trade-tree"); len(got) != len(shapeOrder)+1 || got[0] != "dashboard" {
+		t.Errorf("dashboard,shapes,trade-tree = %v", got)
+	}
+	for _, name := range shapeOrder {
+		sc := scenarios[name]
+		if sc.Name != name || sc.Vars == nil || sc.Role == "" {
+			t.Errorf("shape %s: %+v", name, sc)
+		}
+	}
+	if _, err := selectScenarios("shapes,nope"); err == nil {
+		t.Error("an unknown scenario is accepted")
 	}
 }

@@ -1,7 +1,7 @@
 // Command bench runs grappe's load benchmark (issue 7) and writes its
 // results into BENCHMARKS.md. Run it from the module root:
 //
-//	go run ./bench [-db URL] [-members 1000,10000] [-scenarios directory,profile,...]
+//	go run ./bench [-db URL] [-members 1000,10000] [-scenarios directory,shapes,...]
 //	               [-duration 10s] [-warmup 2s] [-concurrency 8] [-rounds 1]
 //	               [-peer postgraphile] [-raw profile,directory] [-out BENCHMARKS.md]
 //
@@ -72,7 +72,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.DB, "db", "", "PostgreSQL URL of the database to benchmark; empty: a throwaway cluster in a temporary directory")
 	members := fs.String("members", "", "datasets to seed, comma-separated member counts (e.g. 1000,10000,100000); each REPLACES the data of -db before its run. Empty: benchmark -db as it is (1000 without -db)")
-	scenarioList := fs.String("scenarios", "all", "comma-separated scenarios: "+strings.Join(scenarioOrder, ","))
+	scenarioList := fs.String("scenarios", "all", "comma-separated scenarios and groups of them ("+strings.Join(groupNames(), ", ")+"): "+strings.Join(scenarioOrder, ","))
 	fs.DurationVar(&c.Duration, "duration", 10*time.Second, "measured load per server, scenario and round")
 	fs.DurationVar(&c.Warmup, "warmup", 2*time.Second, "unmeasured load per server and scenario before measuring")
 	fs.IntVar(&c.Concurrency, "concurrency", 8, "concurrent clients, each sending its next request when the previous one is answered")

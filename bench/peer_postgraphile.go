@@ -168,6 +168,16 @@ const (
 // it shares with grappe, by scenario name. Grappe's side must be read by an
 // ANALYST (or STAFF) viewer: PostGraphile serves every link and contact.
 func postgraphileScenarios() map[string]PeerScenario {
+	out := postgraphileShapes()
+	for name, ps := range postgraphileWorkload() {
+		out[name] = ps
+	}
+	return out
+}
+
+// postgraphileWorkload returns PostGraphile's documents for issue 7's
+// workload.
+func postgraphileWorkload() map[string]PeerScenario {
 	return map[string]PeerScenario{
 		"directory": {Query: pgDirectoryQuery, Vars: postgraphileDirectoryVars},
 		"profile": {Query: pgProfileQuery, Vars: func(s Sample) map[string]any {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 
@@ -23,11 +24,51 @@ type scenario struct {
 	Query string
 	Role  domain.Role
 	Vars  func(Sample) map[string]any
+	// Viewer, for a MEMBER scenario, picks the member whose token is sent;
+	// nil: the sample's member.
+	Viewer func(Sample) int64
 }
 
-// scenarioOrder is the order in which scenarios run: write last, since the
-// links it adds make the server rebuild its network graph.
-var scenarioOrder = []string{"directory", "profile", "nested", "search", "path", "dashboard", "write"}
+// viewerOf returns the global id of the member whose token sends sc with
+// sample sm, "" unless sc is read as a MEMBER.
+func (sc scenario) viewerOf(sm Sample) string {
+	switch {
+	case sc.Role != domain.RoleMember:
+		return ""
+	case sc.Viewer != nil:
+		return memberID(sc.Viewer(sm))
+	}
+	return memberID(sm.MemberID)
+}
+
+// workloadOrder is issue 7's workload.
+var workloadOrder = []string{"directory", "profile", "nested", "search", "path", "dashboard", "write"}
+
+// scenarioOrder is the order in which scenarios run: the workload's reads,
+// the shapes (shapes.go), then write last, since the links it adds make
+// the server rebuild its network graph.
+var scenarioOrder = append(append(slices.Clone(workloadOrder[:len(workloadOrder)-1]), shapeOrder...), "write")
+
+// scenarioGroups are the names -scenarios accepts for several scenarios.
+var scenarioGroups = map[string]func() []string{
+	"all":      func() []string { return scenarioOrder },
+	"workload": func() []string { return workloadOrder },
+	"shapes":   func() []string { return shapeOrder },
+	"peer":     peerScenarioNames,
+}
+
+// peerScenarioNames returns the scenarios PostGraphile has a document for,
+// in running order.
+func peerScenarioNames() []string {
+	docs := postgraphileScenarios()
+	var out []string
+	for _, name := range scenarioOrder {
+		if _, ok := docs[name]; ok {
+			out = append(out, name)
+		}
+	}
+	return out
+}
 
 // scenarios are grappe's documents for the workload (issue 7). Reads use an
 // ANALYST token, who sees everything, as a peer without authorization does.
@@ -155,25 +196,42 @@ func declareVars(s Sample) map[string]any {
 
 func memberID(id int64) string { return globalid.Encode(globalid.TypeMember, id) }
 
-// selectScenarios parses the -scenarios flag.
+// selectScenarios parses the -scenarios flag: scenario names and groups
+// (scenarioGroups), in the order given.
 func selectScenarios(list string) ([]scenario, error) {
-	if list == "" || list == "all" {
-		list = strings.Join(scenarioOrder, ",")
+	if strings.TrimSpace(list) == "" {
+		list = "all"
 	}
 	var out []scenario
 	seen := map[string]bool{}
-	for _, name := range strings.Split(list, ",") {
-		name = strings.TrimSpace(name)
-		sc, ok := scenarios[name]
-		if !ok {
-			return nil, fmt.Errorf("unknown scenario %q (known: %s)", name, strings.Join(scenarioOrder, ", "))
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		names := []string{item}
+		if group, ok := scenarioGroups[item]; ok {
+			names = group()
 		}
-		if !seen[name] {
-			seen[name] = true
-			out = append(out, sc)
+		for _, name := range names {
+			sc, ok := scenarios[name]
+			if !ok {
+				return nil, fmt.Errorf("unknown scenario %q (groups: %s; scenarios: %s)", name, strings.Join(groupNames(), ", "), strings.Join(scenarioOrder, ", "))
+			}
+			if !seen[name] {
+				seen[name] = true
+				out = append(out, sc)
+			}
 		}
 	}
 	return out, nil
+}
+
+// groupNames returns the names of the scenario groups, sorted.
+func groupNames() []string {
+	var names []string
+	for n := range scenarioGroups {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
 }
 
 // sampler draws samples from the dataset: random ACTIVE members with their
@@ -182,6 +240,10 @@ func selectScenarios(list string) ([]scenario, error) {
 type sampler struct {
 	members []sampleMember
 	words   []string
+	// Pools of ids for the shapes: up to poolSize rows of each table,
+	// drawn by a hash of their id so that a dataset gives the same pools.
+	meetings, pending, contacts []int64
+	objects                     map[string][]int64 // by globalid type; members are drawn from members
 
 	mu  sync.Mutex
 	rnd *rand.Rand
@@ -231,7 +293,52 @@ ORDER BY ndoc DESC, word LIMIT 200`).Scan(ctx, &s.words)
 	if len(s.words) == 0 {
 		return nil, errors.New("no member has a description to search for")
 	}
+	if err := s.loadPools(ctx, db); err != nil {
+		return nil, err
+	}
 	return s, nil
+}
+
+// poolSize bounds each pool of ids of the shapes.
+const poolSize = 5000
+
+// objectsPerSample is how many objects a sample holds for nodes(ids:).
+const objectsPerSample = 20
+
+// loadPools reads the ids the shapes draw from. A table may be empty (a
+// dataset without meetings…): its pool is then empty and the shapes that
+// need it ask for an object that does not exist.
+func (s *sampler) loadPools(ctx context.Context, db *bun.DB) error {
+	pool := func(what string, dst *[]int64, query string) error {
+		if err := db.NewRaw(query+" LIMIT ?", poolSize).Scan(ctx, dst); err != nil {
+			return fmt.Errorf("read %s: %w", what, err)
+		}
+		return nil
+	}
+	s.objects = map[string][]int64{}
+	for _, t := range []struct{ typ, table string }{
+		{globalid.TypeTrade, "trades"}, {globalid.TypeBusinessLink, "business_links"},
+		{globalid.TypeQuestion, "questions"}, {globalid.TypeWorkingGroup, "working_groups"},
+		{globalid.TypeMeeting, "meetings"}, {globalid.TypeActionPlan, "action_plans"},
+	} {
+		var ids []int64
+		if err := pool(t.table, &ids, "SELECT id FROM "+t.table+" ORDER BY hashint8(id), id"); err != nil {
+			return err
+		}
+		s.objects[t.typ] = ids
+	}
+	// Held meetings have attendees; scheduled ones when none is held.
+	if err := pool("meetings", &s.meetings, `SELECT id FROM meetings ORDER BY status <> 'HELD', hashint8(id), id`); err != nil {
+		return err
+	}
+	// The ACTIVE members some PENDING link awaits (the party that did not declare it).
+	if err := pool("pending links", &s.pending, `SELECT p.id FROM (SELECT DISTINCT m.id FROM business_links AS l
+	JOIN members AS m ON m.id = CASE WHEN l.declared_by = l.from_id THEN l.to_id ELSE l.from_id END
+	WHERE l.status = 'PENDING' AND m.status = 'ACTIVE') AS p
+ORDER BY hashint8(p.id), p.id`); err != nil {
+		return err
+	}
+	return pool("contacts", &s.contacts, "SELECT id FROM contacts ORDER BY hashint8(id), id")
 }
 
 // Members returns the number of members drawn from.
@@ -254,5 +361,39 @@ func (s *sampler) Sample() Sample {
 	if m.Region != "" {
 		sm.Regions = []string{m.Region}
 	}
+	sm.MeetingID = s.pick(s.meetings)
+	sm.ContactID = s.pick(s.contacts)
+	if sm.PendingID = s.pick(s.pending); sm.PendingID == 0 {
+		sm.PendingID = m.ID
+	}
+	types := []string{globalid.TypeMember}
+	for _, t := range objectTypes[1:] {
+		if len(s.objects[t]) > 0 {
+			types = append(types, t)
+		}
+	}
+	sm.Objects = make([]Object, objectsPerSample)
+	for i := range sm.Objects {
+		t := types[s.rnd.IntN(len(types))]
+		id := s.members[s.rnd.IntN(len(s.members))].ID
+		if t != globalid.TypeMember {
+			id = s.pick(s.objects[t])
+		}
+		sm.Objects[i] = Object{Type: t, ID: id}
+	}
 	return sm
+}
+
+// objectTypes are the types of grappe's nodes, members first.
+var objectTypes = []string{
+	globalid.TypeMember, globalid.TypeTrade, globalid.TypeBusinessLink, globalid.TypeQuestion,
+	globalid.TypeWorkingGroup, globalid.TypeMeeting, globalid.TypeActionPlan,
+}
+
+// pick draws an id of a pool, 0 from an empty one. s.mu must be held.
+func (s *sampler) pick(pool []int64) int64 {
+	if len(pool) == 0 {
+		return 0
+	}
+	return pool[s.rnd.IntN(len(pool))]
 }
