@@ -44,7 +44,8 @@ type HandlerOptions struct {
 	// TrustedOnly is the allowlist mode: PUBLIC and MEMBER callers may
 	// send only the ids of Documents.
 	TrustedOnly bool
-	// Logger receives unexpected errors and panics.
+	// Logger receives unexpected errors and panics; slog's default logger
+	// when nil.
 	Logger *slog.Logger
 	// MapError, when set, turns failures of the layers below (a timeout,
 	// the database unreachable) into application errors before they are
@@ -57,6 +58,9 @@ type HandlerOptions struct {
 // documents, APQ, the operation limits, and the error presenter that turns
 // every error into a coded one.
 func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
 	cfg := generated.Config{Resolvers: r}
 	cfg.Directives.Withheld = withheld
 	setComplexity(&cfg.Complexity)
