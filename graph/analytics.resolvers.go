@@ -176,7 +176,7 @@ func (r *queryResolver) Network(ctx context.Context) (*model.Network, error) {
 }
 
 func (r *scoredMemberResolver) Member(ctx context.Context, obj *model.ScoredMember) (*domain.Member, error) {
-	return r.loaders(ctx).member(ctx, obj.MemberID)
+	return r.rels().scored.get(ctx, obj)
 }
 
 func (r *subgraphResolver) Nodes(ctx context.Context, obj *model.Subgraph) ([]*domain.Member, error) {
@@ -184,7 +184,7 @@ func (r *subgraphResolver) Nodes(ctx context.Context, obj *model.Subgraph) ([]*d
 }
 
 func (r *subgraphEdgeResolver) From(ctx context.Context, obj *model.SubgraphEdge) (*domain.Member, error) {
-	return r.loaders(ctx).member(ctx, obj.FromID)
+	return r.loaders(ctx).member(ctx, obj.FromID) // with the nodes
 }
 
 func (r *subgraphEdgeResolver) To(ctx context.Context, obj *model.SubgraphEdge) (*domain.Member, error) {
