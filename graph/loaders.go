@@ -73,6 +73,16 @@ func (l *Loaders) member(ctx context.Context, id int64) (*domain.Member, error) 
 	return l.rels.member.load(ctx, id, memberArgs{})
 }
 
+// startMembers starts loading members ids in one batch, for the member
+// loads (Loaders.member, Resolver.membersOf) to come.
+func (l *Loaders) startMembers(ctx context.Context, ids []int64) {
+	keys := make([]key[memberArgs], len(ids))
+	for i, id := range ids {
+		keys[i] = key[memberArgs]{ID: id}
+	}
+	batchOf(l, l.rels.member).loader.LoadAllThunk(ctx, keys)
+}
+
 // tradeTree returns the whole taxonomy, read once per request.
 func (l *Loaders) tradeTree(ctx context.Context) (*tradeTree, error) {
 	l.treeOnce.Do(func() {

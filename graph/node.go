@@ -52,38 +52,30 @@ func (r *Resolver) nodes(ctx context.Context, gids []string) ([]model.Node, erro
 // function that waits for it: nil when there is none or the viewer may not
 // read it.
 func (r *Resolver) nodeThunk(ctx context.Context, typ string, id int64) func() (model.Node, error) {
-	s := r.rels()
-	switch typ {
-	case globalid.TypeMember:
-		return nodeOf(s.member.thunk(ctx, id))
-	case globalid.TypeBusinessLink:
-		return nodeOf(s.link.thunk(ctx, id))
-	case globalid.TypeQuestion:
-		return nodeOf(s.question.thunk(ctx, id))
-	case globalid.TypeWorkingGroup:
-		return nodeOf(s.group.thunk(ctx, id))
-	case globalid.TypeMeeting:
-		return nodeOf(s.meeting.thunk(ctx, id))
-	case globalid.TypeActionPlan:
-		return nodeOf(s.plan.thunk(ctx, id))
-	case globalid.TypeTrade:
-		return func() (model.Node, error) {
-			tree, err := r.loaders(ctx).tradeTree(ctx)
-			if err != nil {
-				return nil, err
-			}
-			if t := tree.byID[id]; t != nil {
-				return t, nil
-			}
+	if n := r.rels().nodes[typ]; n != nil {
+		return n.node(ctx, id)
+	}
+	return func() (model.Node, error) {
+		if typ != globalid.TypeTrade {
 			return nil, nil
 		}
+		tree, err := r.loaders(ctx).tradeTree(ctx)
+		if err != nil || tree.byID[id] == nil {
+			return nil, err
+		}
+		return tree.byID[id], nil
 	}
-	return func() (model.Node, error) { return nil, nil }
 }
 
-// nodeOf turns the thunk of an object into the thunk of a node: nil, not
-// a nil pointer, when there is none.
-func nodeOf[V any](thunk func() (V, error)) func() (model.Node, error) {
+// A noder loads nodes of one type by id.
+type noder interface {
+	node(ctx context.Context, id int64) func() (model.Node, error)
+}
+
+// node starts loading the value of key id as a node, and returns a function
+// that waits for it: nil, not a nil pointer, when there is none.
+func (r *relation[P, A, V]) node(ctx context.Context, id int64) func() (model.Node, error) {
+	thunk := r.thunk(ctx, id)
 	return func() (model.Node, error) {
 		v, err := thunk()
 		if err != nil || isZero(v) {

@@ -9,6 +9,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"grappe/domain"
+	"grappe/globalid"
 	"grappe/graph/model"
 )
 
@@ -19,25 +20,29 @@ type relations struct {
 	r      *Resolver
 	fields map[string]starter
 
-	// By id, for root fields, nodes and lists of ids.
+	// By id, for root fields, nodes and lists of ids; nodes by global id type.
 	member   *relation[any, memberArgs, *domain.Member]
 	link     *relation[any, struct{}, *domain.BusinessLink]
 	question *relation[any, struct{}, *domain.Question]
 	group    *relation[any, struct{}, *domain.WorkingGroup]
 	meeting  *relation[any, struct{}, *domain.Meeting]
 	plan     *relation[any, struct{}, *domain.ActionPlan]
+	nodes    map[string]noder
 
+	// What hangs off a member.
 	memberTrades *relation[*domain.Member, struct{}, []*domain.Trade]
 	contacts     *relation[*domain.Member, struct{}, []*domain.Contact]
 	engagement   *relation[*domain.Member, struct{}, *domain.Engagement]
 	memberGroups *relation[*domain.Member, pageArgs, *model.WorkingGroupConnection]
 	memberLinks  *relation[*domain.Member, linkArgs, *model.MemberBusinessLinkConnection]
 	partners     *relation[*domain.Member, pageArgs, *model.MemberConnection]
-	counterpart  *relation[*model.MemberBusinessLinkEdge, memberArgs, *domain.Member]
-	tradeMembers *relation[*domain.Trade, pageArgs, *model.MemberConnection]
 
+	// Links and trades.
+	counterpart                  *relation[*model.MemberBusinessLinkEdge, memberArgs, *domain.Member]
 	linkFrom, linkTo, declaredBy *relation[*domain.BusinessLink, memberArgs, *domain.Member]
+	tradeMembers                 *relation[*domain.Trade, pageArgs, *model.MemberConnection]
 
+	// Questions, groups, meetings and plans.
 	raisedBy      *relation[*domain.Question, memberArgs, *domain.Member]
 	supporters    *relation[*domain.Question, struct{}, []*domain.Member]
 	supporterIDs  *relation[*domain.Question, struct{}, []int64]
@@ -52,6 +57,7 @@ type relations struct {
 	planGroup     *relation[*domain.ActionPlan, struct{}, *domain.WorkingGroup]
 	owner         *relation[*domain.ActionItem, memberArgs, *domain.Member]
 
+	// Members named by the objects of other areas.
 	viewerMember *relation[*model.Viewer, memberArgs, *domain.Member]
 	recommended  *relation[*model.PartnerRecommendation, memberArgs, *domain.Member]
 	atRisk       *relation[*domain.AtRiskMember, memberArgs, *domain.Member]
@@ -82,6 +88,11 @@ func newRelations(r *Resolver) *relations {
 	s.meeting.typ = "Meeting"
 	s.plan = byIDs[any]("ActionPlan", nil, g.ActionPlansByIDs)
 	s.plan.typ = "ActionPlan"
+
+	s.nodes = map[string]noder{
+		globalid.TypeMember: s.member, globalid.TypeBusinessLink: s.link, globalid.TypeQuestion: s.question,
+		globalid.TypeWorkingGroup: s.group, globalid.TypeMeeting: s.meeting, globalid.TypeActionPlan: s.plan,
+	}
 
 	memberID := one(func(m *domain.Member) int64 { return m.ID })
 	s.memberTrades = lists("Member.trades", memberID, r.Trades.TradesOfMembers)
