@@ -2,55 +2,40 @@ package graph
 
 import (
 	"context"
-	"errors"
-
-	"github.com/vikstrous/dataloadgen"
 
 	"grappe/domain"
 	"grappe/graph/model"
 )
 
-// membersOf loads members in order through the member loader: one
-// statement for all of them. Members that do not exist, or that the viewer
-// may not see (storage leaves them out), are left out.
+// membersOf loads members in order, in one statement for all of them.
+// Members that do not exist, or that the viewer may not see (storage
+// leaves them out), are left out.
 func (r *Resolver) membersOf(ctx context.Context, ids []int64) ([]*domain.Member, error) {
-	ms, err := r.loaders(ctx).MemberByID.LoadAll(ctx, ids)
-	var errs dataloadgen.ErrorSlice
-	if err != nil && !errors.As(err, &errs) {
-		return nil, err
-	}
-	out := make([]*domain.Member, 0, len(ids))
-	for i, m := range ms {
-		if errs != nil && errs[i] != nil {
-			if errors.Is(errs[i], dataloadgen.ErrNotFound) {
-				continue
-			}
-			return nil, errs[i]
-		}
-		if m != nil {
-			out = append(out, m)
-		}
-	}
-	return out, nil
+	return loadIDs(ctx, r.rels().member, ids, memberArgs{})
 }
 
-// linksOf loads links in order through the link loader.
+// linksOf loads links in order, leaving out those the viewer may not see.
 func (r *Resolver) linksOf(ctx context.Context, ids []int64) ([]*domain.BusinessLink, error) {
-	out := make([]*domain.BusinessLink, 0, len(ids))
-	thunks := make([]func() (*domain.BusinessLink, error), len(ids))
-	loader := r.loaders(ctx).links.byID
+	return loadIDs(ctx, r.rels().link, ids, struct{}{})
+}
+
+// loadIDs loads the values of ids through rel, in order, leaving out the
+// keys storage left out.
+func loadIDs[A comparable, V any](ctx context.Context, rel *relation[any, A, V], ids []int64, a A) ([]V, error) {
+	thunks := make([]func() (V, error), len(ids))
+	b := batchOf(loadersFrom(ctx), rel)
 	for i, id := range ids {
-		thunks[i] = loader.LoadThunk(ctx, id)
+		thunks[i] = b.loader.LoadThunk(ctx, key[A]{id, a})
 	}
+	out := make([]V, 0, len(ids))
 	for _, thunk := range thunks {
-		l, err := thunk()
-		if errors.Is(err, dataloadgen.ErrNotFound) {
-			continue
-		}
+		v, err := thunk()
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, l)
+		if !isZero(v) {
+			out = append(out, v)
+		}
 	}
 	return out, nil
 }

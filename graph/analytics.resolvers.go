@@ -12,6 +12,8 @@ import (
 	"grappe/graph/generated"
 	"grappe/graph/model"
 	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 func (r *communityResolver) Members(ctx context.Context, obj *model.Community) ([]*domain.Member, error) {
@@ -26,6 +28,10 @@ func (r *memberResolver) Neighborhood(ctx context.Context, obj *domain.Member, r
 	out := &model.Subgraph{NodeIDs: sub.Nodes, Edges: make([]*model.SubgraphEdge, len(sub.Edges)), Truncated: sub.Truncated}
 	for i, e := range sub.Edges {
 		out.Edges[i] = &model.SubgraphEdge{FromID: e[0], ToID: e[1]}
+	}
+	// The nodes and the ends of the edges are the same members: one batch.
+	if fc := graphql.GetFieldContext(ctx); selects(ctx, fc, "nodes") || selects(ctx, fc, "edges") {
+		r.loaders(ctx).startMembers(ctx, sub.Nodes)
 	}
 	return out, nil
 }
@@ -176,7 +182,7 @@ func (r *queryResolver) Network(ctx context.Context) (*model.Network, error) {
 }
 
 func (r *scoredMemberResolver) Member(ctx context.Context, obj *model.ScoredMember) (*domain.Member, error) {
-	return r.loaders(ctx).member(ctx, obj.MemberID)
+	return r.rels().scored.get(ctx, obj)
 }
 
 func (r *subgraphResolver) Nodes(ctx context.Context, obj *model.Subgraph) ([]*domain.Member, error) {
@@ -184,7 +190,7 @@ func (r *subgraphResolver) Nodes(ctx context.Context, obj *model.Subgraph) ([]*d
 }
 
 func (r *subgraphEdgeResolver) From(ctx context.Context, obj *model.SubgraphEdge) (*domain.Member, error) {
-	return r.loaders(ctx).member(ctx, obj.FromID)
+	return r.loaders(ctx).member(ctx, obj.FromID) // with the nodes
 }
 
 func (r *subgraphEdgeResolver) To(ctx context.Context, obj *model.SubgraphEdge) (*domain.Member, error) {

@@ -27,10 +27,7 @@ func (r *auditEntryResolver) MemberID(ctx context.Context, obj *domain.AuditEntr
 }
 
 func (r *auditEntryResolver) Member(ctx context.Context, obj *domain.AuditEntry) (*domain.Member, error) {
-	if obj.MemberID == nil {
-		return nil, nil
-	}
-	return r.loaders(ctx).member(ctx, *obj.MemberID)
+	return r.rels().auditMember.get(ctx, obj)
 }
 
 func (r *auditEntryResolver) Subject(ctx context.Context, obj *domain.AuditEntry) (*string, error) {

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"fmt"
 	"time"
 
 	"grappe/domain"
@@ -153,4 +154,134 @@ func tradePair(tradeID, otherID string) (int64, int64, error) {
 	}
 	b, err := globalid.DecodeAs("otherTradeId", globalid.TypeTrade, otherID)
 	return a, b, err
+}
+
+// questionFilter converts the GraphQL question filter.
+func questionFilter(f *model.QuestionFilter) (domain.QuestionFilter, error) {
+	if f == nil {
+		return domain.QuestionFilter{}, nil
+	}
+	raisedBy, err := optionalMemberID("filter.raisedBy", f.RaisedBy)
+	if err != nil {
+		return domain.QuestionFilter{}, err
+	}
+	supportedBy, err := optionalMemberID("filter.supportedBy", f.SupportedBy)
+	if err != nil {
+		return domain.QuestionFilter{}, err
+	}
+	return domain.QuestionFilter{Themes: f.Themes, Statuses: f.Statuses, RaisedBy: raisedBy, SupportedBy: supportedBy}, nil
+}
+
+// optionalMemberID decodes a member's global id that may be null.
+func optionalMemberID(field string, gid *string) (*int64, error) {
+	if gid == nil {
+		return nil, nil
+	}
+	id, err := globalid.DecodeAs(field, globalid.TypeMember, *gid)
+	if err != nil {
+		return nil, err
+	}
+	return &id, nil
+}
+
+// groupFilter converts the GraphQL group filter.
+func groupFilter(f *model.GroupFilter) (domain.GroupFilter, error) {
+	if f == nil {
+		return domain.GroupFilter{}, nil
+	}
+	ids, err := decodeIDs("filter.memberIds", globalid.TypeMember, f.MemberIds)
+	return domain.GroupFilter{Themes: f.Themes, Statuses: f.Statuses, MemberIDs: ids}, err
+}
+
+// supportIDs decodes the question and member of a support.
+func supportIDs(questionGID, memberGID string) (questionID, memberID int64, err error) {
+	if questionID, err = globalid.DecodeAs("questionId", globalid.TypeQuestion, questionGID); err != nil {
+		return 0, 0, err
+	}
+	memberID, err = globalid.DecodeAs("memberId", globalid.TypeMember, memberGID)
+	return questionID, memberID, err
+}
+
+// participationIDs decodes the group and member of a join or leave.
+func participationIDs(groupGID, memberGID string) (groupID, memberID int64, err error) {
+	if groupID, err = globalid.DecodeAs("groupId", globalid.TypeWorkingGroup, groupGID); err != nil {
+		return 0, 0, err
+	}
+	memberID, err = globalid.DecodeAs("memberId", globalid.TypeMember, memberGID)
+	return groupID, memberID, err
+}
+
+// meetingInput converts scheduleMeeting's input.
+func meetingInput(in model.ScheduleMeetingInput) (domain.MeetingInput, error) {
+	groupID, err := globalid.DecodeAs("groupId", globalid.TypeWorkingGroup, in.GroupID)
+	if err != nil {
+		return domain.MeetingInput{}, err
+	}
+	agenda := make([]domain.AgendaItem, len(in.Agenda))
+	for i, item := range in.Agenda {
+		agenda[i] = domain.AgendaItem{Title: item.Title, Minutes: item.Minutes}
+	}
+	return domain.MeetingInput{
+		GroupID: groupID, Title: in.Title, StartsAt: in.StartsAt, DurationMinutes: in.DurationMinutes,
+		Agenda: agenda, ExpectedOutcome: in.ExpectedOutcome,
+	}, nil
+}
+
+// actionPlanInput converts publishActionPlan's input.
+func actionPlanInput(in model.PublishActionPlanInput) (domain.ActionPlanInput, error) {
+	groupID, err := globalid.DecodeAs("groupId", globalid.TypeWorkingGroup, in.GroupID)
+	if err != nil {
+		return domain.ActionPlanInput{}, err
+	}
+	items := make([]domain.ActionItem, len(in.Items))
+	for i, item := range in.Items {
+		items[i] = domain.ActionItem{Title: item.Title}
+		if item.OwnerID != nil {
+			owner, err := globalid.DecodeAs(fmt.Sprintf("items[%d].ownerId", i), globalid.TypeMember, *item.OwnerID)
+			if err != nil {
+				return domain.ActionPlanInput{}, err
+			}
+			items[i].OwnerID = &owner
+		}
+		if item.DueOn != nil {
+			d := dateOf(*item.DueOn)
+			items[i].DueOn = &d
+		}
+	}
+	return domain.ActionPlanInput{GroupID: groupID, Summary: in.Summary, Items: items}, nil
+}
+
+// linkFilter converts the GraphQL link filter.
+func linkFilter(f *model.BusinessLinkFilter) (domain.LinkFilter, error) {
+	if f == nil {
+		return domain.LinkFilter{}, nil
+	}
+	memberIDs, err := decodeIDs("filter.memberIds", globalid.TypeMember, f.MemberIds)
+	if err != nil {
+		return domain.LinkFilter{}, err
+	}
+	return domain.LinkFilter{
+		MemberIDs: memberIDs, Kinds: f.Kinds, Statuses: f.Statuses, Origins: f.Origins,
+		SinceAfter: f.SinceAfter, SinceBefore: f.SinceBefore,
+	}, nil
+}
+
+// linkInput converts declareBusinessLink's input.
+func linkInput(in model.DeclareBusinessLinkInput) (domain.LinkInput, error) {
+	from, err := globalid.DecodeAs("fromId", globalid.TypeMember, in.FromID)
+	if err != nil {
+		return domain.LinkInput{}, err
+	}
+	to, err := globalid.DecodeAs("toId", globalid.TypeMember, in.ToID)
+	if err != nil {
+		return domain.LinkInput{}, err
+	}
+	out := domain.LinkInput{FromID: from, ToID: to, Kind: in.Kind, Since: in.Since, Note: deref(in.Note)}
+	if in.VolumeBand != nil {
+		out.VolumeBand = *in.VolumeBand
+	}
+	if in.Origin != nil {
+		out.Origin = *in.Origin
+	}
+	return out, nil
 }

@@ -11,12 +11,10 @@ import (
 	"grappe/graph/generated"
 	"grappe/graph/model"
 	"time"
-
-	"github.com/99designs/gqlgen/graphql"
 )
 
 func (r *atRiskMemberResolver) Member(ctx context.Context, obj *domain.AtRiskMember) (*domain.Member, error) {
-	return r.loaders(ctx).MemberByID.Load(ctx, obj.MemberID)
+	return r.rels().atRisk.get(ctx, obj)
 }
 
 func (r *dashboardResolver) MemberCount(ctx context.Context, obj *model.Dashboard) (int, error) {
@@ -113,15 +111,9 @@ func (r *engagementStatsResolver) AtRisk(ctx context.Context, obj *model.Engagem
 	if err := domain.ValidateRange("first", n, 1, domain.MaxAtRisk); err != nil {
 		return nil, err
 	}
-	members := obj.AtRisk[:min(n, len(obj.AtRisk))]
-	if hasField(graphql.GetOperationContext(ctx), graphql.GetFieldContext(ctx).Field.Selections, "member") {
-		ids := make([]int64, len(members))
-		for i, m := range members {
-			ids[i] = m.MemberID
-		}
-		r.loaders(ctx).MemberByID.LoadAllThunk(ctx, ids) // one batch for the list
-	}
-	return pointers(members), nil
+	members := pointers(obj.AtRisk[:min(n, len(obj.AtRisk))])
+	r.ahead(ctx, members) // one batch for the list
+	return members, nil
 }
 
 func (r *linkStatsResolver) Created(ctx context.Context, obj *model.LinkStats, interval domain.Interval, from *time.Time, to *time.Time) ([]*domain.PeriodCount, error) {

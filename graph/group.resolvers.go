@@ -12,16 +12,11 @@ import (
 	"grappe/graph/generated"
 	"grappe/graph/model"
 	"slices"
-
-	"github.com/99designs/gqlgen/graphql"
 )
 
 // Owner is the resolver for the owner field.
 func (r *actionItemResolver) Owner(ctx context.Context, obj *domain.ActionItem) (*domain.Member, error) {
-	if obj.OwnerID == nil {
-		return nil, nil
-	}
-	return visibleMember(ctx, r.loaders(ctx).groups.owner, *obj.OwnerID)
+	return r.rels().owner.get(ctx, obj)
 }
 
 // ID is the resolver for the id field.
@@ -31,7 +26,7 @@ func (r *actionPlanResolver) ID(ctx context.Context, obj *domain.ActionPlan) (st
 
 // Group is the resolver for the group field.
 func (r *actionPlanResolver) Group(ctx context.Context, obj *domain.ActionPlan) (*domain.WorkingGroup, error) {
-	return load(ctx, r.loaders(ctx).groups.group, obj.GroupID)
+	return r.rels().planGroup.get(ctx, obj)
 }
 
 // ID is the resolver for the id field.
@@ -41,7 +36,7 @@ func (r *meetingResolver) ID(ctx context.Context, obj *domain.Meeting) (string, 
 
 // Group is the resolver for the group field.
 func (r *meetingResolver) Group(ctx context.Context, obj *domain.Meeting) (*domain.WorkingGroup, error) {
-	return load(ctx, r.loaders(ctx).groups.group, obj.GroupID)
+	return r.rels().meetingGroup.get(ctx, obj)
 }
 
 // Outcome is the resolver for the outcome field.
@@ -51,23 +46,17 @@ func (r *meetingResolver) Outcome(ctx context.Context, obj *domain.Meeting) (*st
 
 // Attendees is the resolver for the attendees field.
 func (r *meetingResolver) Attendees(ctx context.Context, obj *domain.Meeting) ([]*domain.Member, error) {
-	return visibleMembers(ctx, r.loaders(ctx).groups.attendee, obj.AttendeeIDs)
+	return r.rels().attendees.all(ctx, obj)
 }
 
 // Groups is the resolver for the groups field.
 func (r *memberResolver) Groups(ctx context.Context, obj *domain.Member, first *int, after *string) (*model.Connection[*model.WorkingGroupEdge], error) {
-	l := r.loaders(ctx).groups
-	page, err := l.memberGroups(ctx, graphql.GetFieldContext(ctx), obj.ID, first, after)
-	if err != nil {
-		return nil, err
-	}
-	count := func(ctx context.Context) (int, error) { return load(ctx, l.groupCount, obj.ID) }
-	return model.NewConnection(page, count), nil
+	return r.rels().memberGroups.get(ctx, obj)
 }
 
 // RaiseQuestion is the resolver for the raiseQuestion field.
 func (r *mutationResolver) RaiseQuestion(ctx context.Context, input model.RaiseQuestionInput) (*model.RaiseQuestionPayload, error) {
-	r.loaders(ctx).groups.forget()
+	r.loaders(ctx).forget()
 	memberID, err := globalid.DecodeAs("memberId", globalid.TypeMember, input.MemberID)
 	if err != nil {
 		return nil, err
@@ -81,7 +70,7 @@ func (r *mutationResolver) RaiseQuestion(ctx context.Context, input model.RaiseQ
 
 // SupportQuestion is the resolver for the supportQuestion field.
 func (r *mutationResolver) SupportQuestion(ctx context.Context, input model.SupportQuestionInput) (*model.SupportQuestionPayload, error) {
-	r.loaders(ctx).groups.forget()
+	r.loaders(ctx).forget()
 	questionID, memberID, err := supportIDs(input.QuestionID, input.MemberID)
 	if err != nil {
 		return nil, err
@@ -95,7 +84,7 @@ func (r *mutationResolver) SupportQuestion(ctx context.Context, input model.Supp
 
 // WithdrawSupport is the resolver for the withdrawSupport field.
 func (r *mutationResolver) WithdrawSupport(ctx context.Context, input model.WithdrawSupportInput) (*model.SupportQuestionPayload, error) {
-	r.loaders(ctx).groups.forget()
+	r.loaders(ctx).forget()
 	questionID, memberID, err := supportIDs(input.QuestionID, input.MemberID)
 	if err != nil {
 		return nil, err
@@ -109,7 +98,7 @@ func (r *mutationResolver) WithdrawSupport(ctx context.Context, input model.With
 
 // JoinGroup is the resolver for the joinGroup field.
 func (r *mutationResolver) JoinGroup(ctx context.Context, input model.JoinGroupInput) (*model.GroupPayload, error) {
-	r.loaders(ctx).groups.forget()
+	r.loaders(ctx).forget()
 	groupID, memberID, err := participationIDs(input.GroupID, input.MemberID)
 	if err != nil {
 		return nil, err
@@ -123,7 +112,7 @@ func (r *mutationResolver) JoinGroup(ctx context.Context, input model.JoinGroupI
 
 // LeaveGroup is the resolver for the leaveGroup field.
 func (r *mutationResolver) LeaveGroup(ctx context.Context, input model.LeaveGroupInput) (*model.GroupPayload, error) {
-	r.loaders(ctx).groups.forget()
+	r.loaders(ctx).forget()
 	groupID, memberID, err := participationIDs(input.GroupID, input.MemberID)
 	if err != nil {
 		return nil, err
@@ -137,7 +126,7 @@ func (r *mutationResolver) LeaveGroup(ctx context.Context, input model.LeaveGrou
 
 // CloseGroup is the resolver for the closeGroup field.
 func (r *mutationResolver) CloseGroup(ctx context.Context, input model.CloseGroupInput) (*model.GroupPayload, error) {
-	r.loaders(ctx).groups.forget()
+	r.loaders(ctx).forget()
 	groupID, err := globalid.DecodeAs("groupId", globalid.TypeWorkingGroup, input.GroupID)
 	if err != nil {
 		return nil, err
@@ -151,7 +140,7 @@ func (r *mutationResolver) CloseGroup(ctx context.Context, input model.CloseGrou
 
 // ScheduleMeeting is the resolver for the scheduleMeeting field.
 func (r *mutationResolver) ScheduleMeeting(ctx context.Context, input model.ScheduleMeetingInput) (*model.MeetingPayload, error) {
-	r.loaders(ctx).groups.forget()
+	r.loaders(ctx).forget()
 	in, err := meetingInput(input)
 	if err != nil {
 		return nil, err
@@ -165,7 +154,7 @@ func (r *mutationResolver) ScheduleMeeting(ctx context.Context, input model.Sche
 
 // RecordMeetingOutcome is the resolver for the recordMeetingOutcome field.
 func (r *mutationResolver) RecordMeetingOutcome(ctx context.Context, input model.RecordMeetingOutcomeInput) (*model.MeetingPayload, error) {
-	r.loaders(ctx).groups.forget()
+	r.loaders(ctx).forget()
 	meetingID, err := globalid.DecodeAs("meetingId", globalid.TypeMeeting, input.MeetingID)
 	if err != nil {
 		return nil, err
@@ -183,7 +172,7 @@ func (r *mutationResolver) RecordMeetingOutcome(ctx context.Context, input model
 
 // CancelMeeting is the resolver for the cancelMeeting field.
 func (r *mutationResolver) CancelMeeting(ctx context.Context, input model.CancelMeetingInput) (*model.MeetingPayload, error) {
-	r.loaders(ctx).groups.forget()
+	r.loaders(ctx).forget()
 	meetingID, err := globalid.DecodeAs("meetingId", globalid.TypeMeeting, input.MeetingID)
 	if err != nil {
 		return nil, err
@@ -197,7 +186,7 @@ func (r *mutationResolver) CancelMeeting(ctx context.Context, input model.Cancel
 
 // PublishActionPlan is the resolver for the publishActionPlan field.
 func (r *mutationResolver) PublishActionPlan(ctx context.Context, input model.PublishActionPlanInput) (*model.PublishActionPlanPayload, error) {
-	r.loaders(ctx).groups.forget()
+	r.loaders(ctx).forget()
 	in, err := actionPlanInput(input)
 	if err != nil {
 		return nil, err
@@ -211,7 +200,7 @@ func (r *mutationResolver) PublishActionPlan(ctx context.Context, input model.Pu
 
 // Member is the resolver for the member field.
 func (r *participantResolver) Member(ctx context.Context, obj *domain.Participant) (*domain.Member, error) {
-	return visibleMember(ctx, r.loaders(ctx).groups.participantMember, obj.MemberID)
+	return r.rels().participant.get(ctx, obj)
 }
 
 // Questions is the resolver for the questions field.
@@ -224,9 +213,10 @@ func (r *queryResolver) Questions(ctx context.Context, first *int, after *string
 	if err != nil {
 		return nil, err
 	}
-	r.loaders(ctx).groups.prefetchQuestions(ctx, pageNodes(ctx, "Question"), page.Items)
 	count := func(ctx context.Context) (int, error) { return r.Resolver.Groups.CountQuestions(ctx, f) }
-	return model.NewConnection(page, count), nil
+	conn := model.NewConnection(page, count)
+	r.ahead(ctx, conn)
+	return conn, nil
 }
 
 // Groups is the resolver for the groups field.
@@ -239,9 +229,10 @@ func (r *queryResolver) Groups(ctx context.Context, first *int, after *string, f
 	if err != nil {
 		return nil, err
 	}
-	r.loaders(ctx).groups.prefetchGroups(ctx, pageNodes(ctx, "WorkingGroup"), page.Items)
 	count := func(ctx context.Context) (int, error) { return r.Resolver.Groups.CountGroups(ctx, f) }
-	return model.NewConnection(page, count), nil
+	conn := model.NewConnection(page, count)
+	r.ahead(ctx, conn)
+	return conn, nil
 }
 
 // ActionPlans is the resolver for the actionPlans field.
@@ -250,8 +241,9 @@ func (r *queryResolver) ActionPlans(ctx context.Context, first *int, after *stri
 	if err != nil {
 		return nil, err
 	}
-	r.loaders(ctx).groups.prefetchPlans(ctx, pageNodes(ctx, "ActionPlan"), page.Items)
-	return model.NewConnection(page, r.Resolver.Groups.CountActionPlans), nil
+	conn := model.NewConnection(page, r.Resolver.Groups.CountActionPlans)
+	r.ahead(ctx, conn)
+	return conn, nil
 }
 
 // ID is the resolver for the id field.
@@ -261,16 +253,12 @@ func (r *questionResolver) ID(ctx context.Context, obj *domain.Question) (string
 
 // RaisedBy is the resolver for the raisedBy field.
 func (r *questionResolver) RaisedBy(ctx context.Context, obj *domain.Question) (*domain.Member, error) {
-	return visibleMember(ctx, r.loaders(ctx).groups.raiser, obj.RaisedBy)
+	return r.rels().raisedBy.get(ctx, obj)
 }
 
 // Supporters is the resolver for the supporters field.
 func (r *questionResolver) Supporters(ctx context.Context, obj *domain.Question) ([]*domain.Member, error) {
-	ms, err := load(ctx, r.loaders(ctx).groups.supporters, obj.ID)
-	if ms == nil && err == nil {
-		ms = []*domain.Member{}
-	}
-	return ms, err
+	return r.rels().supporters.get(ctx, obj)
 }
 
 // ViewerHasSupported is the resolver for the viewerHasSupported field.
@@ -279,16 +267,13 @@ func (r *questionResolver) ViewerHasSupported(ctx context.Context, obj *domain.Q
 	if v.Role != domain.RoleMember {
 		return false, nil
 	}
-	ids, err := load(ctx, r.loaders(ctx).groups.supporterIDs, obj.ID)
+	ids, err := r.rels().supporterIDs.get(ctx, obj)
 	return slices.Contains(ids, v.MemberID), err
 }
 
 // Group is the resolver for the group field.
 func (r *questionResolver) Group(ctx context.Context, obj *domain.Question) (*domain.WorkingGroup, error) {
-	if obj.GroupID == nil {
-		return nil, nil
-	}
-	return load(ctx, r.loaders(ctx).groups.group, *obj.GroupID)
+	return r.rels().questionGroup.get(ctx, obj)
 }
 
 // UpcomingMeetings is the resolver for the upcomingMeetings field.
@@ -298,7 +283,7 @@ func (r *viewerResolver) UpcomingMeetings(ctx context.Context, obj *model.Viewer
 		n = *first
 	}
 	ms, err := r.Groups.UpcomingMeetings(ctx, n)
-	r.loaders(ctx).groups.prefetchMeetings(ctx, []*graphql.FieldContext{graphql.GetFieldContext(ctx)}, ms)
+	r.ahead(ctx, ms)
 	return ms, err
 }
 
@@ -309,14 +294,12 @@ func (r *workingGroupResolver) ID(ctx context.Context, obj *domain.WorkingGroup)
 
 // Question is the resolver for the question field.
 func (r *workingGroupResolver) Question(ctx context.Context, obj *domain.WorkingGroup) (*domain.Question, error) {
-	return load(ctx, r.loaders(ctx).groups.question, obj.QuestionID)
+	return r.rels().groupQuestion.get(ctx, obj)
 }
 
 // Participants is the resolver for the participants field.
 func (r *workingGroupResolver) Participants(ctx context.Context, obj *domain.WorkingGroup) ([]*domain.Participant, error) {
-	l := r.loaders(ctx).groups
-	ps, err := load(ctx, l.participants, obj.ID)
-	l.prefetchParticipants(ctx, graphql.GetFieldContext(ctx), ps)
+	ps, err := r.rels().participants.get(ctx, obj)
 	out := make([]*domain.Participant, len(ps))
 	for i := range ps {
 		out[i] = &ps[i]
@@ -326,19 +309,12 @@ func (r *workingGroupResolver) Participants(ctx context.Context, obj *domain.Wor
 
 // Meetings is the resolver for the meetings field.
 func (r *workingGroupResolver) Meetings(ctx context.Context, obj *domain.WorkingGroup, first *int, after *string) (*model.Connection[*model.MeetingEdge], error) {
-	l := r.loaders(ctx).groups
-	page, err := l.meetingsOfGroup.Load(ctx, newPageKey(obj.ID, first, after))
-	if err != nil {
-		return nil, err
-	}
-	l.prefetchMeetings(ctx, pageNodes(ctx, "Meeting"), page.Items)
-	count := func(ctx context.Context) (int, error) { return load(ctx, l.meetingCount, obj.ID) }
-	return model.NewConnection(page, count), nil
+	return r.rels().meetings.get(ctx, obj)
 }
 
 // ActionPlan is the resolver for the actionPlan field.
 func (r *workingGroupResolver) ActionPlan(ctx context.Context, obj *domain.WorkingGroup) (*domain.ActionPlan, error) {
-	return load(ctx, r.loaders(ctx).groups.planOfGroup, obj.ID)
+	return r.rels().groupPlan.get(ctx, obj)
 }
 
 func (r *Resolver) ActionItem() generated.ActionItemResolver { return &actionItemResolver{r} }

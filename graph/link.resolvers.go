@@ -20,12 +20,12 @@ func (r *businessLinkResolver) ID(ctx context.Context, obj *domain.BusinessLink)
 
 // From is the resolver for the from field.
 func (r *businessLinkResolver) From(ctx context.Context, obj *domain.BusinessLink) (*domain.Member, error) {
-	return r.loaders(ctx).member(ctx, obj.FromID)
+	return r.rels().linkFrom.get(ctx, obj)
 }
 
 // To is the resolver for the to field.
 func (r *businessLinkResolver) To(ctx context.Context, obj *domain.BusinessLink) (*domain.Member, error) {
-	return r.loaders(ctx).member(ctx, obj.ToID)
+	return r.rels().linkTo.get(ctx, obj)
 }
 
 // VolumeBand is the resolver for the volumeBand field.
@@ -38,7 +38,7 @@ func (r *businessLinkResolver) VolumeBand(ctx context.Context, obj *domain.Busin
 
 // DeclaredBy is the resolver for the declaredBy field.
 func (r *businessLinkResolver) DeclaredBy(ctx context.Context, obj *domain.BusinessLink) (*domain.Member, error) {
-	return r.loaders(ctx).member(ctx, obj.DeclaredBy)
+	return r.rels().declaredBy.get(ctx, obj)
 }
 
 // Note is the resolver for the note field.
@@ -46,39 +46,19 @@ func (r *businessLinkResolver) Note(ctx context.Context, obj *domain.BusinessLin
 	return nullable(obj.Note), nil
 }
 
-// BusinessLinks is the resolver for the businessLinks field. Its page comes
-// from a loader keyed by member and arguments, primed for a whole page of
-// members by prefetchMembers.
+// BusinessLinks is the resolver for the businessLinks field.
 func (r *memberResolver) BusinessLinks(ctx context.Context, obj *domain.Member, first *int, after *string, direction *domain.LinkDirection, kinds []domain.LinkKind, statuses []domain.LinkStatus) (*model.Connection[*model.MemberBusinessLinkEdge], error) {
-	args := newLinkArgs(first, after, direction, kinds, statuses)
-	links := r.loaders(ctx).links
-	page, err := links.memberLinks.Load(ctx, argKey[linkArgs]{MemberID: obj.ID, Args: args})
-	if err != nil {
-		return nil, err
-	}
-	r.primeLinkPage(ctx, obj.ID, page)
-	count := func(ctx context.Context) (int, error) {
-		return links.memberCounts.Load(ctx, argKey[linkArgs]{MemberID: obj.ID, Args: args.counting()})
-	}
-	return model.NewMemberBusinessLinkConnection(obj.ID, page, count), nil
+	return r.rels().memberLinks.get(ctx, obj)
 }
 
-// Partners is the resolver for the partners field; batched like businessLinks.
+// Partners is the resolver for the partners field.
 func (r *memberResolver) Partners(ctx context.Context, obj *domain.Member, first *int, after *string) (*model.Connection[*model.MemberEdge], error) {
-	links := r.loaders(ctx).links
-	page, err := links.partners.Load(ctx, argKey[pageArgs]{MemberID: obj.ID, Args: newPageArgs(first, after)})
-	if err != nil {
-		return nil, err
-	}
-	count := func(ctx context.Context) (int, error) {
-		return links.partnerCounts.Load(ctx, argKey[struct{}]{MemberID: obj.ID})
-	}
-	return model.NewConnection(page, count), nil
+	return r.rels().partners.get(ctx, obj)
 }
 
 // Counterpart is the resolver for the counterpart field.
 func (r *memberBusinessLinkEdgeResolver) Counterpart(ctx context.Context, obj *model.MemberBusinessLinkEdge) (*domain.Member, error) {
-	return r.loaders(ctx).counterpart(ctx, obj.Node.Counterpart(obj.MemberID))
+	return r.rels().counterpart.get(ctx, obj)
 }
 
 // DeclareBusinessLink is the resolver for the declareBusinessLink field.
@@ -143,9 +123,10 @@ func (r *queryResolver) BusinessLinks(ctx context.Context, first *int, after *st
 	if err != nil {
 		return nil, err
 	}
-	r.primeLinkPage(ctx, 0, page)
 	count := func(ctx context.Context) (int, error) { return r.Links.CountLinks(ctx, f) }
-	return model.NewConnection(page, count), nil
+	conn := model.NewConnection(page, count)
+	r.ahead(ctx, conn)
+	return conn, nil
 }
 
 // PendingConfirmations is the resolver for the pendingConfirmations field.
@@ -154,9 +135,10 @@ func (r *viewerResolver) PendingConfirmations(ctx context.Context, obj *model.Vi
 	if err != nil {
 		return nil, err
 	}
-	r.primeLinkPage(ctx, 0, page)
 	count := func(ctx context.Context) (int, error) { return r.Links.CountPendingConfirmations(ctx) }
-	return model.NewConnection(page, count), nil
+	conn := model.NewConnection(page, count)
+	r.ahead(ctx, conn)
+	return conn, nil
 }
 
 func (r *Resolver) BusinessLink() generated.BusinessLinkResolver { return &businessLinkResolver{r} }

@@ -2,58 +2,37 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"sync"
 	"time"
 
-	"github.com/vikstrous/dataloadgen"
-
 	"grappe/domain"
 )
 
-// loaderWait is how long a loader collects keys before fetching a batch.
+// loaderWait is how long a loader collects keys before fetching a batch:
+// the batching of what the look-ahead does not start.
 const loaderWait = time.Millisecond
 
-// Loaders batch and cache the lookups of one request, so that a page of N
-// members costs one statement per relationship, not N.
+// Loaders batch and cache the reads of one request: a loader per relation
+// (made on first use), and the taxonomy and its complements, read once.
 type Loaders struct {
-	MemberByID          *dataloadgen.Loader[int64, *domain.Member]
-	TradesByMember      *dataloadgen.Loader[int64, []*domain.Trade]
-	ContactsByMember    *dataloadgen.Loader[int64, []*domain.Contact]
-	EngagementByMember  *dataloadgen.Loader[int64, *domain.Engagement]
-	MembersByTrade      *dataloadgen.Loader[tradePageKey, *domain.Page[*domain.Member]]
-	MemberCountsByTrade *dataloadgen.Loader[int64, int]
+	rels *relations
 
-	links  *linkLoaders
-	groups *groupLoaders
-
-	complementsOnce sync.Once
-	complementsAll  map[int64][]*domain.TradeComplement
-	complementsErr  error
-	tradeWrites     domain.TradeWriteService
+	mu      sync.Mutex
+	batches map[any]interface{ clear() }
 
 	treeOnce sync.Once
 	tree     *tradeTree
 	treeErr  error
-	tradeSvc domain.TradeService
+
+	complementsOnce sync.Once
+	complementsAll  map[int64][]*domain.TradeComplement
+	complementsErr  error
 }
 
 // NewLoaders returns fresh loaders over the resolver's services.
 func NewLoaders(r *Resolver) *Loaders {
-	opt := dataloadgen.WithWait(loaderWait)
-	return &Loaders{
-		MemberByID:          dataloadgen.NewMappedLoader(r.Members.MembersByIDs, opt),
-		TradesByMember:      dataloadgen.NewMappedLoader(r.Trades.TradesOfMembers, opt),
-		ContactsByMember:    dataloadgen.NewMappedLoader(r.MemberDetails.ContactsOfMembers, opt),
-		EngagementByMember:  dataloadgen.NewMappedLoader(r.MemberDetails.Engagements, opt),
-		MembersByTrade:      dataloadgen.NewMappedLoader(pagedByKey(r.Members.MembersOfTrades), opt),
-		MemberCountsByTrade: dataloadgen.NewMappedLoader(r.Members.CountMembersOfTrades, opt),
-		tradeSvc:            r.Trades,
-		tradeWrites:         r.TradeWrites,
-		links:               newLinkLoaders(r),
-		groups:              newGroupLoaders(r),
-	}
+	return &Loaders{rels: r.rels(), batches: map[any]interface{ clear() }{}}
 }
 
 type loadersKey struct{}
@@ -66,38 +45,49 @@ func (r *Resolver) Middleware(next http.Handler) http.Handler {
 	})
 }
 
-// loaders returns the request's loaders, or fresh ones outside HTTP.
-func (r *Resolver) loaders(ctx context.Context) *Loaders {
-	if l, ok := ctx.Value(loadersKey{}).(*Loaders); ok {
-		return l
+// loaders returns the request's loaders.
+func (r *Resolver) loaders(ctx context.Context) *Loaders { return loadersFrom(ctx) }
+
+// loadersFrom returns the loaders that Middleware put in ctx.
+func loadersFrom(ctx context.Context) *Loaders {
+	l, ok := ctx.Value(loadersKey{}).(*Loaders)
+	if !ok {
+		panic("graph: no loaders in the context: serve through Resolver.Middleware")
 	}
-	return NewLoaders(r)
+	return l
+}
+
+// forget empties the caches, so that what a mutation returns, and what
+// later mutations of the same request read, reflects its writes.
+func (l *Loaders) forget() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, b := range l.batches {
+		b.clear()
+	}
 }
 
 // member loads a member the viewer may see, or nil (storage leaves out
 // the others).
 func (l *Loaders) member(ctx context.Context, id int64) (*domain.Member, error) {
-	m, err := l.MemberByID.Load(ctx, id)
-	if errors.Is(err, dataloadgen.ErrNotFound) {
-		return nil, nil
-	}
-	return m, err
+	return l.rels.member.load(ctx, id, memberArgs{})
 }
 
-// trades loads the trades of a member.
-func (l *Loaders) trades(ctx context.Context, memberID int64) ([]*domain.Trade, error) {
-	ts, err := l.TradesByMember.Load(ctx, memberID)
-	if errors.Is(err, dataloadgen.ErrNotFound) {
-		return []*domain.Trade{}, nil
+// startMembers starts loading members ids in one batch, for the member
+// loads (Loaders.member, Resolver.membersOf) to come.
+func (l *Loaders) startMembers(ctx context.Context, ids []int64) {
+	keys := make([]key[memberArgs], len(ids))
+	for i, id := range ids {
+		keys[i] = key[memberArgs]{ID: id}
 	}
-	return ts, err
+	batchOf(l, l.rels.member).loader.LoadAllThunk(ctx, keys)
 }
 
 // tradeTree returns the whole taxonomy, read once per request.
 func (l *Loaders) tradeTree(ctx context.Context) (*tradeTree, error) {
 	l.treeOnce.Do(func() {
 		var all []*domain.Trade
-		all, l.treeErr = l.tradeSvc.Trades(ctx)
+		all, l.treeErr = l.rels.r.Trades.Trades(ctx)
 		l.tree = newTradeTree(all)
 	})
 	return l.tree, l.treeErr
@@ -121,56 +111,10 @@ func newTradeTree(all []*domain.Trade) *tradeTree {
 	return t
 }
 
-// tradePageKey asks for one page of a trade's members; First is already
-// resolved to the page size.
-type tradePageKey struct {
-	TradeID int64
-	First   int
-	After   string
-}
-
-// pagedByKey adapts a service that pages many parents at once with the same
-// arguments to a loader over (parent, arguments) keys: one statement per
-// distinct arguments, usually one per request.
-func pagedByKey[T any](fetch func(context.Context, []int64, domain.PageRequest) (map[int64]*domain.Page[T], error)) func(context.Context, []tradePageKey) (map[tradePageKey]*domain.Page[T], error) {
-	type args struct {
-		first int
-		after string
-	}
-	return func(ctx context.Context, keys []tradePageKey) (map[tradePageKey]*domain.Page[T], error) {
-		groups := map[args][]int64{}
-		for _, k := range keys {
-			a := args{k.First, k.After}
-			groups[a] = append(groups[a], k.TradeID)
-		}
-		out := make(map[tradePageKey]*domain.Page[T], len(keys))
-		for a, ids := range groups {
-			first := a.first
-			pages, err := fetch(ctx, ids, domain.PageRequest{First: &first, After: a.after})
-			if err != nil {
-				return nil, err
-			}
-			for id, p := range pages {
-				out[tradePageKey{TradeID: id, First: a.first, After: a.after}] = p
-			}
-		}
-		return out, nil
-	}
-}
-
-// contacts loads the contacts of a member.
-func (l *Loaders) contacts(ctx context.Context, memberID int64) ([]*domain.Contact, error) {
-	cs, err := l.ContactsByMember.Load(ctx, memberID)
-	if errors.Is(err, dataloadgen.ErrNotFound) {
-		return []*domain.Contact{}, nil
-	}
-	return cs, err
-}
-
 // complements returns the complements of a trade; all of them are read
 // once per request, whatever the number of trades asked about.
 func (l *Loaders) complements(ctx context.Context, tradeID int64) ([]*domain.TradeComplement, error) {
-	l.complementsOnce.Do(func() { l.complementsAll, l.complementsErr = l.tradeWrites.Complements(ctx) })
+	l.complementsOnce.Do(func() { l.complementsAll, l.complementsErr = l.rels.r.TradeWrites.Complements(ctx) })
 	if l.complementsErr != nil {
 		return nil, l.complementsErr
 	}

@@ -55,7 +55,7 @@ func (r *memberResolver) ForeignParentCountry(ctx context.Context, obj *domain.M
 
 // Trades is the resolver for the trades field.
 func (r *memberResolver) Trades(ctx context.Context, obj *domain.Member) ([]*domain.Trade, error) {
-	return r.loaders(ctx).trades(ctx, obj.ID)
+	return r.rels().memberTrades.get(ctx, obj)
 }
 
 // Address is the resolver for the address field.
@@ -81,11 +81,11 @@ func (r *memberResolver) Description(ctx context.Context, obj *domain.Member) (*
 }
 
 func (r *memberResolver) Contacts(ctx context.Context, obj *domain.Member) ([]*domain.Contact, error) {
-	return r.loaders(ctx).contacts(ctx, obj.ID)
+	return r.rels().contacts.get(ctx, obj)
 }
 
 func (r *memberResolver) Engagement(ctx context.Context, obj *domain.Member) (*domain.Engagement, error) {
-	return r.loaders(ctx).EngagementByMember.Load(ctx, obj.ID)
+	return r.rels().engagement.get(ctx, obj)
 }
 
 func (r *mutationResolver) SetMemberTrades(ctx context.Context, input model.SetMemberTradesInput) (*model.SetMemberTradesPayload, error) {
@@ -182,8 +182,7 @@ func (r *queryResolver) Member(ctx context.Context, id string) (*domain.Member, 
 	if err != nil {
 		return nil, err
 	}
-	r.prefetchMember(ctx, mid)
-	return r.loaders(ctx).member(ctx, mid)
+	return r.rels().member.byKey(ctx, mid)
 }
 
 // Members is the resolver for the members field.
@@ -196,9 +195,10 @@ func (r *queryResolver) Members(ctx context.Context, first *int, after *string, 
 	if err != nil {
 		return nil, err
 	}
-	r.prefetchMembers(ctx, page.Items)
 	count := func(ctx context.Context) (int, error) { return r.Resolver.Members.CountMembers(ctx, f) }
-	return model.NewConnection(page, count), nil
+	conn := model.NewConnection(page, count)
+	r.ahead(ctx, conn)
+	return conn, nil
 }
 
 func (r *Resolver) Contact() generated.ContactResolver { return &contactResolver{r} }

@@ -18,35 +18,10 @@ func (r *Resolver) node(ctx context.Context, field, gid string) (model.Node, err
 	if err != nil {
 		return nil, err
 	}
-	l := r.loaders(ctx)
-	switch typ {
-	case globalid.TypeMember:
-		m, err := l.member(ctx, id)
-		if m == nil {
-			return nil, err
-		}
-		return m, nil
-	case globalid.TypeBusinessLink:
-		link, err := l.links.link(ctx, id)
-		if link == nil {
-			return nil, err
-		}
-		return link, nil
-	case globalid.TypeTrade:
-		tree, err := l.tradeTree(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if t := tree.byID[id]; t != nil {
-			return t, nil
-		}
-	case globalid.TypeQuestion, globalid.TypeWorkingGroup, globalid.TypeMeeting, globalid.TypeActionPlan:
-		return l.groups.node(ctx, typ, id)
-	}
-	return nil, nil
+	return r.nodeThunk(ctx, typ, id)()
 }
 
-// nodes fetches several objects; members are batched by the loader.
+// nodes fetches several objects; each type is one batch.
 func (r *Resolver) nodes(ctx context.Context, gids []string) ([]model.Node, error) {
 	if len(gids) > maxNodes {
 		return nil, domain.InvalidField("ids", "at most %d ids, got %d", maxNodes, len(gids))
@@ -57,21 +32,55 @@ func (r *Resolver) nodes(ctx context.Context, gids []string) ([]model.Node, erro
 		}
 	}
 	// Start every load before waiting, so that each type shares one batch.
-	l := r.loaders(ctx)
-	for _, gid := range gids {
-		if typ, id, _ := globalid.Decode("ids", gid); typ == globalid.TypeMember {
-			l.MemberByID.LoadThunk(ctx, id)
-		} else {
-			l.groups.startNode(ctx, typ, id)
-		}
+	thunks := make([]func() (model.Node, error), len(gids))
+	for i, gid := range gids {
+		typ, id, _ := globalid.Decode("ids", gid)
+		thunks[i] = r.nodeThunk(ctx, typ, id)
 	}
 	out := make([]model.Node, len(gids))
-	for i, gid := range gids {
-		n, err := r.node(ctx, fmt.Sprintf("ids[%d]", i), gid)
+	for i, thunk := range thunks {
+		n, err := thunk()
 		if err != nil {
 			return nil, err
 		}
 		out[i] = n
 	}
 	return out, nil
+}
+
+// nodeThunk starts loading the object of type typ and id, and returns a
+// function that waits for it: nil when there is none or the viewer may not
+// read it.
+func (r *Resolver) nodeThunk(ctx context.Context, typ string, id int64) func() (model.Node, error) {
+	if n := r.rels().nodes[typ]; n != nil {
+		return n.node(ctx, id)
+	}
+	return func() (model.Node, error) {
+		if typ != globalid.TypeTrade {
+			return nil, nil
+		}
+		tree, err := r.loaders(ctx).tradeTree(ctx)
+		if err != nil || tree.byID[id] == nil {
+			return nil, err
+		}
+		return tree.byID[id], nil
+	}
+}
+
+// A noder loads nodes of one type by id.
+type noder interface {
+	node(ctx context.Context, id int64) func() (model.Node, error)
+}
+
+// node starts loading the value of key id as a node, and returns a function
+// that waits for it: nil, not a nil pointer, when there is none.
+func (r *relation[P, A, V]) node(ctx context.Context, id int64) func() (model.Node, error) {
+	thunk := r.thunk(ctx, id)
+	return func() (model.Node, error) {
+		v, err := thunk()
+		if err != nil || isZero(v) {
+			return nil, err
+		}
+		return v, nil
+	}
 }

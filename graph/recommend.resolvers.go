@@ -17,21 +17,22 @@ func (r *memberResolver) RecommendedPartners(ctx context.Context, obj *domain.Me
 	if err != nil {
 		return nil, err
 	}
-	// The recommended members are among the candidates: the member loader
-	// primed with them selects them no more.
-	loaders := r.loaders(ctx)
+	// The recommended members are among the candidates: the relation primed
+	// with them selects them no more.
+	l, rel := r.loaders(ctx), r.rels().recommended
 	for _, c := range recs.Candidates {
-		loaders.MemberByID.Prime(c.ID, c)
+		rel.prime(l, c.ID, memberArgs{}, c)
 	}
 	out := make([]*model.PartnerRecommendation, len(recs.Partners))
 	for i, rec := range recs.Partners {
 		out[i] = &model.PartnerRecommendation{MemberID: rec.MemberID, Score: rec.Score, Reasons: rec.Reasons}
 	}
+	r.ahead(ctx, out)
 	return out, nil
 }
 
 func (r *partnerRecommendationResolver) Member(ctx context.Context, obj *model.PartnerRecommendation) (*domain.Member, error) {
-	return r.loaders(ctx).member(ctx, obj.MemberID)
+	return r.rels().recommended.get(ctx, obj)
 }
 
 func (r *Resolver) PartnerRecommendation() generated.PartnerRecommendationResolver {

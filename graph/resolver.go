@@ -3,6 +3,8 @@
 package graph
 
 import (
+	"sync"
+
 	"grappe/domain"
 )
 
@@ -18,4 +20,7 @@ type Resolver struct {
 	SmallWorlds   SmallWorldSource
 	Dashboards    domain.DashboardService
 	Audit         domain.AuditService
+
+	relsOnce  sync.Once
+	relations *relations
 }

@@ -63,7 +63,7 @@ func (r *queryResolver) Trades(ctx context.Context) ([]*domain.Trade, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.prefetchTrades(ctx, tree.all)
+	r.ahead(ctx, tree.all)
 	return tree.all, nil
 }
 
@@ -109,17 +109,7 @@ func (r *tradeResolver) Complements(ctx context.Context, obj *domain.Trade) ([]*
 }
 
 func (r *tradeResolver) Members(ctx context.Context, obj *domain.Trade, first *int, after *string) (*model.Connection[*model.MemberEdge], error) {
-	n, err := domain.PageRequest{First: first}.Limit()
-	if err != nil {
-		return nil, err
-	}
-	l := r.loaders(ctx)
-	page, err := l.MembersByTrade.Load(ctx, tradePageKey{TradeID: obj.ID, First: n, After: deref(after)})
-	if err != nil {
-		return nil, err
-	}
-	count := func(ctx context.Context) (int, error) { return l.MemberCountsByTrade.Load(ctx, obj.ID) }
-	return model.NewConnection(page, count), nil
+	return r.rels().tradeMembers.get(ctx, obj)
 }
 
 func (r *tradeComplementResolver) Trade(ctx context.Context, obj *domain.TradeComplement) (*domain.Trade, error) {

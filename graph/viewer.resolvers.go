@@ -14,10 +14,7 @@ import (
 
 // Member is the resolver for the member field.
 func (r *viewerResolver) Member(ctx context.Context, obj *model.Viewer) (*domain.Member, error) {
-	if obj.Role != domain.RoleMember || obj.MemberID == 0 {
-		return nil, nil
-	}
-	return r.loaders(ctx).member(ctx, obj.MemberID)
+	return r.rels().viewerMember.get(ctx, obj)
 }
 
 func (r *Resolver) Viewer() generated.ViewerResolver { return &viewerResolver{r} }

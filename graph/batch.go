@@ -1,0 +1,407 @@
+package graph
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vikstrous/dataloadgen"
+)
+
+// A relation is a field of a parent type read in batches: the key of a
+// parent (its id, or a foreign id it holds) and the field's arguments make
+// a loader key, and the keys with the same arguments share one fetch. With
+// the look-ahead (Loaders.ahead) a relation costs one statement per level
+// of a query, whatever the number of parents and however the executor
+// schedules them.
+type relation[P any, A comparable, V any] struct {
+	// name is the field, as "Type.field".
+	name string
+	// typ is the GraphQL type of the values when the field's type does not
+	// say it (a field of interface type); "" otherwise.
+	typ string
+	// keys returns the keys of a parent; none when the field is empty.
+	keys func(P) []int64
+	// args reads the field's arguments (and, for a fetch that reads more
+	// with its values, what its selection asks) into a comparable key.
+	args func(context.Context, *graphql.FieldContext) (A, error)
+	// fetch reads the values of keys ids with arguments a.
+	fetch func(ctx context.Context, ids []int64, a A) (map[int64]V, error)
+	// empty, when set, gives the value of a key that fetch left out.
+	empty func(id int64, a A) V
+	// count, when set, is the relation of the connection's totalCount,
+	// started with the page when the selection asks for it; countArgs
+	// turns the page's arguments into its arguments.
+	count     *relation[P, A, int]
+	countArgs func(A) A
+}
+
+// key is a loader key: a parent's key and the arguments of the field.
+type key[A comparable] struct {
+	ID   int64
+	Args A
+}
+
+// one is the keys function of a relation keyed by a single id.
+func one[P any](id func(P) int64) func(P) []int64 {
+	return func(p P) []int64 { return []int64{id(p)} }
+}
+
+// maybe is the keys function of a relation keyed by an id a parent may
+// not have.
+func maybe[P any](id func(P) *int64) func(P) []int64 {
+	return func(p P) []int64 {
+		if i := id(p); i != nil {
+			return []int64{*i}
+		}
+		return nil
+	}
+}
+
+// noArgs is the args function of a field without arguments.
+func noArgs(context.Context, *graphql.FieldContext) (struct{}, error) { return struct{}{}, nil }
+
+// get loads the value of the field being resolved for parent p: the zero
+// value when p has no key.
+func (r *relation[P, A, V]) get(ctx context.Context, p P) (V, error) {
+	var zero V
+	ids := r.keys(p)
+	if len(ids) == 0 {
+		return zero, nil
+	}
+	return r.byKey(ctx, ids[0])
+}
+
+// all loads the values of the field being resolved for parent p, in the
+// order of its keys, leaving out zero values (what storage left out).
+func (r *relation[P, A, V]) all(ctx context.Context, p P) ([]V, error) {
+	fc := graphql.GetFieldContext(ctx)
+	a, err := r.args(ctx, fc)
+	if err != nil {
+		return nil, err
+	}
+	b := batchOf(loadersFrom(ctx), r)
+	ids := r.keys(p)
+	keys := make([]key[A], len(ids))
+	for i, id := range ids {
+		keys[i] = key[A]{id, a}
+	}
+	b.want(ctx, fc, keys, false)
+	vs, err := b.loader.LoadAll(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]V, 0, len(vs))
+	for _, v := range vs {
+		if !isZero(v) {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// byKey loads the value of key id for the field being resolved.
+func (r *relation[P, A, V]) byKey(ctx context.Context, id int64) (V, error) {
+	return r.thunk(ctx, id)()
+}
+
+// thunk starts loading the value of key id for the field being resolved,
+// and returns a function that waits for it.
+func (r *relation[P, A, V]) thunk(ctx context.Context, id int64) func() (V, error) {
+	fc := graphql.GetFieldContext(ctx)
+	a, err := r.args(ctx, fc)
+	if err != nil {
+		return func() (V, error) { var zero V; return zero, err }
+	}
+	b := batchOf(loadersFrom(ctx), r)
+	k := key[A]{id, a}
+	b.want(ctx, fc, []key[A]{k}, false)
+	return b.loader.LoadThunk(ctx, k)
+}
+
+// load loads the value of key id with arguments a, outside a field of the
+// relation (a connection's count, a list read by ids).
+func (r *relation[P, A, V]) load(ctx context.Context, id int64, a A) (V, error) {
+	return batchOf(loadersFrom(ctx), r).loader.Load(ctx, key[A]{id, a})
+}
+
+// prime records the value of a key read by another fetch.
+func (r *relation[P, A, V]) prime(l *Loaders, id int64, a A, v V) {
+	b := batchOf(l, r)
+	k := key[A]{id, a}
+	b.mu.Lock()
+	b.values[k] = v
+	b.mu.Unlock()
+	b.loader.Prime(k, v)
+}
+
+// start starts the batch of the field of fc for parents, and of its count
+// when the selection asks for it.
+func (r *relation[P, A, V]) start(ctx context.Context, l *Loaders, fc *graphql.FieldContext, parents []any) {
+	a, err := r.args(ctx, fc)
+	if err != nil {
+		return // the resolver reports it
+	}
+	var keys []key[A]
+	for _, p := range parents {
+		if p, ok := p.(P); ok {
+			for _, id := range r.keys(p) {
+				keys = append(keys, key[A]{id, a})
+			}
+		}
+	}
+	if len(keys) == 0 {
+		return
+	}
+	b := batchOf(l, r)
+	b.want(ctx, fc, keys, true)
+	b.loader.LoadAllThunk(ctx, keys)
+	if r.count != nil && selects(ctx, fc, "totalCount") {
+		ca := r.countArgs(a)
+		counts := make([]key[A], len(keys))
+		for i, k := range keys {
+			counts[i] = key[A]{k.ID, ca}
+		}
+		batchOf(l, r.count).loader.LoadAllThunk(ctx, counts)
+	}
+}
+
+// A starter is a relation seen by the look-ahead.
+type starter interface {
+	start(ctx context.Context, l *Loaders, fc *graphql.FieldContext, parents []any)
+}
+
+// batch is a relation's loader in one request. Besides the values, it
+// holds, for each key not fetched yet, the fields whose selection the
+// look-ahead must start on its value once fetched.
+type batch[P any, A comparable, V any] struct {
+	rel    *relation[P, A, V]
+	l      *Loaders
+	loader *dataloadgen.Loader[key[A], V]
+
+	mu     sync.Mutex
+	values map[key[A]]V
+	wants  map[key[A]][]*graphql.FieldContext
+}
+
+// batchOf returns the request's loader of relation r, made on first use.
+func batchOf[P any, A comparable, V any](l *Loaders, r *relation[P, A, V]) *batch[P, A, V] {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if b, ok := l.batches[r]; ok {
+		return b.(*batch[P, A, V])
+	}
+	b := &batch[P, A, V]{rel: r, l: l, values: map[key[A]]V{}, wants: map[key[A]][]*graphql.FieldContext{}}
+	b.loader = dataloadgen.NewLoader(b.fetch, dataloadgen.WithWait(loaderWait))
+	l.batches[r] = b
+	return b
+}
+
+// want records that the selection of fc applies to the values of keys.
+// With now, the look-ahead runs at once on the values already read (a
+// parent reached again, or a value another fetch primed).
+func (b *batch[P, A, V]) want(ctx context.Context, fc *graphql.FieldContext, keys []key[A], now bool) {
+	if fc == nil || fc.Child == nil {
+		return
+	}
+	var known []any
+	b.mu.Lock()
+	for _, k := range keys {
+		if v, ok := b.values[k]; ok {
+			if now {
+				known = append(known, objects(v)...)
+			}
+			continue
+		}
+		if !wanted(b.wants[k], fc) {
+			b.wants[k] = append(b.wants[k], fc)
+		}
+	}
+	b.mu.Unlock()
+	b.l.ahead(ctx, fc, b.rel.typ, known)
+}
+
+// wanted reports whether fcs hold the query field of fc.
+func wanted(fcs []*graphql.FieldContext, fc *graphql.FieldContext) bool {
+	for _, w := range fcs {
+		if w.Field.Field == fc.Field.Field {
+			return true
+		}
+	}
+	return false
+}
+
+// fetch reads a batch of keys, one fetch per distinct arguments, and runs
+// the look-ahead on what it read before any resolver waiting on it runs.
+func (b *batch[P, A, V]) fetch(ctx context.Context, keys []key[A]) ([]V, []error) {
+	ctx = context.WithValue(ctx, loadersKey{}, b.l)
+	values, errs := make([]V, len(keys)), make([]error, len(keys))
+	groups := map[A][]int{}
+	var order []A
+	for i, k := range keys {
+		if _, ok := groups[k.Args]; !ok {
+			order = append(order, k.Args)
+		}
+		groups[k.Args] = append(groups[k.Args], i)
+	}
+	for _, a := range order {
+		idx := groups[a]
+		ids := make([]int64, len(idx))
+		for j, i := range idx {
+			ids[j] = keys[i].ID
+		}
+		got, err := b.rel.fetch(ctx, ids, a)
+		for _, i := range idx {
+			v, ok := got[keys[i].ID]
+			if !ok && b.rel.empty != nil {
+				v = b.rel.empty(keys[i].ID, a)
+			}
+			values[i], errs[i] = v, err
+		}
+	}
+	type next struct {
+		fc   *graphql.FieldContext
+		objs []any
+	}
+	var ahead []*next
+	byField := map[*ast.Field]*next{}
+	b.mu.Lock()
+	for i, k := range keys {
+		fcs := b.wants[k]
+		delete(b.wants, k)
+		if errs[i] != nil {
+			continue
+		}
+		b.values[k] = values[i]
+		for _, fc := range fcs {
+			n := byField[fc.Field.Field]
+			if n == nil {
+				n = &next{fc: fc}
+				byField[fc.Field.Field] = n
+				ahead = append(ahead, n)
+			}
+			n.objs = append(n.objs, objects(values[i])...)
+		}
+	}
+	b.mu.Unlock()
+	for _, n := range ahead {
+		b.l.ahead(ctx, n.fc, b.rel.typ, n.objs)
+	}
+	return values, errs
+}
+
+// clear forgets what the batch read.
+func (b *batch[P, A, V]) clear() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.loader.ClearAll()
+	clear(b.values)
+	clear(b.wants)
+}
+
+// ahead is the look-ahead: for objs, the values of the field of fc (of
+// GraphQL type typ, or the field's type when typ is ""), it starts the
+// batch of every relation the field's selection asks of them, for all of
+// them at once, and goes down the fields without resolver (a connection's
+// edges, an edge's node, a plan's items…) to do the same below. Each
+// relation's batch runs the look-ahead on its values in turn.
+func (l *Loaders) ahead(ctx context.Context, fc *graphql.FieldContext, typ string, objs []any) {
+	if fc == nil || fc.Child == nil || len(objs) == 0 {
+		return
+	}
+	if typ == "" {
+		typ = fc.Field.Definition.Type.Name()
+	}
+	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, []string{typ, "Node"}) {
+		rel := l.rels.fields[typ+"."+f.Name]
+		if rel == nil && (len(f.Selections) == 0 || f.Name == "__typename") {
+			continue
+		}
+		child, err := fc.Child(ctx, f)
+		if err != nil {
+			continue
+		}
+		switch {
+		case rel != nil:
+			if parents := notWithheld(objs, f.Name); len(parents) > 0 {
+				rel.start(ctx, l, child, parents)
+			}
+		case !child.IsResolver && !child.IsMethod:
+			l.ahead(ctx, child, "", fieldValues(objs, f.Name))
+		}
+	}
+}
+
+// ahead runs the look-ahead on v, the value of the field being resolved.
+func (r *Resolver) ahead(ctx context.Context, v any) {
+	r.loaders(ctx).ahead(ctx, graphql.GetFieldContext(ctx), "", objects(v))
+}
+
+// notWithheld leaves out of objs those whose field storage withheld from
+// the viewer: their resolver does not run (see withheld in handler.go).
+func notWithheld(objs []any, field string) []any {
+	out := make([]any, 0, len(objs))
+	for _, o := range objs {
+		if w, ok := o.(interface{ Withheld(string) error }); ok && w.Withheld(field) != nil {
+			continue
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// selects reports whether the selection of fc asks for field name.
+func selects(ctx context.Context, fc *graphql.FieldContext, name string) bool {
+	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, nil) {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// fieldValues returns the objects held by the Go field that gqlgen binds to
+// GraphQL field name (a field without resolver: the exported struct field
+// of that name, case aside) in each of objs.
+func fieldValues(objs []any, name string) []any {
+	var out []any
+	for _, o := range objs {
+		v := reflect.Indirect(reflect.ValueOf(o))
+		if v.Kind() != reflect.Struct {
+			continue
+		}
+		f := v.FieldByNameFunc(func(n string) bool { return strings.EqualFold(n, name) })
+		if f.IsValid() && f.CanInterface() {
+			out = appendObjects(out, f)
+		}
+	}
+	return out
+}
+
+// objects returns the objects of a value: the elements of a list, or the
+// value itself; none for nil.
+func objects(v any) []any { return appendObjects(nil, reflect.ValueOf(v)) }
+
+func appendObjects(out []any, v reflect.Value) []any {
+	switch v.Kind() {
+	case reflect.Slice:
+		for i := range v.Len() {
+			out = appendObjects(out, v.Index(i))
+		}
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			out = append(out, v.Interface())
+		}
+	case reflect.Struct:
+		if v.CanAddr() {
+			out = append(out, v.Addr().Interface())
+		}
+	}
+	return out
+}
+
+// isZero reports whether v is its type's zero value (a nil pointer).
+func isZero[V any](v V) bool { return reflect.ValueOf(&v).Elem().IsZero() }

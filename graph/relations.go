@@ -1,0 +1,479 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"grappe/domain"
+	"grappe/globalid"
+	"grappe/graph/model"
+)
+
+// relations are the relation and connection fields of the schema, read in
+// batches (see relation), built once per resolver. fields indexes them by
+// "Type.field" for the look-ahead.
+type relations struct {
+	r      *Resolver
+	fields map[string]starter
+
+	// By id, for root fields, nodes and lists of ids; nodes by global id type.
+	member   *relation[any, memberArgs, *domain.Member]
+	link     *relation[any, struct{}, *domain.BusinessLink]
+	question *relation[any, struct{}, *domain.Question]
+	group    *relation[any, struct{}, *domain.WorkingGroup]
+	meeting  *relation[any, struct{}, *domain.Meeting]
+	plan     *relation[any, struct{}, *domain.ActionPlan]
+	nodes    map[string]noder
+
+	// What hangs off a member.
+	memberTrades *relation[*domain.Member, struct{}, []*domain.Trade]
+	contacts     *relation[*domain.Member, struct{}, []*domain.Contact]
+	engagement   *relation[*domain.Member, struct{}, *domain.Engagement]
+	memberGroups *relation[*domain.Member, pageArgs, *model.WorkingGroupConnection]
+	memberLinks  *relation[*domain.Member, linkArgs, *model.MemberBusinessLinkConnection]
+	partners     *relation[*domain.Member, pageArgs, *model.MemberConnection]
+
+	// Links and trades.
+	counterpart                  *relation[*model.MemberBusinessLinkEdge, memberArgs, *domain.Member]
+	linkFrom, linkTo, declaredBy *relation[*domain.BusinessLink, memberArgs, *domain.Member]
+	tradeMembers                 *relation[*domain.Trade, pageArgs, *model.MemberConnection]
+
+	// Questions, groups, meetings and plans.
+	raisedBy      *relation[*domain.Question, memberArgs, *domain.Member]
+	supporters    *relation[*domain.Question, struct{}, []*domain.Member]
+	supporterIDs  *relation[*domain.Question, struct{}, []int64]
+	questionGroup *relation[*domain.Question, struct{}, *domain.WorkingGroup]
+	groupQuestion *relation[*domain.WorkingGroup, struct{}, *domain.Question]
+	participants  *relation[*domain.WorkingGroup, struct{}, []domain.Participant]
+	meetings      *relation[*domain.WorkingGroup, pageArgs, *model.MeetingConnection]
+	groupPlan     *relation[*domain.WorkingGroup, struct{}, *domain.ActionPlan]
+	participant   *relation[*domain.Participant, memberArgs, *domain.Member]
+	meetingGroup  *relation[*domain.Meeting, struct{}, *domain.WorkingGroup]
+	attendees     *relation[*domain.Meeting, memberArgs, *domain.Member]
+	planGroup     *relation[*domain.ActionPlan, struct{}, *domain.WorkingGroup]
+	owner         *relation[*domain.ActionItem, memberArgs, *domain.Member]
+
+	// Members named by the objects of other areas.
+	viewerMember *relation[*model.Viewer, memberArgs, *domain.Member]
+	recommended  *relation[*model.PartnerRecommendation, memberArgs, *domain.Member]
+	atRisk       *relation[*domain.AtRiskMember, memberArgs, *domain.Member]
+	scored       *relation[*model.ScoredMember, memberArgs, *domain.Member]
+	auditMember  *relation[*domain.AuditEntry, memberArgs, *domain.Member]
+
+	// groupsPage makes the connection of a page of a member's groups.
+	groupsPage func(id int64, p *domain.Page[*domain.WorkingGroup]) *model.WorkingGroupConnection
+}
+
+// rels returns the resolver's relations, built on first use.
+func (r *Resolver) rels() *relations {
+	r.relsOnce.Do(func() { r.relations = newRelations(r) })
+	return r.relations
+}
+
+func newRelations(r *Resolver) *relations {
+	s := &relations{r: r}
+	g := r.Groups
+	s.member = &relation[any, memberArgs, *domain.Member]{name: "Member", typ: "Member", args: memberArgsOf(false), fetch: s.readMembers}
+	s.link = byIDs[any]("BusinessLink", nil, r.Links.LinksByIDs)
+	s.link.typ = "BusinessLink"
+	s.question = byIDs[any]("Question", nil, g.QuestionsByIDs)
+	s.question.typ = "Question"
+	s.group = byIDs[any]("WorkingGroup", nil, g.GroupsByIDs)
+	s.group.typ = "WorkingGroup"
+	s.meeting = byIDs[any]("Meeting", nil, g.MeetingsByIDs)
+	s.meeting.typ = "Meeting"
+	s.plan = byIDs[any]("ActionPlan", nil, g.ActionPlansByIDs)
+	s.plan.typ = "ActionPlan"
+
+	s.nodes = map[string]noder{
+		globalid.TypeMember: s.member, globalid.TypeBusinessLink: s.link, globalid.TypeQuestion: s.question,
+		globalid.TypeWorkingGroup: s.group, globalid.TypeMeeting: s.meeting, globalid.TypeActionPlan: s.plan,
+	}
+
+	memberID := one(func(m *domain.Member) int64 { return m.ID })
+	s.memberTrades = lists("Member.trades", memberID, r.Trades.TradesOfMembers)
+	s.contacts = lists("Member.contacts", memberID, r.MemberDetails.ContactsOfMembers)
+	s.engagement = byIDs("Member.engagement", memberID, r.MemberDetails.Engagements)
+	var groupsPage func(int64, pageArgs, *domain.Page[*domain.WorkingGroup]) *model.WorkingGroupConnection
+	s.memberGroups, groupsPage = paged("Member.groups", memberID, g.GroupsOfMembers, g.CountGroupsOfMembers)
+	s.groupsPage = func(id int64, p *domain.Page[*domain.WorkingGroup]) *model.WorkingGroupConnection {
+		return groupsPage(id, pageArgs{}, p)
+	}
+	s.partners, _ = paged("Member.partners", memberID, r.Links.MembersPartners, r.Links.CountMembersPartners)
+	s.memberLinks = s.newMemberLinks(memberID)
+	s.counterpart = members(s, "MemberBusinessLinkEdge.counterpart", one(func(e *model.MemberBusinessLinkEdge) int64 {
+		return e.Node.Counterpart(e.MemberID)
+	}), true)
+	s.tradeMembers, _ = paged("Trade.members", one(func(t *domain.Trade) int64 { return t.ID }), r.Members.MembersOfTrades, r.Members.CountMembersOfTrades)
+
+	s.linkFrom = members(s, "BusinessLink.from", one(func(l *domain.BusinessLink) int64 { return l.FromID }), false)
+	s.linkTo = members(s, "BusinessLink.to", one(func(l *domain.BusinessLink) int64 { return l.ToID }), false)
+	s.declaredBy = members(s, "BusinessLink.declaredBy", one(func(l *domain.BusinessLink) int64 { return l.DeclaredBy }), false)
+
+	questionID := one(func(q *domain.Question) int64 { return q.ID })
+	s.raisedBy = members(s, "Question.raisedBy", one(func(q *domain.Question) int64 { return q.RaisedBy }), false)
+	s.supporters = lists("Question.supporters", questionID, g.SupportersOf)
+	s.supporterIDs = lists("Question.viewerHasSupported", questionID, g.SupporterIDs)
+	s.supporterIDs.args = func(ctx context.Context, _ *graphql.FieldContext) (struct{}, error) {
+		if domain.ViewerFrom(ctx).Role != domain.RoleMember {
+			return struct{}{}, errNotAsked // the resolver answers false
+		}
+		return struct{}{}, nil
+	}
+	s.questionGroup = byIDs("Question.group", maybe(func(q *domain.Question) *int64 { return q.GroupID }), g.GroupsByIDs)
+
+	groupID := one(func(w *domain.WorkingGroup) int64 { return w.ID })
+	s.groupQuestion = byIDs("WorkingGroup.question", one(func(w *domain.WorkingGroup) int64 { return w.QuestionID }), g.QuestionsByIDs)
+	s.participants = lists("WorkingGroup.participants", groupID, g.Participants)
+	s.meetings, _ = paged("WorkingGroup.meetings", groupID, g.MeetingsOfGroups, g.CountMeetingsOfGroups)
+	s.groupPlan = byIDs("WorkingGroup.actionPlan", groupID, g.ActionPlansByGroup)
+	s.participant = members(s, "Participant.member", one(func(p *domain.Participant) int64 { return p.MemberID }), false)
+	s.meetingGroup = byIDs("Meeting.group", one(func(m *domain.Meeting) int64 { return m.GroupID }), g.GroupsByIDs)
+	s.attendees = members(s, "Meeting.attendees", func(m *domain.Meeting) []int64 { return m.AttendeeIDs }, false)
+	s.planGroup = byIDs("ActionPlan.group", one(func(p *domain.ActionPlan) int64 { return p.GroupID }), g.GroupsByIDs)
+	s.owner = members(s, "ActionItem.owner", maybe(func(i *domain.ActionItem) *int64 { return i.OwnerID }), false)
+
+	s.viewerMember = members(s, "Viewer.member", func(v *model.Viewer) []int64 {
+		if v.Role != domain.RoleMember || v.MemberID == 0 {
+			return nil
+		}
+		return []int64{v.MemberID}
+	}, false)
+	s.recommended = members(s, "PartnerRecommendation.member", one(func(p *model.PartnerRecommendation) int64 { return p.MemberID }), false)
+	s.atRisk = members(s, "AtRiskMember.member", one(func(m *domain.AtRiskMember) int64 { return m.MemberID }), false)
+	s.scored = members(s, "ScoredMember.member", one(func(m *model.ScoredMember) int64 { return m.MemberID }), false)
+	s.auditMember = members(s, "AuditEntry.member", maybe(func(e *domain.AuditEntry) *int64 { return e.MemberID }), false)
+
+	s.fields = map[string]starter{}
+	for _, f := range []interface {
+		starter
+		field() string
+	}{
+		s.memberTrades, s.contacts, s.engagement, s.memberGroups, s.memberLinks, s.partners, s.counterpart, s.tradeMembers,
+		s.linkFrom, s.linkTo, s.declaredBy,
+		s.raisedBy, s.supporters, s.supporterIDs, s.questionGroup,
+		s.groupQuestion, s.participants, s.meetings, s.groupPlan, s.participant,
+		s.meetingGroup, s.attendees, s.planGroup, s.owner,
+		s.viewerMember, s.recommended, s.atRisk, s.scored, s.auditMember,
+	} {
+		s.fields[f.field()] = f
+	}
+	return s
+}
+
+// field returns the "Type.field" the relation serves.
+func (r *relation[P, A, V]) field() string { return r.name }
+
+// errNotAsked is the args error of a field whose resolver answers without
+// reading anything.
+var errNotAsked = errors.New("not read ahead")
+
+// byIDs is the relation of a field holding one object by key.
+func byIDs[P any, V any](name string, keys func(P) []int64, fetch func(context.Context, []int64) (map[int64]V, error)) *relation[P, struct{}, V] {
+	return &relation[P, struct{}, V]{name: name, keys: keys, args: noArgs,
+		fetch: func(ctx context.Context, ids []int64, _ struct{}) (map[int64]V, error) { return fetch(ctx, ids) }}
+}
+
+// lists is the relation of a list field: a key without a list has an empty one.
+func lists[P any, T any](name string, keys func(P) []int64, fetch func(context.Context, []int64) (map[int64][]T, error)) *relation[P, struct{}, []T] {
+	r := byIDs(name, keys, fetch)
+	r.empty = func(int64, struct{}) []T { return []T{} }
+	return r
+}
+
+// paged is the relation of a connection of nodes N with first/after
+// arguments, its totalCount read by count; it also returns how it makes a
+// key's connection from a page.
+func paged[P any, N any](name string, keys func(P) []int64,
+	fetch func(context.Context, []int64, domain.PageRequest) (map[int64]*domain.Page[N], error),
+	count func(context.Context, []int64) (map[int64]int, error),
+) (*relation[P, pageArgs, *model.Connection[*model.Edge[N]]], func(int64, pageArgs, *domain.Page[N]) *model.Connection[*model.Edge[N]]) {
+	counts := &relation[P, pageArgs, int]{name: name + ".totalCount",
+		fetch: func(ctx context.Context, ids []int64, _ pageArgs) (map[int64]int, error) { return count(ctx, ids) }}
+	conn := func(id int64, _ pageArgs, p *domain.Page[N]) *model.Connection[*model.Edge[N]] {
+		return model.NewConnection(orEmpty(p), func(ctx context.Context) (int, error) { return counts.load(ctx, id, pageArgs{}) })
+	}
+	return &relation[P, pageArgs, *model.Connection[*model.Edge[N]]]{
+		name: name, keys: keys, args: pageArgsOf, count: counts, countArgs: func(pageArgs) pageArgs { return pageArgs{} },
+		fetch: func(ctx context.Context, ids []int64, a pageArgs) (map[int64]*model.Connection[*model.Edge[N]], error) {
+			pages, err := fetch(ctx, ids, a.request())
+			if err != nil {
+				return nil, err
+			}
+			out := make(map[int64]*model.Connection[*model.Edge[N]], len(ids))
+			for _, id := range ids {
+				out[id] = conn(id, a, pages[id])
+			}
+			return out, nil
+		},
+	}, conn
+}
+
+// orEmpty returns p, or an empty page for nil.
+func orEmpty[N any](p *domain.Page[N]) *domain.Page[N] {
+	if p == nil {
+		return &domain.Page[N]{}
+	}
+	return p
+}
+
+// members is the relation of a field holding members by key; brief says
+// whether a brief member (domain.BriefLacks) may serve it.
+func members[P any](s *relations, name string, keys func(P) []int64, brief bool) *relation[P, memberArgs, *domain.Member] {
+	return &relation[P, memberArgs, *domain.Member]{name: name, keys: keys, args: memberArgsOf(brief), fetch: s.readMembers}
+}
+
+// memberArgs say what a member field's selection asks that is read with
+// the members: their contacts, trades and first page of groups; Brief when
+// a brief member serves it.
+type memberArgs struct {
+	Contacts, Trades bool
+	Groups           pageArgs
+	HasGroups        bool
+	Brief            bool
+}
+
+// details reports whether the members are read with more than themselves.
+func (a memberArgs) details() bool { return a.Contacts || a.Trades || a.HasGroups }
+
+// memberArgsOf reads the selection of a member field.
+func memberArgsOf(brief bool) func(context.Context, *graphql.FieldContext) (memberArgs, error) {
+	return func(ctx context.Context, fc *graphql.FieldContext) (memberArgs, error) {
+		var a memberArgs
+		if fc == nil {
+			return a, nil
+		}
+		var groups []graphql.CollectedField
+		whole := false
+		for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, []string{"Member", "Node"}) {
+			switch f.Name {
+			case "contacts":
+				a.Contacts = true
+			case "trades":
+				a.Trades = true
+			case "groups":
+				groups = append(groups, f)
+			}
+			whole = whole || slices.Contains(domain.BriefLacks, f.Name)
+		}
+		if len(groups) == 1 && fc.Child != nil { // a first page comes with the member
+			if gfc, err := fc.Child(ctx, groups[0]); err == nil {
+				if p, err := pageArgsOf(ctx, gfc); err == nil && p.After == "" {
+					a.Groups, a.HasGroups = p, true
+				}
+			}
+		}
+		a.Brief = brief && !whole && !a.details()
+		return a, nil
+	}
+}
+
+// readMembers reads members ids with what a asks, in one statement, and
+// records the details read with them in their relations.
+func (s *relations) readMembers(ctx context.Context, ids []int64, a memberArgs) (map[int64]*domain.Member, error) {
+	if !a.details() {
+		return s.r.Members.MembersByIDs(ctx, ids)
+	}
+	parts := domain.ProfileParts{Contacts: a.Contacts, Trades: a.Trades}
+	if a.HasGroups {
+		req := a.Groups.request()
+		parts.Groups = &req
+	}
+	ds, err := s.r.MemberDetails.MembersWithDetails(ctx, ids, parts)
+	if err != nil {
+		return nil, err
+	}
+	l := loadersFrom(ctx)
+	out := make(map[int64]*domain.Member, len(ds))
+	for id, d := range ds {
+		out[id] = d.Member
+		if a.Contacts {
+			s.contacts.prime(l, id, struct{}{}, append([]*domain.Contact{}, d.Contacts...))
+		}
+		if a.Trades {
+			s.memberTrades.prime(l, id, struct{}{}, append([]*domain.Trade{}, d.Trades...))
+		}
+		if d.Groups != nil {
+			s.memberGroups.prime(l, id, a.Groups, s.groupsPage(id, d.Groups))
+		}
+	}
+	return out, nil
+}
+
+// pageArgs are the first/after arguments of a connection, in comparable form.
+type pageArgs struct {
+	First    int
+	HasFirst bool
+	After    string
+}
+
+// pageArgsOf reads and checks the first/after arguments of a connection field.
+func pageArgsOf(_ context.Context, fc *graphql.FieldContext) (pageArgs, error) {
+	first, _ := fc.Args["first"].(*int)
+	after, _ := fc.Args["after"].(*string)
+	a := pageArgs{After: deref(after)}
+	if first != nil {
+		a.First, a.HasFirst = *first, true
+	}
+	_, err := a.request().Limit()
+	return a, err
+}
+
+func (a pageArgs) request() domain.PageRequest {
+	p := domain.PageRequest{After: a.After}
+	if a.HasFirst {
+		first := a.First
+		p.First = &first
+	}
+	return p
+}
+
+// linkArgs are the arguments of Member.businessLinks, in comparable form
+// (kinds and statuses joined with commas), and how the counterparts its
+// edges show are read with the links.
+type linkArgs struct {
+	Page         pageArgs
+	Direction    domain.LinkDirection
+	Kinds        string
+	Statuses     string
+	Counterparts counterparts
+}
+
+// counterparts says how the counterparts of links are read with them.
+type counterparts int
+
+const (
+	noCounterparts    counterparts = iota // not with the links
+	briefCounterparts                     // brief members (domain.BriefLacks)
+	wholeCounterparts
+)
+
+func (a linkArgs) filter() domain.LinkFilter {
+	return domain.LinkFilter{Kinds: split[domain.LinkKind](a.Kinds), Statuses: split[domain.LinkStatus](a.Statuses)}
+}
+
+// newMemberLinks is the relation of Member.businessLinks. When the edges
+// show counterparts and nothing read with members, the counterparts come
+// with the links, in the same statement.
+func (s *relations) newMemberLinks(keys func(*domain.Member) []int64) *relation[*domain.Member, linkArgs, *model.MemberBusinessLinkConnection] {
+	links := s.r.Links
+	counts := &relation[*domain.Member, linkArgs, int]{name: "Member.businessLinks.totalCount",
+		fetch: func(ctx context.Context, ids []int64, a linkArgs) (map[int64]int, error) {
+			return links.CountMembersLinks(ctx, ids, a.Direction, a.filter())
+		}}
+	countArgs := func(a linkArgs) linkArgs {
+		a.Page, a.Counterparts = pageArgs{}, noCounterparts
+		return a
+	}
+	args := func(ctx context.Context, fc *graphql.FieldContext) (linkArgs, error) {
+		page, err := pageArgsOf(ctx, fc)
+		a := linkArgs{Page: page, Direction: domain.DirectionAny}
+		if d, _ := fc.Args["direction"].(*domain.LinkDirection); d != nil {
+			a.Direction = *d
+		}
+		kinds, _ := fc.Args["kinds"].([]domain.LinkKind)
+		statuses, _ := fc.Args["statuses"].([]domain.LinkStatus)
+		a.Kinds, a.Statuses = join(kinds), join(statuses)
+		a.Counterparts = s.counterpartsOf(ctx, fc)
+		return a, err
+	}
+	fetch := func(ctx context.Context, ids []int64, a linkArgs) (map[int64]*model.MemberBusinessLinkConnection, error) {
+		var pages map[int64]*domain.Page[*domain.BusinessLink]
+		var err error
+		if a.Counterparts == noCounterparts {
+			pages, err = links.MembersLinks(ctx, ids, a.Direction, a.filter(), a.Page.request())
+		} else {
+			var cps map[int64]*domain.Member
+			pages, cps, err = links.MembersLinksWithCounterparts(ctx, ids, a.Direction, a.filter(), a.Page.request(), a.Counterparts == briefCounterparts)
+			l := loadersFrom(ctx)
+			for id, p := range pages {
+				for _, link := range p.Items {
+					c := link.Counterpart(id)
+					if m := cps[c]; m != nil {
+						s.counterpart.prime(l, c, memberArgs{Brief: true}, m)
+						if a.Counterparts == wholeCounterparts {
+							s.counterpart.prime(l, c, memberArgs{}, m)
+						}
+					}
+				}
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[int64]*model.MemberBusinessLinkConnection, len(ids))
+		for _, id := range ids {
+			count := func(ctx context.Context) (int, error) { return counts.load(ctx, id, countArgs(a)) }
+			out[id] = model.NewMemberBusinessLinkConnection(id, orEmpty(pages[id]), count)
+		}
+		return out, nil
+	}
+	return &relation[*domain.Member, linkArgs, *model.MemberBusinessLinkConnection]{
+		name: "Member.businessLinks", keys: keys, args: args, fetch: fetch, count: counts, countArgs: countArgs,
+	}
+}
+
+// counterpartsOf says how the counterparts the businessLinks field of fc
+// shows may come with the links: when every counterpart field asks for
+// nothing read with members, brief ones when all of them may be brief.
+func (s *relations) counterpartsOf(ctx context.Context, fc *graphql.FieldContext) counterparts {
+	if fc.Child == nil {
+		return noCounterparts
+	}
+	op := graphql.GetOperationContext(ctx)
+	found, brief := false, true
+	for _, edges := range graphql.CollectFields(op, fc.Field.Selections, nil) {
+		if edges.Name != "edges" {
+			continue
+		}
+		efc, err := fc.Child(ctx, edges)
+		if err != nil || efc.Child == nil {
+			continue
+		}
+		for _, f := range graphql.CollectFields(op, edges.Selections, nil) {
+			if f.Name != "counterpart" {
+				continue
+			}
+			cfc, err := efc.Child(ctx, f)
+			if err != nil {
+				continue
+			}
+			a, _ := s.counterpart.args(ctx, cfc)
+			if a.details() {
+				return noCounterparts
+			}
+			found, brief = true, brief && a.Brief
+		}
+	}
+	switch {
+	case !found:
+		return noCounterparts
+	case brief:
+		return briefCounterparts
+	}
+	return wholeCounterparts
+}
+
+func join[T ~string](vs []T) string {
+	s := make([]string, len(vs))
+	for i, v := range vs {
+		s[i] = string(v)
+	}
+	return strings.Join(s, ",")
+}
+
+func split[T ~string](s string) []T {
+	if s == "" {
+		return nil
+	}
+	parts := strings.Split(s, ",")
+	out := make([]T, len(parts))
+	for i, p := range parts {
+		out[i] = T(p)
+	}
+	return out
+}

@@ -1,0 +1,106 @@
+package graph_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"grappe/domain"
+)
+
+// TestStatementsDoNotGrowWithPages checks SPEC §7 for every relation and
+// connection field reachable from a list: a page of 1 parent and a page of
+// 50 cost the same statements, one per selected relation and totalCount
+// per level (depth, not size).
+func TestStatementsDoNotGrowWithPages(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	a.exec(`
+		INSERT INTO trades (code, name_en, name_fr) VALUES ('A', 'A', 'A'), ('B', 'B', 'B');
+		INSERT INTO trades (code, name_en, name_fr, parent_id) SELECT 'A.1', 'A1', 'A1', id FROM trades WHERE code = 'A';
+		INSERT INTO trade_complements (trade_low, trade_high, kind) SELECT t1.id, t2.id, 'SUPPLY' FROM trades t1, trades t2 WHERE t1.code = 'A' AND t2.code = 'B';
+		INSERT INTO members (name, kind, joined_on, website) SELECT 'M' || lpad(g::text, 2, '0'), 'COMPANY', '2020-01-01', 'https://m' || g || '.example' FROM generate_series(1, 60) g;
+		INSERT INTO member_trades SELECT m.id, t.id FROM members m, trades t WHERE (m.id + t.id) % 2 = 0 OR t.code = 'A';
+		INSERT INTO contacts (member_id, name) SELECT id, 'Contact ' || name FROM members;
+		INSERT INTO business_links (from_id, to_id, kind, status, since, declared_by, confirmed_at)
+		SELECT f.id, t.id, 'SUPPLY', CASE WHEN (f.id + t.id) % 3 = 0 THEN 'PENDING' ELSE 'CONFIRMED' END, '2021-01-01', f.id,
+		       CASE WHEN (f.id + t.id) % 3 = 0 THEN NULL ELSE now() END
+		FROM members f JOIN members t ON t.id > f.id AND t.id <= f.id + 6;`)
+	var m []int64
+	if err := a.db.Bun().NewSelect().Table("members").Column("id").Order("id").Scan(staffCtx, &m); err != nil {
+		t.Fatal(err)
+	}
+	svc := a.db.Groups()
+	start := time.Now().Add(24 * time.Hour)
+	for i := range 50 {
+		g := seedGroup(t, a, fmt.Sprintf("Question %02d", i), []int64{m[i], m[i+1], m[i+2]})
+		mt, err := svc.ScheduleMeeting(staffCtx, domain.MeetingInput{
+			GroupID: g.ID, Title: "Réunion", StartsAt: start, DurationMinutes: 30,
+			Agenda: []domain.AgendaItem{{Title: "Point", Minutes: 30}}, ExpectedOutcome: "Décider",
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.RecordMeetingOutcome(staffCtx, mt.ID, "fait", []int64{m[i], m[i+1]}); err != nil {
+			t.Fatal(err)
+		}
+		owner := m[i+1]
+		if _, err := svc.PublishActionPlan(staffCtx, domain.ActionPlanInput{GroupID: g.ID, Summary: "Plan",
+			Items: []domain.ActionItem{{Title: "a", OwnerID: &owner}, {Title: "b"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	staff := token(t, domain.RoleStaff, "")
+	member := token(t, domain.RoleMember, gid(m[0]))
+	const (
+		members   = `query($n: Int) { members(first: $n) { edges { node { name %s } } } }`
+		links     = `query($n: Int) { businessLinks(first: $n) { edges { node { kind %s } } } }`
+		questions = `query($n: Int) { questions(first: $n) { edges { node { text %s } } } }`
+		groups    = `query($n: Int) { groups(first: $n) { edges { node { name %s } } } }`
+		plans     = `query($n: Int) { actionPlans(first: $n) { edges { node { summary %s } } } }`
+	)
+	for _, c := range []struct {
+		field, tok, list, selection string
+		want                        int64 // the list, then one per relation and count
+	}{
+		{"Member.trades", staff, members, `trades { code }`, 2},
+		{"Member.contacts", staff, members, `contacts { name }`, 2},
+		{"Member.engagement", staff, members, `engagement { score }`, 2},
+		{"Member.groups", staff, members, `groups(first: 2) { totalCount edges { node { name } } }`, 3},
+		{"Member.businessLinks", staff, members, `businessLinks(first: 3) { totalCount edges { node { kind } } }`, 3},
+		// the counterparts come with the links, brief or whole
+		{"MemberBusinessLinkEdge.counterpart", staff, members, `businessLinks(first: 3) { edges { counterpart { name } } }`, 2},
+		{"MemberBusinessLinkEdge.counterpart (whole)", staff, members, `businessLinks(first: 3) { edges { counterpart { website } } }`, 2},
+		// the counterparts' trades come with them
+		{"MemberBusinessLinkEdge.counterpart.trades", staff, members, `businessLinks(first: 3) { edges { counterpart { name trades { code } } } }`, 3},
+		{"Member.partners", staff, members, `partners(first: 3) { totalCount edges { node { name } } }`, 3},
+		{"Trade.members", staff, members, `trades { members(first: 2) { totalCount edges { node { name } } } }`, 4},
+		// the taxonomy and the complements are read once per request
+		{"Trade.parent, children, complements", staff, members, `trades { parent { code } children { code } complements { kind trade { code } } }`, 4},
+		{"BusinessLink.from, to, declaredBy", staff, links, `from { name } to { name } declaredBy { name }`, 4},
+		{"BusinessLink.from.contacts", staff, links, `from { name contacts { name } trades { code } }`, 2},
+		{"Question.raisedBy", staff, questions, `raisedBy { name }`, 2},
+		{"Question.supporters", staff, questions, `supporters { name }`, 2},
+		{"Question.viewerHasSupported", member, questions, `viewerHasSupported`, 2},
+		{"Question.group", staff, questions, `group { name }`, 2},
+		{"WorkingGroup.question", staff, groups, `question { text }`, 2},
+		{"WorkingGroup.participants.member", staff, groups, `participants { role member { name } }`, 3},
+		{"WorkingGroup.meetings", staff, groups, `meetings(first: 2) { totalCount edges { node { title } } }`, 3},
+		{"WorkingGroup.actionPlan", staff, groups, `actionPlan { summary }`, 2},
+		{"Meeting.group, attendees", staff, groups, `meetings { edges { node { group { name } attendees { name } } } }`, 4},
+		{"ActionPlan.group", staff, plans, `group { name }`, 2},
+		{"ActionPlan.items.owner", staff, plans, `items { title owner { name } }`, 2},
+		// members, links, counterparts with their first groups page,
+		// questions, raisers, meetings, attendees
+		{"depth", staff, members, `businessLinks(first: 2) { edges { counterpart { groups(first: 1) { edges { node {
+			question { raisedBy { name } } meetings(first: 1) { edges { node { attendees { name } } } } } } } } } }`, 7},
+	} {
+		query := fmt.Sprintf(c.list, c.selection)
+		one := countStatementsWith(t, a, c.tok, query, map[string]any{"n": 1})
+		fifty := countStatementsWith(t, a, c.tok, query, map[string]any{"n": 50})
+		t.Logf("%s: %d statements for 1 parent, %d for 50", c.field, one, fifty)
+		if one != c.want || fifty != c.want {
+			t.Errorf("%s: %d statements for 1 parent, %d for 50, want %d", c.field, one, fifty, c.want)
+		}
+	}
+}
