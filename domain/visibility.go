@@ -212,11 +212,11 @@ func CommunityRedaction(v Viewer) Redaction {
 	return Redaction{communityMembers}
 }
 
-// WithheldFromAllMembers reports whether the member policy withholds field
-// (a GraphQL field of Member) from v whatever the member: what is not worth
-// reading ahead for v.
-func WithheldFromAllMembers(v Viewer, field string) bool {
-	if v.Role.AtLeast(RoleMember) {
+// WithheldFromAll reports whether the read policy withholds field (of
+// GraphQL type typ) from v whatever the value: what is not worth reading
+// ahead for v.
+func WithheldFromAll(v Viewer, typ, field string) bool {
+	if typ != "Member" || v.Role.AtLeast(RoleMember) {
 		return false
 	}
 	_, ok := memberDirectoryOnly.reasons[field]

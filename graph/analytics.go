@@ -24,8 +24,8 @@ func (r *Resolver) linksOf(ctx context.Context, ids []int64) ([]*domain.Business
 func loadIDs[A comparable, V any](ctx context.Context, rel *relation[any, A, V], ids []int64, a A) ([]V, error) {
 	thunks := make([]func() (V, error), len(ids))
 	b := batchOf(loadersFrom(ctx), rel)
-	for i, id := range ids {
-		thunks[i] = b.loader.LoadThunk(ctx, key[A]{id, a})
+	for i, id := range ids { // the loader gathers the lists of one level
+		thunks[i] = b.get(ctx, key[A]{id, a})
 	}
 	out := make([]V, 0, len(ids))
 	for _, thunk := range thunks {

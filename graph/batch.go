@@ -2,13 +2,17 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
+
+	"grappe/domain"
 )
 
 // A relation is a field of a parent type read in batches: the key of a
@@ -32,12 +36,30 @@ type relation[P any, A comparable, V any] struct {
 	fetch func(ctx context.Context, ids []int64, a A) (map[int64]V, error)
 	// empty, when set, gives the value of a key that fetch left out.
 	empty func(id int64, a A) V
+	// ownID: the values are keyed by their own ids (a member by id), so
+	// the look-ahead can start the relations keyed by a value's id as soon
+	// as its key is known, alongside its fetch (see aheadOfIDs); along
+	// names the fields of the values that the fetch reads with them for
+	// arguments a, which it does not start.
+	ownID bool
+	along func(a A) []string
+	// ofParentID: the relation's keys are its parent's own id (a member's
+	// trades), so that it can start from ids alone.
+	ofParentID bool
+	// share, when set, names the loader of the relations that read the
+	// same values the same way (same fetch, empty and typ): a request has
+	// one loader per share, so that the fields of one level reading, say,
+	// members by id are one statement together.
+	share shareKey
 	// count, when set, is the relation of the connection's totalCount,
 	// started with the page when the selection asks for it; countArgs
 	// turns the page's arguments into its arguments.
 	count     *relation[P, A, int]
 	countArgs func(A) A
 }
+
+// shareKey names a loader shared by relations (relation.share).
+type shareKey string
 
 // key is a loader key: a parent's key and the arguments of the field.
 type key[A comparable] struct {
@@ -89,8 +111,8 @@ func (r *relation[P, A, V]) all(ctx context.Context, p P) ([]V, error) {
 	for i, id := range ids {
 		keys[i] = key[A]{id, a}
 	}
-	b.want(ctx, fc, keys, false)
-	vs, err := b.loader.LoadAll(ctx, keys)
+	b.want(ctx, fc, keys, false, nil)
+	vs, err := b.loadAll(ctx, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -116,16 +138,34 @@ func (r *relation[P, A, V]) thunk(ctx context.Context, id int64) func() (V, erro
 	if err != nil {
 		return func() (V, error) { var zero V; return zero, err }
 	}
-	b := batchOf(loadersFrom(ctx), r)
+	l := loadersFrom(ctx)
+	b := batchOf(l, r)
 	k := key[A]{id, a}
-	b.want(ctx, fc, []key[A]{k}, false)
-	return b.loader.LoadThunk(ctx, k)
+	b.want(ctx, fc, []key[A]{k}, false, nil)
+	thunk := b.get(ctx, k)
+	p := &pass{}
+	r.aheadOfKeys(ctx, l, fc, a, []int64{id}, p)
+	p.flush(ctx)
+	return thunk
+}
+
+// aheadOfKeys starts early, for the values of keys ids about to be
+// fetched, the relations keyed by their ids (ownID).
+func (r *relation[P, A, V]) aheadOfKeys(ctx context.Context, l *Loaders, fc *graphql.FieldContext, a A, ids []int64, p *pass) {
+	if !r.ownID {
+		return
+	}
+	var skip []string
+	if r.along != nil {
+		skip = r.along(a)
+	}
+	l.aheadOfIDs(ctx, fc, r.typ, ids, skip, p)
 }
 
 // load loads the value of key id with arguments a, outside a field of the
 // relation (a connection's count, a list read by ids).
 func (r *relation[P, A, V]) load(ctx context.Context, id int64, a A) (V, error) {
-	return batchOf(loadersFrom(ctx), r).loader.Load(ctx, key[A]{id, a})
+	return batchOf(loadersFrom(ctx), r).get(ctx, key[A]{id, a})()
 }
 
 // prime records the value of a key read by another fetch.
@@ -140,70 +180,106 @@ func (r *relation[P, A, V]) prime(l *Loaders, id int64, a A, v V) {
 
 // start starts the batch of the field of fc for parents, and of its count
 // when the selection asks for it.
-func (r *relation[P, A, V]) start(ctx context.Context, l *Loaders, fc *graphql.FieldContext, parents []any) {
+func (r *relation[P, A, V]) start(ctx context.Context, l *Loaders, fc *graphql.FieldContext, parents []any, p *pass) {
 	a, err := r.args(ctx, fc)
 	if err != nil {
 		return // the resolver reports it
 	}
-	var keys []key[A]
+	var ids []int64
 	for _, p := range parents {
 		if p, ok := p.(P); ok {
-			for _, id := range r.keys(p) {
-				keys = append(keys, key[A]{id, a})
-			}
+			ids = append(ids, r.keys(p)...)
 		}
 	}
-	if len(keys) == 0 {
+	r.startKeys(ctx, l, fc, a, ids, p)
+}
+
+// startIDs starts the batch of the field of fc for the parents of ids,
+// known by their ids alone, when the relation is keyed by its parent's id.
+func (r *relation[P, A, V]) startIDs(ctx context.Context, l *Loaders, fc *graphql.FieldContext, ids []int64, p *pass) {
+	if !r.ofParentID {
 		return
 	}
+	a, err := r.args(ctx, fc)
+	if err != nil {
+		return
+	}
+	r.startKeys(ctx, l, fc, a, ids, p)
+}
+
+// startKeys starts the batch of keys ids with arguments a, the early
+// look-ahead of their values, and the count when the selection asks it.
+func (r *relation[P, A, V]) startKeys(ctx context.Context, l *Loaders, fc *graphql.FieldContext, a A, ids []int64, p *pass) {
+	if len(ids) == 0 {
+		return
+	}
+	keys := make([]key[A], len(ids))
+	for i, id := range ids {
+		keys[i] = key[A]{id, a}
+	}
 	b := batchOf(l, r)
-	b.want(ctx, fc, keys, true)
-	b.loader.LoadAllThunk(ctx, keys)
+	b.want(ctx, fc, keys, true, p)
+	b.queue(keys, p)
+	r.aheadOfKeys(ctx, l, fc, a, ids, p)
 	if r.count != nil && selects(ctx, fc, "totalCount") {
 		ca := r.countArgs(a)
 		counts := make([]key[A], len(keys))
 		for i, k := range keys {
 			counts[i] = key[A]{k.ID, ca}
 		}
-		batchOf(l, r.count).loader.LoadAllThunk(ctx, counts)
+		batchOf(l, r.count).queue(counts, p)
 	}
 }
 
 // A starter is a relation seen by the look-ahead.
 type starter interface {
-	start(ctx context.Context, l *Loaders, fc *graphql.FieldContext, parents []any)
+	start(ctx context.Context, l *Loaders, fc *graphql.FieldContext, parents []any, p *pass)
+	startIDs(ctx context.Context, l *Loaders, fc *graphql.FieldContext, ids []int64, p *pass)
 }
 
 // batch is a relation's loader in one request. Besides the values, it
 // holds, for each key not fetched yet, the fields whose selection the
 // look-ahead must start on its value once fetched.
-type batch[P any, A comparable, V any] struct {
-	rel    *relation[P, A, V]
-	l      *Loaders
-	loader *dataloadgen.Loader[key[A], V]
+type batch[A comparable, V any] struct {
+	fetchFn func(ctx context.Context, ids []int64, a A) (map[int64]V, error)
+	empty   func(id int64, a A) V
+	typ     string
+	l       *Loaders
+	loader  *dataloadgen.Loader[key[A], V]
 
 	mu     sync.Mutex
 	values map[key[A]]V
 	wants  map[key[A]][]*graphql.FieldContext
+	// flights are the keys the look-ahead is reading (or has queued, in
+	// pending, until its pass ends); asked those asked of the loader.
+	flights map[key[A]]*flight[V]
+	pending []key[A]
+	asked   map[key[A]]bool
 }
 
-// batchOf returns the request's loader of relation r, made on first use.
-func batchOf[P any, A comparable, V any](l *Loaders, r *relation[P, A, V]) *batch[P, A, V] {
+// batchOf returns the request's loader of relation r (of its share, when
+// it has one), made on first use.
+func batchOf[P any, A comparable, V any](l *Loaders, r *relation[P, A, V]) *batch[A, V] {
+	var id any = r
+	if r.share != "" {
+		id = r.share
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if b, ok := l.batches[r]; ok {
-		return b.(*batch[P, A, V])
+	if b, ok := l.batches[id]; ok {
+		return b.(*batch[A, V])
 	}
-	b := &batch[P, A, V]{rel: r, l: l, values: map[key[A]]V{}, wants: map[key[A]][]*graphql.FieldContext{}}
+	b := &batch[A, V]{fetchFn: r.fetch, empty: r.empty, typ: r.typ, l: l, values: map[key[A]]V{}, wants: map[key[A]][]*graphql.FieldContext{},
+		flights: map[key[A]]*flight[V]{}, asked: map[key[A]]bool{}}
 	b.loader = dataloadgen.NewLoader(b.fetch, dataloadgen.WithWait(loaderWait))
-	l.batches[r] = b
+	l.batches[id] = b
 	return b
 }
 
 // want records that the selection of fc applies to the values of keys.
 // With now, the look-ahead runs at once on the values already read (a
 // parent reached again, or a value another fetch primed).
-func (b *batch[P, A, V]) want(ctx context.Context, fc *graphql.FieldContext, keys []key[A], now bool) {
+func (b *batch[A, V]) want(ctx context.Context, fc *graphql.FieldContext, keys []key[A], now bool, p *pass) {
 	if fc == nil || fc.Child == nil {
 		return
 	}
@@ -221,7 +297,9 @@ func (b *batch[P, A, V]) want(ctx context.Context, fc *graphql.FieldContext, key
 		}
 	}
 	b.mu.Unlock()
-	b.l.ahead(ctx, fc, b.rel.typ, known)
+	if len(known) > 0 {
+		b.l.ahead(ctx, fc, b.typ, known, p)
+	}
 }
 
 // wanted reports whether fcs hold the query field of fc.
@@ -236,7 +314,7 @@ func wanted(fcs []*graphql.FieldContext, fc *graphql.FieldContext) bool {
 
 // fetch reads a batch of keys, one fetch per distinct arguments, and runs
 // the look-ahead on what it read before any resolver waiting on it runs.
-func (b *batch[P, A, V]) fetch(ctx context.Context, keys []key[A]) ([]V, []error) {
+func (b *batch[A, V]) fetch(ctx context.Context, keys []key[A]) ([]V, []error) {
 	ctx = context.WithValue(ctx, loadersKey{}, b.l)
 	values, errs := make([]V, len(keys)), make([]error, len(keys))
 	groups := map[A][]int{}
@@ -253,11 +331,11 @@ func (b *batch[P, A, V]) fetch(ctx context.Context, keys []key[A]) ([]V, []error
 		for j, i := range idx {
 			ids[j] = keys[i].ID
 		}
-		got, err := b.rel.fetch(ctx, ids, a)
+		got, err := b.fetchFn(ctx, ids, a)
 		for _, i := range idx {
 			v, ok := got[keys[i].ID]
-			if !ok && b.rel.empty != nil {
-				v = b.rel.empty(keys[i].ID, a)
+			if !ok && b.empty != nil {
+				v = b.empty(keys[i].ID, a)
 			}
 			values[i], errs[i] = v, err
 		}
@@ -275,7 +353,6 @@ func (b *batch[P, A, V]) fetch(ctx context.Context, keys []key[A]) ([]V, []error
 		if errs[i] != nil {
 			continue
 		}
-		b.values[k] = values[i]
 		for _, fc := range fcs {
 			n := byField[fc.Field.Field]
 			if n == nil {
@@ -287,19 +364,159 @@ func (b *batch[P, A, V]) fetch(ctx context.Context, keys []key[A]) ([]V, []error
 		}
 	}
 	b.mu.Unlock()
+	// The relations below are queued before the values are shown to the
+	// resolvers: none of these asks the loader for a child that the
+	// look-ahead reads.
+	p := &pass{}
 	for _, n := range ahead {
-		b.l.ahead(ctx, n.fc, b.rel.typ, n.objs)
+		b.l.ahead(ctx, n.fc, b.typ, n.objs, p)
 	}
+	b.mu.Lock()
+	for i, k := range keys {
+		if errs[i] == nil {
+			b.values[k] = values[i]
+		}
+	}
+	b.mu.Unlock()
+	p.flush(ctx)
 	return values, errs
 }
 
 // clear forgets what the batch read.
-func (b *batch[P, A, V]) clear() {
+func (b *batch[A, V]) clear() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.loader.ClearAll()
 	clear(b.values)
 	clear(b.wants)
+	clear(b.asked) // flights in progress end by themselves
+}
+
+// A flight is the read of a key that the look-ahead started, until done.
+type flight[V any] struct {
+	done chan struct{}
+	v    V
+	err  error
+}
+
+// get returns a function that waits for the value of k: read already,
+// being read by the look-ahead, or else asked of the loader, which
+// gathers the keys asked within its wait into one fetch.
+func (b *batch[A, V]) get(ctx context.Context, k key[A]) func() (V, error) {
+	b.mu.Lock()
+	if v, ok := b.values[k]; ok {
+		b.mu.Unlock()
+		return func() (V, error) { return v, nil }
+	}
+	if f, ok := b.flights[k]; ok {
+		b.mu.Unlock()
+		return func() (V, error) { <-f.done; return f.v, f.err }
+	}
+	b.asked[k] = true
+	b.mu.Unlock()
+	return b.loader.LoadThunk(ctx, k)
+}
+
+// loadAll waits for the values of keys, as get does.
+func (b *batch[A, V]) loadAll(ctx context.Context, keys []key[A]) ([]V, error) {
+	thunks := make([]func() (V, error), len(keys))
+	for i, k := range keys {
+		thunks[i] = b.get(ctx, k)
+	}
+	out := make([]V, len(keys))
+	for i, t := range thunks {
+		v, err := t()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// queue adds the keys not read nor asked yet to those the look-ahead pass
+// p reads when it ends.
+func (b *batch[A, V]) queue(keys []key[A], p *pass) {
+	b.mu.Lock()
+	for _, k := range keys {
+		_, read := b.values[k]
+		_, flying := b.flights[k]
+		if read || flying || b.asked[k] {
+			continue
+		}
+		b.flights[k] = &flight[V]{done: make(chan struct{})}
+		b.pending = append(b.pending, k)
+	}
+	queued := len(b.pending) > 0
+	b.mu.Unlock()
+	if queued {
+		p.add(b)
+	}
+}
+
+// flush starts reading the queued keys, at once: one fetch per arguments.
+func (b *batch[A, V]) flush(ctx context.Context) {
+	b.mu.Lock()
+	keys := b.pending
+	b.pending = nil
+	b.mu.Unlock()
+	if len(keys) > 0 {
+		go b.fly(ctx, keys)
+	}
+}
+
+// fly reads keys and hands the values to those waiting for them.
+func (b *batch[A, V]) fly(ctx context.Context, keys []key[A]) {
+	var values []V
+	var errs []error
+	func() {
+		defer func() {
+			if v := recover(); v != nil {
+				values, errs = make([]V, len(keys)), make([]error, len(keys))
+				for i := range errs {
+					errs[i] = fmt.Errorf("panic during fetch: %v", v)
+				}
+			}
+		}()
+		values, errs = b.fetch(ctx, keys)
+	}()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i, k := range keys {
+		if f := b.flights[k]; f != nil {
+			delete(b.flights, k)
+			f.v, f.err = values[i], errs[i]
+			close(f.done)
+		}
+	}
+}
+
+// A pass is one run of the look-ahead: the keys it asks of every batch are
+// read together when it ends (flush), each batch's in one fetch per
+// arguments, without the loaders' wait. Siblings of one level (a link's
+// from, to and declaredBy) so share a statement, and each level starts as
+// soon as the one above is read.
+type pass struct {
+	batches []interface{ flush(context.Context) }
+	seen    map[any]bool
+}
+
+// add records that b has keys queued for this pass.
+func (p *pass) add(b interface{ flush(context.Context) }) {
+	if p.seen == nil {
+		p.seen = map[any]bool{}
+	}
+	if !p.seen[b] {
+		p.seen[b] = true
+		p.batches = append(p.batches, b)
+	}
+}
+
+// flush starts the reads of the pass.
+func (p *pass) flush(ctx context.Context) {
+	for _, b := range p.batches {
+		b.flush(ctx)
+	}
 }
 
 // ahead is the look-ahead: for objs, the values of the field of fc (of
@@ -308,7 +525,7 @@ func (b *batch[P, A, V]) clear() {
 // them at once, and goes down the fields without resolver (a connection's
 // edges, an edge's node, a plan's items…) to do the same below. Each
 // relation's batch runs the look-ahead on its values in turn.
-func (l *Loaders) ahead(ctx context.Context, fc *graphql.FieldContext, typ string, objs []any) {
+func (l *Loaders) ahead(ctx context.Context, fc *graphql.FieldContext, typ string, objs []any, p *pass) {
 	if fc == nil || fc.Child == nil || len(objs) == 0 {
 		return
 	}
@@ -327,17 +544,46 @@ func (l *Loaders) ahead(ctx context.Context, fc *graphql.FieldContext, typ strin
 		switch {
 		case rel != nil:
 			if parents := notWithheld(objs, f.Name); len(parents) > 0 {
-				rel.start(ctx, l, child, parents)
+				rel.start(ctx, l, child, parents, p)
 			}
 		case !child.IsResolver && !child.IsMethod:
-			l.ahead(ctx, child, "", fieldValues(objs, f.Name))
+			l.ahead(ctx, child, "", fieldValues(objs, f.Name), p)
+		}
+	}
+}
+
+// aheadOfIDs is the early look-ahead: for the values of the field of fc
+// (of GraphQL type typ) known so far by their ids alone, it starts the
+// relations their selection asks that are keyed by a value's own id (but
+// those in skip, which their fetch reads with them, and those the policy
+// withholds from the viewer whatever the value), so that these run
+// alongside the values' fetch instead of after it. Values that turn out
+// not to exist, or not to be visible, cost their relations' reads, which
+// storage filters for the viewer as any other; nothing of them is shown.
+func (l *Loaders) aheadOfIDs(ctx context.Context, fc *graphql.FieldContext, typ string, ids []int64, skip []string, p *pass) {
+	if fc == nil || fc.Child == nil || len(ids) == 0 {
+		return
+	}
+	if typ == "" {
+		typ = fc.Field.Definition.Type.Name()
+	}
+	v := domain.ViewerFrom(ctx)
+	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, []string{typ, "Node"}) {
+		rel := l.rels.fields[typ+"."+f.Name]
+		if rel == nil || slices.Contains(skip, f.Name) || domain.WithheldFromAll(v, typ, f.Name) {
+			continue
+		}
+		if child, err := fc.Child(ctx, f); err == nil {
+			rel.startIDs(ctx, l, child, ids, p)
 		}
 	}
 }
 
 // ahead runs the look-ahead on v, the value of the field being resolved.
 func (r *Resolver) ahead(ctx context.Context, v any) {
-	r.loaders(ctx).ahead(ctx, graphql.GetFieldContext(ctx), "", objects(v))
+	p := &pass{}
+	r.loaders(ctx).ahead(ctx, graphql.GetFieldContext(ctx), "", objects(v), p)
+	p.flush(ctx)
 }
 
 // notWithheld leaves out of objs those whose field storage withheld from

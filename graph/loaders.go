@@ -80,7 +80,10 @@ func (l *Loaders) startMembers(ctx context.Context, ids []int64) {
 	for i, id := range ids {
 		keys[i] = key[memberArgs]{ID: id}
 	}
-	batchOf(l, l.rels.member).loader.LoadAllThunk(ctx, keys)
+	b := batchOf(l, l.rels.member)
+	for _, k := range keys {
+		b.get(ctx, k)
+	}
 }
 
 // tradeTree returns the whole taxonomy, read once per request.

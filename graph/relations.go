@@ -77,13 +77,11 @@ func (r *Resolver) rels() *relations {
 func newRelations(r *Resolver) *relations {
 	s := &relations{r: r}
 	g := r.Groups
-	s.member = &relation[any, memberArgs, *domain.Member]{name: "Member", typ: "Member", args: memberArgsOf(false), fetch: s.readMembers}
+	s.member = members[any](s, "Member", nil, false)
 	s.link = byIDs[any]("BusinessLink", nil, r.Links.LinksByIDs)
 	s.link.typ = "BusinessLink"
-	s.question = byIDs[any]("Question", nil, g.QuestionsByIDs)
-	s.question.typ = "Question"
-	s.group = byIDs[any]("WorkingGroup", nil, g.GroupsByIDs)
-	s.group.typ = "WorkingGroup"
+	s.question = questions[any]("Question", nil, g.QuestionsByIDs)
+	s.group = groups[any]("WorkingGroup", nil, g.GroupsByIDs)
 	s.meeting = byIDs[any]("Meeting", nil, g.MeetingsByIDs)
 	s.meeting.typ = "Meeting"
 	s.plan = byIDs[any]("ActionPlan", nil, g.ActionPlansByIDs)
@@ -113,6 +111,9 @@ func newRelations(r *Resolver) *relations {
 	s.linkFrom = members(s, "BusinessLink.from", one(func(l *domain.BusinessLink) int64 { return l.FromID }), false)
 	s.linkTo = members(s, "BusinessLink.to", one(func(l *domain.BusinessLink) int64 { return l.ToID }), false)
 	s.declaredBy = members(s, "BusinessLink.declaredBy", one(func(l *domain.BusinessLink) int64 { return l.DeclaredBy }), false)
+	// A link's parties are read together: the three fields start in the
+	// same look-ahead pass, so one loader makes them one statement.
+	s.linkFrom.share, s.linkTo.share, s.declaredBy.share = "BusinessLink.parties", "BusinessLink.parties", "BusinessLink.parties"
 
 	questionID := one(func(q *domain.Question) int64 { return q.ID })
 	s.raisedBy = members(s, "Question.raisedBy", one(func(q *domain.Question) int64 { return q.RaisedBy }), false)
@@ -124,17 +125,17 @@ func newRelations(r *Resolver) *relations {
 		}
 		return struct{}{}, nil
 	}
-	s.questionGroup = byIDs("Question.group", maybe(func(q *domain.Question) *int64 { return q.GroupID }), g.GroupsByIDs)
+	s.questionGroup = groups("Question.group", maybe(func(q *domain.Question) *int64 { return q.GroupID }), g.GroupsByIDs)
 
 	groupID := one(func(w *domain.WorkingGroup) int64 { return w.ID })
-	s.groupQuestion = byIDs("WorkingGroup.question", one(func(w *domain.WorkingGroup) int64 { return w.QuestionID }), g.QuestionsByIDs)
+	s.groupQuestion = questions("WorkingGroup.question", one(func(w *domain.WorkingGroup) int64 { return w.QuestionID }), g.QuestionsByIDs)
 	s.participants = lists("WorkingGroup.participants", groupID, g.Participants)
 	s.meetings, _ = paged("WorkingGroup.meetings", groupID, g.MeetingsOfGroups, g.CountMeetingsOfGroups)
 	s.groupPlan = byIDs("WorkingGroup.actionPlan", groupID, g.ActionPlansByGroup)
 	s.participant = members(s, "Participant.member", one(func(p *domain.Participant) int64 { return p.MemberID }), false)
-	s.meetingGroup = byIDs("Meeting.group", one(func(m *domain.Meeting) int64 { return m.GroupID }), g.GroupsByIDs)
+	s.meetingGroup = groups("Meeting.group", one(func(m *domain.Meeting) int64 { return m.GroupID }), g.GroupsByIDs)
 	s.attendees = members(s, "Meeting.attendees", func(m *domain.Meeting) []int64 { return m.AttendeeIDs }, false)
-	s.planGroup = byIDs("ActionPlan.group", one(func(p *domain.ActionPlan) int64 { return p.GroupID }), g.GroupsByIDs)
+	s.planGroup = groups("ActionPlan.group", one(func(p *domain.ActionPlan) int64 { return p.GroupID }), g.GroupsByIDs)
 	s.owner = members(s, "ActionItem.owner", maybe(func(i *domain.ActionItem) *int64 { return i.OwnerID }), false)
 
 	s.viewerMember = members(s, "Viewer.member", func(v *model.Viewer) []int64 {
@@ -147,6 +148,13 @@ func newRelations(r *Resolver) *relations {
 	s.atRisk = members(s, "AtRiskMember.member", one(func(m *domain.AtRiskMember) int64 { return m.MemberID }), false)
 	s.scored = members(s, "ScoredMember.member", one(func(m *model.ScoredMember) int64 { return m.MemberID }), false)
 	s.auditMember = members(s, "AuditEntry.member", maybe(func(e *domain.AuditEntry) *int64 { return e.MemberID }), false)
+
+	// The relations keyed by their parent's own id start with the parent's
+	// fetch when the parent is known by id (see Loaders.aheadOfIDs).
+	s.memberTrades.ofParentID, s.contacts.ofParentID, s.engagement.ofParentID = true, true, true
+	s.memberGroups.ofParentID, s.partners.ofParentID, s.memberLinks.ofParentID = true, true, true
+	s.supporters.ofParentID, s.supporterIDs.ofParentID = true, true
+	s.participants.ofParentID, s.meetings.ofParentID, s.groupPlan.ofParentID = true, true, true
 
 	s.fields = map[string]starter{}
 	for _, f := range []interface {
@@ -223,8 +231,24 @@ func orEmpty[N any](p *domain.Page[N]) *domain.Page[N] {
 
 // members is the relation of a field holding members by key; brief says
 // whether a brief member (domain.BriefLacks) may serve it.
+// members is the relation of a field holding members by id.
 func members[P any](s *relations, name string, keys func(P) []int64, brief bool) *relation[P, memberArgs, *domain.Member] {
-	return &relation[P, memberArgs, *domain.Member]{name: name, keys: keys, args: memberArgsOf(brief), fetch: s.readMembers}
+	return &relation[P, memberArgs, *domain.Member]{name: name, typ: "Member", keys: keys, args: memberArgsOf(brief), fetch: s.readMembers,
+		ownID: true, along: memberArgs.along}
+}
+
+// groups is the relation of a field holding a working group by id.
+func groups[P any](name string, keys func(P) []int64, fetch func(context.Context, []int64) (map[int64]*domain.WorkingGroup, error)) *relation[P, struct{}, *domain.WorkingGroup] {
+	r := byIDs(name, keys, fetch)
+	r.typ, r.ownID = "WorkingGroup", true
+	return r
+}
+
+// questions is the relation of a field holding a question by id.
+func questions[P any](name string, keys func(P) []int64, fetch func(context.Context, []int64) (map[int64]*domain.Question, error)) *relation[P, struct{}, *domain.Question] {
+	r := byIDs(name, keys, fetch)
+	r.typ, r.ownID = "Question", true
+	return r
 }
 
 // memberArgs say what a member field's selection asks that is read with
@@ -235,6 +259,22 @@ type memberArgs struct {
 	Groups           pageArgs
 	HasGroups        bool
 	Brief            bool
+}
+
+// along names the fields of Member that the members' fetch reads with
+// them for a.
+func (a memberArgs) along() []string {
+	var out []string
+	if a.Contacts {
+		out = append(out, "contacts")
+	}
+	if a.Trades {
+		out = append(out, "trades")
+	}
+	if a.HasGroups {
+		out = append(out, "groups")
+	}
+	return out
 }
 
 // details reports whether the members are read with more than themselves.
