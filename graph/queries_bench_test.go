@@ -45,6 +45,8 @@ func BenchmarkQueries(b *testing.B) {
 			edges { node { id name sizeClass trades { code } address { city } } } } }`,
 			map[string]any{"t": []string{globalid.Encode(globalid.TypeTrade, 1)}, "r": []string{"Île-de-France"}}},
 		{"search", `{ members(first: 20, filter: {search: "etalonnage"}) { edges { node { id name sizeClass trades { code } address { city } } } } }`, nil},
+		{"groups", `{ groups(first: 20) { edges { node { name theme status participants { role joinedAt
+			member { name businessLinks(first: 5) { edges { counterpart { name } node { kind } } } } } } } } }`, nil},
 		{"path", `query($f: ID!, $t: ID!) { path(from: $f, to: $t) { hops members { name } } }`,
 			map[string]any{"f": member, "t": globalid.Encode(globalid.TypeMember, 1500)}},
 	} {
