@@ -668,7 +668,7 @@ func lockLink(ctx context.Context, tx bun.Tx, v domain.Viewer, id int64) (*domai
 		return nil, mapError(err, "business link")
 	}
 	l := row.toLink()
-	if domain.ReadLink(v, row.toLink()) == nil {
+	if !domain.CanSeeLink(v, l) { // the link policy, as ReadLink applies it
 		return nil, domain.Errorf(domain.CodeNotFound, "business link not found")
 	}
 	return l, nil
