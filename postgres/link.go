@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -336,15 +335,7 @@ func counterpartColumns(brief bool) string {
 	return fullCounterpartColumns()
 }
 
-var fullCounterpartColumns = sync.OnceValue(func() string {
-	var cols []string
-	for _, f := range pgdialect.New().Tables().Get(reflect.TypeFor[memberRow]()).Fields {
-		if !f.Tag.HasOption("scanonly") {
-			cols = append(cols, f.Name)
-		}
-	}
-	return prefixedColumns(cols)
-})
+var fullCounterpartColumns = sync.OnceValue(func() string { return prefixedColumns(memberRowColumns()) })
 
 var briefCounterpartColumns = sync.OnceValue(func() string { return prefixedColumns(briefMemberColumns) })
 

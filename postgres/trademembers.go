@@ -47,14 +47,18 @@ ORDER BY r.root, r.member_name, r.member_id`
 }
 
 // memberColumns lists the columns of memberRow, of members m.
-var memberColumns = sync.OnceValue(func() string {
+var memberColumns = sync.OnceValue(func() string { return "m." + strings.Join(memberRowColumns(), ", m.") })
+
+// memberRowColumns are the columns a memberRow reads (its scan-only ones
+// aside), in its order.
+var memberRowColumns = sync.OnceValue(func() []string {
 	var cols []string
 	for _, f := range pgdialect.New().Tables().Get(reflect.TypeFor[memberRow]()).Fields {
 		if !f.Tag.HasOption("scanonly") {
-			cols = append(cols, "m."+f.Name)
+			cols = append(cols, f.Name)
 		}
 	}
-	return strings.Join(cols, ", ")
+	return cols
 })
 
 // tradeMemberRow is a member listed under one trade.
