@@ -142,10 +142,13 @@ func (r *relation[P, A, V]) thunk(ctx context.Context, id int64) func() (V, erro
 	b := batchOf(l, r)
 	k := key[A]{id, a}
 	b.want(ctx, fc, []key[A]{k}, false, nil)
+	started := b.started(k)
 	thunk := b.get(ctx, k)
-	p := &pass{}
-	r.aheadOfKeys(ctx, l, fc, a, []int64{id}, p)
-	p.flush(ctx)
+	if !started { // else the look-ahead that started it started its relations
+		p := &pass{}
+		r.aheadOfKeys(ctx, l, fc, a, []int64{id}, p)
+		p.flush(ctx)
+	}
 	return thunk
 }
 
@@ -415,6 +418,15 @@ func (b *batch[A, V]) get(ctx context.Context, k key[A]) func() (V, error) {
 	b.asked[k] = true
 	b.mu.Unlock()
 	return b.loader.LoadThunk(ctx, k)
+}
+
+// started reports whether k is read, being read or asked already.
+func (b *batch[A, V]) started(k key[A]) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	_, read := b.values[k]
+	_, flying := b.flights[k]
+	return read || flying || b.asked[k]
 }
 
 // loadAll waits for the values of keys, as get does.
