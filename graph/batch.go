@@ -94,6 +94,7 @@ func (r *relation[P, A, V]) get(ctx context.Context, p P) (V, error) {
 	if len(ids) == 0 {
 		return zero, nil
 	}
+	r.startSiblings(ctx, ids)
 	return r.byKey(ctx, ids[0])
 }
 
@@ -107,6 +108,7 @@ func (r *relation[P, A, V]) all(ctx context.Context, p P) ([]V, error) {
 	}
 	b := batchOf(loadersFrom(ctx), r)
 	ids := r.keys(p)
+	r.startSiblings(ctx, ids)
 	keys := make([]key[A], len(ids))
 	for i, id := range ids {
 		keys[i] = key[A]{id, a}
@@ -133,23 +135,96 @@ func (r *relation[P, A, V]) byKey(ctx context.Context, id int64) (V, error) {
 // thunk starts loading the value of key id for the field being resolved,
 // and returns a function that waits for it.
 func (r *relation[P, A, V]) thunk(ctx context.Context, id int64) func() (V, error) {
+	return r.thunks(ctx, []int64{id})[0]
+}
+
+// thunks starts loading the values of keys ids for the field being
+// resolved, and returns the functions that wait for them. The keys that no
+// look-ahead started start the relations their selection asks together.
+func (r *relation[P, A, V]) thunks(ctx context.Context, ids []int64) []func() (V, error) {
+	out := make([]func() (V, error), len(ids))
 	fc := graphql.GetFieldContext(ctx)
 	a, err := r.args(ctx, fc)
 	if err != nil {
-		return func() (V, error) { var zero V; return zero, err }
+		for i := range out {
+			out[i] = func() (V, error) { var zero V; return zero, err }
+		}
+		return out
 	}
 	l := loadersFrom(ctx)
 	b := batchOf(l, r)
-	k := key[A]{id, a}
-	b.want(ctx, fc, []key[A]{k}, false, nil)
-	started := b.started(k)
-	thunk := b.get(ctx, k)
-	if !started { // else the look-ahead that started it started its relations
+	keys := make([]key[A], len(ids))
+	for i, id := range ids {
+		keys[i] = key[A]{id, a}
+	}
+	b.want(ctx, fc, keys, false, nil)
+	var fresh []int64 // else the look-ahead that started a key started its relations
+	for i, k := range keys {
+		if !b.started(k) {
+			fresh = append(fresh, k.ID)
+		}
+		out[i] = b.get(ctx, k)
+	}
+	if len(fresh) > 0 {
 		p := &pass{}
-		r.aheadOfKeys(ctx, l, fc, a, []int64{id}, p)
+		r.aheadOfKeys(ctx, l, fc, a, fresh, p)
 		p.flush(ctx)
 	}
-	return thunk
+	return out
+}
+
+// startSiblings starts, when no look-ahead started them, the keys ids of
+// the field being resolved together with those of the same field of the
+// parent's siblings: the objects at the same place in the other elements
+// of the nearest list above (siblings). The elements of a list are
+// resolved one after the other, so a relation that no look-ahead reached
+// (below a fragment on a concrete type of an interface list, say) is still
+// read in one statement for the whole list rather than one per element.
+func (r *relation[P, A, V]) startSiblings(ctx context.Context, ids []int64) {
+	fc := graphql.GetFieldContext(ctx)
+	a, err := r.args(ctx, fc)
+	if err != nil {
+		return // the resolver reports it
+	}
+	l := loadersFrom(ctx)
+	b := batchOf(l, r)
+	for _, id := range ids {
+		if b.started(key[A]{id, a}) {
+			return // the look-ahead reached this field
+		}
+	}
+	parents := notWithheld(siblings(fc), fc.Field.Name)
+	if len(parents) == 0 {
+		return
+	}
+	p := &pass{}
+	r.start(ctx, l, fc, parents, p)
+	p.flush(ctx)
+}
+
+// siblings returns the objects holding the field of fc in every element of
+// the nearest list above it, found again from the list's value along the
+// fields without resolver between the list and the field's parent (an
+// edge's node); none when one of those fields has a resolver.
+func siblings(fc *graphql.FieldContext) []any {
+	var path []string
+	for c := fc.Parent; c != nil; c = c.Parent {
+		if c.Index != nil {
+			if c.Parent == nil {
+				return nil
+			}
+			objs := objects(c.Parent.Result)
+			for i := len(path) - 1; i >= 0; i-- {
+				objs = fieldValues(objs, path[i])
+			}
+			return objs
+		}
+		if c.Field.Field == nil || c.IsResolver || c.IsMethod {
+			return nil
+		}
+		path = append(path, c.Field.Name)
+	}
+	return nil
 }
 
 // aheadOfKeys starts early, for the values of keys ids about to be
@@ -591,11 +666,26 @@ func (l *Loaders) aheadOfIDs(ctx context.Context, fc *graphql.FieldContext, typ 
 	}
 }
 
-// ahead runs the look-ahead on v, the value of the field being resolved.
-func (r *Resolver) ahead(ctx context.Context, v any) {
+// lookAhead is the field middleware that runs the look-ahead on what every
+// resolver returns, so that the relations its selection asks of the
+// objects it returned (a page's members, a group's participants, a
+// network's brokers) are read in one batch per relation before the
+// objects are marshalled, one after the other. A relation's own values
+// need none: its fetch looks ahead when it reads them (batch.fetch).
+func lookAhead(ctx context.Context, next graphql.Resolver) (any, error) {
+	res, err := next(ctx)
+	fc := graphql.GetFieldContext(ctx)
+	if err != nil || res == nil || !fc.IsResolver || len(fc.Field.Selections) == 0 {
+		return res, err
+	}
+	l, ok := ctx.Value(loadersKey{}).(*Loaders)
+	if !ok || l.rels.fields[fc.Object+"."+fc.Field.Name] != nil {
+		return res, err
+	}
 	p := &pass{}
-	r.loaders(ctx).ahead(ctx, graphql.GetFieldContext(ctx), "", objects(v), p)
+	l.ahead(ctx, fc, "", objects(res), p)
 	p.flush(ctx)
+	return res, err
 }
 
 // notWithheld leaves out of objs those whose field storage withheld from

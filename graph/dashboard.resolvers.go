@@ -112,7 +112,6 @@ func (r *engagementStatsResolver) AtRisk(ctx context.Context, obj *model.Engagem
 		return nil, err
 	}
 	members := pointers(obj.AtRisk[:min(n, len(obj.AtRisk))])
-	r.ahead(ctx, members) // one batch for the list
 	return members, nil
 }
 

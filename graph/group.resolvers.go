@@ -215,7 +215,6 @@ func (r *queryResolver) Questions(ctx context.Context, first *int, after *string
 	}
 	count := func(ctx context.Context) (int, error) { return r.Resolver.Groups.CountQuestions(ctx, f) }
 	conn := model.NewConnection(page, count)
-	r.ahead(ctx, conn)
 	return conn, nil
 }
 
@@ -231,7 +230,6 @@ func (r *queryResolver) Groups(ctx context.Context, first *int, after *string, f
 	}
 	count := func(ctx context.Context) (int, error) { return r.Resolver.Groups.CountGroups(ctx, f) }
 	conn := model.NewConnection(page, count)
-	r.ahead(ctx, conn)
 	return conn, nil
 }
 
@@ -242,7 +240,6 @@ func (r *queryResolver) ActionPlans(ctx context.Context, first *int, after *stri
 		return nil, err
 	}
 	conn := model.NewConnection(page, r.Resolver.Groups.CountActionPlans)
-	r.ahead(ctx, conn)
 	return conn, nil
 }
 
@@ -283,7 +280,6 @@ func (r *viewerResolver) UpcomingMeetings(ctx context.Context, obj *model.Viewer
 		n = *first
 	}
 	ms, err := r.Groups.UpcomingMeetings(ctx, n)
-	r.ahead(ctx, ms)
 	return ms, err
 }
 

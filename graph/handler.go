@@ -81,6 +81,7 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	}
 	srv.Use(&limitsExtension{limits: opts.Limits})
 	srv.Use(AuditTrail{})
+	srv.AroundFields(lookAhead)
 	srv.SetErrorPresenter(errorPresenter(opts.Logger, opts.MapError))
 	srv.SetRecoverFunc(recoverFunc(opts.Logger))
 	return srv

@@ -125,7 +125,6 @@ func (r *queryResolver) BusinessLinks(ctx context.Context, first *int, after *st
 	}
 	count := func(ctx context.Context) (int, error) { return r.Links.CountLinks(ctx, f) }
 	conn := model.NewConnection(page, count)
-	r.ahead(ctx, conn)
 	return conn, nil
 }
 
@@ -137,7 +136,6 @@ func (r *viewerResolver) PendingConfirmations(ctx context.Context, obj *model.Vi
 	}
 	count := func(ctx context.Context) (int, error) { return r.Links.CountPendingConfirmations(ctx) }
 	conn := model.NewConnection(page, count)
-	r.ahead(ctx, conn)
 	return conn, nil
 }
 

@@ -197,7 +197,6 @@ func (r *queryResolver) Members(ctx context.Context, first *int, after *string, 
 	}
 	count := func(ctx context.Context) (int, error) { return r.Resolver.Members.CountMembers(ctx, f) }
 	conn := model.NewConnection(page, count)
-	r.ahead(ctx, conn)
 	return conn, nil
 }
 

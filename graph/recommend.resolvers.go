@@ -27,7 +27,6 @@ func (r *memberResolver) RecommendedPartners(ctx context.Context, obj *domain.Me
 	for i, rec := range recs.Partners {
 		out[i] = &model.PartnerRecommendation{MemberID: rec.MemberID, Score: rec.Score, Reasons: rec.Reasons}
 	}
-	r.ahead(ctx, out)
 	return out, nil
 }
 

@@ -103,4 +103,17 @@ func TestStatementsDoNotGrowWithPages(t *testing.T) {
 			t.Errorf("%s: %d statements for 1 parent, %d for 50, want %d", c.field, one, fifty, c.want)
 		}
 	}
+	// Objects read by global id, whatever their type: the members with
+	// their trades, then their links (below a fragment on Member, which the
+	// look-ahead does not enter: the first link read starts its siblings').
+	const nodes = `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Member { name trades { code } businessLinks(first: 2) { edges { node { kind } } } } } }`
+	for _, n := range []int{1, 50} {
+		ids := make([]string, n)
+		for i := range ids {
+			ids[i] = gid(m[i])
+		}
+		if got := countStatementsWith(t, a, staff, nodes, map[string]any{"ids": ids}); got != 2 {
+			t.Errorf("nodes: %d statements for %d members, want 2", got, n)
+		}
+	}
 }

@@ -63,7 +63,6 @@ func (r *queryResolver) Trades(ctx context.Context) ([]*domain.Trade, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.ahead(ctx, tree.all)
 	return tree.all, nil
 }
 

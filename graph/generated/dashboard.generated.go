@@ -7,6 +7,7 @@ import (
 	"errors"
 	"grappe/domain"
 	"grappe/graph/model"
+	"grappe/graph/serial"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -2208,31 +2209,30 @@ func (ec *executionContext) _AtRiskMember(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, atRiskMemberImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("AtRiskMember")
 		case "member":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._AtRiskMember_member(ctx, field, obj)
-				})
+			out.Values[i] = ec._AtRiskMember_member(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "lastActivityAt":
 			out.Values[i] = ec._AtRiskMember_lastActivityAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "inactiveSince":
 			out.Values[i] = ec._AtRiskMember_inactiveSince(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "inactiveDays":
 			out.Values[i] = ec._AtRiskMember_inactiveDays(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -2400,7 +2400,7 @@ func (ec *executionContext) _GroupStats(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, groupStatsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2468,7 +2468,7 @@ func (ec *executionContext) _GrowthPeriod(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, growthPeriodImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2516,7 +2516,7 @@ func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, kindCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2559,7 +2559,7 @@ func (ec *executionContext) _LinkKindCount(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, linkKindCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2617,7 +2617,7 @@ func (ec *executionContext) _LinkOriginCount(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, linkOriginCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2744,7 +2744,7 @@ func (ec *executionContext) _PeriodCount(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, periodCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2782,7 +2782,7 @@ func (ec *executionContext) _RegionCount(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, regionCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2825,7 +2825,7 @@ func (ec *executionContext) _Retention(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, retentionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2873,7 +2873,7 @@ func (ec *executionContext) _ScoreBucket(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, scoreBucketImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2916,7 +2916,7 @@ func (ec *executionContext) _SizeClassCount(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, sizeClassCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2959,7 +2959,7 @@ func (ec *executionContext) _ThemeCount(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -3002,26 +3002,25 @@ func (ec *executionContext) _TradeCount(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, tradeCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("TradeCount")
 		case "trade":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._TradeCount_trade(ctx, field, obj)
-				})
+			out.Values[i] = ec._TradeCount_trade(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "count":
 			out.Values[i] = ec._TradeCount_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "share":
 			out.Values[i] = ec._TradeCount_share(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -3045,7 +3044,7 @@ func (ec *executionContext) _TradeCount(ctx context.Context, sel ast.SelectionSe
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNAtRiskMember2ᚕᚖgrappeᚋdomainᚐAtRiskMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.AtRiskMember) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAtRiskMember2ᚖgrappeᚋdomainᚐAtRiskMember(ctx, sel, v[i])
@@ -3093,7 +3092,7 @@ func (ec *executionContext) marshalNGroupStats2ᚖgrappeᚋdomainᚐGroupStats(c
 }
 
 func (ec *executionContext) marshalNGrowthPeriod2ᚕᚖgrappeᚋdomainᚐGrowthPeriodᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.GrowthPeriod) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGrowthPeriod2ᚖgrappeᚋdomainᚐGrowthPeriod(ctx, sel, v[i])
@@ -3132,7 +3131,7 @@ func (ec *executionContext) marshalNInterval2grappeᚋdomainᚐInterval(ctx cont
 }
 
 func (ec *executionContext) marshalNKindCount2ᚕᚖgrappeᚋgraphᚋmodelᚐKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KindCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKindCount2ᚖgrappeᚋgraphᚋmodelᚐKindCount(ctx, sel, v[i])
@@ -3160,7 +3159,7 @@ func (ec *executionContext) marshalNLinkKindCount2grappeᚋdomainᚐLinkKindCoun
 }
 
 func (ec *executionContext) marshalNLinkKindCount2ᚕgrappeᚋdomainᚐLinkKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.LinkKindCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLinkKindCount2grappeᚋdomainᚐLinkKindCount(ctx, sel, v[i])
@@ -3180,7 +3179,7 @@ func (ec *executionContext) marshalNLinkOriginCount2grappeᚋdomainᚐLinkOrigin
 }
 
 func (ec *executionContext) marshalNLinkOriginCount2ᚕgrappeᚋdomainᚐLinkOriginCountᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.LinkOriginCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLinkOriginCount2grappeᚋdomainᚐLinkOriginCount(ctx, sel, v[i])
@@ -3204,7 +3203,7 @@ func (ec *executionContext) marshalNLinkStats2ᚖgrappeᚋgraphᚋmodelᚐLinkSt
 }
 
 func (ec *executionContext) marshalNPeriodCount2ᚕᚖgrappeᚋdomainᚐPeriodCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.PeriodCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPeriodCount2ᚖgrappeᚋdomainᚐPeriodCount(ctx, sel, v[i])
@@ -3228,7 +3227,7 @@ func (ec *executionContext) marshalNPeriodCount2ᚖgrappeᚋdomainᚐPeriodCount
 }
 
 func (ec *executionContext) marshalNRegionCount2ᚕᚖgrappeᚋgraphᚋmodelᚐRegionCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RegionCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRegionCount2ᚖgrappeᚋgraphᚋmodelᚐRegionCount(ctx, sel, v[i])
@@ -3264,7 +3263,7 @@ func (ec *executionContext) marshalNScoreBucket2grappeᚋdomainᚐScoreBucket(ct
 }
 
 func (ec *executionContext) marshalNScoreBucket2ᚕgrappeᚋdomainᚐScoreBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.ScoreBucket) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNScoreBucket2grappeᚋdomainᚐScoreBucket(ctx, sel, v[i])
@@ -3280,7 +3279,7 @@ func (ec *executionContext) marshalNScoreBucket2ᚕgrappeᚋdomainᚐScoreBucket
 }
 
 func (ec *executionContext) marshalNSizeClassCount2ᚕᚖgrappeᚋgraphᚋmodelᚐSizeClassCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SizeClassCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSizeClassCount2ᚖgrappeᚋgraphᚋmodelᚐSizeClassCount(ctx, sel, v[i])
@@ -3308,7 +3307,7 @@ func (ec *executionContext) marshalNThemeCount2grappeᚋdomainᚐThemeCount(ctx 
 }
 
 func (ec *executionContext) marshalNThemeCount2ᚕgrappeᚋdomainᚐThemeCountᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.ThemeCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNThemeCount2grappeᚋdomainᚐThemeCount(ctx, sel, v[i])
@@ -3324,7 +3323,7 @@ func (ec *executionContext) marshalNThemeCount2ᚕgrappeᚋdomainᚐThemeCount�
 }
 
 func (ec *executionContext) marshalNTradeCount2ᚕᚖgrappeᚋdomainᚐTradeCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.TradeCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTradeCount2ᚖgrappeᚋdomainᚐTradeCount(ctx, sel, v[i])

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"grappe/domain"
 	"grappe/graph/model"
+	"grappe/graph/serial"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -1068,77 +1069,71 @@ func (ec *executionContext) _BusinessLink(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, businessLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("BusinessLink")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._BusinessLink_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._BusinessLink_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "from":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._BusinessLink_from(ctx, field, obj)
-				})
+			out.Values[i] = ec._BusinessLink_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "to":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._BusinessLink_to(ctx, field, obj)
-				})
+			out.Values[i] = ec._BusinessLink_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "kind":
 			out.Values[i] = ec._BusinessLink_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "status":
 			out.Values[i] = ec._BusinessLink_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "since":
 			out.Values[i] = ec._BusinessLink_since(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "until":
 			out.Values[i] = ec._BusinessLink_until(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "volumeBand":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._BusinessLink_volumeBand(ctx, field, obj)
-				})
+			out.Values[i] = ec._BusinessLink_volumeBand(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "origin":
 			out.Values[i] = ec._BusinessLink_origin(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "declaredBy":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._BusinessLink_declaredBy(ctx, field, obj)
-				})
+			out.Values[i] = ec._BusinessLink_declaredBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "confirmedAt":
 			out.Values[i] = ec._BusinessLink_confirmedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "note":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._BusinessLink_note(ctx, field, obj)
-				})
+			out.Values[i] = ec._BusinessLink_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -1206,7 +1201,7 @@ func (ec *executionContext) _BusinessLinkEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, businessLinkEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1244,7 +1239,7 @@ func (ec *executionContext) _BusinessLinkPayload(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, businessLinkPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1282,7 +1277,7 @@ func (ec *executionContext) _MemberBusinessLinkConnection(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, memberBusinessLinkConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1290,19 +1285,18 @@ func (ec *executionContext) _MemberBusinessLinkConnection(ctx context.Context, s
 		case "edges":
 			out.Values[i] = ec._MemberBusinessLinkConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "pageInfo":
 			out.Values[i] = ec._MemberBusinessLinkConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "totalCount":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._MemberBusinessLinkConnection_totalCount(ctx, field, obj)
-				})
+			out.Values[i] = ec._MemberBusinessLinkConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -1326,7 +1320,7 @@ func (ec *executionContext) _MemberBusinessLinkEdge(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, memberBusinessLinkEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1334,19 +1328,18 @@ func (ec *executionContext) _MemberBusinessLinkEdge(ctx context.Context, sel ast
 		case "cursor":
 			out.Values[i] = ec._MemberBusinessLinkEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "node":
 			out.Values[i] = ec._MemberBusinessLinkEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "counterpart":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._MemberBusinessLinkEdge_counterpart(ctx, field, obj)
-				})
+			out.Values[i] = ec._MemberBusinessLinkEdge_counterpart(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -1369,7 +1362,7 @@ func (ec *executionContext) _MemberBusinessLinkEdge(ctx context.Context, sel ast
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNBusinessLink2ᚕᚖgrappeᚋdomainᚐBusinessLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.BusinessLink) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNBusinessLink2ᚖgrappeᚋdomainᚐBusinessLink(ctx, sel, v[i])
@@ -1401,7 +1394,7 @@ func (ec *executionContext) marshalNBusinessLinkConnection2ᚖgrappeᚋgraphᚋm
 }
 
 func (ec *executionContext) marshalNBusinessLinkEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BusinessLinkEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNBusinessLinkEdge2ᚖgrappeᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -1506,7 +1499,7 @@ func (ec *executionContext) marshalNMemberBusinessLinkConnection2ᚖgrappeᚋgra
 }
 
 func (ec *executionContext) marshalNMemberBusinessLinkEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐMemberBusinessLinkEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MemberBusinessLinkEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMemberBusinessLinkEdge2ᚖgrappeᚋgraphᚋmodelᚐMemberBusinessLinkEdge(ctx, sel, v[i])
@@ -1558,7 +1551,7 @@ func (ec *executionContext) marshalOBusinessLinkKind2ᚕgrappeᚋdomainᚐLinkKi
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNBusinessLinkKind2grappeᚋdomainᚐLinkKind(ctx, sel, v[i])
@@ -1594,7 +1587,7 @@ func (ec *executionContext) marshalOBusinessLinkStatus2ᚕgrappeᚋdomainᚐLink
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNBusinessLinkStatus2grappeᚋdomainᚐLinkStatus(ctx, sel, v[i])
@@ -1649,7 +1642,7 @@ func (ec *executionContext) marshalOLinkOrigin2ᚕgrappeᚋdomainᚐLinkOrigin�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLinkOrigin2grappeᚋdomainᚐLinkOrigin(ctx, sel, v[i])

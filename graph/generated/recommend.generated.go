@@ -6,6 +6,7 @@ import (
 	"context"
 	"grappe/domain"
 	"grappe/graph/model"
+	"grappe/graph/serial"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -179,26 +180,25 @@ func (ec *executionContext) _PartnerRecommendation(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnerRecommendationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("PartnerRecommendation")
 		case "member":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._PartnerRecommendation_member(ctx, field, obj)
-				})
+			out.Values[i] = ec._PartnerRecommendation_member(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "score":
 			out.Values[i] = ec._PartnerRecommendation_score(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "reasons":
 			out.Values[i] = ec._PartnerRecommendation_reasons(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -223,7 +223,7 @@ func (ec *executionContext) _RecommendationReason(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, recommendationReasonImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -260,7 +260,7 @@ func (ec *executionContext) _RecommendationReason(ctx context.Context, sel ast.S
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNPartnerRecommendation2ᚕᚖgrappeᚋgraphᚋmodelᚐPartnerRecommendationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PartnerRecommendation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartnerRecommendation2ᚖgrappeᚋgraphᚋmodelᚐPartnerRecommendation(ctx, sel, v[i])
@@ -284,7 +284,7 @@ func (ec *executionContext) marshalNPartnerRecommendation2ᚖgrappeᚋgraphᚋmo
 }
 
 func (ec *executionContext) marshalNRecommendationReason2ᚕᚖgrappeᚋdomainᚐRecommendationReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.RecommendationReason) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRecommendationReason2ᚖgrappeᚋdomainᚐRecommendationReason(ctx, sel, v[i])
