@@ -42,8 +42,26 @@ func (p PageRequest) Limit() (int, error) {
 
 // Page is one page of a keyset-paginated list, with a cursor per item.
 type Page[T any] struct {
-	Items           []T
-	Cursors         []string
+	Items []T
+	// Cursor returns the cursor of item i, made when asked: few clients
+	// select the cursor of every edge.
+	Cursor          func(i int) string
 	HasNextPage     bool
 	HasPreviousPage bool
+}
+
+// Keep returns the page of the items that conv turns into a value (not
+// nil), with their cursors.
+func Keep[R, T comparable](p *Page[R], conv func(R) T) *Page[T] {
+	var zero T
+	out := &Page[T]{Items: make([]T, 0, len(p.Items)), HasNextPage: p.HasNextPage, HasPreviousPage: p.HasPreviousPage}
+	kept := make([]int, 0, len(p.Items))
+	for i, r := range p.Items {
+		if t := conv(r); t != zero {
+			out.Items = append(out.Items, t)
+			kept = append(kept, i)
+		}
+	}
+	out.Cursor = func(i int) string { return p.Cursor(kept[i]) }
+	return out
 }

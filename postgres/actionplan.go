@@ -86,7 +86,7 @@ func (s *GroupService) plansWhere(ctx context.Context, column string, ids []int6
 		return out, nil
 	}
 	var rows []*planRow
-	if err := s.db.bun.NewSelect().Model(&rows).Where(column+" IN (?)", bun.List(ids)).Scan(ctx); err != nil {
+	if err := s.db.selectByIDs(ctx, s.db.bun.NewSelect().Model((*planRow)(nil)).Where(column+" = ANY(?)", idsParam), ids, &rows); err != nil {
 		return nil, mapError(err, "action plans")
 	}
 	for _, r := range rows {

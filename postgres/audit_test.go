@@ -158,7 +158,7 @@ func TestAuditLogFilterPaginationAndAccess(t *testing.T) {
 	if len(p1.Items) != 2 || p1.Items[0].Mutation != "updateMember" || !p1.HasNextPage || p1.HasPreviousPage {
 		t.Fatalf("page 1 = %+v", p1)
 	}
-	p2, err := svc.AuditLog(staff, domain.AuditFilter{}, domain.PageRequest{First: intp(2), After: p1.Cursors[1]})
+	p2, err := svc.AuditLog(staff, domain.AuditFilter{}, domain.PageRequest{First: intp(2), After: p1.Cursor(1)})
 	if err != nil {
 		t.Fatal(err)
 	}

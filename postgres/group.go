@@ -94,7 +94,7 @@ func (s *GroupService) GroupsByIDs(ctx context.Context, ids []int64) (map[int64]
 		return out, nil
 	}
 	var rows []*groupRow
-	if err := s.db.bun.NewSelect().Model(&rows).Where("g.id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
+	if err := s.db.selectByIDs(ctx, s.db.bun.NewSelect().Model((*groupRow)(nil)).Where("g.id = ANY(?)", idsParam), ids, &rows); err != nil {
 		return nil, mapError(err, "working groups")
 	}
 	for _, r := range rows {
@@ -208,9 +208,9 @@ func (s *GroupService) CountGroupsOfMembers(ctx context.Context, memberIDs []int
 		MemberID int64 `bun:"member_id"`
 		N        int   `bun:"n"`
 	}
-	err := s.db.bun.NewSelect().Model((*participantRow)(nil)).ColumnExpr("gp.member_id, count(*) AS n").
-		Where("gp.member_id IN (?) AND gp.left_at IS NULL", bun.List(memberIDs)).
-		GroupExpr("gp.member_id").Scan(ctx, &rows)
+	err := s.db.selectByIDs(ctx, s.db.bun.NewSelect().Model((*participantRow)(nil)).ColumnExpr("gp.member_id, count(*) AS n").
+		Where("gp.member_id = ANY(?) AND gp.left_at IS NULL", idsParam).
+		GroupExpr("gp.member_id"), memberIDs, &rows)
 	if err != nil {
 		return nil, mapError(err, "working groups")
 	}
@@ -234,9 +234,9 @@ func (s *GroupService) Participants(ctx context.Context, groupIDs []int64) (map[
 		return out, nil
 	}
 	var rows []participantRow
-	err := s.db.bun.NewSelect().Model(&rows).ModelTableExpr(participantsFrom).ColumnExpr("?TableColumns").
-		Where("gp.group_id IN (?) AND gp.left_at IS NULL", bun.List(groupIDs)).
-		OrderExpr("gp.group_id, (gp.role = 'LEAD') DESC, " + participantOrder).Scan(ctx)
+	err := s.db.selectByIDs(ctx, s.db.bun.NewSelect().Model((*participantRow)(nil)).ModelTableExpr(participantsFrom).ColumnExpr("?TableColumns").
+		Where("gp.group_id = ANY(?) AND gp.left_at IS NULL", idsParam).
+		OrderExpr("gp.group_id, (gp.role = 'LEAD') DESC, "+participantOrder), groupIDs, &rows)
 	if err != nil {
 		return nil, mapError(err, "participants")
 	}
@@ -521,7 +521,7 @@ func groupNotFound() error {
 // convertPage converts the items of a page of rows.
 func convertPage[R, T any](p *domain.Page[R], conv func(R) T) *domain.Page[T] {
 	out := &domain.Page[T]{
-		Items: make([]T, len(p.Items)), Cursors: p.Cursors,
+		Items: make([]T, len(p.Items)), Cursor: p.Cursor,
 		HasNextPage: p.HasNextPage, HasPreviousPage: p.HasPreviousPage,
 	}
 	for i, r := range p.Items {

@@ -377,7 +377,7 @@ func TestMeetingPagesPerGroup(t *testing.T) {
 		if len(p.Items) != 2 || p.Items[0].Title != "R4" || p.Items[1].Title != "R3" || !p.HasNextPage || p.Items[0].GroupID != g {
 			t.Fatalf("group %d page 1: %+v", g, p)
 		}
-		next, err := svc.Meetings(staff, g, domain.PageRequest{First: intp(10), After: p.Cursors[1]})
+		next, err := svc.Meetings(staff, g, domain.PageRequest{First: intp(10), After: p.Cursor(1)})
 		if err != nil || len(next.Items) != 3 || next.Items[0].Title != "R2" || next.HasNextPage || !next.HasPreviousPage {
 			t.Fatalf("group %d page 2: %+v, %v", g, next, err)
 		}

@@ -135,18 +135,7 @@ func (r *linkRow) read(v domain.Viewer) *domain.BusinessLink {
 // linkPage builds the page of links v may read from rows read with plan
 // (limited to v's scope by linkVisibility).
 func linkPage(v domain.Viewer, plan *pagePlan, rows []*linkRow) *domain.Page[*domain.BusinessLink] {
-	p := finish(plan, rows, linkKey)
-	out := &domain.Page[*domain.BusinessLink]{
-		Items: make([]*domain.BusinessLink, 0, len(p.Items)), Cursors: make([]string, 0, len(p.Items)),
-		HasNextPage: p.HasNextPage, HasPreviousPage: p.HasPreviousPage,
-	}
-	for i, r := range p.Items {
-		if l := r.read(v); l != nil {
-			out.Items = append(out.Items, l)
-			out.Cursors = append(out.Cursors, p.Cursors[i])
-		}
-	}
-	return out
+	return domain.Keep(finish(plan, rows, linkKey), func(r *linkRow) *domain.BusinessLink { return r.read(v) })
 }
 
 // pageOrder is the ORDER BY of plan's keys in the direction plan reads

@@ -429,7 +429,7 @@ func TestMembersLinksInOneStatement(t *testing.T) {
 		t.Errorf("brief counterparts %+v, %v", brief, err)
 	}
 	// The cursor applies inside each member's list.
-	next, err := svc.MemberLinks(staff, a.ID, domain.DirectionAny, domain.LinkFilter{}, domain.PageRequest{First: intp(2), After: pages[a.ID].Cursors[1]})
+	next, err := svc.MemberLinks(staff, a.ID, domain.DirectionAny, domain.LinkFilter{}, domain.PageRequest{First: intp(2), After: pages[a.ID].Cursor(1)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -437,7 +437,7 @@ func TestMembersLinksInOneStatement(t *testing.T) {
 		t.Errorf("page 2 of a (-want +got)\n%s next=%v prev=%v", diff, next.HasNextPage, next.HasPreviousPage)
 	}
 	// A cursor of another list is refused.
-	if _, err := svc.Links(staff, domain.LinkFilter{}, domain.PageRequest{After: pages[a.ID].Cursors[0]}); domain.ErrorCode(err) != domain.CodeBadUserInput {
+	if _, err := svc.Links(staff, domain.LinkFilter{}, domain.PageRequest{After: pages[a.ID].Cursor(0)}); domain.ErrorCode(err) != domain.CodeBadUserInput {
 		t.Errorf("foreign cursor: %v", err)
 	}
 
@@ -526,7 +526,7 @@ func TestPartnersAreDistinct(t *testing.T) {
 	if statements.Load() != 1 {
 		t.Errorf("%d statements, want 1", statements.Load())
 	}
-	next, err := svc.Partners(as(c.ID), a.ID, domain.PageRequest{After: pages[a.ID].Cursors[1]})
+	next, err := svc.Partners(as(c.ID), a.ID, domain.PageRequest{After: pages[a.ID].Cursor(1)})
 	if err != nil || !cmp.Equal(names(next.Items), []string{"Echo"}) || next.HasNextPage {
 		t.Errorf("page 2 of a's partners: %v, %v", names(next.Items), err)
 	}
@@ -561,7 +561,7 @@ func TestPendingConfirmations(t *testing.T) {
 	if len(page.Items) != 1 || page.Items[0].ID != first.ID || !page.HasNextPage {
 		t.Fatalf("page 1 %+v", page)
 	}
-	page, err = svc.PendingConfirmations(as(a.ID), domain.PageRequest{After: page.Cursors[0]})
+	page, err = svc.PendingConfirmations(as(a.ID), domain.PageRequest{After: page.Cursor(0)})
 	if err != nil || len(page.Items) != 1 || page.Items[0].ID != second.ID || page.HasNextPage {
 		t.Fatalf("page 2 %+v, %v", page, err)
 	}

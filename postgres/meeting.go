@@ -72,7 +72,7 @@ func (s *GroupService) MeetingsByIDs(ctx context.Context, ids []int64) (map[int6
 		return out, nil
 	}
 	var rows []*meetingRow
-	if err := s.db.bun.NewSelect().Model(&rows).Apply(meetingColumns).Where("mt.id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
+	if err := s.db.selectByIDs(ctx, s.db.bun.NewSelect().Model((*meetingRow)(nil)).Apply(meetingColumns).Where("mt.id = ANY(?)", idsParam), ids, &rows); err != nil {
 		return nil, mapError(err, "meetings")
 	}
 	for _, r := range rows {

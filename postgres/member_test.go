@@ -55,19 +55,19 @@ func TestMembersKeysetPagination(t *testing.T) {
 	if !p1.HasNextPage || p1.HasPreviousPage {
 		t.Fatalf("page 1 flags next=%v prev=%v", p1.HasNextPage, p1.HasPreviousPage)
 	}
-	p2, err := svc.Members(staff, domain.MemberFilter{}, domain.DefaultMemberOrder, domain.PageRequest{First: intp(2), After: p1.Cursors[1]})
+	p2, err := svc.Members(staff, domain.MemberFilter{}, domain.DefaultMemberOrder, domain.PageRequest{First: intp(2), After: p1.Cursor(1)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := names(p2.Items); got[0] != "Charlie" || got[1] != "Delta" || !p2.HasNextPage || !p2.HasPreviousPage {
 		t.Fatalf("page 2 = %v next=%v", got, p2.HasNextPage)
 	}
-	p3, _ := svc.Members(staff, domain.MemberFilter{}, domain.DefaultMemberOrder, domain.PageRequest{First: intp(2), After: p2.Cursors[1]})
+	p3, _ := svc.Members(staff, domain.MemberFilter{}, domain.DefaultMemberOrder, domain.PageRequest{First: intp(2), After: p2.Cursor(1)})
 	if got := names(p3.Items); len(got) != 1 || got[0] != "Echo" || p3.HasNextPage {
 		t.Fatalf("page 3 = %v next=%v", got, p3.HasNextPage)
 	}
 	// Backward from the end of page 3.
-	back, err := svc.Members(staff, domain.MemberFilter{}, domain.DefaultMemberOrder, domain.PageRequest{Last: intp(3), Before: p3.Cursors[0]})
+	back, err := svc.Members(staff, domain.MemberFilter{}, domain.DefaultMemberOrder, domain.PageRequest{Last: intp(3), Before: p3.Cursor(0)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestMembersKeysetPagination(t *testing.T) {
 		t.Fatalf("by headcount desc = %v", got)
 	}
 	// A cursor of one order is refused by another.
-	_, err = svc.Members(staff, domain.MemberFilter{}, domain.MemberOrder{Field: domain.OrderByJoinedOn}, domain.PageRequest{After: p1.Cursors[0]})
+	_, err = svc.Members(staff, domain.MemberFilter{}, domain.MemberOrder{Field: domain.OrderByJoinedOn}, domain.PageRequest{After: p1.Cursor(0)})
 	if domain.ErrorCode(err) != domain.CodeBadUserInput {
 		t.Fatalf("foreign cursor: %v", err)
 	}
@@ -186,11 +186,11 @@ func TestMemberSearch(t *testing.T) {
 	if err != nil || len(p1.Items) != 1 || !p1.HasNextPage {
 		t.Fatalf("ranked page 1: %v %+v", err, p1)
 	}
-	p2, err := svc.Members(staff, domain.MemberFilter{Search: "capteurs"}, domain.MemberOrder{}, domain.PageRequest{First: intp(1), After: p1.Cursors[0]})
+	p2, err := svc.Members(staff, domain.MemberFilter{Search: "capteurs"}, domain.MemberOrder{}, domain.PageRequest{First: intp(1), After: p1.Cursor(0)})
 	if err != nil || len(p2.Items) != 1 || p2.Items[0].ID == p1.Items[0].ID || p2.HasNextPage {
 		t.Fatalf("ranked page 2: %v %+v", err, p2)
 	}
-	if _, err := svc.Members(staff, domain.MemberFilter{Search: "autre"}, domain.MemberOrder{}, domain.PageRequest{After: p1.Cursors[0]}); domain.ErrorCode(err) != domain.CodeBadUserInput {
+	if _, err := svc.Members(staff, domain.MemberFilter{Search: "autre"}, domain.MemberOrder{}, domain.PageRequest{After: p1.Cursor(0)}); domain.ErrorCode(err) != domain.CodeBadUserInput {
 		t.Fatalf("cursor of another search: %v", err)
 	}
 	n, err := svc.CountMembers(staff, domain.MemberFilter{Search: "capteurs"})

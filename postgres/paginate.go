@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -126,10 +127,19 @@ func finish[T any](p *pagePlan, items []T, key func(T) (any, int64)) *domain.Pag
 			items[i], items[j] = items[j], items[i]
 		}
 	}
-	page := &domain.Page[T]{Items: items, Cursors: make([]string, len(items))}
-	for i, it := range items {
-		v, id := key(it)
-		page.Cursors[i] = p.sealer.encode(p.keys.Name, p.role, v, id)
+	page := &domain.Page[T]{Items: items}
+	// Sealing draws a nonce: each cursor is sealed once, so that a page's
+	// endCursor is its last edge's cursor.
+	var mu sync.Mutex
+	cursors := make([]string, len(items))
+	page.Cursor = func(i int) string {
+		mu.Lock()
+		defer mu.Unlock()
+		if cursors[i] == "" {
+			v, id := key(items[i])
+			cursors[i] = p.sealer.encode(p.keys.Name, p.role, v, id)
+		}
+		return cursors[i]
 	}
 	if p.backward {
 		page.HasPreviousPage, page.HasNextPage = more, p.before != nil

@@ -66,7 +66,7 @@ func (s *GroupService) QuestionsByIDs(ctx context.Context, ids []int64) (map[int
 		return out, nil
 	}
 	var rows []*questionRow
-	if err := selectQuestions(s.db.bun, &rows).Where("q.id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
+	if err := s.db.selectByIDs(ctx, selectQuestions(s.db.bun, (*questionRow)(nil)).Where("q.id = ANY(?)", idsParam), ids, &rows); err != nil {
 		return nil, mapError(err, "questions")
 	}
 	for _, r := range rows {

@@ -148,15 +148,5 @@ FROM (SELECT s.root, array_agg(s.id) AS ids FROM unnest($1::bigint[], $2::bigint
 // may read. The page's query is limited to v's scope (memberScope); a
 // row outside it would be left out here.
 func toMemberPage(v domain.Viewer, p *domain.Page[*memberRow]) *domain.Page[*domain.Member] {
-	out := &domain.Page[*domain.Member]{
-		Items: make([]*domain.Member, 0, len(p.Items)), Cursors: make([]string, 0, len(p.Items)),
-		HasNextPage: p.HasNextPage, HasPreviousPage: p.HasPreviousPage,
-	}
-	for i, r := range p.Items {
-		if m := r.read(v); m != nil {
-			out.Items = append(out.Items, m)
-			out.Cursors = append(out.Cursors, p.Cursors[i])
-		}
-	}
-	return out
+	return domain.Keep(p, func(r *memberRow) *domain.Member { return r.read(v) })
 }

@@ -51,7 +51,7 @@ func TestTradeMembersPages(t *testing.T) {
 			if !p.HasNextPage {
 				return got
 			}
-			after = p.Cursors[len(p.Cursors)-1]
+			after = p.Cursor(len(p.Items) - 1)
 		}
 	}
 	count := func(trade int64) int {
@@ -148,7 +148,7 @@ func TestDirectoryByTradeIndex(t *testing.T) {
 			if !p.HasNextPage {
 				break
 			}
-			after = p.Cursors[len(p.Cursors)-1]
+			after = p.Cursor(len(p.Items) - 1)
 		}
 		if !slices.Equal(got, exp) {
 			t.Errorf("desc=%v forward: %v, want %v", desc, got, exp)
@@ -164,7 +164,7 @@ func TestDirectoryByTradeIndex(t *testing.T) {
 			if !p.HasPreviousPage {
 				break
 			}
-			before = p.Cursors[0]
+			before = p.Cursor(0)
 		}
 		if !slices.Equal(got, exp) {
 			t.Errorf("desc=%v backward: %v, want %v", desc, got, exp)

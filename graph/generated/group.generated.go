@@ -439,7 +439,7 @@ func (ec *executionContext) _ActionPlanEdge_cursor(ctx context.Context, field gr
 			return ec.fieldContext_ActionPlanEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -450,7 +450,7 @@ func (ec *executionContext) _ActionPlanEdge_cursor(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ActionPlanEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionPlanEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ActionPlanEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _ActionPlanEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*domain.ActionPlan]) (ret graphql.Marshaler) {
@@ -939,7 +939,7 @@ func (ec *executionContext) _MeetingEdge_cursor(ctx context.Context, field graph
 			return ec.fieldContext_MeetingEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -950,7 +950,7 @@ func (ec *executionContext) _MeetingEdge_cursor(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_MeetingEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MeetingEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("MeetingEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _MeetingEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*domain.Meeting]) (ret graphql.Marshaler) {
@@ -1526,7 +1526,7 @@ func (ec *executionContext) _QuestionEdge_cursor(ctx context.Context, field grap
 			return ec.fieldContext_QuestionEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -1537,7 +1537,7 @@ func (ec *executionContext) _QuestionEdge_cursor(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_QuestionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("QuestionEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("QuestionEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _QuestionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*domain.Question]) (ret graphql.Marshaler) {
@@ -2088,7 +2088,7 @@ func (ec *executionContext) _WorkingGroupEdge_cursor(ctx context.Context, field 
 			return ec.fieldContext_WorkingGroupEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -2099,7 +2099,7 @@ func (ec *executionContext) _WorkingGroupEdge_cursor(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_WorkingGroupEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkingGroupEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("WorkingGroupEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _WorkingGroupEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*domain.WorkingGroup]) (ret graphql.Marshaler) {

@@ -454,7 +454,7 @@ func (ec *executionContext) _BusinessLinkEdge_cursor(ctx context.Context, field 
 			return ec.fieldContext_BusinessLinkEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -465,7 +465,7 @@ func (ec *executionContext) _BusinessLinkEdge_cursor(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_BusinessLinkEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BusinessLinkEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("BusinessLinkEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _BusinessLinkEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*domain.BusinessLink]) (ret graphql.Marshaler) {
@@ -651,7 +651,7 @@ func (ec *executionContext) _MemberBusinessLinkEdge_cursor(ctx context.Context, 
 			return ec.fieldContext_MemberBusinessLinkEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -662,7 +662,7 @@ func (ec *executionContext) _MemberBusinessLinkEdge_cursor(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_MemberBusinessLinkEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MemberBusinessLinkEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("MemberBusinessLinkEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _MemberBusinessLinkEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MemberBusinessLinkEdge) (ret graphql.Marshaler) {

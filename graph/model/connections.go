@@ -25,22 +25,25 @@ func (c *Connection[E]) TotalCount(ctx context.Context) (int, error) {
 
 // Edge is a node N in a page, with its cursor.
 type Edge[N any] struct {
-	Cursor string
 	Node   N
+	cursor func() string
 }
+
+// Cursor returns the edge's cursor, made when the field is selected.
+func (e *Edge[N]) Cursor() string { return e.cursor() }
 
 // NewConnection wraps a page of nodes.
 func NewConnection[N any](p *domain.Page[N], count Counter) *Connection[*Edge[N]] {
-	return newConnection(p, count, func(cursor string, n N) *Edge[N] {
-		return &Edge[N]{Cursor: cursor, Node: n}
+	return newConnection(p, count, func(cursor func() string, n N) *Edge[N] {
+		return &Edge[N]{Node: n, cursor: cursor}
 	})
 }
 
 // newConnection wraps a page of nodes, making each edge with edge.
-func newConnection[N, E any](p *domain.Page[N], count Counter, edge func(cursor string, n N) E) *Connection[E] {
+func newConnection[N, E any](p *domain.Page[N], count Counter, edge func(cursor func() string, n N) E) *Connection[E] {
 	c := &Connection[E]{Edges: make([]E, len(p.Items)), PageInfo: NewPageInfo(p), count: count}
 	for i, n := range p.Items {
-		c.Edges[i] = edge(p.Cursors[i], n)
+		c.Edges[i] = edge(func() string { return p.Cursor(i) }, n)
 	}
 	return c
 }
@@ -68,14 +71,17 @@ type (
 // MemberBusinessLinkEdge is one of a member's links; MemberID is that
 // member, so that the counterpart is the other party.
 type MemberBusinessLinkEdge struct {
-	Cursor   string
 	Node     *domain.BusinessLink
 	MemberID int64
+	cursor   func() string
 }
+
+// Cursor returns the edge's cursor, made when the field is selected.
+func (e *MemberBusinessLinkEdge) Cursor() string { return e.cursor() }
 
 // NewMemberBusinessLinkConnection wraps a page of member memberID's links.
 func NewMemberBusinessLinkConnection(memberID int64, p *domain.Page[*domain.BusinessLink], count Counter) *MemberBusinessLinkConnection {
-	return newConnection(p, count, func(cursor string, n *domain.BusinessLink) *MemberBusinessLinkEdge {
-		return &MemberBusinessLinkEdge{Cursor: cursor, Node: n, MemberID: memberID}
+	return newConnection(p, count, func(cursor func() string, n *domain.BusinessLink) *MemberBusinessLinkEdge {
+		return &MemberBusinessLinkEdge{Node: n, MemberID: memberID, cursor: cursor}
 	})
 }

@@ -34,8 +34,9 @@ type PageInfo struct {
 // NewPageInfo returns the page info of a domain page.
 func NewPageInfo[T any](p *domain.Page[T]) *PageInfo {
 	info := &PageInfo{HasNextPage: p.HasNextPage, HasPreviousPage: p.HasPreviousPage}
-	if n := len(p.Cursors); n > 0 {
-		info.StartCursor, info.EndCursor = &p.Cursors[0], &p.Cursors[n-1]
+	if n := len(p.Items); n > 0 {
+		start, end := p.Cursor(0), p.Cursor(n-1)
+		info.StartCursor, info.EndCursor = &start, &end
 	}
 	return info
 }
