@@ -78,10 +78,13 @@ var groupKeyset = keyset{Name: "groups:formed_at:DESC", Expr: "g.formed_at", IDC
 
 // participantsFrom joins a group's participants (gp) to the supports of its
 // question (qs), so that participantOrder can break ties of joining time by
-// order of support: the founders of a group all join at once.
+// order of support: the founders of a group all join at once. The group's
+// question is looked up by the group's key for each participant, so that
+// the planner never hashes every group for a page of them.
 const participantsFrom = `group_participants AS gp
-	JOIN working_groups AS pg ON pg.id = gp.group_id
-	LEFT JOIN question_supports AS qs ON qs.question_id = pg.question_id AND qs.member_id = gp.member_id`
+	LEFT JOIN LATERAL (SELECT qs.supported_at FROM working_groups AS pg
+		JOIN question_supports AS qs ON qs.question_id = pg.question_id AND qs.member_id = gp.member_id
+		WHERE pg.id = gp.group_id) AS qs ON true`
 
 // participantOrder sorts participants by standing: longest first.
 const participantOrder = "gp.joined_at, qs.supported_at NULLS LAST, gp.member_id"

@@ -44,8 +44,9 @@ func (r *questionRow) toQuestion() *domain.Question {
 	}
 }
 
-// supportOrder sorts supports: the raiser first, then in order of support.
-const supportOrder = "(qs.member_id = q.raised_by) DESC, qs.supported_at, qs.member_id"
+// supportOrder sorts supports: the raiser first (its question looked up by
+// key), then in order of support.
+const supportOrder = "(qs.member_id = (SELECT q.raised_by FROM questions AS q WHERE q.id = qs.question_id)) DESC, qs.supported_at, qs.member_id"
 
 // selectQuestions selects questions with their supporter count and group.
 func selectQuestions(db bun.IDB, rows any) *bun.SelectQuery {
@@ -133,10 +134,9 @@ func (s *GroupService) SupporterIDs(ctx context.Context, questionIDs []int64) (m
 		return out, nil
 	}
 	var rows []supportRow
-	err := s.db.bun.NewSelect().Model(&rows).Column("qs.question_id", "qs.member_id").
-		Join("JOIN questions AS q ON q.id = qs.question_id").
-		Where("qs.question_id IN (?)", bun.List(questionIDs)).
-		OrderExpr(supportOrder).Scan(ctx)
+	err := s.db.selectByIDs(ctx, s.db.bun.NewSelect().Model((*supportRow)(nil)).Column("qs.question_id", "qs.member_id").
+		Where("qs.question_id = ANY(?)", idsParam).
+		OrderExpr(supportOrder), questionIDs, &rows)
 	if err != nil {
 		return nil, mapError(err, "supporters")
 	}
@@ -160,11 +160,10 @@ func (s *GroupService) SupportersOf(ctx context.Context, questionIDs []int64) (m
 		QuestionID int64 `bun:"question_id"`
 		memberRow
 	}
-	err := s.db.bun.NewSelect().Model((*memberRow)(nil)).ColumnExpr("qs.question_id").ColumnExpr("?TableColumns").
+	err := s.db.selectByIDs(ctx, s.db.bun.NewSelect().Model((*memberRow)(nil)).ColumnExpr("qs.question_id").ColumnExpr("?TableColumns").
 		Join("JOIN question_supports AS qs ON qs.member_id = m.id").
-		Join("JOIN questions AS q ON q.id = qs.question_id").
-		Where("qs.question_id IN (?)", bun.List(questionIDs)).
-		OrderExpr(supportOrder).Scan(ctx, &rows)
+		Where("qs.question_id = ANY(?)", idsParam).
+		OrderExpr(supportOrder), questionIDs, &rows)
 	if err != nil {
 		return nil, mapError(err, "supporters")
 	}
@@ -305,8 +304,7 @@ func (s *GroupService) formGroup(ctx context.Context, tx bun.Tx, q *domain.Quest
 		INSERT INTO group_participants (group_id, member_id, role, joined_at)
 		SELECT ?, member_id, CASE WHEN n = 1 THEN 'LEAD' ELSE 'MEMBER' END, ?
 		FROM (SELECT qs.member_id, row_number() OVER (ORDER BY `+supportOrder+`) AS n
-		      FROM question_supports AS qs JOIN questions AS q ON q.id = qs.question_id
-		      WHERE qs.question_id = ?) AS s
+		      FROM question_supports AS qs WHERE qs.question_id = ?) AS s
 		WHERE n <= ?`, g.ID, now, q.ID, s.capacity()).Exec(ctx)
 	if err != nil {
 		return nil, mapError(err, "participants")
