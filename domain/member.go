@@ -132,8 +132,9 @@ type Member struct {
 	sizeClass SizeClass
 }
 
-// A brief member is read for a list where few of its fields are shown (the
-// counterparts of a member's links): it holds ID, Name, Kind, Status,
+// A brief member is read where few of its fields are shown (the
+// counterparts of a member's links, the members of a relation whose
+// selection asks none of BriefLacks): it holds ID, Name, Kind, Status,
 // Headcount, Address, JoinedOn and LeftOn; the other fields are empty.
 // BriefLacks names the GraphQL fields of Member that a brief member cannot
 // answer.
@@ -228,8 +229,9 @@ func Some[T any](v T) Optional[T] { return Optional[T]{Set: true, Value: &v} }
 type MemberService interface {
 	// Member returns the member with id. Returns NOT_FOUND if there is none.
 	Member(ctx context.Context, id int64) (*Member, error)
-	// MembersByIDs returns the members with the given ids that exist, by id.
-	MembersByIDs(ctx context.Context, ids []int64) (map[int64]*Member, error)
+	// MembersByIDs returns the members with the given ids that exist, by
+	// id; brief ones when brief is true.
+	MembersByIDs(ctx context.Context, ids []int64, brief bool) (map[int64]*Member, error)
 	// Members returns one page of members matching filter in the given order.
 	// Returns BAD_USER_INPUT for a malformed or foreign cursor.
 	Members(ctx context.Context, filter MemberFilter, order MemberOrder, page PageRequest) (*Page[*Member], error)

@@ -77,7 +77,7 @@ func (r *Resolver) rels() *relations {
 func newRelations(r *Resolver) *relations {
 	s := &relations{r: r}
 	g := r.Groups
-	s.member = members[any](s, "Member", nil, false)
+	s.member = members[any](s, "Member", nil, true)
 	s.link = byIDs[any]("BusinessLink", nil, r.Links.LinksByIDs)
 	s.link.typ = "BusinessLink"
 	s.question = questions[any]("Question", nil, g.QuestionsByIDs)
@@ -108,15 +108,15 @@ func newRelations(r *Resolver) *relations {
 	}), true)
 	s.tradeMembers, _ = paged("Trade.members", one(func(t *domain.Trade) int64 { return t.ID }), r.Members.MembersOfTrades, r.Members.CountMembersOfTrades)
 
-	s.linkFrom = members(s, "BusinessLink.from", one(func(l *domain.BusinessLink) int64 { return l.FromID }), false)
-	s.linkTo = members(s, "BusinessLink.to", one(func(l *domain.BusinessLink) int64 { return l.ToID }), false)
-	s.declaredBy = members(s, "BusinessLink.declaredBy", one(func(l *domain.BusinessLink) int64 { return l.DeclaredBy }), false)
+	s.linkFrom = members(s, "BusinessLink.from", one(func(l *domain.BusinessLink) int64 { return l.FromID }), true)
+	s.linkTo = members(s, "BusinessLink.to", one(func(l *domain.BusinessLink) int64 { return l.ToID }), true)
+	s.declaredBy = members(s, "BusinessLink.declaredBy", one(func(l *domain.BusinessLink) int64 { return l.DeclaredBy }), true)
 	// A link's parties are read together: the three fields start in the
 	// same look-ahead pass, so one loader makes them one statement.
 	s.linkFrom.share, s.linkTo.share, s.declaredBy.share = "BusinessLink.parties", "BusinessLink.parties", "BusinessLink.parties"
 
 	questionID := one(func(q *domain.Question) int64 { return q.ID })
-	s.raisedBy = members(s, "Question.raisedBy", one(func(q *domain.Question) int64 { return q.RaisedBy }), false)
+	s.raisedBy = members(s, "Question.raisedBy", one(func(q *domain.Question) int64 { return q.RaisedBy }), true)
 	s.supporters = lists("Question.supporters", questionID, g.SupportersOf)
 	s.supporterIDs = lists("Question.viewerHasSupported", questionID, g.SupporterIDs)
 	s.supporterIDs.args = func(ctx context.Context, _ *graphql.FieldContext) (struct{}, error) {
@@ -132,22 +132,22 @@ func newRelations(r *Resolver) *relations {
 	s.participants = lists("WorkingGroup.participants", groupID, g.Participants)
 	s.meetings, _ = paged("WorkingGroup.meetings", groupID, g.MeetingsOfGroups, g.CountMeetingsOfGroups)
 	s.groupPlan = byIDs("WorkingGroup.actionPlan", groupID, g.ActionPlansByGroup)
-	s.participant = members(s, "Participant.member", one(func(p *domain.Participant) int64 { return p.MemberID }), false)
+	s.participant = members(s, "Participant.member", one(func(p *domain.Participant) int64 { return p.MemberID }), true)
 	s.meetingGroup = groups("Meeting.group", one(func(m *domain.Meeting) int64 { return m.GroupID }), g.GroupsByIDs)
-	s.attendees = members(s, "Meeting.attendees", func(m *domain.Meeting) []int64 { return m.AttendeeIDs }, false)
+	s.attendees = members(s, "Meeting.attendees", func(m *domain.Meeting) []int64 { return m.AttendeeIDs }, true)
 	s.planGroup = groups("ActionPlan.group", one(func(p *domain.ActionPlan) int64 { return p.GroupID }), g.GroupsByIDs)
-	s.owner = members(s, "ActionItem.owner", maybe(func(i *domain.ActionItem) *int64 { return i.OwnerID }), false)
+	s.owner = members(s, "ActionItem.owner", maybe(func(i *domain.ActionItem) *int64 { return i.OwnerID }), true)
 
 	s.viewerMember = members(s, "Viewer.member", func(v *model.Viewer) []int64 {
 		if v.Role != domain.RoleMember || v.MemberID == 0 {
 			return nil
 		}
 		return []int64{v.MemberID}
-	}, false)
+	}, true)
 	s.recommended = members(s, "PartnerRecommendation.member", one(func(p *model.PartnerRecommendation) int64 { return p.MemberID }), false)
-	s.atRisk = members(s, "AtRiskMember.member", one(func(m *domain.AtRiskMember) int64 { return m.MemberID }), false)
-	s.scored = members(s, "ScoredMember.member", one(func(m *model.ScoredMember) int64 { return m.MemberID }), false)
-	s.auditMember = members(s, "AuditEntry.member", maybe(func(e *domain.AuditEntry) *int64 { return e.MemberID }), false)
+	s.atRisk = members(s, "AtRiskMember.member", one(func(m *domain.AtRiskMember) int64 { return m.MemberID }), true)
+	s.scored = members(s, "ScoredMember.member", one(func(m *model.ScoredMember) int64 { return m.MemberID }), true)
+	s.auditMember = members(s, "AuditEntry.member", maybe(func(e *domain.AuditEntry) *int64 { return e.MemberID }), true)
 
 	// The relations keyed by their parent's own id start with the parent's
 	// fetch when the parent is known by id (see Loaders.aheadOfIDs).
@@ -230,8 +230,9 @@ func orEmpty[N any](p *domain.Page[N]) *domain.Page[N] {
 }
 
 // members is the relation of a field holding members by key; brief says
-// whether a brief member (domain.BriefLacks) may serve it.
-// members is the relation of a field holding members by id.
+// whether a brief member (domain.BriefLacks) may serve it, when its
+// selection asks for none of the fields a brief member lacks (not for a
+// relation primed with whole members).
 func members[P any](s *relations, name string, keys func(P) []int64, brief bool) *relation[P, memberArgs, *domain.Member] {
 	return &relation[P, memberArgs, *domain.Member]{name: name, typ: "Member", keys: keys, args: memberArgsOf(brief), fetch: s.readMembers,
 		ownID: true, along: memberArgs.along}
@@ -316,7 +317,7 @@ func memberArgsOf(brief bool) func(context.Context, *graphql.FieldContext) (memb
 // records the details read with them in their relations.
 func (s *relations) readMembers(ctx context.Context, ids []int64, a memberArgs) (map[int64]*domain.Member, error) {
 	if !a.details() {
-		return s.r.Members.MembersByIDs(ctx, ids)
+		return s.r.Members.MembersByIDs(ctx, ids, a.Brief)
 	}
 	parts := domain.ProfileParts{Contacts: a.Contacts, Trades: a.Trades}
 	if a.HasGroups {

@@ -103,6 +103,33 @@ func TestStatementsDoNotGrowWithPages(t *testing.T) {
 			t.Errorf("%s: %d statements for 1 parent, %d for 50, want %d", c.field, one, fifty, c.want)
 		}
 	}
+	// A member read brief for one field (its selection asks only what a
+	// brief member holds) is not what another field asking more gets.
+	var brief struct {
+		Groups struct {
+			Edges []struct {
+				Node struct {
+					Participants []struct {
+						Short struct{ Name string }
+						Whole struct{ Name, Website string }
+					}
+				}
+			}
+		}
+	}
+	a.ok(staff, `{ groups(first: 3) { edges { node { participants { short: member { name } whole: member { name website } } } } } }`, nil, &brief)
+	seen := 0
+	for _, e := range brief.Groups.Edges {
+		for _, p := range e.Node.Participants {
+			seen++
+			if p.Short.Name == "" || p.Whole.Name != p.Short.Name || p.Whole.Website == "" {
+				t.Errorf("participant read brief and whole: %+v", p)
+			}
+		}
+	}
+	if seen == 0 {
+		t.Error("no participants")
+	}
 	// Objects read by global id, whatever their type: the members with
 	// their trades, then their links (below a fragment on Member, which the
 	// look-ahead does not enter: the first link read starts its siblings').

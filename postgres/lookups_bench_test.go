@@ -32,7 +32,7 @@ func BenchmarkLookups(b *testing.B) {
 		name string
 		run  func() error
 	}{
-		{"members", func() error { _, err := db.Members().MembersByIDs(analyst, ids); return err }},
+		{"members", func() error { _, err := db.Members().MembersByIDs(analyst, ids, false); return err }},
 		{"trades", func() error { _, err := db.Trades().TradesOfMembers(analyst, ids); return err }},
 		{"contacts", func() error { _, err := db.MemberDetails().ContactsOfMembers(analyst, ids); return err }},
 		{"links+counterparts", func() error {

@@ -135,10 +135,14 @@ func (s *MemberService) Member(ctx context.Context, id int64) (*domain.Member, e
 }
 
 // MembersByIDs returns the members among ids that exist and that the viewer
-// may see, by id, as the viewer may read them.
-func (s *MemberService) MembersByIDs(ctx context.Context, ids []int64) (map[int64]*domain.Member, error) {
+// may see, by id, as the viewer may read them; brief ones (only the columns
+// of briefMemberColumns read) when brief is true.
+func (s *MemberService) MembersByIDs(ctx context.Context, ids []int64, brief bool) (map[int64]*domain.Member, error) {
 	var rows []memberRow
 	q := s.db.bun.NewSelect().Model((*memberRow)(nil)).Where("m.id = ANY(?)", idsParam)
+	if brief {
+		q = q.Column(briefMemberColumns...)
+	}
 	if err := s.db.selectByIDs(ctx, q, ids, &rows); err != nil {
 		return nil, mapError(err, "members")
 	}

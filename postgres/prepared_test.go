@@ -34,7 +34,7 @@ func TestPreparedLookups(t *testing.T) {
 	ids := []int64{ms[2].ID, ms[0].ID, 999999}
 	for run := 1; run <= 3; run++ {
 		ctx, count := postgres.WithStatementCounter(staff)
-		got, err := db.Members().MembersByIDs(ctx, ids)
+		got, err := db.Members().MembersByIDs(ctx, ids, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,7 +132,7 @@ func TestPreparedAfterConnectionLoss(t *testing.T) {
 	defer db.Close()
 	ms := createMembers(t, db, "Delta")
 	for range 2 {
-		if _, err := db.Members().MembersByIDs(ctx, []int64{ms[0].ID}); err != nil {
+		if _, err := db.Members().MembersByIDs(ctx, []int64{ms[0].ID}, false); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -150,7 +150,7 @@ func TestPreparedAfterConnectionLoss(t *testing.T) {
 	}
 	var got map[int64]*domain.Member
 	for range 3 { // database/sql may hand out the dead connection once
-		if got, err = db.Members().MembersByIDs(ctx, []int64{ms[0].ID}); err == nil {
+		if got, err = db.Members().MembersByIDs(ctx, []int64{ms[0].ID}, false); err == nil {
 			break
 		}
 	}
