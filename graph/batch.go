@@ -67,6 +67,36 @@ type key[A comparable] struct {
 	Args A
 }
 
+// argsOf returns the arguments of the field of fc, read once per field of
+// the operation: the resolvers of that field for every parent share them
+// (the same field of the document, with the same variables).
+func (r *relation[P, A, V]) argsOf(ctx context.Context, fc *graphql.FieldContext) (A, error) {
+	l, ok := ctx.Value(loadersKey{}).(*Loaders)
+	if !ok || fc == nil || fc.Field.Field == nil {
+		return r.args(ctx, fc)
+	}
+	k := argsKey{r, fc.Field.Field}
+	if v, ok := l.args.Load(k); ok {
+		e := v.(readArgs[A])
+		return e.a, e.err
+	}
+	a, err := r.args(ctx, fc)
+	l.args.Store(k, readArgs[A]{a, err})
+	return a, err
+}
+
+// argsKey names the arguments of a relation's field in an operation.
+type argsKey struct {
+	rel   any
+	field *ast.Field
+}
+
+// readArgs holds the arguments read for an argsKey.
+type readArgs[A any] struct {
+	a   A
+	err error
+}
+
 // one is the keys function of a relation keyed by a single id.
 func one[P any](id func(P) int64) func(P) []int64 {
 	return func(p P) []int64 { return []int64{id(p)} }
@@ -102,7 +132,7 @@ func (r *relation[P, A, V]) get(ctx context.Context, p P) (V, error) {
 // order of its keys, leaving out zero values (what storage left out).
 func (r *relation[P, A, V]) all(ctx context.Context, p P) ([]V, error) {
 	fc := graphql.GetFieldContext(ctx)
-	a, err := r.args(ctx, fc)
+	a, err := r.argsOf(ctx, fc)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +174,7 @@ func (r *relation[P, A, V]) thunk(ctx context.Context, id int64) func() (V, erro
 func (r *relation[P, A, V]) thunks(ctx context.Context, ids []int64) []func() (V, error) {
 	out := make([]func() (V, error), len(ids))
 	fc := graphql.GetFieldContext(ctx)
-	a, err := r.args(ctx, fc)
+	a, err := r.argsOf(ctx, fc)
 	if err != nil {
 		for i := range out {
 			out[i] = func() (V, error) { var zero V; return zero, err }
@@ -182,7 +212,7 @@ func (r *relation[P, A, V]) thunks(ctx context.Context, ids []int64) []func() (V
 // read in one statement for the whole list rather than one per element.
 func (r *relation[P, A, V]) startSiblings(ctx context.Context, ids []int64) {
 	fc := graphql.GetFieldContext(ctx)
-	a, err := r.args(ctx, fc)
+	a, err := r.argsOf(ctx, fc)
 	if err != nil {
 		return // the resolver reports it
 	}
@@ -259,7 +289,7 @@ func (r *relation[P, A, V]) prime(l *Loaders, id int64, a A, v V) {
 // start starts the batch of the field of fc for parents, and of its count
 // when the selection asks for it.
 func (r *relation[P, A, V]) start(ctx context.Context, l *Loaders, fc *graphql.FieldContext, parents []any, p *pass) {
-	a, err := r.args(ctx, fc)
+	a, err := r.argsOf(ctx, fc)
 	if err != nil {
 		return // the resolver reports it
 	}
@@ -278,7 +308,7 @@ func (r *relation[P, A, V]) startIDs(ctx context.Context, l *Loaders, fc *graphq
 	if !r.ofParentID {
 		return
 	}
-	a, err := r.args(ctx, fc)
+	a, err := r.argsOf(ctx, fc)
 	if err != nil {
 		return
 	}

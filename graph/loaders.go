@@ -20,6 +20,7 @@ type Loaders struct {
 
 	mu      sync.Mutex
 	batches map[any]interface{ clear() }
+	args    sync.Map // argsKey → readArgs, see relation.argsOf
 
 	treeOnce sync.Once
 	tree     *tradeTree
