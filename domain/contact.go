@@ -31,6 +31,8 @@ type ProfileParts struct {
 	// member's current groups, newest first, as GroupsOfMembers gives it;
 	// it is left out for a viewer who may not read groups.
 	Groups *PageRequest
+	// Brief asks for brief members (see BriefLacks).
+	Brief bool
 }
 
 // ContactInput adds a contact.

@@ -308,7 +308,7 @@ func memberArgsOf(brief bool) func(context.Context, *graphql.FieldContext) (memb
 				}
 			}
 		}
-		a.Brief = brief && !whole && !a.details()
+		a.Brief = brief && !whole
 		return a, nil
 	}
 }
@@ -319,7 +319,7 @@ func (s *relations) readMembers(ctx context.Context, ids []int64, a memberArgs) 
 	if !a.details() {
 		return s.r.Members.MembersByIDs(ctx, ids, a.Brief)
 	}
-	parts := domain.ProfileParts{Contacts: a.Contacts, Trades: a.Trades}
+	parts := domain.ProfileParts{Contacts: a.Contacts, Trades: a.Trades, Brief: a.Brief}
 	if a.HasGroups {
 		req := a.Groups.request()
 		parts.Groups = &req

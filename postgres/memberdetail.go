@@ -101,7 +101,12 @@ type groupJSON struct {
 // has an empty list; the parts the viewer may not read are left nil.
 func (s *MemberDetailService) MembersWithDetails(ctx context.Context, ids []int64, parts domain.ProfileParts) (map[int64]*domain.MemberWithDetails, error) {
 	v := domain.ViewerFrom(ctx)
-	q := s.db.bun.NewSelect().Model((*memberRow)(nil)).ColumnExpr("?TableColumns").Where("m.id = ANY(?)", idsParam)
+	q := s.db.bun.NewSelect().Model((*memberRow)(nil)).Where("m.id = ANY(?)", idsParam)
+	if parts.Brief {
+		q = q.Column(briefMemberColumns...)
+	} else {
+		q = q.ColumnExpr("?TableColumns")
+	}
 	if parts.Contacts && domain.CanReadContacts(v) == nil {
 		q = q.ColumnExpr(contactsJSON)
 	}
