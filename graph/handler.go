@@ -78,6 +78,8 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](opts.APQCacheSize)})
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
+	} else {
+		srv.Use(noIntrospection{})
 	}
 	srv.Use(&limitsExtension{limits: opts.Limits})
 	srv.Use(AuditTrail{})
