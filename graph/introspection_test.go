@@ -50,12 +50,12 @@ func TestIntrospectionDisabled(t *testing.T) {
 	typ := post(`{ __type(name: "Member") { name fields { name } } }`)
 	viaFragment := post(`query Q { ...Intro } fragment Intro on Query { trades { code } ... on Query { __schema { types { name } } } }`)
 	for _, c := range []httpCase{
-		{name: "__schema", method: "POST", contentType: mediaJSON, accept: mediaGR, body: schema, status: 400, mediaType: mediaGR, code: code, message: "introspection is disabled"},
-		{name: "__schema, legacy", method: "POST", contentType: mediaJSON, accept: mediaJSON, body: schema, status: 200, mediaType: mediaJSON, code: code},
-		{name: "__schema, no Accept", method: "POST", contentType: mediaJSON, body: schema, status: 200, mediaType: mediaJSON, code: code},
-		{name: "__type", method: "POST", contentType: mediaJSON, accept: mediaGR, body: typ, status: 400, mediaType: mediaGR, code: code},
-		{name: "__type, legacy", method: "POST", contentType: mediaJSON, body: typ, status: 200, mediaType: mediaJSON, code: code},
-		{name: "__schema in a fragment", method: "POST", contentType: mediaJSON, accept: mediaGR, body: viaFragment, status: 400, code: code},
+		{name: "__schema", method: "POST", contentType: mediaJSON, accept: mediaGR, body: schema, status: 400, mediaType: mediaGR, code: code, message: "introspection is disabled", data: "absent"},
+		{name: "__schema, legacy", method: "POST", contentType: mediaJSON, accept: mediaJSON, body: schema, status: 200, mediaType: mediaJSON, code: code, data: "null"},
+		{name: "__schema, no Accept", method: "POST", contentType: mediaJSON, body: schema, status: 200, mediaType: mediaJSON, code: code, data: "null"},
+		{name: "__type", method: "POST", contentType: mediaJSON, accept: mediaGR, body: typ, status: 400, mediaType: mediaGR, code: code, data: "absent"},
+		{name: "__type, legacy", method: "POST", contentType: mediaJSON, body: typ, status: 200, mediaType: mediaJSON, code: code, data: "null"},
+		{name: "__schema in a fragment", method: "POST", contentType: mediaJSON, accept: mediaGR, body: viaFragment, status: 400, code: code, data: "absent"},
 		{name: "__typename", method: "POST", contentType: mediaJSON, accept: mediaGR, body: post(`{ __typename trades { __typename code } }`), status: 200, mediaType: mediaGR},
 	} {
 		c.check(t, a.send(c))
