@@ -174,7 +174,8 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		{name: "PUT", method: "PUT", contentType: mediaJSON, body: ok, status: 405, allow: "GET, POST, OPTIONS", code: "METHOD_NOT_ALLOWED"},
 
 		// Authentication.
-		{name: "bad token", method: "POST", contentType: mediaJSON, accept: mediaGR, body: ok, tok: "not-a-token", status: 401, code: domain.CodeUnauthenticated},
+		{name: "bad token", method: "POST", contentType: mediaJSON, accept: mediaGR, body: ok, tok: "not-a-token", status: 401, mediaType: mediaGR, code: domain.CodeUnauthenticated},
+		{name: "bad token, legacy", method: "POST", contentType: mediaJSON, body: ok, tok: "not-a-token", status: 401, mediaType: mediaJSON, code: domain.CodeUnauthenticated},
 	}
 	for _, c := range cases {
 		c.check(t, a.send(c))
