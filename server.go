@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -37,7 +38,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	if err := app.Start(ctx); err != nil {
 		return errors.Join(err, app.Close())
 	}
-	fmt.Fprintf(stdout, "grappe is ready: GraphiQL at %s/ and GraphQL at %s/graphql\n", app.URL(), app.URL())
+	fmt.Fprintln(stdout, app.readyLine())
 	select {
 	case <-ctx.Done():
 		log.Info("shutting down")
@@ -45,6 +46,16 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 		log.Error("http server stopped", "err", err)
 	}
 	return app.Close()
+}
+
+// readyLine is what serve prints once the server is ready: where GraphQL
+// answers and, outside production, where GraphiQL is (production serves no
+// GraphiQL: / is a 404 there).
+func (a *App) readyLine() string {
+	if a.Config.Production() {
+		return fmt.Sprintf("grappe is ready: GraphQL at %s/graphql", a.URL())
+	}
+	return fmt.Sprintf("grappe is ready: GraphiQL at %s/ and GraphQL at %s/graphql", a.URL(), a.URL())
 }
 
 // App is a running grappe: its database (and the private PostgreSQL it
@@ -67,10 +78,20 @@ type App struct {
 	dbCheck  dbCheck
 }
 
-// Start opens the database, migrates it, loads the demo network into an
-// empty one, and starts serving HTTP.
+// Start binds the port, opens the database, migrates it, loads the demo
+// network into an empty one, and starts serving HTTP.
 func (a *App) Start(ctx context.Context) error {
 	if err := a.Config.checkProduction(); err != nil {
+		return err
+	}
+	if a.Config.weakSecret() {
+		a.Log.Warn("GRAPPE_JWT_SECRET is shorter than 32 bytes: accepted in development, refused in production",
+			"bytes", len(a.Config.JWTSecret))
+	}
+	// The port before anything else: a server that cannot listen starts no
+	// PostgreSQL and leaves no data directory behind. Connections wait in
+	// the listen queue until the server is ready.
+	if err := a.listen(); err != nil {
 		return err
 	}
 	authCfg, err := authConfig(a.Config)
@@ -140,10 +161,6 @@ func (a *App) Start(ctx context.Context) error {
 	}
 	a.jobs.Go(func() { job.Run(netCtx) })
 
-	addr := net.JoinHostPort(a.Config.Host, strconv.Itoa(a.Config.Port))
-	if a.listener, err = net.Listen("tcp", addr); err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
-	}
 	a.server = &http.Server{
 		Handler:           a.routes(verifier),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -161,6 +178,20 @@ func (a *App) Start(ctx context.Context) error {
 	}()
 	a.ready.Store(true)
 	a.Log.Info("grappe ready", "addr", a.listener.Addr().String(), "env", a.Config.Env)
+	return nil
+}
+
+// listen binds the HTTP port.
+func (a *App) listen() error {
+	addr := net.JoinHostPort(a.Config.Host, strconv.Itoa(a.Config.Port))
+	l, err := net.Listen("tcp", addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("port %d is already in use on %s: stop what listens there, or set PORT (0: any free port)", a.Config.Port, addr)
+	}
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	a.listener = l
 	return nil
 }
 
@@ -193,6 +224,8 @@ func (a *App) Close() error {
 		if err := a.server.Shutdown(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
 		}
+	} else if a.listener != nil {
+		_ = a.listener.Close() // the start failed before serving
 	}
 	if a.stop != nil {
 		a.stop()
