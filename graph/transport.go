@@ -48,8 +48,11 @@ func (t httpTransport) Supports(r *http.Request) bool { return r.Header.Get("Upg
 
 // Do serves one request.
 func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	access := httpapi.AccessFrom(r.Context())
+	access.SetRole(string(domain.ViewerFrom(r.Context()).Role))
 	media, ok := httpapi.Negotiate(r)
 	if !ok {
+		access.AddCode(httpapi.CodeNotAcceptable)
 		httpapi.WriteError(w, httpapi.MediaJSON, http.StatusNotAcceptable, httpapi.CodeNotAcceptable,
 			"the Accept header allows neither application/graphql-response+json nor application/json")
 		return
@@ -71,6 +74,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 			fmt.Sprintf("method %s is not allowed: use GET for queries or POST", r.Method)}
 	}
 	if bad != nil {
+		access.AddCode(bad.code)
 		httpapi.WriteError(w, media, bad.status, bad.code, bad.message)
 		return
 	}
@@ -79,11 +83,15 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 
 	ctx := withDocumentID(r.Context(), documentID)
 	opCtx, errs := exec.CreateOperationContext(ctx, params)
+	if opCtx != nil && opCtx.Operation != nil {
+		access.SetOperation(opCtx.Operation.Name, string(opCtx.Operation.Operation))
+	}
 	if errs != nil {
 		// A request error: nothing was executed. The specification's media
 		// type says so with 400 and a response without a data entry;
 		// legacy clients of application/json get 200 and "data": null.
 		resp := exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs)
+		recordCodes(access, resp)
 		if media == httpapi.MediaGraphQLResponse {
 			writeResponse(w, media, http.StatusBadRequest, resp, false)
 			return
@@ -93,12 +101,27 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	if r.Method == http.MethodGet && opCtx.Operation.Operation != ast.Query {
 		w.Header().Set("Allow", "POST")
+		access.AddCode(httpapi.CodeMethodNotAllowed)
 		httpapi.WriteError(w, media, http.StatusMethodNotAllowed, httpapi.CodeMethodNotAllowed,
 			fmt.Sprintf("GET runs queries only: send this %s with POST", opCtx.Operation.Operation))
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)
-	writeResponse(w, media, http.StatusOK, responses(ctx), true)
+	resp := responses(ctx)
+	recordCodes(access, resp)
+	writeResponse(w, media, http.StatusOK, resp, true)
+}
+
+// recordCodes records the codes of resp's errors for the access log.
+func recordCodes(access *httpapi.Access, resp *graphql.Response) {
+	if access == nil || resp == nil {
+		return
+	}
+	for _, e := range resp.Errors {
+		if code, ok := e.Extensions["code"].(string); ok {
+			access.AddCode(code)
+		}
+	}
 }
 
 // requestError is a request refused before GraphQL sees it.
