@@ -42,7 +42,8 @@ const (
 // went away is INFO with msg="client gone". Nothing the client sent as
 // data is logged: no variables, no token, no query text, no URL query.
 //
-// Other paths (probes, exports, GraphiQL) get a DEBUG line. accessLog also
+// Other paths (probes, exports, GraphiQL) and CORS preflights get a DEBUG
+// line. accessLog also
 // counts the request's SQL statements (postgres.WithRequestStats) and
 // tells db of the requests that found the database unavailable.
 func accessLog(log *slog.Logger, db *dbWatch) func(http.Handler) http.Handler {
@@ -59,7 +60,7 @@ func accessLog(log *slog.Logger, db *dbWatch) func(http.Handler) http.Handler {
 				status = http.StatusOK
 			}
 			reqID := middleware.GetReqID(r.Context())
-			if r.URL.Path != "/graphql" {
+			if r.URL.Path != "/graphql" || r.Method == http.MethodOptions {
 				log.LogAttrs(r.Context(), slog.LevelDebug, "request",
 					slog.String("method", r.Method), slog.String("path", r.URL.Path),
 					slog.Int("status", status), slog.Duration("duration", elapsed),
