@@ -231,13 +231,30 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	return c, errors.Join(errs...)
 }
 
+// minSecretBytes is the shortest HS256 secret production accepts: 256
+// bits, the size of the hash (RFC 7518 §3.2).
+const minSecretBytes = 32
+
 // checkProduction refuses a production configuration without a way to
-// verify tokens.
+// verify tokens, or with an HS256 secret short enough to be guessed.
 func (c Config) checkProduction() error {
-	if c.Production() && c.JWTSecret == "" && c.JWTPublicKey == "" {
+	if !c.Production() {
+		return nil
+	}
+	if c.JWTSecret == "" && c.JWTPublicKey == "" {
 		return errors.New("production needs GRAPPE_JWT_SECRET or GRAPPE_JWT_PUBLIC_KEY to verify tokens")
 	}
+	if c.weakSecret() {
+		return fmt.Errorf("GRAPPE_JWT_SECRET is %d bytes: production needs at least %d (for instance the output of `openssl rand -hex 32`)",
+			len(c.JWTSecret), minSecretBytes)
+	}
 	return nil
+}
+
+// weakSecret reports whether an HS256 secret is set and shorter than
+// minSecretBytes (refused in production, warned about in development).
+func (c Config) weakSecret() bool {
+	return c.JWTSecret != "" && len(c.JWTSecret) < minSecretBytes
 }
 
 // readPEM returns the PEM text of a value that is either PEM or a file path.

@@ -87,6 +87,13 @@ func TestHTTPProtectionsWired(t *testing.T) {
 		}
 	}
 
+	// Introspection is off in production: a request error (the anonymous
+	// caller's first request of the burst below).
+	if r := send(http.MethodPost, "application/json", "", query(`{ __schema { queryType { name } } }`), nil); r.status != 200 ||
+		r.code != "INTROSPECTION_DISABLED" || !strings.Contains(r.message, "introspection is disabled") {
+		t.Errorf("introspection in production: %+v", r)
+	}
+
 	preflight := func(origin string) string {
 		return send(http.MethodOptions, "", "", "", map[string]string{
 			"Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type",

@@ -354,8 +354,9 @@ func TestPrivatePostgresKilled(t *testing.T) {
 
 // TestExternalPostgresRestarted stops and restarts an external PostgreSQL
 // (DATABASE_URL) under a write load: /readyz turns 503 while it is down and
-// 200 once it is back, the pool reconnects by itself, and every
-// acknowledged write is there.
+// 200 once it is back, the pool reconnects by itself, every acknowledged
+// write is there, and the outage is logged once at ERROR and its end once
+// at INFO, however many requests failed meanwhile.
 func TestExternalPostgresRestarted(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(reachableTempDir(t), "pg")
@@ -364,7 +365,7 @@ func TestExternalPostgresRestarted(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _ = pg.Stop() }()
-	app := startApp(t, appVars(pg.URL("postgres"), map[string]string{"GRAPPE_RATE_LIMIT": noRateLimit}))
+	app, logs := startLoggedApp(t, appVars(pg.URL("postgres"), map[string]string{"GRAPPE_RATE_LIMIT": noRateLimit}))
 	defer app.Close()
 	url, staff := app.URL(), staffToken(t)
 
@@ -395,6 +396,20 @@ func TestExternalPostgresRestarted(t *testing.T) {
 		}
 	}
 	checkAllPresent(t, url, staff, acked)
+
+	count := func(level, msgPrefix string) int {
+		n := 0
+		for _, l := range logLines(t, logs.String()) {
+			if msg, _ := l["msg"].(string); l["level"] == level && strings.HasPrefix(msg, msgPrefix) {
+				n++
+			}
+		}
+		return n
+	}
+	waitFor(t, "the recovery logged", 10*time.Second, func() bool { return count("INFO", "database available again") > 0 })
+	if down, back, errs := count("ERROR", "database unavailable"), count("INFO", "database available again"), count("ERROR", ""); down != 1 || back != 1 || errs != 1 {
+		t.Errorf("outage logged %d times at ERROR, recovery %d times at INFO, %d ERROR lines in all; want 1, 1, 1", down, back, errs)
+	}
 }
 
 // TestSIGTERMDrainsInFlightRequests runs grappe as a process (this test

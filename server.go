@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -37,7 +38,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	if err := app.Start(ctx); err != nil {
 		return errors.Join(err, app.Close())
 	}
-	fmt.Fprintf(stdout, "grappe is ready: GraphiQL at %s/ and GraphQL at %s/graphql\n", app.URL(), app.URL())
+	fmt.Fprintln(stdout, app.readyLine())
 	select {
 	case <-ctx.Done():
 		log.Info("shutting down")
@@ -45,6 +46,16 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 		log.Error("http server stopped", "err", err)
 	}
 	return app.Close()
+}
+
+// readyLine is what serve prints once the server is ready: where GraphQL
+// answers and, outside production, where GraphiQL is (production serves no
+// GraphiQL: / is a 404 there).
+func (a *App) readyLine() string {
+	if a.Config.Production() {
+		return fmt.Sprintf("grappe is ready: GraphQL at %s/graphql", a.URL())
+	}
+	return fmt.Sprintf("grappe is ready: GraphiQL at %s/ and GraphQL at %s/graphql", a.URL(), a.URL())
 }
 
 // App is a running grappe: its database (and the private PostgreSQL it
@@ -65,12 +76,23 @@ type App struct {
 	serveErr chan error
 	ready    atomic.Bool
 	dbCheck  dbCheck
+	dbWatch  *dbWatch // logs database outages, once each
 }
 
-// Start opens the database, migrates it, loads the demo network into an
-// empty one, and starts serving HTTP.
+// Start binds the port, opens the database, migrates it, loads the demo
+// network into an empty one, and starts serving HTTP.
 func (a *App) Start(ctx context.Context) error {
 	if err := a.Config.checkProduction(); err != nil {
+		return err
+	}
+	if a.Config.weakSecret() {
+		a.Log.Warn("GRAPPE_JWT_SECRET is shorter than 32 bytes: accepted in development, refused in production",
+			"bytes", len(a.Config.JWTSecret))
+	}
+	// The port before anything else: a server that cannot listen starts no
+	// PostgreSQL and leaves no data directory behind. Connections wait in
+	// the listen queue until the server is ready.
+	if err := a.listen(); err != nil {
 		return err
 	}
 	authCfg, err := authConfig(a.Config)
@@ -125,6 +147,7 @@ func (a *App) Start(ctx context.Context) error {
 	// rebuilt in the background after every write that changes it.
 	netCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stop = stop
+	a.dbWatch = newDBWatch(netCtx, a.Log, &a.jobs, a.probe.Ping)
 	if a.network, err = wiring.Network(netCtx, db, a.requests, a.Log); err != nil {
 		return err
 	}
@@ -140,10 +163,6 @@ func (a *App) Start(ctx context.Context) error {
 	}
 	a.jobs.Go(func() { job.Run(netCtx) })
 
-	addr := net.JoinHostPort(a.Config.Host, strconv.Itoa(a.Config.Port))
-	if a.listener, err = net.Listen("tcp", addr); err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
-	}
 	a.server = &http.Server{
 		Handler:           a.routes(verifier),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -161,6 +180,20 @@ func (a *App) Start(ctx context.Context) error {
 	}()
 	a.ready.Store(true)
 	a.Log.Info("grappe ready", "addr", a.listener.Addr().String(), "env", a.Config.Env)
+	return nil
+}
+
+// listen binds the HTTP port.
+func (a *App) listen() error {
+	addr := net.JoinHostPort(a.Config.Host, strconv.Itoa(a.Config.Port))
+	l, err := net.Listen("tcp", addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("port %d is already in use on %s: stop what listens there, or set PORT (0: any free port)", a.Config.Port, addr)
+	}
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	a.listener = l
 	return nil
 }
 
@@ -193,6 +226,8 @@ func (a *App) Close() error {
 		if err := a.server.Shutdown(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
 		}
+	} else if a.listener != nil {
+		_ = a.listener.Close() // the start failed before serving
 	}
 	if a.stop != nil {
 		a.stop()
@@ -233,7 +268,7 @@ func (a *App) routes(verifier *auth.Verifier) http.Handler {
 	cors := httpapi.CORS(a.Config.CORSOrigins)
 
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, requestLogger(a.Log), middleware.Recoverer, httpapi.ClientIP(a.Config.TrustedProxies))
+	r.Use(middleware.RequestID, accessLog(a.Log, a.dbWatch), middleware.Recoverer, httpapi.ClientIP(a.Config.TrustedProxies))
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	r.Get("/readyz", a.readyz)
 	api := r.With(cors, verifier.Middleware, rateLimit, requestTimeout(a.Config.RequestTimeout))
@@ -278,10 +313,14 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if a.store.pg != nil && !a.store.pg.Running() {
+		a.dbWatch.suspect()
 		http.Error(w, "database restarting", http.StatusServiceUnavailable)
 		return
 	}
 	if msg := a.dbCheck.check(r.Context(), a.probe); msg != "" {
+		if msg == msgDBUnreachable {
+			a.dbWatch.suspect()
+		}
 		http.Error(w, msg, http.StatusServiceUnavailable)
 		return
 	}
@@ -297,6 +336,9 @@ const (
 	readyCheckTimeout = time.Second
 	readyCheckEvery   = time.Second
 )
+
+// msgDBUnreachable is /readyz's answer when the database does not answer.
+const msgDBUnreachable = "database unreachable"
 
 // dbCheck is the readiness check of the database, cached briefly.
 type dbCheck struct {
@@ -316,7 +358,7 @@ func (c *dbCheck) check(ctx context.Context, db *postgres.DB) string {
 	defer cancel()
 	c.msg = ""
 	if err := db.Ping(ctx); err != nil {
-		c.msg = "database unreachable"
+		c.msg = msgDBUnreachable
 	} else if n, err := db.PendingMigrations(ctx); err != nil || n > 0 {
 		c.msg = "migrations pending"
 	}
@@ -340,27 +382,31 @@ func requestTimeout(d time.Duration) func(http.Handler) http.Handler {
 }
 
 // statementCount adds the number of SQL statements the request ran as the
-// X-Statement-Count header (GRAPPE_DEBUG_STATEMENT_COUNT, for benchmarks).
-// The header is set when the response starts: gqlgen writes it once every
+// X-Statement-Count header (GRAPPE_DEBUG_STATEMENT_COUNT, for benchmarks),
+// from the count the access log keeps (postgres.WithRequestStats). The
+// header is set when the response starts: gqlgen writes it once every
 // resolver is done.
 func statementCount(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, n := postgres.WithStatementCounter(r.Context())
-		next.ServeHTTP(&countingWriter{ResponseWriter: w, n: n}, r.WithContext(ctx))
+		ctx, stats := r.Context(), postgres.RequestStatsFrom(r.Context())
+		if stats == nil {
+			ctx, stats = postgres.WithRequestStats(ctx)
+		}
+		next.ServeHTTP(&countingWriter{ResponseWriter: w, stats: stats}, r.WithContext(ctx))
 	})
 }
 
 // countingWriter sets X-Statement-Count before the response's header goes out.
 type countingWriter struct {
 	http.ResponseWriter
-	n       *atomic.Int64
+	stats   *postgres.RequestStats
 	written bool
 }
 
 func (w *countingWriter) WriteHeader(code int) {
 	if !w.written {
 		w.written = true
-		w.Header().Set("X-Statement-Count", strconv.FormatInt(w.n.Load(), 10))
+		w.Header().Set("X-Statement-Count", strconv.FormatInt(w.stats.Statements.Load(), 10))
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
@@ -370,21 +416,6 @@ func (w *countingWriter) Write(b []byte) (int, error) {
 		w.WriteHeader(http.StatusOK)
 	}
 	return w.ResponseWriter.Write(b)
-}
-
-// requestLogger logs each request with its status, duration and request id.
-func requestLogger(log *slog.Logger) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			start := time.Now()
-			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
-			next.ServeHTTP(ww, r)
-			log.LogAttrs(r.Context(), slog.LevelDebug, "request",
-				slog.String("method", r.Method), slog.String("path", r.URL.Path),
-				slog.Int("status", ww.Status()), slog.Duration("duration", time.Since(start)),
-				slog.String("request_id", middleware.GetReqID(r.Context())))
-		})
-	}
 }
 
 // store is the open database, with the private PostgreSQL and the data

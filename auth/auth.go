@@ -14,7 +14,6 @@ import (
 	"context"
 	"crypto/rsa"
 	"crypto/x509"
-	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -26,6 +25,7 @@ import (
 
 	"grappe/domain"
 	"grappe/globalid"
+	"grappe/httpapi"
 )
 
 // Default claim names used when Config leaves them empty.
@@ -371,9 +371,11 @@ func lower(c byte) byte {
 // <token>" header and puts the viewer in the request context with
 // domain.WithViewer. A request without an Authorization header gets
 // domain.Anonymous. A request whose header is not a Bearer token, or whose
-// token fails Verify, is answered 401 with a GraphQL-shaped JSON error whose
-// extensions.code is UNAUTHENTICATED and a WWW-Authenticate challenge; it is
-// never served as PUBLIC. A MEMBER token whose member cannot be looked for
+// token fails Verify, is answered 401 with a GraphQL-shaped error whose
+// extensions.code is UNAUTHENTICATED and a WWW-Authenticate challenge, as
+// application/graphql-response+json or application/json as the Accept
+// header prefers (httpapi.Negotiate; application/json when it accepts
+// neither); it is never served as PUBLIC. A MEMBER token whose member cannot be looked for
 // now is answered 503 with UNAVAILABLE and Retry-After.
 func (v *Verifier) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -383,21 +385,21 @@ func (v *Verifier) Middleware(next http.Handler) http.Handler {
 			return
 		}
 		if len(values) > 1 {
-			writeUnauthorized(w, unauthenticated("more than one Authorization header"))
+			writeUnauthorized(w, r, unauthenticated("more than one Authorization header"))
 			return
 		}
 		raw, err := bearerToken(values[0])
 		if err != nil {
-			writeUnauthorized(w, err)
+			writeUnauthorized(w, r, err)
 			return
 		}
 		viewer, err := v.Verify(r.Context(), raw)
 		if err != nil {
 			if domain.ErrorCode(err) != domain.CodeUnauthenticated {
-				writeUnavailable(w, err)
+				writeUnavailable(w, r, err)
 				return
 			}
-			writeUnauthorized(w, err)
+			writeUnauthorized(w, r, err)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(domain.WithViewer(r.Context(), viewer)))
@@ -419,46 +421,18 @@ func bearerToken(header string) (string, error) {
 	return token, nil
 }
 
-// errorBody is the GraphQL-shaped body of a 401 response.
-type errorBody struct {
-	Errors []errorEntry `json:"errors"`
-}
-
-// errorEntry is one error of errorBody.
-type errorEntry struct {
-	Message    string         `json:"message"`
-	Extensions errorExtension `json:"extensions"`
-}
-
-// errorExtension holds the code of an errorEntry.
-type errorExtension struct {
-	Code string `json:"code"`
-}
-
-// writeUnauthorized answers 401 with err's message as a GraphQL error.
-func writeUnauthorized(w http.ResponseWriter, err error) {
+// writeUnauthorized answers 401 with err's message as a GraphQL error, in
+// the media type the client accepts (as the GraphQL endpoint does).
+func writeUnauthorized(w http.ResponseWriter, r *http.Request, err error) {
 	w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-	writeError(w, http.StatusUnauthorized, domain.CodeUnauthenticated, err)
+	httpapi.WriteErrorFor(w, r, http.StatusUnauthorized, domain.CodeUnauthenticated, domain.ErrorMessage(err))
 }
 
 // writeUnavailable answers 503 with err's message as a GraphQL error coded
 // UNAVAILABLE.
-func writeUnavailable(w http.ResponseWriter, err error) {
+func writeUnavailable(w http.ResponseWriter, r *http.Request, err error) {
 	w.Header().Set("Retry-After", "1")
-	writeError(w, http.StatusServiceUnavailable, domain.CodeUnavailable, err)
-}
-
-// writeError answers status with err's message as a GraphQL error coded code.
-func writeError(w http.ResponseWriter, status int, code string, err error) {
-	body, _ := json.Marshal(errorBody{Errors: []errorEntry{{
-		Message:    domain.ErrorMessage(err),
-		Extensions: errorExtension{Code: code},
-	}}})
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(body, '\n'))
+	httpapi.WriteErrorFor(w, r, http.StatusServiceUnavailable, domain.CodeUnavailable, domain.ErrorMessage(err))
 }
 
 // Issue signs an HS256 token with cfg.Secret for local use, as the

@@ -822,3 +822,57 @@ func TestMiddlewareMemberUncheckable(t *testing.T) {
 		t.Fatalf("body %s: %v", rec.Body, err)
 	}
 }
+
+// TestMiddlewareNegotiatesMediaType: a 401 (and a 503) is in the media type
+// the client accepts, as every answer of the GraphQL endpoint:
+// application/graphql-response+json when preferred, else application/json.
+func TestMiddlewareNegotiatesMediaType(t *testing.T) {
+	v, err := auth.NewVerifier(auth.Config{Secret: secret}, members)
+	if err != nil {
+		t.Fatal(err)
+	}
+	down, err := auth.NewVerifier(auth.Config{Secret: secret}, func(context.Context, int64) (bool, error) {
+		return false, errors.New("connection refused")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	memberTok, err := auth.Issue(auth.Config{Secret: secret}, domain.RoleMember, globalid.Encode(globalid.TypeMember, 7), time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const gr, js = "application/graphql-response+json", "application/json"
+	for _, c := range []struct {
+		name, accept, want string
+		verifier           *auth.Verifier
+		token              string
+		status             int
+	}{
+		{"401, graphql-response+json", gr, gr, v, "garbage", http.StatusUnauthorized},
+		{"401, recommended Accept", gr + ", application/json;q=0.9", gr, v, "garbage", http.StatusUnauthorized},
+		{"401, application/json", js, js, v, "garbage", http.StatusUnauthorized},
+		{"401, no Accept", "", js, v, "garbage", http.StatusUnauthorized},
+		{"401, */*", "*/*", js, v, "garbage", http.StatusUnauthorized},
+		{"401, neither acceptable", "text/html", js, v, "garbage", http.StatusUnauthorized},
+		{"503, graphql-response+json", gr, gr, down, memberTok, http.StatusServiceUnavailable},
+		{"503, application/json", js, js, down, memberTok, http.StatusServiceUnavailable},
+	} {
+		h := c.verifier.Middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+			t.Errorf("%s: handler ran", c.name)
+		}))
+		req := httptest.NewRequest(http.MethodPost, "/graphql", nil)
+		req.Header.Set("Authorization", "Bearer "+c.token)
+		if c.accept != "" {
+			req.Header.Set("Accept", c.accept)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var body gqlError
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || len(body.Errors) != 1 || body.Errors[0].Extensions.Code == "" {
+			t.Errorf("%s: body %s: %v", c.name, rec.Body, err)
+		}
+		if rec.Code != c.status || rec.Header().Get("Content-Type") != c.want {
+			t.Errorf("%s: %d %q, want %d %q", c.name, rec.Code, rec.Header().Get("Content-Type"), c.status, c.want)
+		}
+	}
+}

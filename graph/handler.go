@@ -78,6 +78,8 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](opts.APQCacheSize)})
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
+	} else {
+		srv.Use(noIntrospection{})
 	}
 	srv.Use(&limitsExtension{limits: opts.Limits})
 	srv.Use(AuditTrail{})
@@ -185,14 +187,27 @@ func pageCost(first, last *int, child int) int {
 	return 1 + n*child
 }
 
+// CodeCancelled is the code of the errors of a request whose client went
+// away before the answer: nobody reads them, but they are not INTERNAL.
+const CodeCancelled = "CANCELLED"
+
 // errorPresenter shows application errors with their code (and field), keeps
 // GraphQL's own parse and validation errors, and turns anything else into
-// "internal error", logged with the request id.
+// "internal error", logged with the request id. A failure caused by the
+// client going away (its request's context cancelled) is CANCELLED and not
+// logged as a failure of the server: the access log tells of it.
 func errorPresenter(log *slog.Logger, mapError func(error) error) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		if mapError != nil {
 			err = mapError(err)
+		}
+		if clientGone(ctx, err) {
+			log.DebugContext(ctx, "request abandoned by its client", "path", gqlErr.Path.String(),
+				"request_id", middleware.GetReqID(ctx))
+			gqlErr.Message = "the request was cancelled: the client went away"
+			gqlErr.Extensions = map[string]any{"code": CodeCancelled}
+			return gqlErr
 		}
 		var appErr *domain.Error
 		if errors.As(err, &appErr) {
@@ -223,6 +238,21 @@ func errorPresenter(log *slog.Logger, mapError func(error) error) graphql.ErrorP
 		gqlErr.Extensions = map[string]any{"code": domain.CodeInternal}
 		return gqlErr
 	}
+}
+
+// clientGone reports whether err is the doing of the client going away:
+// the request's context is cancelled (not past its deadline) and err is not
+// an application error of its own, or is one of the timeout or
+// unavailability errors that a cancelled statement turns into.
+func clientGone(ctx context.Context, err error) bool {
+	if !errors.Is(ctx.Err(), context.Canceled) {
+		return false
+	}
+	var appErr *domain.Error
+	if !errors.As(err, &appErr) {
+		return true
+	}
+	return appErr.Code == domain.CodeTimeout || appErr.Code == domain.CodeUnavailable
 }
 
 // isVariableError reports whether err is gqlparser's refusal of a variable

@@ -33,6 +33,7 @@ type httpCase struct {
 	code      string // extensions.code of the first error, "" for none
 	message   string // part of the first error's message
 	allow     string // the Allow header
+	data      string // the data entry: "absent", "null", "present" (not null) or "" for any
 }
 
 // send runs c against a's handler and returns the response.
@@ -83,6 +84,21 @@ func (c httpCase) check(t *testing.T, resp *http.Response) {
 		t.Errorf("%s: body is not a GraphQL response: %q", c.name, b)
 		return
 	}
+	if c.data != "" {
+		var entries map[string]json.RawMessage
+		_ = json.Unmarshal(b, &entries)
+		data, ok := entries["data"]
+		got := "present"
+		switch {
+		case !ok:
+			got = "absent"
+		case string(data) == "null":
+			got = "null"
+		}
+		if got != c.data {
+			t.Errorf("%s: data entry %s, want %s (%s)", c.name, got, c.data, b)
+		}
+	}
 	if out.code() != c.code {
 		t.Errorf("%s: code %q, want %q (%s)", c.name, out.code(), c.code, b)
 	}
@@ -107,8 +123,8 @@ func TestGraphQLOverHTTP(t *testing.T) {
 
 	cases := []httpCase{
 		// Media type negotiation.
-		{name: "no Accept: application/json", method: "POST", contentType: mediaJSON, body: ok, status: 200, mediaType: mediaJSON},
-		{name: "Accept graphql-response+json", method: "POST", contentType: mediaJSON, accept: mediaGR, body: ok, status: 200, mediaType: mediaGR},
+		{name: "no Accept: application/json", method: "POST", contentType: mediaJSON, body: ok, status: 200, mediaType: mediaJSON, data: "present"},
+		{name: "Accept graphql-response+json", method: "POST", contentType: mediaJSON, accept: mediaGR, body: ok, status: 200, mediaType: mediaGR, data: "present"},
 		{name: "recommended Accept", method: "POST", contentType: mediaJSON, accept: mediaGR + ", application/json;q=0.9", body: ok, status: 200, mediaType: mediaGR},
 		{name: "json preferred by quality", method: "POST", contentType: mediaJSON, accept: mediaGR + ";q=0.5, application/json", body: ok, status: 200, mediaType: mediaJSON},
 		{name: "Accept application/json", method: "POST", contentType: mediaJSON, accept: mediaJSON, body: ok, status: 200, mediaType: mediaJSON},
@@ -117,15 +133,15 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		{name: "Accept refusing both", method: "POST", contentType: mediaJSON, accept: "application/json;q=0, */*;q=0", body: ok, status: 406, code: "NOT_ACCEPTABLE"},
 
 		// Request errors: 400 with graphql-response+json, 200 with application/json.
-		{name: "parse error", method: "POST", contentType: mediaJSON, accept: mediaGR, body: post(`{ trades {`), status: 400, mediaType: mediaGR, code: "GRAPHQL_PARSE_FAILED"},
-		{name: "parse error, legacy", method: "POST", contentType: mediaJSON, body: post(`{ trades {`), status: 200, mediaType: mediaJSON, code: "GRAPHQL_PARSE_FAILED"},
-		{name: "validation error", method: "POST", contentType: mediaJSON, accept: mediaGR, body: post(`{ tradez { code } }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED"},
-		{name: "validation error, legacy", method: "POST", contentType: mediaJSON, body: post(`{ tradez { code } }`), status: 200, code: "GRAPHQL_VALIDATION_FAILED"},
-		{name: "unknown enum value in variables", method: "POST", contentType: mediaJSON, accept: mediaGR, body: badEnum, status: 400, code: domain.CodeBadUserInput, message: "SHOP"},
-		{name: "unknown enum value in variables, legacy", method: "POST", contentType: mediaJSON, body: badEnum, status: 200, code: domain.CodeBadUserInput},
-		{name: "unknown operation name", method: "POST", contentType: mediaJSON, accept: mediaGR, body: `{"query": "query A { trades { code } }", "operationName": "B"}`, status: 400, code: "GRAPHQL_VALIDATION_FAILED"},
-		{name: "limit exceeded", method: "POST", contentType: mediaJSON, accept: mediaGR, body: post(nested(14)), status: 400, code: "QUERY_TOO_DEEP"},
-		{name: "field error keeps 200", method: "POST", contentType: mediaJSON, accept: mediaGR, body: post(`{ network { memberCount } }`), status: 200, code: domain.CodeForbidden},
+		{name: "parse error", method: "POST", contentType: mediaJSON, accept: mediaGR, body: post(`{ trades {`), status: 400, mediaType: mediaGR, code: "GRAPHQL_PARSE_FAILED", data: "absent"},
+		{name: "parse error, legacy", method: "POST", contentType: mediaJSON, body: post(`{ trades {`), status: 200, mediaType: mediaJSON, code: "GRAPHQL_PARSE_FAILED", data: "null"},
+		{name: "validation error", method: "POST", contentType: mediaJSON, accept: mediaGR, body: post(`{ tradez { code } }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED", data: "absent"},
+		{name: "validation error, legacy", method: "POST", contentType: mediaJSON, body: post(`{ tradez { code } }`), status: 200, code: "GRAPHQL_VALIDATION_FAILED", data: "null"},
+		{name: "unknown enum value in variables", method: "POST", contentType: mediaJSON, accept: mediaGR, body: badEnum, status: 400, code: domain.CodeBadUserInput, message: "SHOP", data: "absent"},
+		{name: "unknown enum value in variables, legacy", method: "POST", contentType: mediaJSON, body: badEnum, status: 200, code: domain.CodeBadUserInput, data: "null"},
+		{name: "unknown operation name", method: "POST", contentType: mediaJSON, accept: mediaGR, body: `{"query": "query A { trades { code } }", "operationName": "B"}`, status: 400, code: "GRAPHQL_VALIDATION_FAILED", data: "absent"},
+		{name: "limit exceeded", method: "POST", contentType: mediaJSON, accept: mediaGR, body: post(nested(14)), status: 400, code: "QUERY_TOO_DEEP", data: "absent"},
+		{name: "field error keeps 200", method: "POST", contentType: mediaJSON, accept: mediaGR, body: post(`{ network { memberCount } }`), status: 200, code: domain.CodeForbidden, data: "null"},
 
 		// Unreadable bodies.
 		{name: "malformed JSON", method: "POST", contentType: mediaJSON, body: `{"query": "{ trades { code } }"`, status: 400, code: "BAD_REQUEST", message: "truncated JSON"},
@@ -158,7 +174,8 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		{name: "PUT", method: "PUT", contentType: mediaJSON, body: ok, status: 405, allow: "GET, POST, OPTIONS", code: "METHOD_NOT_ALLOWED"},
 
 		// Authentication.
-		{name: "bad token", method: "POST", contentType: mediaJSON, accept: mediaGR, body: ok, tok: "not-a-token", status: 401, code: domain.CodeUnauthenticated},
+		{name: "bad token", method: "POST", contentType: mediaJSON, accept: mediaGR, body: ok, tok: "not-a-token", status: 401, mediaType: mediaGR, code: domain.CodeUnauthenticated},
+		{name: "bad token, legacy", method: "POST", contentType: mediaJSON, body: ok, tok: "not-a-token", status: 401, mediaType: mediaJSON, code: domain.CodeUnauthenticated},
 	}
 	for _, c := range cases {
 		c.check(t, a.send(c))

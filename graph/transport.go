@@ -25,8 +25,9 @@ import (
 //   - the response is application/graphql-response+json or
 //     application/json as the Accept header prefers (406 if neither);
 //   - with application/graphql-response+json, a request that fails before
-//     execution (parse, validation, variables, limits) gets 400; with
-//     application/json it gets 200, as legacy clients expect;
+//     execution (parse, validation, variables, limits) gets 400 and a
+//     response without a data entry; with application/json it gets 200
+//     and "data": null, as legacy clients expect;
 //   - a body that is not one JSON object gets 400 (batches are not
 //     accepted), one over maxBodyBytes 413, a POST without a JSON content
 //     type 415 (so a plain HTML form cannot post to the API);
@@ -47,8 +48,11 @@ func (t httpTransport) Supports(r *http.Request) bool { return r.Header.Get("Upg
 
 // Do serves one request.
 func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	access := httpapi.AccessFrom(r.Context())
+	access.SetRole(string(domain.ViewerFrom(r.Context()).Role))
 	media, ok := httpapi.Negotiate(r)
 	if !ok {
+		access.AddCode(httpapi.CodeNotAcceptable)
 		httpapi.WriteError(w, httpapi.MediaJSON, http.StatusNotAcceptable, httpapi.CodeNotAcceptable,
 			"the Accept header allows neither application/graphql-response+json nor application/json")
 		return
@@ -70,6 +74,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 			fmt.Sprintf("method %s is not allowed: use GET for queries or POST", r.Method)}
 	}
 	if bad != nil {
+		access.AddCode(bad.code)
 		httpapi.WriteError(w, media, bad.status, bad.code, bad.message)
 		return
 	}
@@ -78,22 +83,45 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 
 	ctx := withDocumentID(r.Context(), documentID)
 	opCtx, errs := exec.CreateOperationContext(ctx, params)
+	if opCtx != nil && opCtx.Operation != nil {
+		access.SetOperation(opCtx.Operation.Name, string(opCtx.Operation.Operation))
+	}
 	if errs != nil {
-		status := http.StatusOK
+		// A request error: nothing was executed. The specification's media
+		// type says so with 400 and a response without a data entry;
+		// legacy clients of application/json get 200 and "data": null.
+		resp := exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs)
+		recordCodes(access, resp)
 		if media == httpapi.MediaGraphQLResponse {
-			status = http.StatusBadRequest
+			writeResponse(w, media, http.StatusBadRequest, resp, false)
+			return
 		}
-		writeResponse(w, media, status, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs))
+		writeResponse(w, media, http.StatusOK, resp, true)
 		return
 	}
 	if r.Method == http.MethodGet && opCtx.Operation.Operation != ast.Query {
 		w.Header().Set("Allow", "POST")
+		access.AddCode(httpapi.CodeMethodNotAllowed)
 		httpapi.WriteError(w, media, http.StatusMethodNotAllowed, httpapi.CodeMethodNotAllowed,
 			fmt.Sprintf("GET runs queries only: send this %s with POST", opCtx.Operation.Operation))
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)
-	writeResponse(w, media, http.StatusOK, responses(ctx))
+	resp := responses(ctx)
+	recordCodes(access, resp)
+	writeResponse(w, media, http.StatusOK, resp, true)
+}
+
+// recordCodes records the codes of resp's errors for the access log.
+func recordCodes(access *httpapi.Access, resp *graphql.Response) {
+	if access == nil || resp == nil {
+		return
+	}
+	for _, e := range resp.Errors {
+		if code, ok := e.Extensions["code"].(string); ok {
+			access.AddCode(code)
+		}
+	}
 }
 
 // requestError is a request refused before GraphQL sees it.
@@ -222,9 +250,10 @@ func describeJSONError(err error) string {
 	return "request body must be a JSON object with a query"
 }
 
-// writeResponse writes a GraphQL response as media with status.
-func writeResponse(w http.ResponseWriter, media string, status int, resp *graphql.Response) {
-	b, err := encodeResponse(resp)
+// writeResponse writes a GraphQL response as media with status, with its
+// data entry (null when the response has none) when withData is set.
+func writeResponse(w http.ResponseWriter, media string, status int, resp *graphql.Response, withData bool) {
+	b, err := encodeResponse(resp, withData)
 	if err != nil {
 		httpapi.WriteError(w, media, http.StatusInternalServerError, domain.CodeInternal, "internal error")
 		return
@@ -237,7 +266,9 @@ func writeResponse(w http.ResponseWriter, media string, status int, resp *graphq
 // encodeResponse encodes a response as json.Marshal does, but writes the
 // data, which the executor has already encoded, as it is: json.Marshal
 // would scan and compact it again, a cost that grows with the response.
-func encodeResponse(resp *graphql.Response) ([]byte, error) {
+// Without withData the response has no data entry at all (a request error
+// answered as application/graphql-response+json).
+func encodeResponse(resp *graphql.Response, withData bool) ([]byte, error) {
 	if resp.Label != "" || resp.Path != nil || resp.HasNext != nil {
 		return json.Marshal(resp) // incremental delivery: not served here
 	}
@@ -251,20 +282,27 @@ func encodeResponse(resp *graphql.Response) ([]byte, error) {
 		}
 		b.WriteString(`"errors":`)
 		b.Write(errs)
-		b.WriteByte(',')
 	}
-	b.WriteString(`"data":`)
-	if resp.Data == nil {
-		b.WriteString("null")
-	} else {
-		b.Write(resp.Data)
+	if withData {
+		if len(resp.Errors) > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`"data":`)
+		if resp.Data == nil {
+			b.WriteString("null")
+		} else {
+			b.Write(resp.Data)
+		}
 	}
 	if len(resp.Extensions) > 0 {
 		ext, err := json.Marshal(resp.Extensions)
 		if err != nil {
 			return nil, err
 		}
-		b.WriteString(`,"extensions":`)
+		if b.Len() > 1 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`"extensions":`)
 		b.Write(ext)
 	}
 	b.WriteByte('}')

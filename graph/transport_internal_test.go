@@ -22,7 +22,7 @@ func TestEncodeResponse(t *testing.T) {
 		"extensions":       {Data: json.RawMessage(`{"a":1}`), Extensions: map[string]any{"cost": 12}},
 		"incremental (fb)": {Data: json.RawMessage(`{"a":1}`), HasNext: &yes, Label: "x"},
 	} {
-		got, err := encodeResponse(resp)
+		got, err := encodeResponse(resp, true)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -34,6 +34,25 @@ func TestEncodeResponse(t *testing.T) {
 		_ = json.Unmarshal(want, &w)
 		if !reflect.DeepEqual(g, w) {
 			t.Errorf("%s:\n got %s\nwant %s", name, got, want)
+		}
+	}
+}
+
+// TestEncodeRequestError: without its data entry, a response has only its
+// errors (and extensions), and is valid JSON.
+func TestEncodeRequestError(t *testing.T) {
+	for name, c := range map[string]struct {
+		resp *graphql.Response
+		want string
+	}{
+		"errors":            {&graphql.Response{Errors: gqlerror.List{{Message: "nope", Extensions: map[string]any{"code": "X"}}}}, `{"errors":[{"message":"nope","extensions":{"code":"X"}}]}`},
+		"errors, extension": {&graphql.Response{Errors: gqlerror.List{{Message: "nope"}}, Extensions: map[string]any{"a": 1}}, `{"errors":[{"message":"nope"}],"extensions":{"a":1}}`},
+		"extension only":    {&graphql.Response{Extensions: map[string]any{"a": 1}}, `{"extensions":{"a":1}}`},
+		"nothing":           {&graphql.Response{}, `{}`},
+	} {
+		got, err := encodeResponse(c.resp, false)
+		if err != nil || string(got) != c.want {
+			t.Errorf("%s: %s, %v; want %s", name, got, err, c.want)
 		}
 	}
 }
@@ -60,7 +79,7 @@ func BenchmarkEncodeResponse(b *testing.B) {
 	b.SetBytes(int64(data.Len()))
 	b.ReportAllocs()
 	for range b.N {
-		if _, err := encodeResponse(resp); err != nil {
+		if _, err := encodeResponse(resp, true); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -242,5 +243,34 @@ func TestCORS(t *testing.T) {
 	if rec.Header().Get("Access-Control-Allow-Origin") != "https://app.example.org" ||
 		!strings.Contains(rec.Header().Get("Access-Control-Expose-Headers"), "Retry-After") {
 		t.Errorf("request from an allowed origin: %v", rec.Header())
+	}
+}
+
+// TestAccess: the access record keeps the operation, the role and the
+// distinct error codes in order, WriteErrorFor records its code, and a
+// nil record ignores everything.
+func TestAccess(t *testing.T) {
+	ctx, a := httpapi.WithAccess(context.Background())
+	if httpapi.AccessFrom(ctx) != a || httpapi.AccessFrom(context.Background()) != nil {
+		t.Fatal("AccessFrom")
+	}
+	a.SetOperation("Profile", "query")
+	a.SetRole("MEMBER")
+	a.AddCode("FORBIDDEN")
+	a.AddCode("")
+	req := httptest.NewRequest(http.MethodPost, "/graphql", nil).WithContext(ctx)
+	httpapi.WriteErrorFor(httptest.NewRecorder(), req, http.StatusTooManyRequests, httpapi.CodeRateLimited, "slow down")
+	a.AddCode("FORBIDDEN")
+	if name, typ := a.Operation(); name != "Profile" || typ != "query" || a.Role() != "MEMBER" {
+		t.Errorf("operation %q %q, role %q", name, typ, a.Role())
+	}
+	if got := strings.Join(a.Codes(), ","); got != "FORBIDDEN,RATE_LIMITED" || !a.HasCode("RATE_LIMITED") || a.HasCode("INTERNAL") {
+		t.Errorf("codes %q", got)
+	}
+	var none *httpapi.Access
+	none.SetOperation("x", "query")
+	none.AddCode("X")
+	if name, _ := none.Operation(); name != "" || none.Codes() != nil || none.HasCode("X") || none.Role() != "" {
+		t.Error("a nil Access records")
 	}
 }

@@ -127,8 +127,10 @@ func WriteError(w http.ResponseWriter, media string, status int, code, message s
 }
 
 // WriteErrorFor is WriteError with the media type negotiated for r, or
-// application/json when r accepts neither.
+// application/json when r accepts neither; the code is recorded in r's
+// Access, if any.
 func WriteErrorFor(w http.ResponseWriter, r *http.Request, status int, code, message string) {
 	media, _ := Negotiate(r)
+	AccessFrom(r.Context()).AddCode(code)
 	WriteError(w, media, status, code, message)
 }

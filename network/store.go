@@ -105,8 +105,11 @@ func (s *Store) Await(ctx context.Context, v uint64) (*Snapshot, error) {
 }
 
 // run rebuilds the snapshot after each wake-up, retrying a failed rebuild
-// after a pause.
+// after a pause. A run of failures (the database down, most likely, which
+// is logged where it is found) is logged once at WARN when it starts and
+// once at INFO when a rebuild succeeds again, not once per retry.
 func (s *Store) run(ctx context.Context) {
+	failures := 0
 	for {
 		select {
 		case <-ctx.Done():
@@ -116,11 +119,21 @@ func (s *Store) run(ctx context.Context) {
 		if snap := s.Snapshot(); snap != nil && snap.Version >= s.wanted.Load() {
 			continue
 		}
-		if err := s.rebuild(ctx); err != nil {
+		err := s.rebuild(ctx)
+		if err == nil && failures > 0 {
+			s.log.Info("network graph rebuilt again", "failed_attempts", failures)
+			failures = 0
+		}
+		if err != nil {
 			if ctx.Err() != nil {
 				return
 			}
-			s.log.Error("rebuild the network graph", "err", err)
+			failures++
+			if failures == 1 {
+				s.log.Warn("rebuild the network graph: retrying every second, readers keep the previous graph", "err", err)
+			} else {
+				s.log.Debug("rebuild the network graph", "attempt", failures, "err", err)
+			}
 			time.AfterFunc(time.Second, func() {
 				select {
 				case s.kick <- struct{}{}:

@@ -172,6 +172,29 @@ func WithStatementCounter(ctx context.Context) (context.Context, *atomic.Int64) 
 	return context.WithValue(ctx, statementCountKey{}, n), n
 }
 
+// RequestStats is what one request did with the database, for the access
+// log: the statements it ran and the statements that found no free
+// connection within the pool wait (Options.PoolWait).
+type RequestStats struct {
+	Statements atomic.Int64
+	PoolWaits  atomic.Int64
+}
+
+type requestStatsKey struct{}
+
+// WithRequestStats returns a context in which the statements run by this
+// package are counted in the returned RequestStats.
+func WithRequestStats(ctx context.Context) (context.Context, *RequestStats) {
+	s := new(RequestStats)
+	return context.WithValue(ctx, requestStatsKey{}, s), s
+}
+
+// RequestStatsFrom returns the RequestStats of ctx, or nil.
+func RequestStatsFrom(ctx context.Context) *RequestStats {
+	s, _ := ctx.Value(requestStatsKey{}).(*RequestStats)
+	return s
+}
+
 type statementObserverKey struct{}
 
 // A StatementObserver sees each statement run for a context: its text and,
@@ -201,6 +224,9 @@ func (statementCounter) AfterQuery(context.Context, *bun.QueryEvent) {}
 func countStatement(ctx context.Context, query string, args []any) {
 	if n, ok := ctx.Value(statementCountKey{}).(*atomic.Int64); ok {
 		n.Add(1)
+	}
+	if s := RequestStatsFrom(ctx); s != nil {
+		s.Statements.Add(1)
 	}
 	if observe, ok := ctx.Value(statementObserverKey{}).(StatementObserver); ok {
 		observe(query, args)

@@ -33,6 +33,7 @@ type waitCtx struct {
 	cancel          context.CancelFunc
 	timer           *time.Timer
 	state           atomic.Int32
+	stats           *RequestStats // of the request, nil if none
 }
 
 type waitKey struct{}
@@ -56,6 +57,9 @@ func (c *waitCtx) Err() error {
 // expire ends a wait that has not got a connection.
 func (c *waitCtx) expire() {
 	if c.state.CompareAndSwap(waiting, waitExpired) {
+		if c.stats != nil {
+			c.stats.PoolWaits.Add(1)
+		}
 		c.cancel()
 	}
 }
@@ -92,7 +96,7 @@ func (h poolWaitHook) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) contex
 		return ctx
 	}
 	inner, cancel := context.WithCancel(ctx)
-	c := &waitCtx{Context: inner, cancel: cancel}
+	c := &waitCtx{Context: inner, cancel: cancel, stats: RequestStatsFrom(ctx)}
 	c.timer = time.AfterFunc(h.wait, c.expire)
 	return c
 }
