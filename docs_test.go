@@ -1,6 +1,6 @@
 package main
 
-// The examples of docs/*.md run here, so that none drifts
+// The examples of README.md and docs/*.md run here, so that none drifts
 // from the code and none shows an empty or refused result.
 //
 // TestDocExamples runs every ```graphql block of each file, in order,
@@ -24,8 +24,18 @@ package main
 // root field and no empty list anywhere in its data. The examples of one
 // file share their database, so a mutation's effects are seen by the
 // examples after it; each file has a database of its own.
+//
+// TestReadmeFirstSession runs the README's first session (the ```sh block
+// after "<!-- session -->") with bash, as written but for the server's
+// address, against the program started as `scripts/run` starts it, with
+// the demo network of today: every line it prints must be an answer with
+// data and without errors, one per gql call. TestReadmeSessionHoldsEveryDay
+// checks that the members the session names keep what it needs on the
+// demo networks of the years to come, and TestDocLinks that the relative
+// links of the docs lead somewhere.
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -34,6 +44,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -41,6 +52,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/go-chi/chi/v5/middleware"
 
@@ -63,7 +75,7 @@ var (
 	docsNow   = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 )
 
-// docFiles returns the Markdown files of docs/.
+// docFiles returns README.md and the Markdown files of docs/.
 func docFiles(t *testing.T) []string {
 	t.Helper()
 	files, err := filepath.Glob("docs/*.md")
@@ -71,7 +83,7 @@ func docFiles(t *testing.T) []string {
 		t.Fatal(err)
 	}
 	slices.Sort(files)
-	return files
+	return append([]string{"README.md"}, files...)
 }
 
 // docExample is one ```graphql block of a file with its example comment.
@@ -434,6 +446,199 @@ func TestParseExamples(t *testing.T) {
 	} {
 		if _, err := parseExamples(bad); err == nil {
 			t.Errorf("parse %q: no error", bad)
+		}
+	}
+}
+
+// sessionBlock returns the ```sh block after "<!-- session -->" in text.
+func sessionBlock(text string) (string, error) {
+	_, after, ok := strings.Cut(text, "<!-- session -->")
+	if !ok {
+		return "", fmt.Errorf("no <!-- session --> comment")
+	}
+	_, after, ok = strings.Cut(after, "```sh\n")
+	if !ok {
+		return "", fmt.Errorf("no sh block after <!-- session -->")
+	}
+	block, _, ok := strings.Cut(after, "\n```")
+	if !ok {
+		return "", fmt.Errorf("unterminated sh block")
+	}
+	return block + "\n", nil
+}
+
+// readmeURL is the server's address as the README's first session writes it.
+const readmeURL = "http://localhost:8080"
+
+func TestReadmeFirstSession(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("bash is not installed")
+	}
+	text, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	script, err := sessionBlock(string(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(script, readmeURL) {
+		t.Fatalf("the session does not use %s", readmeURL)
+	}
+	dataDir := filepath.Join(reachableTempDir(t), "data")
+	app := startApp(t, map[string]string{
+		"DATABASE_URL": pgtest.NewURL(t), "GRAPPE_DATA_DIR": dataDir, "PORT": "0", "GRAPPE_HOST": "127.0.0.1",
+	})
+	defer app.Close()
+
+	// The session as written, but for the address: it runs in a second
+	// terminal, in the repository, next to the server.
+	script = strings.ReplaceAll(script, readmeURL, app.URL())
+	cmd := exec.Command("bash", "-e", "-u", "-c", script)
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "GRAPPE_") && !strings.HasPrefix(kv, "DATABASE_URL=") {
+			env = append(env, kv)
+		}
+	}
+	cmd.Env = append(env, "GRAPPE_DATA_DIR="+dataDir)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("session: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+	}
+	t.Logf("session output:\n%s", stdout.String())
+	calls := regexp.MustCompile(`(?m)^\s*gql `).FindAllStringIndex(script, -1)
+	answers := 0
+	sc := bufio.NewScanner(&stdout)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" {
+			continue
+		}
+		answers++
+		if _, err := checkAnswer(http.StatusOK, []byte(line)); err != nil {
+			t.Errorf("answer %d: %v", answers, err)
+		}
+	}
+	if answers != len(calls) || answers == 0 {
+		t.Errorf("%d answers printed for %d gql calls:\n%s", answers, len(calls), stdout.String())
+	}
+	if t.Failed() {
+		t.Logf("stderr:\n%s", stderr.String())
+	}
+}
+
+// TestReadmeSessionHoldsEveryDay checks, on the demo networks of the days
+// to come (the demo depends on the day of the first start), what the
+// README's first session needs of the two members it names: both exist and
+// are ACTIVE, the laboratory has the id the README shows and partners, and
+// no live SUBCONTRACTING link from it to the integrator exists yet
+// (declaring one would be a CONFLICT).
+func TestReadmeSessionHoldsEveryDay(t *testing.T) {
+	t.Parallel()
+	const lab, integrator = "Laboratoire Central des Étalons et des Essais", "Systèmes de Test Leroy"
+	text, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(text), lab) || !strings.Contains(string(text), integrator) {
+		t.Fatalf("the README no longer names %q and %q: update this test", lab, integrator)
+	}
+	start := time.Now().UTC()
+	for day := 0; day <= 5*365; day += 7 {
+		today := start.AddDate(0, 0, day)
+		ds := demo.Generate(demo.Options{Seed: 1, Today: today})
+		ids := map[string]int64{}
+		for _, m := range ds.Members {
+			if m.Name == lab || m.Name == integrator {
+				if m.Status != domain.StatusActive {
+					t.Errorf("%s: %s is %s", today.Format(time.DateOnly), m.Name, m.Status)
+				}
+				ids[m.Name] = m.ID
+			}
+		}
+		if len(ids) != 2 {
+			t.Errorf("%s: the demo has %v of %q and %q", today.Format(time.DateOnly), ids, lab, integrator)
+			continue
+		}
+		if ids[lab] != 11 { // the README shows its id, TWVtYmVyOjEx
+			t.Errorf("%s: the laboratory is Member:%d", today.Format(time.DateOnly), ids[lab])
+		}
+		partners := 0
+		for _, l := range ds.Links {
+			if l.Status == domain.LinkConfirmed && (l.FromID == ids[lab] || l.ToID == ids[lab]) {
+				partners++
+			}
+			live := l.Status == domain.LinkPending || l.Status == domain.LinkConfirmed
+			if live && l.Kind == domain.LinkSubcontracting && l.FromID == ids[lab] && l.ToID == ids[integrator] {
+				t.Errorf("%s: the demo already has the link the session declares", today.Format(time.DateOnly))
+			}
+		}
+		if partners < 3 {
+			t.Errorf("%s: the laboratory has %d confirmed links", today.Format(time.DateOnly), partners)
+		}
+	}
+}
+
+var (
+	markdownLink = regexp.MustCompile(`\]\(([^)\s]+)\)`)
+	headingLine  = regexp.MustCompile(`(?m)^#{1,6} +(.+?) *$`)
+)
+
+// slug returns GitHub's anchor of a heading.
+func slug(heading string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(heading) {
+		switch {
+		case r == ' ':
+			b.WriteRune('-')
+		case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// TestDocLinks checks that the relative links of the README and docs/ lead
+// to files that exist, and their anchors to headings of those files.
+func TestDocLinks(t *testing.T) {
+	t.Parallel()
+	for _, file := range docFiles(t) {
+		text, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range markdownLink.FindAllStringSubmatch(string(text), -1) {
+			target := m[1]
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			path, anchor, _ := strings.Cut(target, "#")
+			if path == "" {
+				path = file
+			} else {
+				path = filepath.Join(filepath.Dir(file), path)
+			}
+			linked, err := os.ReadFile(path)
+			if err != nil {
+				t.Errorf("%s: link %s: %v", file, target, err)
+				continue
+			}
+			if anchor == "" {
+				continue
+			}
+			found := false
+			for _, h := range headingLine.FindAllStringSubmatch(string(linked), -1) {
+				if slug(h[1]) == anchor {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("%s: link %s: no heading of %s has that anchor", file, target, path)
+			}
 		}
 	}
 }
