@@ -486,14 +486,16 @@ func TestReadmeFirstSession(t *testing.T) {
 	if !strings.Contains(script, readmeURL) {
 		t.Fatalf("the session does not use %s", readmeURL)
 	}
-	dataDir := filepath.Join(reachableTempDir(t), "data")
+	dataDir, dbURL := filepath.Join(reachableTempDir(t), "data"), pgtest.NewURL(t)
 	app := startApp(t, map[string]string{
-		"DATABASE_URL": pgtest.NewURL(t), "GRAPPE_DATA_DIR": dataDir, "PORT": "0", "GRAPPE_HOST": "127.0.0.1",
+		"DATABASE_URL": dbURL, "GRAPPE_DATA_DIR": dataDir, "PORT": "0", "GRAPPE_HOST": "127.0.0.1",
 	})
 	defer app.Close()
 
 	// The session as written, but for the address: it runs in a second
-	// terminal, in the repository, next to the server.
+	// terminal, in the repository, next to the server, with the server's
+	// environment (so that scripts/run signs tokens with the secret of the
+	// server's data directory, and, given DATABASE_URL, installs nothing).
 	script = strings.ReplaceAll(script, readmeURL, app.URL())
 	cmd := exec.Command("bash", "-e", "-u", "-c", script)
 	var env []string
@@ -502,7 +504,7 @@ func TestReadmeFirstSession(t *testing.T) {
 			env = append(env, kv)
 		}
 	}
-	cmd.Env = append(env, "GRAPPE_DATA_DIR="+dataDir)
+	cmd.Env = append(env, "GRAPPE_DATA_DIR="+dataDir, "DATABASE_URL="+dbURL)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
