@@ -13,7 +13,7 @@ import (
 )
 
 // Config is grappe's whole configuration, read from the environment only
-// (see the table in README.md). Defaults live in loadConfig.
+// (see the table in docs/configuration.md). Defaults live in loadConfig.
 type Config struct {
 	Env         string // development or production
 	Host        string
