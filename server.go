@@ -148,6 +148,17 @@ func (a *App) Start(ctx context.Context) error {
 	netCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stop = stop
 	a.dbWatch = newDBWatch(netCtx, a.Log, &a.jobs, a.probe.Ping)
+	// Changes committed by other servers or by hand reach what this one
+	// keeps (the graph, the taxonomy, dashboard blocks): listening starts
+	// before the graph is first read, so that none is missed.
+	changes, err := db.WatchChanges(netCtx, a.Log, func(tables []string) {
+		a.requests.DataChanged(tables...)
+		db.DataChanged(tables...)
+	})
+	if err != nil {
+		return fmt.Errorf("listen to changes: %w", err)
+	}
+	a.jobs.Go(func() { changes.Run(netCtx) })
 	if a.network, err = wiring.Network(netCtx, db, a.requests, a.Log); err != nil {
 		return err
 	}

@@ -34,6 +34,7 @@ type Store struct {
 	cur      atomic.Pointer[Snapshot]
 	measured atomic.Pointer[Snapshot]
 	wanted   atomic.Uint64 // version asked for by Invalidate
+	rebuilds atomic.Uint64 // snapshots built
 	kick     chan struct{} // wakes the rebuild goroutine; holds at most one wake-up
 	// measureKick wakes the one goroutine that computes measures, so that
 	// a burst of rebuilds (a write load) never runs several costly
@@ -60,6 +61,9 @@ func (s *Store) Start(ctx context.Context) error {
 	go s.measureLoop(ctx)
 	return nil
 }
+
+// Rebuilds returns how many snapshots the store built.
+func (s *Store) Rebuilds() uint64 { return s.rebuilds.Load() }
 
 // Snapshot returns the current snapshot, nil before Start succeeded.
 func (s *Store) Snapshot() *Snapshot { return s.cur.Load() }
@@ -155,6 +159,7 @@ func (s *Store) rebuild(ctx context.Context) error {
 	}
 	snap := Build(g.Members, g.Pairs, v, s.now())
 	s.cur.Store(snap)
+	s.rebuilds.Add(1)
 	select {
 	case s.measureKick <- struct{}{}:
 	default: // a measurement is already due: it will take this snapshot
