@@ -172,7 +172,9 @@ func (a *App) Start(ctx context.Context) error {
 			return db.SaveSmallWorld(ctx, run)
 		},
 	}
-	a.jobs.Go(func() { job.Run(netCtx) })
+	// One server of the database computes them (it holds a connection of
+	// the background pool for the lock); another takes over if it stops.
+	a.jobs.Go(func() { db.RunAlone(netCtx, postgres.SmallWorldLockKey, job.Run) })
 
 	a.server = &http.Server{
 		Handler:           a.routes(verifier),
