@@ -49,7 +49,7 @@ func reachableTempDir(t *testing.T) string {
 }
 
 // startApp starts the whole program on port 0 with the given environment.
-func startApp(t *testing.T, vars map[string]string) *App {
+func startApp(t testing.TB, vars map[string]string) *App {
 	t.Helper()
 	cfg, err := loadConfig(testEnv(vars))
 	if err != nil {
@@ -100,7 +100,7 @@ func get(t *testing.T, url string) (int, string) {
 }
 
 // runCommand runs a subcommand and returns its stdout.
-func runCommand(t *testing.T, vars map[string]string, args ...string) string {
+func runCommand(t testing.TB, vars map[string]string, args ...string) string {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	if err := run(context.Background(), args, testEnv(vars), &stdout, &stderr); err != nil {

@@ -80,7 +80,7 @@ func checkClean(t *testing.T, r gqlResponse, codes ...string) {
 }
 
 // staffToken signs a STAFF token with testSecret.
-func staffToken(t *testing.T) string {
+func staffToken(t testing.TB) string {
 	t.Helper()
 	return strings.TrimSpace(runCommand(t, map[string]string{"GRAPPE_JWT_SECRET": testSecret}, "token", "--role", "STAFF"))
 }
