@@ -1,12 +1,10 @@
 DO $$
 DECLARE
-	t text;
+	r record;
 BEGIN
-	FOREACH t IN ARRAY ARRAY['members', 'member_trades', 'contacts', 'trades', 'trade_complements',
-		'business_links', 'questions', 'question_supports', 'working_groups', 'group_participants',
-		'meetings', 'meeting_attendees', 'action_plans'] LOOP
-		EXECUTE format('DROP TRIGGER grappe_notify_change ON %I', t);
-		EXECUTE format('DROP TRIGGER grappe_notify_truncate ON %I', t);
+	FOR r IN SELECT tgname, tgrelid::regclass AS tbl FROM pg_trigger
+		WHERE tgname IN ('grappe_notify_change', 'grappe_notify_truncate') LOOP
+		EXECUTE format('DROP TRIGGER %I ON %s', r.tgname, r.tbl);
 	END LOOP;
 END
 $$;

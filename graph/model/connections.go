@@ -26,24 +26,23 @@ func (c *Connection[E]) TotalCount(ctx context.Context) (int, error) {
 // Edge is a node N in a page, with its cursor.
 type Edge[N any] struct {
 	Node   N
-	cursor func() string
+	cursor func(i int) string // the page's
+	index  int
 }
 
 // Cursor returns the edge's cursor, made when the field is selected.
-func (e *Edge[N]) Cursor() string { return e.cursor() }
+func (e *Edge[N]) Cursor() string { return e.cursor(e.index) }
 
 // NewConnection wraps a page of nodes.
 func NewConnection[N any](p *domain.Page[N], count Counter) *Connection[*Edge[N]] {
-	return newConnection(p, count, func(cursor func() string, n N) *Edge[N] {
-		return &Edge[N]{Node: n, cursor: cursor}
-	})
+	return newConnection(p, count, func(e Edge[N]) *Edge[N] { return &e })
 }
 
 // newConnection wraps a page of nodes, making each edge with edge.
-func newConnection[N, E any](p *domain.Page[N], count Counter, edge func(cursor func() string, n N) E) *Connection[E] {
+func newConnection[N, E any](p *domain.Page[N], count Counter, edge func(Edge[N]) E) *Connection[E] {
 	c := &Connection[E]{Edges: make([]E, len(p.Items)), PageInfo: NewPageInfo(p), count: count}
 	for i, n := range p.Items {
-		c.Edges[i] = edge(func() string { return p.Cursor(i) }, n)
+		c.Edges[i] = edge(Edge[N]{Node: n, cursor: p.Cursor, index: i})
 	}
 	return c
 }
@@ -73,15 +72,16 @@ type (
 type MemberBusinessLinkEdge struct {
 	Node     *domain.BusinessLink
 	MemberID int64
-	cursor   func() string
+	cursor   func(i int) string // the page's
+	index    int
 }
 
 // Cursor returns the edge's cursor, made when the field is selected.
-func (e *MemberBusinessLinkEdge) Cursor() string { return e.cursor() }
+func (e *MemberBusinessLinkEdge) Cursor() string { return e.cursor(e.index) }
 
 // NewMemberBusinessLinkConnection wraps a page of member memberID's links.
 func NewMemberBusinessLinkConnection(memberID int64, p *domain.Page[*domain.BusinessLink], count Counter) *MemberBusinessLinkConnection {
-	return newConnection(p, count, func(cursor func() string, n *domain.BusinessLink) *MemberBusinessLinkEdge {
-		return &MemberBusinessLinkEdge{Node: n, MemberID: memberID, cursor: cursor}
+	return newConnection(p, count, func(e Edge[*domain.BusinessLink]) *MemberBusinessLinkEdge {
+		return &MemberBusinessLinkEdge{Node: e.Node, MemberID: memberID, cursor: e.cursor, index: e.index}
 	})
 }
