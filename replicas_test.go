@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -147,4 +148,35 @@ func TestReplicasStartTogether(t *testing.T) {
 		t.Errorf("%d members and %d trades: the demo loaded twice or not at all", members, trades)
 	}
 	t.Logf("%d members, %d trades, %d migrations recorded", members, trades, migrations)
+}
+
+// TestOwnWritesRebuildOnce: a server's own write rebuilds its graph once;
+// the database's announcement of it, which the new graph already holds,
+// costs no second rebuild. The other server's lags are measured.
+func TestOwnWritesRebuildOnce(t *testing.T) {
+	t.Parallel()
+	url := pgtest.NewURL(t)
+	vars := appVars(url, map[string]string{"GRAPPE_RATE_LIMIT": noRateLimit})
+	a, b := startApp(t, vars), startApp(t, vars)
+	defer a.Close()
+	defer b.Close()
+	staff := staffToken(t)
+	start := a.network.Rebuilds()
+	const writes = 10
+	for i := range writes {
+		post(t, a.URL(), staff, createMember, map[string]any{"name": fmt.Sprintf("Own %d", i)})
+		waitFor(t, "the member in both graphs", 10*time.Second, func() bool {
+			return a.network.Snapshot().NodeCount() == i+1 && b.network.Snapshot().NodeCount() == i+1
+		})
+	}
+	time.Sleep(100 * time.Millisecond) // the last announcement delivered
+	if got := a.network.Rebuilds() - start; got != writes {
+		t.Errorf("%d own writes rebuilt the graph %d times", writes, got)
+	}
+	lags := b.network.Lags()
+	if len(lags) != writes {
+		t.Fatalf("the other server measured %d lags, want %d", len(lags), writes)
+	}
+	slices.Sort(lags)
+	t.Logf("commit-to-graph lag on the other server: median %s, most %s", lags[writes/2], lags[writes-1])
 }

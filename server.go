@@ -22,6 +22,7 @@ import (
 	"grappe/auth"
 	"grappe/demo"
 	"grappe/documents"
+	"grappe/domain"
 	"grappe/export"
 	"grappe/graph"
 	"grappe/httpapi"
@@ -151,15 +152,17 @@ func (a *App) Start(ctx context.Context) error {
 	// Changes committed by other servers or by hand reach what this one
 	// keeps (the graph, the taxonomy, dashboard blocks): listening starts
 	// before the graph is first read, so that none is missed.
-	changes, err := db.WatchChanges(netCtx, a.Log, func(tables []string) {
-		a.requests.DataChanged(tables...)
-		db.DataChanged(tables...)
+	a.network = wiring.NewNetwork(db, a.requests, a.Log)
+	changes, err := db.WatchChanges(netCtx, a.Log, func(batch domain.DataChanges) {
+		a.requests.DataChanged(batch)
+		db.DataChanged(batch)
+		a.network.DataChanged(batch)
 	})
 	if err != nil {
 		return fmt.Errorf("listen to changes: %w", err)
 	}
 	a.jobs.Go(func() { changes.Run(netCtx) })
-	if a.network, err = wiring.Network(netCtx, db, a.requests, a.Log); err != nil {
+	if err := a.network.Start(netCtx); err != nil {
 		return err
 	}
 

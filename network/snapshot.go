@@ -61,6 +61,7 @@ type Snapshot struct {
 	adj     []int32 // neighbours, sorted within each node
 	links   []int64 // links[k] is the representative link of edge (i, adj[k])
 	exact   bool    // whether the all-pairs measures are exact (n ≤ exactLimit)
+	seen    Visibility
 
 	scratch sync.Pool // *bfsScratch for path and neighborhood
 
@@ -71,6 +72,10 @@ type Snapshot struct {
 	art   measureOnce[[]int32]
 	comps measureOnce[componentMeasures]
 }
+
+// Holds reports whether the snapshot holds what the committed transaction
+// xid wrote (false when unknown).
+func (s *Snapshot) Holds(xid uint64) bool { return s.seen.Holds(xid) }
 
 // Build builds a snapshot of the graph whose nodes are members and whose
 // edges are pairs. Pairs that are self-loops or name a member outside

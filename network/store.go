@@ -4,8 +4,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
+
+	"grappe/domain"
 )
 
 // Graph is the network graph as read from the database: the ACTIVE member
@@ -13,6 +17,9 @@ import (
 type Graph struct {
 	Members []int64
 	Pairs   []Pair
+	// Seen is which transactions the read saw: an announced change by one
+	// of them needs no rebuild.
+	Seen Visibility
 }
 
 // LoadFunc reads the current network graph.
@@ -42,7 +49,21 @@ type Store struct {
 	// next current one if a rebuild came meanwhile.
 	measureKick chan struct{}
 	warm        func(*Snapshot) // computes a snapshot's measures; tests replace it
+
+	mu      sync.Mutex
+	pending []announced // announced changes no snapshot holds yet
+	lags    lagRecord
 }
+
+// announced is a committed change the store was told of.
+type announced struct {
+	xid uint64
+	at  time.Time
+}
+
+// maxPending bounds the announced changes the store keeps for its lag
+// measure; more, and the oldest are no longer measured.
+const maxPending = 4096
 
 // NewStore returns a store that reads the graph with load. Call Start
 // before Snapshot.
@@ -76,6 +97,67 @@ func (s *Store) Measured() *Snapshot {
 		return m
 	}
 	return s.cur.Load()
+}
+
+// DataChanged takes the changes the database announced: those of members
+// or links each need a snapshot that holds them (see Announce), and a
+// batch that may hold anything a rebuild.
+func (s *Store) DataChanged(batch domain.DataChanges) {
+	if batch.Unknown() {
+		s.Invalidate()
+		return
+	}
+	for _, c := range batch {
+		switch {
+		case c.Table != "members" && c.Table != "business_links":
+		case c.Xid == 0:
+			s.Invalidate()
+		default:
+			s.Announce(c.Xid, c.At)
+		}
+	}
+}
+
+// Announce says that the committed transaction xid, whose statement
+// started at at, changed the graph. A snapshot that holds it already (a
+// write of this server, rebuilt before the announcement came) needs no
+// rebuild; otherwise the next one holds it, and the time from at to that
+// snapshot counts in Lags.
+func (s *Store) Announce(xid uint64, at time.Time) {
+	if snap := s.cur.Load(); snap != nil && snap.Holds(xid) {
+		return
+	}
+	s.mu.Lock()
+	if len(s.pending) == maxPending {
+		s.pending = slices.Delete(s.pending, 0, 1)
+	}
+	s.pending = append(s.pending, announced{xid, at})
+	s.mu.Unlock()
+	s.Invalidate()
+}
+
+// Lags returns the latest commit-to-snapshot lags measured (up to 1,024,
+// oldest first): from the start of an announced change's statement, by the
+// database's clock, to the first snapshot holding it, by this server's.
+func (s *Store) Lags() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lags.all()
+}
+
+// held records the lag of the announced changes snap holds, and forgets
+// them.
+func (s *Store) held(snap *Snapshot) {
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pending = slices.DeleteFunc(s.pending, func(a announced) bool {
+		if !snap.Holds(a.xid) {
+			return false
+		}
+		s.lags.add(now.Sub(a.at))
+		return true
+	})
 }
 
 // Invalidate says the graph changed and returns the version that will
@@ -158,8 +240,10 @@ func (s *Store) rebuild(ctx context.Context) error {
 		return fmt.Errorf("load the network graph: %w", err)
 	}
 	snap := Build(g.Members, g.Pairs, v, s.now())
+	snap.seen = g.Seen
 	s.cur.Store(snap)
 	s.rebuilds.Add(1)
+	s.held(snap)
 	select {
 	case s.measureKick <- struct{}{}:
 	default: // a measurement is already due: it will take this snapshot
@@ -206,4 +290,24 @@ func (s *Store) measure(snap *Snapshot) {
 			return
 		}
 	}
+}
+
+// lagRecord keeps the latest lags measured, in a ring.
+type lagRecord struct {
+	ring [1024]time.Duration
+	n    int // lags recorded so far
+}
+
+func (r *lagRecord) add(d time.Duration) {
+	r.ring[r.n%len(r.ring)] = d
+	r.n++
+}
+
+// all returns the lags kept, oldest first.
+func (r *lagRecord) all() []time.Duration {
+	if r.n <= len(r.ring) {
+		return slices.Clone(r.ring[:r.n])
+	}
+	i := r.n % len(r.ring)
+	return append(slices.Clone(r.ring[i:]), r.ring[:i]...)
 }

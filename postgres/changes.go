@@ -5,33 +5,59 @@ import (
 	"errors"
 	"log/slog"
 	"net"
-	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun/driver/pgdriver"
+
+	"grappe/domain"
 )
 
 // changesChannel is where the database announces committed changes: the
-// payload names the table changed (migration 20261203000003).
+// payload names the table changed, the operation and the rows' keys
+// (migration 20261203000004).
 const changesChannel = "grappe_changes"
 
-// DataChanged applies to what db keeps in memory a change committed
-// elsewhere (another server, SQL by hand): tables names the tables
-// changed, none means anything may have. Dashboard blocks computed before
-// are stale, the taxonomy is read again, and the network graph rebuilt
-// when members or links changed.
-func (db *DB) DataChanged(tables ...string) {
-	all := len(tables) == 0
-	touched := func(names ...string) bool {
-		return all || slices.ContainsFunc(names, func(n string) bool { return slices.Contains(tables, n) })
-	}
+// DataChanged applies to what db keeps in memory the changes committed
+// elsewhere (another server, SQL by hand); an Unknown batch means anything
+// may have changed. Dashboard blocks computed before are stale and the
+// taxonomy is read again. (The network graph takes them itself.)
+func (db *DB) DataChanged(changes domain.DataChanges) {
 	db.writes.Add(1)
-	if touched("trades", "trade_complements") {
+	if changes.Touches("trades", "trade_complements") {
 		db.tradesChanged()
 	}
-	if touched("members", "business_links") {
-		db.networkChanged()
+}
+
+// parseChange reads a payload of the channel: "table op xid micros" and
+// the rows' keys, "key,key,...", when it names them. What it cannot read
+// counts as a change of any row of the first word's table by an unknown
+// transaction.
+func parseChange(payload string) domain.DataChange {
+	f := strings.SplitN(payload, " ", 5)
+	c := domain.DataChange{Table: f[0]}
+	if len(f) < 4 || len(f[1]) != 1 {
+		return c
 	}
+	xid, err1 := strconv.ParseUint(f[2], 10, 64)
+	micros, err2 := strconv.ParseInt(f[3], 10, 64)
+	if err1 != nil || err2 != nil {
+		return c
+	}
+	c.Op, c.Xid, c.At = domain.ChangeOp(f[1][0]), xid, time.UnixMicro(micros)
+	if len(f) == 5 {
+		ids := make([]int64, 0, strings.Count(f[4], ",")+1)
+		for k := range strings.SplitSeq(f[4], ",") {
+			id, err := strconv.ParseInt(k, 10, 64)
+			if err != nil {
+				return c // any row
+			}
+			ids = append(ids, id)
+		}
+		c.IDs = ids
+	}
+	return c
 }
 
 // ChangeWatch listens, on a connection of its own, to the changes the
@@ -39,7 +65,7 @@ func (db *DB) DataChanged(tables ...string) {
 type ChangeWatch struct {
 	db      *DB
 	log     *slog.Logger
-	changed func(tables []string)
+	changed func(domain.DataChanges)
 	ln      *pgdriver.Listener
 }
 
@@ -47,8 +73,9 @@ type ChangeWatch struct {
 // returns the watch, whose Run hands them to changed until ctx ends.
 // Listening starts before WatchChanges returns, so that a change committed
 // after it is never missed; after the connection is lost and found again,
-// changed is called with no tables (anything may have changed meanwhile).
-func (db *DB) WatchChanges(ctx context.Context, log *slog.Logger, changed func(tables []string)) (*ChangeWatch, error) {
+// changed is called with an Unknown batch (anything may have changed
+// meanwhile).
+func (db *DB) WatchChanges(ctx context.Context, log *slog.Logger, changed func(domain.DataChanges)) (*ChangeWatch, error) {
 	w := &ChangeWatch{db: db, log: log, changed: changed}
 	if err := w.connect(ctx); err != nil {
 		return nil, err
@@ -87,26 +114,24 @@ func (w *ChangeWatch) Run(ctx context.Context) {
 func (w *ChangeWatch) receive(ctx context.Context) error {
 	for ctx.Err() == nil {
 		// A short wait, so that the watch notices soon that ctx ended.
-		_, table, err := w.ln.ReceiveTimeout(ctx, time.Second)
+		_, payload, err := w.ln.ReceiveTimeout(ctx, time.Second)
 		if isTimeout(err) {
 			continue // idle
 		}
 		if err != nil {
 			return err
 		}
-		tables := []string{table}
+		batch := domain.DataChanges{parseChange(payload)}
 		for {
-			_, table, err := w.ln.ReceiveTimeout(ctx, changeBatchWait)
+			_, payload, err := w.ln.ReceiveTimeout(ctx, changeBatchWait)
 			if err != nil {
-				w.changed(tables)
+				w.changed(batch)
 				if isTimeout(err) {
 					break
 				}
 				return err
 			}
-			if !slices.Contains(tables, table) {
-				tables = append(tables, table)
-			}
+			batch = append(batch, parseChange(payload))
 		}
 	}
 	return nil
@@ -120,7 +145,7 @@ func (w *ChangeWatch) reconnect(ctx context.Context) {
 		err := w.connect(ctx)
 		if err == nil {
 			w.log.Info("change listener connected again")
-			w.changed(nil)
+			w.changed(nil) // Unknown: anything may have changed
 			return
 		}
 		select {

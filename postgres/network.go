@@ -17,7 +17,16 @@ func (db *DB) NetworkGraph(ctx context.Context) (*network.Graph, error) {
 	g := &network.Graph{}
 	opts := &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
 	err := db.bun.RunInTx(ctx, opts, func(ctx context.Context, tx bun.Tx) error {
-		err := tx.NewSelect().Table("members").Column("id").
+		// The transaction's first statement fixes what it sees.
+		var seen string
+		if err := tx.QueryRowContext(ctx, `SELECT pg_current_snapshot()::text`).Scan(&seen); err != nil {
+			return mapError(err, "network graph")
+		}
+		var err error
+		if g.Seen, err = network.ParseVisibility(seen); err != nil {
+			return err
+		}
+		err = tx.NewSelect().Table("members").Column("id").
 			Where("status = 'ACTIVE'").Order("id").Scan(ctx, &g.Members)
 		if err != nil {
 			return mapError(err, "member")

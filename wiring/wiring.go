@@ -26,12 +26,20 @@ func GraphQL(db *postgres.DB, g network.Source, opts graph.HandlerOptions) http.
 // rebuilds it in the background after every write made through writes
 // (the pool requests write through; it may be reads), until ctx ends.
 func Network(ctx context.Context, reads, writes *postgres.DB, log *slog.Logger) (*network.Store, error) {
-	store := network.NewStore(reads.NetworkGraph, log)
+	store := NewNetwork(reads, writes, log)
 	if err := store.Start(ctx); err != nil {
 		return nil, err
 	}
-	writes.OnNetworkChange = func() { store.Invalidate() }
 	return store, nil
+}
+
+// NewNetwork returns the network graph of reads, to be started, told of
+// every write made through writes: the changes the database announces can
+// reach it before it starts.
+func NewNetwork(reads, writes *postgres.DB, log *slog.Logger) *network.Store {
+	store := network.NewStore(reads.NetworkGraph, log)
+	writes.OnNetworkChange = func() { store.Invalidate() }
+	return store
 }
 
 // Resolver builds the GraphQL resolver over the database's services and the
