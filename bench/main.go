@@ -64,6 +64,7 @@ type config struct {
 	Seed        uint64
 	Settle      time.Duration
 	Explain     bool
+	Replica     bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -87,6 +88,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.Out, "out", "BENCHMARKS.md", `file to write the results into, after the marker line ("-": standard output)`)
 	fs.Uint64Var(&c.Seed, "seed", 1, "seed of the datasets and of the variables drawn")
 	fs.BoolVar(&c.Explain, "explain", false, "instead of a load, print the plan (EXPLAIN ANALYZE) of every statement of one request of each scenario, on -db as it is")
+	fs.BoolVar(&c.Replica, "replica", false, "run a second grappe server on the database during the write scenario, and measure how long a change made through the first takes to reach the second's network graph")
 	fs.DurationVar(&c.Settle, "settle", 10*time.Minute, "longest wait for a server to get idle (2 s in a row under a tenth of a core) before each measure: background network jobs (0: no wait)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -274,6 +276,19 @@ func runDataset(ctx context.Context, c config, rep *report, bin, dbURL string, s
 	}
 	d.Notes = append(d.Notes, note+".")
 	servers := []target{{Name: "grappe", Endpoint: srv.endpoint, PID: srv.PID()}}
+	var replica *grappeServer
+	if c.Replica {
+		rport, err := freePort()
+		if err != nil {
+			return nil, err
+		}
+		logf("starting a second grappe server")
+		replica, err = startGrappe(ctx, bin, grappeEnv(dbURL, string(secret), filepath.Join(dataDir, "replica"), rport), rport)
+		if err != nil {
+			return nil, err
+		}
+		defer replica.Stop()
+	}
 	peerScenarios := map[string]map[string]PeerScenario{}
 	for _, name := range c.Peers {
 		p := peers[name]
@@ -343,7 +358,20 @@ func runDataset(ctx context.Context, c config, rep *report, bin, dbURL string, s
 					d.Notes = append(d.Notes, fmt.Sprintf("%s on %s: the server was still busy after %s of waiting (background work).", sc.Name, j.t.Name, c.Settle))
 				}
 				logf("%s on %s: round %d/%d", sc.Name, j.t.Name, round, c.Rounds)
+				stopProbe := func() {}
+				if replica != nil && sc.Name == "write" && j.t.Name == "grappe" {
+					probe := newReplicaProbe(j.t.Endpoint, replica.endpoint, tok)
+					pctx, cancel := context.WithCancel(ctx)
+					done := make(chan struct{})
+					go func() { probe.run(pctx); close(done) }()
+					stopProbe = func() {
+						cancel()
+						<-done
+						d.Notes = append(d.Notes, fmt.Sprintf("write, round %d: %s.", round, probe.Note()))
+					}
+				}
 				attack(j.t, j.targeter, opts, j.m, j.conflict, j.onResult)
+				stopProbe()
 				logf("%s on %s: %d requests, %.0f/s, %d errors", sc.Name, j.t.Name, j.m.Requests, j.m.RPS(), j.m.Errors)
 			}
 		}

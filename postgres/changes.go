@@ -93,8 +93,8 @@ func (w *ChangeWatch) connect(ctx context.Context) error {
 	return nil
 }
 
-// changeBatchWait is how long a batch waits for more changes after its
-// first: a burst of commits is one call.
+// changeBatchWait is how long a batch takes changes after its first: a
+// burst of commits is one call, or one every 20 ms under a steady load.
 const changeBatchWait = 20 * time.Millisecond
 
 // Run hands the announced changes to the watch's function until ctx ends,
@@ -110,31 +110,51 @@ func (w *ChangeWatch) Run(ctx context.Context) {
 	}
 }
 
-// receive hands over batches of changes until the connection fails.
+// receive hands over batches of changes until the connection fails. One
+// goroutine reads the connection, waiting a second at a time so that it
+// notices soon that ctx ended; this one makes the batches.
 func (w *ChangeWatch) receive(ctx context.Context) error {
-	for ctx.Err() == nil {
-		// A short wait, so that the watch notices soon that ctx ended.
-		_, payload, err := w.ln.ReceiveTimeout(ctx, time.Second)
-		if isTimeout(err) {
-			continue // idle
-		}
-		if err != nil {
-			return err
-		}
-		batch := domain.DataChanges{parseChange(payload)}
-		for {
-			_, payload, err := w.ln.ReceiveTimeout(ctx, changeBatchWait)
-			if err != nil {
-				w.changed(batch)
-				if isTimeout(err) {
-					break
-				}
-				return err
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	payloads := make(chan string, 256)
+	failed := make(chan error, 1)
+	go func() {
+		for ctx.Err() == nil {
+			_, payload, err := w.ln.ReceiveTimeout(ctx, time.Second)
+			if isTimeout(err) {
+				continue // idle
 			}
+			if err != nil {
+				failed <- err
+				return
+			}
+			select {
+			case payloads <- payload:
+			case <-ctx.Done():
+			}
+		}
+	}()
+	var batch domain.DataChanges
+	var due <-chan time.Time // when the batch is handed over
+	for {
+		select {
+		case payload := <-payloads:
 			batch = append(batch, parseChange(payload))
+			if due == nil {
+				due = time.After(changeBatchWait)
+			}
+		case <-due:
+			w.changed(batch)
+			batch, due = nil, nil
+		case err := <-failed:
+			if batch != nil {
+				w.changed(batch)
+			}
+			return err
+		case <-ctx.Done():
+			return nil
 		}
 	}
-	return nil
 }
 
 // reconnect listens again, retrying with a backoff, then reports that
