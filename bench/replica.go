@@ -54,7 +54,9 @@ func (p *replicaProbe) run(ctx context.Context) {
 // probe creates one member on the first server and waits for the second's
 // graph to hold it.
 func (p *replicaProbe) probe(ctx context.Context, i int) error {
-	var created struct{ CreateMember struct{ Member struct{ ID string } } }
+	var created struct {
+		CreateMember struct{ Member struct{ ID string } }
+	}
 	name := fmt.Sprintf("Replica probe %d %d", time.Now().UnixNano(), i)
 	if err := p.post(ctx, p.first, `mutation($name: String!) { createMember(input: {name: $name, kind: COMPANY}) { member { id } } }`,
 		map[string]any{"name": name}, &created); err != nil {
