@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -70,6 +71,7 @@ type App struct {
 	probe    *postgres.DB   // one connection for the readiness check
 	docs     *documents.Set // trusted documents
 	network  *network.Store
+	events   *graph.Events      // feeds the subscriptions
 	stop     context.CancelFunc // stops the network graph's rebuilds and the small-world job
 	jobs     sync.WaitGroup     // the background jobs, waited for by Close
 	server   *http.Server
@@ -153,10 +155,15 @@ func (a *App) Start(ctx context.Context) error {
 	// keeps (the graph, the taxonomy, dashboard blocks): listening starts
 	// before the graph is first read, so that none is missed.
 	a.network = wiring.NewNetwork(db, a.requests, a.Log)
+	// The subscriptions hear of the same changes, and of the graph's versions.
+	a.events = graph.NewEvents(db, a.Log)
+	a.network.Watch(a.events.NetworkBuilt)
+	a.jobs.Go(func() { a.events.Run(netCtx) })
 	changes, err := db.WatchChanges(netCtx, a.Log, func(batch domain.DataChanges) {
 		a.requests.DataChanged(batch)
 		db.DataChanged(batch)
 		a.network.DataChanged(batch)
+		a.events.Publish(batch)
 	})
 	if err != nil {
 		return fmt.Errorf("listen to changes: %w", err)
@@ -277,6 +284,9 @@ func (a *App) routes(verifier *auth.Verifier) http.Handler {
 		TrustedOnly:        a.Config.TrustedDocuments,
 		Logger:             a.Log,
 		MapError:           postgres.MapTransient,
+		Subscriptions: &graph.SubscriptionOptions{
+			Events: a.events, Authenticate: verifier.Verify,
+		},
 	})
 	// Clients are limited after authentication: by token subject, else by
 	// address. One limiter for the API and the exports.
@@ -383,18 +393,34 @@ func (c *dbCheck) check(ctx context.Context, db *postgres.DB) string {
 }
 
 // requestTimeout gives each request a deadline d from its start (none if d
-// is 0): the database work it does is cancelled past it.
+// is 0): the database work it does is cancelled past it. Subscriptions
+// have none.
 func requestTimeout(d time.Duration) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
-		if d <= 0 {
-			return next
-		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx, cancel := context.WithTimeout(r.Context(), d)
-			defer cancel()
-			next.ServeHTTP(w, r.WithContext(ctx))
+			switch {
+			case streaming(r):
+				// A subscription lasts as long as its client wants: no
+				// request timeout, and none of the server's deadlines.
+				rc := http.NewResponseController(w)
+				_ = rc.SetReadDeadline(time.Time{})
+				_ = rc.SetWriteDeadline(time.Time{})
+				next.ServeHTTP(w, r)
+			case d <= 0:
+				next.ServeHTTP(w, r)
+			default:
+				ctx, cancel := context.WithTimeout(r.Context(), d)
+				defer cancel()
+				next.ServeHTTP(w, r.WithContext(ctx))
+			}
 		})
 	}
+}
+
+// streaming reports whether r opens a subscription: a WebSocket upgrade, or
+// a POST asking for Server-Sent Events.
+func streaming(r *http.Request) bool {
+	return r.Header.Get("Upgrade") != "" || strings.Contains(r.Header.Get("Accept"), "text/event-stream")
 }
 
 // statementCount adds the number of SQL statements the request ran as the

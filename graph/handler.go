@@ -51,6 +51,9 @@ type HandlerOptions struct {
 	// the database unreachable) into application errors before they are
 	// presented; it returns other errors unchanged.
 	MapError func(error) error
+	// Subscriptions, when set, serves the Subscription type over
+	// WebSocket and Server-Sent Events; without, subscriptions are refused.
+	Subscriptions *SubscriptionOptions
 }
 
 // NewHandler returns the GraphQL HTTP handler: OPTIONS and the
@@ -67,6 +70,11 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
+	if opts.Subscriptions != nil {
+		r.Events = opts.Subscriptions.Events
+		addSubscriptionTransports(srv, *opts.Subscriptions)
+		srv.AroundResponses(r.freshLoadersPerEvent)
+	}
 	srv.AddTransport(httpTransport{maxBodyBytes: opts.MaxBodyBytes})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](opts.QueryCacheSize))
 	srv.SetParserTokenLimit(opts.Limits.Tokens)

@@ -20,6 +20,8 @@ type Resolver struct {
 	SmallWorlds   SmallWorldSource
 	Dashboards    domain.DashboardService
 	Audit         domain.AuditService
+	// Events feeds the subscriptions (nil: subscriptions are refused).
+	Events *Events
 
 	relsOnce  sync.Once
 	relations *relations

@@ -50,9 +50,10 @@ type Store struct {
 	measureKick chan struct{}
 	warm        func(*Snapshot) // computes a snapshot's measures; tests replace it
 
-	mu      sync.Mutex
-	pending []announced // announced changes no snapshot holds yet
-	lags    lagRecord
+	mu       sync.Mutex
+	pending  []announced // announced changes no snapshot holds yet
+	lags     lagRecord
+	watchers []func(*Snapshot)
 }
 
 // announced is a committed change the store was told of.
@@ -116,6 +117,14 @@ func (s *Store) DataChanged(batch domain.DataChanges) {
 			s.Announce(c.Xid, c.At)
 		}
 	}
+}
+
+// Watch calls f with every snapshot built from now on, in the goroutine
+// that built it: f must return soon.
+func (s *Store) Watch(f func(*Snapshot)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.watchers = append(s.watchers, f)
 }
 
 // Announce says that the committed transaction xid, whose statement
@@ -244,6 +253,12 @@ func (s *Store) rebuild(ctx context.Context) error {
 	s.cur.Store(snap)
 	s.rebuilds.Add(1)
 	s.held(snap)
+	s.mu.Lock()
+	watchers := s.watchers
+	s.mu.Unlock()
+	for _, f := range watchers {
+		f(snap)
+	}
 	select {
 	case s.measureKick <- struct{}{}:
 	default: // a measurement is already due: it will take this snapshot

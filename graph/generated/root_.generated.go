@@ -48,6 +48,7 @@ type ResolverRoot interface {
 	ScoredMember() ScoredMemberResolver
 	Subgraph() SubgraphResolver
 	SubgraphEdge() SubgraphEdgeResolver
+	Subscription() SubscriptionResolver
 	Trade() TradeResolver
 	TradeComplement() TradeComplementResolver
 	TradeCount() TradeCountResolver
@@ -169,6 +170,11 @@ type ComplexityRoot struct {
 	BusinessLinkEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	BusinessLinkEvent struct {
+		Kind func(childComplexity int) int
+		Link func(childComplexity int) int
 	}
 
 	BusinessLinkPayload struct {
@@ -350,6 +356,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	MeetingEvent struct {
+		Kind    func(childComplexity int) int
+		Meeting func(childComplexity int) int
+	}
+
 	MeetingPayload struct {
 		ClientMutationID func(childComplexity int) int
 		Meeting          func(childComplexity int) int
@@ -459,6 +470,13 @@ type ComplexityRoot struct {
 		PathMeasuresAsOf     func(childComplexity int) int
 		SampleSize           func(childComplexity int) int
 		SmallWorld           func(childComplexity int) int
+	}
+
+	NetworkVersion struct {
+		AsOf        func(childComplexity int) int
+		LinkCount   func(childComplexity int) int
+		MemberCount func(childComplexity int) int
+		Version     func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -600,6 +618,14 @@ type ComplexityRoot struct {
 	SubgraphEdge struct {
 		From func(childComplexity int) int
 		To   func(childComplexity int) int
+	}
+
+	Subscription struct {
+		ActionPlanPublished func(childComplexity int) int
+		BusinessLinkChanged func(childComplexity int, memberID *string) int
+		GroupFormed         func(childComplexity int, memberID *string) int
+		MeetingChanged      func(childComplexity int, memberID *string) int
+		NetworkChanged      func(childComplexity int) int
 	}
 
 	SupportQuestionPayload struct {
@@ -1102,6 +1128,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BusinessLinkEdge.Node(childComplexity), true
+
+	case "BusinessLinkEvent.kind":
+		if e.ComplexityRoot.BusinessLinkEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessLinkEvent.Kind(childComplexity), true
+	case "BusinessLinkEvent.link":
+		if e.ComplexityRoot.BusinessLinkEvent.Link == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessLinkEvent.Link(childComplexity), true
 
 	case "BusinessLinkPayload.clientMutationId":
 		if e.ComplexityRoot.BusinessLinkPayload.ClientMutationID == nil {
@@ -1816,6 +1855,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MeetingEdge.Node(childComplexity), true
 
+	case "MeetingEvent.kind":
+		if e.ComplexityRoot.MeetingEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingEvent.Kind(childComplexity), true
+	case "MeetingEvent.meeting":
+		if e.ComplexityRoot.MeetingEvent.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingEvent.Meeting(childComplexity), true
+
 	case "MeetingPayload.clientMutationId":
 		if e.ComplexityRoot.MeetingPayload.ClientMutationID == nil {
 			break
@@ -2484,6 +2536,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Network.SmallWorld(childComplexity), true
 
+	case "NetworkVersion.asOf":
+		if e.ComplexityRoot.NetworkVersion.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkVersion.AsOf(childComplexity), true
+	case "NetworkVersion.linkCount":
+		if e.ComplexityRoot.NetworkVersion.LinkCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkVersion.LinkCount(childComplexity), true
+	case "NetworkVersion.memberCount":
+		if e.ComplexityRoot.NetworkVersion.MemberCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkVersion.MemberCount(childComplexity), true
+	case "NetworkVersion.version":
+		if e.ComplexityRoot.NetworkVersion.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkVersion.Version(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -3034,6 +3111,52 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SubgraphEdge.To(childComplexity), true
 
+	case "Subscription.actionPlanPublished":
+		if e.ComplexityRoot.Subscription.ActionPlanPublished == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.ActionPlanPublished(childComplexity), true
+	case "Subscription.businessLinkChanged":
+		if e.ComplexityRoot.Subscription.BusinessLinkChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_businessLinkChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.BusinessLinkChanged(childComplexity, args["memberId"].(*string)), true
+	case "Subscription.groupFormed":
+		if e.ComplexityRoot.Subscription.GroupFormed == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_groupFormed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.GroupFormed(childComplexity, args["memberId"].(*string)), true
+	case "Subscription.meetingChanged":
+		if e.ComplexityRoot.Subscription.MeetingChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_meetingChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.MeetingChanged(childComplexity, args["memberId"].(*string)), true
+	case "Subscription.networkChanged":
+		if e.ComplexityRoot.Subscription.NetworkChanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.NetworkChanged(childComplexity), true
+
 	case "SupportQuestionPayload.clientMutationId":
 		if e.ComplexityRoot.SupportQuestionPayload.ClientMutationID == nil {
 			break
@@ -3410,6 +3533,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -5743,6 +5883,122 @@ type SmallWorld {
   memberCount: Int!
 }
 `, BuiltIn: false},
+	{Name: "../schema/subscription.graphqls", Input: `"""
+What the apps and dashboards hear about as it happens, over the
+graphql-transport-ws protocol (WebSocket on /graphql, the token in
+connection_init's payload as {"Authorization": "Bearer …"}) or Server-Sent
+Events (POST /graphql with Accept: text/event-stream). Events follow every
+change committed to the database, whichever server or SQL session made it,
+and are filtered by the same visibility rules as queries. Anonymous callers
+cannot subscribe (UNAUTHENTICATED).
+"""
+type Subscription {
+  """
+  Links the followed member is a party to, as they are declared, confirmed,
+  declined or ended. A MEMBER follows its own member (another member's id
+  is FORBIDDEN); analysts and staff follow the member given, or every link
+  when none is.
+  """
+  businessLinkChanged(
+    "The member whose links to follow (global id); the viewer's own when omitted."
+    memberId: ID
+  ): BusinessLinkEvent!
+
+  """
+  Meetings of the working groups the followed member takes part in, as they
+  are scheduled, their outcome recorded, or cancelled. A MEMBER follows its
+  own member; analysts and staff follow the member given, or every meeting
+  when none is.
+  """
+  meetingChanged(
+    "The member whose groups' meetings to follow (global id); the viewer's own when omitted."
+    memberId: ID
+  ): MeetingEvent!
+
+  """
+  Action plans as they are published: every ACTIVE member receives them,
+  as do analysts and staff.
+  """
+  actionPlanPublished: ActionPlan!
+
+  """
+  Working groups formed from questions the followed member raised or
+  supported. A MEMBER follows its own member; analysts and staff follow the
+  member given, or every group formed when none is.
+  """
+  groupFormed(
+    "The member whose questions to follow (global id); the viewer's own when omitted."
+    memberId: ID
+  ): WorkingGroup!
+
+  """
+  Each new version of the network graph this server holds (analysts and
+  staff only): after a burst of changes to members or confirmed links, at
+  most one version per rebuild.
+  """
+  networkChanged: NetworkVersion!
+}
+
+"""
+A change of a business link, as businessLinkChanged delivers it.
+"""
+type BusinessLinkEvent {
+  "What happened to the link."
+  kind: BusinessLinkEventKind!
+  "The link as it is after the change."
+  link: BusinessLink!
+}
+
+"""
+What happened to a business link.
+"""
+enum BusinessLinkEventKind {
+  "A member declared the link; it waits for the other party's confirmation."
+  DECLARED
+  "The other party confirmed the link."
+  CONFIRMED
+  "The other party declined the link."
+  DECLINED
+  "The link ended."
+  ENDED
+}
+
+"""
+A change of a meeting, as meetingChanged delivers it.
+"""
+type MeetingEvent {
+  "What happened to the meeting."
+  kind: MeetingEventKind!
+  "The meeting as it is after the change."
+  meeting: Meeting!
+}
+
+"""
+What happened to a meeting.
+"""
+enum MeetingEventKind {
+  "The meeting was scheduled."
+  SCHEDULED
+  "The meeting was held and its outcome recorded."
+  OUTCOME_RECORDED
+  "The meeting was cancelled."
+  CANCELLED
+}
+
+"""
+A version of the network graph held by the server that delivers it.
+"""
+type NetworkVersion {
+  "The graph's version on this server: a later graph has a higher version."
+  version: Int!
+  "When the graph was built."
+  asOf: Time!
+  "ACTIVE members in the graph."
+  memberCount: Int!
+  "Pairs of members joined by a confirmed link."
+  linkCount: Int!
+}
+`, BuiltIn: false},
 	{Name: "../schema/trade.graphqls", Input: `"""
 A trade (métier) of the taxonomy: manufacturer, integrator, distributor,
 laboratory… and their sub-trades. A member has one or more trades.
@@ -6114,6 +6370,16 @@ func (ec *executionContext) childFields_BusinessLinkEdge(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type BusinessLinkEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_BusinessLinkEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_BusinessLinkEvent_kind(ctx, field)
+	case "link":
+		return ec.fieldContext_BusinessLinkEvent_link(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BusinessLinkEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_BusinessLinkPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "clientMutationId":
@@ -6472,6 +6738,16 @@ func (ec *executionContext) childFields_MeetingEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type MeetingEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_MeetingEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_MeetingEvent_kind(ctx, field)
+	case "meeting":
+		return ec.fieldContext_MeetingEvent_meeting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MeetingEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_MeetingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "clientMutationId":
@@ -6638,6 +6914,20 @@ func (ec *executionContext) childFields_Network(ctx context.Context, field graph
 		return ec.fieldContext_Network_smallWorld(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Network", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkVersion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_NetworkVersion_version(ctx, field)
+	case "asOf":
+		return ec.fieldContext_NetworkVersion_asOf(ctx, field)
+	case "memberCount":
+		return ec.fieldContext_NetworkVersion_memberCount(ctx, field)
+	case "linkCount":
+		return ec.fieldContext_NetworkVersion_linkCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkVersion", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

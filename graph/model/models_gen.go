@@ -111,6 +111,14 @@ type AuditFilter struct {
 	To *time.Time `json:"to,omitempty"`
 }
 
+// A change of a business link, as businessLinkChanged delivers it.
+type BusinessLinkEvent struct {
+	// What happened to the link.
+	Kind BusinessLinkEventKind `json:"kind"`
+	// The link as it is after the change.
+	Link *domain.BusinessLink `json:"link"`
+}
+
 // Narrows a business link listing; every given criterion must hold.
 type BusinessLinkFilter struct {
 	// Links with any of these members as a party (global ids).
@@ -389,6 +397,14 @@ type LocationInput struct {
 	Lng float64 `json:"lng"`
 }
 
+// A change of a meeting, as meetingChanged delivers it.
+type MeetingEvent struct {
+	// What happened to the meeting.
+	Kind MeetingEventKind `json:"kind"`
+	// The meeting as it is after the change.
+	Meeting *domain.Meeting `json:"meeting"`
+}
+
 // The result of a meeting mutation.
 type MeetingPayload struct {
 	// The clientMutationId of the input.
@@ -431,6 +447,18 @@ type MemberOrder struct {
 // The entry points for writing. Every mutation takes one `input` argument and
 // returns a payload echoing its `clientMutationId`.
 type Mutation struct {
+}
+
+// A version of the network graph held by the server that delivers it.
+type NetworkVersion struct {
+	// The graph's version on this server: a later graph has a higher version.
+	Version int `json:"version"`
+	// When the graph was built.
+	AsOf time.Time `json:"asOf"`
+	// ACTIVE members in the graph.
+	MemberCount int `json:"memberCount"`
+	// Pairs of members joined by a confirmed link.
+	LinkCount int `json:"linkCount"`
 }
 
 // Publishes a group's action plan: its lead or staff; one plan per group.
@@ -613,6 +641,16 @@ type SmallWorld struct {
 	MemberCount int `json:"memberCount"`
 }
 
+// What the apps and dashboards hear about as it happens, over the
+// graphql-transport-ws protocol (WebSocket on /graphql, the token in
+// connection_init's payload as {"Authorization": "Bearer …"}) or Server-Sent
+// Events (POST /graphql with Accept: text/event-stream). Events follow every
+// change committed to the database, whichever server or SQL session made it,
+// and are filtered by the same visibility rules as queries. Anonymous callers
+// cannot subscribe (UNAUTHENTICATED).
+type Subscription struct {
+}
+
 // A member's support of a question (as itself) or staff on its behalf.
 type SupportQuestionInput struct {
 	// Echoed in the payload.
@@ -688,6 +726,70 @@ type WithdrawSupportInput struct {
 	QuestionID string `json:"questionId"`
 	// The member (global id); a member must give its own id.
 	MemberID string `json:"memberId"`
+}
+
+// What happened to a business link.
+type BusinessLinkEventKind string
+
+const (
+	// A member declared the link; it waits for the other party's confirmation.
+	BusinessLinkEventKindDeclared BusinessLinkEventKind = "DECLARED"
+	// The other party confirmed the link.
+	BusinessLinkEventKindConfirmed BusinessLinkEventKind = "CONFIRMED"
+	// The other party declined the link.
+	BusinessLinkEventKindDeclined BusinessLinkEventKind = "DECLINED"
+	// The link ended.
+	BusinessLinkEventKindEnded BusinessLinkEventKind = "ENDED"
+)
+
+var AllBusinessLinkEventKind = []BusinessLinkEventKind{
+	BusinessLinkEventKindDeclared,
+	BusinessLinkEventKindConfirmed,
+	BusinessLinkEventKindDeclined,
+	BusinessLinkEventKindEnded,
+}
+
+func (e BusinessLinkEventKind) IsValid() bool {
+	switch e {
+	case BusinessLinkEventKindDeclared, BusinessLinkEventKindConfirmed, BusinessLinkEventKindDeclined, BusinessLinkEventKindEnded:
+		return true
+	}
+	return false
+}
+
+func (e BusinessLinkEventKind) String() string {
+	return string(e)
+}
+
+func (e *BusinessLinkEventKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BusinessLinkEventKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BusinessLinkEventKind", str)
+	}
+	return nil
+}
+
+func (e BusinessLinkEventKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BusinessLinkEventKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BusinessLinkEventKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // A centrality measure members can be ranked by. Every measure is computed on
@@ -809,6 +911,67 @@ func (e *Language) UnmarshalJSON(b []byte) error {
 }
 
 func (e Language) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What happened to a meeting.
+type MeetingEventKind string
+
+const (
+	// The meeting was scheduled.
+	MeetingEventKindScheduled MeetingEventKind = "SCHEDULED"
+	// The meeting was held and its outcome recorded.
+	MeetingEventKindOutcomeRecorded MeetingEventKind = "OUTCOME_RECORDED"
+	// The meeting was cancelled.
+	MeetingEventKindCancelled MeetingEventKind = "CANCELLED"
+)
+
+var AllMeetingEventKind = []MeetingEventKind{
+	MeetingEventKindScheduled,
+	MeetingEventKindOutcomeRecorded,
+	MeetingEventKindCancelled,
+}
+
+func (e MeetingEventKind) IsValid() bool {
+	switch e {
+	case MeetingEventKindScheduled, MeetingEventKindOutcomeRecorded, MeetingEventKindCancelled:
+		return true
+	}
+	return false
+}
+
+func (e MeetingEventKind) String() string {
+	return string(e)
+}
+
+func (e *MeetingEventKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MeetingEventKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MeetingEventKind", str)
+	}
+	return nil
+}
+
+func (e MeetingEventKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MeetingEventKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MeetingEventKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
