@@ -114,6 +114,12 @@ func (c *wsClient) data(wait time.Duration) map[string]any {
 	if m.Type != "next" {
 		c.t.Fatalf("got %s %s, want an event", m.Type, m.Payload)
 	}
+	return c.decode(m)
+}
+
+// decode returns the data of an event without errors.
+func (c *wsClient) decode(m wsMessage) map[string]any {
+	c.t.Helper()
 	var p struct {
 		Data   map[string]any
 		Errors []any
