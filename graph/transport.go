@@ -32,6 +32,8 @@ import (
 //     accepted), one over maxBodyBytes 413, a POST without a JSON content
 //     type 415 (so a plain HTML form cannot post to the API);
 //   - GET runs queries only: a mutation gets 405 with Allow: POST;
+//   - a subscription gets 400: it streams over the WebSocket and SSE
+//     transports, added before this one;
 //   - a documentId parameter (GET or POST) names a trusted document
 //     instead of a query (see trustedDocuments).
 //
@@ -104,6 +106,14 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		access.AddCode(httpapi.CodeMethodNotAllowed)
 		httpapi.WriteError(w, media, http.StatusMethodNotAllowed, httpapi.CodeMethodNotAllowed,
 			fmt.Sprintf("GET runs queries only: send this %s with POST", opCtx.Operation.Operation))
+		return
+	}
+	if opCtx.Operation.Operation == ast.Subscription {
+		// A subscription streams: it needs a WebSocket or Server-Sent
+		// Events, never one JSON answer that would wait for its first event.
+		access.AddCode(httpapi.CodeBadRequest)
+		httpapi.WriteError(w, media, http.StatusBadRequest, httpapi.CodeBadRequest,
+			"a subscription needs a WebSocket (graphql-transport-ws) or Server-Sent Events (Accept: text/event-stream)")
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)

@@ -49,6 +49,7 @@ type ResolverRoot interface {
 	Subgraph() SubgraphResolver
 	SubgraphEdge() SubgraphEdgeResolver
 	Subscription() SubscriptionResolver
+	Touchpoint() TouchpointResolver
 	Trade() TradeResolver
 	TradeComplement() TradeComplementResolver
 	TradeCount() TradeCountResolver
@@ -198,6 +199,11 @@ type ComplexityRoot struct {
 		Size    func(childComplexity int) int
 	}
 
+	CompleteFollowUpPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Touchpoint       func(childComplexity int) int
+	}
+
 	Contact struct {
 		Email func(childComplexity int) int
 		ID    func(childComplexity int) int
@@ -214,6 +220,7 @@ type ComplexityRoot struct {
 		Document     func(childComplexity int) int
 		ExportedAt   func(childComplexity int) int
 		Member       func(childComplexity int) int
+		Touchpoints  func(childComplexity int) int
 	}
 
 	CreateMemberPayload struct {
@@ -267,6 +274,7 @@ type ComplexityRoot struct {
 		ClientMutationID     func(childComplexity int) int
 		ContactID            func(childComplexity int) int
 		Member               func(childComplexity int) int
+		TouchpointsScrubbed  func(childComplexity int) int
 	}
 
 	GroupPayload struct {
@@ -332,6 +340,11 @@ type ComplexityRoot struct {
 		Lng func(childComplexity int) int
 	}
 
+	LogTouchpointPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Touchpoint       func(childComplexity int) int
+	}
+
 	Meeting struct {
 		Agenda          func(childComplexity int) int
 		Attendees       func(childComplexity int) int
@@ -379,6 +392,7 @@ type ComplexityRoot struct {
 		ID                   func(childComplexity int) int
 		JoinedOn             func(childComplexity int) int
 		Kind                 func(childComplexity int) int
+		LastTouchpointAt     func(childComplexity int) int
 		LeftOn               func(childComplexity int) int
 		LegalID              func(childComplexity int) int
 		Location             func(childComplexity int) int
@@ -388,6 +402,7 @@ type ComplexityRoot struct {
 		RecommendedPartners  func(childComplexity int, first *int) int
 		SizeClass            func(childComplexity int) int
 		Status               func(childComplexity int) int
+		Touchpoints          func(childComplexity int, first *int, after *string) int
 		Trades               func(childComplexity int) int
 		UpdatedAt            func(childComplexity int) int
 		Website              func(childComplexity int) int
@@ -427,6 +442,7 @@ type ComplexityRoot struct {
 		AddTradeComplement    func(childComplexity int, input model.AddTradeComplementInput) int
 		CancelMeeting         func(childComplexity int, input model.CancelMeetingInput) int
 		CloseGroup            func(childComplexity int, input model.CloseGroupInput) int
+		CompleteFollowUp      func(childComplexity int, input model.CompleteFollowUpInput) int
 		ConfirmBusinessLink   func(childComplexity int, input model.ConfirmBusinessLinkInput) int
 		CreateMember          func(childComplexity int, input model.CreateMemberInput) int
 		CreateTrade           func(childComplexity int, input model.CreateTradeInput) int
@@ -437,6 +453,7 @@ type ComplexityRoot struct {
 		EraseContact          func(childComplexity int, input model.EraseContactInput) int
 		JoinGroup             func(childComplexity int, input model.JoinGroupInput) int
 		LeaveGroup            func(childComplexity int, input model.LeaveGroupInput) int
+		LogTouchpoint         func(childComplexity int, input model.LogTouchpointInput) int
 		PublishActionPlan     func(childComplexity int, input model.PublishActionPlanInput) int
 		RaiseQuestion         func(childComplexity int, input model.RaiseQuestionInput) int
 		RecordMeetingOutcome  func(childComplexity int, input model.RecordMeetingOutcomeInput) int
@@ -638,6 +655,29 @@ type ComplexityRoot struct {
 		Active func(childComplexity int) int
 		Count  func(childComplexity int) int
 		Theme  func(childComplexity int) int
+	}
+
+	Touchpoint struct {
+		At         func(childComplexity int) int
+		By         func(childComplexity int) int
+		Channel    func(childComplexity int) int
+		Contact    func(childComplexity int) int
+		Done       func(childComplexity int) int
+		FollowUpOn func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Member     func(childComplexity int) int
+		Summary    func(childComplexity int) int
+	}
+
+	TouchpointConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TouchpointEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Trade struct {
@@ -1217,6 +1257,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Community.Size(childComplexity), true
 
+	case "CompleteFollowUpPayload.clientMutationId":
+		if e.ComplexityRoot.CompleteFollowUpPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompleteFollowUpPayload.ClientMutationID(childComplexity), true
+	case "CompleteFollowUpPayload.touchpoint":
+		if e.ComplexityRoot.CompleteFollowUpPayload.Touchpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompleteFollowUpPayload.Touchpoint(childComplexity), true
+
 	case "Contact.email":
 		if e.ComplexityRoot.Contact.Email == nil {
 			break
@@ -1290,6 +1343,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContactDataExport.Member(childComplexity), true
+	case "ContactDataExport.touchpoints":
+		if e.ComplexityRoot.ContactDataExport.Touchpoints == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactDataExport.Touchpoints(childComplexity), true
 
 	case "CreateMemberPayload.clientMutationId":
 		if e.ComplexityRoot.CreateMemberPayload.ClientMutationID == nil {
@@ -1514,6 +1573,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EraseContactPayload.Member(childComplexity), true
+	case "EraseContactPayload.touchpointsScrubbed":
+		if e.ComplexityRoot.EraseContactPayload.TouchpointsScrubbed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EraseContactPayload.TouchpointsScrubbed(childComplexity), true
 
 	case "GroupPayload.clientMutationId":
 		if e.ComplexityRoot.GroupPayload.ClientMutationID == nil {
@@ -1762,6 +1827,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Location.Lng(childComplexity), true
 
+	case "LogTouchpointPayload.clientMutationId":
+		if e.ComplexityRoot.LogTouchpointPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogTouchpointPayload.ClientMutationID(childComplexity), true
+	case "LogTouchpointPayload.touchpoint":
+		if e.ComplexityRoot.LogTouchpointPayload.Touchpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogTouchpointPayload.Touchpoint(childComplexity), true
+
 	case "Meeting.agenda":
 		if e.ComplexityRoot.Meeting.Agenda == nil {
 			break
@@ -1963,6 +2041,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.Kind(childComplexity), true
+	case "Member.lastTouchpointAt":
+		if e.ComplexityRoot.Member.LastTouchpointAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.LastTouchpointAt(childComplexity), true
 	case "Member.leftOn":
 		if e.ComplexityRoot.Member.LeftOn == nil {
 			break
@@ -2032,6 +2116,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.Status(childComplexity), true
+	case "Member.touchpoints":
+		if e.ComplexityRoot.Member.Touchpoints == nil {
+			break
+		}
+
+		args, err := ec.field_Member_touchpoints_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Member.Touchpoints(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Member.trades":
 		if e.ComplexityRoot.Member.Trades == nil {
 			break
@@ -2184,6 +2279,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CloseGroup(childComplexity, args["input"].(model.CloseGroupInput)), true
+	case "Mutation.completeFollowUp":
+		if e.ComplexityRoot.Mutation.CompleteFollowUp == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_completeFollowUp_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CompleteFollowUp(childComplexity, args["input"].(model.CompleteFollowUpInput)), true
 	case "Mutation.confirmBusinessLink":
 		if e.ComplexityRoot.Mutation.ConfirmBusinessLink == nil {
 			break
@@ -2294,6 +2400,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.LeaveGroup(childComplexity, args["input"].(model.LeaveGroupInput)), true
+	case "Mutation.logTouchpoint":
+		if e.ComplexityRoot.Mutation.LogTouchpoint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_logTouchpoint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LogTouchpoint(childComplexity, args["input"].(model.LogTouchpointInput)), true
 	case "Mutation.publishActionPlan":
 		if e.ComplexityRoot.Mutation.PublishActionPlan == nil {
 			break
@@ -3195,6 +3312,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ThemeCount.Theme(childComplexity), true
 
+	case "Touchpoint.at":
+		if e.ComplexityRoot.Touchpoint.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Touchpoint.At(childComplexity), true
+	case "Touchpoint.by":
+		if e.ComplexityRoot.Touchpoint.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Touchpoint.By(childComplexity), true
+	case "Touchpoint.channel":
+		if e.ComplexityRoot.Touchpoint.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Touchpoint.Channel(childComplexity), true
+	case "Touchpoint.contact":
+		if e.ComplexityRoot.Touchpoint.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Touchpoint.Contact(childComplexity), true
+	case "Touchpoint.done":
+		if e.ComplexityRoot.Touchpoint.Done == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Touchpoint.Done(childComplexity), true
+	case "Touchpoint.followUpOn":
+		if e.ComplexityRoot.Touchpoint.FollowUpOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Touchpoint.FollowUpOn(childComplexity), true
+	case "Touchpoint.id":
+		if e.ComplexityRoot.Touchpoint.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Touchpoint.ID(childComplexity), true
+	case "Touchpoint.member":
+		if e.ComplexityRoot.Touchpoint.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Touchpoint.Member(childComplexity), true
+	case "Touchpoint.summary":
+		if e.ComplexityRoot.Touchpoint.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Touchpoint.Summary(childComplexity), true
+
+	case "TouchpointConnection.edges":
+		if e.ComplexityRoot.TouchpointConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TouchpointConnection.Edges(childComplexity), true
+	case "TouchpointConnection.pageInfo":
+		if e.ComplexityRoot.TouchpointConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TouchpointConnection.PageInfo(childComplexity), true
+	case "TouchpointConnection.totalCount":
+		if e.ComplexityRoot.TouchpointConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TouchpointConnection.TotalCount(childComplexity), true
+
+	case "TouchpointEdge.cursor":
+		if e.ComplexityRoot.TouchpointEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TouchpointEdge.Cursor(childComplexity), true
+	case "TouchpointEdge.node":
+		if e.ComplexityRoot.TouchpointEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TouchpointEdge.Node(childComplexity), true
+
 	case "Trade.children":
 		if e.ComplexityRoot.Trade.Children == nil {
 			break
@@ -3463,6 +3667,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("BusinessLinkFilter", ec.unmarshalInputBusinessLinkFilter),
 			graphql.NewInputUnmarshaler("CancelMeetingInput", ec.unmarshalInputCancelMeetingInput),
 			graphql.NewInputUnmarshaler("CloseGroupInput", ec.unmarshalInputCloseGroupInput),
+			graphql.NewInputUnmarshaler("CompleteFollowUpInput", ec.unmarshalInputCompleteFollowUpInput),
 			graphql.NewInputUnmarshaler("ConfirmBusinessLinkInput", ec.unmarshalInputConfirmBusinessLinkInput),
 			graphql.NewInputUnmarshaler("CreateMemberInput", ec.unmarshalInputCreateMemberInput),
 			graphql.NewInputUnmarshaler("CreateTradeInput", ec.unmarshalInputCreateTradeInput),
@@ -3476,6 +3681,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("JoinGroupInput", ec.unmarshalInputJoinGroupInput),
 			graphql.NewInputUnmarshaler("LeaveGroupInput", ec.unmarshalInputLeaveGroupInput),
 			graphql.NewInputUnmarshaler("LocationInput", ec.unmarshalInputLocationInput),
+			graphql.NewInputUnmarshaler("LogTouchpointInput", ec.unmarshalInputLogTouchpointInput),
 			graphql.NewInputUnmarshaler("MemberFilter", ec.unmarshalInputMemberFilter),
 			graphql.NewInputUnmarshaler("MemberOrder", ec.unmarshalInputMemberOrder),
 			graphql.NewInputUnmarshaler("PublishActionPlanInput", ec.unmarshalInputPublishActionPlanInput),
@@ -3902,6 +4108,8 @@ type ContactDataExport {
   member: Member
   "Every audit entry mentioning the contact, oldest first."
   auditEntries: [AuditEntry!]!
+  "The touchpoints in which the contact was spoken to, oldest first."
+  touchpoints: [Touchpoint!]!
   "When this export was made."
   exportedAt: Time!
   "The whole export as one JSON document, to hand over to the person."
@@ -3944,6 +4152,8 @@ type EraseContactPayload {
   member: Member
   "How many audit entries had the contact's values erased."
   auditEntriesScrubbed: Int!
+  "How many touchpoints naming the contact had their summary erased."
+  touchpointsScrubbed: Int!
 }
 
 extend type Mutation {
@@ -5999,6 +6209,148 @@ type NetworkVersion {
   linkCount: Int!
 }
 `, BuiltIn: false},
+	{Name: "../schema/touchpoint.graphqls", Input: `"""
+How the team was in touch with a member.
+"""
+enum TouchpointChannel {
+  "A phone call."
+  CALL
+  "A visit to the member."
+  VISIT
+  "An e-mail exchange."
+  EMAIL
+  "A meeting with the member (not a working group's)."
+  MEETING
+  "An event of the cluster where the member was met."
+  EVENT
+}
+
+"""
+A call, visit, e-mail, meeting or event through which the animation team
+was in touch with a member: the team's notes, for analysts and staff only.
+"""
+type Touchpoint implements Node {
+  "The opaque global id of the touchpoint."
+  id: ID!
+  "The member the team was in touch with."
+  member: Member!
+  "Who logged it: the subject of the staff user's token."
+  by: String!
+  "How the team was in touch."
+  channel: TouchpointChannel!
+  "When."
+  at: Time!
+  "What was said or done."
+  summary: String!
+  "When to follow up, if at all; any date, past included."
+  followUpOn: Date
+  "True once the follow-up was done (completeFollowUp)."
+  done: Boolean!
+  "The member's contact spoken to, when named; null once that contact was removed."
+  contact: Contact
+}
+
+"""
+A page of a member's touchpoints, the latest first.
+"""
+type TouchpointConnection {
+  "The touchpoints of this page."
+  edges: [TouchpointEdge!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "How many touchpoints in all (computed only when selected)."
+  totalCount: Int!
+}
+
+"""
+A touchpoint in a page.
+"""
+type TouchpointEdge {
+  "Opaque cursor of this touchpoint."
+  cursor: String!
+  "The touchpoint."
+  node: Touchpoint!
+}
+
+extend type Member {
+  """
+  The team's touchpoints with this member, the latest first: analysts and
+  staff only (FORBIDDEN for other roles).
+  """
+  touchpoints(
+    "Page size, 1 to 100 (default 20)."
+    first: Int
+    "Cursor after which the page starts."
+    after: String
+  ): TouchpointConnection!
+  "When the team was last in touch with this member; null when never. Analysts and staff only."
+  lastTouchpointAt: Time
+}
+
+"""
+Logs a touchpoint: staff only.
+"""
+input LogTouchpointInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The member the team was in touch with (global id)."
+  memberId: ID!
+  "How."
+  channel: TouchpointChannel!
+  "When; now when omitted; at most a day ahead."
+  at: Time
+  "What was said or done, 1 to 4,000 characters."
+  summary: String!
+  "When to follow up; any date, past included."
+  followUpOn: Date
+  "The member's contact spoken to (global id), one of this member's."
+  contactId: ID
+}
+
+"""
+The result of logTouchpoint.
+"""
+type LogTouchpointPayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The touchpoint logged."
+  touchpoint: Touchpoint!
+}
+
+"""
+Marks a touchpoint's follow-up done: staff only.
+"""
+input CompleteFollowUpInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The touchpoint (global id)."
+  touchpointId: ID!
+}
+
+"""
+The result of completeFollowUp.
+"""
+type CompleteFollowUpPayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The touchpoint, its follow-up done."
+  touchpoint: Touchpoint!
+}
+
+extend type Mutation {
+  """
+  Logs a touchpoint with a member. Staff only; NOT_FOUND for an unknown
+  member; BAD_USER_INPUT for a contact of another member, an empty summary
+  or a time more than a day ahead.
+  """
+  logTouchpoint("The touchpoint." input: LogTouchpointInput!): LogTouchpointPayload!
+  """
+  Marks a touchpoint's follow-up done. Staff only; NOT_FOUND for an unknown
+  touchpoint; CONFLICT when it has no follow-up or it was done already.
+  """
+  completeFollowUp("The touchpoint." input: CompleteFollowUpInput!): CompleteFollowUpPayload!
+}
+`, BuiltIn: false},
 	{Name: "../schema/trade.graphqls", Input: `"""
 A trade (métier) of the taxonomy: manufacturer, integrator, distributor,
 laboratory… and their sub-trades. A member has one or more trades.
@@ -6422,6 +6774,16 @@ func (ec *executionContext) childFields_Community(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Community", field.Name)
 }
 
+func (ec *executionContext) childFields_CompleteFollowUpPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_CompleteFollowUpPayload_clientMutationId(ctx, field)
+	case "touchpoint":
+		return ec.fieldContext_CompleteFollowUpPayload_touchpoint(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompleteFollowUpPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Contact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6450,6 +6812,8 @@ func (ec *executionContext) childFields_ContactDataExport(ctx context.Context, f
 		return ec.fieldContext_ContactDataExport_member(ctx, field)
 	case "auditEntries":
 		return ec.fieldContext_ContactDataExport_auditEntries(ctx, field)
+	case "touchpoints":
+		return ec.fieldContext_ContactDataExport_touchpoints(ctx, field)
 	case "exportedAt":
 		return ec.fieldContext_ContactDataExport_exportedAt(ctx, field)
 	case "document":
@@ -6560,6 +6924,8 @@ func (ec *executionContext) childFields_EraseContactPayload(ctx context.Context,
 		return ec.fieldContext_EraseContactPayload_member(ctx, field)
 	case "auditEntriesScrubbed":
 		return ec.fieldContext_EraseContactPayload_auditEntriesScrubbed(ctx, field)
+	case "touchpointsScrubbed":
+		return ec.fieldContext_EraseContactPayload_touchpointsScrubbed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EraseContactPayload", field.Name)
 }
@@ -6690,6 +7056,16 @@ func (ec *executionContext) childFields_Location(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Location", field.Name)
 }
 
+func (ec *executionContext) childFields_LogTouchpointPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_LogTouchpointPayload_clientMutationId(ctx, field)
+	case "touchpoint":
+		return ec.fieldContext_LogTouchpointPayload_touchpoint(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LogTouchpointPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Meeting(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6808,6 +7184,10 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_partners(ctx, field)
 	case "recommendedPartners":
 		return ec.fieldContext_Member_recommendedPartners(ctx, field)
+	case "touchpoints":
+		return ec.fieldContext_Member_touchpoints(ctx, field)
+	case "lastTouchpointAt":
+		return ec.fieldContext_Member_lastTouchpointAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Member", field.Name)
 }
@@ -7198,6 +7578,52 @@ func (ec *executionContext) childFields_ThemeCount(ctx context.Context, field gr
 		return ec.fieldContext_ThemeCount_active(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThemeCount", field.Name)
+}
+
+func (ec *executionContext) childFields_Touchpoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Touchpoint_id(ctx, field)
+	case "member":
+		return ec.fieldContext_Touchpoint_member(ctx, field)
+	case "by":
+		return ec.fieldContext_Touchpoint_by(ctx, field)
+	case "channel":
+		return ec.fieldContext_Touchpoint_channel(ctx, field)
+	case "at":
+		return ec.fieldContext_Touchpoint_at(ctx, field)
+	case "summary":
+		return ec.fieldContext_Touchpoint_summary(ctx, field)
+	case "followUpOn":
+		return ec.fieldContext_Touchpoint_followUpOn(ctx, field)
+	case "done":
+		return ec.fieldContext_Touchpoint_done(ctx, field)
+	case "contact":
+		return ec.fieldContext_Touchpoint_contact(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Touchpoint", field.Name)
+}
+
+func (ec *executionContext) childFields_TouchpointConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TouchpointConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TouchpointConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TouchpointConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TouchpointConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TouchpointEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_TouchpointEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_TouchpointEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TouchpointEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Trade(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -63,6 +63,8 @@ type (
 	ActionPlanEdge         = Edge[*domain.ActionPlan]
 	AuditEntryConnection   = Connection[*AuditEntryEdge]
 	AuditEntryEdge         = Edge[*domain.AuditEntry]
+	TouchpointConnection   = Connection[*TouchpointEdge]
+	TouchpointEdge         = Edge[*domain.Touchpoint]
 
 	MemberBusinessLinkConnection = Connection[*MemberBusinessLinkEdge]
 )
