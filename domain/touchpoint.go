@@ -118,4 +118,50 @@ type TouchpointService interface {
 	// CompleteFollowUp marks a touchpoint's follow-up done. NOT_FOUND,
 	// CONFLICT when it has no follow-up or it was done already.
 	CompleteFollowUp(ctx context.Context, id int64) (*Touchpoint, error)
+	// CallList returns one page of the ACTIVE members who need a call,
+	// ranked by their reasons (see CallReasons), then the longest without
+	// a touchpoint first (never first), then by id.
+	CallList(ctx context.Context, page PageRequest) (*Page[*CallListEntry], error)
+	// CountCallList counts the members on the call list.
+	CountCallList(ctx context.Context) (int, error)
+}
+
+// CallReason is why a member is on the call list.
+type CallReason string
+
+// The reasons of the call list, in the order they rank.
+const (
+	// ReasonFollowUpDue: a touchpoint's follow-up date has come and it is
+	// not done.
+	ReasonFollowUpDue CallReason = "FOLLOW_UP_DUE"
+	// ReasonAtRisk: the member's engagement says it is at risk.
+	ReasonAtRisk CallReason = "AT_RISK"
+	// ReasonAfterTraining: it attended a training in the last 14 days and
+	// the team has not been in touch since.
+	ReasonAfterTraining CallReason = "AFTER_TRAINING"
+	// ReasonNeverContacted: it joined over 60 days ago and has no
+	// touchpoint.
+	ReasonNeverContacted CallReason = "NEVER_CONTACTED"
+	// ReasonQuiet: no touchpoint in the last 180 days (and it joined
+	// before that).
+	ReasonQuiet CallReason = "QUIET"
+)
+
+// CallReasons are the reasons in the order they rank: a member with an
+// earlier reason comes before one without it, whatever their other
+// reasons.
+var CallReasons = []CallReason{ReasonFollowUpDue, ReasonAtRisk, ReasonAfterTraining, ReasonNeverContacted, ReasonQuiet}
+
+// The windows of the call list's reasons.
+const (
+	AfterTrainingDays  = 14
+	NeverContactedDays = 60
+	QuietDays          = 180
+)
+
+// CallListEntry is a member on the call list, with why.
+type CallListEntry struct {
+	MemberID         int64
+	Reasons          []CallReason
+	LastTouchpointAt *time.Time
 }

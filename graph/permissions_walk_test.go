@@ -183,6 +183,9 @@ var walkRules = map[string]fieldRule{
 	"Touchpoint.*": open, "Touchpoint.member": open, "Touchpoint.contact": open,
 	"TouchpointConnection.*": open, "TouchpointConnection.edges": open, "TouchpointConnection.pageInfo": open,
 	"TouchpointEdge.*": open, "TouchpointEdge.node": open,
+	"Query.callList": analystOnly, "CallListConnection.*": open, "CallListConnection.edges": open,
+	"CallListConnection.pageInfo": open, "CallListEdge.*": open, "CallListEdge.node": open,
+	"CallListEntry.*": open, "CallListEntry.member": open,
 }
 
 // rowRule says which objects of a type a viewer may see at all: in a list

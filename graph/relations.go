@@ -44,6 +44,7 @@ type relations struct {
 	// Touchpoints.
 	touchMember  *relation[*domain.Touchpoint, memberArgs, *domain.Member]
 	touchContact *relation[*domain.Touchpoint, struct{}, *domain.Contact]
+	callMember   *relation[*domain.CallListEntry, memberArgs, *domain.Member]
 
 	// Links and trades.
 	counterpart                  *relation[*model.MemberBusinessLinkEdge, memberArgs, *domain.Member]
@@ -118,6 +119,7 @@ func newRelations(r *Resolver) *relations {
 	s.touchpoints, _ = paged("Member.touchpoints", memberID, tp.TouchpointsOfMembers, tp.CountTouchpointsOfMembers)
 	s.lastTouch = byIDs("Member.lastTouchpointAt", memberID, tp.LastTouchpoints)
 	s.touchMember = members(s, "Touchpoint.member", one(func(t *domain.Touchpoint) int64 { return t.MemberID }), true)
+	s.callMember = members(s, "CallListEntry.member", one(func(e *domain.CallListEntry) int64 { return e.MemberID }), true)
 	s.touchContact = byIDs("Touchpoint.contact", maybe(func(t *domain.Touchpoint) *int64 { return t.ContactID }), tp.ContactsByIDs)
 	s.counterpart = members(s, "MemberBusinessLinkEdge.counterpart", one(func(e *model.MemberBusinessLinkEdge) int64 {
 		return e.Node.Counterpart(e.MemberID)
@@ -184,7 +186,7 @@ func newRelations(r *Resolver) *relations {
 		s.groupQuestion, s.participants, s.meetings, s.groupPlan, s.participant,
 		s.meetingGroup, s.attendees, s.planGroup, s.owner,
 		s.viewerMember, s.recommended, s.atRisk, s.scored, s.auditMember,
-		s.touchpoints, s.lastTouch, s.touchMember, s.touchContact,
+		s.touchpoints, s.lastTouch, s.touchMember, s.touchContact, s.callMember,
 	} {
 		s.fields[f.field()] = f
 	}

@@ -14,6 +14,10 @@ import (
 	"time"
 )
 
+func (r *callListEntryResolver) Member(ctx context.Context, obj *domain.CallListEntry) (*domain.Member, error) {
+	return r.rels().callMember.get(ctx, obj)
+}
+
 func (r *memberResolver) Touchpoints(ctx context.Context, obj *domain.Member, first *int, after *string) (*model.Connection[*model.TouchpointEdge], error) {
 	return r.rels().touchpoints.get(ctx, obj)
 }
@@ -52,6 +56,14 @@ func (r *mutationResolver) CompleteFollowUp(ctx context.Context, input model.Com
 	return &model.CompleteFollowUpPayload{ClientMutationID: input.ClientMutationID, Touchpoint: tp}, nil
 }
 
+func (r *queryResolver) CallList(ctx context.Context, first *int, after *string) (*model.Connection[*model.CallListEdge], error) {
+	page, err := r.Touchpoints.CallList(ctx, pageRequest(first, after, nil, nil))
+	if err != nil {
+		return nil, err
+	}
+	return model.NewConnection(page, r.Touchpoints.CountCallList), nil
+}
+
 func (r *touchpointResolver) ID(ctx context.Context, obj *domain.Touchpoint) (string, error) {
 	return globalid.Encode(globalid.TypeTouchpoint, obj.ID), nil
 }
@@ -64,6 +76,11 @@ func (r *touchpointResolver) Contact(ctx context.Context, obj *domain.Touchpoint
 	return r.rels().touchContact.get(ctx, obj)
 }
 
+func (r *Resolver) CallListEntry() generated.CallListEntryResolver { return &callListEntryResolver{r} }
+
 func (r *Resolver) Touchpoint() generated.TouchpointResolver { return &touchpointResolver{r} }
 
-type touchpointResolver struct{ *Resolver }
+type (
+	callListEntryResolver struct{ *Resolver }
+	touchpointResolver    struct{ *Resolver }
+)

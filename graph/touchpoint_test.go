@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -205,5 +206,84 @@ func TestTouchpoints(t *testing.T) {
 	}
 	if len(entries.AuditLog.Edges) != 1 || !scrubbed {
 		t.Errorf("the logTouchpoint entry naming the contact: %+v", entries)
+	}
+}
+
+// TestCallList: on a hand-built cluster, each reason puts the members it
+// names on the list, in the documented order, page by page; members
+// without a reason, lapsed ones and those who joined recently are left
+// out; members and anonymous callers may not read it.
+func TestCallList(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	a.exec(`
+		INSERT INTO members (id, name, kind, joined_on, left_on) VALUES
+		  (1, 'Silent since ever', 'COMPANY', current_date - 730, NULL),
+		  (2, 'Promised a call', 'COMPANY', current_date - 730, NULL),
+		  (3, 'Just joined', 'COMPANY', current_date - 30, NULL),
+		  (4, 'Quiet but busy', 'COMPANY', current_date - 730, NULL),
+		  (5, 'New, never called', 'COMPANY', current_date - 100, NULL),
+		  (6, 'All is well', 'COMPANY', current_date - 730, NULL),
+		  (7, 'Gone', 'COMPANY', current_date - 730, current_date - 10);
+		INSERT INTO business_links (from_id, to_id, kind, since, declared_by, created_at) VALUES
+		  (2, 4, 'SUPPLY', current_date, 2, now()), (4, 6, 'SUPPLY', current_date, 4, now()), (6, 2, 'REFERRAL', current_date, 6, now());
+		INSERT INTO touchpoints (member_id, by_subject, channel, at, summary, follow_up_on, done) VALUES
+		  (2, 'staff', 'CALL', now() - interval '10 days', 'Call back about the quote', current_date - 1, false),
+		  (4, 'staff', 'VISIT', now() - interval '200 days', 'Visit', NULL, false),
+		  (6, 'staff', 'CALL', now() - interval '1 day', 'Called', current_date - 1, true),
+		  (7, 'staff', 'CALL', now() - interval '400 days', 'Called', current_date - 300, false);`)
+	const q = `query($after: String) { callList(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor }
+		edges { node { member { name } reasons lastTouchpointAt } } } }`
+	type page struct {
+		CallList struct {
+			TotalCount int
+			PageInfo   struct {
+				HasNextPage bool
+				EndCursor   string
+			}
+			Edges []struct {
+				Node struct {
+					Member           struct{ Name string }
+					Reasons          []string
+					LastTouchpointAt *time.Time
+				}
+			}
+		}
+	}
+	staff := token(t, domain.RoleStaff, "")
+	var got []string
+	var after any
+	for range 3 {
+		var p page
+		a.ok(staff, q, map[string]any{"after": after}, &p)
+		if p.CallList.TotalCount != 4 {
+			t.Errorf("totalCount %d, want 4", p.CallList.TotalCount)
+		}
+		for _, e := range p.CallList.Edges {
+			got = append(got, e.Node.Member.Name+" "+strings.Join(e.Node.Reasons, ","))
+		}
+		if !p.CallList.PageInfo.HasNextPage {
+			break
+		}
+		after = p.CallList.PageInfo.EndCursor
+	}
+	want := []string{
+		"Promised a call FOLLOW_UP_DUE",
+		"Silent since ever AT_RISK,NEVER_CONTACTED,QUIET",
+		"New, never called NEVER_CONTACTED",
+		"Quiet but busy QUIET",
+	}
+	if strings.Join(got, "; ") != strings.Join(want, "; ") {
+		t.Errorf("call list:\n got %q\nwant %q", got, want)
+	}
+	var p page
+	a.ok(token(t, domain.RoleAnalyst, ""), q, nil, &p)
+	if e := p.CallList.Edges; len(e) != 2 || e[0].Node.LastTouchpointAt == nil || e[1].Node.LastTouchpointAt != nil {
+		t.Errorf("analyst's first page: %+v", e)
+	}
+	for who, tok := range map[string]string{"member": token(t, domain.RoleMember, gid(1)), "anonymous": ""} {
+		if r := a.do(tok, q, nil); r.code() != domain.CodeForbidden {
+			t.Errorf("%s: %+v", who, r.Errors)
+		}
 	}
 }

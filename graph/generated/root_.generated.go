@@ -29,6 +29,7 @@ type ResolverRoot interface {
 	AtRiskMember() AtRiskMemberResolver
 	AuditEntry() AuditEntryResolver
 	BusinessLink() BusinessLinkResolver
+	CallListEntry() CallListEntryResolver
 	Community() CommunityResolver
 	Contact() ContactResolver
 	ContactDataExport() ContactDataExportResolver
@@ -181,6 +182,23 @@ type ComplexityRoot struct {
 	BusinessLinkPayload struct {
 		ClientMutationID func(childComplexity int) int
 		Link             func(childComplexity int) int
+	}
+
+	CallListConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CallListEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CallListEntry struct {
+		LastTouchpointAt func(childComplexity int) int
+		Member           func(childComplexity int) int
+		Reasons          func(childComplexity int) int
 	}
 
 	Centrality struct {
@@ -529,6 +547,7 @@ type ComplexityRoot struct {
 		ActionPlans       func(childComplexity int, first *int, after *string) int
 		AuditLog          func(childComplexity int, first *int, after *string, filter *model.AuditFilter) int
 		BusinessLinks     func(childComplexity int, first *int, after *string, filter *model.BusinessLinkFilter) int
+		CallList          func(childComplexity int, first *int, after *string) int
 		Dashboard         func(childComplexity int, filter *model.DashboardFilter) int
 		ExportContactData func(childComplexity int, contactID string) int
 		Groups            func(childComplexity int, first *int, after *string, filter *model.GroupFilter) int
@@ -1194,6 +1213,57 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BusinessLinkPayload.Link(childComplexity), true
+
+	case "CallListConnection.edges":
+		if e.ComplexityRoot.CallListConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallListConnection.Edges(childComplexity), true
+	case "CallListConnection.pageInfo":
+		if e.ComplexityRoot.CallListConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallListConnection.PageInfo(childComplexity), true
+	case "CallListConnection.totalCount":
+		if e.ComplexityRoot.CallListConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallListConnection.TotalCount(childComplexity), true
+
+	case "CallListEdge.cursor":
+		if e.ComplexityRoot.CallListEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallListEdge.Cursor(childComplexity), true
+	case "CallListEdge.node":
+		if e.ComplexityRoot.CallListEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallListEdge.Node(childComplexity), true
+
+	case "CallListEntry.lastTouchpointAt":
+		if e.ComplexityRoot.CallListEntry.LastTouchpointAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallListEntry.LastTouchpointAt(childComplexity), true
+	case "CallListEntry.member":
+		if e.ComplexityRoot.CallListEntry.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallListEntry.Member(childComplexity), true
+	case "CallListEntry.reasons":
+		if e.ComplexityRoot.CallListEntry.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallListEntry.Reasons(childComplexity), true
 
 	case "Centrality.betweenness":
 		if e.ComplexityRoot.Centrality.Betweenness == nil {
@@ -2800,6 +2870,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.BusinessLinks(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.BusinessLinkFilter)), true
+	case "Query.callList":
+		if e.ComplexityRoot.Query.CallList == nil {
+			break
+		}
+
+		args, err := ec.field_Query_callList_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CallList(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.dashboard":
 		if e.ComplexityRoot.Query.Dashboard == nil {
 			break
@@ -6350,6 +6431,74 @@ extend type Mutation {
   """
   completeFollowUp("The touchpoint." input: CompleteFollowUpInput!): CompleteFollowUpPayload!
 }
+
+"""
+Why a member is on the call list.
+"""
+enum CallReason {
+  "A touchpoint's follow-up date has come and the follow-up is not done."
+  FOLLOW_UP_DUE
+  "The member's engagement says it is at risk (no activity for 6 months)."
+  AT_RISK
+  "The member attended a training in the last 14 days and the team has not been in touch since."
+  AFTER_TRAINING
+  "The member joined over 60 days ago and the team has never been in touch."
+  NEVER_CONTACTED
+  "No touchpoint in the last 180 days (and the member joined before that)."
+  QUIET
+}
+
+"""
+A member on the call list, with why it needs a call.
+"""
+type CallListEntry {
+  "The member to call."
+  member: Member!
+  "Why, in the order of CallReason (which is also the ranking's)."
+  reasons: [CallReason!]!
+  "When the team was last in touch; null when never."
+  lastTouchpointAt: Time
+}
+
+"""
+A page of the call list.
+"""
+type CallListConnection {
+  "The entries of this page."
+  edges: [CallListEdge!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "How many members are on the call list (computed only when selected)."
+  totalCount: Int!
+}
+
+"""
+An entry of the call list in a page.
+"""
+type CallListEdge {
+  "Opaque cursor of this entry."
+  cursor: String!
+  "The entry."
+  node: CallListEntry!
+}
+
+extend type Query {
+  """
+  The ACTIVE members who need a call, for analysts and staff (FORBIDDEN for
+  other roles). Ranking: a member with FOLLOW_UP_DUE comes before any
+  without it; among those alike, one AT_RISK before one not; then
+  AFTER_TRAINING, then NEVER_CONTACTED, then QUIET (the reasons compare in
+  the order of CallReason, like the bits of a number). Members with the same
+  reasons come the longest without a touchpoint first (never contacted
+  first), then by id. Members without any reason are not listed.
+  """
+  callList(
+    "Page size, 1 to 100 (default 20)."
+    first: Int = 20
+    "Cursor after which the page starts."
+    after: String
+  ): CallListConnection!
+}
 `, BuiltIn: false},
 	{Name: "../schema/trade.graphqls", Input: `"""
 A trade (métier) of the taxonomy: manufacturer, integrator, distributor,
@@ -6740,6 +6889,40 @@ func (ec *executionContext) childFields_BusinessLinkPayload(ctx context.Context,
 		return ec.fieldContext_BusinessLinkPayload_link(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BusinessLinkPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CallListConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CallListConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CallListConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CallListConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallListConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CallListEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CallListEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CallListEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallListEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CallListEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "member":
+		return ec.fieldContext_CallListEntry_member(ctx, field)
+	case "reasons":
+		return ec.fieldContext_CallListEntry_reasons(ctx, field)
+	case "lastTouchpointAt":
+		return ec.fieldContext_CallListEntry_lastTouchpointAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallListEntry", field.Name)
 }
 
 func (ec *executionContext) childFields_Centrality(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

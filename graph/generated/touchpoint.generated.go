@@ -18,6 +18,9 @@ import (
 
 // region    ************************** generated!.gotpl **************************
 
+type CallListEntryResolver interface {
+	Member(ctx context.Context, obj *domain.CallListEntry) (*domain.Member, error)
+}
 type TouchpointResolver interface {
 	ID(ctx context.Context, obj *domain.Touchpoint) (string, error)
 	Member(ctx context.Context, obj *domain.Touchpoint) (*domain.Member, error)
@@ -32,6 +35,226 @@ type TouchpointResolver interface {
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _CallListConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.CallListEdge]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallListConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CallListEdge) graphql.Marshaler {
+			return ec.marshalNCallListEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallListConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallListConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallListEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallListConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.CallListEdge]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallListConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgrappeᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallListConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallListConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallListConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.CallListEdge]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallListConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallListConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallListConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _CallListEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*domain.CallListEntry]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallListEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallListEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallListEdge", field, true, false, "String")
+}
+
+func (ec *executionContext) _CallListEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*domain.CallListEntry]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallListEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CallListEntry) graphql.Marshaler {
+			return ec.marshalNCallListEntry2ᚖgrappeᚋdomainᚐCallListEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallListEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallListEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallListEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallListEntry_member(ctx context.Context, field graphql.CollectedField, obj *domain.CallListEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallListEntry_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CallListEntry().Member(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖgrappeᚋdomainᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallListEntry_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallListEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallListEntry_reasons(ctx context.Context, field graphql.CollectedField, obj *domain.CallListEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallListEntry_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.CallReason) graphql.Marshaler {
+			return ec.marshalNCallReason2ᚕgrappeᚋdomainᚐCallReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallListEntry_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallListEntry", field, false, false, "CallReason")
+}
+
+func (ec *executionContext) _CallListEntry_lastTouchpointAt(ctx context.Context, field graphql.CollectedField, obj *domain.CallListEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallListEntry_lastTouchpointAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastTouchpointAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CallListEntry_lastTouchpointAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallListEntry", field, false, false, "Time")
+}
 
 func (ec *executionContext) _CompleteFollowUpPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CompleteFollowUpPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -655,6 +878,131 @@ func UnmarshalLogTouchpointInput(ctx context.Context, raw any) (model.LogTouchpo
 
 // region    **************************** object.gotpl ****************************
 
+var callListConnectionImplementors = []string{"CallListConnection"}
+
+func (ec *executionContext) _CallListConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.CallListEdge]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, callListConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CallListConnection")
+		case "edges":
+			out.Values[i] = ec._CallListConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CallListConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CallListConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var callListEdgeImplementors = []string{"CallListEdge"}
+
+func (ec *executionContext) _CallListEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*domain.CallListEntry]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, callListEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CallListEdge")
+		case "cursor":
+			out.Values[i] = ec._CallListEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CallListEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var callListEntryImplementors = []string{"CallListEntry"}
+
+func (ec *executionContext) _CallListEntry(ctx context.Context, sel ast.SelectionSet, obj *domain.CallListEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, callListEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CallListEntry")
+		case "member":
+			out.Values[i] = ec._CallListEntry_member(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._CallListEntry_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastTouchpointAt":
+			out.Values[i] = ec._CallListEntry_lastTouchpointAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var completeFollowUpPayloadImplementors = []string{"CompleteFollowUpPayload"}
 
 func (ec *executionContext) _CompleteFollowUpPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CompleteFollowUpPayload) graphql.Marshaler {
@@ -888,6 +1236,91 @@ func (ec *executionContext) _TouchpointEdge(ctx context.Context, sel ast.Selecti
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
+
+func (ec *executionContext) marshalNCallListConnection2ᚖgrappeᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.CallListEdge]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CallListConnection!")
+		return graphql.Null
+	}
+	return ec._CallListConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCallListEdge2ᚕᚖgrappeᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CallListEdge) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCallListEdge2ᚖgrappeᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCallListEdge2ᚖgrappeᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.CallListEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CallListEdge!")
+		return graphql.Null
+	}
+	return ec._CallListEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCallListEntry2ᚖgrappeᚋdomainᚐCallListEntry(ctx context.Context, sel ast.SelectionSet, v *domain.CallListEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CallListEntry!")
+		return graphql.Null
+	}
+	return ec._CallListEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCallReason2grappeᚋdomainᚐCallReason(ctx context.Context, v any) (domain.CallReason, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.CallReason(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCallReason2grappeᚋdomainᚐCallReason(ctx context.Context, sel ast.SelectionSet, v domain.CallReason) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CallReason!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNCallReason2ᚕgrappeᚋdomainᚐCallReasonᚄ(ctx context.Context, v any) ([]domain.CallReason, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.CallReason, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCallReason2grappeᚋdomainᚐCallReason(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNCallReason2ᚕgrappeᚋdomainᚐCallReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.CallReason) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCallReason2grappeᚋdomainᚐCallReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
 
 func (ec *executionContext) unmarshalNCompleteFollowUpInput2grappeᚋgraphᚋmodelᚐCompleteFollowUpInput(ctx context.Context, v any) (model.CompleteFollowUpInput, error) {
 	res, err := ec.unmarshalInputCompleteFollowUpInput(ctx, v)

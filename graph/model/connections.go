@@ -65,6 +65,8 @@ type (
 	AuditEntryEdge         = Edge[*domain.AuditEntry]
 	TouchpointConnection   = Connection[*TouchpointEdge]
 	TouchpointEdge         = Edge[*domain.Touchpoint]
+	CallListConnection     = Connection[*CallListEdge]
+	CallListEdge           = Edge[*domain.CallListEntry]
 
 	MemberBusinessLinkConnection = Connection[*MemberBusinessLinkEdge]
 )
