@@ -103,7 +103,7 @@ var walkRules = map[string]fieldRule{
 	"Member.engagement": selfOnly, "Member.centrality": selfOnly, "Member.recommendedPartners": selfOnly,
 	"Address.city": open, "Address.region": open,
 	"Address.postalCode": membersOnly, "Address.department": membersOnly, "Address.country": membersOnly,
-	"Location.*": open, "Engagement.*": open,
+	"Location.*": open, "Engagement.*": open, "Engagement.roi": open, "EngagementReturn.*": open,
 	"Contact.id": open, "Contact.name": open, "Contact.role": open, "Contact.email": open, "Contact.phone": open,
 
 	// BusinessLink: the row decides, except the volume band.
@@ -172,6 +172,8 @@ var walkRules = map[string]fieldRule{
 	"GroupStats.*": open, "GroupStats.byTheme": open, "ThemeCount.*": open,
 	"EngagementStats.*": open, "EngagementStats.distribution": open, "EngagementStats.atRisk": open,
 	"ScoreBucket.*": open, "AtRiskMember.*": open, "AtRiskMember.member": open,
+	"EngagementStats.roiDistribution": open, "EngagementStats.givingWithoutReturn": open,
+	"ReturnBucket.*": open, "GivingMember.*": open, "GivingMember.member": open,
 
 	// The audit trail and exports (reached through staff-only fields).
 	"AuditEntry.*": open, "AuditEntry.member": open, "AuditEntry.changes": open, "AuditChange.*": open,

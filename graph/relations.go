@@ -45,6 +45,8 @@ type relations struct {
 	touchMember  *relation[*domain.Touchpoint, memberArgs, *domain.Member]
 	touchContact *relation[*domain.Touchpoint, struct{}, *domain.Contact]
 	callMember   *relation[*domain.CallListEntry, memberArgs, *domain.Member]
+	roi          *relation[*domain.Engagement, struct{}, *domain.EngagementReturn]
+	givingMember *relation[*domain.GivingMember, memberArgs, *domain.Member]
 
 	// Links and trades.
 	counterpart                  *relation[*model.MemberBusinessLinkEdge, memberArgs, *domain.Member]
@@ -119,6 +121,8 @@ func newRelations(r *Resolver) *relations {
 	s.touchpoints, _ = paged("Member.touchpoints", memberID, tp.TouchpointsOfMembers, tp.CountTouchpointsOfMembers)
 	s.lastTouch = byIDs("Member.lastTouchpointAt", memberID, tp.LastTouchpoints)
 	s.touchMember = members(s, "Touchpoint.member", one(func(t *domain.Touchpoint) int64 { return t.MemberID }), true)
+	s.roi = byIDs("Engagement.roi", one(func(e *domain.Engagement) int64 { return e.MemberID }), r.MemberDetails.Returns)
+	s.givingMember = members(s, "GivingMember.member", one(func(m *domain.GivingMember) int64 { return m.MemberID }), true)
 	s.callMember = members(s, "CallListEntry.member", one(func(e *domain.CallListEntry) int64 { return e.MemberID }), true)
 	s.touchContact = byIDs("Touchpoint.contact", maybe(func(t *domain.Touchpoint) *int64 { return t.ContactID }), tp.ContactsByIDs)
 	s.counterpart = members(s, "MemberBusinessLinkEdge.counterpart", one(func(e *model.MemberBusinessLinkEdge) int64 {
@@ -186,7 +190,7 @@ func newRelations(r *Resolver) *relations {
 		s.groupQuestion, s.participants, s.meetings, s.groupPlan, s.participant,
 		s.meetingGroup, s.attendees, s.planGroup, s.owner,
 		s.viewerMember, s.recommended, s.atRisk, s.scored, s.auditMember,
-		s.touchpoints, s.lastTouch, s.touchMember, s.touchContact, s.callMember,
+		s.touchpoints, s.lastTouch, s.touchMember, s.touchContact, s.callMember, s.roi, s.givingMember,
 	} {
 		s.fields[f.field()] = f
 	}

@@ -34,7 +34,9 @@ type ResolverRoot interface {
 	Contact() ContactResolver
 	ContactDataExport() ContactDataExportResolver
 	Dashboard() DashboardResolver
+	Engagement() EngagementResolver
 	EngagementStats() EngagementStatsResolver
+	GivingMember() GivingMemberResolver
 	LinkStats() LinkStatsResolver
 	Meeting() MeetingResolver
 	Member() MemberResolver
@@ -277,14 +279,26 @@ type ComplexityRoot struct {
 		LinksDeclaredOrConfirmed func(childComplexity int) int
 		MeetingsAttended         func(childComplexity int) int
 		QuestionsSupported       func(childComplexity int) int
+		Roi                      func(childComplexity int) int
 		Score                    func(childComplexity int) int
 	}
 
+	EngagementReturn struct {
+		ActionPlansReceived func(childComplexity int) int
+		HoursGiven          func(childComplexity int) int
+		LinksFromCluster    func(childComplexity int) int
+		MembersMet          func(childComplexity int) int
+		Ratio               func(childComplexity int) int
+		TrainingsAttended   func(childComplexity int) int
+	}
+
 	EngagementStats struct {
-		AtRisk       func(childComplexity int, first *int) int
-		AtRiskCount  func(childComplexity int) int
-		AverageScore func(childComplexity int) int
-		Distribution func(childComplexity int) int
+		AtRisk              func(childComplexity int, first *int) int
+		AtRiskCount         func(childComplexity int) int
+		AverageScore        func(childComplexity int) int
+		Distribution        func(childComplexity int) int
+		GivingWithoutReturn func(childComplexity int, first *int) int
+		RoiDistribution     func(childComplexity int) int
 	}
 
 	EraseContactPayload struct {
@@ -293,6 +307,11 @@ type ComplexityRoot struct {
 		ContactID            func(childComplexity int) int
 		Member               func(childComplexity int) int
 		TouchpointsScrubbed  func(childComplexity int) int
+	}
+
+	GivingMember struct {
+		HoursGiven func(childComplexity int) int
+		Member     func(childComplexity int) int
 	}
 
 	GroupPayload struct {
@@ -612,6 +631,12 @@ type ComplexityRoot struct {
 		Retained      func(childComplexity int) int
 		Share         func(childComplexity int) int
 		Year          func(childComplexity int) int
+	}
+
+	ReturnBucket struct {
+		Count func(childComplexity int) int
+		From  func(childComplexity int) int
+		To    func(childComplexity int) int
 	}
 
 	ScoreBucket struct {
@@ -1582,12 +1607,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Engagement.QuestionsSupported(childComplexity), true
+	case "Engagement.roi":
+		if e.ComplexityRoot.Engagement.Roi == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Engagement.Roi(childComplexity), true
 	case "Engagement.score":
 		if e.ComplexityRoot.Engagement.Score == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Engagement.Score(childComplexity), true
+
+	case "EngagementReturn.actionPlansReceived":
+		if e.ComplexityRoot.EngagementReturn.ActionPlansReceived == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementReturn.ActionPlansReceived(childComplexity), true
+	case "EngagementReturn.hoursGiven":
+		if e.ComplexityRoot.EngagementReturn.HoursGiven == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementReturn.HoursGiven(childComplexity), true
+	case "EngagementReturn.linksFromCluster":
+		if e.ComplexityRoot.EngagementReturn.LinksFromCluster == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementReturn.LinksFromCluster(childComplexity), true
+	case "EngagementReturn.membersMet":
+		if e.ComplexityRoot.EngagementReturn.MembersMet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementReturn.MembersMet(childComplexity), true
+	case "EngagementReturn.ratio":
+		if e.ComplexityRoot.EngagementReturn.Ratio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementReturn.Ratio(childComplexity), true
+	case "EngagementReturn.trainingsAttended":
+		if e.ComplexityRoot.EngagementReturn.TrainingsAttended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementReturn.TrainingsAttended(childComplexity), true
 
 	case "EngagementStats.atRisk":
 		if e.ComplexityRoot.EngagementStats.AtRisk == nil {
@@ -1618,6 +1686,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EngagementStats.Distribution(childComplexity), true
+	case "EngagementStats.givingWithoutReturn":
+		if e.ComplexityRoot.EngagementStats.GivingWithoutReturn == nil {
+			break
+		}
+
+		args, err := ec.field_EngagementStats_givingWithoutReturn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.EngagementStats.GivingWithoutReturn(childComplexity, args["first"].(*int)), true
+	case "EngagementStats.roiDistribution":
+		if e.ComplexityRoot.EngagementStats.RoiDistribution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementStats.RoiDistribution(childComplexity), true
 
 	case "EraseContactPayload.auditEntriesScrubbed":
 		if e.ComplexityRoot.EraseContactPayload.AuditEntriesScrubbed == nil {
@@ -1649,6 +1734,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EraseContactPayload.TouchpointsScrubbed(childComplexity), true
+
+	case "GivingMember.hoursGiven":
+		if e.ComplexityRoot.GivingMember.HoursGiven == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GivingMember.HoursGiven(childComplexity), true
+	case "GivingMember.member":
+		if e.ComplexityRoot.GivingMember.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GivingMember.Member(childComplexity), true
 
 	case "GroupPayload.clientMutationId":
 		if e.ComplexityRoot.GroupPayload.ClientMutationID == nil {
@@ -3176,6 +3274,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Retention.Year(childComplexity), true
 
+	case "ReturnBucket.count":
+		if e.ComplexityRoot.ReturnBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReturnBucket.Count(childComplexity), true
+	case "ReturnBucket.from":
+		if e.ComplexityRoot.ReturnBucket.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReturnBucket.From(childComplexity), true
+	case "ReturnBucket.to":
+		if e.ComplexityRoot.ReturnBucket.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReturnBucket.To(childComplexity), true
+
 	case "ScoreBucket.count":
 		if e.ComplexityRoot.ScoreBucket.Count == nil {
 			break
@@ -4585,6 +4702,43 @@ type EngagementStats {
     "How many to return, 1 to 100."
     first: Int = 10
   ): [AtRiskMember!]!
+  """
+  How many of the members who gave time in the last 12 months have their
+  return ratio (EngagementReturn.ratio) in each bucket: 0–1, 1–2, 2–5, 5–10,
+  then 10 and more, lowest first. Members who gave no time are not counted.
+  """
+  roiDistribution: [ReturnBucket!]!
+  """
+  The members who gave at least 6 hours in the last 12 months and received
+  nothing in return: no link from the cluster and no training (action plans
+  reach every member). The most hours first, then by id.
+  """
+  givingWithoutReturn(
+    "How many to return, 1 to 100."
+    first: Int = 10
+  ): [GivingMember!]!
+}
+
+"""
+How many members have a return ratio within a bucket.
+"""
+type ReturnBucket {
+  "The lowest ratio of the bucket."
+  from: Float!
+  "The ratio the bucket goes up to, excluded; null for the last bucket."
+  to: Float
+  "How many members."
+  count: Int!
+}
+
+"""
+A member who gave time and received nothing in return.
+"""
+type GivingMember {
+  "The member."
+  member: Member!
+  "The hours it gave in the last 12 months."
+  hoursGiven: Float!
 }
 
 """
@@ -5663,6 +5817,30 @@ type Engagement {
   lastActivityAt: Time
   "True when the member is ACTIVE and has had no activity for 6 months."
   atRisk: Boolean!
+  "What the member gave over the last 12 months and what it got back."
+  roi: EngagementReturn!
+}
+
+"""
+What a member gave the cluster over the last 12 months and what it got back.
+
+ratio = value points received per hour given, where value points = 5 ×
+linksFromCluster + 1 × actionPlansReceived + 2 × trainingsAttended + 0.5 ×
+membersMet; null when no time was given.
+"""
+type EngagementReturn {
+  "Hours given: the durations of the meetings (held) and trainings attended."
+  hoursGiven: Float!
+  "CONFIRMED links, confirmed in the period, whose origin is WORKING_GROUP, TRADE_SHOW or INTRODUCTION."
+  linksFromCluster: Int!
+  "Action plans published while the member was a member (each reaches every ACTIVE member)."
+  actionPlansReceived: Int!
+  "Trainings attended."
+  trainingsAttended: Int!
+  "Distinct other members met in the meetings and trainings attended."
+  membersMet: Int!
+  "Value points received per hour given (formula in the type's description); null when no time was given."
+  ratio: Float
 }
 
 """
@@ -7079,8 +7257,28 @@ func (ec *executionContext) childFields_Engagement(ctx context.Context, field gr
 		return ec.fieldContext_Engagement_lastActivityAt(ctx, field)
 	case "atRisk":
 		return ec.fieldContext_Engagement_atRisk(ctx, field)
+	case "roi":
+		return ec.fieldContext_Engagement_roi(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Engagement", field.Name)
+}
+
+func (ec *executionContext) childFields_EngagementReturn(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hoursGiven":
+		return ec.fieldContext_EngagementReturn_hoursGiven(ctx, field)
+	case "linksFromCluster":
+		return ec.fieldContext_EngagementReturn_linksFromCluster(ctx, field)
+	case "actionPlansReceived":
+		return ec.fieldContext_EngagementReturn_actionPlansReceived(ctx, field)
+	case "trainingsAttended":
+		return ec.fieldContext_EngagementReturn_trainingsAttended(ctx, field)
+	case "membersMet":
+		return ec.fieldContext_EngagementReturn_membersMet(ctx, field)
+	case "ratio":
+		return ec.fieldContext_EngagementReturn_ratio(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EngagementReturn", field.Name)
 }
 
 func (ec *executionContext) childFields_EngagementStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7093,6 +7291,10 @@ func (ec *executionContext) childFields_EngagementStats(ctx context.Context, fie
 		return ec.fieldContext_EngagementStats_atRiskCount(ctx, field)
 	case "atRisk":
 		return ec.fieldContext_EngagementStats_atRisk(ctx, field)
+	case "roiDistribution":
+		return ec.fieldContext_EngagementStats_roiDistribution(ctx, field)
+	case "givingWithoutReturn":
+		return ec.fieldContext_EngagementStats_givingWithoutReturn(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EngagementStats", field.Name)
 }
@@ -7111,6 +7313,16 @@ func (ec *executionContext) childFields_EraseContactPayload(ctx context.Context,
 		return ec.fieldContext_EraseContactPayload_touchpointsScrubbed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EraseContactPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_GivingMember(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "member":
+		return ec.fieldContext_GivingMember_member(ctx, field)
+	case "hoursGiven":
+		return ec.fieldContext_GivingMember_hoursGiven(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GivingMember", field.Name)
 }
 
 func (ec *executionContext) childFields_GroupPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7653,6 +7865,18 @@ func (ec *executionContext) childFields_Retention(ctx context.Context, field gra
 		return ec.fieldContext_Retention_share(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Retention", field.Name)
+}
+
+func (ec *executionContext) childFields_ReturnBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_ReturnBucket_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ReturnBucket_to(ctx, field)
+	case "count":
+		return ec.fieldContext_ReturnBucket_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReturnBucket", field.Name)
 }
 
 func (ec *executionContext) childFields_ScoreBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
