@@ -115,9 +115,10 @@ func TestSubscriptionTokenExpiry(t *testing.T) {
 	}
 }
 
-// TestSubscriptionSlowConsumer: a client that stops reading is
-// disconnected once a write to it waits past GRAPPE_SUBSCRIPTION_WRITE_TIMEOUT,
-// while another client of the same events goes on receiving every one.
+// TestSubscriptionSlowConsumer: a client that stops reading, over
+// WebSocket or SSE, is disconnected once a write to it waits past
+// GRAPPE_SUBSCRIPTION_WRITE_TIMEOUT, while another client of the same
+// events goes on receiving every one.
 func TestSubscriptionSlowConsumer(t *testing.T) {
 	t.Parallel()
 	url := pgtest.NewURL(t)
@@ -142,7 +143,10 @@ func TestSubscriptionSlowConsumer(t *testing.T) {
 
 	stalled := dialStalled(t, app.URL(), staff, q.String())
 	defer stalled.CloseNow()
-	waitFor(t, "both subscriptions registered", 10*time.Second, func() bool { return app.events.Subscriptions() == 2 })
+	// An SSE client whose body nobody reads.
+	stalledSSE := postSSE(t, app.URL(), staff, q.String())
+	defer stalledSSE.Body.Close()
+	waitFor(t, "the subscriptions registered", 10*time.Second, func() bool { return app.events.Subscriptions() == 3 })
 
 	db := openDB(t, url)
 	const plans = 20
@@ -156,8 +160,8 @@ func TestSubscriptionSlowConsumer(t *testing.T) {
 			t.Fatalf("event %d of the reading client: %s %.200s", i, m.Type, m.Payload)
 		}
 	}
-	waitFor(t, "the stalled client disconnected", 60*time.Second, func() bool { return app.streams.Len() == 1 })
-	waitFor(t, "its subscription ended", 10*time.Second, func() bool { return app.events.Subscriptions() == 1 })
+	waitFor(t, "the stalled clients disconnected", 60*time.Second, func() bool { return app.streams.Len() == 1 })
+	waitFor(t, "their subscriptions ended", 10*time.Second, func() bool { return app.events.Subscriptions() == 1 })
 	// What the stalled client finds once it reads again: the messages
 	// that were on their way, then the end of a connection cut without a
 	// close frame.
