@@ -418,7 +418,8 @@ func (s *sseStream) close() { s.resp.Body.Close() }
 // TestSubscriptionsOverSSE: a member subscribes with POST and Accept:
 // text/event-stream and its bearer token, outlives the request timeout,
 // hears of a link another member declares, and its stream ends with an
-// UNAUTHENTICATED error and complete when its token expires.
+// UNAUTHENTICATED error and complete when its token expires. A
+// subscription posted without asking for a stream is refused at once.
 func TestSubscriptionsOverSSE(t *testing.T) {
 	t.Parallel()
 	url := pgtest.NewURL(t)
@@ -450,6 +451,21 @@ func TestSubscriptionsOverSSE(t *testing.T) {
 	if ev.Event != "next" || json.Unmarshal([]byte(ev.Data), &p) != nil || len(p.Errors) > 0 ||
 		p.Data.BusinessLinkChanged.Kind != "DECLARED" || p.Data.BusinessLinkChanged.Link.From.Name != "Member A" {
 		t.Fatalf("event: %s %s", ev.Event, ev.Data)
+	}
+
+	// Without Accept: text/event-stream: refused at once.
+	body, _ := json.Marshal(map[string]any{"query": planEvents})
+	req, _ := http.NewRequest(http.MethodPost, app.URL()+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+staff)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), `"BAD_REQUEST"`) {
+		t.Errorf("a subscription without a stream: %d %s, want 400 BAD_REQUEST", resp.StatusCode, b)
 	}
 
 	// Without a token: refused in the stream, which completes.
