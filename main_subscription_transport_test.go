@@ -123,7 +123,7 @@ func TestSubscriptionSlowConsumer(t *testing.T) {
 	t.Parallel()
 	url := pgtest.NewURL(t)
 	// No pings: a client that answers none is disconnected too, but later.
-	app := startApp(t, appVars(url, map[string]string{"GRAPPE_SUBSCRIPTION_WRITE_TIMEOUT": "1s", "GRAPPE_SUBSCRIPTION_KEEP_ALIVE": "0",
+	app, logs := startLoggedApp(t, appVars(url, map[string]string{"GRAPPE_SUBSCRIPTION_WRITE_TIMEOUT": "1s", "GRAPPE_SUBSCRIPTION_KEEP_ALIVE": "0",
 		"GRAPPE_RATE_LIMIT": noRateLimit}))
 	defer app.Close()
 	staff := staffToken(t)
@@ -141,7 +141,7 @@ func TestSubscriptionSlowConsumer(t *testing.T) {
 	defer reader.close()
 	reader.subscribe("1", q.String(), nil)
 
-	stalled := dialStalled(t, app.URL(), staff, q.String())
+	stalled := dialStalled(t, app.URL(), staff, q.String(), http.Header{"X-Request-Id": {"t-stalled"}})
 	defer stalled.CloseNow()
 	// An SSE client whose body nobody reads.
 	stalledSSE := postSSE(t, app.URL(), staff, q.String())
@@ -176,6 +176,17 @@ func TestSubscriptionSlowConsumer(t *testing.T) {
 			t.Errorf("the stalled client's connection: %v, want it cut", err)
 		}
 		break
+	}
+
+	cut := false
+	for _, l := range logLines(t, logs.String()) {
+		cut = cut || l["msg"] == "subscriptions: a client read nothing for the write timeout; its connection is cut" && l["request_id"] == "t-stalled"
+		if l["level"] == "ERROR" || l["level"] == "WARN" {
+			t.Errorf("logged at %s: %v", l["level"], l)
+		}
+	}
+	if !cut {
+		t.Error("no log line tells of the stalled WebSocket client cut off")
 	}
 
 	// The reading client is still served.
@@ -584,9 +595,9 @@ func TestTrustedDocumentsOverWebSocket(t *testing.T) {
 // dialStalled opens a connection that subscribes to query, then reads
 // nothing more, as a client that hangs: what the server sends piles up in
 // the buffers until its writes block.
-func dialStalled(t *testing.T, baseURL, token, query string) *websocket.Conn {
+func dialStalled(t *testing.T, baseURL, token, query string, header http.Header) *websocket.Conn {
 	t.Helper()
-	conn, _, err := dialRaw(baseURL, nil)
+	conn, _, err := dialRaw(baseURL, header)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -603,4 +614,64 @@ func dialStalled(t *testing.T, baseURL, token, query string) *websocket.Conn {
 		t.Fatal(err)
 	}
 	return conn
+}
+
+// TestSubscriptionAccessLines: a WebSocket connection and an SSE stream
+// each have an access line when they end, with op_type subscription, the
+// viewer's role and the codes of the refusals they met.
+func TestSubscriptionAccessLines(t *testing.T) {
+	t.Parallel()
+	app, logs := startLoggedApp(t, appVars(pgtest.NewURL(t), map[string]string{"GRAPPE_MAX_SUBSCRIPTIONS_PER_CONNECTION": "1"}))
+	defer app.Close()
+	staff := staffToken(t)
+
+	c, _, err := dialWSWith(app.URL(), staff, http.Header{"X-Request-Id": {"t-ws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.t = t
+	if m := c.next(5 * time.Second); m.Type != "connection_ack" {
+		t.Fatalf("connection_init answered %+v", m)
+	}
+	c.subscribe("1", planEvents, nil)
+	waitFor(t, "the subscription registered", 5*time.Second, func() bool { return app.events.Subscriptions() == 1 })
+	c.subscribe("2", planEvents, nil)
+	if m := c.next(5 * time.Second); m.Type != "error" || m.ID != "2" {
+		t.Fatalf("the second subscription: %s %s %s", m.Type, m.ID, m.Payload)
+	}
+	c.close()
+
+	body, _ := json.Marshal(map[string]any{"query": planEvents})
+	req, _ := http.NewRequest(http.MethodPost, app.URL()+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	req.Header.Set("Authorization", "Bearer "+memberTokenFor(t, app))
+	req.Header.Set("X-Request-Id", "t-sse")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the SSE stream open", 5*time.Second, func() bool { return app.streams.Len() == 1 })
+	resp.Body.Close()
+
+	for id, want := range map[string]struct{ role, status, code string }{
+		"t-ws":  {"STAFF", "101", graph.CodeTooManySubscriptions},
+		"t-sse": {"MEMBER", "200", ""},
+	} {
+		var line map[string]any
+		waitFor(t, "the access line of "+id, 10*time.Second, func() bool {
+			line = accessLine(logLines(t, logs.String()), id)
+			return line != nil
+		})
+		if line["op_type"] != "subscription" || line["role"] != want.role || fmt.Sprint(line["status"]) != want.status || line["code"] != want.code {
+			t.Errorf("%s: access line %v, want op_type subscription, role %s, status %s, code %q", id, line, want.role, want.status, want.code)
+		}
+	}
+}
+
+// memberTokenFor creates a member on app and returns its token.
+func memberTokenFor(t *testing.T, app *App) string {
+	t.Helper()
+	d := post(t, app.URL(), staffToken(t), createMember, map[string]any{"name": "Subscriber"})
+	return memberToken(t, d["createMember"].(map[string]any)["member"].(map[string]any)["id"].(string))
 }

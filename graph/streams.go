@@ -207,6 +207,9 @@ func (t websocketTransport) Do(w http.ResponseWriter, r *http.Request, exec grap
 		return
 	}
 	defer t.streams.close(st)
+	// The access line of the connection, written when it ends; its role
+	// is known at connection_init.
+	httpapi.AccessFrom(ctx).SetOperation("", string(ast.Subscription))
 	t.Websocket.Do(w, r.WithContext(ctx), exec)
 }
 
@@ -227,7 +230,11 @@ func (t sseTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 		return
 	}
 	defer t.streams.close(st)
-	st.expireAt(domain.ViewerFrom(ctx).Expires)
+	viewer := domain.ViewerFrom(ctx)
+	access := httpapi.AccessFrom(ctx)
+	access.SetOperation("", string(ast.Subscription))
+	access.SetRole(string(viewer.Role))
+	st.expireAt(viewer.Expires)
 	if t.writeTimeout > 0 {
 		w = &deadlineWriter{ResponseWriter: w, rc: http.NewResponseController(w), timeout: t.writeTimeout}
 	}
@@ -298,6 +305,7 @@ func (g subscriptionGuard) InterceptOperation(ctx context.Context, next graphql.
 	if !st.acquire(ctx, g.max) {
 		err := gqlerror.Errorf("a connection holds at most %d subscriptions: complete one before starting another", g.max)
 		err.Extensions = map[string]any{"code": CodeTooManySubscriptions}
+		httpapi.AccessFrom(ctx).AddCode(CodeTooManySubscriptions)
 		transport.AddSubscriptionError(ctx, err)
 		return func(context.Context) *graphql.Response { return nil }
 	}

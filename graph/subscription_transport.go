@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"grappe/domain"
+	"grappe/httpapi"
 )
 
 // SubscriptionOptions configures the subscription transports.
@@ -92,6 +93,7 @@ func wsAuthenticate(authenticate func(context.Context, string) (domain.Viewer, e
 		if st := streamFrom(ctx); st != nil {
 			st.expireAt(v.Expires)
 		}
+		httpapi.AccessFrom(ctx).SetRole(string(v.Role))
 		return domain.WithViewer(ctx, v), nil, nil
 	}
 }

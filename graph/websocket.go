@@ -18,6 +18,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/coder/websocket"
+	"github.com/go-chi/chi/v5/middleware"
 )
 
 // WebSocket close codes grappe sends besides those of RFC 6455.
@@ -152,8 +153,8 @@ func (c *websocketConn) WriteJSON(v any) error {
 		c.slow = true
 		c.mu.Unlock()
 		if first {
-			c.log.Info("subscriptions: a client read nothing for the write timeout; its connection is cut",
-				"timeout", c.writeTimeout)
+			c.log.InfoContext(c.ctx, "subscriptions: a client read nothing for the write timeout; its connection is cut",
+				"timeout", c.writeTimeout, "request_id", middleware.GetReqID(c.ctx))
 		}
 	}
 	return err
