@@ -27,7 +27,7 @@ type clientLine struct {
 }
 
 // TestSubscriptionRealClients runs the npm clients graphql-ws (over
-// WebSocket, with the server pinging every 200 ms) and graphql-sse
+// WebSocket, with the server pinging every second) and graphql-sse
 // (distinct connections mode), unmodified, against the server: a member
 // subscribes to businessLinkChanged with its token, and hears of the link
 // another member declares through a mutation. The graphql-ws client must
@@ -51,7 +51,7 @@ func TestSubscriptionRealClients(t *testing.T) {
 		}
 	}
 
-	app := startApp(t, appVars(pgtest.NewURL(t), map[string]string{"GRAPPE_SUBSCRIPTION_KEEP_ALIVE": "200ms", "GRAPPE_RATE_LIMIT": noRateLimit}))
+	app := startApp(t, appVars(pgtest.NewURL(t), map[string]string{"GRAPPE_SUBSCRIPTION_KEEP_ALIVE": "1s", "GRAPPE_RATE_LIMIT": noRateLimit}))
 	defer app.Close()
 	staff := staffToken(t)
 	ids := make([]string, 3)
@@ -106,7 +106,7 @@ func TestSubscriptionRealClients(t *testing.T) {
 			connected := 0
 			if protocol == "ws" {
 				// Three pings answered: the connection outlived the
-				// 400 ms a client that answers none is given.
+				// two seconds a client that answers none is given.
 				for pings := 0; pings < 3; {
 					switch l := nextLine(); l.Event {
 					case "connected":

@@ -76,7 +76,7 @@ func TestSubscriptionTokenExpiry(t *testing.T) {
 	app := startApp(t, appVars(pgtest.NewURL(t), nil))
 	defer app.Close()
 
-	short := strings.TrimSpace(runCommand(t, map[string]string{"GRAPPE_JWT_SECRET": testSecret}, "token", "--role", "STAFF", "--ttl", "3s"))
+	short := strings.TrimSpace(runCommand(t, map[string]string{"GRAPPE_JWT_SECRET": testSecret}, "token", "--role", "STAFF", "--ttl", "5s"))
 	c := dialWS(t, app.URL(), short)
 	defer c.close()
 	c.subscribe("1", planEvents, nil)
@@ -123,7 +123,7 @@ func TestSubscriptionSlowConsumer(t *testing.T) {
 	t.Parallel()
 	url := pgtest.NewURL(t)
 	// No pings: a client that answers none is disconnected too, but later.
-	app, logs := startLoggedApp(t, appVars(url, map[string]string{"GRAPPE_SUBSCRIPTION_WRITE_TIMEOUT": "1s", "GRAPPE_SUBSCRIPTION_KEEP_ALIVE": "0",
+	app, logs := startLoggedApp(t, appVars(url, map[string]string{"GRAPPE_SUBSCRIPTION_WRITE_TIMEOUT": "2s", "GRAPPE_SUBSCRIPTION_KEEP_ALIVE": "0",
 		"GRAPPE_RATE_LIMIT": noRateLimit}))
 	defer app.Close()
 	staff := staffToken(t)
@@ -434,7 +434,7 @@ func (s *sseStream) close() { s.resp.Body.Close() }
 func TestSubscriptionsOverSSE(t *testing.T) {
 	t.Parallel()
 	url := pgtest.NewURL(t)
-	app := startApp(t, appVars(url, map[string]string{"GRAPPE_REQUEST_TIMEOUT": "1s", "GRAPPE_RATE_LIMIT": noRateLimit}))
+	app := startApp(t, appVars(url, map[string]string{"GRAPPE_REQUEST_TIMEOUT": "2s", "GRAPPE_RATE_LIMIT": noRateLimit}))
 	defer app.Close()
 	staff := staffToken(t)
 	ids := make([]string, 2)
@@ -446,7 +446,7 @@ func TestSubscriptionsOverSSE(t *testing.T) {
 	s := openSSE(t, app.URL(), memberToken(t, ids[1]), linkEvents, nil)
 	defer s.close()
 	waitFor(t, "the subscription registered", 5*time.Second, func() bool { return app.events.Subscriptions() == 1 })
-	time.Sleep(1500 * time.Millisecond) // past the request timeout
+	time.Sleep(2500 * time.Millisecond) // past the request timeout
 	post(t, app.URL(), memberToken(t, ids[0]), `mutation($f: ID!, $t: ID!) { declareBusinessLink(input: {fromId: $f, toId: $t, kind: SUPPLY}) { link { id } } }`,
 		map[string]any{"f": ids[0], "t": ids[1]})
 	ev := s.next(10 * time.Second)
