@@ -152,31 +152,29 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		return n
 	}
 	c := Config{
-		Env:                           env("GRAPPE_ENV", "development"),
-		Host:                          env("GRAPPE_HOST", ""),
-		Port:                          integer("PORT", 8080),
-		DatabaseURL:                   env("DATABASE_URL", ""),
-		DataDir:                       env("GRAPPE_DATA_DIR", ".grappe"),
-		JWTSecret:                     getenv("GRAPPE_JWT_SECRET"),
-		JWTPublicKey:                  env("GRAPPE_JWT_PUBLIC_KEY", ""),
-		JWTIssuer:                     env("GRAPPE_JWT_ISSUER", ""),
-		JWTAudience:                   env("GRAPPE_JWT_AUDIENCE", ""),
-		JWTRoleClaim:                  env("GRAPPE_JWT_ROLE_CLAIM", "role"),
-		JWTMemberClaim:                env("GRAPPE_JWT_MEMBER_CLAIM", "member"),
-		DBMaxConns:                    integer("GRAPPE_DB_MAX_CONNS", 20),
-		GroupCapacity:                 integer("GRAPPE_GROUP_CAPACITY", 15),
-		ComplexityLimit:               integer("GRAPPE_COMPLEXITY_LIMIT", 20000),
-		MaxDepth:                      integer("GRAPPE_MAX_DEPTH", 15),
-		MaxAliases:                    integer("GRAPPE_MAX_ALIASES", 50),
-		MaxRootFields:                 integer("GRAPPE_MAX_ROOT_FIELDS", 20),
-		MaxTokens:                     integer("GRAPPE_MAX_TOKENS", 10000),
-		MaxBodyBytes:                  integer("GRAPPE_MAX_BODY_BYTES", 1<<20),
-		RateLimit:                     integer("GRAPPE_RATE_LIMIT", 600),
-		TrustedProxies:                integer("GRAPPE_TRUSTED_PROXIES", 0),
-		MaxSubscriptionsPerConnection: integer("GRAPPE_MAX_SUBSCRIPTIONS_PER_CONNECTION", 20),
-		MaxSubscriptionConnections:    integer("GRAPPE_MAX_SUBSCRIPTION_CONNECTIONS", 1000),
-		ShutdownTimeout:               time.Duration(integer("GRAPPE_SHUTDOWN_TIMEOUT_SECONDS", 15)) * time.Second,
-		LogFormat:                     env("GRAPPE_LOG_FORMAT", "text"),
+		Env:             env("GRAPPE_ENV", "development"),
+		Host:            env("GRAPPE_HOST", ""),
+		Port:            integer("PORT", 8080),
+		DatabaseURL:     env("DATABASE_URL", ""),
+		DataDir:         env("GRAPPE_DATA_DIR", ".grappe"),
+		JWTSecret:       getenv("GRAPPE_JWT_SECRET"),
+		JWTPublicKey:    env("GRAPPE_JWT_PUBLIC_KEY", ""),
+		JWTIssuer:       env("GRAPPE_JWT_ISSUER", ""),
+		JWTAudience:     env("GRAPPE_JWT_AUDIENCE", ""),
+		JWTRoleClaim:    env("GRAPPE_JWT_ROLE_CLAIM", "role"),
+		JWTMemberClaim:  env("GRAPPE_JWT_MEMBER_CLAIM", "member"),
+		DBMaxConns:      integer("GRAPPE_DB_MAX_CONNS", 20),
+		GroupCapacity:   integer("GRAPPE_GROUP_CAPACITY", 15),
+		ComplexityLimit: integer("GRAPPE_COMPLEXITY_LIMIT", 20000),
+		MaxDepth:        integer("GRAPPE_MAX_DEPTH", 15),
+		MaxAliases:      integer("GRAPPE_MAX_ALIASES", 50),
+		MaxRootFields:   integer("GRAPPE_MAX_ROOT_FIELDS", 20),
+		MaxTokens:       integer("GRAPPE_MAX_TOKENS", 10000),
+		MaxBodyBytes:    integer("GRAPPE_MAX_BODY_BYTES", 1<<20),
+		RateLimit:       integer("GRAPPE_RATE_LIMIT", 600),
+		TrustedProxies:  integer("GRAPPE_TRUSTED_PROXIES", 0),
+		ShutdownTimeout: time.Duration(integer("GRAPPE_SHUTDOWN_TIMEOUT_SECONDS", 15)) * time.Second,
+		LogFormat:       env("GRAPPE_LOG_FORMAT", "text"),
 	}
 	if c.Env != "development" && c.Env != "production" {
 		errs = append(errs, fmt.Errorf("GRAPPE_ENV must be development or production, got %q", c.Env))
@@ -216,6 +214,8 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.DashboardCache = duration("GRAPPE_DASHBOARD_CACHE", "30s")
 	c.SubscriptionWriteTimeout = duration("GRAPPE_SUBSCRIPTION_WRITE_TIMEOUT", "10s")
 	c.SubscriptionKeepAlive = duration("GRAPPE_SUBSCRIPTION_KEEP_ALIVE", "25s")
+	c.MaxSubscriptionsPerConnection = integer("GRAPPE_MAX_SUBSCRIPTIONS_PER_CONNECTION", 20)
+	c.MaxSubscriptionConnections = integer("GRAPPE_MAX_SUBSCRIPTION_CONNECTIONS", 1000)
 	if c.DebugStatementCount, err = strconv.ParseBool(env("GRAPPE_DEBUG_STATEMENT_COUNT", "false")); err != nil {
 		errs = append(errs, errors.New("GRAPPE_DEBUG_STATEMENT_COUNT must be true or false"))
 	}
