@@ -42,8 +42,8 @@ func issueToken(t testing.TB, role domain.Role, member string, ttl time.Duration
 // planEvents is a staff subscription to published action plans.
 const planEvents = `subscription { actionPlanPublished { id summary } }`
 
-// publishPlan inserts an action plan (with its member, question and group)
-// by SQL, as another program would, and returns its summary.
+// publishPlan inserts an action plan with summary (and its member,
+// question and group) by SQL, as another program would.
 func publishPlan(t testing.TB, db *sql.DB, summary string) {
 	t.Helper()
 	_, err := db.Exec(`WITH m AS (INSERT INTO members (name, kind, joined_on) VALUES ('Raiser', 'COMPANY', current_date) RETURNING id),
@@ -249,7 +249,7 @@ func TestSubscriptionLimits(t *testing.T) {
 	}
 
 	// One more connection fits (an SSE stream), then none.
-	sse := openSSE(t, app.URL(), staff, planEvents, nil)
+	sse := openSSE(t, app.URL(), staff, planEvents)
 	defer sse.close()
 	waitFor(t, "two connections", 5*time.Second, func() bool { return app.streams.Len() == 2 })
 	_, resp, err := dialWSWith(app.URL(), staff, nil)
@@ -349,7 +349,6 @@ func TestSubscriptionOrigin(t *testing.T) {
 
 // sseStream is a graphql-sse subscription in distinct connections mode.
 type sseStream struct {
-	t      testing.TB
 	resp   *http.Response
 	events chan sseEvent // closed when the stream ends
 }
@@ -379,7 +378,7 @@ func postSSE(t testing.TB, baseURL, token, query string) *http.Response {
 
 // openSSE starts a subscription over SSE and reads its events in the
 // background.
-func openSSE(t testing.TB, baseURL, token, query string, _ map[string]any) *sseStream {
+func openSSE(t testing.TB, baseURL, token, query string) *sseStream {
 	t.Helper()
 	resp := postSSE(t, baseURL, token, query)
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
@@ -387,7 +386,7 @@ func openSSE(t testing.TB, baseURL, token, query string, _ map[string]any) *sseS
 		resp.Body.Close()
 		t.Fatalf("SSE: %d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), b)
 	}
-	s := &sseStream{t: t, resp: resp, events: make(chan sseEvent, 100)}
+	s := &sseStream{resp: resp, events: make(chan sseEvent, 100)}
 	go func() {
 		defer close(s.events)
 		sc := bufio.NewScanner(resp.Body)
@@ -443,7 +442,7 @@ func TestSubscriptionsOverSSE(t *testing.T) {
 		ids[i] = d["createMember"].(map[string]any)["member"].(map[string]any)["id"].(string)
 	}
 
-	s := openSSE(t, app.URL(), memberToken(t, ids[1]), linkEvents, nil)
+	s := openSSE(t, app.URL(), memberToken(t, ids[1]), linkEvents)
 	defer s.close()
 	waitFor(t, "the subscription registered", 5*time.Second, func() bool { return app.events.Subscriptions() == 1 })
 	time.Sleep(2500 * time.Millisecond) // past the request timeout
@@ -480,7 +479,7 @@ func TestSubscriptionsOverSSE(t *testing.T) {
 	}
 
 	// Without a token: refused in the stream, which completes.
-	anon := openSSE(t, app.URL(), "", linkEvents, nil)
+	anon := openSSE(t, app.URL(), "", linkEvents)
 	defer anon.close()
 	if ev := anon.next(5 * time.Second); ev.Event != "next" || !strings.Contains(ev.Data, `"UNAUTHENTICATED"`) {
 		t.Errorf("anonymous: %s %s", ev.Event, ev.Data)
@@ -491,7 +490,7 @@ func TestSubscriptionsOverSSE(t *testing.T) {
 
 	// A token that expires ends the stream, saying why.
 	short := issueToken(t, domain.RoleStaff, "", 3*time.Second, time.Now())
-	exp := openSSE(t, app.URL(), short, planEvents, nil)
+	exp := openSSE(t, app.URL(), short, planEvents)
 	defer exp.close()
 	ev = exp.next(15 * time.Second)
 	if ev.Event != "next" || !strings.Contains(ev.Data, `"token expired: subscribe again with a new token"`) || !strings.Contains(ev.Data, `"UNAUTHENTICATED"`) {
@@ -512,7 +511,7 @@ func TestSubscriptionsEndOnShutdown(t *testing.T) {
 	c := dialWS(t, app.URL(), staff)
 	defer c.close()
 	c.subscribe("1", planEvents, nil)
-	s := openSSE(t, app.URL(), staff, planEvents, nil)
+	s := openSSE(t, app.URL(), staff, planEvents)
 	defer s.close()
 	waitFor(t, "both subscriptions registered", 5*time.Second, func() bool { return app.events.Subscriptions() == 2 })
 

@@ -65,7 +65,8 @@ func (s *Streams) Len() int {
 // Shutdown ends every subscription connection, a WebSocket with close
 // code 1001 (going away) and an SSE stream with its complete event, and
 // refuses new ones. Register it with http.Server.RegisterOnShutdown:
-// Shutdown neither ends streams nor waits for hijacked connections.
+// http.Server.Shutdown waits for SSE streams without ending them, and
+// leaves hijacked (WebSocket) connections alone.
 func (s *Streams) Shutdown() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
