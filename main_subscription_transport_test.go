@@ -66,11 +66,11 @@ func openDB(t testing.TB, url string) *sql.DB {
 	return db
 }
 
-// TestSubscriptionTokenExpiry: a connection whose token expires is closed
-// with 4403 "token expired" once acknowledged; a token refused at
-// connection_init (expired, even within the clock-skew leeway of single
-// requests, forged, or not a Bearer token) closes the connection with 4403
-// at once.
+// TestSubscriptionTokenExpiry: a connection whose token expires, sent in
+// connection_init or with the upgrade request, is closed with 4403 "token
+// expired" once acknowledged; a token refused at connection_init (expired,
+// even within the clock-skew leeway of single requests, forged, not a
+// Bearer token, naming no member) closes the connection with 4403 at once.
 func TestSubscriptionTokenExpiry(t *testing.T) {
 	t.Parallel()
 	app := startApp(t, appVars(pgtest.NewURL(t), nil))
@@ -80,10 +80,25 @@ func TestSubscriptionTokenExpiry(t *testing.T) {
 	c := dialWS(t, app.URL(), short)
 	defer c.close()
 	c.subscribe("1", planEvents, nil)
-	if code, reason := c.closeStatus(15 * time.Second); code != graph.CloseForbidden || reason != "token expired" {
-		t.Errorf("at the token's expiry: close %d %q, want 4403 \"token expired\"", code, reason)
+	// A client that can set headers may send the token with the upgrade
+	// request instead: it is as good, and expires as well.
+	h, _, err := dialWSPayload(app.URL(), http.Header{"Authorization": {"Bearer " + short}}, map[string]any{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	waitFor(t, "the connection released", 5*time.Second, func() bool { return app.streams.Len() == 0 })
+	h.t = t
+	defer h.close()
+	if m := h.next(5 * time.Second); m.Type != "connection_ack" {
+		t.Fatalf("connection_init after a token in the header answered %+v", m)
+	}
+	h.subscribe("1", planEvents, nil)
+	waitFor(t, "both subscriptions running", 5*time.Second, func() bool { return app.events.Subscriptions() == 2 })
+	for _, conn := range []*wsClient{c, h} {
+		if code, reason := conn.closeStatus(15 * time.Second); code != graph.CloseForbidden || reason != "token expired" {
+			t.Errorf("at the token's expiry: close %d %q, want 4403 \"token expired\"", code, reason)
+		}
+	}
+	waitFor(t, "the connections released", 5*time.Second, func() bool { return app.streams.Len() == 0 })
 
 	now := time.Now()
 	bearer := func(tok string) map[string]any { return map[string]any{"Authorization": "Bearer " + tok} }
