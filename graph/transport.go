@@ -32,8 +32,8 @@ import (
 //     accepted), one over maxBodyBytes 413, a POST without a JSON content
 //     type 415 (so a plain HTML form cannot post to the API);
 //   - GET runs queries only: a mutation gets 405 with Allow: POST;
-//   - a subscription gets 400: it streams over the WebSocket and SSE
-//     transports, added before this one;
+//   - a subscription gets 400: it is served as Server-Sent Events (a POST
+//     with Accept: text/event-stream) or over a WebSocket;
 //   - a documentId parameter (GET or POST) names a trusted document
 //     instead of a query (see trustedDocuments).
 //
@@ -109,11 +109,12 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		return
 	}
 	if opCtx.Operation.Operation == ast.Subscription {
-		// A subscription streams: it needs a WebSocket or Server-Sent
-		// Events, never one JSON answer that would wait for its first event.
+		// Its events need a stream, which the SSE and WebSocket transports
+		// before this one serve: answered here, it would wait for its
+		// first event until the request's deadline.
 		access.AddCode(httpapi.CodeBadRequest)
 		httpapi.WriteError(w, media, http.StatusBadRequest, httpapi.CodeBadRequest,
-			"a subscription needs a WebSocket (graphql-transport-ws) or Server-Sent Events (Accept: text/event-stream)")
+			"a subscription needs a stream: POST it with Accept: text/event-stream (Server-Sent Events), or open a WebSocket (graphql-transport-ws)")
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)
