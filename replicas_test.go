@@ -165,7 +165,7 @@ func TestOwnWritesRebuildOnce(t *testing.T) {
 	const writes = 10
 	for i := range writes {
 		post(t, a.URL(), staff, createMember, map[string]any{"name": fmt.Sprintf("Own %d", i)})
-		waitFor(t, "the member in both graphs", 10*time.Second, func() bool {
+		waitFor(t, "the member in both graphs", 30*time.Second, func() bool {
 			return a.network.Snapshot().NodeCount() == i+1 && b.network.Snapshot().NodeCount() == i+1
 		})
 	}
