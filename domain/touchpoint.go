@@ -120,10 +120,9 @@ type TouchpointService interface {
 	CompleteFollowUp(ctx context.Context, id int64) (*Touchpoint, error)
 	// CallList returns one page of the ACTIVE members who need a call,
 	// ranked by their reasons (see CallReasons), then the longest without
-	// a touchpoint first (never first), then by id.
-	CallList(ctx context.Context, page PageRequest) (*Page[*CallListEntry], error)
-	// CountCallList counts the members on the call list.
-	CountCallList(ctx context.Context) (int, error)
+	// a touchpoint first (never first), then by id; and how many the whole
+	// list holds.
+	CallList(ctx context.Context, page PageRequest) (*Page[*CallListEntry], int, error)
 }
 
 // CallReason is why a member is on the call list.

@@ -57,11 +57,11 @@ func (r *mutationResolver) CompleteFollowUp(ctx context.Context, input model.Com
 }
 
 func (r *queryResolver) CallList(ctx context.Context, first *int, after *string) (*model.Connection[*model.CallListEdge], error) {
-	page, err := r.Touchpoints.CallList(ctx, pageRequest(first, after, nil, nil))
+	page, total, err := r.Touchpoints.CallList(ctx, pageRequest(first, after, nil, nil))
 	if err != nil {
 		return nil, err
 	}
-	return model.NewConnection(page, r.Touchpoints.CountCallList), nil
+	return model.NewConnection(page, func(context.Context) (int, error) { return total, nil }), nil
 }
 
 func (r *touchpointResolver) ID(ctx context.Context, obj *domain.Touchpoint) (string, error) {

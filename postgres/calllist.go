@@ -24,6 +24,7 @@ type callListRow struct {
 	NeverContacted bool       `bun:"never_contacted"`
 	Quiet          bool       `bun:"quiet"`
 	RankKey        string     `bun:"rank_key"`
+	Total          int        `bun:"total"`
 }
 
 func (r *callListRow) toEntry() *domain.CallListEntry {
@@ -73,33 +74,40 @@ flagged AS (
 SELECT flagged.*,
     lpad((31 - (16 * follow_up_due::int + 8 * at_risk::int + 4 * after_training::int
         + 2 * never_contacted::int + quiet::int))::text, 2, '0')
-    || '|' || coalesce(to_char(last_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), '0') AS rank_key
+    || '|' || coalesce(to_char(last_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), '0') AS rank_key,
+    count(*) OVER () AS total
 FROM flagged
 WHERE follow_up_due OR at_risk OR after_training OR never_contacted OR quiet`, args...)
 }
 
-// CallList returns one page of the call list.
-func (s *TouchpointService) CallList(ctx context.Context, page domain.PageRequest) (*domain.Page[*domain.CallListEntry], error) {
+// CallList returns one page of the call list and how many members the
+// whole list holds, in one statement: the engagement of every ACTIVE
+// member is computed once.
+func (s *TouchpointService) CallList(ctx context.Context, page domain.PageRequest) (*domain.Page[*domain.CallListEntry], int, error) {
 	if err := domain.CanReadTouchpoints(domain.ViewerFrom(ctx)); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	plan, err := s.db.planPage(ctx, callListKeyset, page)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var rows []*callListRow
 	q := plan.apply(s.db.bun.NewSelect().TableExpr("(?) AS cl", s.callList()).ColumnExpr("cl.*"))
 	if err := q.Scan(ctx, &rows); err != nil {
-		return nil, mapError(err, "call list")
+		return nil, 0, mapError(err, "call list")
 	}
-	return convertPage(finish(plan, rows, callListKey), (*callListRow).toEntry), nil
+	total := 0
+	if len(rows) > 0 {
+		total = rows[0].Total
+	} else if total, err = s.countCallList(ctx); err != nil {
+		return nil, 0, err
+	}
+	return convertPage(finish(plan, rows, callListKey), (*callListRow).toEntry), total, nil
 }
 
-// CountCallList counts the members on the call list.
-func (s *TouchpointService) CountCallList(ctx context.Context) (int, error) {
-	if err := domain.CanReadTouchpoints(domain.ViewerFrom(ctx)); err != nil {
-		return 0, err
-	}
+// countCallList counts the members on the call list, for a page past its
+// end.
+func (s *TouchpointService) countCallList(ctx context.Context) (int, error) {
 	n, err := s.db.bun.NewSelect().TableExpr("(?) AS cl", s.callList()).Count(ctx)
 	return int(n), mapError(err, "call list")
 }
