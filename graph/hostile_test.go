@@ -779,7 +779,7 @@ func TestHostileInput(t *testing.T) {
 		hostileCase{name: "two operations, no name", query: `query A { trades { code } } query B { trades { code } }`, code: "GRAPHQL_VALIDATION_FAILED"},
 		hostileCase{name: "mutation chosen by name among queries", tok: staff, query: `query A { trades { code } } mutation B { createTrade(input: {code: "X", nameEn: "x", nameFr: "x"}) { trade { id } } }`, op: "C", code: "GRAPHQL_VALIDATION_FAILED"},
 		hostileCase{name: "mutation over GET", get: true, tok: staff, query: `mutation { createTrade(input: {code: "X", nameEn: "x", nameFr: "x"}) { trade { id } } }`, status: http.StatusMethodNotAllowed, code: "METHOD_NOT_ALLOWED"},
-		hostileCase{name: "subscription", query: `subscription { trades { code } }`, code: "GRAPHQL_VALIDATION_FAILED"},
+		hostileCase{name: "subscription to an unknown event", query: `subscription { everything { code } }`, code: "GRAPHQL_VALIDATION_FAILED"},
 		hostileCase{name: "operation name of a fragment", query: `query A { ...F } fragment F on Query { trades { code } }`, op: "F", code: "GRAPHQL_VALIDATION_FAILED"},
 		hostileCase{name: "fragment on an unknown type", query: `{ trades { ... on Admin { code } } }`, code: "GRAPHQL_VALIDATION_FAILED"},
 		hostileCase{name: "unused fragment", query: `{ trades { code } } fragment F on Trade { code }`, code: "GRAPHQL_VALIDATION_FAILED"},
