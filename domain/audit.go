@@ -46,6 +46,7 @@ const (
 	RefWorkingGroup = "WorkingGroup"
 	RefMeeting      = "Meeting"
 	RefActionPlan   = "ActionPlan"
+	RefTraining     = "Training"
 )
 
 // String returns "Type:id".

@@ -19,6 +19,9 @@ type Dataset struct {
 	Participants []Participant
 	Meetings     []Meeting // with the AttendeeIDs of each
 	ActionPlans  []ActionPlan
+
+	Trainings     []Training // with the RegistrationCount of each
+	Registrations []TrainingRegistration
 }
 
 // DatasetMember is a member of a dataset with its trades.

@@ -20,6 +20,7 @@ const (
 	TypeMeeting      = "Meeting"
 	TypeActionPlan   = "ActionPlan"
 	TypeContact      = "Contact"
+	TypeTraining     = "Training"
 )
 
 // Encode returns the global id of the typ object with database id id.
