@@ -193,6 +193,15 @@ func TestAuditTrailRecordsEveryMutation(t *testing.T) {
 	a.ok(tok["A"], `mutation($g: ID!) { closeGroup(input: {groupId: $g}) { group { id } } }`, ids{"g": group}, nil)
 	a.ok(staff, `mutation($id: ID!) { endMembership(input: {memberId: $id}) { member { id } } }`, ids{"id": mD.ID}, nil)
 
+	given, upcoming := schedule(t, a, trainingInput(time.Now().Add(-time.Hour), 10)), schedule(t, a, trainingInput(time.Now().Add(time.Hour), 10))
+	for _, m := range []string{mA.ID, mB.ID} {
+		a.ok(staff, registerDoc, ids{"input": ids{"trainingId": given, "memberId": m}}, nil)
+	}
+	a.ok(staff, cancelRegistrationDoc, ids{"input": ids{"trainingId": given, "memberId": mB.ID}}, nil)
+	a.ok(staff, recordAttendanceDoc, ids{"input": ids{"trainingId": given, "attendeeIds": []string{mA.ID}}}, nil)
+	a.ok(tok["A"], registerDoc, ids{"input": ids{"trainingId": upcoming, "memberId": mA.ID}}, nil)
+	a.ok(staff, cancelTrainingDoc, ids{"input": ids{"trainingId": upcoming}}, nil)
+
 	// Refused and failing mutations record nothing.
 	before := a.auditCount()
 	if r := a.do(tok["B"], `mutation($id: ID!) { updateMember(input: {id: $id, name: "Hijack"}) { member { id } } }`, ids{"id": mA.ID}); r.code() != domain.CodeForbidden {
@@ -222,6 +231,7 @@ func TestAuditTrailRecordsEveryMutation(t *testing.T) {
 		"endBusinessLink": 1, "declineBusinessLink": 1, "raiseQuestion": 2, "supportQuestion": 3, "withdrawSupport": 1,
 		"joinGroup": 1, "leaveGroup": 1, "scheduleMeeting": 2, "recordMeetingOutcome": 1, "cancelMeeting": 1,
 		"publishActionPlan": 1, "closeGroup": 1, "endMembership": 1,
+		"scheduleTraining": 2, "registerForTraining": 3, "cancelRegistration": 1, "recordTrainingAttendance": 1, "cancelTraining": 1,
 	}
 	if fmt.Sprint(counts) != fmt.Sprint(want) {
 		t.Fatalf("audit entries per mutation:\n got %v\nwant %v", counts, want)

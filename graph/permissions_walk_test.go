@@ -86,6 +86,7 @@ var walkRules = map[string]fieldRule{
 	"Query.members": open, "Query.trades": open,
 	"Query.businessLinks": membersOnly, "Query.questions": membersOnly, "Query.groups": membersOnly,
 	"Query.actionPlans": membersOnly,
+	"Query.trainings":   open,
 	"Query.path":        pathFromSelf,
 	"Query.network":     analystOnly, "Query.dashboard": analystOnly,
 	// The audit trail and personal-data export are documented staff only.
@@ -149,6 +150,12 @@ var walkRules = map[string]fieldRule{
 	"ActionPlan.*": open, "ActionPlan.group": open, "ActionPlan.items": open,
 	"ActionItem.*": open, "ActionItem.owner": open,
 
+	// Trainings are for everyone; who registered and who attended, for
+	// analysts and staff.
+	"Training.*": open, "Training.registrations": analystOnly, "Training.attendees": analystOnly,
+	"TrainingConnection.*": open, "TrainingConnection.edges": open, "TrainingConnection.pageInfo": open,
+	"TrainingEdge.*": open, "TrainingEdge.node": open,
+
 	// Analytics of one member (reached through self-only fields).
 	"Centrality.*": open, "Centrality.community": open,
 	"Community.*": open, "Community.members": analystOnly,
@@ -199,6 +206,7 @@ const (
 var walkRows = map[string]rowRule{
 	"Member": activeForPublic, "Trade": anyRow, "BusinessLink": linkRows, "Contact": memberRows,
 	"Question": memberRows, "WorkingGroup": memberRows, "Meeting": memberRows, "ActionPlan": memberRows,
+	"Training": anyRow,
 }
 
 // judgedTypes hold data the walk looks for: paths go where they are.

@@ -50,9 +50,26 @@ func TestStatementsDoNotGrowWithPages(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	trainings := a.db.Trainings()
+	for i := range 50 {
+		tr, err := trainings.ScheduleTraining(staffCtx, domain.TrainingInput{Title: fmt.Sprintf("Formation %02d", i),
+			Theme: domain.ThemeSmallBusinessSupport, StartsAt: time.Now().Add(-time.Duration(i+1) * time.Hour), DurationMinutes: 60, Capacity: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range m[i : i+3] {
+			if _, err := trainings.RegisterForTraining(staffCtx, tr.ID, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := trainings.RecordTrainingAttendance(staffCtx, tr.ID, m[i:i+2]); err != nil {
+			t.Fatal(err)
+		}
+	}
 	staff := token(t, domain.RoleStaff, "")
 	member := token(t, domain.RoleMember, gid(m[0]))
 	const (
+		courses   = `query($n: Int) { trainings(first: $n) { edges { node { title %s } } } }`
 		members   = `query($n: Int) { members(first: $n) { edges { node { name %s } } } }`
 		links     = `query($n: Int) { businessLinks(first: $n) { edges { node { kind %s } } } }`
 		questions = `query($n: Int) { questions(first: $n) { edges { node { text %s } } } }`
@@ -90,6 +107,11 @@ func TestStatementsDoNotGrowWithPages(t *testing.T) {
 		{"Meeting.group, attendees", staff, groups, `meetings { edges { node { group { name } attendees { name } } } }`, 4},
 		{"ActionPlan.group", staff, plans, `group { name }`, 2},
 		{"ActionPlan.items.owner", staff, plans, `items { title owner { name } }`, 2},
+		// whether the viewer is registered comes with the trainings
+		{"Training.viewerRegistered", member, courses, `registrationCount viewerRegistered`, 1},
+		{"Training.registrations", staff, courses, `registrations(first: 2) { totalCount edges { node { name } } }`, 3},
+		{"Training.attendees", staff, courses, `attendees { name trades { code } }`, 2}, // their trades come with them
+		{"Training.registrations.groups", staff, courses, `registrations(first: 2) { edges { node { groups(first: 1) { edges { node { name } } } } } }`, 3},
 		// members, links, counterparts with their first groups page,
 		// questions, raisers, meetings, attendees
 		{"depth", staff, members, `businessLinks(first: 2) { edges { counterpart { groups(first: 1) { edges { node {

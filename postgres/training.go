@@ -197,6 +197,7 @@ func (s *TrainingService) RegistrationsOfTrainings(ctx context.Context, training
 	var rows []struct {
 		ParentID     int64     `bun:"parent_id"`
 		RegisteredAt time.Time `bun:"registered_at"`
+		MemberID     int64     `bun:"member_id"`
 		memberRow
 	}
 	err = s.db.bun.NewSelect().TableExpr("unnest(?::bigint[]) AS p(parent_id)", pgdialect.Array(ids)).

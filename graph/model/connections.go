@@ -63,6 +63,8 @@ type (
 	ActionPlanEdge         = Edge[*domain.ActionPlan]
 	AuditEntryConnection   = Connection[*AuditEntryEdge]
 	AuditEntryEdge         = Edge[*domain.AuditEntry]
+	TrainingConnection     = Connection[*TrainingEdge]
+	TrainingEdge           = Edge[*domain.Training]
 
 	MemberBusinessLinkConnection = Connection[*MemberBusinessLinkEdge]
 )
