@@ -415,6 +415,7 @@ func pickWalkFixture(t *testing.T, a *api, gt *groundTruth) (*walkFixture, int64
 		WHERE NOT EXISTS (SELECT 1 FROM group_participants p WHERE p.group_id = g.id AND p.member_id = ?)`, self))
 	add("meeting", "Meeting", one(`SELECT min(id) FROM meetings`))
 	add("actionPlan", "ActionPlan", one(`SELECT min(id) FROM action_plans`))
+	add("training", "Training", one(`SELECT min(id) FROM trainings WHERE status = 'HELD'`))
 	fx.contacts = []labelledID{
 		{"ownContact", "Contact", globalid.Encode(globalid.TypeContact, one(`SELECT min(id) FROM contacts WHERE member_id = ?`, self))},
 		{"otherContact", "Contact", globalid.Encode(globalid.TypeContact, one(`SELECT min(id) FROM contacts WHERE member_id = ?`, stranger))},
