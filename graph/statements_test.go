@@ -1,11 +1,17 @@
 package graph_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
 	"grappe/domain"
+	"grappe/globalid"
+	"grappe/postgres"
 )
 
 // TestStatementsDoNotGrowWithPages checks SPEC §7 for every relation and
@@ -163,6 +169,36 @@ func TestStatementsDoNotGrowWithPages(t *testing.T) {
 		}
 		if got := countStatementsWith(t, a, staff, nodes, map[string]any{"ids": ids}); got != 2 {
 			t.Errorf("nodes: %d statements for %d members, want 2", got, n)
+		}
+	}
+	// Trainings by global id: their registrations start with them, for
+	// staff; for a member, who may not read them, nothing more is read.
+	var trainingIDs []int64
+	if err := a.db.Bun().NewSelect().Table("trainings").Column("id").Order("id").Scan(staffCtx, &trainingIDs); err != nil {
+		t.Fatal(err)
+	}
+	const trainingNodes = `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Training { title registrations(first: 2) { edges { node { name } } } } } }`
+	for _, n := range []int{1, 50} {
+		ids := make([]string, n)
+		for i := range ids {
+			ids[i] = globalid.Encode(globalid.TypeTraining, trainingIDs[i])
+		}
+		if got := countStatementsWith(t, a, staff, trainingNodes, map[string]any{"ids": ids}); got != 2 {
+			t.Errorf("training nodes: %d statements for %d trainings, want 2", got, n)
+		}
+		body, _ := json.Marshal(map[string]any{"query": trainingNodes, "variables": map[string]any{"ids": ids}})
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+member)
+		ctx, count := postgres.WithStatementCounter(req.Context())
+		rec := httptest.NewRecorder()
+		a.handler.ServeHTTP(rec, req.WithContext(ctx))
+		if !bytes.Contains(rec.Body.Bytes(), []byte(`"FORBIDDEN"`)) || count.Load() != 1 {
+			t.Errorf("training nodes' registrations as a member: %d statements, %s", count.Load(), rec.Body)
+		}
+		if got := countStatementsWith(t, a, member, `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Training { title viewerRegistered } } }`,
+			map[string]any{"ids": ids}); got != 1 {
+			t.Errorf("training nodes as a member: %d statements for %d trainings, want 1", got, n)
 		}
 	}
 }
