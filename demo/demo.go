@@ -64,6 +64,7 @@ type slot struct {
 // generator holds the state of one Generate call.
 type generator struct {
 	r     *rand.Rand
+	seed  uint64
 	today time.Time
 	slugs map[uint64]struct{} // hashes of the slugs of the names given
 	siren map[string]struct{}
@@ -84,7 +85,8 @@ type generator struct {
 // support (the raiser first); groups in order of FormedAt; participants by
 // group, the LEAD first, then in order of joining; meetings in order of
 // StartsAt, with AttendeeIDs ascending and only when HELD; action plans in
-// order of PublishedAt.
+// order of PublishedAt; trainings in order of StartsAt, their registrations
+// by training, in order of registration.
 func Generate(opts Options) *domain.Dataset {
 	n := opts.Members
 	if n <= 0 {
@@ -92,6 +94,7 @@ func Generate(opts Options) *domain.Dataset {
 	}
 	g := &generator{
 		r:     rand.New(rand.NewPCG(opts.Seed, pcgStream)),
+		seed:  opts.Seed,
 		today: lastDay(opts.Today),
 		slugs: make(map[uint64]struct{}, n+n/16),
 		siren: make(map[string]struct{}, n+n/16),
@@ -172,8 +175,8 @@ func Generate(opts Options) *domain.Dataset {
 }
 
 // network adds what happens between the members: contacts, business links,
-// questions, working groups, meetings and action plans, and the team's
-// touchpoints with them.
+// questions, working groups, meetings and action plans, the trainings the
+// animation team gives, and its touchpoints with the members.
 func (g *generator) network(ds *domain.Dataset) {
 	ds.Complements = complements()
 	ds.Contacts = g.contacts(ds.Members)
@@ -186,6 +189,7 @@ func (g *generator) network(ds *domain.Dataset) {
 	ds.Questions, ds.Supports = act.questions, act.supports
 	ds.Groups, ds.Participants = act.groups, act.participants
 	ds.Meetings, ds.ActionPlans = act.meetings, act.plans
+	ds.Trainings, ds.Registrations = w.buildTrainings(g.seed)
 	ds.Touchpoints = g.touchpoints(ds)
 }
 

@@ -368,6 +368,11 @@ func TestLargeNetwork(t *testing.T) {
 	if g := len(ds.Groups); g < len(ds.Questions)/3 || len(ds.Meetings) < 3*g || len(ds.ActionPlans) < g/4 {
 		t.Errorf("%d groups, %d meetings, %d plans", g, len(ds.Meetings), len(ds.ActionPlans))
 	}
+	// A training a year per 20 ACTIVE members, over two years and the
+	// next three months, with their registrations.
+	if tr := len(ds.Trainings); tr < 2*n/membersPerTraining || tr > 3*n/membersPerTraining || len(ds.Registrations) < 10*tr {
+		t.Errorf("%d trainings, %d registrations", tr, len(ds.Registrations))
+	}
 	_, adj := confirmedGraph(ds)
 	density, clustering, sizes, path := smallWorld(adj, 100)
 	t.Logf("%d links, %d questions, %d groups, %d meetings, %d plans; clustering %.3f, density %.5f, largest component %d, path about %.2f",

@@ -343,6 +343,58 @@ func checkNetwork(t *testing.T, ds *domain.Dataset, today time.Time) {
 			}
 		}
 	}
+
+	// Trainings: in order of start, within their capacity, held in the
+	// past and scheduled in the future, registered by members of the
+	// cluster before they start; only those HELD were attended, by some.
+	trainings := make(map[int64]*domain.Training, len(ds.Trainings))
+	for i := range ds.Trainings {
+		tr := &ds.Trainings[i]
+		trainings[tr.ID] = tr
+		if tr.ID != int64(i+1) || (i > 0 && tr.StartsAt.Before(ds.Trainings[i-1].StartsAt)) || strings.TrimSpace(tr.Title) == "" ||
+			!validTheme(tr.Theme) || tr.DurationMinutes < 1 || tr.DurationMinutes > domain.MaxTrainingMinutes ||
+			tr.Capacity < 1 || tr.RegistrationCount > tr.Capacity {
+			fail("training %+v", tr)
+		}
+		switch tr.Status {
+		case domain.TrainingHeld:
+			if !past(tr.StartsAt) {
+				fail("training %d held at %v", tr.ID, tr.StartsAt)
+			}
+		case domain.TrainingScheduled:
+			if !tr.StartsAt.After(today) {
+				fail("training %d scheduled at %v", tr.ID, tr.StartsAt)
+			}
+		case domain.TrainingCancelled:
+		default:
+			fail("training %d status %q", tr.ID, tr.Status)
+		}
+	}
+	type seat struct{ training, member int64 }
+	seats := map[seat]bool{}
+	registered := map[int64]int{}
+	attended := map[int64]int{}
+	for i, r := range ds.Registrations {
+		tr := trainings[r.TrainingID]
+		if tr == nil || seats[seat{r.TrainingID, r.MemberID}] || !memberAt(r.MemberID, r.RegisteredAt) || !memberAt(r.MemberID, tr.StartsAt) ||
+			!r.RegisteredAt.Before(tr.StartsAt) || !past(r.RegisteredAt) || (r.Attended && tr.Status != domain.TrainingHeld) {
+			fail("registration %+v of training %+v", r, tr)
+			continue
+		}
+		if p := ds.Registrations[max(i-1, 0)]; i > 0 && (p.TrainingID > r.TrainingID || p.TrainingID == r.TrainingID && p.RegisteredAt.After(r.RegisteredAt)) {
+			fail("registration %+v after %+v", r, p)
+		}
+		seats[seat{r.TrainingID, r.MemberID}] = true
+		registered[r.TrainingID]++
+		if r.Attended {
+			attended[r.TrainingID]++
+		}
+	}
+	for _, tr := range ds.Trainings {
+		if registered[tr.ID] != tr.RegistrationCount || (tr.Status == domain.TrainingHeld && attended[tr.ID] == 0) {
+			fail("training %d: %d registered (count %d), %d attended", tr.ID, registered[tr.ID], tr.RegistrationCount, attended[tr.ID])
+		}
+	}
 }
 
 // validTheme reports whether th is a theme.
@@ -363,13 +415,14 @@ func dateOf(t time.Time) time.Time {
 // engagement is a member's activity over the 12 months before today, as
 // SPEC §3 counts it, and its last activity ever.
 type engagement struct {
-	meetings, groups, questions, links int
-	last                               time.Time
+	meetings, trainings, groups, questions, links int
+	last                                          time.Time
 }
 
-// score applies the formula of the schema.
+// score applies the formula of the schema: trainings attended count as
+// meetings attended.
 func (e *engagement) score() int {
-	return domain.EngagementScore(e.meetings, e.groups, e.questions, e.links)
+	return domain.EngagementScore(e.meetings+e.trainings, e.groups, e.questions, e.links)
 }
 
 // engagements computes the engagement of every member from the dataset.
@@ -391,6 +444,17 @@ func engagements(ds *domain.Dataset, today time.Time) map[int64]*engagement {
 	for _, m := range ds.Meetings {
 		for _, id := range m.AttendeeIDs {
 			record(id, m.StartsAt, func(e *engagement) *int { return &e.meetings })
+		}
+	}
+	startsAt := make(map[int64]time.Time, len(ds.Trainings))
+	for _, tr := range ds.Trainings {
+		if tr.Status == domain.TrainingHeld {
+			startsAt[tr.ID] = tr.StartsAt
+		}
+	}
+	for _, r := range ds.Registrations {
+		if at, held := startsAt[r.TrainingID]; held && r.Attended {
+			record(r.MemberID, at, func(e *engagement) *int { return &e.trainings })
 		}
 	}
 	for _, p := range ds.Participants {
@@ -602,6 +666,28 @@ func TestReferenceActivity(t *testing.T) {
 		}
 		if len(ds.Complements) < 40 {
 			t.Errorf("%d trade complements", len(ds.Complements))
+		}
+
+		// About a training a month, of every status, on the themes of the
+		// interview, mostly well attended.
+		trainingStatuses := map[domain.TrainingStatus]int{}
+		trainingThemes := map[domain.Theme]int{}
+		for _, tr := range ds.Trainings {
+			trainingStatuses[tr.Status]++
+			trainingThemes[tr.Theme]++
+		}
+		attended := 0
+		for _, r := range ds.Registrations {
+			if r.Attended {
+				attended++
+			}
+		}
+		if n := len(ds.Trainings); n < 18 || n > 24 || trainingStatuses[domain.TrainingHeld] < 12 || trainingStatuses[domain.TrainingScheduled] == 0 ||
+			trainingStatuses[domain.TrainingCancelled] == 0 || trainingThemes[domain.ThemeSmallBusinessSupport] < n/3 {
+			t.Errorf("seed %d: %d trainings, statuses %v, themes %v", seed, n, trainingStatuses, trainingThemes)
+		}
+		if attended < 8*trainingStatuses[domain.TrainingHeld] || len(ds.Registrations) < 12*len(ds.Trainings) {
+			t.Errorf("seed %d: %d registrations, %d attended, for %d trainings", seed, len(ds.Registrations), attended, len(ds.Trainings))
 		}
 	}
 }

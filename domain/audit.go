@@ -47,6 +47,7 @@ const (
 	RefMeeting      = "Meeting"
 	RefActionPlan   = "ActionPlan"
 	RefTouchpoint   = "Touchpoint"
+	RefTraining     = "Training"
 )
 
 // String returns "Type:id".

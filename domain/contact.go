@@ -49,6 +49,7 @@ type Engagement struct {
 	MemberID                 int64
 	Score                    int
 	MeetingsAttended         int
+	TrainingsAttended        int
 	GroupsJoined             int
 	QuestionsSupported       int
 	LinksDeclaredOrConfirmed int
@@ -56,7 +57,8 @@ type Engagement struct {
 	AtRisk                   bool
 }
 
-// EngagementScore applies the formula written in the schema.
+// EngagementScore applies the formula written in the schema; meetings
+// counts the meetings and the trainings attended, which weigh the same.
 func EngagementScore(meetings, groups, questions, links int) int {
 	score := min(40, 10*meetings) + min(20, 10*groups) + min(20, 5*questions) + min(20, 5*links)
 	return min(100, score)

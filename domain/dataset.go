@@ -20,7 +20,9 @@ type Dataset struct {
 	Meetings     []Meeting // with the AttendeeIDs of each
 	ActionPlans  []ActionPlan
 
-	Touchpoints []Touchpoint
+	Touchpoints   []Touchpoint
+	Trainings     []Training // with the RegistrationCount of each
+	Registrations []TrainingRegistration
 }
 
 // DatasetMember is a member of a dataset with its trades.

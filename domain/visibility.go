@@ -20,6 +20,9 @@ import "time"
 //     members and above.
 //   - Network-wide analytics (the network, its communities' members, the
 //     dashboard): analysts and staff.
+//   - Trainings: everyone, with their registration count and whether the
+//     viewer's member is registered; who registered and who attended:
+//     analysts and staff.
 
 // Redaction marks the fields of a value that the read policy withheld from
 // its viewer: storage has cleared them, and reading one is FORBIDDEN. The
@@ -79,6 +82,9 @@ var (
 	linkVolume = withheld(reasonPartiesOnly, "volumeBand")
 	// communityMembers is what members may not read of a community.
 	communityMembers = withheld(reasonAnalystsOnly, "members")
+	// trainingRegistrants is what anonymous callers and members may not
+	// read of a training: who registered and who attended.
+	trainingRegistrants = withheld(reasonAnalystsOnly, "registrations", "attendees")
 )
 
 // MemberScope is the set of members a viewer may read, for storage to turn
@@ -212,13 +218,42 @@ func CommunityRedaction(v Viewer) Redaction {
 	return Redaction{communityMembers}
 }
 
+// CanReadRegistrants returns FORBIDDEN unless v is an analyst or staff:
+// who registered for a training, and who attended it.
+func CanReadRegistrants(v Viewer) error {
+	if !v.Role.AtLeast(RoleAnalyst) {
+		return Errorf(CodeForbidden, "the registrations and attendees of trainings are %s", reasonAnalystsOnly)
+	}
+	return nil
+}
+
+// ReadTraining applies the training policy to t for v: every viewer reads
+// a training, but its registrations and attendees are cleared and
+// withheld unless v is an analyst or staff.
+func ReadTraining(v Viewer, t *Training) *Training {
+	if t == nil {
+		return nil
+	}
+	if CanReadRegistrants(v) != nil {
+		t.AttendeeIDs = []int64{}
+		t.Redaction = Redaction{trainingRegistrants}
+	}
+	return t
+}
+
 // WithheldFromAll reports whether the read policy withholds field (of
 // GraphQL type typ) from v whatever the value: what is not worth reading
 // ahead for v.
 func WithheldFromAll(v Viewer, typ, field string) bool {
-	if typ != "Member" || v.Role.AtLeast(RoleMember) {
+	var set *withheldFields
+	switch {
+	case typ == "Member" && !v.Role.AtLeast(RoleMember):
+		set = memberDirectoryOnly
+	case typ == "Training" && !v.Role.AtLeast(RoleAnalyst):
+		set = trainingRegistrants
+	default:
 		return false
 	}
-	_, ok := memberDirectoryOnly.reasons[field]
+	_, ok := set.reasons[field]
 	return ok
 }

@@ -21,6 +21,7 @@ const (
 	TypeActionPlan   = "ActionPlan"
 	TypeContact      = "Contact"
 	TypeTouchpoint   = "Touchpoint"
+	TypeTraining     = "Training"
 )
 
 // Encode returns the global id of the typ object with database id id.

@@ -198,6 +198,15 @@ func TestAuditTrailRecordsEveryMutation(t *testing.T) {
 	a.ok(staff, `mutation($m: ID!) { logTouchpoint(input: {memberId: $m, channel: CALL, summary: "Called about the fair", followUpOn: "2026-01-05"}) { touchpoint { id } } }`, ids{"m": mB.ID}, &tp)
 	a.ok(staff, `mutation($t: ID!) { completeFollowUp(input: {touchpointId: $t}) { touchpoint { id } } }`, ids{"t": tp.LogTouchpoint.Touchpoint.ID}, nil)
 
+	given, upcoming := schedule(t, a, trainingInput(time.Now().Add(-time.Hour), 10)), schedule(t, a, trainingInput(time.Now().Add(time.Hour), 10))
+	for _, m := range []string{mA.ID, mB.ID} {
+		a.ok(staff, registerDoc, ids{"input": ids{"trainingId": given, "memberId": m}}, nil)
+	}
+	a.ok(staff, cancelRegistrationDoc, ids{"input": ids{"trainingId": given, "memberId": mB.ID}}, nil)
+	a.ok(staff, recordAttendanceDoc, ids{"input": ids{"trainingId": given, "attendeeIds": []string{mA.ID}}}, nil)
+	a.ok(tok["A"], registerDoc, ids{"input": ids{"trainingId": upcoming, "memberId": mA.ID}}, nil)
+	a.ok(staff, cancelTrainingDoc, ids{"input": ids{"trainingId": upcoming}}, nil)
+
 	// Refused and failing mutations record nothing.
 	before := a.auditCount()
 	if r := a.do(tok["B"], `mutation($id: ID!) { updateMember(input: {id: $id, name: "Hijack"}) { member { id } } }`, ids{"id": mA.ID}); r.code() != domain.CodeForbidden {
@@ -227,6 +236,7 @@ func TestAuditTrailRecordsEveryMutation(t *testing.T) {
 		"endBusinessLink": 1, "declineBusinessLink": 1, "raiseQuestion": 2, "supportQuestion": 3, "withdrawSupport": 1,
 		"joinGroup": 1, "leaveGroup": 1, "scheduleMeeting": 2, "recordMeetingOutcome": 1, "cancelMeeting": 1,
 		"publishActionPlan": 1, "closeGroup": 1, "endMembership": 1, "logTouchpoint": 1, "completeFollowUp": 1,
+		"scheduleTraining": 2, "registerForTraining": 3, "cancelRegistration": 1, "recordTrainingAttendance": 1, "cancelTraining": 1,
 	}
 	if fmt.Sprint(counts) != fmt.Sprint(want) {
 		t.Fatalf("audit entries per mutation:\n got %v\nwant %v", counts, want)

@@ -302,3 +302,28 @@ func touchpointInput(in model.LogTouchpointInput) (domain.TouchpointInput, error
 	}
 	return out, nil
 }
+
+// trainingFilter converts the GraphQL training filter.
+func trainingFilter(f *model.TrainingFilter) domain.TrainingFilter {
+	if f == nil {
+		return domain.TrainingFilter{}
+	}
+	return domain.TrainingFilter{Themes: f.Themes, From: f.From, To: f.To, Statuses: f.Statuses}
+}
+
+// trainingInput converts scheduleTraining's input.
+func trainingInput(in model.ScheduleTrainingInput) domain.TrainingInput {
+	return domain.TrainingInput{
+		Title: in.Title, Theme: in.Theme, Description: deref(in.Description), StartsAt: in.StartsAt,
+		DurationMinutes: in.DurationMinutes, Place: deref(in.Place), Capacity: in.Capacity,
+	}
+}
+
+// registrationIDs decodes the training and member of a registration.
+func registrationIDs(trainingGID, memberGID string) (trainingID, memberID int64, err error) {
+	if trainingID, err = globalid.DecodeAs("trainingId", globalid.TypeTraining, trainingGID); err != nil {
+		return 0, 0, err
+	}
+	memberID, err = globalid.DecodeAs("memberId", globalid.TypeMember, memberGID)
+	return trainingID, memberID, err
+}

@@ -134,6 +134,10 @@ func setComplexity(c *generated.ComplexityRoot) {
 	c.Viewer.PendingConfirmations = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
 	c.Viewer.UpcomingMeetings = func(child int, first *int) int { return pageCost(first, nil, child) }
 	c.WorkingGroup.Meetings = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
+	c.Query.Trainings = func(child int, first *int, _ *string, _ *model.TrainingFilter) int {
+		return pageCost(first, nil, child)
+	}
+	c.Training.Registrations = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
 	setAnalyticsComplexity(c)
 	setDashboardComplexity(c)
 	setAuditComplexity(c)

@@ -103,20 +103,31 @@ func FuzzVariables(f *testing.F) {
 		`query($ids: [ID!]!, $id: ID!) { nodes(ids: $ids) { id } node(id: $id) { id } member(id: $id) { name } }`,
 		`mutation($input: CreateMemberInput!) { createMember(input: $input) { member { id name address { city region } } } }`,
 		`mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { meeting { id } } }`,
-		`mutation($input: LogTouchpointInput!) { logTouchpoint(input: $input) { touchpoint { id at followUpOn } } }`,
 		`query($f: DashboardFilter, $from: Date, $to: Date, $i: Interval!, $y: Int!) {
 		  dashboard(filter: $f) { memberCount growth(interval: $i, from: $from, to: $to) { total } retention(year: $y) } }`,
 		`query($f: BusinessLinkFilter, $q: QuestionFilter, $g: GroupFilter, $n: Int, $c: String) {
 		  businessLinks(filter: $f, first: $n, after: $c) { totalCount } questions(filter: $q, first: $n) { totalCount } groups(filter: $g) { totalCount } }`,
+		`mutation($input: ScheduleTrainingInput!) { scheduleTraining(input: $input) { training { id title place } } }`,
+		`query($f: TrainingFilter, $n: Int, $c: String, $id: ID!) {
+		  trainings(filter: $f, first: $n, after: $c) { totalCount edges { cursor node { title } } }
+		  node(id: $id) { ... on Training { registrations(first: $n, after: $c) { totalCount } attendees { name } } } }`,
+		`mutation($r: RegisterForTrainingInput!, $c: CancelRegistrationInput!, $a: RecordTrainingAttendanceInput!, $t: CancelTrainingInput!) {
+		  registerForTraining(input: $r) { training { id } } cancelRegistration(input: $c) { training { id } }
+		  recordTrainingAttendance(input: $a) { training { id } } cancelTraining(input: $t) { training { id } } }`,
+		`mutation($input: LogTouchpointInput!) { logTouchpoint(input: $input) { touchpoint { id at followUpOn } } }`,
 	}
 	f.Add(uint8(0), []byte(`{"f": {"search": "x", "regions": ["a"]}, "n": 5}`))
 	f.Add(uint8(1), []byte(`{"ids": ["TWVtYmVyOjE", "x"], "id": "VHJhZGU6MQ"}`))
 	f.Add(uint8(2), []byte(`{"input": {"name": "a\u0000", "kind": "COMPANY", "headcount": 1e400}}`))
 	f.Add(uint8(2), []byte(`{"input": {"name": "Zoë", "kind": "LABORATORY", "address": {"postalCode": "95000"}, "joinedOn": "0000-01-01"}}`))
 	f.Add(uint8(3), []byte(`{"input": {"groupId": "V29ya2luZ0dyb3VwOjE", "title": "t", "startsAt": "tomorrow", "durationMinutes": 60, "agenda": [{"title": "a", "minutes": 10}], "expectedOutcome": "o"}}`))
-	f.Add(uint8(4), []byte(`{"input": {"memberId": "TWVtYmVyOjE", "channel": "CALL", "summary": "\u0000", "at": "0001-01-01T00:00:00Z", "followUpOn": "99999-01-01"}}`))
-	f.Add(uint8(5), []byte(`{"i": "MONTH", "from": "1900-01-01", "to": "9999-12-31", "y": 2147483647}`))
-	f.Add(uint8(6), []byte(`{"f": {"memberIds": ["TWVtYmVyOjE"], "sinceAfter": "2020-02-30"}, "n": -5, "c": "eyJ9"}`))
+	f.Add(uint8(4), []byte(`{"i": "MONTH", "from": "1900-01-01", "to": "9999-12-31", "y": 2147483647}`))
+	f.Add(uint8(5), []byte(`{"f": {"memberIds": ["TWVtYmVyOjE"], "sinceAfter": "2020-02-30"}, "n": -5, "c": "eyJ9"}`))
+	f.Add(uint8(6), []byte(`{"input": {"title": "CGV\u0000", "theme": "OTHER", "startsAt": "2026-13-01T09:00:00Z", "durationMinutes": 60, "capacity": 2147483648, "place": "Cergy"}}`))
+	f.Add(uint8(6), []byte(`{"input": {"title": "Sécurité routière", "theme": "SMALL_BUSINESS_SUPPORT", "startsAt": "2027-01-12T08:00:00Z", "durationMinutes": 120, "capacity": 12}}`))
+	f.Add(uint8(7), []byte(`{"f": {"themes": ["PURCHASING"], "from": "2026-06-01T00:00:00Z", "to": "2026-01-01T00:00:00Z", "statuses": ["HELD"]}, "n": 101, "c": "eyJ9", "id": "VHJhaW5pbmc6MQ"}`))
+	f.Add(uint8(9), []byte(`{"input": {"memberId": "TWVtYmVyOjE", "channel": "CALL", "summary": "\u0000", "at": "0001-01-01T00:00:00Z", "followUpOn": "99999-01-01"}}`))
+	f.Add(uint8(8), []byte(`{"r": {"trainingId": "VHJhaW5pbmc6MQ", "memberId": "TWVtYmVyOjE"}, "c": {"trainingId": "TWVtYmVyOjE", "memberId": "VHJhaW5pbmc6MQ"}, "a": {"trainingId": "VHJhaW5pbmc6MQ", "attendeeIds": []}, "t": {"trainingId": "%%%"}}`))
 	f.Fuzz(func(t *testing.T, which uint8, vars []byte) {
 		doc, _ := json.Marshal(docs[int(which)%len(docs)])
 		body := append(append(append([]byte(`{"query": `), doc...), `, "variables": `...), vars...)

@@ -129,6 +129,19 @@ func (f *fixture) meeting(g string) string {
 	return f.mutate("scheduleMeeting", meetingInput(g, time.Now().Add(48*time.Hour)), "meeting { id }", "meeting.id")
 }
 
+// training schedules a training starting at startsAt (in the past, its
+// attendance can be recorded).
+func (f *fixture) training(startsAt time.Time) string {
+	return f.mutate("scheduleTraining", trainingInput(startsAt, 12), "training { id }", "training.id")
+}
+
+// registered returns a training and a member registered for it.
+func (f *fixture) registered(startsAt time.Time) (training, member string) {
+	training, member = f.training(startsAt), f.member()
+	f.mutate("registerForTraining", map[string]any{"trainingId": training, "memberId": member}, "training { id }", "training.id")
+	return training, member
+}
+
 // validInputs returns, for each mutation, a valid input built on fresh
 // fixtures. The battery fails for a mutation missing here, so that a new
 // mutation's string inputs are covered as soon as it exists.
@@ -204,6 +217,21 @@ var validInputs = map[string]func(f *fixture) map[string]any{
 		tp := f.mutate("logTouchpoint", map[string]any{"memberId": f.member(), "channel": "VISIT", "summary": "Visit", "followUpOn": "2027-01-04"},
 			"touchpoint { id }", "touchpoint.id")
 		return map[string]any{"touchpointId": tp}
+	},
+	"scheduleTraining": func(f *fixture) map[string]any { return trainingInput(time.Now().Add(72*time.Hour), 12) },
+	"registerForTraining": func(f *fixture) map[string]any {
+		return map[string]any{"trainingId": f.training(time.Now().Add(72 * time.Hour)), "memberId": f.member()}
+	},
+	"cancelRegistration": func(f *fixture) map[string]any {
+		training, member := f.registered(time.Now().Add(72 * time.Hour))
+		return map[string]any{"trainingId": training, "memberId": member}
+	},
+	"recordTrainingAttendance": func(f *fixture) map[string]any {
+		training, member := f.registered(time.Now().Add(-2 * time.Hour))
+		return map[string]any{"trainingId": training, "attendeeIds": []any{member}}
+	},
+	"cancelTraining": func(f *fixture) map[string]any {
+		return map[string]any{"trainingId": f.training(time.Now().Add(72 * time.Hour))}
 	},
 }
 
@@ -478,6 +506,7 @@ func TestHostileInput(t *testing.T) {
 	f.link(true)
 	f.mutate("publishActionPlan", map[string]any{"groupId": g.id, "summary": "Plan", "items": []any{map[string]any{"title": "Act"}}},
 		"actionPlan { id }", "actionPlan.id")
+	training, _ := f.registered(time.Now().Add(72 * time.Hour))
 
 	var cases []hostileCase
 	add := func(c ...hostileCase) { cases = append(cases, c...) }
@@ -646,6 +675,45 @@ func TestHostileInput(t *testing.T) {
 		hostileCase{name: "durationMinutes negative", tok: staff, query: `mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { meeting { id } } }`,
 			vars: map[string]any{"input": withValue(base["scheduleMeeting"], inputPath{"durationMinutes"}, -60)}, code: domain.CodeBadUserInput},
 	)
+	// Trainings: numbers and times out of range, filters that cannot hold.
+	scheduleTrainingDoc := mutationDoc(mutationByName(mutations, "scheduleTraining"))
+	for _, c := range []struct {
+		name  string
+		path  inputPath
+		value any
+		field string
+	}{
+		{"training startsAt not a time", inputPath{"startsAt"}, "next week", ""},
+		{"training startsAt in year 0", inputPath{"startsAt"}, "0000-06-01T10:00:00Z", ""},
+		{"training durationMinutes 0", inputPath{"durationMinutes"}, 0, "durationMinutes"},
+		{"training durationMinutes a day and a half", inputPath{"durationMinutes"}, 36 * 60, "durationMinutes"},
+		{"training capacity 0", inputPath{"capacity"}, 0, "capacity"},
+		{"training capacity negative", inputPath{"capacity"}, -5, "capacity"},
+		{"training capacity 2^31", inputPath{"capacity"}, int64(1) << 31, ""},
+		{"training capacity a float", inputPath{"capacity"}, 12.5, ""},
+		{"training theme unknown", inputPath{"theme"}, "PURCHASING' OR '1'='1", ""},
+	} {
+		add(hostileCase{name: c.name, tok: staff, query: scheduleTrainingDoc,
+			vars: map[string]any{"input": withValue(base["scheduleTraining"], c.path, c.value)}, code: domain.CodeBadUserInput, field: c.field})
+	}
+	trainingsDoc := `query($f: TrainingFilter) { trainings(filter: $f) { totalCount edges { cursor } } }`
+	for _, c := range []struct {
+		name   string
+		filter map[string]any
+		field  string
+	}{
+		{"trainings to before from", map[string]any{"from": "2026-06-01T00:00:00Z", "to": "2026-05-31T23:59:59Z"}, "filter.to"},
+		{"trainings from not a time", map[string]any{"from": "yesterday"}, ""},
+		{"trainings from in year 0", map[string]any{"from": "0000-01-01T00:00:00Z"}, ""},
+		{"trainings status unknown", map[string]any{"statuses": []any{"HELD' OR '1'='1"}}, ""},
+		{"trainings theme a number", map[string]any{"themes": []any{1}}, ""},
+	} {
+		add(hostileCase{name: c.name, tok: staff, query: trainingsDoc, vars: map[string]any{"f": c.filter}, code: domain.CodeBadUserInput, field: c.field})
+	}
+	add(
+		hostileCase{name: "trainings from = to", tok: staff, query: trainingsDoc,
+			vars: map[string]any{"f": map[string]any{"from": "2026-06-01T00:00:00Z", "to": "2026-06-01T00:00:00Z"}}, check: zeroCount},
+	)
 
 	// Ids of the wrong type, malformed, or of nothing.
 	ghost := globalid.Encode(globalid.TypeMember, 1<<40)
@@ -672,6 +740,11 @@ func TestHostileInput(t *testing.T) {
 		{"joinGroup of a member id", `mutation($a: ID!, $b: ID!) { joinGroup(input: {groupId: $a, memberId: $b}) { group { id } } }`, map[string]any{"a": member, "b": member}, domain.CodeBadUserInput, "groupId"},
 		{"supportQuestion of a group id", `mutation($a: ID!, $b: ID!) { supportQuestion(input: {questionId: $a, memberId: $b}) { question { id } } }`, map[string]any{"a": g.id, "b": member}, domain.CodeBadUserInput, "questionId"},
 		{"removeContact of a member id", `mutation($a: ID!) { removeContact(input: {id: $a}) { member { id } } }`, map[string]any{"a": member}, domain.CodeBadUserInput, "id"},
+		{"registerForTraining of a meeting", `mutation($a: ID!, $b: ID!) { registerForTraining(input: {trainingId: $a, memberId: $b}) { training { id } } }`, map[string]any{"a": meeting, "b": member}, domain.CodeBadUserInput, "trainingId"},
+		{"registerForTraining of a training as member", `mutation($a: ID!) { registerForTraining(input: {trainingId: $a, memberId: $a}) { training { id } } }`, map[string]any{"a": training}, domain.CodeBadUserInput, "memberId"},
+		{"registerForTraining of nothing", `mutation($a: ID!, $b: ID!) { registerForTraining(input: {trainingId: $a, memberId: $b}) { training { id } } }`, map[string]any{"a": globalid.Encode(globalid.TypeTraining, 1<<40), "b": member}, domain.CodeNotFound, "trainingId"},
+		{"registerForTraining of no member", `mutation($a: ID!, $b: ID!) { registerForTraining(input: {trainingId: $a, memberId: $b}) { training { id } } }`, map[string]any{"a": training, "b": ghost}, domain.CodeNotFound, "memberId"},
+		{"recordTrainingAttendance of a trade", `mutation($a: ID!, $b: [ID!]!) { recordTrainingAttendance(input: {trainingId: $a, attendeeIds: $b}) { training { id } } }`, map[string]any{"a": training, "b": []string{trade}}, domain.CodeBadUserInput, "attendeeIds"},
 		{"members filter with a member as trade", `query($t: [ID!]) { members(filter: {tradeIds: $t}) { totalCount } }`, map[string]any{"t": []string{member}}, domain.CodeBadUserInput, "filter.tradeIds"},
 		{"businessLinks filter with a trade as member", `query($t: [ID!]) { businessLinks(filter: {memberIds: $t}) { totalCount } }`, map[string]any{"t": []string{trade}}, domain.CodeBadUserInput, ""},
 		{"questions filter with a trade as raiser", `query($t: ID) { questions(filter: {raisedBy: $t}) { totalCount } }`, map[string]any{"t": trade}, domain.CodeBadUserInput, ""},
@@ -700,6 +773,8 @@ func TestHostileInput(t *testing.T) {
 		{`query($n: Int) { viewer { upcomingMeetings(first: $n) { id } } }`, "first"},
 		{`query($n: Int) { viewer { pendingConfirmations(first: $n) { totalCount } } }`, "first"},
 		{`query($n: Int, $g: ID!) { node(id: $g) { ... on WorkingGroup { meetings(first: $n) { totalCount } } } }`, "first"},
+		{`query($n: Int) { trainings(first: $n) { totalCount } }`, "first"},
+		{`query($n: Int, $t: ID!) { node(id: $t) { ... on Training { registrations(first: $n) { totalCount } } } }`, "first"},
 		{`query($n: Int) { network { brokers(first: $n) { score } } }`, "first"},
 		{`query($n: Int) { network { central(by: DEGREE, first: $n) { score } } }`, "first"},
 		{`query($n: Int, $m: ID!) { path(from: $m, to: $m, maxHops: $n) { hops } }`, "maxHops"},
@@ -708,7 +783,7 @@ func TestHostileInput(t *testing.T) {
 	}
 	for _, q := range sized {
 		for _, n := range []any{-1, 100_000, int64(1) << 31, int64(1)<<31 - 1, -(int64(1) << 31) - 1, json.Number("1e20"), json.Number("9223372036854775808")} {
-			vars := map[string]any{"n": n, "m": member, "g": g.id}
+			vars := map[string]any{"n": n, "m": member, "g": g.id, "t": training}
 			add(hostileCase{name: fmt.Sprintf("size %v: %s", n, q.query), tok: staff, query: q.query, vars: vars, code: domain.CodeBadUserInput})
 		}
 	}
@@ -861,6 +936,9 @@ func TestHostileForeignCursors(t *testing.T) {
 	f.mutate("publishActionPlan", map[string]any{"groupId": g.id, "summary": "Plan", "items": []any{map[string]any{"title": "Act"}}}, "actionPlan { id }", "actionPlan.id")
 	f.group()
 	f.mutate("publishActionPlan", map[string]any{"groupId": f.group().id, "summary": "Plan", "items": []any{map[string]any{"title": "Act"}}}, "actionPlan { id }", "actionPlan.id")
+	training, _ := f.registered(time.Now().Add(72 * time.Hour))
+	f.mutate("registerForTraining", map[string]any{"trainingId": training, "memberId": member}, "training { id }", "training.id")
+	f.training(time.Now().Add(96 * time.Hour))
 	staff := f.staff
 	memberTok := token(t, domain.RoleMember, g.members[1])
 
@@ -883,6 +961,8 @@ func TestHostileForeignCursors(t *testing.T) {
 		{"a member's partners", staff, `member(id: "` + member + `") { partners(first: 1, after: $c) { edges { cursor } } }`, "member.partners"},
 		{"a member's groups", staff, `member(id: "` + member + `") { groups(first: 1, after: $c) { edges { cursor } } }`, "member.groups"},
 		{"a group's meetings", staff, `node(id: "` + g.id + `") { ... on WorkingGroup { meetings(first: 1, after: $c) { edges { cursor } } } }`, "node.meetings"},
+		{"trainings", staff, `trainings(first: 1, after: $c) { edges { cursor } }`, "trainings"},
+		{"a training's registrations", staff, `node(id: "` + training + `") { ... on Training { registrations(first: 1, after: $c) { edges { cursor } } } }`, "node.registrations"},
 		{"a trade's members", staff, `trades { members(first: 1, after: $c) { edges { cursor } } }`, "trades.0.members"},
 		{"pending confirmations", memberTok, `viewer { pendingConfirmations(first: 1, after: $c) { edges { cursor } } }`, "viewer.pendingConfirmations"},
 	}

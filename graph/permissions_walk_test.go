@@ -86,6 +86,7 @@ var walkRules = map[string]fieldRule{
 	"Query.members": open, "Query.trades": open,
 	"Query.businessLinks": membersOnly, "Query.questions": membersOnly, "Query.groups": membersOnly,
 	"Query.actionPlans": membersOnly,
+	"Query.trainings":   open,
 	"Query.path":        pathFromSelf,
 	"Query.network":     analystOnly, "Query.dashboard": analystOnly,
 	// The audit trail and personal-data export are documented staff only.
@@ -148,6 +149,12 @@ var walkRules = map[string]fieldRule{
 	"AgendaItem.*": open,
 	"ActionPlan.*": open, "ActionPlan.group": open, "ActionPlan.items": open,
 	"ActionItem.*": open, "ActionItem.owner": open,
+
+	// Trainings are for everyone; who registered and who attended, for
+	// analysts and staff.
+	"Training.*": open, "Training.registrations": analystOnly, "Training.attendees": analystOnly,
+	"TrainingConnection.*": open, "TrainingConnection.edges": open, "TrainingConnection.pageInfo": open,
+	"TrainingEdge.*": open, "TrainingEdge.node": open,
 
 	// Analytics of one member (reached through self-only fields).
 	"Centrality.*": open, "Centrality.community": open,
@@ -213,6 +220,7 @@ var walkRows = map[string]rowRule{
 	"Member": activeForPublic, "Trade": anyRow, "BusinessLink": linkRows, "Contact": memberRows,
 	"Question": memberRows, "WorkingGroup": memberRows, "Meeting": memberRows, "ActionPlan": memberRows,
 	"Touchpoint": analystRows,
+	"Training":   anyRow,
 }
 
 // judgedTypes hold data the walk looks for: paths go where they are.
@@ -423,6 +431,7 @@ func pickWalkFixture(t *testing.T, a *api, gt *groundTruth) (*walkFixture, int64
 	add("actionPlan", "ActionPlan", one(`SELECT min(id) FROM action_plans`))
 	add("touchpoint", "Touchpoint", one(`INSERT INTO touchpoints (member_id, contact_id, by_subject, channel, summary, follow_up_on)
 		SELECT ?, min(id), 'staff', 'CALL', 'Called after the fair', current_date FROM contacts WHERE member_id = ? RETURNING id`, self, self))
+	add("training", "Training", one(`SELECT min(id) FROM trainings WHERE status = 'HELD'`))
 	fx.contacts = []labelledID{
 		{"ownContact", "Contact", globalid.Encode(globalid.TypeContact, one(`SELECT min(id) FROM contacts WHERE member_id = ?`, self))},
 		{"otherContact", "Contact", globalid.Encode(globalid.TypeContact, one(`SELECT min(id) FROM contacts WHERE member_id = ?`, stranger))},

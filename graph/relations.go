@@ -29,6 +29,7 @@ type relations struct {
 	meeting  *relation[any, struct{}, *domain.Meeting]
 	plan     *relation[any, struct{}, *domain.ActionPlan]
 	tp       *relation[any, struct{}, *domain.Touchpoint]
+	training *relation[any, struct{}, *domain.Training]
 	nodes    map[string]noder
 
 	// What hangs off a member.
@@ -68,6 +69,10 @@ type relations struct {
 	planGroup     *relation[*domain.ActionPlan, struct{}, *domain.WorkingGroup]
 	owner         *relation[*domain.ActionItem, memberArgs, *domain.Member]
 
+	// Trainings.
+	registrations     *relation[*domain.Training, pageArgs, *model.MemberConnection]
+	trainingAttendees *relation[*domain.Training, memberArgs, *domain.Member]
+
 	// Members named by the objects of other areas.
 	viewerMember *relation[*model.Viewer, memberArgs, *domain.Member]
 	recommended  *relation[*model.PartnerRecommendation, memberArgs, *domain.Member]
@@ -100,11 +105,18 @@ func newRelations(r *Resolver) *relations {
 	tp := r.Touchpoints
 	s.tp = byIDs[any]("Touchpoint", nil, tp.TouchpointsByIDs)
 	s.tp.typ = "Touchpoint"
+	// The training service is looked up when a request reads trainings:
+	// a resolver may be built without it.
+	s.training = byIDs[any]("Training", nil, func(ctx context.Context, ids []int64) (map[int64]*domain.Training, error) {
+		return r.Trainings.TrainingsByIDs(ctx, ids)
+	})
+	s.training.typ, s.training.ownID = "Training", true
 
 	s.nodes = map[string]noder{
 		globalid.TypeMember: s.member, globalid.TypeBusinessLink: s.link, globalid.TypeQuestion: s.question,
 		globalid.TypeWorkingGroup: s.group, globalid.TypeMeeting: s.meeting, globalid.TypeActionPlan: s.plan,
 		globalid.TypeTouchpoint: s.tp,
+		globalid.TypeTraining:   s.training,
 	}
 
 	memberID := one(func(m *domain.Member) int64 { return m.ID })
@@ -160,6 +172,16 @@ func newRelations(r *Resolver) *relations {
 	s.planGroup = groups("ActionPlan.group", one(func(p *domain.ActionPlan) int64 { return p.GroupID }), g.GroupsByIDs)
 	s.owner = members(s, "ActionItem.owner", maybe(func(i *domain.ActionItem) *int64 { return i.OwnerID }), true)
 
+	trainingID := one(func(t *domain.Training) int64 { return t.ID })
+	s.registrations, _ = paged("Training.registrations", trainingID,
+		func(ctx context.Context, ids []int64, p domain.PageRequest) (map[int64]*domain.Page[*domain.Member], error) {
+			return r.Trainings.RegistrationsOfTrainings(ctx, ids, p)
+		},
+		func(ctx context.Context, ids []int64) (map[int64]int, error) {
+			return r.Trainings.CountRegistrationsOfTrainings(ctx, ids)
+		})
+	s.trainingAttendees = members(s, "Training.attendees", func(t *domain.Training) []int64 { return t.AttendeeIDs }, true)
+
 	s.viewerMember = members(s, "Viewer.member", func(v *model.Viewer) []int64 {
 		if v.Role != domain.RoleMember || v.MemberID == 0 {
 			return nil
@@ -178,6 +200,7 @@ func newRelations(r *Resolver) *relations {
 	s.touchpoints.ofParentID, s.lastTouch.ofParentID = true, true
 	s.supporters.ofParentID, s.supporterIDs.ofParentID = true, true
 	s.participants.ofParentID, s.meetings.ofParentID, s.groupPlan.ofParentID = true, true, true
+	s.registrations.ofParentID = true
 
 	s.fields = map[string]starter{}
 	for _, f := range []interface {
@@ -189,6 +212,7 @@ func newRelations(r *Resolver) *relations {
 		s.raisedBy, s.supporters, s.supporterIDs, s.questionGroup,
 		s.groupQuestion, s.participants, s.meetings, s.groupPlan, s.participant,
 		s.meetingGroup, s.attendees, s.planGroup, s.owner,
+		s.registrations, s.trainingAttendees,
 		s.viewerMember, s.recommended, s.atRisk, s.scored, s.auditMember,
 		s.touchpoints, s.lastTouch, s.touchMember, s.touchContact, s.callMember, s.roi, s.givingMember,
 	} {

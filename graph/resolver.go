@@ -16,6 +16,7 @@ type Resolver struct {
 	TradeWrites   domain.TradeWriteService
 	Links         domain.LinkService
 	Groups        domain.GroupService
+	Trainings     domain.TrainingService
 	Analytics     domain.NetworkService
 	SmallWorlds   SmallWorldSource
 	Dashboards    domain.DashboardService

@@ -37,7 +37,11 @@ func TestEngagementReturn(t *testing.T) {
 		INSERT INTO action_plans (group_id, summary, items, published_at, distributed_to) VALUES
 		  (1, 'P1', '[{"title": "x"}]', now() - interval '20 days', 6),
 		  (2, 'P2', '[{"title": "x"}]', now() - interval '100 days', 5),
-		  (3, 'P3', '[{"title": "x"}]', now() - interval '400 days', 5);`)
+		  (3, 'P3', '[{"title": "x"}]', now() - interval '400 days', 5);
+		INSERT INTO trainings (id, title, theme, starts_at, duration_minutes, capacity, registration_count, status) VALUES
+		  (1, 'CGV', 'OTHER', now() - interval '15 days', 120, 10, 2, 'HELD'),
+		  (2, 'Old', 'OTHER', now() - interval '500 days', 120, 10, 1, 'HELD');
+		INSERT INTO training_registrations (training_id, member_id, attended) VALUES (1, 3, true), (1, 4, true), (2, 1, true);`)
 	staff := token(t, domain.RoleStaff, "")
 	type roi struct {
 		HoursGiven          float64
@@ -51,8 +55,8 @@ func TestEngagementReturn(t *testing.T) {
 	want := map[string]roi{
 		"A": {3.5, 1, 2, 0, 2, ratio(8 / 3.5)},
 		"B": {2, 1, 2, 0, 1, ratio(7.5 / 2)},
-		"C": {1.5, 0, 2, 0, 1, ratio(2.5 / 1.5)},
-		"D": {0, 0, 1, 0, 0, nil},
+		"C": {3.5, 0, 2, 1, 2, ratio(5 / 3.5)},
+		"D": {2, 0, 1, 1, 1, ratio(3.5 / 2)},
 		"E": {460.0 / 60, 0, 2, 0, 1, ratio(2.5 / (460.0 / 60))},
 		"F": {6, 0, 2, 0, 1, ratio(2.5 / 6)},
 	}
@@ -103,8 +107,9 @@ func TestEngagementReturn(t *testing.T) {
 	for _, b := range dash.Dashboard.Engagement.RoiDistribution {
 		counts = append(counts, b.Count)
 	}
-	// E 0.33 and F 0.42 in 0–1, C 1.67 in 1–2, A 2.29 and B 3.75 in 2–5.
-	if want := []int{2, 1, 2, 0, 0}; !equalInts(counts, want) || dash.Dashboard.Engagement.RoiDistribution[4].To != nil {
+	// E 0.33 and F 0.42 in 0–1, C 1.43 and D 1.75 in 1–2, A 2.29 and B
+	// 3.75 in 2–5.
+	if want := []int{2, 2, 2, 0, 0}; !equalInts(counts, want) || dash.Dashboard.Engagement.RoiDistribution[4].To != nil {
 		t.Errorf("distribution %+v, want counts %v", dash.Dashboard.Engagement.RoiDistribution, want)
 	}
 	g := dash.Dashboard.Engagement.GivingWithoutReturn

@@ -1,11 +1,17 @@
 package graph_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
 	"grappe/domain"
+	"grappe/globalid"
+	"grappe/postgres"
 )
 
 // TestStatementsDoNotGrowWithPages checks SPEC §7 for every relation and
@@ -52,9 +58,26 @@ func TestStatementsDoNotGrowWithPages(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	trainings := a.db.Trainings()
+	for i := range 50 {
+		tr, err := trainings.ScheduleTraining(staffCtx, domain.TrainingInput{Title: fmt.Sprintf("Formation %02d", i),
+			Theme: domain.ThemeSmallBusinessSupport, StartsAt: time.Now().Add(-time.Duration(i+1) * time.Hour), DurationMinutes: 60, Capacity: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range m[i : i+3] {
+			if _, err := trainings.RegisterForTraining(staffCtx, tr.ID, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := trainings.RecordTrainingAttendance(staffCtx, tr.ID, m[i:i+2]); err != nil {
+			t.Fatal(err)
+		}
+	}
 	staff := token(t, domain.RoleStaff, "")
 	member := token(t, domain.RoleMember, gid(m[0]))
 	const (
+		courses   = `query($n: Int) { trainings(first: $n) { edges { node { title %s } } } }`
 		members   = `query($n: Int) { members(first: $n) { edges { node { name %s } } } }`
 		links     = `query($n: Int) { businessLinks(first: $n) { edges { node { kind %s } } } }`
 		questions = `query($n: Int) { questions(first: $n) { edges { node { text %s } } } }`
@@ -93,6 +116,11 @@ func TestStatementsDoNotGrowWithPages(t *testing.T) {
 		{"Meeting.group, attendees", staff, groups, `meetings { edges { node { group { name } attendees { name } } } }`, 4},
 		{"ActionPlan.group", staff, plans, `group { name }`, 2},
 		{"ActionPlan.items.owner", staff, plans, `items { title owner { name } }`, 2},
+		// whether the viewer is registered comes with the trainings
+		{"Training.viewerRegistered", member, courses, `registrationCount viewerRegistered`, 1},
+		{"Training.registrations", staff, courses, `registrations(first: 2) { totalCount edges { node { name } } }`, 3},
+		{"Training.attendees", staff, courses, `attendees { name trades { code } }`, 2}, // their trades come with them
+		{"Training.registrations.groups", staff, courses, `registrations(first: 2) { edges { node { groups(first: 1) { edges { node { name } } } } } }`, 3},
 		// members, links, counterparts with their first groups page,
 		// questions, raisers, meetings, attendees
 		{"depth", staff, members, `businessLinks(first: 2) { edges { counterpart { groups(first: 1) { edges { node {
@@ -144,6 +172,36 @@ func TestStatementsDoNotGrowWithPages(t *testing.T) {
 		}
 		if got := countStatementsWith(t, a, staff, nodes, map[string]any{"ids": ids}); got != 2 {
 			t.Errorf("nodes: %d statements for %d members, want 2", got, n)
+		}
+	}
+	// Trainings by global id: their registrations start with them, for
+	// staff; for a member, who may not read them, nothing more is read.
+	var trainingIDs []int64
+	if err := a.db.Bun().NewSelect().Table("trainings").Column("id").Order("id").Scan(staffCtx, &trainingIDs); err != nil {
+		t.Fatal(err)
+	}
+	const trainingNodes = `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Training { title registrations(first: 2) { edges { node { name } } } } } }`
+	for _, n := range []int{1, 50} {
+		ids := make([]string, n)
+		for i := range ids {
+			ids[i] = globalid.Encode(globalid.TypeTraining, trainingIDs[i])
+		}
+		if got := countStatementsWith(t, a, staff, trainingNodes, map[string]any{"ids": ids}); got != 2 {
+			t.Errorf("training nodes: %d statements for %d trainings, want 2", got, n)
+		}
+		body, _ := json.Marshal(map[string]any{"query": trainingNodes, "variables": map[string]any{"ids": ids}})
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+member)
+		ctx, count := postgres.WithStatementCounter(req.Context())
+		rec := httptest.NewRecorder()
+		a.handler.ServeHTTP(rec, req.WithContext(ctx))
+		if !bytes.Contains(rec.Body.Bytes(), []byte(`"FORBIDDEN"`)) || count.Load() != 1 {
+			t.Errorf("training nodes' registrations as a member: %d statements, %s", count.Load(), rec.Body)
+		}
+		if got := countStatementsWith(t, a, member, `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Training { title viewerRegistered } } }`,
+			map[string]any{"ids": ids}); got != 1 {
+			t.Errorf("training nodes as a member: %d statements for %d trainings, want 1", got, n)
 		}
 	}
 }

@@ -224,14 +224,20 @@ func TestCallList(t *testing.T) {
 		  (4, 'Quiet but busy', 'COMPANY', current_date - 730, NULL),
 		  (5, 'New, never called', 'COMPANY', current_date - 100, NULL),
 		  (6, 'All is well', 'COMPANY', current_date - 730, NULL),
-		  (7, 'Gone', 'COMPANY', current_date - 730, current_date - 10);
+		  (7, 'Gone', 'COMPANY', current_date - 730, current_date - 10),
+		  (8, 'Trained last week', 'COMPANY', current_date - 730, NULL);
+		INSERT INTO trainings (id, title, theme, starts_at, duration_minutes, capacity, registration_count, status) VALUES
+		  (1, 'Affacturage', 'OTHER', now() - interval '5 days', 120, 10, 2, 'HELD'),
+		  (2, 'CGV', 'OTHER', now() - interval '40 days', 120, 10, 1, 'HELD');
+		INSERT INTO training_registrations (training_id, member_id, attended) VALUES (1, 8, true), (1, 6, false), (2, 4, true);
 		INSERT INTO business_links (from_id, to_id, kind, since, declared_by, created_at) VALUES
 		  (2, 4, 'SUPPLY', current_date, 2, now()), (4, 6, 'SUPPLY', current_date, 4, now()), (6, 2, 'REFERRAL', current_date, 6, now());
 		INSERT INTO touchpoints (member_id, by_subject, channel, at, summary, follow_up_on, done) VALUES
 		  (2, 'staff', 'CALL', now() - interval '10 days', 'Call back about the quote', current_date - 1, false),
 		  (4, 'staff', 'VISIT', now() - interval '200 days', 'Visit', NULL, false),
 		  (6, 'staff', 'CALL', now() - interval '1 day', 'Called', current_date - 1, true),
-		  (7, 'staff', 'CALL', now() - interval '400 days', 'Called', current_date - 300, false);`)
+		  (7, 'staff', 'CALL', now() - interval '400 days', 'Called', current_date - 300, false),
+		  (8, 'staff', 'CALL', now() - interval '30 days', 'Called', NULL, false);`)
 	const q = `query($after: String) { callList(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor }
 		edges { node { member { name } reasons lastTouchpointAt } } } }`
 	type page struct {
@@ -256,8 +262,8 @@ func TestCallList(t *testing.T) {
 	for range 3 {
 		var p page
 		a.ok(staff, q, map[string]any{"after": after}, &p)
-		if p.CallList.TotalCount != 4 {
-			t.Errorf("totalCount %d, want 4", p.CallList.TotalCount)
+		if p.CallList.TotalCount != 5 {
+			t.Errorf("totalCount %d, want 5", p.CallList.TotalCount)
 		}
 		for _, e := range p.CallList.Edges {
 			got = append(got, e.Node.Member.Name+" "+strings.Join(e.Node.Reasons, ","))
@@ -270,6 +276,7 @@ func TestCallList(t *testing.T) {
 	want := []string{
 		"Promised a call FOLLOW_UP_DUE",
 		"Silent since ever AT_RISK,NEVER_CONTACTED,QUIET",
+		"Trained last week AFTER_TRAINING",
 		"New, never called NEVER_CONTACTED",
 		"Quiet but busy QUIET",
 	}

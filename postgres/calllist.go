@@ -55,6 +55,7 @@ func (s *TouchpointService) callList() *bun.RawQuery {
 		today.AddDate(0, 0, -domain.NeverContactedDays).Format(time.DateOnly),
 		now.AddDate(0, 0, -domain.QuietDays),
 		today.AddDate(0, 0, -domain.QuietDays).Format(time.DateOnly),
+		now.AddDate(0, 0, -domain.AfterTrainingDays), now,
 	)
 	return db.bun.NewRaw(`WITH ids AS (?4),`+engagementCTEs(false)+`,
 touch AS (
@@ -62,14 +63,21 @@ touch AS (
         bool_or(NOT done AND follow_up_on <= ?5::date) AS due
     FROM touchpoints GROUP BY member_id
 ),
+trained AS (
+    SELECT r.member_id, max(tr.starts_at) AS at
+    FROM training_registrations AS r JOIN trainings AS tr ON tr.id = r.training_id
+    WHERE r.attended AND tr.status = 'HELD' AND tr.starts_at > ?9 AND tr.starts_at <= ?10
+    GROUP BY r.member_id
+),
 flagged AS (
     SELECT s.member_id, t.last_at,
         coalesce(t.due, false) AS follow_up_due,
         s.at_risk,
-        false AS after_training,
+        tr.at IS NOT NULL AND (t.last_at IS NULL OR t.last_at < tr.at) AS after_training,
         t.last_at IS NULL AND s.joined_on < ?6::date AS never_contacted,
         (t.last_at IS NULL OR t.last_at < ?7) AND s.joined_on < ?8::date AS quiet
     FROM scored AS s LEFT JOIN touch AS t ON t.member_id = s.member_id
+    LEFT JOIN trained AS tr ON tr.member_id = s.member_id
 )
 SELECT flagged.*,
     lpad((31 - (16 * follow_up_due::int + 8 * at_risk::int + 4 * after_training::int

@@ -81,6 +81,16 @@ func TestChangesNameTheirRows(t *testing.T) {
 	want(`INSERT INTO members (name, kind, joined_on) SELECT 'Bulk ' || i, 'COMPANY', current_date FROM generate_series(1, 400) i`,
 		domain.DataChange{Table: "members", Op: domain.ChangeInsert})
 	want(`TRUNCATE trade_complements`, domain.DataChange{Table: "trade_complements", Op: domain.ChangeTruncate})
+	// Trainings by id, registrations by their training.
+	want(`INSERT INTO trainings (id, title, theme, starts_at, duration_minutes, capacity) VALUES (61, 'CGV', 'OTHER', now(), 60, 5)`,
+		domain.DataChange{Table: "trainings", Op: domain.ChangeInsert, IDs: []int64{61}})
+	want(`INSERT INTO training_registrations (training_id, member_id) VALUES (61, 901)`,
+		domain.DataChange{Table: "training_registrations", Op: domain.ChangeInsert, IDs: []int64{61}})
+	want(`BEGIN; UPDATE training_registrations SET attended = true WHERE training_id = 61; UPDATE trainings SET status = 'HELD' WHERE id = 61; COMMIT`,
+		domain.DataChange{Table: "training_registrations", Op: domain.ChangeUpdate, IDs: []int64{61}},
+		domain.DataChange{Table: "trainings", Op: domain.ChangeUpdate, IDs: []int64{61}})
+	want(`DELETE FROM training_registrations WHERE member_id = 901`,
+		domain.DataChange{Table: "training_registrations", Op: domain.ChangeDelete, IDs: []int64{61}})
 	// Nothing changed, nothing announced: the next batch is the next change.
 	want(`UPDATE members SET city = 'Nowhere' WHERE id = -1; DELETE FROM members WHERE id = 902`,
 		domain.DataChange{Table: "members", Op: domain.ChangeDelete, IDs: []int64{902}})

@@ -12,11 +12,12 @@ import (
 
 // engagementCTEs computes the engagement of the members listed by a CTE
 // named ids (with an id column) that the caller writes first. Activities
-// are meetings attended (held), groups joined, questions raised or
-// supported, links declared or confirmed (confirmed_by); each source is
-// aggregated per member before the join. The CTE scored has, per member:
-// the counts of the last 12 months, the last activity ever, the score
-// (SQL function grappe_engagement_score) and at_risk.
+// are meetings attended (held), trainings attended (held), groups joined,
+// questions raised or supported, links declared or confirmed
+// (confirmed_by); each source is aggregated per member before the join.
+// The CTE scored has, per member: the counts of the last 12 months, the
+// last activity ever, the score (SQL function grappe_engagement_score, to
+// which trainings attended count as meetings attended) and at_risk.
 //
 // Every source has an index on (member, time). With few ids (a page of
 // members) each is probed per member; with many (a dashboard) each is
@@ -35,40 +36,47 @@ func engagementCTEs(few bool) string {
 		return " AND " + column + " IN (SELECT id FROM ids)"
 	}
 	return `
-acts (member_id, meetings, groups, questions, links, last_at) AS (
-    SELECT ma.member_id, count(*) FILTER (WHERE mt.starts_at > ?1), 0, 0, 0, max(mt.starts_at)
+acts (member_id, meetings, trainings, groups, questions, links, last_at) AS (
+    SELECT ma.member_id, count(*) FILTER (WHERE mt.starts_at > ?1), 0, 0, 0, 0, max(mt.starts_at)
     FROM meeting_attendees AS ma JOIN meetings AS mt ON mt.id = ma.meeting_id
     WHERE mt.status = 'HELD' AND mt.starts_at <= ?0` + in("ma.member_id") + `
     GROUP BY ma.member_id
   UNION ALL
-    SELECT member_id, 0, count(*) FILTER (WHERE joined_at > ?1), 0, 0, max(joined_at)
+    SELECT ta.member_id, 0, count(*) FILTER (WHERE tr.starts_at > ?1), 0, 0, 0, max(tr.starts_at)
+    FROM training_registrations AS ta JOIN trainings AS tr ON tr.id = ta.training_id
+    WHERE ta.attended AND tr.status = 'HELD' AND tr.starts_at <= ?0` + in("ta.member_id") + `
+    GROUP BY ta.member_id
+  UNION ALL
+    SELECT member_id, 0, 0, count(*) FILTER (WHERE joined_at > ?1), 0, 0, max(joined_at)
     FROM group_participants
     WHERE joined_at <= ?0` + in("member_id") + `
     GROUP BY member_id
   UNION ALL
-    SELECT member_id, 0, 0, count(*) FILTER (WHERE supported_at > ?1), 0, max(supported_at)
+    SELECT member_id, 0, 0, 0, count(*) FILTER (WHERE supported_at > ?1), 0, max(supported_at)
     FROM question_supports
     WHERE supported_at <= ?0` + in("member_id") + `
     GROUP BY member_id
   UNION ALL
-    SELECT declared_by, 0, 0, 0, count(*) FILTER (WHERE created_at > ?1), max(created_at)
+    SELECT declared_by, 0, 0, 0, 0, count(*) FILTER (WHERE created_at > ?1), max(created_at)
     FROM business_links
     WHERE created_at <= ?0` + in("declared_by") + `
     GROUP BY declared_by
   UNION ALL
-    SELECT confirmed_by, 0, 0, 0, count(*) FILTER (WHERE confirmed_at > ?1), max(confirmed_at)
+    SELECT confirmed_by, 0, 0, 0, 0, count(*) FILTER (WHERE confirmed_at > ?1), max(confirmed_at)
     FROM business_links
     WHERE confirmed_by IS NOT NULL AND confirmed_at <= ?0` + in("confirmed_by") + `
     GROUP BY confirmed_by
 ),
 per AS MATERIALIZED (
-    SELECT member_id, sum(meetings) AS meetings, sum(groups) AS groups, sum(questions) AS questions,
+    SELECT member_id, sum(meetings) AS meetings, sum(trainings) AS trainings, sum(groups) AS groups,
+        sum(questions) AS questions,
         sum(links) AS links, max(last_at) AS last_at
     FROM acts GROUP BY member_id
 ),
 activity AS (
     SELECT m.id AS member_id, m.status, m.joined_on,
         coalesce(p.meetings, 0)::bigint AS meetings,
+        coalesce(p.trainings, 0)::bigint AS trainings,
         coalesce(p.groups, 0)::bigint AS groups,
         coalesce(p.questions, 0)::bigint AS questions,
         coalesce(p.links, 0)::bigint AS links,
@@ -78,7 +86,7 @@ activity AS (
 ),
 scored AS (
     SELECT activity.*,
-        grappe_engagement_score(meetings, groups, questions, links) AS score,
+        grappe_engagement_score(meetings + trainings, groups, questions, links) AS score,
         status = 'ACTIVE' AND (last_at IS NULL OR last_at < ?2) AND joined_on < ?3::date AS at_risk
     FROM activity
 )`
@@ -95,6 +103,7 @@ func (db *DB) engagementArgs() []any {
 type engagementRow struct {
 	MemberID  int64      `bun:"member_id"`
 	Meetings  int        `bun:"meetings"`
+	Trainings int        `bun:"trainings"`
 	Groups    int        `bun:"groups"`
 	Questions int        `bun:"questions"`
 	Links     int        `bun:"links"`
@@ -114,7 +123,7 @@ func (s *MemberDetailService) Engagements(ctx context.Context, memberIDs []int64
 	}
 	var rows []engagementRow
 	q := `WITH ids AS (SELECT unnest(?4::bigint[]) AS id),` + engagementCTEs(true) + `
-SELECT member_id, meetings, groups, questions, links, last_at, score, at_risk FROM scored`
+SELECT member_id, meetings, trainings, groups, questions, links, last_at, score, at_risk FROM scored`
 	args := append(s.db.engagementArgs(), pgdialect.Array(memberIDs))
 	if err := s.db.bun.NewRaw(q, args...).Scan(ctx, &rows); err != nil {
 		return nil, mapError(err, "engagement")
@@ -125,6 +134,7 @@ SELECT member_id, meetings, groups, questions, links, last_at, score, at_risk FR
 			MemberID:                 r.MemberID,
 			Score:                    r.Score,
 			MeetingsAttended:         r.Meetings,
+			TrainingsAttended:        r.Trainings,
 			GroupsJoined:             r.Groups,
 			QuestionsSupported:       r.Questions,
 			LinksDeclaredOrConfirmed: r.Links,

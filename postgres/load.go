@@ -23,13 +23,13 @@ const demoLockKey = 0x64656d6f
 var dataTables = []string{
 	"trades", "trade_complements", "members", "member_trades", "contacts", "business_links",
 	"questions", "question_supports", "working_groups", "group_participants",
-	"meetings", "meeting_attendees", "action_plans", "touchpoints",
+	"meetings", "meeting_attendees", "action_plans", "trainings", "training_registrations", "touchpoints",
 }
 
 // identityTables are the data tables with an identity id.
 var identityTables = []string{
 	"trades", "members", "contacts", "business_links", "questions", "working_groups", "meetings", "action_plans",
-	"touchpoints",
+	"trainings", "touchpoints",
 }
 
 // LoadDemoIfEmpty loads the dataset when the database holds no member and
@@ -304,6 +304,19 @@ func datasetCopies(ds *domain.Dataset) []tableCopy {
 				return err
 			}
 			w.Time(p.PublishedAt).Int(int64(p.DistributedTo))
+			return nil
+		}},
+		{"trainings", "id, title, theme, description, starts_at, duration_minutes, place, capacity, registration_count, status",
+			len(ds.Trainings), func(w *copyRow, i int) error {
+				t := &ds.Trainings[i]
+				w.Int(t.ID).Text(t.Title).Text(string(t.Theme)).TextOrNull(t.Description).Time(t.StartsAt).
+					Int(int64(t.DurationMinutes)).TextOrNull(t.Place).Int(int64(t.Capacity)).Int(int64(t.RegistrationCount)).
+					Text(string(t.Status))
+				return nil
+			}},
+		{"training_registrations", "training_id, member_id, registered_at, attended", len(ds.Registrations), func(w *copyRow, i int) error {
+			r := &ds.Registrations[i]
+			w.Int(r.TrainingID).Int(r.MemberID).Time(r.RegisteredAt).Bool(r.Attended)
 			return nil
 		}},
 		{"touchpoints", "id, member_id, contact_id, by_subject, channel, at, summary, follow_up_on, done", len(ds.Touchpoints), func(w *copyRow, i int) error {

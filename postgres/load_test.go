@@ -26,19 +26,21 @@ func expectedRows(ds *domain.Dataset) map[string]int {
 		attendees += len(m.AttendeeIDs)
 	}
 	return map[string]int{
-		"trades":             len(ds.Trades),
-		"trade_complements":  len(ds.Complements),
-		"members":            len(ds.Members),
-		"member_trades":      memberTrades,
-		"contacts":           len(ds.Contacts),
-		"business_links":     len(ds.Links),
-		"questions":          len(ds.Questions),
-		"question_supports":  len(ds.Supports),
-		"working_groups":     len(ds.Groups),
-		"group_participants": len(ds.Participants),
-		"meetings":           len(ds.Meetings),
-		"meeting_attendees":  attendees,
-		"action_plans":       len(ds.ActionPlans),
+		"trades":                 len(ds.Trades),
+		"trade_complements":      len(ds.Complements),
+		"members":                len(ds.Members),
+		"member_trades":          memberTrades,
+		"contacts":               len(ds.Contacts),
+		"business_links":         len(ds.Links),
+		"questions":              len(ds.Questions),
+		"question_supports":      len(ds.Supports),
+		"working_groups":         len(ds.Groups),
+		"group_participants":     len(ds.Participants),
+		"meetings":               len(ds.Meetings),
+		"meeting_attendees":      attendees,
+		"action_plans":           len(ds.ActionPlans),
+		"trainings":              len(ds.Trainings),
+		"training_registrations": len(ds.Registrations),
 	}
 }
 
@@ -160,6 +162,13 @@ func TestLoadedDataRoundTrip(t *testing.T) {
 	var actions []domain.ActionItem
 	if err := json.Unmarshal(raw, &actions); err != nil || !cmp.Equal(actions, p.Items) || distributed != p.DistributedTo {
 		t.Errorf("plan %d loaded as %s, %d (%v), want %+v", p.ID, raw, distributed, err, p.Items)
+	}
+
+	// A training's seats taken are its registrations, attended ones included.
+	var seatsOff int
+	if err := db.Bun().NewRaw(`SELECT count(*) FROM trainings AS tr
+		WHERE tr.registration_count <> (SELECT count(*) FROM training_registrations AS r WHERE r.training_id = tr.id)`).Scan(ctx, &seatsOff); err != nil || seatsOff != 0 {
+		t.Errorf("%d trainings whose registration count is off, %v", seatsOff, err)
 	}
 
 	// Statuses derived in the database agree with the dataset.

@@ -11,21 +11,33 @@ import (
 
 // returnCTEs computes, for the members of CTE ids, what they gave and got
 // back over the 12 months up to ?0 (?1 is the period's start): CTE
-// returns. Action plans received are counted from a running count per
+// returns. The sessions a member gave time to are the meetings and the
+// trainings held in the period that it attended. Action plans received are counted from a running count per
 // day, so that the cost does not grow with members times plans.
 const returnCTEs = `
+sessions (kind, id, minutes) AS (
+    SELECT 'm', id, duration_minutes FROM meetings WHERE status = 'HELD' AND starts_at > ?1 AND starts_at <= ?0
+  UNION ALL
+    SELECT 't', id, duration_minutes FROM trainings WHERE status = 'HELD' AND starts_at > ?1 AND starts_at <= ?0
+),
+present (kind, id, member_id) AS (
+    SELECT 'm', meeting_id, member_id FROM meeting_attendees
+    WHERE meeting_id IN (SELECT id FROM sessions WHERE kind = 'm')
+  UNION ALL
+    SELECT 't', training_id, member_id FROM training_registrations
+    WHERE attended AND training_id IN (SELECT id FROM sessions WHERE kind = 't')
+),
 given AS (
-    SELECT ma.member_id, sum(mt.duration_minutes) AS minutes
-    FROM meeting_attendees AS ma JOIN meetings AS mt ON mt.id = ma.meeting_id
-    WHERE mt.status = 'HELD' AND mt.starts_at > ?1 AND mt.starts_at <= ?0 AND ma.member_id IN (SELECT id FROM ids)
-    GROUP BY ma.member_id
+    SELECT p.member_id, sum(s.minutes) AS minutes, count(*) FILTER (WHERE s.kind = 't') AS trainings
+    FROM present AS p JOIN sessions AS s ON s.kind = p.kind AND s.id = p.id
+    WHERE p.member_id IN (SELECT id FROM ids)
+    GROUP BY p.member_id
 ),
 met AS (
-    SELECT ma.member_id, count(DISTINCT o.member_id) AS n
-    FROM meeting_attendees AS ma JOIN meetings AS mt ON mt.id = ma.meeting_id
-    JOIN meeting_attendees AS o ON o.meeting_id = ma.meeting_id AND o.member_id <> ma.member_id
-    WHERE mt.status = 'HELD' AND mt.starts_at > ?1 AND mt.starts_at <= ?0 AND ma.member_id IN (SELECT id FROM ids)
-    GROUP BY ma.member_id
+    SELECT p.member_id, count(DISTINCT o.member_id) AS n
+    FROM present AS p JOIN present AS o ON o.kind = p.kind AND o.id = p.id AND o.member_id <> p.member_id
+    WHERE p.member_id IN (SELECT id FROM ids)
+    GROUP BY p.member_id
 ),
 cluster_links AS (
     SELECT p.member_id, count(*) AS n
@@ -52,7 +64,7 @@ plans AS (
 ),
 returns AS (
     SELECT i.id AS member_id, coalesce(g.minutes, 0) AS minutes, coalesce(cl.n, 0) AS links,
-        greatest(coalesce(p.n, 0), 0) AS plans, 0 AS trainings, coalesce(mt.n, 0) AS met
+        greatest(coalesce(p.n, 0), 0) AS plans, coalesce(g.trainings, 0) AS trainings, coalesce(mt.n, 0) AS met
     FROM ids AS i
     LEFT JOIN given AS g ON g.member_id = i.id
     LEFT JOIN met AS mt ON mt.member_id = i.id

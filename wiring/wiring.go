@@ -54,6 +54,7 @@ func Resolver(db *postgres.DB, g network.Source) *graph.Resolver {
 		TradeWrites:   db.TradeWrites(),
 		Links:         db.Links(),
 		Groups:        db.Groups(),
+		Trainings:     db.Trainings(),
 		Dashboards:    db.Dashboards(),
 		Audit:         db.Audit(),
 		Touchpoints:   db.Touchpoints(),

@@ -690,6 +690,29 @@ func (ec *executionContext) fieldContext_Engagement_meetingsAttended(_ context.C
 	return graphql.NewScalarFieldContext("Engagement", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Engagement_trainingsAttended(ctx context.Context, field graphql.CollectedField, obj *domain.Engagement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Engagement_trainingsAttended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrainingsAttended, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Engagement_trainingsAttended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Engagement", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Engagement_groupsJoined(ctx context.Context, field graphql.CollectedField, obj *domain.Engagement) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3304,6 +3327,11 @@ func (ec *executionContext) _Engagement(ctx context.Context, sel ast.SelectionSe
 			}
 		case "meetingsAttended":
 			out.Values[i] = ec._Engagement_meetingsAttended(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "trainingsAttended":
+			out.Values[i] = ec._Engagement_trainingsAttended(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

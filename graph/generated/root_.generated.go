@@ -56,6 +56,7 @@ type ResolverRoot interface {
 	Trade() TradeResolver
 	TradeComplement() TradeComplementResolver
 	TradeCount() TradeCountResolver
+	Training() TrainingResolver
 	Viewer() ViewerResolver
 	WorkingGroup() WorkingGroupResolver
 }
@@ -281,6 +282,7 @@ type ComplexityRoot struct {
 		QuestionsSupported       func(childComplexity int) int
 		Roi                      func(childComplexity int) int
 		Score                    func(childComplexity int) int
+		TrainingsAttended        func(childComplexity int) int
 	}
 
 	EngagementReturn struct {
@@ -475,32 +477,37 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddContact            func(childComplexity int, input model.AddContactInput) int
-		AddTradeComplement    func(childComplexity int, input model.AddTradeComplementInput) int
-		CancelMeeting         func(childComplexity int, input model.CancelMeetingInput) int
-		CloseGroup            func(childComplexity int, input model.CloseGroupInput) int
-		CompleteFollowUp      func(childComplexity int, input model.CompleteFollowUpInput) int
-		ConfirmBusinessLink   func(childComplexity int, input model.ConfirmBusinessLinkInput) int
-		CreateMember          func(childComplexity int, input model.CreateMemberInput) int
-		CreateTrade           func(childComplexity int, input model.CreateTradeInput) int
-		DeclareBusinessLink   func(childComplexity int, input model.DeclareBusinessLinkInput) int
-		DeclineBusinessLink   func(childComplexity int, input model.DeclineBusinessLinkInput) int
-		EndBusinessLink       func(childComplexity int, input model.EndBusinessLinkInput) int
-		EndMembership         func(childComplexity int, input model.EndMembershipInput) int
-		EraseContact          func(childComplexity int, input model.EraseContactInput) int
-		JoinGroup             func(childComplexity int, input model.JoinGroupInput) int
-		LeaveGroup            func(childComplexity int, input model.LeaveGroupInput) int
-		LogTouchpoint         func(childComplexity int, input model.LogTouchpointInput) int
-		PublishActionPlan     func(childComplexity int, input model.PublishActionPlanInput) int
-		RaiseQuestion         func(childComplexity int, input model.RaiseQuestionInput) int
-		RecordMeetingOutcome  func(childComplexity int, input model.RecordMeetingOutcomeInput) int
-		RemoveContact         func(childComplexity int, input model.RemoveContactInput) int
-		RemoveTradeComplement func(childComplexity int, input model.RemoveTradeComplementInput) int
-		ScheduleMeeting       func(childComplexity int, input model.ScheduleMeetingInput) int
-		SetMemberTrades       func(childComplexity int, input model.SetMemberTradesInput) int
-		SupportQuestion       func(childComplexity int, input model.SupportQuestionInput) int
-		UpdateMember          func(childComplexity int, input model.UpdateMemberInput) int
-		WithdrawSupport       func(childComplexity int, input model.WithdrawSupportInput) int
+		AddContact               func(childComplexity int, input model.AddContactInput) int
+		AddTradeComplement       func(childComplexity int, input model.AddTradeComplementInput) int
+		CancelMeeting            func(childComplexity int, input model.CancelMeetingInput) int
+		CancelRegistration       func(childComplexity int, input model.CancelRegistrationInput) int
+		CancelTraining           func(childComplexity int, input model.CancelTrainingInput) int
+		CloseGroup               func(childComplexity int, input model.CloseGroupInput) int
+		CompleteFollowUp         func(childComplexity int, input model.CompleteFollowUpInput) int
+		ConfirmBusinessLink      func(childComplexity int, input model.ConfirmBusinessLinkInput) int
+		CreateMember             func(childComplexity int, input model.CreateMemberInput) int
+		CreateTrade              func(childComplexity int, input model.CreateTradeInput) int
+		DeclareBusinessLink      func(childComplexity int, input model.DeclareBusinessLinkInput) int
+		DeclineBusinessLink      func(childComplexity int, input model.DeclineBusinessLinkInput) int
+		EndBusinessLink          func(childComplexity int, input model.EndBusinessLinkInput) int
+		EndMembership            func(childComplexity int, input model.EndMembershipInput) int
+		EraseContact             func(childComplexity int, input model.EraseContactInput) int
+		JoinGroup                func(childComplexity int, input model.JoinGroupInput) int
+		LeaveGroup               func(childComplexity int, input model.LeaveGroupInput) int
+		LogTouchpoint            func(childComplexity int, input model.LogTouchpointInput) int
+		PublishActionPlan        func(childComplexity int, input model.PublishActionPlanInput) int
+		RaiseQuestion            func(childComplexity int, input model.RaiseQuestionInput) int
+		RecordMeetingOutcome     func(childComplexity int, input model.RecordMeetingOutcomeInput) int
+		RecordTrainingAttendance func(childComplexity int, input model.RecordTrainingAttendanceInput) int
+		RegisterForTraining      func(childComplexity int, input model.RegisterForTrainingInput) int
+		RemoveContact            func(childComplexity int, input model.RemoveContactInput) int
+		RemoveTradeComplement    func(childComplexity int, input model.RemoveTradeComplementInput) int
+		ScheduleMeeting          func(childComplexity int, input model.ScheduleMeetingInput) int
+		ScheduleTraining         func(childComplexity int, input model.ScheduleTrainingInput) int
+		SetMemberTrades          func(childComplexity int, input model.SetMemberTradesInput) int
+		SupportQuestion          func(childComplexity int, input model.SupportQuestionInput) int
+		UpdateMember             func(childComplexity int, input model.UpdateMemberInput) int
+		WithdrawSupport          func(childComplexity int, input model.WithdrawSupportInput) int
 	}
 
 	Network struct {
@@ -578,6 +585,7 @@ type ComplexityRoot struct {
 		Path              func(childComplexity int, from string, to string, maxHops *int) int
 		Questions         func(childComplexity int, first *int, after *string, filter *model.QuestionFilter) int
 		Trades            func(childComplexity int) int
+		Trainings         func(childComplexity int, first *int, after *string, filter *model.TrainingFilter) int
 		Viewer            func(childComplexity int) int
 	}
 
@@ -749,6 +757,38 @@ type ComplexityRoot struct {
 		Count func(childComplexity int) int
 		Share func(childComplexity int) int
 		Trade func(childComplexity int) int
+	}
+
+	Training struct {
+		Attendees         func(childComplexity int) int
+		Capacity          func(childComplexity int) int
+		Description       func(childComplexity int) int
+		DurationMinutes   func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Place             func(childComplexity int) int
+		RegistrationCount func(childComplexity int) int
+		Registrations     func(childComplexity int, first *int, after *string) int
+		StartsAt          func(childComplexity int) int
+		Status            func(childComplexity int) int
+		Theme             func(childComplexity int) int
+		Title             func(childComplexity int) int
+		ViewerRegistered  func(childComplexity int) int
+	}
+
+	TrainingConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TrainingEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	TrainingPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Training         func(childComplexity int) int
 	}
 
 	UpdateMemberPayload struct {
@@ -1619,6 +1659,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Engagement.Score(childComplexity), true
+	case "Engagement.trainingsAttended":
+		if e.ComplexityRoot.Engagement.TrainingsAttended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Engagement.TrainingsAttended(childComplexity), true
 
 	case "EngagementReturn.actionPlansReceived":
 		if e.ComplexityRoot.EngagementReturn.ActionPlansReceived == nil {
@@ -2436,6 +2482,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelMeeting(childComplexity, args["input"].(model.CancelMeetingInput)), true
+	case "Mutation.cancelRegistration":
+		if e.ComplexityRoot.Mutation.CancelRegistration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelRegistration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelRegistration(childComplexity, args["input"].(model.CancelRegistrationInput)), true
+	case "Mutation.cancelTraining":
+		if e.ComplexityRoot.Mutation.CancelTraining == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelTraining_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelTraining(childComplexity, args["input"].(model.CancelTrainingInput)), true
 	case "Mutation.closeGroup":
 		if e.ComplexityRoot.Mutation.CloseGroup == nil {
 			break
@@ -2612,6 +2680,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordMeetingOutcome(childComplexity, args["input"].(model.RecordMeetingOutcomeInput)), true
+	case "Mutation.recordTrainingAttendance":
+		if e.ComplexityRoot.Mutation.RecordTrainingAttendance == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordTrainingAttendance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordTrainingAttendance(childComplexity, args["input"].(model.RecordTrainingAttendanceInput)), true
+	case "Mutation.registerForTraining":
+		if e.ComplexityRoot.Mutation.RegisterForTraining == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerForTraining_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterForTraining(childComplexity, args["input"].(model.RegisterForTrainingInput)), true
 	case "Mutation.removeContact":
 		if e.ComplexityRoot.Mutation.RemoveContact == nil {
 			break
@@ -2645,6 +2735,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ScheduleMeeting(childComplexity, args["input"].(model.ScheduleMeetingInput)), true
+	case "Mutation.scheduleTraining":
+		if e.ComplexityRoot.Mutation.ScheduleTraining == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_scheduleTraining_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ScheduleTraining(childComplexity, args["input"].(model.ScheduleTrainingInput)), true
 	case "Mutation.setMemberTrades":
 		if e.ComplexityRoot.Mutation.SetMemberTrades == nil {
 			break
@@ -3091,6 +3192,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Trades(childComplexity), true
+	case "Query.trainings":
+		if e.ComplexityRoot.Query.Trainings == nil {
+			break
+		}
+
+		args, err := ec.field_Query_trainings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Trainings(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.TrainingFilter)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -3701,6 +3813,135 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TradeCount.Trade(childComplexity), true
 
+	case "Training.attendees":
+		if e.ComplexityRoot.Training.Attendees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Training.Attendees(childComplexity), true
+	case "Training.capacity":
+		if e.ComplexityRoot.Training.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Training.Capacity(childComplexity), true
+	case "Training.description":
+		if e.ComplexityRoot.Training.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Training.Description(childComplexity), true
+	case "Training.durationMinutes":
+		if e.ComplexityRoot.Training.DurationMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Training.DurationMinutes(childComplexity), true
+	case "Training.id":
+		if e.ComplexityRoot.Training.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Training.ID(childComplexity), true
+	case "Training.place":
+		if e.ComplexityRoot.Training.Place == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Training.Place(childComplexity), true
+	case "Training.registrationCount":
+		if e.ComplexityRoot.Training.RegistrationCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Training.RegistrationCount(childComplexity), true
+	case "Training.registrations":
+		if e.ComplexityRoot.Training.Registrations == nil {
+			break
+		}
+
+		args, err := ec.field_Training_registrations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Training.Registrations(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Training.startsAt":
+		if e.ComplexityRoot.Training.StartsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Training.StartsAt(childComplexity), true
+	case "Training.status":
+		if e.ComplexityRoot.Training.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Training.Status(childComplexity), true
+	case "Training.theme":
+		if e.ComplexityRoot.Training.Theme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Training.Theme(childComplexity), true
+	case "Training.title":
+		if e.ComplexityRoot.Training.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Training.Title(childComplexity), true
+	case "Training.viewerRegistered":
+		if e.ComplexityRoot.Training.ViewerRegistered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Training.ViewerRegistered(childComplexity), true
+
+	case "TrainingConnection.edges":
+		if e.ComplexityRoot.TrainingConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingConnection.Edges(childComplexity), true
+	case "TrainingConnection.pageInfo":
+		if e.ComplexityRoot.TrainingConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingConnection.PageInfo(childComplexity), true
+	case "TrainingConnection.totalCount":
+		if e.ComplexityRoot.TrainingConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingConnection.TotalCount(childComplexity), true
+
+	case "TrainingEdge.cursor":
+		if e.ComplexityRoot.TrainingEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingEdge.Cursor(childComplexity), true
+	case "TrainingEdge.node":
+		if e.ComplexityRoot.TrainingEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingEdge.Node(childComplexity), true
+
+	case "TrainingPayload.clientMutationId":
+		if e.ComplexityRoot.TrainingPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingPayload.ClientMutationID(childComplexity), true
+	case "TrainingPayload.training":
+		if e.ComplexityRoot.TrainingPayload.Training == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingPayload.Training(childComplexity), true
+
 	case "UpdateMemberPayload.clientMutationId":
 		if e.ComplexityRoot.UpdateMemberPayload.ClientMutationID == nil {
 			break
@@ -3864,6 +4105,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("BusinessLinkFilter", ec.unmarshalInputBusinessLinkFilter),
 			graphql.NewInputUnmarshaler("CancelMeetingInput", ec.unmarshalInputCancelMeetingInput),
+			graphql.NewInputUnmarshaler("CancelRegistrationInput", ec.unmarshalInputCancelRegistrationInput),
+			graphql.NewInputUnmarshaler("CancelTrainingInput", ec.unmarshalInputCancelTrainingInput),
 			graphql.NewInputUnmarshaler("CloseGroupInput", ec.unmarshalInputCloseGroupInput),
 			graphql.NewInputUnmarshaler("CompleteFollowUpInput", ec.unmarshalInputCompleteFollowUpInput),
 			graphql.NewInputUnmarshaler("ConfirmBusinessLinkInput", ec.unmarshalInputConfirmBusinessLinkInput),
@@ -3886,11 +4129,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("QuestionFilter", ec.unmarshalInputQuestionFilter),
 			graphql.NewInputUnmarshaler("RaiseQuestionInput", ec.unmarshalInputRaiseQuestionInput),
 			graphql.NewInputUnmarshaler("RecordMeetingOutcomeInput", ec.unmarshalInputRecordMeetingOutcomeInput),
+			graphql.NewInputUnmarshaler("RecordTrainingAttendanceInput", ec.unmarshalInputRecordTrainingAttendanceInput),
+			graphql.NewInputUnmarshaler("RegisterForTrainingInput", ec.unmarshalInputRegisterForTrainingInput),
 			graphql.NewInputUnmarshaler("RemoveContactInput", ec.unmarshalInputRemoveContactInput),
 			graphql.NewInputUnmarshaler("RemoveTradeComplementInput", ec.unmarshalInputRemoveTradeComplementInput),
 			graphql.NewInputUnmarshaler("ScheduleMeetingInput", ec.unmarshalInputScheduleMeetingInput),
+			graphql.NewInputUnmarshaler("ScheduleTrainingInput", ec.unmarshalInputScheduleTrainingInput),
 			graphql.NewInputUnmarshaler("SetMemberTradesInput", ec.unmarshalInputSetMemberTradesInput),
 			graphql.NewInputUnmarshaler("SupportQuestionInput", ec.unmarshalInputSupportQuestionInput),
+			graphql.NewInputUnmarshaler("TrainingFilter", ec.unmarshalInputTrainingFilter),
 			graphql.NewInputUnmarshaler("UpdateMemberInput", ec.unmarshalInputUpdateMemberInput),
 			graphql.NewInputUnmarshaler("WithdrawSupportInput", ec.unmarshalInputWithdrawSupportInput),
 		)
@@ -5798,15 +6045,18 @@ type Contact {
 """
 A member's engagement over the last 12 months (time given against value received).
 
-score = min(100, 10 × meetings attended (at most 40) + 10 × groups joined (at most 20)
-+ 5 × questions raised or supported (at most 20) + 5 × business links declared or
-confirmed (at most 20)). A member with no such activity for 6 months is at risk.
+score = min(100, 10 × (meetings attended + trainings attended) (at most 40) + 10 × groups
+joined (at most 20) + 5 × questions raised or supported (at most 20) + 5 × business links
+declared or confirmed (at most 20)). A training attended counts like a meeting attended. A
+member with no such activity for 6 months is at risk.
 """
 type Engagement {
   "The score, 0 to 100 (formula in the type's description)."
   score: Int!
   "Meetings attended in the last 12 months."
   meetingsAttended: Int!
+  "Trainings attended in the last 12 months."
+  trainingsAttended: Int!
   "Working groups joined in the last 12 months."
   groupsJoined: Int!
   "Questions raised or supported in the last 12 months."
@@ -6810,6 +7060,215 @@ extend type Query {
   trades: [Trade!]!
 }
 `, BuiltIn: false},
+	{Name: "../schema/training.graphqls", Input: `"""
+Where a training stands.
+"""
+enum TrainingStatus {
+  "Planned: members may register while seats are left."
+  SCHEDULED
+  "Held; who attended is recorded."
+  HELD
+  "Cancelled; its registrations are kept."
+  CANCELLED
+}
+
+"""
+A training ("formation"): an information session the animation team organises on a small
+business's questions (general terms of sale, road safety, HR and remote work, factoring…).
+Every role reads trainings; who registered and who attended are for analysts and staff.
+
+Members register for its seats while it is SCHEDULED and has not started (staff may still seat
+someone until the attendance is recorded); a full training refuses registrations with CONFLICT,
+however many arrive at once. Once it has started, staff record who of the registered members
+attended, and it is HELD: each training attended counts in the engagement score like a meeting
+attended.
+"""
+type Training implements Node {
+  "The opaque global id of the training."
+  id: ID!
+  "Title."
+  title: String!
+  "Its theme."
+  theme: Theme!
+  "What it covers; null when not given."
+  description: String
+  "When it starts."
+  startsAt: Time!
+  "How long it lasts, in minutes."
+  durationMinutes: Int!
+  "Where it takes place (an address, a town, or a video call); null when not given."
+  place: String
+  "How many seats it has."
+  capacity: Int!
+  "How many seats are taken: the members registered."
+  registrationCount: Int!
+  "Whether the viewer member is registered; false for other roles."
+  viewerRegistered: Boolean!
+  "The registered members, in order of registration. Analysts and staff only."
+  registrations(
+    "Number of members (default 20, at most 100)."
+    first: Int
+    "Cursor after which the page starts."
+    after: String
+  ): MemberConnection! @withheld
+  "The members who attended, by id; empty until HELD. Analysts and staff only."
+  attendees: [Member!]! @withheld
+  "Where it stands."
+  status: TrainingStatus!
+}
+
+"""
+A page of trainings.
+"""
+type TrainingConnection {
+  "The trainings of this page."
+  edges: [TrainingEdge!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "How many trainings match in all (computed only when selected)."
+  totalCount: Int!
+}
+
+"""
+A training in a page.
+"""
+type TrainingEdge {
+  "Opaque cursor of this training."
+  cursor: String!
+  "The training."
+  node: Training!
+}
+
+"""
+Narrows a training listing; every given criterion must hold.
+"""
+input TrainingFilter {
+  "Themes to include."
+  themes: [Theme!]
+  "Only trainings starting at or after this instant."
+  from: Time
+  "Only trainings starting before this instant (not before from)."
+  to: Time
+  "Statuses to include."
+  statuses: [TrainingStatus!]
+}
+
+extend type Query {
+  "Trainings, soonest first. Every role."
+  trainings(
+    "Number of trainings (default 20, at most 100)."
+    first: Int
+    "Cursor after which the page starts."
+    after: String
+    "Criteria narrowing the list."
+    filter: TrainingFilter
+  ): TrainingConnection!
+}
+
+"""
+A new training: staff only.
+"""
+input ScheduleTrainingInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "Title (not blank, at most 200 characters)."
+  title: String!
+  "Its theme."
+  theme: Theme!
+  "When it starts (any time: a training already given may be entered after the fact)."
+  startsAt: Time!
+  "How long it lasts, 1 to 480 minutes."
+  durationMinutes: Int!
+  "Where it takes place (at most 200 characters)."
+  place: String
+  "How many seats it has, 1 to 1000."
+  capacity: Int!
+  "What it covers (at most 5000 characters)."
+  description: String
+}
+
+"""
+A member's registration for a training (as itself) or staff on its behalf.
+"""
+input RegisterForTrainingInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The training (global id)."
+  trainingId: ID!
+  "The member (global id); a member must give its own id."
+  memberId: ID!
+}
+
+"""
+Cancels a member's registration (as itself) or staff on its behalf.
+"""
+input CancelRegistrationInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The training (global id)."
+  trainingId: ID!
+  "The member (global id); a member must give its own id."
+  memberId: ID!
+}
+
+"""
+Records who attended a training: staff only.
+"""
+input RecordTrainingAttendanceInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The training (global id)."
+  trainingId: ID!
+  "Who attended (global ids, at least one); each must be registered for the training."
+  attendeeIds: [ID!]!
+}
+
+"""
+Cancels a training: staff only.
+"""
+input CancelTrainingInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The training (global id)."
+  trainingId: ID!
+}
+
+"""
+The result of a training mutation.
+"""
+type TrainingPayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The training as it now stands."
+  training: Training!
+}
+
+extend type Mutation {
+  "Schedules a training: staff only."
+  scheduleTraining("The training." input: ScheduleTrainingInput!): TrainingPayload!
+  """
+  Registers a member for a SCHEDULED training: the member itself (an ACTIVE one, before the
+  training starts) or staff (until its attendance is recorded). CONFLICT when every seat is
+  taken, even under concurrent registrations, for a training HELD or CANCELLED, and for a
+  member who left the cluster. Registering twice is harmless.
+  """
+  registerForTraining("The registration." input: RegisterForTrainingInput!): TrainingPayload!
+  """
+  Cancels a member's registration to a SCHEDULED training, freeing its seat: the member itself
+  (before the training starts) or staff. CONFLICT for a training HELD or CANCELLED. Cancelling
+  a registration that does not exist is harmless.
+  """
+  cancelRegistration("The registration." input: CancelRegistrationInput!): TrainingPayload!
+  """
+  Records who attended a SCHEDULED training that has started, and marks it HELD: staff only.
+  Every attendee must be registered (BAD_USER_INPUT on attendeeIds otherwise); CONFLICT for a
+  training not started yet, HELD or CANCELLED.
+  """
+  recordTrainingAttendance("The attendance." input: RecordTrainingAttendanceInput!): TrainingPayload!
+  "Cancels a SCHEDULED training: staff only. CONFLICT when it is HELD or already CANCELLED."
+  cancelTraining("The training." input: CancelTrainingInput!): TrainingPayload!
+}
+`, BuiltIn: false},
 	{Name: "../schema/viewer.graphqls", Input: `"""
 The caller of the request, as its bearer token says.
 """
@@ -7247,6 +7706,8 @@ func (ec *executionContext) childFields_Engagement(ctx context.Context, field gr
 		return ec.fieldContext_Engagement_score(ctx, field)
 	case "meetingsAttended":
 		return ec.fieldContext_Engagement_meetingsAttended(ctx, field)
+	case "trainingsAttended":
+		return ec.fieldContext_Engagement_trainingsAttended(ctx, field)
 	case "groupsJoined":
 		return ec.fieldContext_Engagement_groupsJoined(ctx, field)
 	case "questionsSupported":
@@ -8085,6 +8546,70 @@ func (ec *executionContext) childFields_TradeCount(ctx context.Context, field gr
 		return ec.fieldContext_TradeCount_share(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TradeCount", field.Name)
+}
+
+func (ec *executionContext) childFields_Training(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Training_id(ctx, field)
+	case "title":
+		return ec.fieldContext_Training_title(ctx, field)
+	case "theme":
+		return ec.fieldContext_Training_theme(ctx, field)
+	case "description":
+		return ec.fieldContext_Training_description(ctx, field)
+	case "startsAt":
+		return ec.fieldContext_Training_startsAt(ctx, field)
+	case "durationMinutes":
+		return ec.fieldContext_Training_durationMinutes(ctx, field)
+	case "place":
+		return ec.fieldContext_Training_place(ctx, field)
+	case "capacity":
+		return ec.fieldContext_Training_capacity(ctx, field)
+	case "registrationCount":
+		return ec.fieldContext_Training_registrationCount(ctx, field)
+	case "viewerRegistered":
+		return ec.fieldContext_Training_viewerRegistered(ctx, field)
+	case "registrations":
+		return ec.fieldContext_Training_registrations(ctx, field)
+	case "attendees":
+		return ec.fieldContext_Training_attendees(ctx, field)
+	case "status":
+		return ec.fieldContext_Training_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Training", field.Name)
+}
+
+func (ec *executionContext) childFields_TrainingConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TrainingConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TrainingConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TrainingConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrainingConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TrainingEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_TrainingEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_TrainingEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrainingEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TrainingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_TrainingPayload_clientMutationId(ctx, field)
+	case "training":
+		return ec.fieldContext_TrainingPayload_training(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrainingPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_UpdateMemberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -67,6 +67,8 @@ type (
 	TouchpointEdge         = Edge[*domain.Touchpoint]
 	CallListConnection     = Connection[*CallListEdge]
 	CallListEdge           = Edge[*domain.CallListEntry]
+	TrainingConnection     = Connection[*TrainingEdge]
+	TrainingEdge           = Edge[*domain.Training]
 
 	MemberBusinessLinkConnection = Connection[*MemberBusinessLinkEdge]
 )

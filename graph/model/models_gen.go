@@ -151,6 +151,24 @@ type CancelMeetingInput struct {
 	MeetingID string `json:"meetingId"`
 }
 
+// Cancels a member's registration (as itself) or staff on its behalf.
+type CancelRegistrationInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The training (global id).
+	TrainingID string `json:"trainingId"`
+	// The member (global id); a member must give its own id.
+	MemberID string `json:"memberId"`
+}
+
+// Cancels a training: staff only.
+type CancelTrainingInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The training (global id).
+	TrainingID string `json:"trainingId"`
+}
+
 // The centrality measures of one member, with NetworkX 2.8's definitions.
 type Centrality struct {
 	// The number of members this member has confirmed links with.
@@ -573,6 +591,16 @@ type RecordMeetingOutcomeInput struct {
 	AttendeeIds []string `json:"attendeeIds"`
 }
 
+// Records who attended a training: staff only.
+type RecordTrainingAttendanceInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The training (global id).
+	TrainingID string `json:"trainingId"`
+	// Who attended (global ids, at least one); each must be registered for the training.
+	AttendeeIds []string `json:"attendeeIds"`
+}
+
 // How many ACTIVE members are in a region.
 type RegionCount struct {
 	// The region; null for members with no recorded region.
@@ -581,6 +609,16 @@ type RegionCount struct {
 	Count int `json:"count"`
 	// count as a fraction of the dashboard's memberCount.
 	Share float64 `json:"share"`
+}
+
+// A member's registration for a training (as itself) or staff on its behalf.
+type RegisterForTrainingInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The training (global id).
+	TrainingID string `json:"trainingId"`
+	// The member (global id); a member must give its own id.
+	MemberID string `json:"memberId"`
 }
 
 // Removes a contact person: staff, or the ACTIVE member itself.
@@ -628,6 +666,26 @@ type ScheduleMeetingInput struct {
 	Agenda []*AgendaItemInput `json:"agenda"`
 	// The result to obtain (not blank).
 	ExpectedOutcome string `json:"expectedOutcome"`
+}
+
+// A new training: staff only.
+type ScheduleTrainingInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// Title (not blank, at most 200 characters).
+	Title string `json:"title"`
+	// Its theme.
+	Theme domain.Theme `json:"theme"`
+	// When it starts (any time: a training already given may be entered after the fact).
+	StartsAt time.Time `json:"startsAt"`
+	// How long it lasts, 1 to 480 minutes.
+	DurationMinutes int `json:"durationMinutes"`
+	// Where it takes place (at most 200 characters).
+	Place *string `json:"place,omitempty"`
+	// How many seats it has, 1 to 1000.
+	Capacity int `json:"capacity"`
+	// What it covers (at most 5000 characters).
+	Description *string `json:"description,omitempty"`
 }
 
 // Replaces a member's trades: staff, or the ACTIVE member itself.
@@ -721,6 +779,26 @@ type TradeComplementPayload struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 	// The trade given as `tradeId`, with its complements.
 	Trade *domain.Trade `json:"trade"`
+}
+
+// Narrows a training listing; every given criterion must hold.
+type TrainingFilter struct {
+	// Themes to include.
+	Themes []domain.Theme `json:"themes,omitempty"`
+	// Only trainings starting at or after this instant.
+	From *time.Time `json:"from,omitempty"`
+	// Only trainings starting before this instant (not before from).
+	To *time.Time `json:"to,omitempty"`
+	// Statuses to include.
+	Statuses []domain.TrainingStatus `json:"statuses,omitempty"`
+}
+
+// The result of a training mutation.
+type TrainingPayload struct {
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The training as it now stands.
+	Training *domain.Training `json:"training"`
 }
 
 // Changes to a member: staff, or the ACTIVE member itself. Omitted fields stay

@@ -1,0 +1,3 @@
+-- The tables' triggers go with them.
+DROP TABLE training_registrations;
+DROP TABLE trainings;
