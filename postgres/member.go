@@ -204,8 +204,6 @@ func memberSortValue(order domain.MemberOrder, r *memberRow) any {
 			return -1
 		}
 		return *r.Headcount
-	case domain.OrderByDistance:
-		return *r.Distance
 	default:
 		return r.Name
 	}
@@ -247,6 +245,14 @@ func (s *MemberService) Members(ctx context.Context, filter domain.MemberFilter,
 			return nil, err
 		}
 		p := finish(plan, rows, func(r *memberRow) (any, int64) { return r.Name, r.ID })
+		return toMemberPage(v, p), nil
+	}
+	if order.Field == domain.OrderByDistance {
+		rows, err = s.membersByDistance(ctx, v, filter, subtrees, plan)
+		if err != nil {
+			return nil, err
+		}
+		p := finish(plan, rows, func(r *memberRow) (any, int64) { return *r.Distance, r.ID })
 		return toMemberPage(v, p), nil
 	}
 	q := s.db.bun.NewSelect().Model(&rows).Apply(memberScope(v)).Apply(memberFilter(filter, subtrees))
@@ -302,6 +308,29 @@ func (s *MemberService) membersByTradeIndex(ctx context.Context, v domain.Viewer
 	outer.keys.Expr, outer.keys.IDColumn = "p.member_name", "p.member_id"
 	var rows []*memberRow
 	err := outer.orderLimit(s.db.bun.NewSelect().Model(&rows).Join("JOIN (?) AS p ON p.member_id = m.id", picked)).Scan(ctx)
+	return rows, mapError(err, "members")
+}
+
+// membersByDistance reads a page of members in DISTANCE order from the
+// centre of f.Near, ring by ring (see nearRings): each ring's members
+// matching the rest of the filter, in the page's order and cut to its size,
+// then the rings in reading order, cut again.
+func (s *MemberService) membersByDistance(ctx context.Context, v domain.Viewer, f domain.MemberFilter, subtrees []int64, plan *pagePlan) ([]*memberRow, error) {
+	n := *f.Near
+	rest := f
+	rest.Near = nil
+	inner := s.db.bun.NewSelect().Model((*memberRow)(nil)).ColumnExpr("?TableColumns").
+		ColumnExpr(distanceExpr+" AS distance", nearArgs(n)...).
+		Apply(memberScope(v)).Apply(memberFilter(rest, subtrees))
+	inner = plan.apply(inRing(inner, n))
+	rings := readRings(n, plan)
+	if len(rings) == 0 {
+		return nil, nil
+	}
+	var rows []*memberRow
+	err := s.db.bun.NewSelect().Model(&rows).
+		ModelTableExpr("(VALUES ?) AS "+ringTable+" CROSS JOIN LATERAL (?) AS m", ringValues(rings), inner).
+		ColumnExpr("?TableColumns").ColumnExpr("m.distance").Limit(int64(plan.limit + 1)).Scan(ctx)
 	return rows, mapError(err, "members")
 }
 

@@ -3,6 +3,7 @@ package postgres
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"grappe/domain"
@@ -72,6 +73,61 @@ func TestNearBoxesHoldTheCircle(t *testing.T) {
 			if len(boxes) > 2 || width > want+1e-6 || boxes[0].MaxLat-boxes[0].MinLat > 2*dLat+1e-6 {
 				t.Fatalf("near %+v: boxes %+v wider than the circle (%v degrees of longitude)", n, boxes, want)
 			}
+		}
+	}
+}
+
+// TestNearRings: a circle is cut into rings four times wider each, the
+// innermost at least 250 m (unless the circle is smaller), at most six; a
+// page starting from a cursor reads only the rings from the cursor's on,
+// in its reading order.
+func TestNearRings(t *testing.T) {
+	t.Parallel()
+	his := func(rings []ring) []float64 {
+		var out []float64
+		for _, r := range rings {
+			out = append(out, r.Hi)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		radius float64
+		want   []float64
+	}{
+		{50, []float64{0.78125, 3.125, 12.5, 50}},
+		{1, []float64{0.25, 1}},
+		{0.3, []float64{0.3}},
+		{1e-9, []float64{1e-9}},
+		{1000, []float64{1000.0 / 1024, 1000.0 / 256, 1000.0 / 64, 1000.0 / 16, 250, 1000}},
+	} {
+		rings := nearRings(domain.Near{Lat: 45, Lng: 5, RadiusKm: c.radius})
+		if got := his(rings); !slices.Equal(got, c.want) {
+			t.Errorf("radius %v: rings up to %v, want %v", c.radius, got, c.want)
+		}
+		for i, r := range rings {
+			if i == 0 && r.Lo != -1 || i > 0 && r.Lo != rings[i-1].Hi {
+				t.Errorf("radius %v: ring %d from %v", c.radius, i, r.Lo)
+			}
+		}
+	}
+
+	n := domain.Near{Lat: 45, Lng: 5, RadiusKm: 50}
+	cursor := &keysetCursor{Value: 3.125, ID: 7}
+	for _, c := range []struct {
+		name string
+		plan pagePlan
+		want []float64
+	}{
+		{"nearest first", pagePlan{}, []float64{0.78125, 3.125, 12.5, 50}},
+		{"farthest first", pagePlan{keys: keyset{Desc: true}}, []float64{50, 12.5, 3.125, 0.78125}},
+		{"nearest first, after 3.125 km", pagePlan{after: cursor}, []float64{3.125, 12.5, 50}},
+		{"nearest first, back from 3.125 km", pagePlan{backward: true, before: cursor}, []float64{3.125, 0.78125}},
+		{"farthest first, after 3.125 km", pagePlan{keys: keyset{Desc: true}, after: cursor}, []float64{3.125, 0.78125}},
+		{"farthest first, back from 3.125 km", pagePlan{keys: keyset{Desc: true}, backward: true, before: cursor}, []float64{3.125, 12.5, 50}},
+		{"nearest first, after 60 km", pagePlan{after: &keysetCursor{Value: 60.0, ID: 1}}, nil},
+	} {
+		if got := his(readRings(n, &c.plan)); !slices.Equal(got, c.want) {
+			t.Errorf("%s: rings up to %v, want %v", c.name, got, c.want)
 		}
 	}
 }
