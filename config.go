@@ -62,6 +62,17 @@ type Config struct {
 	// may send only the ids of the documents kept in DocumentsDir.
 	TrustedDocuments bool
 	DocumentsDir     string
+	// SubscriptionWriteTimeout bounds each write to a subscriber: one that
+	// reads nothing for that long is disconnected (0: no deadline).
+	SubscriptionWriteTimeout time.Duration
+	// SubscriptionKeepAlive is the interval of the pings and keep-alive
+	// messages of subscription connections (0: none).
+	SubscriptionKeepAlive time.Duration
+	// MaxSubscriptionsPerConnection bounds the subscriptions of one
+	// WebSocket connection, MaxSubscriptionConnections the WebSocket and
+	// SSE connections of the server (0: no limit).
+	MaxSubscriptionsPerConnection int
+	MaxSubscriptionConnections    int
 	// SmallWorldInterval is how often the small-world coefficients are
 	// recomputed in the background (sooner after big changes).
 	SmallWorldInterval time.Duration
@@ -101,6 +112,10 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("max_body_bytes", c.MaxBodyBytes),
 		slog.Int("rate_limit", c.RateLimit), slog.Duration("rate_limit_window", c.RateWindow),
 		slog.Int("trusted_proxies", c.TrustedProxies), slog.Any("cors_origins", c.CORSOrigins),
+		slog.Duration("subscription_write_timeout", c.SubscriptionWriteTimeout),
+		slog.Duration("subscription_keep_alive", c.SubscriptionKeepAlive),
+		slog.Int("max_subscriptions_per_connection", c.MaxSubscriptionsPerConnection),
+		slog.Int("max_subscription_connections", c.MaxSubscriptionConnections),
 		slog.Bool("trusted_documents", c.TrustedDocuments), slog.String("documents_dir", c.DocumentsDir),
 		slog.Duration("small_world_interval", c.SmallWorldInterval),
 		slog.String("time_zone", c.TimeZone.String()),
@@ -197,6 +212,10 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.RequestTimeout = duration("GRAPPE_REQUEST_TIMEOUT", "15s")
 	c.DBPoolWait = duration("GRAPPE_DB_POOL_WAIT", "5s")
 	c.DashboardCache = duration("GRAPPE_DASHBOARD_CACHE", "30s")
+	c.SubscriptionWriteTimeout = duration("GRAPPE_SUBSCRIPTION_WRITE_TIMEOUT", "10s")
+	c.SubscriptionKeepAlive = duration("GRAPPE_SUBSCRIPTION_KEEP_ALIVE", "25s")
+	c.MaxSubscriptionsPerConnection = integer("GRAPPE_MAX_SUBSCRIPTIONS_PER_CONNECTION", 20)
+	c.MaxSubscriptionConnections = integer("GRAPPE_MAX_SUBSCRIPTION_CONNECTIONS", 1000)
 	if c.DebugStatementCount, err = strconv.ParseBool(env("GRAPPE_DEBUG_STATEMENT_COUNT", "false")); err != nil {
 		errs = append(errs, errors.New("GRAPPE_DEBUG_STATEMENT_COUNT must be true or false"))
 	}

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"os"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 )
@@ -94,6 +97,53 @@ func TestTimeAndLoadConfig(t *testing.T) {
 	for key, bad := range map[string]string{"GRAPPE_REQUEST_TIMEOUT": "15", "GRAPPE_DB_POOL_WAIT": "-1s", "GRAPPE_PG_RESTART": "maybe"} {
 		if _, err := loadConfig(testEnv(map[string]string{key: bad})); err == nil {
 			t.Errorf("%s=%q accepted", key, bad)
+		}
+	}
+}
+
+// TestSubscriptionConfig checks the defaults of the subscription
+// transports, that 0 turns each off, and that bad values are refused.
+func TestSubscriptionConfig(t *testing.T) {
+	cfg, err := loadConfig(testEnv(nil))
+	if err != nil || cfg.SubscriptionWriteTimeout != 10*time.Second || cfg.SubscriptionKeepAlive != 25*time.Second ||
+		cfg.MaxSubscriptionsPerConnection != 20 || cfg.MaxSubscriptionConnections != 1000 {
+		t.Errorf("defaults: write timeout %s, keep-alive %s, %d per connection, %d connections, %v",
+			cfg.SubscriptionWriteTimeout, cfg.SubscriptionKeepAlive, cfg.MaxSubscriptionsPerConnection, cfg.MaxSubscriptionConnections, err)
+	}
+	cfg, err = loadConfig(testEnv(map[string]string{"GRAPPE_SUBSCRIPTION_WRITE_TIMEOUT": "0", "GRAPPE_SUBSCRIPTION_KEEP_ALIVE": "0",
+		"GRAPPE_MAX_SUBSCRIPTIONS_PER_CONNECTION": "0", "GRAPPE_MAX_SUBSCRIPTION_CONNECTIONS": "0"}))
+	if err != nil || cfg.SubscriptionWriteTimeout != 0 || cfg.SubscriptionKeepAlive != 0 ||
+		cfg.MaxSubscriptionsPerConnection != 0 || cfg.MaxSubscriptionConnections != 0 {
+		t.Errorf("all off: %+v, %v", cfg, err)
+	}
+	for key, bad := range map[string]string{
+		"GRAPPE_SUBSCRIPTION_WRITE_TIMEOUT": "10", "GRAPPE_SUBSCRIPTION_KEEP_ALIVE": "-1s",
+		"GRAPPE_MAX_SUBSCRIPTIONS_PER_CONNECTION": "-1", "GRAPPE_MAX_SUBSCRIPTION_CONNECTIONS": "many",
+	} {
+		if _, err := loadConfig(testEnv(map[string]string{key: bad})); err == nil {
+			t.Errorf("%s=%q accepted", key, bad)
+		}
+	}
+}
+
+// TestConfigurationDocumented checks that docs/configuration.md has a row
+// for every variable config.go reads.
+func TestConfigurationDocumented(t *testing.T) {
+	code, err := os.ReadFile("config.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile("docs/configuration.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := regexp.MustCompile(`"((?:GRAPPE_|DATABASE_URL|PORT)[A-Z_]*)"`).FindAllStringSubmatch(string(code), -1)
+	if len(read) < 30 {
+		t.Fatalf("found %d variables in config.go: the pattern is stale", len(read))
+	}
+	for _, m := range read {
+		if !strings.Contains(string(doc), "| `"+m[1]+"` |") {
+			t.Errorf("%s is read by config.go but has no row in docs/configuration.md", m[1])
 		}
 	}
 }

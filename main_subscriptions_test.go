@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -37,7 +39,7 @@ type wsMessage struct {
 // with token (none when empty); it returns once the server acknowledged.
 func dialWS(t testing.TB, baseURL, token string) *wsClient {
 	t.Helper()
-	c, err := dialWSErr(baseURL, token)
+	c, _, err := dialWSWith(baseURL, token, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,24 +50,43 @@ func dialWS(t testing.TB, baseURL, token string) *wsClient {
 	return c
 }
 
-func dialWSErr(baseURL, token string) (*wsClient, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(baseURL, "http")+"/graphql",
-		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
-	if err != nil {
-		return nil, err
-	}
-	c := &wsClient{conn: conn, messages: make(chan wsMessage, 1000), closed: make(chan struct{})}
-	go c.read()
+// dialWSWith opens a connection with the given request headers and sends
+// connection_init with token (none when empty); when the upgrade fails,
+// it returns the HTTP response.
+func dialWSWith(baseURL, token string, header http.Header) (*wsClient, *http.Response, error) {
 	payload := map[string]any{}
 	if token != "" {
 		payload["Authorization"] = "Bearer " + token
 	}
-	if err := wsjson.Write(context.Background(), conn, map[string]any{"type": "connection_init", "payload": payload}); err != nil {
-		return nil, err
+	return dialWSPayload(baseURL, header, payload)
+}
+
+// dialWSPayload opens a connection with the given request headers and
+// sends connection_init with payload.
+func dialWSPayload(baseURL string, header http.Header, payload map[string]any) (*wsClient, *http.Response, error) {
+	conn, resp, err := dialRaw(baseURL, header)
+	if err != nil {
+		return nil, resp, err
 	}
-	return c, nil
+	c := &wsClient{conn: conn, messages: make(chan wsMessage, 1000), closed: make(chan struct{})}
+	go c.read()
+	if err := wsjson.Write(context.Background(), conn, map[string]any{"type": "connection_init", "payload": payload}); err != nil {
+		return nil, nil, err
+	}
+	return c, nil, nil
+}
+
+// dialRaw opens a graphql-transport-ws connection to /graphql.
+func dialRaw(baseURL string, header http.Header) (*websocket.Conn, *http.Response, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, resp, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(baseURL, "http")+"/graphql",
+		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}, HTTPHeader: header})
+	if err != nil {
+		return nil, resp, err
+	}
+	conn.SetReadLimit(64 << 20)
+	return conn, resp, nil
 }
 
 // read receives messages until the connection closes, answering pings.
@@ -150,6 +171,23 @@ func (c *wsClient) errorCode(wait time.Duration) string {
 }
 
 func (c *wsClient) close() { _ = c.conn.Close(websocket.StatusNormalClosure, "") }
+
+// closeStatus waits for the server to end the connection and returns its
+// close code and reason (-1 when it sent no close frame), or fails the
+// test.
+func (c *wsClient) closeStatus(wait time.Duration) (websocket.StatusCode, string) {
+	c.t.Helper()
+	select {
+	case <-c.closed:
+	case <-time.After(wait):
+		c.t.Fatalf("the connection is still open after %s", wait)
+	}
+	var ce websocket.CloseError
+	if errors.As(c.closeErr, &ce) {
+		return ce.Code, ce.Reason
+	}
+	return -1, ""
+}
 
 // memberToken signs a MEMBER token for the member with global id gid.
 func memberToken(t testing.TB, gid string) string {

@@ -72,6 +72,7 @@ type App struct {
 	docs     *documents.Set // trusted documents
 	network  *network.Store
 	events   *graph.Events      // feeds the subscriptions
+	streams  *graph.Streams     // the subscription connections
 	stop     context.CancelFunc // stops the network graph's rebuilds and the small-world job
 	jobs     sync.WaitGroup     // the background jobs, waited for by Close
 	server   *http.Server
@@ -186,6 +187,7 @@ func (a *App) Start(ctx context.Context) error {
 	// the background pool for the lock); another takes over if it stops.
 	a.jobs.Go(func() { db.RunAlone(netCtx, postgres.SmallWorldLockKey, job.Run) })
 
+	a.streams = graph.NewStreams(a.Config.MaxSubscriptionConnections)
 	a.server = &http.Server{
 		Handler:           a.routes(verifier),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -195,6 +197,9 @@ func (a *App) Start(ctx context.Context) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
+	// Shutdown waits for requests, not for hijacked WebSocket connections
+	// nor for streams, which last until their client leaves: they end now.
+	a.server.RegisterOnShutdown(a.streams.Shutdown)
 	a.serveErr = make(chan error, 1)
 	go func() {
 		if err := a.server.Serve(a.listener); !errors.Is(err, http.ErrServerClosed) {
@@ -286,6 +291,9 @@ func (a *App) routes(verifier *auth.Verifier) http.Handler {
 		MapError:           postgres.MapTransient,
 		Subscriptions: &graph.SubscriptionOptions{
 			Events: a.events, Authenticate: verifier.Verify,
+			KeepAlive: a.Config.SubscriptionKeepAlive, WriteTimeout: a.Config.SubscriptionWriteTimeout,
+			MaxSubscriptions: a.Config.MaxSubscriptionsPerConnection, Streams: a.streams,
+			Origins: a.Config.CORSOrigins,
 		},
 	})
 	// Clients are limited after authentication: by token subject, else by

@@ -203,7 +203,8 @@ func unauthenticated(format string, args ...any) *domain.Error {
 // identity provider sending another spelling is misconfigured. A MEMBER
 // token must carry a member claim holding the global id of a member that
 // exists, which becomes Viewer.MemberID; other roles ignore the member
-// claim. Viewer.Subject is the "sub" claim.
+// claim. Viewer.Subject is the "sub" claim, Viewer.Expires the "exp" claim
+// (without the leeway allowed for clock skew).
 func (v *Verifier) Verify(ctx context.Context, raw string) (domain.Viewer, error) {
 	if raw == "" {
 		return domain.Viewer{}, unauthenticated("token is empty")
@@ -219,6 +220,9 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (domain.Viewer, error
 		return domain.Viewer{}, unauthenticated("sub claim is not a string")
 	}
 	viewer := domain.Viewer{Subject: sub}
+	if exp, err := claims.GetExpirationTime(); err == nil && exp != nil {
+		viewer.Expires = exp.Time
+	}
 
 	rawRole, ok := claims[v.cfg.RoleClaim]
 	if !ok || rawRole == nil || rawRole == "" {

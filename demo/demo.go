@@ -172,7 +172,8 @@ func Generate(opts Options) *domain.Dataset {
 }
 
 // network adds what happens between the members: contacts, business links,
-// questions, working groups, meetings and action plans.
+// questions, working groups, meetings and action plans, and the team's
+// touchpoints with them.
 func (g *generator) network(ds *domain.Dataset) {
 	ds.Complements = complements()
 	ds.Contacts = g.contacts(ds.Members)
@@ -185,6 +186,7 @@ func (g *generator) network(ds *domain.Dataset) {
 	ds.Questions, ds.Supports = act.questions, act.supports
 	ds.Groups, ds.Participants = act.groups, act.participants
 	ds.Meetings, ds.ActionPlans = act.meetings, act.plans
+	ds.Touchpoints = g.touchpoints(ds)
 }
 
 // lapsedCount is the number of LAPSED members next to n ACTIVE ones: about

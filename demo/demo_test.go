@@ -415,3 +415,53 @@ func BenchmarkGenerate100k(b *testing.B) {
 		Generate(Options{Members: 100_000, Seed: 1, Today: testToday})
 	}
 }
+
+// TestTouchpoints: every member the team knew over the last two years has
+// touchpoints, within its membership, more for those in groups; some have
+// a follow-up, and the contacts they name are the member's.
+func TestTouchpoints(t *testing.T) {
+	ds := Generate(Options{Seed: 42, Today: testToday})
+	contactOf := map[int64]int64{}
+	for _, c := range ds.Contacts {
+		contactOf[c.ID] = c.MemberID
+	}
+	inGroups := map[int64]bool{}
+	for _, p := range ds.Participants {
+		inGroups[p.MemberID] = true
+	}
+	per := map[int64]int{}
+	followUps := 0
+	for i, tp := range ds.Touchpoints {
+		m := ds.Members[tp.MemberID-1]
+		if tp.ID != int64(i+1) || tp.At.Before(m.JoinedOn) || tp.At.After(testToday.AddDate(0, 0, 1)) ||
+			(m.LeftOn != nil && tp.At.After(m.LeftOn.AddDate(0, 0, 1))) || !tp.Channel.Valid() || tp.Summary == "" ||
+			(tp.By != "direction" && tp.By != "animation") {
+			t.Fatalf("touchpoint %+v of member %+v", tp, m.Member)
+		}
+		if tp.ContactID != nil && contactOf[*tp.ContactID] != tp.MemberID {
+			t.Fatalf("touchpoint %d names a contact of another member", tp.ID)
+		}
+		if tp.FollowUpOn != nil {
+			followUps++
+		}
+		per[tp.MemberID]++
+	}
+	engaged, others := 0.0, 0.0
+	nEngaged, nOthers := 0, 0
+	for _, m := range ds.Members {
+		if m.LeftOn == nil && per[m.ID] == 0 {
+			t.Errorf("ACTIVE member %s has no touchpoint", m.Name)
+		}
+		if inGroups[m.ID] {
+			engaged, nEngaged = engaged+float64(per[m.ID]), nEngaged+1
+		} else {
+			others, nOthers = others+float64(per[m.ID]), nOthers+1
+		}
+	}
+	if engaged/float64(nEngaged) <= others/float64(nOthers) {
+		t.Errorf("members in groups have %.1f touchpoints on average, others %.1f", engaged/float64(nEngaged), others/float64(nOthers))
+	}
+	if share := float64(followUps) / float64(len(ds.Touchpoints)); share < 0.1 || share > 0.3 {
+		t.Errorf("%.0f%% of touchpoints have a follow-up", share*100)
+	}
+}

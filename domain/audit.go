@@ -46,6 +46,7 @@ const (
 	RefWorkingGroup = "WorkingGroup"
 	RefMeeting      = "Meeting"
 	RefActionPlan   = "ActionPlan"
+	RefTouchpoint   = "Touchpoint"
 )
 
 // String returns "Type:id".
@@ -116,7 +117,9 @@ type ContactData struct {
 	CreatedAt    time.Time
 	Member       *Member
 	AuditEntries []*AuditEntry
-	ExportedAt   time.Time
+	// Touchpoints names the touchpoints in which the contact was spoken to.
+	Touchpoints []*Touchpoint
+	ExportedAt  time.Time
 }
 
 // Erasure reports an erased contact.
@@ -125,6 +128,8 @@ type Erasure struct {
 	MemberID  int64
 	// AuditEntriesScrubbed counts the audit entries whose values were erased.
 	AuditEntriesScrubbed int
+	// TouchpointsScrubbed counts the touchpoints whose summary was erased.
+	TouchpointsScrubbed int
 }
 
 // AuditService reads the audit trail and serves the rights of the people

@@ -46,6 +46,7 @@ type ContactInput struct {
 
 // Engagement is a member's engagement over the last 12 months (SPEC §3).
 type Engagement struct {
+	MemberID                 int64
 	Score                    int
 	MeetingsAttended         int
 	GroupsJoined             int
@@ -83,4 +84,7 @@ type MemberDetailService interface {
 	EndMembership(ctx context.Context, memberID int64, leftOn *time.Time) (*Member, error)
 	// Engagements returns the engagement of each member as of now.
 	Engagements(ctx context.Context, memberIDs []int64) (map[int64]*Engagement, error)
+	// Returns returns what each member gave and got back over the last 12
+	// months; none for members whose engagement the viewer may not see.
+	Returns(ctx context.Context, memberIDs []int64) (map[int64]*EngagementReturn, error)
 }

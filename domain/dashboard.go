@@ -272,6 +272,8 @@ type DashboardService interface {
 	// and lists the first atRisk of them at risk (0 to MaxAtRisk), in one
 	// statement.
 	EngagementStats(ctx context.Context, f DashboardFilter, atRisk int) (*EngagementStats, error)
+	// ReturnStats is the return on the matching ACTIVE members' time.
+	ReturnStats(ctx context.Context, f DashboardFilter) (*ReturnStats, error)
 }
 
 // The values of the enums a dashboard lists in full, in schema order.

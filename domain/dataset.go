@@ -19,6 +19,8 @@ type Dataset struct {
 	Participants []Participant
 	Meetings     []Meeting // with the AttendeeIDs of each
 	ActionPlans  []ActionPlan
+
+	Touchpoints []Touchpoint
 }
 
 // DatasetMember is a member of a dataset with its trades.

@@ -1,6 +1,9 @@
 package domain
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Role is what a caller may see and do (SPEC §4).
 type Role string
@@ -45,6 +48,10 @@ type Viewer struct {
 	MemberID int64
 	// Subject is the token's subject, used for logs and rate limits.
 	Subject string
+	// Expires is the token's expiry (its exp claim); zero without a token.
+	// A connection that outlives a request, such as a subscription's,
+	// ends then.
+	Expires time.Time
 }
 
 // Anonymous is the viewer of a request without a token.

@@ -20,6 +20,7 @@ const (
 	TypeMeeting      = "Meeting"
 	TypeActionPlan   = "ActionPlan"
 	TypeContact      = "Contact"
+	TypeTouchpoint   = "Touchpoint"
 )
 
 // Encode returns the global id of the typ object with database id id.

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"sort"
+	"time"
 
 	"grappe/domain"
 	"grappe/globalid"
@@ -79,5 +80,22 @@ func contactDocument(d *domain.ContactData) map[string]any {
 		}
 	}
 	doc["auditEntries"] = entries
+	touchpoints := make([]map[string]any, len(d.Touchpoints))
+	for i, tp := range d.Touchpoints {
+		touchpoints[i] = touchpointDocument(tp)
+	}
+	doc["touchpoints"] = touchpoints
 	return doc
+}
+
+// touchpointDocument is a touchpoint in a contact's export.
+func touchpointDocument(tp *domain.Touchpoint) map[string]any {
+	var followUp any
+	if tp.FollowUpOn != nil {
+		followUp = tp.FollowUpOn.Format(time.DateOnly)
+	}
+	return map[string]any{
+		"id": globalid.Encode(globalid.TypeTouchpoint, tp.ID), "channel": tp.Channel, "at": tp.At,
+		"summary": tp.Summary, "followUpOn": followUp, "done": tp.Done, "by": tp.By,
+	}
 }

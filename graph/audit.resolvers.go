@@ -84,6 +84,7 @@ func (r *mutationResolver) EraseContact(ctx context.Context, input model.EraseCo
 	}
 	out := &model.EraseContactPayload{
 		ClientMutationID: input.ClientMutationID, ContactID: input.ID, AuditEntriesScrubbed: e.AuditEntriesScrubbed,
+		TouchpointsScrubbed: e.TouchpointsScrubbed,
 	}
 	if e.MemberID != 0 {
 		if out.Member, err = r.Members.Member(ctx, e.MemberID); domain.ErrorCode(err) == domain.CodeNotFound {

@@ -192,6 +192,11 @@ func TestAuditTrailRecordsEveryMutation(t *testing.T) {
 	a.ok(tok["A"], publishPlan, ids{"input": ids{"groupId": group, "summary": "Plan", "items": []ids{{"title": "Consulter"}}}}, nil)
 	a.ok(tok["A"], `mutation($g: ID!) { closeGroup(input: {groupId: $g}) { group { id } } }`, ids{"g": group}, nil)
 	a.ok(staff, `mutation($id: ID!) { endMembership(input: {memberId: $id}) { member { id } } }`, ids{"id": mD.ID}, nil)
+	var tp struct {
+		LogTouchpoint struct{ Touchpoint struct{ ID string } }
+	}
+	a.ok(staff, `mutation($m: ID!) { logTouchpoint(input: {memberId: $m, channel: CALL, summary: "Called about the fair", followUpOn: "2026-01-05"}) { touchpoint { id } } }`, ids{"m": mB.ID}, &tp)
+	a.ok(staff, `mutation($t: ID!) { completeFollowUp(input: {touchpointId: $t}) { touchpoint { id } } }`, ids{"t": tp.LogTouchpoint.Touchpoint.ID}, nil)
 
 	// Refused and failing mutations record nothing.
 	before := a.auditCount()
@@ -221,7 +226,7 @@ func TestAuditTrailRecordsEveryMutation(t *testing.T) {
 		"setMemberTrades": 1, "addContact": 1, "removeContact": 1, "declareBusinessLink": 2, "confirmBusinessLink": 1,
 		"endBusinessLink": 1, "declineBusinessLink": 1, "raiseQuestion": 2, "supportQuestion": 3, "withdrawSupport": 1,
 		"joinGroup": 1, "leaveGroup": 1, "scheduleMeeting": 2, "recordMeetingOutcome": 1, "cancelMeeting": 1,
-		"publishActionPlan": 1, "closeGroup": 1, "endMembership": 1,
+		"publishActionPlan": 1, "closeGroup": 1, "endMembership": 1, "logTouchpoint": 1, "completeFollowUp": 1,
 	}
 	if fmt.Sprint(counts) != fmt.Sprint(want) {
 		t.Fatalf("audit entries per mutation:\n got %v\nwant %v", counts, want)

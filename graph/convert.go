@@ -289,3 +289,20 @@ func linkInput(in model.DeclareBusinessLinkInput) (domain.LinkInput, error) {
 	}
 	return out, nil
 }
+
+// touchpointInput converts logTouchpoint's input.
+func touchpointInput(in model.LogTouchpointInput) (domain.TouchpointInput, error) {
+	memberID, err := globalid.DecodeAs("memberId", globalid.TypeMember, in.MemberID)
+	if err != nil {
+		return domain.TouchpointInput{}, err
+	}
+	out := domain.TouchpointInput{MemberID: memberID, Channel: in.Channel, At: in.At, Summary: in.Summary, FollowUpOn: in.FollowUpOn}
+	if in.ContactID != nil {
+		id, err := globalid.DecodeAs("contactId", globalid.TypeContact, *in.ContactID)
+		if err != nil {
+			return domain.TouchpointInput{}, err
+		}
+		out.ContactID = &id
+	}
+	return out, nil
+}

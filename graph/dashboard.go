@@ -91,6 +91,10 @@ func setDashboardComplexity(c *generated.ComplexityRoot) {
 		n := max(1, min(intOr(first, domain.DefaultAtRisk), domain.MaxAtRisk))
 		return dashboardEngagementCost + n*child
 	}
+	c.EngagementStats.GivingWithoutReturn = func(child int, first *int) int {
+		n := max(1, min(intOr(first, domain.DefaultAtRisk), domain.MaxAtRisk))
+		return dashboardEngagementCost + n*child
+	}
 }
 
 // atRiskWanted returns how many members at risk the engagement block being

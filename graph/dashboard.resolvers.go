@@ -10,6 +10,7 @@ import (
 	"grappe/domain"
 	"grappe/graph/generated"
 	"grappe/graph/model"
+	"sync"
 	"time"
 )
 
@@ -103,7 +104,10 @@ func (r *dashboardResolver) Engagement(ctx context.Context, obj *model.Dashboard
 	if err != nil {
 		return nil, err
 	}
-	return &model.EngagementStats{EngagementStats: stats}, nil
+	returns := sync.OnceValues(func() (*domain.ReturnStats, error) {
+		return inBlock(ctx, obj.Blocks, func() (*domain.ReturnStats, error) { return r.Dashboards.ReturnStats(ctx, obj.Filter) })
+	})
+	return &model.EngagementStats{EngagementStats: stats, Returns: returns}, nil
 }
 
 func (r *engagementStatsResolver) AtRisk(ctx context.Context, obj *model.EngagementStats, first *int) ([]*domain.AtRiskMember, error) {
@@ -113,6 +117,30 @@ func (r *engagementStatsResolver) AtRisk(ctx context.Context, obj *model.Engagem
 	}
 	members := pointers(obj.AtRisk[:min(n, len(obj.AtRisk))])
 	return members, nil
+}
+
+func (r *engagementStatsResolver) RoiDistribution(ctx context.Context, obj *model.EngagementStats) ([]*domain.ReturnBucket, error) {
+	stats, err := obj.Returns()
+	if err != nil {
+		return nil, err
+	}
+	return pointers(stats.Distribution), nil
+}
+
+func (r *engagementStatsResolver) GivingWithoutReturn(ctx context.Context, obj *model.EngagementStats, first *int) ([]*domain.GivingMember, error) {
+	n := intOr(first, domain.DefaultAtRisk)
+	if err := domain.ValidateRange("first", n, 1, domain.MaxAtRisk); err != nil {
+		return nil, err
+	}
+	stats, err := obj.Returns()
+	if err != nil {
+		return nil, err
+	}
+	return pointers(stats.GivingWithoutReturn[:min(n, len(stats.GivingWithoutReturn))]), nil
+}
+
+func (r *givingMemberResolver) Member(ctx context.Context, obj *domain.GivingMember) (*domain.Member, error) {
+	return r.rels().givingMember.get(ctx, obj)
 }
 
 func (r *linkStatsResolver) Created(ctx context.Context, obj *model.LinkStats, interval domain.Interval, from *time.Time, to *time.Time) ([]*domain.PeriodCount, error) {
@@ -148,6 +176,8 @@ func (r *Resolver) EngagementStats() generated.EngagementStatsResolver {
 	return &engagementStatsResolver{r}
 }
 
+func (r *Resolver) GivingMember() generated.GivingMemberResolver { return &givingMemberResolver{r} }
+
 func (r *Resolver) LinkStats() generated.LinkStatsResolver { return &linkStatsResolver{r} }
 
 func (r *Resolver) TradeCount() generated.TradeCountResolver { return &tradeCountResolver{r} }
@@ -156,6 +186,7 @@ type (
 	atRiskMemberResolver    struct{ *Resolver }
 	dashboardResolver       struct{ *Resolver }
 	engagementStatsResolver struct{ *Resolver }
+	givingMemberResolver    struct{ *Resolver }
 	linkStatsResolver       struct{ *Resolver }
 	tradeCountResolver      struct{ *Resolver }
 )

@@ -72,7 +72,7 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	srv.AddTransport(transport.Options{})
 	if opts.Subscriptions != nil {
 		r.Events = opts.Subscriptions.Events
-		addSubscriptionTransports(srv, *opts.Subscriptions)
+		addSubscriptionTransports(srv, *opts.Subscriptions, opts.Logger)
 		srv.AroundResponses(r.freshLoadersPerEvent)
 	}
 	srv.AddTransport(httpTransport{maxBodyBytes: opts.MaxBodyBytes})

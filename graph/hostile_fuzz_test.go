@@ -115,6 +115,7 @@ func FuzzVariables(f *testing.F) {
 		`query($ids: [ID!]!, $id: ID!) { nodes(ids: $ids) { id } node(id: $id) { id } member(id: $id) { name } }`,
 		`mutation($input: CreateMemberInput!) { createMember(input: $input) { member { id name address { city region } } } }`,
 		`mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { meeting { id } } }`,
+		`mutation($input: LogTouchpointInput!) { logTouchpoint(input: $input) { touchpoint { id at followUpOn } } }`,
 		`query($f: DashboardFilter, $from: Date, $to: Date, $i: Interval!, $y: Int!) {
 		  dashboard(filter: $f) { memberCount growth(interval: $i, from: $from, to: $to) { total } retention(year: $y) } }`,
 		`query($f: BusinessLinkFilter, $q: QuestionFilter, $g: GroupFilter, $n: Int, $c: String) {
@@ -127,8 +128,9 @@ func FuzzVariables(f *testing.F) {
 	f.Add(uint8(2), []byte(`{"input": {"name": "a\u0000", "kind": "COMPANY", "headcount": 1e400}}`))
 	f.Add(uint8(2), []byte(`{"input": {"name": "Zoë", "kind": "LABORATORY", "address": {"postalCode": "95000"}, "joinedOn": "0000-01-01"}}`))
 	f.Add(uint8(3), []byte(`{"input": {"groupId": "V29ya2luZ0dyb3VwOjE", "title": "t", "startsAt": "tomorrow", "durationMinutes": 60, "agenda": [{"title": "a", "minutes": 10}], "expectedOutcome": "o"}}`))
-	f.Add(uint8(4), []byte(`{"i": "MONTH", "from": "1900-01-01", "to": "9999-12-31", "y": 2147483647}`))
-	f.Add(uint8(5), []byte(`{"f": {"memberIds": ["TWVtYmVyOjE"], "sinceAfter": "2020-02-30"}, "n": -5, "c": "eyJ9"}`))
+	f.Add(uint8(4), []byte(`{"input": {"memberId": "TWVtYmVyOjE", "channel": "CALL", "summary": "\u0000", "at": "0001-01-01T00:00:00Z", "followUpOn": "99999-01-01"}}`))
+	f.Add(uint8(5), []byte(`{"i": "MONTH", "from": "1900-01-01", "to": "9999-12-31", "y": 2147483647}`))
+	f.Add(uint8(6), []byte(`{"f": {"memberIds": ["TWVtYmVyOjE"], "sinceAfter": "2020-02-30"}, "n": -5, "c": "eyJ9"}`))
 	f.Fuzz(func(t *testing.T, which uint8, vars []byte) {
 		doc, _ := json.Marshal(docs[int(which)%len(docs)])
 		body := append(append(append([]byte(`{"query": `), doc...), `, "variables": `...), vars...)

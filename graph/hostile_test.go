@@ -197,6 +197,14 @@ var validInputs = map[string]func(f *fixture) map[string]any{
 	"publishActionPlan": func(f *fixture) map[string]any {
 		return map[string]any{"groupId": f.group().id, "summary": "What we do next", "items": []any{map[string]any{"title": "Ask three quotes"}}}
 	},
+	"logTouchpoint": func(f *fixture) map[string]any {
+		return map[string]any{"memberId": f.member(), "channel": "CALL", "summary": "Called about the fair", "followUpOn": "2027-01-04"}
+	},
+	"completeFollowUp": func(f *fixture) map[string]any {
+		tp := f.mutate("logTouchpoint", map[string]any{"memberId": f.member(), "channel": "VISIT", "summary": "Visit", "followUpOn": "2027-01-04"},
+			"touchpoint { id }", "touchpoint.id")
+		return map[string]any{"touchpointId": tp}
+	},
 }
 
 // inputPath is the position of a String field inside a mutation input:
@@ -627,6 +635,14 @@ func TestHostileInput(t *testing.T) {
 		hostileCase{name: "members joined after year 0", tok: staff, query: `{ members(filter: {joinedAfter: "0000-01-01"}) { totalCount } }`, code: domain.CodeBadUserInput},
 		hostileCase{name: "links since after year 0", tok: staff, query: `{ businessLinks(filter: {sinceAfter: "0000-12-31"}) { totalCount } }`, code: domain.CodeBadUserInput},
 		hostileCase{name: "growth from year 0", tok: staff, query: `{ dashboard { growth(interval: YEAR, from: "0000-01-01") { total } } }`, code: domain.CodeBadUserInput},
+		hostileCase{name: "touchpoint at not a time", tok: staff, query: `mutation($input: LogTouchpointInput!) { logTouchpoint(input: $input) { touchpoint { id } } }`,
+			vars: map[string]any{"input": withValue(base["logTouchpoint"], inputPath{"at"}, "yesterday")}, code: domain.CodeBadUserInput},
+		hostileCase{name: "touchpoint followUpOn out of range", tok: staff, query: `mutation($input: LogTouchpointInput!) { logTouchpoint(input: $input) { touchpoint { id } } }`,
+			vars: map[string]any{"input": withValue(base["logTouchpoint"], inputPath{"followUpOn"}, "2026-02-30")}, code: domain.CodeBadUserInput},
+		hostileCase{name: "touchpoint channel lower case", tok: staff, query: `mutation($input: LogTouchpointInput!) { logTouchpoint(input: $input) { touchpoint { id } } }`,
+			vars: map[string]any{"input": withValue(base["logTouchpoint"], inputPath{"channel"}, "call")}, code: domain.CodeBadUserInput},
+		hostileCase{name: "touchpoint contactId a member id", tok: staff, query: `mutation($input: LogTouchpointInput!) { logTouchpoint(input: $input) { touchpoint { id } } }`,
+			vars: map[string]any{"input": withValue(base["logTouchpoint"], inputPath{"contactId"}, base["logTouchpoint"]["memberId"])}, code: domain.CodeBadUserInput},
 		hostileCase{name: "durationMinutes negative", tok: staff, query: `mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { meeting { id } } }`,
 			vars: map[string]any{"input": withValue(base["scheduleMeeting"], inputPath{"durationMinutes"}, -60)}, code: domain.CodeBadUserInput},
 	)
@@ -841,7 +857,8 @@ func TestHostileInput(t *testing.T) {
 		hostileCase{name: "two operations, no name", query: `query A { trades { code } } query B { trades { code } }`, code: "GRAPHQL_VALIDATION_FAILED"},
 		hostileCase{name: "mutation chosen by name among queries", tok: staff, query: `query A { trades { code } } mutation B { createTrade(input: {code: "X", nameEn: "x", nameFr: "x"}) { trade { id } } }`, op: "C", code: "GRAPHQL_VALIDATION_FAILED"},
 		hostileCase{name: "mutation over GET", get: true, tok: staff, query: `mutation { createTrade(input: {code: "X", nameEn: "x", nameFr: "x"}) { trade { id } } }`, status: http.StatusMethodNotAllowed, code: "METHOD_NOT_ALLOWED"},
-		hostileCase{name: "subscription", query: `subscription { trades { code } }`, code: "GRAPHQL_VALIDATION_FAILED"},
+		hostileCase{name: "subscription without a stream", tok: staff, query: `subscription { networkChanged { version } }`, status: http.StatusBadRequest, code: "BAD_REQUEST"},
+		hostileCase{name: "subscription to an unknown field", query: `subscription { nothing { code } }`, code: "GRAPHQL_VALIDATION_FAILED"},
 		hostileCase{name: "operation name of a fragment", query: `query A { ...F } fragment F on Query { trades { code } }`, op: "F", code: "GRAPHQL_VALIDATION_FAILED"},
 		hostileCase{name: "fragment on an unknown type", query: `{ trades { ... on Admin { code } } }`, code: "GRAPHQL_VALIDATION_FAILED"},
 		hostileCase{name: "unused fragment", query: `{ trades { code } } fragment F on Trade { code }`, code: "GRAPHQL_VALIDATION_FAILED"},

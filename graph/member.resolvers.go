@@ -29,6 +29,10 @@ func (r *contactResolver) Phone(ctx context.Context, obj *domain.Contact) (*stri
 	return nullable(obj.Phone), nil
 }
 
+func (r *engagementResolver) Roi(ctx context.Context, obj *domain.Engagement) (*domain.EngagementReturn, error) {
+	return r.rels().roi.get(ctx, obj)
+}
+
 // ID is the resolver for the id field.
 func (r *memberResolver) ID(ctx context.Context, obj *domain.Member) (string, error) {
 	return globalid.Encode(globalid.TypeMember, obj.ID), nil
@@ -202,9 +206,12 @@ func (r *queryResolver) Members(ctx context.Context, first *int, after *string, 
 
 func (r *Resolver) Contact() generated.ContactResolver { return &contactResolver{r} }
 
+func (r *Resolver) Engagement() generated.EngagementResolver { return &engagementResolver{r} }
+
 func (r *Resolver) Member() generated.MemberResolver { return &memberResolver{r} }
 
 type (
-	contactResolver struct{ *Resolver }
-	memberResolver  struct{ *Resolver }
+	contactResolver    struct{ *Resolver }
+	engagementResolver struct{ *Resolver }
+	memberResolver     struct{ *Resolver }
 )

@@ -103,7 +103,7 @@ var walkRules = map[string]fieldRule{
 	"Member.engagement": selfOnly, "Member.centrality": selfOnly, "Member.recommendedPartners": selfOnly,
 	"Address.city": open, "Address.region": open,
 	"Address.postalCode": membersOnly, "Address.department": membersOnly, "Address.country": membersOnly,
-	"Location.*": open, "Engagement.*": open,
+	"Location.*": open, "Engagement.*": open, "Engagement.roi": open, "EngagementReturn.*": open,
 	"Contact.id": open, "Contact.name": open, "Contact.role": open, "Contact.email": open, "Contact.phone": open,
 
 	// BusinessLink: the row decides, except the volume band.
@@ -172,11 +172,22 @@ var walkRules = map[string]fieldRule{
 	"GroupStats.*": open, "GroupStats.byTheme": open, "ThemeCount.*": open,
 	"EngagementStats.*": open, "EngagementStats.distribution": open, "EngagementStats.atRisk": open,
 	"ScoreBucket.*": open, "AtRiskMember.*": open, "AtRiskMember.member": open,
+	"EngagementStats.roiDistribution": open, "EngagementStats.givingWithoutReturn": open,
+	"ReturnBucket.*": open, "GivingMember.*": open, "GivingMember.member": open,
 
 	// The audit trail and exports (reached through staff-only fields).
 	"AuditEntry.*": open, "AuditEntry.member": open, "AuditEntry.changes": open, "AuditChange.*": open,
 	"ContactDataExport.*": open, "ContactDataExport.contact": open, "ContactDataExport.member": open,
-	"ContactDataExport.auditEntries": open,
+	"ContactDataExport.auditEntries": open, "ContactDataExport.touchpoints": open,
+
+	// The team's touchpoints: analysts and staff.
+	"Member.touchpoints": analystOnly, "Member.lastTouchpointAt": analystOnly,
+	"Touchpoint.*": open, "Touchpoint.member": open, "Touchpoint.contact": open,
+	"TouchpointConnection.*": open, "TouchpointConnection.edges": open, "TouchpointConnection.pageInfo": open,
+	"TouchpointEdge.*": open, "TouchpointEdge.node": open,
+	"Query.callList": analystOnly, "CallListConnection.*": open, "CallListConnection.edges": open,
+	"CallListConnection.pageInfo": open, "CallListEdge.*": open, "CallListEdge.node": open,
+	"CallListEntry.*": open, "CallListEntry.member": open,
 }
 
 // rowRule says which objects of a type a viewer may see at all: in a list
@@ -190,6 +201,8 @@ const (
 	activeForPublic
 	// memberRows: MEMBER tokens, ANALYST, STAFF.
 	memberRows
+	// analystRows: ANALYST, STAFF.
+	analystRows
 	// linkRows: MEMBER tokens see CONFIRMED links and their own; ANALYST
 	// and STAFF see all; anonymous and PUBLIC none.
 	linkRows
@@ -199,6 +212,7 @@ const (
 var walkRows = map[string]rowRule{
 	"Member": activeForPublic, "Trade": anyRow, "BusinessLink": linkRows, "Contact": memberRows,
 	"Question": memberRows, "WorkingGroup": memberRows, "Meeting": memberRows, "ActionPlan": memberRows,
+	"Touchpoint": analystRows,
 }
 
 // judgedTypes hold data the walk looks for: paths go where they are.
@@ -407,6 +421,8 @@ func pickWalkFixture(t *testing.T, a *api, gt *groundTruth) (*walkFixture, int64
 		WHERE NOT EXISTS (SELECT 1 FROM group_participants p WHERE p.group_id = g.id AND p.member_id = ?)`, self))
 	add("meeting", "Meeting", one(`SELECT min(id) FROM meetings`))
 	add("actionPlan", "ActionPlan", one(`SELECT min(id) FROM action_plans`))
+	add("touchpoint", "Touchpoint", one(`INSERT INTO touchpoints (member_id, contact_id, by_subject, channel, summary, follow_up_on)
+		SELECT ?, min(id), 'staff', 'CALL', 'Called after the fair', current_date FROM contacts WHERE member_id = ? RETURNING id`, self, self))
 	fx.contacts = []labelledID{
 		{"ownContact", "Contact", globalid.Encode(globalid.TypeContact, one(`SELECT min(id) FROM contacts WHERE member_id = ?`, self))},
 		{"otherContact", "Contact", globalid.Encode(globalid.TypeContact, one(`SELECT min(id) FROM contacts WHERE member_id = ?`, stranger))},
@@ -1310,6 +1326,8 @@ func (w *walkRun) rowVisible(typ string, obj map[string]any) (bool, string) {
 		return true, ""
 	case memberRows:
 		return v.atLeast(domain.RoleMember), ""
+	case analystRows:
+		return v.atLeast(domain.RoleAnalyst), ""
 	case activeForPublic:
 		st, ok := w.truth.memberStatus[id]
 		if !ok {

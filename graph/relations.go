@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -27,6 +28,7 @@ type relations struct {
 	group    *relation[any, struct{}, *domain.WorkingGroup]
 	meeting  *relation[any, struct{}, *domain.Meeting]
 	plan     *relation[any, struct{}, *domain.ActionPlan]
+	tp       *relation[any, struct{}, *domain.Touchpoint]
 	nodes    map[string]noder
 
 	// What hangs off a member.
@@ -36,6 +38,15 @@ type relations struct {
 	memberGroups *relation[*domain.Member, pageArgs, *model.WorkingGroupConnection]
 	memberLinks  *relation[*domain.Member, linkArgs, *model.MemberBusinessLinkConnection]
 	partners     *relation[*domain.Member, pageArgs, *model.MemberConnection]
+	touchpoints  *relation[*domain.Member, pageArgs, *model.TouchpointConnection]
+	lastTouch    *relation[*domain.Member, struct{}, time.Time]
+
+	// Touchpoints.
+	touchMember  *relation[*domain.Touchpoint, memberArgs, *domain.Member]
+	touchContact *relation[*domain.Touchpoint, struct{}, *domain.Contact]
+	callMember   *relation[*domain.CallListEntry, memberArgs, *domain.Member]
+	roi          *relation[*domain.Engagement, struct{}, *domain.EngagementReturn]
+	givingMember *relation[*domain.GivingMember, memberArgs, *domain.Member]
 
 	// Links and trades.
 	counterpart                  *relation[*model.MemberBusinessLinkEdge, memberArgs, *domain.Member]
@@ -86,10 +97,14 @@ func newRelations(r *Resolver) *relations {
 	s.meeting.typ = "Meeting"
 	s.plan = byIDs[any]("ActionPlan", nil, g.ActionPlansByIDs)
 	s.plan.typ = "ActionPlan"
+	tp := r.Touchpoints
+	s.tp = byIDs[any]("Touchpoint", nil, tp.TouchpointsByIDs)
+	s.tp.typ = "Touchpoint"
 
 	s.nodes = map[string]noder{
 		globalid.TypeMember: s.member, globalid.TypeBusinessLink: s.link, globalid.TypeQuestion: s.question,
 		globalid.TypeWorkingGroup: s.group, globalid.TypeMeeting: s.meeting, globalid.TypeActionPlan: s.plan,
+		globalid.TypeTouchpoint: s.tp,
 	}
 
 	memberID := one(func(m *domain.Member) int64 { return m.ID })
@@ -103,6 +118,13 @@ func newRelations(r *Resolver) *relations {
 	}
 	s.partners, _ = paged("Member.partners", memberID, r.Links.MembersPartners, r.Links.CountMembersPartners)
 	s.memberLinks = s.newMemberLinks(memberID)
+	s.touchpoints, _ = paged("Member.touchpoints", memberID, tp.TouchpointsOfMembers, tp.CountTouchpointsOfMembers)
+	s.lastTouch = byIDs("Member.lastTouchpointAt", memberID, tp.LastTouchpoints)
+	s.touchMember = members(s, "Touchpoint.member", one(func(t *domain.Touchpoint) int64 { return t.MemberID }), true)
+	s.roi = byIDs("Engagement.roi", one(func(e *domain.Engagement) int64 { return e.MemberID }), r.MemberDetails.Returns)
+	s.givingMember = members(s, "GivingMember.member", one(func(m *domain.GivingMember) int64 { return m.MemberID }), true)
+	s.callMember = members(s, "CallListEntry.member", one(func(e *domain.CallListEntry) int64 { return e.MemberID }), true)
+	s.touchContact = byIDs("Touchpoint.contact", maybe(func(t *domain.Touchpoint) *int64 { return t.ContactID }), tp.ContactsByIDs)
 	s.counterpart = members(s, "MemberBusinessLinkEdge.counterpart", one(func(e *model.MemberBusinessLinkEdge) int64 {
 		return e.Node.Counterpart(e.MemberID)
 	}), true)
@@ -153,6 +175,7 @@ func newRelations(r *Resolver) *relations {
 	// fetch when the parent is known by id (see Loaders.aheadOfIDs).
 	s.memberTrades.ofParentID, s.contacts.ofParentID, s.engagement.ofParentID = true, true, true
 	s.memberGroups.ofParentID, s.partners.ofParentID, s.memberLinks.ofParentID = true, true, true
+	s.touchpoints.ofParentID, s.lastTouch.ofParentID = true, true
 	s.supporters.ofParentID, s.supporterIDs.ofParentID = true, true
 	s.participants.ofParentID, s.meetings.ofParentID, s.groupPlan.ofParentID = true, true, true
 
@@ -167,6 +190,7 @@ func newRelations(r *Resolver) *relations {
 		s.groupQuestion, s.participants, s.meetings, s.groupPlan, s.participant,
 		s.meetingGroup, s.attendees, s.planGroup, s.owner,
 		s.viewerMember, s.recommended, s.atRisk, s.scored, s.auditMember,
+		s.touchpoints, s.lastTouch, s.touchMember, s.touchContact, s.callMember, s.roi, s.givingMember,
 	} {
 		s.fields[f.field()] = f
 	}

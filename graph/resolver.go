@@ -20,6 +20,7 @@ type Resolver struct {
 	SmallWorlds   SmallWorldSource
 	Dashboards    domain.DashboardService
 	Audit         domain.AuditService
+	Touchpoints   domain.TouchpointService
 	// Events feeds the subscriptions (nil: subscriptions are refused).
 	Events *Events
 

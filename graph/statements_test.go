@@ -22,6 +22,8 @@ func TestStatementsDoNotGrowWithPages(t *testing.T) {
 		INSERT INTO members (name, kind, joined_on, website) SELECT 'M' || lpad(g::text, 2, '0'), 'COMPANY', '2020-01-01', 'https://m' || g || '.example' FROM generate_series(1, 60) g;
 		INSERT INTO member_trades SELECT m.id, t.id FROM members m, trades t WHERE (m.id + t.id) % 2 = 0 OR t.code = 'A';
 		INSERT INTO contacts (member_id, name) SELECT id, 'Contact ' || name FROM members;
+		INSERT INTO touchpoints (member_id, contact_id, by_subject, channel, at, summary)
+		SELECT c.member_id, c.id, 'staff', 'CALL', now() - g * interval '1 day', 'Call ' || g FROM contacts c, generate_series(1, 3) g;
 		INSERT INTO business_links (from_id, to_id, kind, status, since, declared_by, confirmed_at)
 		SELECT f.id, t.id, 'SUPPLY', CASE WHEN (f.id + t.id) % 3 = 0 THEN 'PENDING' ELSE 'CONFIRMED' END, '2021-01-01', f.id,
 		       CASE WHEN (f.id + t.id) % 3 = 0 THEN NULL ELSE now() END
@@ -67,6 +69,7 @@ func TestStatementsDoNotGrowWithPages(t *testing.T) {
 		{"Member.contacts", staff, members, `contacts { name }`, 2},
 		{"Member.engagement", staff, members, `engagement { score }`, 2},
 		{"Member.groups", staff, members, `groups(first: 2) { totalCount edges { node { name } } }`, 3},
+		{"Member.touchpoints", staff, members, `lastTouchpointAt touchpoints(first: 2) { totalCount edges { node { summary contact { name } member { name } } } }`, 6},
 		{"Member.businessLinks", staff, members, `businessLinks(first: 3) { totalCount edges { node { kind } } }`, 3},
 		// the counterparts come with the links, brief or whole
 		{"MemberBusinessLinkEdge.counterpart", staff, members, `businessLinks(first: 3) { edges { counterpart { name } } }`, 2},

@@ -32,6 +32,8 @@ import (
 //     accepted), one over maxBodyBytes 413, a POST without a JSON content
 //     type 415 (so a plain HTML form cannot post to the API);
 //   - GET runs queries only: a mutation gets 405 with Allow: POST;
+//   - a subscription gets 400: it is served as Server-Sent Events (a POST
+//     with Accept: text/event-stream) or over a WebSocket;
 //   - a documentId parameter (GET or POST) names a trusted document
 //     instead of a query (see trustedDocuments).
 //
@@ -104,6 +106,15 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		access.AddCode(httpapi.CodeMethodNotAllowed)
 		httpapi.WriteError(w, media, http.StatusMethodNotAllowed, httpapi.CodeMethodNotAllowed,
 			fmt.Sprintf("GET runs queries only: send this %s with POST", opCtx.Operation.Operation))
+		return
+	}
+	if opCtx.Operation.Operation == ast.Subscription {
+		// Its events need a stream, which the SSE and WebSocket transports
+		// before this one serve: answered here, it would wait for its
+		// first event until the request's deadline.
+		access.AddCode(httpapi.CodeBadRequest)
+		httpapi.WriteError(w, media, http.StatusBadRequest, httpapi.CodeBadRequest,
+			"a subscription needs a stream: POST it with Accept: text/event-stream (Server-Sent Events), or open a WebSocket (graphql-transport-ws)")
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)

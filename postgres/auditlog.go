@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
@@ -149,6 +150,13 @@ func (s *AuditService) ContactData(ctx context.Context, contactID int64) (*domai
 		if out.AuditEntries, err = entriesAbout(ctx, tx, domain.Ref{Type: domain.RefContact, ID: contactID}); err != nil {
 			return err
 		}
+		var touchpoints []*touchpointRow
+		if err := tx.NewSelect().Model(&touchpoints).Where("tp.contact_id = ?", contactID).Order("tp.at", "tp.id").Scan(ctx); err != nil {
+			return mapError(err, "touchpoints")
+		}
+		for _, r := range touchpoints {
+			out.Touchpoints = append(out.Touchpoints, r.toTouchpoint())
+		}
 		if memberID == 0 {
 			memberID = memberOfEntries(out.AuditEntries)
 		}
@@ -238,9 +246,19 @@ func (s *AuditService) EraseContact(ctx context.Context, contactID int64) (*doma
 			Returning("id, member_id").Exec(ctx, &removed); err != nil {
 			return mapError(err, "contact")
 		}
+		// The touchpoints that name the contact keep their date and
+		// channel; their summary, which may speak of the person, goes.
+		res, err := tx.NewUpdate().Model((*touchpointRow)(nil)).Set("summary = ?", domain.ErasedSummary).
+			Where("contact_id = ? AND summary <> ?", contactID, domain.ErasedSummary).Exec(ctx)
+		if err != nil {
+			return mapError(err, "touchpoints")
+		}
+		if n, err := res.RowsAffected(); err == nil {
+			out.TouchpointsScrubbed = int(n)
+		}
 		var scrubbed []int64
-		err := tx.NewRaw(scrubContactSQL, pgdialect.Array(domain.ContactPersonalFields), pgdialect.Array([]string{contact.String()})).
-			Scan(ctx, &scrubbed)
+		err = tx.NewRaw(scrubContactSQL, pgdialect.Array(append(slices.Clone(domain.ContactPersonalFields), "summary")),
+			pgdialect.Array([]string{contact.String()})).Scan(ctx, &scrubbed)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return mapError(err, "audit log")
 		}
@@ -248,7 +266,7 @@ func (s *AuditService) EraseContact(ctx context.Context, contactID int64) (*doma
 		if len(removed) > 0 {
 			out.MemberID = removed[0].MemberID
 		}
-		if len(removed) == 0 && len(scrubbed) == 0 {
+		if len(removed) == 0 && len(scrubbed) == 0 && out.TouchpointsScrubbed == 0 {
 			entries, err := entriesAbout(ctx, tx, contact)
 			if err != nil {
 				return err

@@ -122,6 +122,7 @@ SELECT member_id, meetings, groups, questions, links, last_at, score, at_risk FR
 	out := make(map[int64]*domain.Engagement, len(rows))
 	for _, r := range rows {
 		out[r.MemberID] = &domain.Engagement{
+			MemberID:                 r.MemberID,
 			Score:                    r.Score,
 			MeetingsAttended:         r.Meetings,
 			GroupsJoined:             r.Groups,

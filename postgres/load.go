@@ -23,12 +23,13 @@ const demoLockKey = 0x64656d6f
 var dataTables = []string{
 	"trades", "trade_complements", "members", "member_trades", "contacts", "business_links",
 	"questions", "question_supports", "working_groups", "group_participants",
-	"meetings", "meeting_attendees", "action_plans",
+	"meetings", "meeting_attendees", "action_plans", "touchpoints",
 }
 
 // identityTables are the data tables with an identity id.
 var identityTables = []string{
 	"trades", "members", "contacts", "business_links", "questions", "working_groups", "meetings", "action_plans",
+	"touchpoints",
 }
 
 // LoadDemoIfEmpty loads the dataset when the database holds no member and
@@ -303,6 +304,12 @@ func datasetCopies(ds *domain.Dataset) []tableCopy {
 				return err
 			}
 			w.Time(p.PublishedAt).Int(int64(p.DistributedTo))
+			return nil
+		}},
+		{"touchpoints", "id, member_id, contact_id, by_subject, channel, at, summary, follow_up_on, done", len(ds.Touchpoints), func(w *copyRow, i int) error {
+			t := &ds.Touchpoints[i]
+			w.Int(t.ID).Int(t.MemberID).OptInt(t.ContactID).Text(t.By).Text(string(t.Channel)).Time(t.At).Text(t.Summary).
+				OptDate(t.FollowUpOn).Bool(t.Done)
 			return nil
 		}},
 	}

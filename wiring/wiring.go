@@ -56,5 +56,6 @@ func Resolver(db *postgres.DB, g network.Source) *graph.Resolver {
 		Groups:        db.Groups(),
 		Dashboards:    db.Dashboards(),
 		Audit:         db.Audit(),
+		Touchpoints:   db.Touchpoints(),
 	}
 }

@@ -717,6 +717,38 @@ func (ec *executionContext) fieldContext_ContactDataExport_auditEntries(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _ContactDataExport_touchpoints(ctx context.Context, field graphql.CollectedField, obj *domain.ContactData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactDataExport_touchpoints(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Touchpoints, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Touchpoint) graphql.Marshaler {
+			return ec.marshalNTouchpoint2ᚕᚖgrappeᚋdomainᚐTouchpointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactDataExport_touchpoints(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactDataExport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Touchpoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ContactDataExport_exportedAt(ctx context.Context, field graphql.CollectedField, obj *domain.ContactData) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -861,6 +893,29 @@ func (ec *executionContext) _EraseContactPayload_auditEntriesScrubbed(ctx contex
 	)
 }
 func (ec *executionContext) fieldContext_EraseContactPayload_auditEntriesScrubbed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EraseContactPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EraseContactPayload_touchpointsScrubbed(ctx context.Context, field graphql.CollectedField, obj *model.EraseContactPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EraseContactPayload_touchpointsScrubbed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TouchpointsScrubbed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EraseContactPayload_touchpointsScrubbed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EraseContactPayload", field, false, false, "Int")
 }
 
@@ -1251,6 +1306,11 @@ func (ec *executionContext) _ContactDataExport(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "touchpoints":
+			out.Values[i] = ec._ContactDataExport_touchpoints(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "exportedAt":
 			out.Values[i] = ec._ContactDataExport_exportedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -1307,6 +1367,11 @@ func (ec *executionContext) _EraseContactPayload(ctx context.Context, sel ast.Se
 			}
 		case "auditEntriesScrubbed":
 			out.Values[i] = ec._EraseContactPayload_auditEntriesScrubbed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "touchpointsScrubbed":
+			out.Values[i] = ec._EraseContactPayload_touchpointsScrubbed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -37,6 +37,11 @@ type DashboardResolver interface {
 }
 type EngagementStatsResolver interface {
 	AtRisk(ctx context.Context, obj *model.EngagementStats, first *int) ([]*domain.AtRiskMember, error)
+	RoiDistribution(ctx context.Context, obj *model.EngagementStats) ([]*domain.ReturnBucket, error)
+	GivingWithoutReturn(ctx context.Context, obj *model.EngagementStats, first *int) ([]*domain.GivingMember, error)
+}
+type GivingMemberResolver interface {
+	Member(ctx context.Context, obj *domain.GivingMember) (*domain.Member, error)
 }
 type LinkStatsResolver interface {
 	Created(ctx context.Context, obj *model.LinkStats, interval domain.Interval, from *time.Time, to *time.Time) ([]*domain.PeriodCount, error)
@@ -122,6 +127,20 @@ func (ec *executionContext) field_Dashboard_retention_args(ctx context.Context, 
 }
 
 func (ec *executionContext) field_EngagementStats_atRisk_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_EngagementStats_givingWithoutReturn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
@@ -781,6 +800,137 @@ func (ec *executionContext) fieldContext_EngagementStats_atRisk(ctx context.Cont
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _EngagementStats_roiDistribution(ctx context.Context, field graphql.CollectedField, obj *model.EngagementStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementStats_roiDistribution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EngagementStats().RoiDistribution(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.ReturnBucket) graphql.Marshaler {
+			return ec.marshalNReturnBucket2ᚕᚖgrappeᚋdomainᚐReturnBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementStats_roiDistribution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EngagementStats",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReturnBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EngagementStats_givingWithoutReturn(ctx context.Context, field graphql.CollectedField, obj *model.EngagementStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementStats_givingWithoutReturn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.EngagementStats().GivingWithoutReturn(ctx, obj, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.GivingMember) graphql.Marshaler {
+			return ec.marshalNGivingMember2ᚕᚖgrappeᚋdomainᚐGivingMemberᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementStats_givingWithoutReturn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EngagementStats",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GivingMember(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_EngagementStats_givingWithoutReturn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GivingMember_member(ctx context.Context, field graphql.CollectedField, obj *domain.GivingMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GivingMember_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.GivingMember().Member(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖgrappeᚋdomainᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GivingMember_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GivingMember",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GivingMember_hoursGiven(ctx context.Context, field graphql.CollectedField, obj *domain.GivingMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GivingMember_hoursGiven(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HoursGiven, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GivingMember_hoursGiven(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GivingMember", field, false, false, "Float")
 }
 
 func (ec *executionContext) _GroupStats_active(ctx context.Context, field graphql.CollectedField, obj *domain.GroupStats) (ret graphql.Marshaler) {
@@ -1843,6 +1993,75 @@ func (ec *executionContext) fieldContext_Retention_share(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Retention", field, true, false, "Float")
 }
 
+func (ec *executionContext) _ReturnBucket_from(ctx context.Context, field graphql.CollectedField, obj *domain.ReturnBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReturnBucket_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReturnBucket_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReturnBucket", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ReturnBucket_to(ctx context.Context, field graphql.CollectedField, obj *domain.ReturnBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReturnBucket_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReturnBucket_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReturnBucket", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ReturnBucket_count(ctx context.Context, field graphql.CollectedField, obj *domain.ReturnBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReturnBucket_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReturnBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReturnBucket", field, false, false, "Int")
+}
+
 func (ec *executionContext) _ScoreBucket_from(ctx context.Context, field graphql.CollectedField, obj *domain.ScoreBucket) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2377,6 +2596,56 @@ func (ec *executionContext) _EngagementStats(ctx context.Context, sel ast.Select
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._EngagementStats_atRisk(ctx, field, obj)
 				})
+		case "roiDistribution":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EngagementStats_roiDistribution(ctx, field, obj)
+				})
+		case "givingWithoutReturn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EngagementStats_givingWithoutReturn(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var givingMemberImplementors = []string{"GivingMember"}
+
+func (ec *executionContext) _GivingMember(ctx context.Context, sel ast.SelectionSet, obj *domain.GivingMember) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, givingMemberImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GivingMember")
+		case "member":
+			out.Values[i] = ec._GivingMember_member(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hoursGiven":
+			out.Values[i] = ec._GivingMember_hoursGiven(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -2867,6 +3136,49 @@ func (ec *executionContext) _Retention(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var returnBucketImplementors = []string{"ReturnBucket"}
+
+func (ec *executionContext) _ReturnBucket(ctx context.Context, sel ast.SelectionSet, obj *domain.ReturnBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, returnBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReturnBucket")
+		case "from":
+			out.Values[i] = ec._ReturnBucket_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._ReturnBucket_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._ReturnBucket_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var scoreBucketImplementors = []string{"ScoreBucket"}
 
 func (ec *executionContext) _ScoreBucket(ctx context.Context, sel ast.SelectionSet, obj *domain.ScoreBucket) graphql.Marshaler {
@@ -3083,6 +3395,30 @@ func (ec *executionContext) marshalNEngagementStats2ᚖgrappeᚋgraphᚋmodelᚐ
 	return ec._EngagementStats(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNGivingMember2ᚕᚖgrappeᚋdomainᚐGivingMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.GivingMember) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGivingMember2ᚖgrappeᚋdomainᚐGivingMember(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGivingMember2ᚖgrappeᚋdomainᚐGivingMember(ctx context.Context, sel ast.SelectionSet, v *domain.GivingMember) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GivingMember!")
+		return graphql.Null
+	}
+	return ec._GivingMember(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNGroupStats2ᚖgrappeᚋdomainᚐGroupStats(ctx context.Context, sel ast.SelectionSet, v *domain.GroupStats) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "GroupStats!")
@@ -3256,6 +3592,30 @@ func (ec *executionContext) marshalNRetention2ᚖgrappeᚋdomainᚐRetention(ctx
 		return graphql.Null
 	}
 	return ec._Retention(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReturnBucket2ᚕᚖgrappeᚋdomainᚐReturnBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ReturnBucket) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReturnBucket2ᚖgrappeᚋdomainᚐReturnBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReturnBucket2ᚖgrappeᚋdomainᚐReturnBucket(ctx context.Context, sel ast.SelectionSet, v *domain.ReturnBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReturnBucket!")
+		return graphql.Null
+	}
+	return ec._ReturnBucket(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNScoreBucket2grappeᚋdomainᚐScoreBucket(ctx context.Context, sel ast.SelectionSet, v domain.ScoreBucket) graphql.Marshaler {

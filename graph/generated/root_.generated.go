@@ -29,11 +29,14 @@ type ResolverRoot interface {
 	AtRiskMember() AtRiskMemberResolver
 	AuditEntry() AuditEntryResolver
 	BusinessLink() BusinessLinkResolver
+	CallListEntry() CallListEntryResolver
 	Community() CommunityResolver
 	Contact() ContactResolver
 	ContactDataExport() ContactDataExportResolver
 	Dashboard() DashboardResolver
+	Engagement() EngagementResolver
 	EngagementStats() EngagementStatsResolver
+	GivingMember() GivingMemberResolver
 	LinkStats() LinkStatsResolver
 	Meeting() MeetingResolver
 	Member() MemberResolver
@@ -49,6 +52,7 @@ type ResolverRoot interface {
 	Subgraph() SubgraphResolver
 	SubgraphEdge() SubgraphEdgeResolver
 	Subscription() SubscriptionResolver
+	Touchpoint() TouchpointResolver
 	Trade() TradeResolver
 	TradeComplement() TradeComplementResolver
 	TradeCount() TradeCountResolver
@@ -182,6 +186,23 @@ type ComplexityRoot struct {
 		Link             func(childComplexity int) int
 	}
 
+	CallListConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CallListEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CallListEntry struct {
+		LastTouchpointAt func(childComplexity int) int
+		Member           func(childComplexity int) int
+		Reasons          func(childComplexity int) int
+	}
+
 	Centrality struct {
 		Betweenness      func(childComplexity int) int
 		Closeness        func(childComplexity int) int
@@ -196,6 +217,11 @@ type ComplexityRoot struct {
 		ID      func(childComplexity int) int
 		Members func(childComplexity int) int
 		Size    func(childComplexity int) int
+	}
+
+	CompleteFollowUpPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Touchpoint       func(childComplexity int) int
 	}
 
 	Contact struct {
@@ -214,6 +240,7 @@ type ComplexityRoot struct {
 		Document     func(childComplexity int) int
 		ExportedAt   func(childComplexity int) int
 		Member       func(childComplexity int) int
+		Touchpoints  func(childComplexity int) int
 	}
 
 	CreateMemberPayload struct {
@@ -252,14 +279,26 @@ type ComplexityRoot struct {
 		LinksDeclaredOrConfirmed func(childComplexity int) int
 		MeetingsAttended         func(childComplexity int) int
 		QuestionsSupported       func(childComplexity int) int
+		Roi                      func(childComplexity int) int
 		Score                    func(childComplexity int) int
 	}
 
+	EngagementReturn struct {
+		ActionPlansReceived func(childComplexity int) int
+		HoursGiven          func(childComplexity int) int
+		LinksFromCluster    func(childComplexity int) int
+		MembersMet          func(childComplexity int) int
+		Ratio               func(childComplexity int) int
+		TrainingsAttended   func(childComplexity int) int
+	}
+
 	EngagementStats struct {
-		AtRisk       func(childComplexity int, first *int) int
-		AtRiskCount  func(childComplexity int) int
-		AverageScore func(childComplexity int) int
-		Distribution func(childComplexity int) int
+		AtRisk              func(childComplexity int, first *int) int
+		AtRiskCount         func(childComplexity int) int
+		AverageScore        func(childComplexity int) int
+		Distribution        func(childComplexity int) int
+		GivingWithoutReturn func(childComplexity int, first *int) int
+		RoiDistribution     func(childComplexity int) int
 	}
 
 	EraseContactPayload struct {
@@ -267,6 +306,12 @@ type ComplexityRoot struct {
 		ClientMutationID     func(childComplexity int) int
 		ContactID            func(childComplexity int) int
 		Member               func(childComplexity int) int
+		TouchpointsScrubbed  func(childComplexity int) int
+	}
+
+	GivingMember struct {
+		HoursGiven func(childComplexity int) int
+		Member     func(childComplexity int) int
 	}
 
 	GroupPayload struct {
@@ -332,6 +377,11 @@ type ComplexityRoot struct {
 		Lng func(childComplexity int) int
 	}
 
+	LogTouchpointPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Touchpoint       func(childComplexity int) int
+	}
+
 	Meeting struct {
 		Agenda          func(childComplexity int) int
 		Attendees       func(childComplexity int) int
@@ -380,6 +430,7 @@ type ComplexityRoot struct {
 		ID                   func(childComplexity int) int
 		JoinedOn             func(childComplexity int) int
 		Kind                 func(childComplexity int) int
+		LastTouchpointAt     func(childComplexity int) int
 		LeftOn               func(childComplexity int) int
 		LegalID              func(childComplexity int) int
 		Location             func(childComplexity int) int
@@ -389,6 +440,7 @@ type ComplexityRoot struct {
 		RecommendedPartners  func(childComplexity int, first *int) int
 		SizeClass            func(childComplexity int) int
 		Status               func(childComplexity int) int
+		Touchpoints          func(childComplexity int, first *int, after *string) int
 		Trades               func(childComplexity int) int
 		UpdatedAt            func(childComplexity int) int
 		Website              func(childComplexity int) int
@@ -428,6 +480,7 @@ type ComplexityRoot struct {
 		AddTradeComplement    func(childComplexity int, input model.AddTradeComplementInput) int
 		CancelMeeting         func(childComplexity int, input model.CancelMeetingInput) int
 		CloseGroup            func(childComplexity int, input model.CloseGroupInput) int
+		CompleteFollowUp      func(childComplexity int, input model.CompleteFollowUpInput) int
 		ConfirmBusinessLink   func(childComplexity int, input model.ConfirmBusinessLinkInput) int
 		CreateMember          func(childComplexity int, input model.CreateMemberInput) int
 		CreateTrade           func(childComplexity int, input model.CreateTradeInput) int
@@ -438,6 +491,7 @@ type ComplexityRoot struct {
 		EraseContact          func(childComplexity int, input model.EraseContactInput) int
 		JoinGroup             func(childComplexity int, input model.JoinGroupInput) int
 		LeaveGroup            func(childComplexity int, input model.LeaveGroupInput) int
+		LogTouchpoint         func(childComplexity int, input model.LogTouchpointInput) int
 		PublishActionPlan     func(childComplexity int, input model.PublishActionPlanInput) int
 		RaiseQuestion         func(childComplexity int, input model.RaiseQuestionInput) int
 		RecordMeetingOutcome  func(childComplexity int, input model.RecordMeetingOutcomeInput) int
@@ -513,6 +567,7 @@ type ComplexityRoot struct {
 		ActionPlans       func(childComplexity int, first *int, after *string) int
 		AuditLog          func(childComplexity int, first *int, after *string, filter *model.AuditFilter) int
 		BusinessLinks     func(childComplexity int, first *int, after *string, filter *model.BusinessLinkFilter) int
+		CallList          func(childComplexity int, first *int, after *string) int
 		Dashboard         func(childComplexity int, filter *model.DashboardFilter) int
 		ExportContactData func(childComplexity int, contactID string) int
 		Groups            func(childComplexity int, first *int, after *string, filter *model.GroupFilter) int
@@ -579,6 +634,12 @@ type ComplexityRoot struct {
 		Year          func(childComplexity int) int
 	}
 
+	ReturnBucket struct {
+		Count func(childComplexity int) int
+		From  func(childComplexity int) int
+		To    func(childComplexity int) int
+	}
+
 	ScoreBucket struct {
 		Count func(childComplexity int) int
 		From  func(childComplexity int) int
@@ -639,6 +700,29 @@ type ComplexityRoot struct {
 		Active func(childComplexity int) int
 		Count  func(childComplexity int) int
 		Theme  func(childComplexity int) int
+	}
+
+	Touchpoint struct {
+		At         func(childComplexity int) int
+		By         func(childComplexity int) int
+		Channel    func(childComplexity int) int
+		Contact    func(childComplexity int) int
+		Done       func(childComplexity int) int
+		FollowUpOn func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Member     func(childComplexity int) int
+		Summary    func(childComplexity int) int
+	}
+
+	TouchpointConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TouchpointEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Trade struct {
@@ -1156,6 +1240,57 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BusinessLinkPayload.Link(childComplexity), true
 
+	case "CallListConnection.edges":
+		if e.ComplexityRoot.CallListConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallListConnection.Edges(childComplexity), true
+	case "CallListConnection.pageInfo":
+		if e.ComplexityRoot.CallListConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallListConnection.PageInfo(childComplexity), true
+	case "CallListConnection.totalCount":
+		if e.ComplexityRoot.CallListConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallListConnection.TotalCount(childComplexity), true
+
+	case "CallListEdge.cursor":
+		if e.ComplexityRoot.CallListEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallListEdge.Cursor(childComplexity), true
+	case "CallListEdge.node":
+		if e.ComplexityRoot.CallListEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallListEdge.Node(childComplexity), true
+
+	case "CallListEntry.lastTouchpointAt":
+		if e.ComplexityRoot.CallListEntry.LastTouchpointAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallListEntry.LastTouchpointAt(childComplexity), true
+	case "CallListEntry.member":
+		if e.ComplexityRoot.CallListEntry.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallListEntry.Member(childComplexity), true
+	case "CallListEntry.reasons":
+		if e.ComplexityRoot.CallListEntry.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallListEntry.Reasons(childComplexity), true
+
 	case "Centrality.betweenness":
 		if e.ComplexityRoot.Centrality.Betweenness == nil {
 			break
@@ -1217,6 +1352,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Community.Size(childComplexity), true
+
+	case "CompleteFollowUpPayload.clientMutationId":
+		if e.ComplexityRoot.CompleteFollowUpPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompleteFollowUpPayload.ClientMutationID(childComplexity), true
+	case "CompleteFollowUpPayload.touchpoint":
+		if e.ComplexityRoot.CompleteFollowUpPayload.Touchpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompleteFollowUpPayload.Touchpoint(childComplexity), true
 
 	case "Contact.email":
 		if e.ComplexityRoot.Contact.Email == nil {
@@ -1291,6 +1439,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContactDataExport.Member(childComplexity), true
+	case "ContactDataExport.touchpoints":
+		if e.ComplexityRoot.ContactDataExport.Touchpoints == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactDataExport.Touchpoints(childComplexity), true
 
 	case "CreateMemberPayload.clientMutationId":
 		if e.ComplexityRoot.CreateMemberPayload.ClientMutationID == nil {
@@ -1454,12 +1608,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Engagement.QuestionsSupported(childComplexity), true
+	case "Engagement.roi":
+		if e.ComplexityRoot.Engagement.Roi == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Engagement.Roi(childComplexity), true
 	case "Engagement.score":
 		if e.ComplexityRoot.Engagement.Score == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Engagement.Score(childComplexity), true
+
+	case "EngagementReturn.actionPlansReceived":
+		if e.ComplexityRoot.EngagementReturn.ActionPlansReceived == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementReturn.ActionPlansReceived(childComplexity), true
+	case "EngagementReturn.hoursGiven":
+		if e.ComplexityRoot.EngagementReturn.HoursGiven == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementReturn.HoursGiven(childComplexity), true
+	case "EngagementReturn.linksFromCluster":
+		if e.ComplexityRoot.EngagementReturn.LinksFromCluster == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementReturn.LinksFromCluster(childComplexity), true
+	case "EngagementReturn.membersMet":
+		if e.ComplexityRoot.EngagementReturn.MembersMet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementReturn.MembersMet(childComplexity), true
+	case "EngagementReturn.ratio":
+		if e.ComplexityRoot.EngagementReturn.Ratio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementReturn.Ratio(childComplexity), true
+	case "EngagementReturn.trainingsAttended":
+		if e.ComplexityRoot.EngagementReturn.TrainingsAttended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementReturn.TrainingsAttended(childComplexity), true
 
 	case "EngagementStats.atRisk":
 		if e.ComplexityRoot.EngagementStats.AtRisk == nil {
@@ -1490,6 +1687,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EngagementStats.Distribution(childComplexity), true
+	case "EngagementStats.givingWithoutReturn":
+		if e.ComplexityRoot.EngagementStats.GivingWithoutReturn == nil {
+			break
+		}
+
+		args, err := ec.field_EngagementStats_givingWithoutReturn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.EngagementStats.GivingWithoutReturn(childComplexity, args["first"].(*int)), true
+	case "EngagementStats.roiDistribution":
+		if e.ComplexityRoot.EngagementStats.RoiDistribution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementStats.RoiDistribution(childComplexity), true
 
 	case "EraseContactPayload.auditEntriesScrubbed":
 		if e.ComplexityRoot.EraseContactPayload.AuditEntriesScrubbed == nil {
@@ -1515,6 +1729,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EraseContactPayload.Member(childComplexity), true
+	case "EraseContactPayload.touchpointsScrubbed":
+		if e.ComplexityRoot.EraseContactPayload.TouchpointsScrubbed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EraseContactPayload.TouchpointsScrubbed(childComplexity), true
+
+	case "GivingMember.hoursGiven":
+		if e.ComplexityRoot.GivingMember.HoursGiven == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GivingMember.HoursGiven(childComplexity), true
+	case "GivingMember.member":
+		if e.ComplexityRoot.GivingMember.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GivingMember.Member(childComplexity), true
 
 	case "GroupPayload.clientMutationId":
 		if e.ComplexityRoot.GroupPayload.ClientMutationID == nil {
@@ -1763,6 +1996,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Location.Lng(childComplexity), true
 
+	case "LogTouchpointPayload.clientMutationId":
+		if e.ComplexityRoot.LogTouchpointPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogTouchpointPayload.ClientMutationID(childComplexity), true
+	case "LogTouchpointPayload.touchpoint":
+		if e.ComplexityRoot.LogTouchpointPayload.Touchpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogTouchpointPayload.Touchpoint(childComplexity), true
+
 	case "Meeting.agenda":
 		if e.ComplexityRoot.Meeting.Agenda == nil {
 			break
@@ -1970,6 +2216,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.Kind(childComplexity), true
+	case "Member.lastTouchpointAt":
+		if e.ComplexityRoot.Member.LastTouchpointAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.LastTouchpointAt(childComplexity), true
 	case "Member.leftOn":
 		if e.ComplexityRoot.Member.LeftOn == nil {
 			break
@@ -2039,6 +2291,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.Status(childComplexity), true
+	case "Member.touchpoints":
+		if e.ComplexityRoot.Member.Touchpoints == nil {
+			break
+		}
+
+		args, err := ec.field_Member_touchpoints_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Member.Touchpoints(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Member.trades":
 		if e.ComplexityRoot.Member.Trades == nil {
 			break
@@ -2191,6 +2454,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CloseGroup(childComplexity, args["input"].(model.CloseGroupInput)), true
+	case "Mutation.completeFollowUp":
+		if e.ComplexityRoot.Mutation.CompleteFollowUp == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_completeFollowUp_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CompleteFollowUp(childComplexity, args["input"].(model.CompleteFollowUpInput)), true
 	case "Mutation.confirmBusinessLink":
 		if e.ComplexityRoot.Mutation.ConfirmBusinessLink == nil {
 			break
@@ -2301,6 +2575,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.LeaveGroup(childComplexity, args["input"].(model.LeaveGroupInput)), true
+	case "Mutation.logTouchpoint":
+		if e.ComplexityRoot.Mutation.LogTouchpoint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_logTouchpoint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LogTouchpoint(childComplexity, args["input"].(model.LogTouchpointInput)), true
 	case "Mutation.publishActionPlan":
 		if e.ComplexityRoot.Mutation.PublishActionPlan == nil {
 			break
@@ -2690,6 +2975,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.BusinessLinks(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.BusinessLinkFilter)), true
+	case "Query.callList":
+		if e.ComplexityRoot.Query.CallList == nil {
+			break
+		}
+
+		args, err := ec.field_Query_callList_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CallList(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.dashboard":
 		if e.ComplexityRoot.Query.Dashboard == nil {
 			break
@@ -2985,6 +3281,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Retention.Year(childComplexity), true
 
+	case "ReturnBucket.count":
+		if e.ComplexityRoot.ReturnBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReturnBucket.Count(childComplexity), true
+	case "ReturnBucket.from":
+		if e.ComplexityRoot.ReturnBucket.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReturnBucket.From(childComplexity), true
+	case "ReturnBucket.to":
+		if e.ComplexityRoot.ReturnBucket.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReturnBucket.To(childComplexity), true
+
 	case "ScoreBucket.count":
 		if e.ComplexityRoot.ScoreBucket.Count == nil {
 			break
@@ -3201,6 +3516,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ThemeCount.Theme(childComplexity), true
+
+	case "Touchpoint.at":
+		if e.ComplexityRoot.Touchpoint.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Touchpoint.At(childComplexity), true
+	case "Touchpoint.by":
+		if e.ComplexityRoot.Touchpoint.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Touchpoint.By(childComplexity), true
+	case "Touchpoint.channel":
+		if e.ComplexityRoot.Touchpoint.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Touchpoint.Channel(childComplexity), true
+	case "Touchpoint.contact":
+		if e.ComplexityRoot.Touchpoint.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Touchpoint.Contact(childComplexity), true
+	case "Touchpoint.done":
+		if e.ComplexityRoot.Touchpoint.Done == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Touchpoint.Done(childComplexity), true
+	case "Touchpoint.followUpOn":
+		if e.ComplexityRoot.Touchpoint.FollowUpOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Touchpoint.FollowUpOn(childComplexity), true
+	case "Touchpoint.id":
+		if e.ComplexityRoot.Touchpoint.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Touchpoint.ID(childComplexity), true
+	case "Touchpoint.member":
+		if e.ComplexityRoot.Touchpoint.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Touchpoint.Member(childComplexity), true
+	case "Touchpoint.summary":
+		if e.ComplexityRoot.Touchpoint.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Touchpoint.Summary(childComplexity), true
+
+	case "TouchpointConnection.edges":
+		if e.ComplexityRoot.TouchpointConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TouchpointConnection.Edges(childComplexity), true
+	case "TouchpointConnection.pageInfo":
+		if e.ComplexityRoot.TouchpointConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TouchpointConnection.PageInfo(childComplexity), true
+	case "TouchpointConnection.totalCount":
+		if e.ComplexityRoot.TouchpointConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TouchpointConnection.TotalCount(childComplexity), true
+
+	case "TouchpointEdge.cursor":
+		if e.ComplexityRoot.TouchpointEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TouchpointEdge.Cursor(childComplexity), true
+	case "TouchpointEdge.node":
+		if e.ComplexityRoot.TouchpointEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TouchpointEdge.Node(childComplexity), true
 
 	case "Trade.children":
 		if e.ComplexityRoot.Trade.Children == nil {
@@ -3470,6 +3872,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("BusinessLinkFilter", ec.unmarshalInputBusinessLinkFilter),
 			graphql.NewInputUnmarshaler("CancelMeetingInput", ec.unmarshalInputCancelMeetingInput),
 			graphql.NewInputUnmarshaler("CloseGroupInput", ec.unmarshalInputCloseGroupInput),
+			graphql.NewInputUnmarshaler("CompleteFollowUpInput", ec.unmarshalInputCompleteFollowUpInput),
 			graphql.NewInputUnmarshaler("ConfirmBusinessLinkInput", ec.unmarshalInputConfirmBusinessLinkInput),
 			graphql.NewInputUnmarshaler("CreateMemberInput", ec.unmarshalInputCreateMemberInput),
 			graphql.NewInputUnmarshaler("CreateTradeInput", ec.unmarshalInputCreateTradeInput),
@@ -3483,6 +3886,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("JoinGroupInput", ec.unmarshalInputJoinGroupInput),
 			graphql.NewInputUnmarshaler("LeaveGroupInput", ec.unmarshalInputLeaveGroupInput),
 			graphql.NewInputUnmarshaler("LocationInput", ec.unmarshalInputLocationInput),
+			graphql.NewInputUnmarshaler("LogTouchpointInput", ec.unmarshalInputLogTouchpointInput),
 			graphql.NewInputUnmarshaler("MemberFilter", ec.unmarshalInputMemberFilter),
 			graphql.NewInputUnmarshaler("MemberOrder", ec.unmarshalInputMemberOrder),
 			graphql.NewInputUnmarshaler("NearFilter", ec.unmarshalInputNearFilter),
@@ -3910,6 +4314,8 @@ type ContactDataExport {
   member: Member
   "Every audit entry mentioning the contact, oldest first."
   auditEntries: [AuditEntry!]!
+  "The touchpoints in which the contact was spoken to, oldest first."
+  touchpoints: [Touchpoint!]!
   "When this export was made."
   exportedAt: Time!
   "The whole export as one JSON document, to hand over to the person."
@@ -3952,6 +4358,8 @@ type EraseContactPayload {
   member: Member
   "How many audit entries had the contact's values erased."
   auditEntriesScrubbed: Int!
+  "How many touchpoints naming the contact had their summary erased."
+  touchpointsScrubbed: Int!
 }
 
 extend type Mutation {
@@ -4302,6 +4710,43 @@ type EngagementStats {
     "How many to return, 1 to 100."
     first: Int = 10
   ): [AtRiskMember!]!
+  """
+  How many of the members who gave time in the last 12 months have their
+  return ratio (EngagementReturn.ratio) in each bucket: 0–1, 1–2, 2–5, 5–10,
+  then 10 and more, lowest first. Members who gave no time are not counted.
+  """
+  roiDistribution: [ReturnBucket!]!
+  """
+  The members who gave at least 6 hours in the last 12 months and received
+  nothing in return: no link from the cluster and no training (action plans
+  reach every member). The most hours first, then by id.
+  """
+  givingWithoutReturn(
+    "How many to return, 1 to 100."
+    first: Int = 10
+  ): [GivingMember!]!
+}
+
+"""
+How many members have a return ratio within a bucket.
+"""
+type ReturnBucket {
+  "The lowest ratio of the bucket."
+  from: Float!
+  "The ratio the bucket goes up to, excluded; null for the last bucket."
+  to: Float
+  "How many members."
+  count: Int!
+}
+
+"""
+A member who gave time and received nothing in return.
+"""
+type GivingMember {
+  "The member."
+  member: Member!
+  "The hours it gave in the last 12 months."
+  hoursGiven: Float!
 }
 
 """
@@ -5392,6 +5837,30 @@ type Engagement {
   lastActivityAt: Time
   "True when the member is ACTIVE and has had no activity for 6 months."
   atRisk: Boolean!
+  "What the member gave over the last 12 months and what it got back."
+  roi: EngagementReturn!
+}
+
+"""
+What a member gave the cluster over the last 12 months and what it got back.
+
+ratio = value points received per hour given, where value points = 5 ×
+linksFromCluster + 1 × actionPlansReceived + 2 × trainingsAttended + 0.5 ×
+membersMet; null when no time was given.
+"""
+type EngagementReturn {
+  "Hours given: the durations of the meetings (held) and trainings attended."
+  hoursGiven: Float!
+  "CONFIRMED links, confirmed in the period, whose origin is WORKING_GROUP, TRADE_SHOW or INTRODUCTION."
+  linksFromCluster: Int!
+  "Action plans published while the member was a member (each reaches every ACTIVE member)."
+  actionPlansReceived: Int!
+  "Trainings attended."
+  trainingsAttended: Int!
+  "Distinct other members met in the meetings and trainings attended."
+  membersMet: Int!
+  "Value points received per hour given (formula in the type's description); null when no time was given."
+  ratio: Float
 }
 
 """
@@ -6040,6 +6509,216 @@ type NetworkVersion {
   linkCount: Int!
 }
 `, BuiltIn: false},
+	{Name: "../schema/touchpoint.graphqls", Input: `"""
+How the team was in touch with a member.
+"""
+enum TouchpointChannel {
+  "A phone call."
+  CALL
+  "A visit to the member."
+  VISIT
+  "An e-mail exchange."
+  EMAIL
+  "A meeting with the member (not a working group's)."
+  MEETING
+  "An event of the cluster where the member was met."
+  EVENT
+}
+
+"""
+A call, visit, e-mail, meeting or event through which the animation team
+was in touch with a member: the team's notes, for analysts and staff only.
+"""
+type Touchpoint implements Node {
+  "The opaque global id of the touchpoint."
+  id: ID!
+  "The member the team was in touch with."
+  member: Member!
+  "Who logged it: the subject of the staff user's token."
+  by: String!
+  "How the team was in touch."
+  channel: TouchpointChannel!
+  "When."
+  at: Time!
+  "What was said or done."
+  summary: String!
+  "When to follow up, if at all; any date, past included."
+  followUpOn: Date
+  "True once the follow-up was done (completeFollowUp)."
+  done: Boolean!
+  "The member's contact spoken to, when named; null once that contact was removed."
+  contact: Contact
+}
+
+"""
+A page of a member's touchpoints, the latest first.
+"""
+type TouchpointConnection {
+  "The touchpoints of this page."
+  edges: [TouchpointEdge!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "How many touchpoints in all (computed only when selected)."
+  totalCount: Int!
+}
+
+"""
+A touchpoint in a page.
+"""
+type TouchpointEdge {
+  "Opaque cursor of this touchpoint."
+  cursor: String!
+  "The touchpoint."
+  node: Touchpoint!
+}
+
+extend type Member {
+  """
+  The team's touchpoints with this member, the latest first: analysts and
+  staff only (FORBIDDEN for other roles).
+  """
+  touchpoints(
+    "Page size, 1 to 100 (default 20)."
+    first: Int
+    "Cursor after which the page starts."
+    after: String
+  ): TouchpointConnection!
+  "When the team was last in touch with this member; null when never. Analysts and staff only."
+  lastTouchpointAt: Time
+}
+
+"""
+Logs a touchpoint: staff only.
+"""
+input LogTouchpointInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The member the team was in touch with (global id)."
+  memberId: ID!
+  "How."
+  channel: TouchpointChannel!
+  "When; now when omitted; at most a day ahead."
+  at: Time
+  "What was said or done, 1 to 4,000 characters."
+  summary: String!
+  "When to follow up; any date, past included."
+  followUpOn: Date
+  "The member's contact spoken to (global id), one of this member's."
+  contactId: ID
+}
+
+"""
+The result of logTouchpoint.
+"""
+type LogTouchpointPayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The touchpoint logged."
+  touchpoint: Touchpoint!
+}
+
+"""
+Marks a touchpoint's follow-up done: staff only.
+"""
+input CompleteFollowUpInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The touchpoint (global id)."
+  touchpointId: ID!
+}
+
+"""
+The result of completeFollowUp.
+"""
+type CompleteFollowUpPayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The touchpoint, its follow-up done."
+  touchpoint: Touchpoint!
+}
+
+extend type Mutation {
+  """
+  Logs a touchpoint with a member. Staff only; NOT_FOUND for an unknown
+  member; BAD_USER_INPUT for a contact of another member, an empty summary
+  or a time more than a day ahead.
+  """
+  logTouchpoint("The touchpoint." input: LogTouchpointInput!): LogTouchpointPayload!
+  """
+  Marks a touchpoint's follow-up done. Staff only; NOT_FOUND for an unknown
+  touchpoint; CONFLICT when it has no follow-up or it was done already.
+  """
+  completeFollowUp("The touchpoint." input: CompleteFollowUpInput!): CompleteFollowUpPayload!
+}
+
+"""
+Why a member is on the call list.
+"""
+enum CallReason {
+  "A touchpoint's follow-up date has come and the follow-up is not done."
+  FOLLOW_UP_DUE
+  "The member's engagement says it is at risk (no activity for 6 months)."
+  AT_RISK
+  "The member attended a training in the last 14 days and the team has not been in touch since."
+  AFTER_TRAINING
+  "The member joined over 60 days ago and the team has never been in touch."
+  NEVER_CONTACTED
+  "No touchpoint in the last 180 days (and the member joined before that)."
+  QUIET
+}
+
+"""
+A member on the call list, with why it needs a call.
+"""
+type CallListEntry {
+  "The member to call."
+  member: Member!
+  "Why, in the order of CallReason (which is also the ranking's)."
+  reasons: [CallReason!]!
+  "When the team was last in touch; null when never."
+  lastTouchpointAt: Time
+}
+
+"""
+A page of the call list.
+"""
+type CallListConnection {
+  "The entries of this page."
+  edges: [CallListEdge!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "How many members are on the call list (computed only when selected)."
+  totalCount: Int!
+}
+
+"""
+An entry of the call list in a page.
+"""
+type CallListEdge {
+  "Opaque cursor of this entry."
+  cursor: String!
+  "The entry."
+  node: CallListEntry!
+}
+
+extend type Query {
+  """
+  The ACTIVE members who need a call, for analysts and staff (FORBIDDEN for
+  other roles). Ranking: a member with FOLLOW_UP_DUE comes before any
+  without it; among those alike, one AT_RISK before one not; then
+  AFTER_TRAINING, then NEVER_CONTACTED, then QUIET (the reasons compare in
+  the order of CallReason, like the bits of a number). Members with the same
+  reasons come the longest without a touchpoint first (never contacted
+  first), then by id. Members without any reason are not listed.
+  """
+  callList(
+    "Page size, 1 to 100 (default 20)."
+    first: Int = 20
+    "Cursor after which the page starts."
+    after: String
+  ): CallListConnection!
+}
+`, BuiltIn: false},
 	{Name: "../schema/trade.graphqls", Input: `"""
 A trade (métier) of the taxonomy: manufacturer, integrator, distributor,
 laboratory… and their sub-trades. A member has one or more trades.
@@ -6431,6 +7110,40 @@ func (ec *executionContext) childFields_BusinessLinkPayload(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type BusinessLinkPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CallListConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CallListConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CallListConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CallListConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallListConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CallListEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CallListEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CallListEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallListEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CallListEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "member":
+		return ec.fieldContext_CallListEntry_member(ctx, field)
+	case "reasons":
+		return ec.fieldContext_CallListEntry_reasons(ctx, field)
+	case "lastTouchpointAt":
+		return ec.fieldContext_CallListEntry_lastTouchpointAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallListEntry", field.Name)
+}
+
 func (ec *executionContext) childFields_Centrality(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "degree":
@@ -6463,6 +7176,16 @@ func (ec *executionContext) childFields_Community(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Community", field.Name)
 }
 
+func (ec *executionContext) childFields_CompleteFollowUpPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_CompleteFollowUpPayload_clientMutationId(ctx, field)
+	case "touchpoint":
+		return ec.fieldContext_CompleteFollowUpPayload_touchpoint(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompleteFollowUpPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Contact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6491,6 +7214,8 @@ func (ec *executionContext) childFields_ContactDataExport(ctx context.Context, f
 		return ec.fieldContext_ContactDataExport_member(ctx, field)
 	case "auditEntries":
 		return ec.fieldContext_ContactDataExport_auditEntries(ctx, field)
+	case "touchpoints":
+		return ec.fieldContext_ContactDataExport_touchpoints(ctx, field)
 	case "exportedAt":
 		return ec.fieldContext_ContactDataExport_exportedAt(ctx, field)
 	case "document":
@@ -6573,8 +7298,28 @@ func (ec *executionContext) childFields_Engagement(ctx context.Context, field gr
 		return ec.fieldContext_Engagement_lastActivityAt(ctx, field)
 	case "atRisk":
 		return ec.fieldContext_Engagement_atRisk(ctx, field)
+	case "roi":
+		return ec.fieldContext_Engagement_roi(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Engagement", field.Name)
+}
+
+func (ec *executionContext) childFields_EngagementReturn(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hoursGiven":
+		return ec.fieldContext_EngagementReturn_hoursGiven(ctx, field)
+	case "linksFromCluster":
+		return ec.fieldContext_EngagementReturn_linksFromCluster(ctx, field)
+	case "actionPlansReceived":
+		return ec.fieldContext_EngagementReturn_actionPlansReceived(ctx, field)
+	case "trainingsAttended":
+		return ec.fieldContext_EngagementReturn_trainingsAttended(ctx, field)
+	case "membersMet":
+		return ec.fieldContext_EngagementReturn_membersMet(ctx, field)
+	case "ratio":
+		return ec.fieldContext_EngagementReturn_ratio(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EngagementReturn", field.Name)
 }
 
 func (ec *executionContext) childFields_EngagementStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6587,6 +7332,10 @@ func (ec *executionContext) childFields_EngagementStats(ctx context.Context, fie
 		return ec.fieldContext_EngagementStats_atRiskCount(ctx, field)
 	case "atRisk":
 		return ec.fieldContext_EngagementStats_atRisk(ctx, field)
+	case "roiDistribution":
+		return ec.fieldContext_EngagementStats_roiDistribution(ctx, field)
+	case "givingWithoutReturn":
+		return ec.fieldContext_EngagementStats_givingWithoutReturn(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EngagementStats", field.Name)
 }
@@ -6601,8 +7350,20 @@ func (ec *executionContext) childFields_EraseContactPayload(ctx context.Context,
 		return ec.fieldContext_EraseContactPayload_member(ctx, field)
 	case "auditEntriesScrubbed":
 		return ec.fieldContext_EraseContactPayload_auditEntriesScrubbed(ctx, field)
+	case "touchpointsScrubbed":
+		return ec.fieldContext_EraseContactPayload_touchpointsScrubbed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EraseContactPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_GivingMember(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "member":
+		return ec.fieldContext_GivingMember_member(ctx, field)
+	case "hoursGiven":
+		return ec.fieldContext_GivingMember_hoursGiven(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GivingMember", field.Name)
 }
 
 func (ec *executionContext) childFields_GroupPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6731,6 +7492,16 @@ func (ec *executionContext) childFields_Location(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Location", field.Name)
 }
 
+func (ec *executionContext) childFields_LogTouchpointPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_LogTouchpointPayload_clientMutationId(ctx, field)
+	case "touchpoint":
+		return ec.fieldContext_LogTouchpointPayload_touchpoint(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LogTouchpointPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Meeting(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6851,6 +7622,10 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_partners(ctx, field)
 	case "recommendedPartners":
 		return ec.fieldContext_Member_recommendedPartners(ctx, field)
+	case "touchpoints":
+		return ec.fieldContext_Member_touchpoints(ctx, field)
+	case "lastTouchpointAt":
+		return ec.fieldContext_Member_lastTouchpointAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Member", field.Name)
 }
@@ -7135,6 +7910,18 @@ func (ec *executionContext) childFields_Retention(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Retention", field.Name)
 }
 
+func (ec *executionContext) childFields_ReturnBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_ReturnBucket_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ReturnBucket_to(ctx, field)
+	case "count":
+		return ec.fieldContext_ReturnBucket_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReturnBucket", field.Name)
+}
+
 func (ec *executionContext) childFields_ScoreBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "from":
@@ -7241,6 +8028,52 @@ func (ec *executionContext) childFields_ThemeCount(ctx context.Context, field gr
 		return ec.fieldContext_ThemeCount_active(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThemeCount", field.Name)
+}
+
+func (ec *executionContext) childFields_Touchpoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Touchpoint_id(ctx, field)
+	case "member":
+		return ec.fieldContext_Touchpoint_member(ctx, field)
+	case "by":
+		return ec.fieldContext_Touchpoint_by(ctx, field)
+	case "channel":
+		return ec.fieldContext_Touchpoint_channel(ctx, field)
+	case "at":
+		return ec.fieldContext_Touchpoint_at(ctx, field)
+	case "summary":
+		return ec.fieldContext_Touchpoint_summary(ctx, field)
+	case "followUpOn":
+		return ec.fieldContext_Touchpoint_followUpOn(ctx, field)
+	case "done":
+		return ec.fieldContext_Touchpoint_done(ctx, field)
+	case "contact":
+		return ec.fieldContext_Touchpoint_contact(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Touchpoint", field.Name)
+}
+
+func (ec *executionContext) childFields_TouchpointConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TouchpointConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TouchpointConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TouchpointConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TouchpointConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TouchpointEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_TouchpointEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_TouchpointEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TouchpointEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Trade(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -63,6 +63,10 @@ type (
 	ActionPlanEdge         = Edge[*domain.ActionPlan]
 	AuditEntryConnection   = Connection[*AuditEntryEdge]
 	AuditEntryEdge         = Edge[*domain.AuditEntry]
+	TouchpointConnection   = Connection[*TouchpointEdge]
+	TouchpointEdge         = Edge[*domain.Touchpoint]
+	CallListConnection     = Connection[*CallListEdge]
+	CallListEdge           = Edge[*domain.CallListEntry]
 
 	MemberBusinessLinkConnection = Connection[*MemberBusinessLinkEdge]
 )

@@ -26,6 +26,8 @@ type LinkStats struct {
 // members at risk as its atRisk selections ask for.
 type EngagementStats struct {
 	*domain.EngagementStats
+	// Returns reads the return on the members' time, once.
+	Returns func() (*domain.ReturnStats, error)
 }
 
 // BlockLimit lets a few of one request's block statements run at once.

@@ -177,6 +177,22 @@ type CloseGroupInput struct {
 	GroupID string `json:"groupId"`
 }
 
+// Marks a touchpoint's follow-up done: staff only.
+type CompleteFollowUpInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The touchpoint (global id).
+	TouchpointID string `json:"touchpointId"`
+}
+
+// The result of completeFollowUp.
+type CompleteFollowUpPayload struct {
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The touchpoint, its follow-up done.
+	Touchpoint *domain.Touchpoint `json:"touchpoint"`
+}
+
 // Identifies a link to confirm or decline.
 type ConfirmBusinessLinkInput struct {
 	// Echoed in the payload.
@@ -339,6 +355,8 @@ type EraseContactPayload struct {
 	Member *domain.Member `json:"member,omitempty"`
 	// How many audit entries had the contact's values erased.
 	AuditEntriesScrubbed int `json:"auditEntriesScrubbed"`
+	// How many touchpoints naming the contact had their summary erased.
+	TouchpointsScrubbed int `json:"touchpointsScrubbed"`
 }
 
 // Narrows a working group listing; every given criterion must hold.
@@ -395,6 +413,32 @@ type LocationInput struct {
 	Lat float64 `json:"lat"`
 	// Longitude, -180 to 180.
 	Lng float64 `json:"lng"`
+}
+
+// Logs a touchpoint: staff only.
+type LogTouchpointInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The member the team was in touch with (global id).
+	MemberID string `json:"memberId"`
+	// How.
+	Channel domain.TouchpointChannel `json:"channel"`
+	// When; now when omitted; at most a day ahead.
+	At *time.Time `json:"at,omitempty"`
+	// What was said or done, 1 to 4,000 characters.
+	Summary string `json:"summary"`
+	// When to follow up; any date, past included.
+	FollowUpOn *time.Time `json:"followUpOn,omitempty"`
+	// The member's contact spoken to (global id), one of this member's.
+	ContactID *string `json:"contactId,omitempty"`
+}
+
+// The result of logTouchpoint.
+type LogTouchpointPayload struct {
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The touchpoint logged.
+	Touchpoint *domain.Touchpoint `json:"touchpoint"`
 }
 
 // A change of a meeting, as meetingChanged delivers it.
