@@ -137,10 +137,12 @@ func TestMembersNearDistances(t *testing.T) {
 	if !slices.Equal(names(got), []string{"Grenoble", "Lyon", "Villeurbanne"}) || got[0].DistanceKm == nil {
 		t.Errorf("near Lyon by name = %v", names(got))
 	}
-	// With a search ranked by relevance, and with a trade filter by name.
-	got = list(domain.MemberFilter{Search: "villeurbanne", Near: near}, domain.MemberOrder{})
-	if !slices.Equal(names(got), []string{"Villeurbanne"}) || got[0].DistanceKm == nil {
-		t.Errorf("search near Lyon = %v", names(got))
+	// With a search, ranked by relevance or by distance.
+	for _, o := range []domain.MemberOrder{{}, byDistance} {
+		got = list(domain.MemberFilter{Search: "villeurbanne", Near: near}, o)
+		if !slices.Equal(names(got), []string{"Villeurbanne"}) || got[0].DistanceKm == nil {
+			t.Errorf("search near Lyon, order %v = %v", o, names(got))
+		}
 	}
 
 	// Outside a near filter, no distance.
