@@ -117,11 +117,15 @@ func TestScenariosReturnData(t *testing.T) {
 				deep[name] = true
 			}
 			switch name {
-			case "directory", "search":
+			case "directory", "search", "directory-near":
 				// The directory filters on the sample member's own trade and
-				// region; the word comes from an active member's description.
+				// region, or its position; the word comes from an active
+				// member's description.
 				if n := edges(resp.Data["members"]); n == 0 {
 					t.Errorf("%s %+v: no member", name, sm)
+				}
+				if name == "directory-near" && !bytes.Contains(resp.Data["members"], []byte(`"distanceKm":0,`)) {
+					t.Errorf("directory-near %+v: the member itself is not first, at 0 km: %s", sm, resp.Data["members"])
 				}
 			case "nested":
 				if n := edges(resp.Data["members"]); n != 50 {

@@ -9,6 +9,7 @@ type Sample struct {
 	TradeIDs  []int64  // trades of the directory filter
 	Regions   []string // regions of the directory filter
 	Word      string   // a French word of member descriptions, for search
+	Lat, Lng  float64  // the member's position (Paris when it has none): directory-near's centre
 	MeetingID int64    // a meeting, HELD when the dataset has one: meeting-attendees
 	PendingID int64    // a member with links awaiting its confirmation (any member when none has): viewer-pending
 	ContactID int64    // a contact: audit-log's contact export

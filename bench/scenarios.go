@@ -45,9 +45,9 @@ func (sc scenario) viewerOf(sm Sample) string {
 var workloadOrder = []string{"directory", "profile", "nested", "search", "path", "dashboard", "write"}
 
 // scenarioOrder is the order in which scenarios run: the workload's reads,
-// the shapes (shapes.go), then write last, since the links it adds make
-// the server rebuild its network graph.
-var scenarioOrder = append(append(slices.Clone(workloadOrder[:len(workloadOrder)-1]), shapeOrder...), "write")
+// the shapes (shapes.go), the directory near a place, then write last,
+// since the links it adds make the server rebuild its network graph.
+var scenarioOrder = append(append(slices.Clone(workloadOrder[:len(workloadOrder)-1]), shapeOrder...), "directory-near", "write")
 
 // scenarioGroups are the names -scenarios accepts for several scenarios.
 var scenarioGroups = map[string]func() []string{
@@ -115,6 +115,19 @@ var scenarios = map[string]scenario{
 }`,
 		Vars: func(Sample) map[string]any { return nil },
 	},
+	// The visits of a trip (issue 16): the members within nearRadiusKm of
+	// a random member's position, nearest first, with their distance.
+	"directory-near": {
+		Name: "directory-near", Role: domain.RoleAnalyst,
+		Query: `query DirectoryNear($near: NearFilter!) {
+  members(first: 20, filter: {near: $near}, orderBy: {field: DISTANCE}) {
+    edges { node { id name distanceKm sizeClass trades { code } address { city } } }
+  }
+}`,
+		Vars: func(s Sample) map[string]any {
+			return map[string]any{"near": map[string]any{"lat": s.Lat, "lng": s.Lng, "radiusKm": nearRadiusKm}}
+		},
+	},
 	"search": {
 		Name: "search", Role: domain.RoleAnalyst,
 		Query: `query Search($search: String!) {
@@ -144,6 +157,10 @@ var scenarios = map[string]scenario{
 		Vars:  declareVars,
 	},
 }
+
+// nearRadiusKm is the radius of directory-near: a day's visits around a
+// place.
+const nearRadiusKm = 50
 
 // fullDashboard is the dashboard with every block, as in graph's tests.
 const fullDashboard = `query Dashboard($filter: DashboardFilter) {
@@ -250,16 +267,17 @@ type sampler struct {
 }
 
 type sampleMember struct {
-	ID     int64
-	Region string
-	Trades []int64
+	ID       int64
+	Region   string
+	Trades   []int64
+	Lat, Lng float64
 }
 
 // loadSampler reads the pools to draw from. seed makes the draws repeatable.
 func loadSampler(ctx context.Context, db *bun.DB, seed uint64) (*sampler, error) {
 	s := &sampler{rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
 	rows, err := db.QueryContext(ctx, `
-SELECT m.id, coalesce(m.region, ''), array_agg(mt.trade_id ORDER BY mt.trade_id)
+SELECT m.id, coalesce(m.region, ''), array_agg(mt.trade_id ORDER BY mt.trade_id), coalesce(m.lat, 48.8566), coalesce(m.lng, 2.3522)
 FROM members m JOIN member_trades mt ON mt.member_id = m.id
 WHERE m.status = 'ACTIVE'
 GROUP BY m.id ORDER BY m.id`)
@@ -270,7 +288,7 @@ GROUP BY m.id ORDER BY m.id`)
 	for rows.Next() {
 		var m sampleMember
 		var trades []int64
-		if err := rows.Scan(&m.ID, &m.Region, pgdialect.Array(&trades)); err != nil {
+		if err := rows.Scan(&m.ID, &m.Region, pgdialect.Array(&trades), &m.Lat, &m.Lng); err != nil {
 			return nil, fmt.Errorf("read members: %w", err)
 		}
 		m.Trades = trades
@@ -354,7 +372,7 @@ func (s *sampler) Sample() Sample {
 	if o.ID == m.ID {
 		o = s.members[len(s.members)-1]
 	}
-	sm := Sample{MemberID: m.ID, OtherID: o.ID, Word: s.words[s.rnd.IntN(len(s.words))]}
+	sm := Sample{MemberID: m.ID, OtherID: o.ID, Word: s.words[s.rnd.IntN(len(s.words))], Lat: m.Lat, Lng: m.Lng}
 	if len(m.Trades) > 0 {
 		sm.TradeIDs = []int64{m.Trades[s.rnd.IntN(len(m.Trades))]}
 	}

@@ -126,6 +126,9 @@ type Member struct {
 	LeftOn               *time.Time
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
+	// DistanceKm is, in a listing filtered by Near, the distance from the
+	// filter's centre; nil elsewhere.
+	DistanceKm *float64
 	// Redaction marks the fields withheld from the viewer.
 	Redaction
 	// sizeClass keeps the size class of a member whose headcount is withheld.
@@ -163,6 +166,7 @@ type MemberFilter struct {
 	Departments  []string
 	JoinedAfter  *time.Time
 	JoinedBefore *time.Time
+	Near         *Near
 }
 
 // MemberOrderField is a field members can be sorted on.
@@ -173,6 +177,9 @@ const (
 	OrderByName      MemberOrderField = "NAME"
 	OrderByJoinedOn  MemberOrderField = "JOINED_ON"
 	OrderByHeadcount MemberOrderField = "HEADCOUNT"
+	// OrderByDistance sorts on the distance from the centre of the
+	// filter's Near, which it needs (ValidateMemberOrder).
+	OrderByDistance MemberOrderField = "DISTANCE"
 )
 
 // MemberOrder sorts a member listing; ties are broken by id in the same direction.

@@ -71,7 +71,7 @@ const (
 var (
 	// memberDirectoryOnly is what anonymous callers may not read of a member.
 	memberDirectoryOnly = withheld(reasonMembersOnly,
-		"legalId", "headcount", "foreignParentCountry", "location", "joinedOn", "leftOn", "updatedAt",
+		"legalId", "headcount", "foreignParentCountry", "location", "distanceKm", "joinedOn", "leftOn", "updatedAt",
 		"contacts", "businessLinks", "partners", "groups", "neighborhood",
 		"engagement", "centrality", "recommendedPartners")
 	// memberOthersAnalytics is what a member may not read of another member.
@@ -118,7 +118,7 @@ func ReadMember(v Viewer, m *Member) *Member {
 		m.Redaction = Redaction{memberOthersAnalytics}
 	default:
 		m.sizeClass = m.SizeClass()
-		m.LegalID, m.Headcount, m.ForeignParentCountry, m.Location = "", nil, "", nil
+		m.LegalID, m.Headcount, m.ForeignParentCountry, m.Location, m.DistanceKm = "", nil, "", nil, nil
 		m.JoinedOn, m.LeftOn, m.UpdatedAt, m.CreatedAt = time.Time{}, nil, time.Time{}, time.Time{}
 		m.Address.PostalCode, m.Address.Department, m.Address.Country = "", "", ""
 		m.Address.Redaction = Redaction{addressDirectoryOnly}
@@ -129,7 +129,9 @@ func ReadMember(v Viewer, m *Member) *Member {
 
 // MemberFilterAllowed returns FORBIDDEN, naming the argument, when f or o
 // filters or sorts on a field v may not read: anonymous callers may not
-// filter by department or join date, nor sort by headcount or join date.
+// filter by department, join date or location (near: a distance to chosen
+// points would locate a member), nor sort by headcount, join date or
+// distance.
 // The status filter stays open to them: it only narrows to ACTIVE members,
 // the only ones they see.
 func MemberFilterAllowed(v Viewer, f MemberFilter, o MemberOrder) error {
@@ -143,10 +145,14 @@ func MemberFilterAllowed(v Viewer, f MemberFilter, o MemberOrder) error {
 		return forbiddenArgument("filter.joinedAfter", "joinedOn")
 	case f.JoinedBefore != nil:
 		return forbiddenArgument("filter.joinedBefore", "joinedOn")
+	case f.Near != nil:
+		return forbiddenArgument("filter.near", "location")
 	case o.Field == OrderByHeadcount:
 		return forbiddenArgument("orderBy.field", "headcount")
 	case o.Field == OrderByJoinedOn:
 		return forbiddenArgument("orderBy.field", "joinedOn")
+	case o.Field == OrderByDistance:
+		return forbiddenArgument("orderBy.field", "location")
 	}
 	return nil
 }

@@ -52,10 +52,14 @@ func memberFilter(f *model.MemberFilter) (domain.MemberFilter, error) {
 	if err != nil {
 		return domain.MemberFilter{}, err
 	}
+	var near *domain.Near
+	if n := f.Near; n != nil {
+		near = &domain.Near{Lat: n.Lat, Lng: n.Lng, RadiusKm: n.RadiusKm}
+	}
 	return domain.MemberFilter{
 		Search: deref(f.Search), Statuses: f.Statuses, Kinds: f.Kinds, SizeClasses: f.SizeClasses, TradeIDs: tradeIDs,
 		Regions: f.Regions, Departments: f.Departments,
-		JoinedAfter: f.JoinedAfter, JoinedBefore: f.JoinedBefore,
+		JoinedAfter: f.JoinedAfter, JoinedBefore: f.JoinedBefore, Near: near,
 	}, nil
 }
 

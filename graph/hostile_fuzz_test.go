@@ -46,8 +46,9 @@ func FuzzMemberFilter(f *testing.F) {
 	a := newAPI(f)
 	staff := token(f, domain.RoleStaff, "")
 	a.exec(`INSERT INTO trades (code, name_en, name_fr) VALUES ('A', 'A', 'A');
-		INSERT INTO members (name, kind, joined_on, region, department, description)
-		SELECT 'Membre ' || g, 'COMPANY', '2020-01-01'::date + g, 'Île-de-France', '95', 'Capteurs de pression ?' FROM generate_series(1, 30) g;
+		INSERT INTO members (name, kind, joined_on, region, department, description, lat, lng)
+		SELECT 'Membre ' || g, 'COMPANY', '2020-01-01'::date + g, 'Île-de-France', '95', 'Capteurs de pression ?',
+		  CASE WHEN g % 5 > 0 THEN 49 + g / 100.0 END, CASE WHEN g % 5 > 0 THEN 2.1 - g / 100.0 END FROM generate_series(1, 30) g;
 		INSERT INTO member_trades SELECT m.id, t.id FROM members m, trades t`)
 	// Cursors are sealed with the database's key: the seeds take real ones
 	// (in a fuzzing worker, whose database has another key, they are
@@ -59,23 +60,34 @@ func FuzzMemberFilter(f *testing.F) {
 		a.ok(staff, query, nil, &out)
 		return out.Members.Edges[0].Cursor
 	}
-	f.Add("capteurs", "Île-de-France", "95", "VHJhZGU6MQ", "2020-01-01", "NAME", 5, "")
-	f.Add("capteurs ?", "", "", "", "", "", 2, cursor(`{ members(first: 1, filter: {search: "capteurs ?"}) { edges { cursor } } }`))
-	f.Add("'; DROP TABLE members; --", "a\x00", "%", "TWVtYmVyOjE", "0000-01-01", "HEADCOUNT", -1, "garbage")
-	f.Add("", "", "", "", "", "JOINED_ON", 101, cursor(`{ members(first: 1, orderBy: {field: JOINED_ON}) { edges { cursor } } }`))
-	f.Add("", "", "", "", "", "HEADCOUNT", 2, cursor(`{ members(first: 1, orderBy: {field: JOINED_ON}) { edges { cursor } } }`))
+	nearCursor := cursor(`{ members(first: 1, filter: {near: {lat: 49, lng: 2.1, radiusKm: 50}}, orderBy: {field: DISTANCE}) { edges { cursor } } }`)
+	f.Add("capteurs", "Île-de-France", "95", "VHJhZGU6MQ", "2020-01-01", "NAME", 5, "", 0.0, 0.0, 0.0)
+	f.Add("capteurs ?", "", "", "", "", "", 2, cursor(`{ members(first: 1, filter: {search: "capteurs ?"}) { edges { cursor } } }`), 0.0, 0.0, 0.0)
+	f.Add("'; DROP TABLE members; --", "a\x00", "%", "TWVtYmVyOjE", "0000-01-01", "HEADCOUNT", -1, "garbage", 0.0, 0.0, 0.0)
+	f.Add("", "", "", "", "", "JOINED_ON", 101, cursor(`{ members(first: 1, orderBy: {field: JOINED_ON}) { edges { cursor } } }`), 0.0, 0.0, 0.0)
+	f.Add("", "", "", "", "", "HEADCOUNT", 2, cursor(`{ members(first: 1, orderBy: {field: JOINED_ON}) { edges { cursor } } }`), 0.0, 0.0, 0.0)
+	f.Add("", "", "", "", "", "DISTANCE", 3, nearCursor, 49.0, 2.1, 50.0)
+	f.Add("capteurs", "", "", "", "", "DISTANCE", 3, nearCursor, 49.01, 2.1, 50.0)
+	f.Add("", "", "", "", "", "DISTANCE", 3, "", 0.0, 0.0, 0.0)
+	f.Add("", "", "", "", "", "NAME", 3, "", -90.0, 180.0, 1000.0)
+	f.Add("", "", "", "", "", "DISTANCE", 3, "", 91.0, -181.0, -1.0)
+	f.Add("", "", "", "", "", "DISTANCE", 3, "", 1e308, 5e-324, 1e-300)
 	const q = `query($f: MemberFilter, $o: MemberOrder, $n: Int, $c: String) {
-	  members(filter: $f, orderBy: $o, first: $n, after: $c) { totalCount edges { cursor node { name } } pageInfo { endCursor } }
+	  members(filter: $f, orderBy: $o, first: $n, after: $c) { totalCount edges { cursor node { name distanceKm } } pageInfo { endCursor } }
 	}`
-	f.Fuzz(func(t *testing.T, search, region, department, tradeID, joined, order string, first int, after string) {
+	f.Fuzz(func(t *testing.T, search, region, department, tradeID, joined, order string, first int, after string, lat, lng, radiusKm float64) {
 		// Empty arguments are left out, so that one bad argument does not
-		// hide what the others do.
+		// hide what the others do; a near filter is sent unless all three of
+		// its numbers are 0.
 		filter := map[string]any{"statuses": []string{"ACTIVE", "LAPSED"}}
 		for k, v := range map[string]any{"search": search, "regions": []string{region}, "departments": []string{department},
 			"tradeIds": []string{tradeID}, "joinedAfter": joined} {
 			if v != "" && fmt.Sprint(v) != "[]" {
 				filter[k] = v
 			}
+		}
+		if lat != 0 || lng != 0 || radiusKm != 0 {
+			filter["near"] = map[string]any{"lat": lat, "lng": lng, "radiusKm": radiusKm}
 		}
 		vars := map[string]any{"f": filter, "o": map[string]any{"field": order}, "n": first, "c": after}
 		if order == "" {
@@ -117,6 +129,8 @@ func FuzzVariables(f *testing.F) {
 		`mutation($input: LogTouchpointInput!) { logTouchpoint(input: $input) { touchpoint { id at followUpOn } } }`,
 	}
 	f.Add(uint8(0), []byte(`{"f": {"search": "x", "regions": ["a"]}, "n": 5}`))
+	f.Add(uint8(0), []byte(`{"f": {"near": {"lat": 49, "lng": 2, "radiusKm": 30}}, "o": {"field": "DISTANCE", "direction": "DESC"}, "l": 2}`))
+	f.Add(uint8(0), []byte(`{"f": {"near": {"lat": "49", "lng": null, "radiusKm": 1e400}}, "o": {"field": "DISTANCE"}}`))
 	f.Add(uint8(1), []byte(`{"ids": ["TWVtYmVyOjE", "x"], "id": "VHJhZGU6MQ"}`))
 	f.Add(uint8(2), []byte(`{"input": {"name": "a\u0000", "kind": "COMPANY", "headcount": 1e400}}`))
 	f.Add(uint8(2), []byte(`{"input": {"name": "Zoë", "kind": "LABORATORY", "address": {"postalCode": "95000"}, "joinedOn": "0000-01-01"}}`))

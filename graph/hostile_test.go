@@ -715,6 +715,68 @@ func TestHostileInput(t *testing.T) {
 			vars: map[string]any{"f": map[string]any{"from": "2026-06-01T00:00:00Z", "to": "2026-06-01T00:00:00Z"}}, check: zeroCount},
 	)
 
+	// The near filter and the DISTANCE order: numbers out of range, of the
+	// wrong type or missing are BAD_USER_INPUT (naming the part when the
+	// value is a number the schema accepts), anonymous callers are refused
+	// before anything is read, and extreme circles that are valid answer.
+	nearDoc := `query($near: NearFilter, $o: MemberOrder) {
+	  members(filter: {near: $near}, orderBy: $o) { totalCount edges { cursor node { distanceKm } } } }`
+	circle := func(lat, lng, radius any) map[string]any {
+		return map[string]any{"lat": lat, "lng": lng, "radiusKm": radius}
+	}
+	byDistance := map[string]any{"field": "DISTANCE"}
+	for _, c := range []struct {
+		name  string
+		near  any
+		field string
+	}{
+		{"latitude 90.000001", circle(90.000001, 0, 1), "filter.near.lat"},
+		{"latitude -1e308", circle(-1e308, 0, 1), "filter.near.lat"},
+		{"latitude 1e400", circle(json.Number("1e400"), 0, 1), ""},
+		{"latitude NaN as a string", circle("NaN", 0, 1), ""},
+		{"latitude Infinity as a string", circle("Infinity", 0, 1), ""},
+		{"latitude SQL", circle("0); DROP TABLE members; --", 0, 1), ""},
+		{"latitude an object (operator injection)", circle(map[string]any{"$gt": 0}, 0, 1), ""},
+		{"latitude null", circle(nil, 0, 1), ""},
+		{"longitude 180.0000001", circle(0, 180.0000001, 1), "filter.near.lng"},
+		{"longitude -540", circle(0, -540, 1), "filter.near.lng"},
+		{"longitude a list", circle(0, []any{1, 2}, 1), ""},
+		{"radius 0", circle(45, 5, 0), "filter.near.radiusKm"},
+		{"radius -0", circle(45, 5, json.Number("-0.0")), "filter.near.radiusKm"},
+		{"radius 1e-400 (0 once read)", circle(45, 5, json.Number("1e-400")), "filter.near.radiusKm"},
+		{"radius negative", circle(45, 5, -1), "filter.near.radiusKm"},
+		{"radius 1000.0000001", circle(45, 5, 1000.0000001), "filter.near.radiusKm"},
+		{"radius 2^63", circle(45, 5, json.Number("9223372036854775808")), "filter.near.radiusKm"},
+		{"radius a boolean", circle(45, 5, true), ""},
+		{"radius missing", map[string]any{"lat": 45, "lng": 5}, ""},
+		{"unknown field", map[string]any{"lat": 45, "lng": 5, "radiusKm": 1, "srid": 4326}, ""},
+		{"near a string", "45.76,4.83", ""},
+		{"near a list", []any{45.76, 4.83, 10}, ""},
+	} {
+		for order, o := range map[string]map[string]any{"by name": nil, "by distance": byDistance} {
+			add(hostileCase{name: fmt.Sprintf("near %s, %s", c.name, order), tok: staff, query: nearDoc,
+				vars: map[string]any{"near": c.near, "o": o}, code: domain.CodeBadUserInput, field: c.field})
+		}
+	}
+	memberTok := token(t, domain.RoleMember, member)
+	add(
+		hostileCase{name: "DISTANCE without near", tok: staff, query: nearDoc, vars: map[string]any{"o": byDistance},
+			code: domain.CodeBadUserInput, field: "orderBy.field"},
+		hostileCase{name: "DISTANCE without near, as a literal", tok: memberTok, query: `{ members(orderBy: {field: DISTANCE}) { totalCount } }`,
+			code: domain.CodeBadUserInput, field: "orderBy.field"},
+		hostileCase{name: "near anonymously", query: nearDoc, vars: map[string]any{"near": circle(45, 5, 10)},
+			code: domain.CodeForbidden, field: "filter.near"},
+		hostileCase{name: "near out of range anonymously", query: nearDoc, vars: map[string]any{"near": circle(1e308, 5, -1)},
+			code: domain.CodeForbidden, field: "filter.near"},
+		hostileCase{name: "DISTANCE anonymously", query: nearDoc, vars: map[string]any{"o": byDistance},
+			code: domain.CodeForbidden, field: "orderBy.field"},
+		hostileCase{name: "near as a literal with 1e400", tok: staff, query: `{ members(filter: {near: {lat: 1e400, lng: 0, radiusKm: 1}}) { totalCount } }`,
+			code: "GRAPHQL_VALIDATION_FAILED"},
+		hostileCase{name: "near around the north pole", tok: memberTok, query: nearDoc, vars: map[string]any{"near": circle(90, 180, 1000), "o": byDistance}, check: zeroCount},
+		hostileCase{name: "near across the antimeridian", tok: memberTok, query: nearDoc, vars: map[string]any{"near": circle(-17, -180, 1000), "o": byDistance}, check: zeroCount},
+		hostileCase{name: "near the smallest circle", tok: memberTok, query: nearDoc, vars: map[string]any{"near": circle(0, 0, 5e-324), "o": byDistance}, check: zeroCount},
+	)
+
 	// Ids of the wrong type, malformed, or of nothing.
 	ghost := globalid.Encode(globalid.TypeMember, 1<<40)
 	for _, c := range []struct {
@@ -933,6 +995,9 @@ func TestHostileForeignCursors(t *testing.T) {
 		f.mutate("confirmBusinessLink", map[string]any{"id": l}, "link { id }", "link.id")
 	}
 	f.mutate("setMemberTrades", map[string]any{"memberId": member, "tradeIds": []any{f.trade()}}, "member { id }", "member.id")
+	for i, m := range []string{member, other} {
+		f.mutate("updateMember", map[string]any{"id": m, "location": map[string]any{"lat": 45 + float64(i)/100, "lng": 5}}, "member { id }", "member.id")
+	}
 	f.mutate("publishActionPlan", map[string]any{"groupId": g.id, "summary": "Plan", "items": []any{map[string]any{"title": "Act"}}}, "actionPlan { id }", "actionPlan.id")
 	f.group()
 	f.mutate("publishActionPlan", map[string]any{"groupId": f.group().id, "summary": "Plan", "items": []any{map[string]any{"title": "Act"}}}, "actionPlan { id }", "actionPlan.id")
@@ -953,6 +1018,9 @@ func TestHostileForeignCursors(t *testing.T) {
 		{"members by headcount", staff, `members(first: 1, after: $c, orderBy: {field: HEADCOUNT}) { edges { cursor } }`, "members"},
 		{"members by relevance", staff, `members(first: 1, after: $c, filter: {search: "fixture"}) { edges { cursor } }`, "members"},
 		{"members by relevance of another search", staff, `members(first: 1, after: $c, filter: {search: "fixtures"}) { edges { cursor } }`, "members"},
+		{"members by distance", staff, `members(first: 1, after: $c, filter: {near: {lat: 45, lng: 5, radiusKm: 100}}, orderBy: {field: DISTANCE}) { edges { cursor } }`, "members"},
+		{"members by distance from elsewhere", staff, `members(first: 1, after: $c, filter: {near: {lat: 45.01, lng: 5, radiusKm: 100}}, orderBy: {field: DISTANCE}) { edges { cursor } }`, "members"},
+		{"members by distance, farthest first", staff, `members(first: 1, after: $c, filter: {near: {lat: 45, lng: 5, radiusKm: 100}}, orderBy: {field: DISTANCE, direction: DESC}) { edges { cursor } }`, "members"},
 		{"business links", staff, `businessLinks(first: 1, after: $c) { edges { cursor } }`, "businessLinks"},
 		{"questions", staff, `questions(first: 1, after: $c) { edges { cursor } }`, "questions"},
 		{"groups", staff, `groups(first: 1, after: $c) { edges { cursor } }`, "groups"},

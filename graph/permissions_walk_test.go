@@ -98,7 +98,7 @@ var walkRules = map[string]fieldRule{
 	"Member.sizeClass": open, "Member.trades": open, "Member.address": open,
 	"Member.website": open, "Member.description": open,
 	"Member.legalId": membersOnly, "Member.headcount": membersOnly, "Member.foreignParentCountry": membersOnly,
-	"Member.location": membersOnly, "Member.joinedOn": membersOnly, "Member.leftOn": membersOnly,
+	"Member.location": membersOnly, "Member.distanceKm": membersOnly, "Member.joinedOn": membersOnly, "Member.leftOn": membersOnly,
 	"Member.updatedAt": membersOnly, "Member.contacts": membersOnly, "Member.groups": membersOnly,
 	"Member.businessLinks": membersOnly, "Member.partners": membersOnly, "Member.neighborhood": membersOnly,
 	"Member.engagement": selfOnly, "Member.centrality": selfOnly, "Member.recommendedPartners": selfOnly,

@@ -41,11 +41,12 @@ func (k *cursorSealer) sealRaw(plain []byte) string {
 func FuzzDecodeCursor(f *testing.F) {
 	members := &MemberService{}
 	keysets := []keyset{
-		members.memberKeyset(domain.MemberOrder{}, ""),
-		members.memberKeyset(domain.MemberOrder{Field: domain.OrderByJoinedOn}, ""),
-		members.memberKeyset(domain.MemberOrder{Field: domain.OrderByHeadcount, Descending: true}, ""),
-		members.memberKeyset(domain.MemberOrder{}, "fixture ?"),
+		members.memberKeyset(domain.MemberOrder{}, domain.MemberFilter{}),
+		members.memberKeyset(domain.MemberOrder{Field: domain.OrderByJoinedOn}, domain.MemberFilter{}),
+		members.memberKeyset(domain.MemberOrder{Field: domain.OrderByHeadcount, Descending: true}, domain.MemberFilter{}),
+		members.memberKeyset(domain.MemberOrder{}, domain.MemberFilter{Search: "fixture ?"}),
 		linkKeyset(linksList, false), partnerKeyset, groupKeyset, meetingKeyset, planKeyset, questionKeyset,
+		members.memberKeyset(domain.MemberOrder{Field: domain.OrderByDistance}, domain.MemberFilter{Near: &domain.Near{Lat: 45.76, Lng: 4.84, RadiusKm: 50}}),
 	}
 	k := testSealer(f)
 	const role = domain.RoleStaff
@@ -54,6 +55,8 @@ func FuzzDecodeCursor(f *testing.F) {
 	f.Add(`{"s":"members:JOINED_ON:ASC","v":"0000-01-01","i":2,"r":"STAFF"}`, true, uint8(1))
 	f.Add(`{"s":"members:HEADCOUNT:DESC","v":12,"i":3,"r":"STAFF"}`, true, uint8(2))
 	f.Add(`{"s":"members:RANK:fixture ?","v":0.5,"i":4,"r":"STAFF"}`, true, uint8(3))
+	f.Add(`{"s":"members:DISTANCE:ASC:45.76,4.84","v":12.5,"i":4,"r":"STAFF"}`, true, uint8(11))
+	f.Add(`{"s":"members:DISTANCE:ASC:45.76,4.84","v":"12.5","i":4,"r":"STAFF"}`, true, uint8(11))
 	f.Add(`{"s":"members:NAME:ASC","v":"a\u0000b","i":1,"r":"STAFF"}`, true, uint8(0))
 	f.Add(`{"s":"members:NAME:ASC","v":"Alpha","i":1,"r":"PUBLIC"}`, true, uint8(0))
 	f.Add(k.encode(keysets[4].Name, role, "2026-01-02T03:04:05.123456Z", 5), false, uint8(4))

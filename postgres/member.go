@@ -36,6 +36,7 @@ type memberRow struct {
 	JoinedOn             time.Time  `bun:"joined_on,type:date"`
 	LeftOn               *time.Time `bun:"left_on,type:date"`
 	Rank                 *float64   `bun:"rank,scanonly"`
+	Distance             *float64   `bun:"distance,scanonly"`
 	CreatedAt            time.Time  `bun:"created_at,nullzero,notnull,default:current_timestamp"`
 	UpdatedAt            time.Time  `bun:"updated_at,nullzero,notnull,default:current_timestamp"`
 }
@@ -67,6 +68,7 @@ func (r *memberRow) toMember() *domain.Member {
 		JoinedOn:    r.JoinedOn.UTC(),
 		CreatedAt:   r.CreatedAt,
 		UpdatedAt:   r.UpdatedAt,
+		DistanceKm:  r.Distance,
 	}
 	if r.Lat != nil && r.Lng != nil {
 		m.Location = &domain.Location{Lat: *r.Lat, Lng: *r.Lng}
@@ -156,12 +158,18 @@ func (s *MemberService) MembersByIDs(ctx context.Context, ids []int64, brief boo
 	return out, nil
 }
 
-// memberKeyset returns the keyset of a member order. A search without an
-// explicit order is ranked by relevance (its cursors hold the search text).
-func (s *MemberService) memberKeyset(order domain.MemberOrder, search string) keyset {
+// memberKeyset returns the keyset of a member order for filter f. A search
+// without an explicit order is ranked by relevance (its cursors hold the
+// search text); the DISTANCE order is from the centre of f.Near (its
+// cursors hold the centre).
+func (s *MemberService) memberKeyset(order domain.MemberOrder, f domain.MemberFilter) keyset {
+	search := f.Search
 	if order.Field == "" && search != "" {
 		return keyset{Name: "members:RANK:" + search, Expr: "ts_rank_cd(m.search_vector, grappe_search_query(?))::float8",
 			ExprArgs: []any{search}, IDColumn: "m.id", Desc: true, Check: checkFloat}
+	}
+	if order.Field == domain.OrderByDistance && f.Near != nil {
+		return distanceKeyset(*f.Near, order.Descending)
 	}
 	if order.Field == "" {
 		order = domain.DefaultMemberOrder
@@ -202,8 +210,10 @@ func memberSortValue(order domain.MemberOrder, r *memberRow) any {
 }
 
 // Members returns one page of the members the viewer may see matching
-// filter in the given order. Returns FORBIDDEN when the filter or order
-// uses a field the viewer may not read.
+// filter in the given order, with their distance from the centre of a near
+// filter. Returns FORBIDDEN when the filter or order uses a field the
+// viewer may not read, BAD_USER_INPUT for a DISTANCE order without a near
+// filter.
 func (s *MemberService) Members(ctx context.Context, filter domain.MemberFilter, order domain.MemberOrder, page domain.PageRequest) (*domain.Page[*domain.Member], error) {
 	v := domain.ViewerFrom(ctx)
 	if err := domain.MemberFilterAllowed(v, filter, order); err != nil {
@@ -213,7 +223,10 @@ func (s *MemberService) Members(ctx context.Context, filter domain.MemberFilter,
 	if err != nil {
 		return nil, err
 	}
-	keys := s.memberKeyset(order, filter.Search)
+	if err := domain.ValidateMemberOrder(filter, order); err != nil {
+		return nil, err
+	}
+	keys := s.memberKeyset(order, filter)
 	plan, err := s.db.planPage(ctx, keys, page)
 	if err != nil {
 		return nil, err
@@ -234,9 +247,24 @@ func (s *MemberService) Members(ctx context.Context, filter domain.MemberFilter,
 		p := finish(plan, rows, func(r *memberRow) (any, int64) { return r.Name, r.ID })
 		return toMemberPage(v, p), nil
 	}
+	if order.Field == domain.OrderByDistance {
+		rows, err = s.membersByDistance(ctx, v, filter, subtrees, plan)
+		if err != nil {
+			return nil, err
+		}
+		p := finish(plan, rows, func(r *memberRow) (any, int64) { return *r.Distance, r.ID })
+		return toMemberPage(v, p), nil
+	}
 	q := s.db.bun.NewSelect().Model(&rows).Apply(memberScope(v)).Apply(memberFilter(filter, subtrees))
-	if strings.HasPrefix(keys.Name, "members:RANK:") {
-		q = q.ColumnExpr("?TableColumns").ColumnExpr(keys.Expr+" AS rank", keys.ExprArgs...)
+	rank := strings.HasPrefix(keys.Name, "members:RANK:")
+	if rank || filter.Near != nil {
+		q = q.ColumnExpr("?TableColumns")
+	}
+	if rank {
+		q = q.ColumnExpr(keys.Expr+" AS rank", keys.ExprArgs...)
+	}
+	if filter.Near != nil {
+		q = q.ColumnExpr(distanceExpr+" AS distance", nearArgs(*filter.Near)...)
 	}
 	if err := plan.apply(q).Scan(ctx); err != nil {
 		return nil, mapError(err, "members")
@@ -248,10 +276,11 @@ func (s *MemberService) Members(ctx context.Context, filter domain.MemberFilter,
 // byTradeIndex reports whether a page of members is read from the trades'
 // index by name (member_trades_page_idx) rather than from the members' own
 // indexes: when it filters on trades, lists ACTIVE members only, and is
-// sorted by name.
+// sorted by name. A near filter is read from the location index instead
+// (its circle is what narrows most, and its members need their distance).
 func byTradeIndex(f domain.MemberFilter, order domain.MemberOrder, keys keyset) bool {
 	activeOnly := len(f.Statuses) == 0 || !slices.ContainsFunc(f.Statuses, func(s domain.MemberStatus) bool { return s != domain.StatusActive })
-	return len(f.TradeIDs) > 0 && activeOnly && order.Field == domain.OrderByName && !strings.HasPrefix(keys.Name, "members:RANK:")
+	return len(f.TradeIDs) > 0 && activeOnly && order.Field == domain.OrderByName && !strings.HasPrefix(keys.Name, "members:RANK:") && f.Near == nil
 }
 
 // membersByTradeIndex reads a page of members filtered on trades and sorted
@@ -279,6 +308,29 @@ func (s *MemberService) membersByTradeIndex(ctx context.Context, v domain.Viewer
 	outer.keys.Expr, outer.keys.IDColumn = "p.member_name", "p.member_id"
 	var rows []*memberRow
 	err := outer.orderLimit(s.db.bun.NewSelect().Model(&rows).Join("JOIN (?) AS p ON p.member_id = m.id", picked)).Scan(ctx)
+	return rows, mapError(err, "members")
+}
+
+// membersByDistance reads a page of members in DISTANCE order from the
+// centre of f.Near, ring by ring (see nearRings): each ring's members
+// matching the rest of the filter, in the page's order and cut to its size,
+// then the rings in reading order, cut again.
+func (s *MemberService) membersByDistance(ctx context.Context, v domain.Viewer, f domain.MemberFilter, subtrees []int64, plan *pagePlan) ([]*memberRow, error) {
+	n := *f.Near
+	rest := f
+	rest.Near = nil
+	inner := s.db.bun.NewSelect().Model((*memberRow)(nil)).ColumnExpr("?TableColumns").
+		ColumnExpr(distanceExpr+" AS distance", nearArgs(n)...).
+		Apply(memberScope(v)).Apply(memberFilter(rest, subtrees))
+	inner = plan.apply(inRing(inner, n))
+	rings := readRings(n, plan)
+	if len(rings) == 0 {
+		return nil, nil
+	}
+	var rows []*memberRow
+	err := s.db.bun.NewSelect().Model(&rows).
+		ModelTableExpr("(VALUES ?) AS "+ringTable+" CROSS JOIN LATERAL (?) AS m", ringValues(rings), inner).
+		ColumnExpr("?TableColumns").ColumnExpr("m.distance").Limit(int64(plan.limit + 1)).Scan(ctx)
 	return rows, mapError(err, "members")
 }
 
@@ -357,6 +409,9 @@ func memberFilter(f domain.MemberFilter, subtrees []int64) func(*bun.SelectQuery
 		}
 		if f.JoinedBefore != nil {
 			q = q.Where("m.joined_on < ?", f.JoinedBefore.Format(time.DateOnly))
+		}
+		if f.Near != nil {
+			q = nearFilter(q, *f.Near)
 		}
 		return q
 	}
@@ -498,7 +553,8 @@ func memberWriteError(err error) error {
 	return mapError(err, "member")
 }
 
-// cleanMemberFilter checks the free-text parts of a member filter.
+// cleanMemberFilter checks the free-text parts and the near circle of a
+// member filter.
 func cleanMemberFilter(f domain.MemberFilter) (domain.MemberFilter, error) {
 	var err error
 	if f.Search, err = domain.CleanText("filter.search", f.Search, 200); err != nil {
@@ -506,6 +562,11 @@ func cleanMemberFilter(f domain.MemberFilter) (domain.MemberFilter, error) {
 	}
 	if f.Regions, err = domain.CleanTexts("filter.regions", f.Regions, 200); err != nil {
 		return f, err
+	}
+	if f.Near != nil {
+		if err = domain.ValidateNear("filter.near", *f.Near); err != nil {
+			return f, err
+		}
 	}
 	f.Departments, err = domain.CleanTexts("filter.departments", f.Departments, 200)
 	return f, err

@@ -424,6 +424,7 @@ type ComplexityRoot struct {
 		Centrality           func(childComplexity int) int
 		Contacts             func(childComplexity int) int
 		Description          func(childComplexity int) int
+		DistanceKm           func(childComplexity int) int
 		Engagement           func(childComplexity int) int
 		ForeignParentCountry func(childComplexity int) int
 		Groups               func(childComplexity int, first *int, after *string) int
@@ -2208,6 +2209,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.Description(childComplexity), true
+	case "Member.distanceKm":
+		if e.ComplexityRoot.Member.DistanceKm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.DistanceKm(childComplexity), true
 	case "Member.engagement":
 		if e.ComplexityRoot.Member.Engagement == nil {
 			break
@@ -4125,6 +4132,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("LogTouchpointInput", ec.unmarshalInputLogTouchpointInput),
 			graphql.NewInputUnmarshaler("MemberFilter", ec.unmarshalInputMemberFilter),
 			graphql.NewInputUnmarshaler("MemberOrder", ec.unmarshalInputMemberOrder),
+			graphql.NewInputUnmarshaler("NearFilter", ec.unmarshalInputNearFilter),
 			graphql.NewInputUnmarshaler("PublishActionPlanInput", ec.unmarshalInputPublishActionPlanInput),
 			graphql.NewInputUnmarshaler("QuestionFilter", ec.unmarshalInputQuestionFilter),
 			graphql.NewInputUnmarshaler("RaiseQuestionInput", ec.unmarshalInputRaiseQuestionInput),
@@ -5941,6 +5949,12 @@ enum MemberOrderField {
   JOINED_ON
   "Headcount; unknown headcounts sort as lowest. Members and above (anonymous callers get FORBIDDEN: they may not read headcount)."
   HEADCOUNT
+  """
+  Distance from the centre of ` + "`" + `filter.near` + "`" + ` (` + "`" + `Member.distanceKm` + "`" + `), nearest first when ascending.
+  Needs ` + "`" + `filter.near` + "`" + ` (BAD_USER_INPUT on ` + "`" + `orderBy.field` + "`" + ` without it). Members and above
+  (anonymous callers get FORBIDDEN: they may not read locations).
+  """
+  DISTANCE
 }
 
 """
@@ -6007,6 +6021,12 @@ type Member implements Node {
   address: Address
   "Map position; null when unknown."
   location: Location @withheld
+  """
+  In a ` + "`" + `members` + "`" + ` list filtered by ` + "`" + `near` + "`" + `: the great-circle distance in kilometres from the
+  circle's centre to ` + "`" + `location` + "`" + `, by the haversine formula on a sphere of radius 6371.0088 km
+  (the mean Earth radius). Null elsewhere.
+  """
+  distanceKm: Float @withheld
   "Web site URL."
   website: String
   "What the member does, in its own words."
@@ -6140,6 +6160,27 @@ input MemberFilter {
   joinedAfter: Date
   "Only members who joined strictly before this date. Members and above (anonymous callers get FORBIDDEN)."
   joinedBefore: Date
+  """
+  Only members located within a circle: for visits near a place. Members without a location are
+  never near. Each member listed gets its ` + "`" + `distanceKm` + "`" + `; order by DISTANCE for the nearest first.
+  Members and above (anonymous callers get FORBIDDEN: distances to chosen points would locate a
+  member).
+  """
+  near: NearFilter
+}
+
+"""
+A circle on the map: the members whose location lies within ` + "`" + `radiusKm` + "`" + ` of a point, the distance
+being the great-circle (haversine) distance on a sphere of radius 6371.0088 km. Out-of-range
+values are BAD_USER_INPUT naming the part, e.g. ` + "`" + `filter.near.radiusKm` + "`" + `.
+"""
+input NearFilter {
+  "Latitude of the centre in WGS 84 degrees, -90 to 90."
+  lat: Float!
+  "Longitude of the centre in WGS 84 degrees, -180 to 180."
+  lng: Float!
+  "Radius in kilometres: more than 0, at most 1000."
+  radiusKm: Float!
 }
 
 """
@@ -8014,6 +8055,8 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_address(ctx, field)
 	case "location":
 		return ec.fieldContext_Member_location(ctx, field)
+	case "distanceKm":
+		return ec.fieldContext_Member_distanceKm(ctx, field)
 	case "website":
 		return ec.fieldContext_Member_website(ctx, field)
 	case "description":

@@ -496,6 +496,11 @@ type MemberFilter struct {
 	JoinedAfter *time.Time `json:"joinedAfter,omitempty"`
 	// Only members who joined strictly before this date. Members and above (anonymous callers get FORBIDDEN).
 	JoinedBefore *time.Time `json:"joinedBefore,omitempty"`
+	// Only members located within a circle: for visits near a place. Members without a location are
+	// never near. Each member listed gets its `distanceKm`; order by DISTANCE for the nearest first.
+	// Members and above (anonymous callers get FORBIDDEN: distances to chosen points would locate a
+	// member).
+	Near *NearFilter `json:"near,omitempty"`
 }
 
 // How to sort members; ties are broken by id in the same direction.
@@ -509,6 +514,18 @@ type MemberOrder struct {
 // The entry points for writing. Every mutation takes one `input` argument and
 // returns a payload echoing its `clientMutationId`.
 type Mutation struct {
+}
+
+// A circle on the map: the members whose location lies within `radiusKm` of a point, the distance
+// being the great-circle (haversine) distance on a sphere of radius 6371.0088 km. Out-of-range
+// values are BAD_USER_INPUT naming the part, e.g. `filter.near.radiusKm`.
+type NearFilter struct {
+	// Latitude of the centre in WGS 84 degrees, -90 to 90.
+	Lat float64 `json:"lat"`
+	// Longitude of the centre in WGS 84 degrees, -180 to 180.
+	Lng float64 `json:"lng"`
+	// Radius in kilometres: more than 0, at most 1000.
+	RadiusKm float64 `json:"radiusKm"`
 }
 
 // A version of the network graph held by the server that delivers it.
