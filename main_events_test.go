@@ -97,11 +97,12 @@ func TestMeetingGroupAndNetworkEvents(t *testing.T) {
 		t.Errorf("a member outside the group heard of its meeting: %s %s", m.Type, m.Payload)
 	}
 
-	// Members were inserted above: the staff subscriber heard of the
-	// graph's versions, the last one counting the three of them.
+	// A member joins: the staff subscriber hears of the graph's new
+	// version, the last one counting the four of them.
+	exec(`INSERT INTO members (id, name, kind, joined_on) VALUES (4, 'Newcomer', 'COMPANY', current_date)`)
 	last := map[string]any{}
 	for {
-		m := staff.next(300 * time.Millisecond)
+		m := staff.next(2 * time.Second)
 		if m.Type == "timeout" {
 			break
 		}
@@ -110,7 +111,7 @@ func TestMeetingGroupAndNetworkEvents(t *testing.T) {
 		}
 		last = staff.decode(m)["networkChanged"].(map[string]any)
 	}
-	if last["memberCount"] != float64(3) || last["version"].(float64) < 1 {
-		t.Errorf("last network version %v, want 3 members", last)
+	if last["memberCount"] != float64(4) || last["version"].(float64) < 1 {
+		t.Errorf("last network version %v, want 4 members", last)
 	}
 }
