@@ -34,6 +34,44 @@ func followed(ctx context.Context, memberID *string) (int64, error) {
 	return domain.Followed(domain.ViewerFrom(ctx), asked)
 }
 
+// memberEvents serves a subscription to the objects of a topic that
+// concern the member it follows (memberID, see followed): for each batch,
+// objects picks whom each changed object concerns, load reads those of the
+// member with the subscriber's visibility, and event makes an object's
+// event with its id and state; an object whose state is what the
+// subscription last sent of it sends nothing.
+func memberEvents[T any, K comparable, E any](ctx context.Context, r *Resolver, memberID *string, t topic,
+	objects func(*happening) map[int64][]int64, load func(context.Context, []int64) (map[int64]T, error),
+	event func(T) (int64, K, E),
+) (<-chan E, error) {
+	member, err := followed(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	events, err := r.events()
+	if err != nil {
+		return nil, err
+	}
+	sent := changed[K]{}
+	return stream(ctx, events, t, events.log, func(ctx context.Context, h *happening) ([]E, error) {
+		ids := concerning(objects(h), member)
+		if len(ids) == 0 {
+			return nil, nil
+		}
+		byID, err := load(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		var out []E
+		for _, o := range inOrder(ids, byID) {
+			if id, state, ev := event(o); sent.news(id, state) {
+				out = append(out, ev)
+			}
+		}
+		return out, nil
+	}), nil
+}
+
 // changed keeps what a subscription last sent of each object, so that a
 // change that leaves an object's state as it was sends nothing.
 type changed[K comparable] map[int64]K

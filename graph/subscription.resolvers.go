@@ -13,61 +13,17 @@ import (
 )
 
 func (r *subscriptionResolver) BusinessLinkChanged(ctx context.Context, memberID *string) (<-chan *model.BusinessLinkEvent, error) {
-	member, err := followed(ctx, memberID)
-	if err != nil {
-		return nil, err
-	}
-	events, err := r.events()
-	if err != nil {
-		return nil, err
-	}
-	sent := changed[domain.LinkStatus]{}
-	return stream(ctx, events, topicLinks, events.log, func(ctx context.Context, h *happening) ([]*model.BusinessLinkEvent, error) {
-		ids := concerning(h.links, member)
-		if len(ids) == 0 {
-			return nil, nil
-		}
-		links, err := r.Links.LinksByIDs(ctx, ids)
-		if err != nil {
-			return nil, err
-		}
-		var out []*model.BusinessLinkEvent
-		for _, l := range inOrder(ids, links) {
-			if sent.news(l.ID, l.Status) {
-				out = append(out, &model.BusinessLinkEvent{Kind: linkEventKind(l.Status), Link: l})
-			}
-		}
-		return out, nil
-	}), nil
+	return memberEvents(ctx, r.Resolver, memberID, topicLinks, func(h *happening) map[int64][]int64 { return h.links },
+		r.Links.LinksByIDs, func(l *domain.BusinessLink) (int64, domain.LinkStatus, *model.BusinessLinkEvent) {
+			return l.ID, l.Status, &model.BusinessLinkEvent{Kind: linkEventKind(l.Status), Link: l}
+		})
 }
 
 func (r *subscriptionResolver) MeetingChanged(ctx context.Context, memberID *string) (<-chan *model.MeetingEvent, error) {
-	member, err := followed(ctx, memberID)
-	if err != nil {
-		return nil, err
-	}
-	events, err := r.events()
-	if err != nil {
-		return nil, err
-	}
-	sent := changed[domain.MeetingStatus]{}
-	return stream(ctx, events, topicMeetings, events.log, func(ctx context.Context, h *happening) ([]*model.MeetingEvent, error) {
-		ids := concerning(h.meetings, member)
-		if len(ids) == 0 {
-			return nil, nil
-		}
-		meetings, err := r.Groups.MeetingsByIDs(ctx, ids)
-		if err != nil {
-			return nil, err
-		}
-		var out []*model.MeetingEvent
-		for _, m := range inOrder(ids, meetings) {
-			if sent.news(m.ID, m.Status) {
-				out = append(out, &model.MeetingEvent{Kind: meetingEventKind(m.Status), Meeting: m})
-			}
-		}
-		return out, nil
-	}), nil
+	return memberEvents(ctx, r.Resolver, memberID, topicMeetings, func(h *happening) map[int64][]int64 { return h.meetings },
+		r.Groups.MeetingsByIDs, func(m *domain.Meeting) (int64, domain.MeetingStatus, *model.MeetingEvent) {
+			return m.ID, m.Status, &model.MeetingEvent{Kind: meetingEventKind(m.Status), Meeting: m}
+		})
 }
 
 func (r *subscriptionResolver) ActionPlanPublished(ctx context.Context) (<-chan *domain.ActionPlan, error) {
@@ -88,25 +44,8 @@ func (r *subscriptionResolver) ActionPlanPublished(ctx context.Context) (<-chan 
 }
 
 func (r *subscriptionResolver) GroupFormed(ctx context.Context, memberID *string) (<-chan *domain.WorkingGroup, error) {
-	member, err := followed(ctx, memberID)
-	if err != nil {
-		return nil, err
-	}
-	events, err := r.events()
-	if err != nil {
-		return nil, err
-	}
-	return stream(ctx, events, topicGroups, events.log, func(ctx context.Context, h *happening) ([]*domain.WorkingGroup, error) {
-		ids := concerning(h.groups, member)
-		if len(ids) == 0 {
-			return nil, nil
-		}
-		groups, err := r.Groups.GroupsByIDs(ctx, ids)
-		if err != nil {
-			return nil, err
-		}
-		return inOrder(ids, groups), nil
-	}), nil
+	return memberEvents(ctx, r.Resolver, memberID, topicGroups, func(h *happening) map[int64][]int64 { return h.groups },
+		r.Groups.GroupsByIDs, func(g *domain.WorkingGroup) (int64, struct{}, *domain.WorkingGroup) { return g.ID, struct{}{}, g })
 }
 
 func (r *subscriptionResolver) NetworkChanged(ctx context.Context) (<-chan *model.NetworkVersion, error) {
