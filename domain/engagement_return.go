@@ -26,17 +26,18 @@ type EngagementReturn struct {
 // The value points of what a member receives, per unit (see Ratio).
 const (
 	PointsPerClusterLink = 5
-	PointsPerActionPlan  = 1
 	PointsPerTraining    = 2
 	PointsPerMemberMet   = 0.5
 )
 
-// ValuePoints weighs what the member received: 5 points per link from the
-// cluster, 1 per action plan received, 2 per training attended, 0.5 per
-// member met.
+// ValuePoints weighs what the member received for its time: 5 points per
+// link from the cluster, 2 per training attended, 0.5 per member met.
+// Action plans are not weighed: they reach every ACTIVE member whatever
+// the time it gave (a network of 100,000 members publishes thousands a
+// year).
 func (r EngagementReturn) ValuePoints() float64 {
-	return PointsPerClusterLink*float64(r.LinksFromCluster) + PointsPerActionPlan*float64(r.ActionPlansReceived) +
-		PointsPerTraining*float64(r.TrainingsAttended) + PointsPerMemberMet*float64(r.MembersMet)
+	return PointsPerClusterLink*float64(r.LinksFromCluster) + PointsPerTraining*float64(r.TrainingsAttended) +
+		PointsPerMemberMet*float64(r.MembersMet)
 }
 
 // Ratio is the value points received per hour given; nil when no time was

@@ -53,12 +53,12 @@ func TestEngagementReturn(t *testing.T) {
 	}
 	ratio := func(v float64) *float64 { return &v }
 	want := map[string]roi{
-		"A": {3.5, 1, 2, 0, 2, ratio(8 / 3.5)},
-		"B": {2, 1, 2, 0, 1, ratio(7.5 / 2)},
-		"C": {3.5, 0, 2, 1, 2, ratio(5 / 3.5)},
-		"D": {2, 0, 1, 1, 1, ratio(3.5 / 2)},
-		"E": {460.0 / 60, 0, 2, 0, 1, ratio(2.5 / (460.0 / 60))},
-		"F": {6, 0, 2, 0, 1, ratio(2.5 / 6)},
+		"A": {3.5, 1, 2, 0, 2, ratio(6 / 3.5)},
+		"B": {2, 1, 2, 0, 1, ratio(5.5 / 2)},
+		"C": {3.5, 0, 2, 1, 2, ratio(3 / 3.5)},
+		"D": {2, 0, 1, 1, 1, ratio(2.5 / 2)},
+		"E": {460.0 / 60, 0, 2, 0, 1, ratio(0.5 / (460.0 / 60))},
+		"F": {6, 0, 2, 0, 1, ratio(0.5 / 6)},
 	}
 	var out struct {
 		Members struct {
@@ -107,9 +107,9 @@ func TestEngagementReturn(t *testing.T) {
 	for _, b := range dash.Dashboard.Engagement.RoiDistribution {
 		counts = append(counts, b.Count)
 	}
-	// E 0.33 and F 0.42 in 0–1, C 1.43 and D 1.75 in 1–2, A 2.29 and B
-	// 3.75 in 2–5.
-	if want := []int{2, 2, 2, 0, 0}; !equalInts(counts, want) || dash.Dashboard.Engagement.RoiDistribution[4].To != nil {
+	// E 0.07, F 0.08 and C 0.86 in 0–1, A 1.71 and D 1.25 in 1–2, B 2.75
+	// in 2–5.
+	if want := []int{3, 2, 1, 0, 0}; !equalInts(counts, want) || dash.Dashboard.Engagement.RoiDistribution[4].To != nil {
 		t.Errorf("distribution %+v, want counts %v", dash.Dashboard.Engagement.RoiDistribution, want)
 	}
 	g := dash.Dashboard.Engagement.GivingWithoutReturn

@@ -12,8 +12,9 @@ import (
 // returnCTEs computes, for the members of CTE ids, what they gave and got
 // back over the 12 months up to ?0 (?1 is the period's start): CTE
 // returns. The sessions a member gave time to are the meetings and the
-// trainings held in the period that it attended. Action plans received are counted from a running count per
-// day, so that the cost does not grow with members times plans.
+// trainings held in the period that it attended. The action plans a member
+// received are read from a running count per day, by index, so that their
+// cost grows with the members, not with members times days.
 const returnCTEs = `
 sessions (kind, id, minutes) AS (
     SELECT 'm', id, duration_minutes FROM meetings WHERE status = 'HELD' AND starts_at > ?1 AND starts_at <= ?0
@@ -50,16 +51,19 @@ plan_days AS (
     SELECT published_at::date AS day, count(*) AS n FROM action_plans
     WHERE published_at > ?1 AND published_at <= ?0 GROUP BY 1
 ),
-plans_by AS (
-    SELECT d::date AS day, sum(coalesce(p.n, 0)) OVER (ORDER BY d) AS n
-    FROM generate_series((?1)::date - 1, (?0)::date, interval '1 day') AS d
-    LEFT JOIN plan_days AS p ON p.day = d::date
+plan_counts AS (
+    -- running[i]: plans published from the period's start to its day i
+    -- (day 1 is the eve of the period), looked up by index below.
+    SELECT array_agg(n ORDER BY d) AS running FROM (
+        SELECT d, sum(coalesce(p.n, 0)) OVER (ORDER BY d) AS n
+        FROM generate_series((?1)::date - 1, (?0)::date, interval '1 day') AS d
+        LEFT JOIN plan_days AS p ON p.day = d::date) AS c
 ),
 plans AS (
-    SELECT m.id AS member_id, coalesce(hi.n, 0) - coalesce(lo.n, 0) AS n
-    FROM members AS m
-    LEFT JOIN plans_by AS hi ON hi.day = least((?0)::date, m.left_on)
-    LEFT JOIN plans_by AS lo ON lo.day = greatest((?1)::date, m.joined_on) - 1
+    SELECT m.id AS member_id,
+        coalesce(pc.running[least((?0)::date, m.left_on) - (?1)::date + 2], 0)
+        - coalesce(pc.running[greatest((?1)::date, m.joined_on) - (?1)::date + 1], 0) AS n
+    FROM members AS m CROSS JOIN plan_counts AS pc
     WHERE m.id IN (SELECT id FROM ids)
 ),
 returns AS (

@@ -6095,8 +6095,9 @@ type Engagement {
 What a member gave the cluster over the last 12 months and what it got back.
 
 ratio = value points received per hour given, where value points = 5 ×
-linksFromCluster + 1 × actionPlansReceived + 2 × trainingsAttended + 0.5 ×
-membersMet; null when no time was given.
+linksFromCluster + 2 × trainingsAttended + 0.5 × membersMet; null when no
+time was given. Action plans received are shown but not weighed: they reach
+every ACTIVE member whatever the time it gave.
 """
 type EngagementReturn {
   "Hours given: the durations of the meetings (held) and trainings attended."
