@@ -109,6 +109,10 @@ func withheld(ctx context.Context, obj any, next graphql.Resolver) (any, error) 
 	return next(ctx)
 }
 
+// callListCost is the call list's own cost on top of its page: it
+// computes the engagement of every ACTIVE member, as a dashboard block does.
+const callListCost = 1000
+
 // setComplexity makes list fields cost their page size times their children.
 func setComplexity(c *generated.ComplexityRoot) {
 	c.Query.Members = func(child int, first *int, _ *string, last *int, _ *string, _ *model.MemberFilter, _ *model.MemberOrder) int {
@@ -130,6 +134,8 @@ func setComplexity(c *generated.ComplexityRoot) {
 	}
 	c.Member.Partners = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
 	c.Member.Groups = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
+	c.Member.Touchpoints = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
+	c.Query.CallList = func(child int, first *int, _ *string) int { return callListCost + pageCost(first, nil, child) }
 	c.Trade.Members = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
 	c.Viewer.PendingConfirmations = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
 	c.Viewer.UpcomingMeetings = func(child int, first *int) int { return pageCost(first, nil, child) }
