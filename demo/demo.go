@@ -172,8 +172,9 @@ func Generate(opts Options) *domain.Dataset {
 }
 
 // network adds what happens between the members: contacts, business links,
-// questions, working groups, meetings and action plans, and the team's
-// touchpoints with them.
+// questions, working groups, meetings and action plans, the team's
+// touchpoints with them, and the trade shows (drawn last, so that the rest
+// is the same with or without them).
 func (g *generator) network(ds *domain.Dataset) {
 	ds.Complements = complements()
 	ds.Contacts = g.contacts(ds.Members)
@@ -187,6 +188,7 @@ func (g *generator) network(ds *domain.Dataset) {
 	ds.Groups, ds.Participants = act.groups, act.participants
 	ds.Meetings, ds.ActionPlans = act.meetings, act.plans
 	ds.Touchpoints = g.touchpoints(ds)
+	g.tradeShows(ds)
 }
 
 // lapsedCount is the number of LAPSED members next to n ACTIVE ones: about

@@ -47,6 +47,9 @@ const (
 	RefMeeting      = "Meeting"
 	RefActionPlan   = "ActionPlan"
 	RefTouchpoint   = "Touchpoint"
+	RefTradeShow    = "TradeShow"
+	RefExhibitor    = "Exhibitor"
+	RefLead         = "Lead"
 )
 
 // String returns "Type:id".

@@ -272,6 +272,10 @@ type DashboardService interface {
 	// and lists the first atRisk of them at risk (0 to MaxAtRisk), in one
 	// statement.
 	EngagementStats(ctx context.Context, f DashboardFilter, atRisk int) (*EngagementStats, error)
+	// TradeShowStats counts the exhibitors, visitors, leads and links born
+	// at the show of year (MinDashboardYear to MaxDashboardYear), in one
+	// statement; nil when no show was held that year.
+	TradeShowStats(ctx context.Context, year int) (*TradeShowStats, error)
 }
 
 // The values of the enums a dashboard lists in full, in schema order.

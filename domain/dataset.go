@@ -21,6 +21,10 @@ type Dataset struct {
 	ActionPlans  []ActionPlan
 
 	Touchpoints []Touchpoint
+
+	TradeShows []TradeShow // one a year, in year order
+	Exhibitors []Exhibitor // by show, members first; TradeIDs for the others
+	Leads      []Lead      // by show
 }
 
 // DatasetMember is a member of a dataset with its trades.
