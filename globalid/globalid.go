@@ -21,6 +21,9 @@ const (
 	TypeActionPlan   = "ActionPlan"
 	TypeContact      = "Contact"
 	TypeTouchpoint   = "Touchpoint"
+	TypeTradeShow    = "TradeShow"
+	TypeExhibitor    = "Exhibitor"
+	TypeLead         = "Lead"
 )
 
 // Encode returns the global id of the typ object with database id id.

@@ -134,6 +134,9 @@ func setComplexity(c *generated.ComplexityRoot) {
 	c.Viewer.PendingConfirmations = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
 	c.Viewer.UpcomingMeetings = func(child int, first *int) int { return pageCost(first, nil, child) }
 	c.WorkingGroup.Meetings = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
+	c.Query.TradeShows = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
+	c.TradeShow.Exhibitors = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
+	c.TradeShow.Leads = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
 	setAnalyticsComplexity(c)
 	setDashboardComplexity(c)
 	setAuditComplexity(c)

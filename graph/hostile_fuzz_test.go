@@ -108,6 +108,8 @@ func FuzzVariables(f *testing.F) {
 		  dashboard(filter: $f) { memberCount growth(interval: $i, from: $from, to: $to) { total } retention(year: $y) } }`,
 		`query($f: BusinessLinkFilter, $q: QuestionFilter, $g: GroupFilter, $n: Int, $c: String) {
 		  businessLinks(filter: $f, first: $n, after: $c) { totalCount } questions(filter: $q, first: $n) { totalCount } groups(filter: $g) { totalCount } }`,
+		`mutation($input: CreateTradeShowInput!) { createTradeShow(input: $input) { tradeShow { id year startsOn endsOn visitorCount } } }`,
+		`mutation($input: RecordLeadInput!) { recordLead(input: $input) { lead { id scannedAt visitorCompany } } }`,
 	}
 	f.Add(uint8(0), []byte(`{"f": {"search": "x", "regions": ["a"]}, "n": 5}`))
 	f.Add(uint8(1), []byte(`{"ids": ["TWVtYmVyOjE", "x"], "id": "VHJhZGU6MQ"}`))
@@ -117,6 +119,8 @@ func FuzzVariables(f *testing.F) {
 	f.Add(uint8(4), []byte(`{"input": {"memberId": "TWVtYmVyOjE", "channel": "CALL", "summary": "\u0000", "at": "0001-01-01T00:00:00Z", "followUpOn": "99999-01-01"}}`))
 	f.Add(uint8(5), []byte(`{"i": "MONTH", "from": "1900-01-01", "to": "9999-12-31", "y": 2147483647}`))
 	f.Add(uint8(6), []byte(`{"f": {"memberIds": ["TWVtYmVyOjE"], "sinceAfter": "2020-02-30"}, "n": -5, "c": "eyJ9"}`))
+	f.Add(uint8(7), []byte(`{"input": {"edition": -1, "city": "\u0000", "venue": "v", "startsOn": "0000-01-01", "endsOn": "99999-12-31", "visitorCount": 1e400}}`))
+	f.Add(uint8(8), []byte(`{"input": {"tradeShowId": "VHJhZGVTaG93OjE", "exhibitorId": "RXhoaWJpdG9yOjE", "visitorCompany": "\u0000", "scannedAt": "0001-01-01T00:00:00Z"}}`))
 	f.Fuzz(func(t *testing.T, which uint8, vars []byte) {
 		doc, _ := json.Marshal(docs[int(which)%len(docs)])
 		body := append(append(append([]byte(`{"query": `), doc...), `, "variables": `...), vars...)

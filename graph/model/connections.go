@@ -67,6 +67,12 @@ type (
 	TouchpointEdge         = Edge[*domain.Touchpoint]
 	CallListConnection     = Connection[*CallListEdge]
 	CallListEdge           = Edge[*domain.CallListEntry]
+	TradeShowConnection    = Connection[*TradeShowEdge]
+	TradeShowEdge          = Edge[*domain.TradeShow]
+	ExhibitorConnection    = Connection[*ExhibitorEdge]
+	ExhibitorEdge          = Edge[*domain.Exhibitor]
+	LeadConnection         = Connection[*LeadEdge]
+	LeadEdge               = Edge[*domain.Lead]
 
 	MemberBusinessLinkConnection = Connection[*MemberBusinessLinkEdge]
 )
