@@ -104,9 +104,10 @@ func seedCommand(ctx context.Context, cfg Config, log *slog.Logger, args []strin
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "loaded %d members, %d trades, %d business links, %d questions, %d working groups, %d meetings and %d action plans (seed %d) in %s\n",
+	fmt.Fprintf(stdout, "loaded %d members, %d trades, %d business links, %d questions, %d working groups, %d meetings, %d action plans "+
+		"and %d trade shows with %d exhibitors and %d leads (seed %d) in %s\n",
 		len(ds.Members), len(ds.Trades), len(ds.Links), len(ds.Questions), len(ds.Groups), len(ds.Meetings), len(ds.ActionPlans),
-		*seed, time.Since(start).Round(time.Millisecond))
+		len(ds.TradeShows), len(ds.Exhibitors), len(ds.Leads), *seed, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
