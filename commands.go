@@ -104,9 +104,11 @@ func seedCommand(ctx context.Context, cfg Config, log *slog.Logger, args []strin
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "loaded %d members, %d trades, %d business links, %d questions, %d working groups, %d meetings, %d action plans, %d trainings and %d registrations (seed %d) in %s\n",
+	fmt.Fprintf(stdout, "loaded %d members, %d trades, %d business links, %d questions, %d working groups, %d meetings, %d action plans, "+
+		"%d trainings with %d registrations, %d touchpoints and %d trade shows with %d exhibitors and %d leads (seed %d) in %s\n",
 		len(ds.Members), len(ds.Trades), len(ds.Links), len(ds.Questions), len(ds.Groups), len(ds.Meetings), len(ds.ActionPlans),
-		len(ds.Trainings), len(ds.Registrations), *seed, time.Since(start).Round(time.Millisecond))
+		len(ds.Trainings), len(ds.Registrations), len(ds.Touchpoints), len(ds.TradeShows), len(ds.Exhibitors), len(ds.Leads),
+		*seed, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

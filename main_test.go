@@ -206,7 +206,9 @@ func TestSeedCommandIsDeterministic(t *testing.T) {
 		}
 		defer s.Close()
 		var sum string
-		err = s.db.Bun().NewRaw(`SELECT md5(string_agg(concat_ws('|', id, name, legal_id, kind, headcount, city, joined_on, left_on), ',' ORDER BY id)) FROM members`).
+		err = s.db.Bun().NewRaw(`SELECT (SELECT md5(string_agg(concat_ws('|', id, name, legal_id, kind, headcount, city, joined_on, left_on), ',' ORDER BY id)) FROM members)
+			|| coalesce((SELECT md5(string_agg(concat_ws('|', l.id, e.member_id, e.name, e.booth, l.visitor_member_id, l.visitor_company, l.scanned_at,
+				l.converted_link_id), ',' ORDER BY l.id)) FROM leads AS l JOIN exhibitors AS e ON e.id = l.exhibitor_id), '')`).
 			Scan(context.Background(), &sum)
 		if err != nil {
 			t.Fatal(err)

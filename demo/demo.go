@@ -176,7 +176,8 @@ func Generate(opts Options) *domain.Dataset {
 
 // network adds what happens between the members: contacts, business links,
 // questions, working groups, meetings and action plans, the trainings the
-// animation team gives, and its touchpoints with the members.
+// animation team gives, its touchpoints with the members, and the trade
+// shows (drawn last, so that the rest is the same with or without them).
 func (g *generator) network(ds *domain.Dataset) {
 	ds.Complements = complements()
 	ds.Contacts = g.contacts(ds.Members)
@@ -191,6 +192,7 @@ func (g *generator) network(ds *domain.Dataset) {
 	ds.Meetings, ds.ActionPlans = act.meetings, act.plans
 	ds.Trainings, ds.Registrations = w.buildTrainings(g.seed)
 	ds.Touchpoints = g.touchpoints(ds)
+	g.tradeShows(ds)
 }
 
 // lapsedCount is the number of LAPSED members next to n ACTIVE ones: about

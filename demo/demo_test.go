@@ -470,3 +470,139 @@ func TestTouchpoints(t *testing.T) {
 		t.Errorf("%.0f%% of touchpoints have a follow-up", share*100)
 	}
 }
+
+// checkTradeShows checks the shows of a dataset against the rules of the
+// database and of the API: one show a year, in order, held before today;
+// exhibitors with a name and a booth unique per show (case aside), the
+// members among them members during the show, the others with trades;
+// leads of member exhibitors, of a member or a company, once per
+// exhibitor and visitor, scanned during the show; converted leads naming a
+// link of origin TRADE_SHOW declared by the exhibitor to the visitor after
+// the show, each link once. It returns, per show, the exhibitors, the
+// member exhibitors and the converted leads.
+func checkTradeShows(t *testing.T, ds *domain.Dataset, today time.Time) (exhibitors, members, converted []int) {
+	t.Helper()
+	errs := 0
+	fail := func(format string, args ...any) {
+		t.Helper()
+		if errs++; errs <= 20 {
+			t.Errorf(format, args...)
+		}
+	}
+	if len(ds.TradeShows) == 0 {
+		t.Fatal("no trade show")
+	}
+	for i, s := range ds.TradeShows {
+		if s.ID != int64(i+1) || s.Edition != i+1 || s.Year != 2010+i || s.StartsOn.Year() != s.Year || s.EndsOn.Before(s.StartsOn) ||
+			s.EndsOn.After(today) || s.City == "" || s.Venue == "" || s.StartsOn.Month() != time.October {
+			fail("show %d: %+v", i, s)
+		}
+	}
+	if last := ds.TradeShows[len(ds.TradeShows)-1]; last.Year < today.Year()-1 {
+		fail("the last show is of %d", last.Year)
+	}
+	exhibitors = make([]int, len(ds.TradeShows))
+	members = make([]int, len(ds.TradeShows))
+	converted = make([]int, len(ds.TradeShows))
+	show := func(id int64) *domain.TradeShow { return &ds.TradeShows[id-1] }
+	member := func(id int64) *domain.DatasetMember { return &ds.Members[id-1] }
+	present := func(m *domain.DatasetMember, s *domain.TradeShow) bool {
+		return !m.JoinedOn.After(s.StartsOn) && (m.LeftOn == nil || m.LeftOn.After(s.EndsOn))
+	}
+	unique := map[string]bool{}
+	for i, e := range ds.Exhibitors {
+		s := show(e.TradeShowID)
+		name, booth := fmt.Sprint(e.TradeShowID, "name ", strings.ToLower(e.Name)), fmt.Sprint(e.TradeShowID, "booth ", strings.ToLower(e.Booth))
+		if e.ID != int64(i+1) || e.Name == "" || e.Booth == "" || unique[name] || unique[booth] {
+			fail("exhibitor %d: %+v", i, e)
+		}
+		unique[name], unique[booth] = true, true
+		exhibitors[e.TradeShowID-1]++
+		if e.MemberID != nil {
+			members[e.TradeShowID-1]++
+			if m := member(*e.MemberID); !present(m, s) || e.Name != m.Name || len(e.TradeIDs) > 0 || unique[fmt.Sprint(e.TradeShowID, "member ", m.ID)] {
+				fail("member exhibitor %+v at %d: %+v", e, s.Year, m.Member)
+			}
+			unique[fmt.Sprint(e.TradeShowID, "member ", *e.MemberID)] = true
+		} else if len(e.TradeIDs) == 0 || len(e.TradeIDs) > domain.MaxExhibitorTrade {
+			fail("exhibitor %s without trades", e.Name)
+		}
+	}
+	linked := map[int64]bool{}
+	for i, l := range ds.Leads {
+		s, e := show(l.TradeShowID), &ds.Exhibitors[l.ExhibitorID-1]
+		if l.ID != int64(i+1) || e.TradeShowID != s.ID || e.MemberID == nil || (l.VisitorMemberID == nil) == (l.VisitorCompany == "") ||
+			l.ScannedAt.Before(s.StartsOn) || !l.ScannedAt.Before(s.EndsOn.AddDate(0, 0, 1)) {
+			fail("lead %d: %+v", i, l)
+			continue
+		}
+		visitor := l.VisitorCompany
+		if l.VisitorMemberID != nil {
+			visitor = fmt.Sprint(*l.VisitorMemberID)
+			if v := member(*l.VisitorMemberID); v.ID == *e.MemberID || !present(v, s) {
+				fail("lead %d of %+v by exhibitor %+v", l.ID, v.Member, e)
+			}
+		}
+		key := fmt.Sprint(l.ExhibitorID, " ", strings.ToLower(visitor))
+		if unique[key] {
+			fail("exhibitor %d meets %s twice", l.ExhibitorID, visitor)
+		}
+		unique[key] = true
+		if l.ConvertedLinkID == nil {
+			continue
+		}
+		converted[l.TradeShowID-1]++
+		link := &ds.Links[*l.ConvertedLinkID-1]
+		if link.ID != *l.ConvertedLinkID || link.Origin != domain.OriginTradeShow || link.DeclaredBy != *e.MemberID ||
+			l.VisitorMemberID == nil || link.Counterpart(*e.MemberID) != *l.VisitorMemberID ||
+			!link.CreatedAt.After(s.EndsOn) || linked[link.ID] {
+			fail("lead %+v converted into %+v", l, link)
+		}
+		linked[link.ID] = true
+	}
+	return exhibitors, members, converted
+}
+
+// TestTradeShows: a show a year since 2010 with 100 to 130 exhibitors, the
+// members' share rising from about a third to most, about 2,000 visitors,
+// and leads of which some became the links of origin TRADE_SHOW; with ten
+// times the members, ten times the exhibitors and visitors.
+func TestTradeShows(t *testing.T) {
+	today := time.Date(2026, time.December, 1, 0, 0, 0, 0, time.UTC)
+	for _, seed := range []uint64{1, 7} {
+		ds := Generate(Options{Seed: seed, Today: today})
+		checkDataset(t, ds, today)
+		exhibitors, members, converted := checkTradeShows(t, ds, today)
+		if len(ds.TradeShows) != 17 {
+			t.Errorf("%d shows from 2010 to 2026", len(ds.TradeShows))
+		}
+		for i, s := range ds.TradeShows {
+			if exhibitors[i] < 100 || exhibitors[i] > 130 || s.VisitorCount < 1800 || s.VisitorCount > 2200 {
+				t.Errorf("seed %d, %d: %d exhibitors, %d visitors", seed, s.Year, exhibitors[i], s.VisitorCount)
+			}
+		}
+		share := func(i int) float64 { return float64(members[i]) / float64(exhibitors[i]) }
+		last := len(ds.TradeShows) - 1
+		if share(0) < 0.25 || share(0) > 0.42 || share(last) < 0.6 || share(last/2) <= share(0) || share(last) <= share(last/2) {
+			t.Errorf("seed %d: the members' share %.2f in 2010, %.2f in %d, %.2f in %d", seed, share(0), share(last/2), 2010+last/2, share(last), 2010+last)
+		}
+		conv, tradeShowLinks := 0, 0
+		for _, c := range converted {
+			conv += c
+		}
+		for _, l := range ds.Links {
+			if l.Origin == domain.OriginTradeShow {
+				tradeShowLinks++
+			}
+		}
+		if conv < tradeShowLinks*3/4 || len(ds.Leads) < 5*conv {
+			t.Errorf("seed %d: %d leads, %d converted, of %d links of origin TRADE_SHOW", seed, len(ds.Leads), conv, tradeShowLinks)
+		}
+	}
+	// Scaled with the members.
+	ds := Generate(Options{Seed: 1, Members: 1820, Today: today})
+	exhibitors, _, _ := checkTradeShows(t, ds, today)
+	if exhibitors[0] < 1000 || exhibitors[0] > 1300 || ds.TradeShows[0].VisitorCount < 18000 || ds.TradeShows[0].VisitorCount > 22000 {
+		t.Errorf("1,820 members: %d exhibitors, %d visitors", exhibitors[0], ds.TradeShows[0].VisitorCount)
+	}
+}

@@ -48,6 +48,9 @@ const (
 	RefActionPlan   = "ActionPlan"
 	RefTouchpoint   = "Touchpoint"
 	RefTraining     = "Training"
+	RefTradeShow    = "TradeShow"
+	RefExhibitor    = "Exhibitor"
+	RefLead         = "Lead"
 )
 
 // String returns "Type:id".

@@ -274,6 +274,10 @@ type DashboardService interface {
 	EngagementStats(ctx context.Context, f DashboardFilter, atRisk int) (*EngagementStats, error)
 	// ReturnStats is the return on the matching ACTIVE members' time.
 	ReturnStats(ctx context.Context, f DashboardFilter) (*ReturnStats, error)
+	// TradeShowStats counts the exhibitors, visitors, leads and links born
+	// at the show of year (MinDashboardYear to MaxDashboardYear), in one
+	// statement; nil when no show was held that year.
+	TradeShowStats(ctx context.Context, year int) (*TradeShowStats, error)
 }
 
 // The values of the enums a dashboard lists in full, in schema order.

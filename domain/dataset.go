@@ -23,6 +23,10 @@ type Dataset struct {
 	Touchpoints   []Touchpoint
 	Trainings     []Training // with the RegistrationCount of each
 	Registrations []TrainingRegistration
+
+	TradeShows []TradeShow // one a year, in year order
+	Exhibitors []Exhibitor // by show, members first; TradeIDs for the others
+	Leads      []Lead      // by show
 }
 
 // DatasetMember is a member of a dataset with its trades.

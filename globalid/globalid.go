@@ -22,6 +22,9 @@ const (
 	TypeContact      = "Contact"
 	TypeTouchpoint   = "Touchpoint"
 	TypeTraining     = "Training"
+	TypeTradeShow    = "TradeShow"
+	TypeExhibitor    = "Exhibitor"
+	TypeLead         = "Lead"
 )
 
 // Encode returns the global id of the typ object with database id id.

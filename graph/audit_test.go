@@ -197,6 +197,24 @@ func TestAuditTrailRecordsEveryMutation(t *testing.T) {
 	}
 	a.ok(staff, `mutation($m: ID!) { logTouchpoint(input: {memberId: $m, channel: CALL, summary: "Called about the fair", followUpOn: "2026-01-05"}) { touchpoint { id } } }`, ids{"m": mB.ID}, &tp)
 	a.ok(staff, `mutation($t: ID!) { completeFollowUp(input: {touchpointId: $t}) { touchpoint { id } } }`, ids{"t": tp.LogTouchpoint.Touchpoint.ID}, nil)
+	var show struct {
+		CreateTradeShow struct{ TradeShow struct{ ID string } }
+	}
+	a.ok(staff, `mutation { createTradeShow(input: {edition: 1, city: "Lyon", venue: "Eurexpo", startsOn: "2024-10-01", endsOn: "2024-10-03"}) { tradeShow { id } } }`, nil, &show)
+	showID := show.CreateTradeShow.TradeShow.ID
+	a.ok(staff, `mutation($s: ID!) { updateTradeShow(input: {tradeShowId: $s, visitorCount: 2000}) { tradeShow { id } } }`, ids{"s": showID}, nil)
+	var ex struct {
+		AddExhibitor struct{ Exhibitor struct{ ID string } }
+	}
+	a.ok(staff, `mutation($s: ID!) { addExhibitor(input: {tradeShowId: $s, name: "Optika GmbH", booth: "O1"}) { exhibitor { id } } }`, ids{"s": showID}, &ex)
+	a.ok(staff, `mutation($e: ID!) { removeExhibitor(input: {exhibitorId: $e}) { removedExhibitorId } }`, ids{"e": ex.AddExhibitor.Exhibitor.ID}, nil)
+	a.ok(staff, `mutation($s: ID!, $m: ID!) { addExhibitor(input: {tradeShowId: $s, memberId: $m, booth: "B1"}) { exhibitor { id } } }`, ids{"s": showID, "m": mB.ID}, &ex)
+	var lead struct {
+		RecordLead struct{ Lead struct{ ID string } }
+	}
+	a.ok(tok["B"], `mutation($s: ID!, $e: ID!, $v: ID!) { recordLead(input: {tradeShowId: $s, exhibitorId: $e, visitorMemberId: $v}) { lead { id } } }`,
+		ids{"s": showID, "e": ex.AddExhibitor.Exhibitor.ID, "v": mC.ID}, &lead)
+	a.ok(tok["B"], `mutation($l: ID!) { convertLeadToLink(input: {leadId: $l, kind: SUPPLY}) { link { id } } }`, ids{"l": lead.RecordLead.Lead.ID}, nil)
 
 	given, upcoming := schedule(t, a, trainingInput(time.Now().Add(-time.Hour), 10)), schedule(t, a, trainingInput(time.Now().Add(time.Hour), 10))
 	for _, m := range []string{mA.ID, mB.ID} {
@@ -237,6 +255,7 @@ func TestAuditTrailRecordsEveryMutation(t *testing.T) {
 		"joinGroup": 1, "leaveGroup": 1, "scheduleMeeting": 2, "recordMeetingOutcome": 1, "cancelMeeting": 1,
 		"publishActionPlan": 1, "closeGroup": 1, "endMembership": 1, "logTouchpoint": 1, "completeFollowUp": 1,
 		"scheduleTraining": 2, "registerForTraining": 3, "cancelRegistration": 1, "recordTrainingAttendance": 1, "cancelTraining": 1,
+		"createTradeShow": 1, "updateTradeShow": 1, "addExhibitor": 2, "removeExhibitor": 1, "recordLead": 1, "convertLeadToLink": 1,
 	}
 	if fmt.Sprint(counts) != fmt.Sprint(want) {
 		t.Fatalf("audit entries per mutation:\n got %v\nwant %v", counts, want)

@@ -331,3 +331,45 @@ func registrationIDs(trainingGID, memberGID string) (trainingID, memberID int64,
 	memberID, err = globalid.DecodeAs("memberId", globalid.TypeMember, memberGID)
 	return trainingID, memberID, err
 }
+
+// exhibitorInput converts addExhibitor's input.
+func exhibitorInput(in model.AddExhibitorInput) (domain.ExhibitorInput, error) {
+	showID, err := globalid.DecodeAs("tradeShowId", globalid.TypeTradeShow, in.TradeShowID)
+	if err != nil {
+		return domain.ExhibitorInput{}, err
+	}
+	out := domain.ExhibitorInput{TradeShowID: showID, Name: in.Name, Booth: in.Booth}
+	if in.MemberID != nil {
+		id, err := globalid.DecodeAs("memberId", globalid.TypeMember, *in.MemberID)
+		if err != nil {
+			return out, err
+		}
+		out.MemberID = &id
+	}
+	if out.TradeIDs, err = decodeIDs("tradeIds", globalid.TypeTrade, in.TradeIds); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+// leadInput converts recordLead's input.
+func leadInput(in model.RecordLeadInput) (domain.LeadInput, error) {
+	showID, err := globalid.DecodeAs("tradeShowId", globalid.TypeTradeShow, in.TradeShowID)
+	if err != nil {
+		return domain.LeadInput{}, err
+	}
+	exhibitorID, err := globalid.DecodeAs("exhibitorId", globalid.TypeExhibitor, in.ExhibitorID)
+	if err != nil {
+		return domain.LeadInput{}, err
+	}
+	out := domain.LeadInput{TradeShowID: showID, ExhibitorID: exhibitorID, VisitorCompany: in.VisitorCompany,
+		Note: deref(in.Note), ScannedAt: in.ScannedAt}
+	if in.VisitorMemberID != nil {
+		id, err := globalid.DecodeAs("visitorMemberId", globalid.TypeMember, *in.VisitorMemberID)
+		if err != nil {
+			return out, err
+		}
+		out.VisitorMemberID = &id
+	}
+	return out, nil
+}

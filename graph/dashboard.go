@@ -85,6 +85,7 @@ func setDashboardComplexity(c *generated.ComplexityRoot) {
 		return dashboardBlockCost + seriesPeriodsEstimate*child
 	}
 	d.Links = func(child int) int { return dashboardBlockCost + child }
+	d.TradeShow = func(child int, _ int) int { return dashboardBlockCost + child }
 	c.LinkStats.Created = d.Growth
 	d.Engagement = func(child int) int { return dashboardEngagementCost + child }
 	c.EngagementStats.AtRisk = func(child int, first *int) int {

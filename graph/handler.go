@@ -144,6 +144,9 @@ func setComplexity(c *generated.ComplexityRoot) {
 		return pageCost(first, nil, child)
 	}
 	c.Training.Registrations = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
+	c.Query.TradeShows = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
+	c.TradeShow.Exhibitors = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
+	c.TradeShow.Leads = func(child int, first *int, _ *string) int { return pageCost(first, nil, child) }
 	setAnalyticsComplexity(c)
 	setDashboardComplexity(c)
 	setAuditComplexity(c)

@@ -127,6 +127,8 @@ func FuzzVariables(f *testing.F) {
 		  registerForTraining(input: $r) { training { id } } cancelRegistration(input: $c) { training { id } }
 		  recordTrainingAttendance(input: $a) { training { id } } cancelTraining(input: $t) { training { id } } }`,
 		`mutation($input: LogTouchpointInput!) { logTouchpoint(input: $input) { touchpoint { id at followUpOn } } }`,
+		`mutation($input: CreateTradeShowInput!) { createTradeShow(input: $input) { tradeShow { id year startsOn endsOn visitorCount } } }`,
+		`mutation($input: RecordLeadInput!) { recordLead(input: $input) { lead { id scannedAt visitorCompany } } }`,
 	}
 	f.Add(uint8(0), []byte(`{"f": {"search": "x", "regions": ["a"]}, "n": 5}`))
 	f.Add(uint8(0), []byte(`{"f": {"near": {"lat": 49, "lng": 2, "radiusKm": 30}}, "o": {"field": "DISTANCE", "direction": "DESC"}, "l": 2}`))
@@ -142,6 +144,8 @@ func FuzzVariables(f *testing.F) {
 	f.Add(uint8(7), []byte(`{"f": {"themes": ["PURCHASING"], "from": "2026-06-01T00:00:00Z", "to": "2026-01-01T00:00:00Z", "statuses": ["HELD"]}, "n": 101, "c": "eyJ9", "id": "VHJhaW5pbmc6MQ"}`))
 	f.Add(uint8(9), []byte(`{"input": {"memberId": "TWVtYmVyOjE", "channel": "CALL", "summary": "\u0000", "at": "0001-01-01T00:00:00Z", "followUpOn": "99999-01-01"}}`))
 	f.Add(uint8(8), []byte(`{"r": {"trainingId": "VHJhaW5pbmc6MQ", "memberId": "TWVtYmVyOjE"}, "c": {"trainingId": "TWVtYmVyOjE", "memberId": "VHJhaW5pbmc6MQ"}, "a": {"trainingId": "VHJhaW5pbmc6MQ", "attendeeIds": []}, "t": {"trainingId": "%%%"}}`))
+	f.Add(uint8(10), []byte(`{"input": {"edition": -1, "city": "\u0000", "venue": "v", "startsOn": "0000-01-01", "endsOn": "99999-12-31", "visitorCount": 1e400}}`))
+	f.Add(uint8(11), []byte(`{"input": {"tradeShowId": "VHJhZGVTaG93OjE", "exhibitorId": "RXhoaWJpdG9yOjE", "visitorCompany": "\u0000", "scannedAt": "0001-01-01T00:00:00Z"}}`))
 	f.Fuzz(func(t *testing.T, which uint8, vars []byte) {
 		doc, _ := json.Marshal(docs[int(which)%len(docs)])
 		body := append(append(append([]byte(`{"query": `), doc...), `, "variables": `...), vars...)

@@ -66,6 +66,10 @@ type fixture struct {
 	a     *api
 	staff string
 	n     int
+	// shows counts the shows created (one a year from 1950); show is the
+	// show the exhibitors and leads of the fixtures go to.
+	shows int
+	show  string
 }
 
 func newFixture(t *testing.T, a *api) *fixture {
@@ -142,6 +146,34 @@ func (f *fixture) registered(startsAt time.Time) (training, member string) {
 	return training, member
 }
 
+// newShow returns the input of a show of a year no other fixture has.
+func (f *fixture) newShow() map[string]any {
+	f.shows++
+	return map[string]any{"edition": f.shows, "city": "Lyon", "venue": "Eurexpo",
+		"startsOn": fmt.Sprintf("%d-10-06", 1950+f.shows), "endsOn": fmt.Sprintf("%d-10-08", 1950+f.shows), "visitorCount": 2000}
+}
+
+// tradeShow returns the show of the fixtures' exhibitors, held in 2024.
+func (f *fixture) tradeShow() string {
+	if f.show == "" {
+		f.show = f.mutate("createTradeShow", map[string]any{"edition": 1000, "city": "Paris", "venue": "Paris Expo",
+			"startsOn": "2024-10-01", "endsOn": "2024-10-03"}, "tradeShow { id }", "tradeShow.id")
+	}
+	return f.show
+}
+
+// exhibitor adds a fresh exhibitor to the fixtures' show: a member when
+// member is set, else a company with a trade.
+func (f *fixture) exhibitor(member string) string {
+	in := map[string]any{"tradeShowId": f.tradeShow(), "booth": fmt.Sprintf("F%d", f.seq())}
+	if member != "" {
+		in["memberId"] = member
+	} else {
+		in["name"], in["tradeIds"] = fmt.Sprintf("Exhibitor %d", f.seq()), []any{f.trade()}
+	}
+	return f.mutate("addExhibitor", in, "exhibitor { id }", "exhibitor.id")
+}
+
 // validInputs returns, for each mutation, a valid input built on fresh
 // fixtures. The battery fails for a mutation missing here, so that a new
 // mutation's string inputs are covered as soon as it exists.
@@ -213,6 +245,24 @@ var validInputs = map[string]func(f *fixture) map[string]any{
 	"logTouchpoint": func(f *fixture) map[string]any {
 		return map[string]any{"memberId": f.member(), "channel": "CALL", "summary": "Called about the fair", "followUpOn": "2027-01-04"}
 	},
+	"createTradeShow": func(f *fixture) map[string]any { return f.newShow() },
+	"updateTradeShow": func(f *fixture) map[string]any {
+		return map[string]any{"tradeShowId": f.tradeShow(), "city": "Lyon", "venue": "Eurexpo", "visitorCount": 2100}
+	},
+	"addExhibitor": func(f *fixture) map[string]any {
+		return map[string]any{"tradeShowId": f.tradeShow(), "name": fmt.Sprintf("Exhibitor %d", f.seq()),
+			"booth": fmt.Sprintf("G%d", f.seq()), "tradeIds": []any{f.trade()}}
+	},
+	"removeExhibitor": func(f *fixture) map[string]any { return map[string]any{"exhibitorId": f.exhibitor("")} },
+	"recordLead": func(f *fixture) map[string]any {
+		return map[string]any{"tradeShowId": f.tradeShow(), "exhibitorId": f.exhibitor(f.member()), "visitorCompany": "Visiteur SA",
+			"note": "Wants a quote"}
+	},
+	"convertLeadToLink": func(f *fixture) map[string]any {
+		lead := f.mutate("recordLead", map[string]any{"tradeShowId": f.tradeShow(), "exhibitorId": f.exhibitor(f.member()),
+			"visitorMemberId": f.member()}, "lead { id }", "lead.id")
+		return map[string]any{"leadId": lead, "kind": "SUPPLY", "note": "Met at the show"}
+	},
 	"completeFollowUp": func(f *fixture) map[string]any {
 		tp := f.mutate("logTouchpoint", map[string]any{"memberId": f.member(), "channel": "VISIT", "summary": "Visit", "followUpOn": "2027-01-04"},
 			"touchpoint { id }", "touchpoint.id")
@@ -233,6 +283,15 @@ var validInputs = map[string]func(f *fixture) map[string]any{
 	"cancelTraining": func(f *fixture) map[string]any {
 		return map[string]any{"trainingId": f.training(time.Now().Add(72 * time.Hour))}
 	},
+}
+
+// manyTrades returns n made-up trade ids.
+func manyTrades(n int) []any {
+	out := make([]any, n)
+	for i := range out {
+		out[i] = globalid.Encode(globalid.TypeTrade, int64(i+1))
+	}
+	return out
 }
 
 // inputPath is the position of a String field inside a mutation input:
@@ -507,6 +566,16 @@ func TestHostileInput(t *testing.T) {
 	f.mutate("publishActionPlan", map[string]any{"groupId": g.id, "summary": "Plan", "items": []any{map[string]any{"title": "Act"}}},
 		"actionPlan { id }", "actionPlan.id")
 	training, _ := f.registered(time.Now().Add(72 * time.Hour))
+	// The trade show's: a show, an exhibitor of another show, a member
+	// exhibitor and its lead of a company.
+	show := f.tradeShow()
+	otherShow := f.mutate("createTradeShow", f.newShow(), "tradeShow { id }", "tradeShow.id")
+	otherExhibitor := f.mutate("addExhibitor", map[string]any{"tradeShowId": otherShow, "memberId": f.member(), "booth": "A1"},
+		"exhibitor { id }", "exhibitor.id")
+	exhibiting := f.member()
+	exhibitor := f.exhibitor(exhibiting)
+	companyLead := f.mutate("recordLead", map[string]any{"tradeShowId": show, "exhibitorId": exhibitor, "visitorCompany": "Visiteur SA"},
+		"lead { id }", "lead.id")
 
 	var cases []hostileCase
 	add := func(c ...hostileCase) { cases = append(cases, c...) }
@@ -672,6 +741,78 @@ func TestHostileInput(t *testing.T) {
 			vars: map[string]any{"input": withValue(base["logTouchpoint"], inputPath{"channel"}, "call")}, code: domain.CodeBadUserInput},
 		hostileCase{name: "touchpoint contactId a member id", tok: staff, query: `mutation($input: LogTouchpointInput!) { logTouchpoint(input: $input) { touchpoint { id } } }`,
 			vars: map[string]any{"input": withValue(base["logTouchpoint"], inputPath{"contactId"}, base["logTouchpoint"]["memberId"])}, code: domain.CodeBadUserInput},
+		hostileCase{name: "show startsOn year 0", tok: staff, query: mutationDoc(mutationByName(mutations, "createTradeShow")),
+			vars: map[string]any{"input": withValue(base["createTradeShow"], inputPath{"startsOn"}, "0000-10-06")}, code: domain.CodeBadUserInput},
+		hostileCase{name: "show startsOn past year 9999", tok: staff, query: mutationDoc(mutationByName(mutations, "createTradeShow")),
+			vars: map[string]any{"input": withValue(base["createTradeShow"], inputPath{"startsOn"}, "10000-10-06")}, code: domain.CodeBadUserInput},
+		hostileCase{name: "show startsOn February 30", tok: staff, query: mutationDoc(mutationByName(mutations, "createTradeShow")),
+			vars: map[string]any{"input": withValue(base["createTradeShow"], inputPath{"startsOn"}, "2030-02-30")}, code: domain.CodeBadUserInput},
+		hostileCase{name: "show startsOn before 1950", tok: staff, query: mutationDoc(mutationByName(mutations, "createTradeShow")),
+			vars: map[string]any{"input": withValue(withValue(base["createTradeShow"], inputPath{"startsOn"}, "1900-10-06"), inputPath{"endsOn"}, "1900-10-07")},
+			code: domain.CodeBadUserInput, field: "startsOn"},
+		hostileCase{name: "show startsOn in 2999", tok: staff, query: mutationDoc(mutationByName(mutations, "createTradeShow")),
+			vars: map[string]any{"input": withValue(withValue(base["createTradeShow"], inputPath{"startsOn"}, "2999-10-06"), inputPath{"endsOn"}, "2999-10-07")},
+			code: domain.CodeBadUserInput, field: "startsOn"},
+		hostileCase{name: "show endsOn before startsOn", tok: staff, query: mutationDoc(mutationByName(mutations, "createTradeShow")),
+			vars: map[string]any{"input": withValue(base["createTradeShow"], inputPath{"endsOn"}, "1900-01-01")}, code: domain.CodeBadUserInput, field: "endsOn"},
+		hostileCase{name: "show lasting a year", tok: staff, query: mutationDoc(mutationByName(mutations, "createTradeShow")),
+			vars: map[string]any{"input": withValue(withValue(base["createTradeShow"], inputPath{"startsOn"}, "2030-01-01"), inputPath{"endsOn"}, "2030-12-31")},
+			code: domain.CodeBadUserInput, field: "endsOn"},
+		hostileCase{name: "show visitorCount negative", tok: staff, query: mutationDoc(mutationByName(mutations, "createTradeShow")),
+			vars: map[string]any{"input": withValue(base["createTradeShow"], inputPath{"visitorCount"}, -1)}, code: domain.CodeBadUserInput, field: "visitorCount"},
+		hostileCase{name: "show visitorCount 2^31", tok: staff, query: mutationDoc(mutationByName(mutations, "createTradeShow")),
+			vars: map[string]any{"input": withValue(base["createTradeShow"], inputPath{"visitorCount"}, int64(1)<<31)}, code: domain.CodeBadUserInput},
+		hostileCase{name: "show visitorCount over ten million", tok: staff, query: mutationDoc(mutationByName(mutations, "createTradeShow")),
+			vars: map[string]any{"input": withValue(base["createTradeShow"], inputPath{"visitorCount"}, 10_000_001)}, code: domain.CodeBadUserInput, field: "visitorCount"},
+		hostileCase{name: "show edition 0", tok: staff, query: mutationDoc(mutationByName(mutations, "createTradeShow")),
+			vars: map[string]any{"input": withValue(base["createTradeShow"], inputPath{"edition"}, 0)}, code: domain.CodeBadUserInput, field: "edition"},
+		hostileCase{name: "show edition negative", tok: staff, query: mutationDoc(mutationByName(mutations, "createTradeShow")),
+			vars: map[string]any{"input": withValue(base["createTradeShow"], inputPath{"edition"}, -3)}, code: domain.CodeBadUserInput, field: "edition"},
+		hostileCase{name: "show update visitorCount negative", tok: staff, query: mutationDoc(mutationByName(mutations, "updateTradeShow")),
+			vars: map[string]any{"input": withValue(base["updateTradeShow"], inputPath{"visitorCount"}, -10)}, code: domain.CodeBadUserInput, field: "visitorCount"},
+		hostileCase{name: "show update visitorCount null", tok: staff, query: mutationDoc(mutationByName(mutations, "updateTradeShow")),
+			vars: map[string]any{"input": withValue(base["updateTradeShow"], inputPath{"visitorCount"}, nil)}, code: domain.CodeBadUserInput, field: "visitorCount"},
+		hostileCase{name: "show update startsOn null", tok: staff, query: mutationDoc(mutationByName(mutations, "updateTradeShow")),
+			vars: map[string]any{"input": withValue(base["updateTradeShow"], inputPath{"startsOn"}, nil)}, code: domain.CodeBadUserInput, field: "startsOn"},
+		hostileCase{name: "show update endsOn before startsOn", tok: staff, query: mutationDoc(mutationByName(mutations, "updateTradeShow")),
+			vars: map[string]any{"input": withValue(base["updateTradeShow"], inputPath{"endsOn"}, "2024-09-30")}, code: domain.CodeBadUserInput, field: "endsOn"},
+		hostileCase{name: "exhibitor with a member and a name", tok: staff, query: mutationDoc(mutationByName(mutations, "addExhibitor")),
+			vars: map[string]any{"input": withValue(base["addExhibitor"], inputPath{"memberId"}, member)}, code: domain.CodeBadUserInput, field: "name"},
+		hostileCase{name: "exhibitor booth blank", tok: staff, query: mutationDoc(mutationByName(mutations, "addExhibitor")),
+			vars: map[string]any{"input": withValue(base["addExhibitor"], inputPath{"booth"}, " \t ")}, code: domain.CodeBadUserInput, field: "booth"},
+		hostileCase{name: "exhibitor with 21 trades", tok: staff, query: mutationDoc(mutationByName(mutations, "addExhibitor")),
+			vars: map[string]any{"input": withValue(base["addExhibitor"], inputPath{"tradeIds"}, manyTrades(21))}, code: domain.CodeBadUserInput, field: "tradeIds"},
+		hostileCase{name: "lead of an exhibitor of another show", tok: staff, query: mutationDoc(mutationByName(mutations, "recordLead")),
+			vars: map[string]any{"input": withValue(base["recordLead"], inputPath{"exhibitorId"}, otherExhibitor)}, code: domain.CodeBadUserInput, field: "exhibitorId"},
+		hostileCase{name: "lead of an exhibitor that is not a member", tok: staff, query: mutationDoc(mutationByName(mutations, "recordLead")),
+			vars: map[string]any{"input": withValue(base["recordLead"], inputPath{"exhibitorId"}, base["removeExhibitor"]["exhibitorId"])}, code: domain.CodeBadUserInput, field: "exhibitorId"},
+		hostileCase{name: "lead scannedAt year 0", tok: staff, query: mutationDoc(mutationByName(mutations, "recordLead")),
+			vars: map[string]any{"input": withValue(base["recordLead"], inputPath{"scannedAt"}, "0000-10-01T10:00:00Z")}, code: domain.CodeBadUserInput},
+		hostileCase{name: "lead scannedAt before the show", tok: staff, query: mutationDoc(mutationByName(mutations, "recordLead")),
+			vars: map[string]any{"input": withValue(base["recordLead"], inputPath{"scannedAt"}, "2024-09-30T10:00:00Z")}, code: domain.CodeBadUserInput, field: "scannedAt"},
+		hostileCase{name: "lead scannedAt next year", tok: staff, query: mutationDoc(mutationByName(mutations, "recordLead")),
+			vars: map[string]any{"input": withValue(base["recordLead"], inputPath{"scannedAt"}, time.Now().AddDate(1, 0, 0).Format(time.RFC3339))}, code: domain.CodeBadUserInput, field: "scannedAt"},
+		hostileCase{name: "lead of two visitors", tok: staff, query: mutationDoc(mutationByName(mutations, "recordLead")),
+			vars: map[string]any{"input": withValue(base["recordLead"], inputPath{"visitorMemberId"}, member)}, code: domain.CodeBadUserInput, field: "visitorCompany"},
+		hostileCase{name: "lead of no visitor", tok: staff, query: mutationDoc(mutationByName(mutations, "recordLead")),
+			vars: map[string]any{"input": withValue(base["recordLead"], inputPath{"visitorCompany"}, nil)}, code: domain.CodeBadUserInput, field: "visitorMemberId"},
+		hostileCase{name: "lead of the exhibitor itself", tok: staff, query: mutationDoc(mutationByName(mutations, "recordLead")),
+			vars: map[string]any{"input": map[string]any{"tradeShowId": show, "exhibitorId": exhibitor, "visitorMemberId": exhibiting}}, code: domain.CodeBadUserInput, field: "visitorMemberId"},
+		hostileCase{name: "lead of a company already met", tok: staff, query: mutationDoc(mutationByName(mutations, "recordLead")),
+			vars: map[string]any{"input": map[string]any{"tradeShowId": show, "exhibitorId": exhibitor, "visitorCompany": "VISITEUR SA"}}, code: domain.CodeConflict, field: "visitorCompany"},
+		hostileCase{name: "convert a lead of a company", tok: staff, query: mutationDoc(mutationByName(mutations, "convertLeadToLink")),
+			vars: map[string]any{"input": withValue(base["convertLeadToLink"], inputPath{"leadId"}, companyLead)}, code: domain.CodeBadUserInput, field: "leadId"},
+		hostileCase{name: "convert an exhibitor id", tok: staff, query: mutationDoc(mutationByName(mutations, "convertLeadToLink")),
+			vars: map[string]any{"input": withValue(base["convertLeadToLink"], inputPath{"leadId"}, exhibitor)}, code: domain.CodeBadUserInput, field: "leadId"},
+		hostileCase{name: "convert since tomorrow", tok: staff, query: mutationDoc(mutationByName(mutations, "convertLeadToLink")),
+			vars: map[string]any{"input": withValue(base["convertLeadToLink"], inputPath{"since"}, time.Now().AddDate(0, 0, 2).Format(time.DateOnly))}, code: domain.CodeBadUserInput, field: "since"},
+		hostileCase{name: "convert since year 0", tok: staff, query: mutationDoc(mutationByName(mutations, "convertLeadToLink")),
+			vars: map[string]any{"input": withValue(base["convertLeadToLink"], inputPath{"since"}, "0000-01-01")}, code: domain.CodeBadUserInput},
+		hostileCase{name: "convert kind lower case", tok: staff, query: mutationDoc(mutationByName(mutations, "convertLeadToLink")),
+			vars: map[string]any{"input": withValue(base["convertLeadToLink"], inputPath{"kind"}, "supply")}, code: domain.CodeBadUserInput},
+		hostileCase{name: "convert volumeBand unknown", tok: staff, query: mutationDoc(mutationByName(mutations, "convertLeadToLink")),
+			vars: map[string]any{"input": withValue(base["convertLeadToLink"], inputPath{"volumeBand"}, "HUGE")}, code: domain.CodeBadUserInput},
+		hostileCase{name: "dashboard tradeShow of year 0", tok: staff, query: `{ dashboard { tradeShow(year: 0) { leads } } }`, code: domain.CodeBadUserInput, field: "year"},
 		hostileCase{name: "durationMinutes negative", tok: staff, query: `mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { meeting { id } } }`,
 			vars: map[string]any{"input": withValue(base["scheduleMeeting"], inputPath{"durationMinutes"}, -60)}, code: domain.CodeBadUserInput},
 	)
@@ -811,6 +952,13 @@ func TestHostileInput(t *testing.T) {
 		{"businessLinks filter with a trade as member", `query($t: [ID!]) { businessLinks(filter: {memberIds: $t}) { totalCount } }`, map[string]any{"t": []string{trade}}, domain.CodeBadUserInput, ""},
 		{"questions filter with a trade as raiser", `query($t: ID) { questions(filter: {raisedBy: $t}) { totalCount } }`, map[string]any{"t": trade}, domain.CodeBadUserInput, ""},
 		{"groups filter with a trade as member", `query($t: [ID!]) { groups(filter: {memberIds: $t}) { totalCount } }`, map[string]any{"t": []string{trade}}, domain.CodeBadUserInput, ""},
+		{"recordLead with a member as exhibitor", `mutation($s: ID!, $e: ID!) { recordLead(input: {tradeShowId: $s, exhibitorId: $e, visitorCompany: "x"}) { lead { id } } }`, map[string]any{"s": show, "e": member}, domain.CodeBadUserInput, "exhibitorId"},
+		{"recordLead at nothing", `mutation($s: ID!, $e: ID!) { recordLead(input: {tradeShowId: $s, exhibitorId: $e, visitorCompany: "x"}) { lead { id } } }`, map[string]any{"s": globalid.Encode(globalid.TypeTradeShow, 1<<40), "e": exhibitor}, domain.CodeNotFound, "tradeShowId"},
+		{"addExhibitor to a group", `mutation($s: ID!) { addExhibitor(input: {tradeShowId: $s, name: "x", booth: "x"}) { exhibitor { id } } }`, map[string]any{"s": g.id}, domain.CodeBadUserInput, "tradeShowId"},
+		{"addExhibitor of a member that is not", `mutation($s: ID!, $m: ID!) { addExhibitor(input: {tradeShowId: $s, memberId: $m, booth: "x"}) { exhibitor { id } } }`, map[string]any{"s": show, "m": ghost}, domain.CodeNotFound, "memberId"},
+		{"removeExhibitor of a show", `mutation($e: ID!) { removeExhibitor(input: {exhibitorId: $e}) { removedExhibitorId } }`, map[string]any{"e": show}, domain.CodeBadUserInput, "exhibitorId"},
+		{"convertLeadToLink of nothing", `mutation($l: ID!) { convertLeadToLink(input: {leadId: $l, kind: SUPPLY}) { link { id } } }`, map[string]any{"l": globalid.Encode(globalid.TypeLead, 1<<40)}, domain.CodeNotFound, "leadId"},
+		{"node of an exhibitor of nothing", `query($e: ID!) { node(id: $e) { id } }`, map[string]any{"e": globalid.Encode(globalid.TypeExhibitor, 1<<40)}, "", ""},
 		{"dashboard filter with a member as trade", `query($t: [ID!]) { dashboard(filter: {tradeIds: $t}) { memberCount } }`, map[string]any{"t": []string{member}}, domain.CodeBadUserInput, ""},
 	} {
 		cs := hostileCase{name: "id: " + c.name, tok: staff, query: c.query, vars: c.vars, code: c.code, field: c.field}
@@ -842,10 +990,14 @@ func TestHostileInput(t *testing.T) {
 		{`query($n: Int, $m: ID!) { path(from: $m, to: $m, maxHops: $n) { hops } }`, "maxHops"},
 		{`query($n: Int) { dashboard { engagement { atRisk(first: $n) { member { id } } } } }`, "first"},
 		{`query($n: Int!) { dashboard { retention(year: $n) } }`, "year"},
+		{`query($n: Int!) { dashboard { tradeShow(year: $n) { leads } } }`, "year"},
+		{`query($n: Int) { tradeShows(first: $n) { totalCount } }`, "first"},
+		{`query($n: Int, $s: ID!) { node(id: $s) { ... on TradeShow { exhibitors(first: $n) { totalCount } } } }`, "first"},
+		{`query($n: Int, $s: ID!) { node(id: $s) { ... on TradeShow { leads(first: $n) { totalCount } } } }`, "first"},
 	}
 	for _, q := range sized {
 		for _, n := range []any{-1, 100_000, int64(1) << 31, int64(1)<<31 - 1, -(int64(1) << 31) - 1, json.Number("1e20"), json.Number("9223372036854775808")} {
-			vars := map[string]any{"n": n, "m": member, "g": g.id, "t": training}
+			vars := map[string]any{"n": n, "m": member, "g": g.id, "t": training, "s": show}
 			add(hostileCase{name: fmt.Sprintf("size %v: %s", n, q.query), tok: staff, query: q.query, vars: vars, code: domain.CodeBadUserInput})
 		}
 	}
@@ -1006,6 +1158,12 @@ func TestHostileForeignCursors(t *testing.T) {
 	f.training(time.Now().Add(96 * time.Hour))
 	staff := f.staff
 	memberTok := token(t, domain.RoleMember, g.members[1])
+	show := f.tradeShow()
+	f.mutate("createTradeShow", f.newShow(), "tradeShow { id }", "tradeShow.id")
+	for range 2 {
+		f.mutate("recordLead", map[string]any{"tradeShowId": show, "exhibitorId": f.exhibitor(f.member()), "visitorCompany": "Visiteur SA"},
+			"lead { id }", "lead.id")
+	}
 
 	// Each connection, its query with $c as its after cursor, and where its
 	// edges are.
@@ -1033,6 +1191,9 @@ func TestHostileForeignCursors(t *testing.T) {
 		{"a training's registrations", staff, `node(id: "` + training + `") { ... on Training { registrations(first: 1, after: $c) { edges { cursor } } } }`, "node.registrations"},
 		{"a trade's members", staff, `trades { members(first: 1, after: $c) { edges { cursor } } }`, "trades.0.members"},
 		{"pending confirmations", memberTok, `viewer { pendingConfirmations(first: 1, after: $c) { edges { cursor } } }`, "viewer.pendingConfirmations"},
+		{"trade shows", staff, `tradeShows(first: 1, after: $c) { edges { cursor } }`, "tradeShows"},
+		{"a show's exhibitors", staff, `node(id: "` + show + `") { ... on TradeShow { exhibitors(first: 1, after: $c) { edges { cursor } } } }`, "node.exhibitors"},
+		{"a show's leads", staff, `node(id: "` + show + `") { ... on TradeShow { leads(first: 1, after: $c) { edges { cursor } } } }`, "node.leads"},
 	}
 	cursors := make([]string, len(connections))
 	for i, c := range connections {

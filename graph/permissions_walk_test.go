@@ -195,6 +195,20 @@ var walkRules = map[string]fieldRule{
 	"Query.callList": analystOnly, "CallListConnection.*": open, "CallListConnection.edges": open,
 	"CallListConnection.pageInfo": open, "CallListEdge.*": open, "CallListEdge.node": open,
 	"CallListEntry.*": open, "CallListEntry.member": open,
+
+	// The trade show: shows and exhibitors are public; leads are read by
+	// members (their own exhibitor's: a row rule), analysts and staff.
+	"Query.tradeShows": open,
+	"TradeShow.*":      open, "TradeShow.exhibitors": open, "TradeShow.leads": membersOnly,
+	"Exhibitor.*": open, "Exhibitor.tradeShow": open, "Exhibitor.member": open, "Exhibitor.trades": open,
+	"Lead.*": open, "Lead.tradeShow": open, "Lead.exhibitor": open, "Lead.visitorMember": open, "Lead.convertedLink": open,
+	"TradeShowConnection.*": open, "TradeShowConnection.edges": open, "TradeShowConnection.pageInfo": open,
+	"TradeShowEdge.*": open, "TradeShowEdge.node": open,
+	"ExhibitorConnection.*": open, "ExhibitorConnection.edges": open, "ExhibitorConnection.pageInfo": open,
+	"ExhibitorEdge.*": open, "ExhibitorEdge.node": open,
+	"LeadConnection.*": open, "LeadConnection.edges": open, "LeadConnection.pageInfo": open,
+	"LeadEdge.*": open, "LeadEdge.node": open,
+	"Dashboard.tradeShow": open, "TradeShowStats.*": open, "TradeShowStats.show": open, "TradeShowStats.linksByKind": open,
 }
 
 // rowRule says which objects of a type a viewer may see at all: in a list
@@ -213,14 +227,16 @@ const (
 	// linkRows: MEMBER tokens see CONFIRMED links and their own; ANALYST
 	// and STAFF see all; anonymous and PUBLIC none.
 	linkRows
+	// leadRows: MEMBER tokens see the leads of their own exhibitors;
+	// ANALYST and STAFF see all; anonymous and PUBLIC none.
+	leadRows
 )
 
 // walkRows gives the row rule of every Node type and of Contact.
 var walkRows = map[string]rowRule{
 	"Member": activeForPublic, "Trade": anyRow, "BusinessLink": linkRows, "Contact": memberRows,
 	"Question": memberRows, "WorkingGroup": memberRows, "Meeting": memberRows, "ActionPlan": memberRows,
-	"Touchpoint": analystRows,
-	"Training":   anyRow,
+	"Touchpoint": analystRows, "Training": anyRow, "TradeShow": anyRow, "Exhibitor": anyRow, "Lead": leadRows,
 }
 
 // judgedTypes hold data the walk looks for: paths go where they are.
@@ -247,6 +263,8 @@ func (v *walkViewer) atLeast(r domain.Role) bool {
 type groundTruth struct {
 	memberStatus map[int64]string
 	links        map[int64]linkTruth
+	// leadExhibitor is the member exhibiting of each lead.
+	leadExhibitor map[int64]int64
 }
 
 type linkTruth struct {
@@ -342,7 +360,7 @@ func sortedKeys[V any](m map[string]V) []string {
 func readGroundTruth(t *testing.T, a *api) *groundTruth {
 	t.Helper()
 	ctx := context.Background()
-	gt := &groundTruth{memberStatus: map[int64]string{}, links: map[int64]linkTruth{}}
+	gt := &groundTruth{memberStatus: map[int64]string{}, links: map[int64]linkTruth{}, leadExhibitor: map[int64]int64{}}
 	var ms []struct {
 		ID     int64
 		Status string
@@ -362,6 +380,13 @@ func readGroundTruth(t *testing.T, a *api) *groundTruth {
 	}
 	for _, l := range ls {
 		gt.links[l.ID] = linkTruth{from: l.FromID, to: l.ToID, status: l.Status}
+	}
+	var leads []struct{ ID, MemberID int64 }
+	if err := a.db.Bun().NewRaw(`SELECT ld.id, e.member_id FROM leads ld JOIN exhibitors e ON e.id = ld.exhibitor_id`).Scan(ctx, &leads); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range leads {
+		gt.leadExhibitor[l.ID] = l.MemberID
 	}
 	return gt
 }
@@ -432,6 +457,26 @@ func pickWalkFixture(t *testing.T, a *api, gt *groundTruth) (*walkFixture, int64
 	add("touchpoint", "Touchpoint", one(`INSERT INTO touchpoints (member_id, contact_id, by_subject, channel, summary, follow_up_on)
 		SELECT ?, min(id), 'staff', 'CALL', 'Called after the fair', current_date FROM contacts WHERE member_id = ? RETURNING id`, self, self))
 	add("training", "Training", one(`SELECT min(id) FROM trainings WHERE status = 'HELD'`))
+	// The trade show: the latest, a member exhibitor and one that is not,
+	// a lead of the MEMBER viewer's own exhibitor (recorded here when the
+	// demo has none) and one of another's.
+	show := one(`SELECT id FROM trade_shows ORDER BY year DESC LIMIT 1`)
+	add("tradeShow", "TradeShow", show)
+	add("exhibitorMember", "Exhibitor", one(`SELECT min(id) FROM exhibitors WHERE trade_show_id = ? AND member_id IS NOT NULL`, show))
+	add("exhibitorOther", "Exhibitor", one(`SELECT min(id) FROM exhibitors WHERE trade_show_id = ? AND member_id IS NULL`, show))
+	ownLead := one(`SELECT coalesce(min(ld.id), 0) FROM leads ld JOIN exhibitors e ON e.id = ld.exhibitor_id WHERE e.member_id = ?`, self)
+	if ownLead == 0 {
+		ex := one(`SELECT coalesce(min(id), 0) FROM exhibitors WHERE trade_show_id = ? AND member_id = ?`, show, self)
+		if ex == 0 {
+			ex = one(`INSERT INTO exhibitors (trade_show_id, member_id, name, booth) SELECT ?, id, name, 'WALK-1' FROM members WHERE id = ? RETURNING id`, show, self)
+		}
+		ownLead = one(`INSERT INTO leads (trade_show_id, exhibitor_id, visitor_member_id, scanned_at)
+			SELECT trade_show_id, id, ?, starts_on FROM exhibitors JOIN trade_shows ts ON ts.id = trade_show_id WHERE exhibitors.id = ? RETURNING leads.id`, partner, ex)
+		gt.leadExhibitor[ownLead] = self
+	}
+	add("leadOwn", "Lead", ownLead)
+	add("leadOther", "Lead", one(`SELECT min(ld.id) FROM leads ld JOIN exhibitors e ON e.id = ld.exhibitor_id
+		WHERE e.member_id NOT IN (?, ?) AND ld.converted_link_id IS NOT NULL`, self, lapsed))
 	fx.contacts = []labelledID{
 		{"ownContact", "Contact", globalid.Encode(globalid.TypeContact, one(`SELECT min(id) FROM contacts WHERE member_id = ?`, self))},
 		{"otherContact", "Contact", globalid.Encode(globalid.TypeContact, one(`SELECT min(id) FROM contacts WHERE member_id = ?`, stranger))},
@@ -1337,6 +1382,15 @@ func (w *walkRun) rowVisible(typ string, obj map[string]any) (bool, string) {
 		return v.atLeast(domain.RoleMember), ""
 	case analystRows:
 		return v.atLeast(domain.RoleAnalyst), ""
+	case leadRows:
+		if v.atLeast(domain.RoleAnalyst) {
+			return true, ""
+		}
+		exhibitor, ok := w.truth.leadExhibitor[id]
+		if !ok {
+			return false, fmt.Sprintf("unknown lead %v", obj["id"])
+		}
+		return v.isMember() && exhibitor == v.member, ""
 	case activeForPublic:
 		st, ok := w.truth.memberStatus[id]
 		if !ok {
@@ -1498,6 +1552,11 @@ func rowDetail(w *walkRun, typ string, obj map[string]any) string {
 			party = "viewer is a party"
 		}
 		return l.status + ", " + party
+	case "Lead":
+		if w.truth.leadExhibitor[id] == w.v.member {
+			return "viewer's own lead"
+		}
+		return "another exhibitor's lead"
 	}
 	return "members only"
 }

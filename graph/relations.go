@@ -30,6 +30,9 @@ type relations struct {
 	plan     *relation[any, struct{}, *domain.ActionPlan]
 	tp       *relation[any, struct{}, *domain.Touchpoint]
 	training *relation[any, struct{}, *domain.Training]
+	show     *relation[any, struct{}, *domain.TradeShow]
+	exhib    *relation[any, struct{}, *domain.Exhibitor]
+	lead     *relation[any, struct{}, *domain.Lead]
 	nodes    map[string]noder
 
 	// What hangs off a member.
@@ -48,6 +51,17 @@ type relations struct {
 	callMember   *relation[*domain.CallListEntry, memberArgs, *domain.Member]
 	roi          *relation[*domain.Engagement, struct{}, *domain.EngagementReturn]
 	givingMember *relation[*domain.GivingMember, memberArgs, *domain.Member]
+
+	// Trade shows, their exhibitors and leads.
+	showExhibitors  *relation[*domain.TradeShow, pageArgs, *model.ExhibitorConnection]
+	showLeads       *relation[*domain.TradeShow, pageArgs, *model.LeadConnection]
+	exhibitorShow   *relation[*domain.Exhibitor, struct{}, *domain.TradeShow]
+	exhibitorMember *relation[*domain.Exhibitor, memberArgs, *domain.Member]
+	exhibitorTrades *relation[*domain.Exhibitor, struct{}, []*domain.Trade]
+	leadShow        *relation[*domain.Lead, struct{}, *domain.TradeShow]
+	leadExhibitor   *relation[*domain.Lead, struct{}, *domain.Exhibitor]
+	leadVisitor     *relation[*domain.Lead, memberArgs, *domain.Member]
+	leadLink        *relation[*domain.Lead, struct{}, *domain.BusinessLink]
 
 	// Links and trades.
 	counterpart                  *relation[*model.MemberBusinessLinkEdge, memberArgs, *domain.Member]
@@ -111,12 +125,18 @@ func newRelations(r *Resolver) *relations {
 		return r.Trainings.TrainingsByIDs(ctx, ids)
 	})
 	s.training.typ, s.training.ownID = "Training", true
+	ts := r.TradeShows
+	s.show = owned[any]("TradeShow", "TradeShow", nil, ts.TradeShowsByIDs)
+	s.exhib = owned[any]("Exhibitor", "Exhibitor", nil, ts.ExhibitorsByIDs)
+	s.lead = owned[any]("Lead", "Lead", nil, ts.LeadsByIDs)
 
 	s.nodes = map[string]noder{
 		globalid.TypeMember: s.member, globalid.TypeBusinessLink: s.link, globalid.TypeQuestion: s.question,
 		globalid.TypeWorkingGroup: s.group, globalid.TypeMeeting: s.meeting, globalid.TypeActionPlan: s.plan,
 		globalid.TypeTouchpoint: s.tp,
 		globalid.TypeTraining:   s.training,
+		globalid.TypeTradeShow:  s.show, globalid.TypeExhibitor: s.exhib,
+		globalid.TypeLead: s.lead,
 	}
 
 	memberID := one(func(m *domain.Member) int64 { return m.ID })
@@ -148,6 +168,17 @@ func newRelations(r *Resolver) *relations {
 	// A link's parties are read together: the three fields start in the
 	// same look-ahead pass, so one loader makes them one statement.
 	s.linkFrom.share, s.linkTo.share, s.declaredBy.share = "BusinessLink.parties", "BusinessLink.parties", "BusinessLink.parties"
+
+	showID := one(func(t *domain.TradeShow) int64 { return t.ID })
+	s.showExhibitors, _ = paged("TradeShow.exhibitors", showID, ts.ExhibitorsOfShows, ts.CountExhibitorsOfShows)
+	s.showLeads, _ = paged("TradeShow.leads", showID, ts.LeadsOfShows, ts.CountLeadsOfShows)
+	s.exhibitorShow = owned("Exhibitor.tradeShow", "TradeShow", one(func(e *domain.Exhibitor) int64 { return e.TradeShowID }), ts.TradeShowsByIDs)
+	s.exhibitorMember = members(s, "Exhibitor.member", maybe(func(e *domain.Exhibitor) *int64 { return e.MemberID }), true)
+	s.exhibitorTrades = lists("Exhibitor.trades", one(func(e *domain.Exhibitor) int64 { return e.ID }), ts.TradesOfExhibitors)
+	s.leadShow = owned("Lead.tradeShow", "TradeShow", one(func(l *domain.Lead) int64 { return l.TradeShowID }), ts.TradeShowsByIDs)
+	s.leadExhibitor = owned("Lead.exhibitor", "Exhibitor", one(func(l *domain.Lead) int64 { return l.ExhibitorID }), ts.ExhibitorsByIDs)
+	s.leadVisitor = members(s, "Lead.visitorMember", maybe(func(l *domain.Lead) *int64 { return l.VisitorMemberID }), true)
+	s.leadLink = owned("Lead.convertedLink", "BusinessLink", maybe(func(l *domain.Lead) *int64 { return l.ConvertedLinkID }), r.Links.LinksByIDs)
 
 	questionID := one(func(q *domain.Question) int64 { return q.ID })
 	s.raisedBy = members(s, "Question.raisedBy", one(func(q *domain.Question) int64 { return q.RaisedBy }), true)
@@ -198,6 +229,7 @@ func newRelations(r *Resolver) *relations {
 	s.memberTrades.ofParentID, s.contacts.ofParentID, s.engagement.ofParentID = true, true, true
 	s.memberGroups.ofParentID, s.partners.ofParentID, s.memberLinks.ofParentID = true, true, true
 	s.touchpoints.ofParentID, s.lastTouch.ofParentID = true, true
+	s.showExhibitors.ofParentID, s.showLeads.ofParentID, s.exhibitorTrades.ofParentID = true, true, true
 	s.supporters.ofParentID, s.supporterIDs.ofParentID = true, true
 	s.participants.ofParentID, s.meetings.ofParentID, s.groupPlan.ofParentID = true, true, true
 	s.registrations.ofParentID = true
@@ -215,6 +247,8 @@ func newRelations(r *Resolver) *relations {
 		s.registrations, s.trainingAttendees,
 		s.viewerMember, s.recommended, s.atRisk, s.scored, s.auditMember,
 		s.touchpoints, s.lastTouch, s.touchMember, s.touchContact, s.callMember, s.roi, s.givingMember,
+		s.showExhibitors, s.showLeads, s.exhibitorShow, s.exhibitorMember, s.exhibitorTrades,
+		s.leadShow, s.leadExhibitor, s.leadVisitor, s.leadLink,
 	} {
 		s.fields[f.field()] = f
 	}
@@ -290,6 +324,15 @@ func members[P any](s *relations, name string, keys func(P) []int64, brief bool)
 func groups[P any](name string, keys func(P) []int64, fetch func(context.Context, []int64) (map[int64]*domain.WorkingGroup, error)) *relation[P, struct{}, *domain.WorkingGroup] {
 	r := byIDs(name, keys, fetch)
 	r.typ, r.ownID = "WorkingGroup", true
+	return r
+}
+
+// owned is the relation of a field holding an object of GraphQL type typ
+// by its own id, so that the look-ahead starts the relations keyed by its
+// id alongside its fetch.
+func owned[P any, V any](name, typ string, keys func(P) []int64, fetch func(context.Context, []int64) (map[int64]V, error)) *relation[P, struct{}, V] {
+	r := byIDs(name, keys, fetch)
+	r.typ, r.ownID = typ, true
 	return r
 }
 

@@ -22,6 +22,7 @@ type Resolver struct {
 	Dashboards    domain.DashboardService
 	Audit         domain.AuditService
 	Touchpoints   domain.TouchpointService
+	TradeShows    domain.TradeShowService
 	// Events feeds the subscriptions (nil: subscriptions are refused).
 	Events *Events
 

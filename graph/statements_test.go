@@ -34,6 +34,23 @@ func TestStatementsDoNotGrowWithPages(t *testing.T) {
 		SELECT f.id, t.id, 'SUPPLY', CASE WHEN (f.id + t.id) % 3 = 0 THEN 'PENDING' ELSE 'CONFIRMED' END, '2021-01-01', f.id,
 		       CASE WHEN (f.id + t.id) % 3 = 0 THEN NULL ELSE now() END
 		FROM members f JOIN members t ON t.id > f.id AND t.id <= f.id + 6;`)
+	// Sixty shows, each with members and others exhibiting, and leads of
+	// members, some of them converted into the links above.
+	a.exec(`
+		INSERT INTO trade_shows (edition, city, venue, starts_on, ends_on, visitor_count)
+		SELECT g, 'Lyon', 'Eurexpo', make_date(1959 + g, 10, 6), make_date(1959 + g, 10, 8), 2000 FROM generate_series(1, 60) g;
+		INSERT INTO exhibitors (trade_show_id, member_id, name, booth)
+		SELECT s.id, m.id, m.name, 'M' || m.id FROM trade_shows s JOIN members m ON (m.id + s.id) % 5 = 0 OR m.name = 'M01';
+		INSERT INTO exhibitors (trade_show_id, name, booth) SELECT s.id, 'Company ' || g, 'C' || g FROM trade_shows s, generate_series(1, 3) g;
+		INSERT INTO exhibitor_trades SELECT e.id, t.id FROM exhibitors e, trades t WHERE e.member_id IS NULL AND t.code IN ('A', 'B');
+		INSERT INTO leads (trade_show_id, exhibitor_id, visitor_member_id, scanned_at)
+		SELECT e.trade_show_id, e.id, v.id, s.starts_on + interval '10 hours'
+		FROM exhibitors e JOIN trade_shows s ON s.id = e.trade_show_id JOIN members v ON v.id IN (e.member_id + 1, e.member_id + 2);
+		UPDATE leads SET converted_link_id = c.link FROM (
+			SELECT DISTINCT ON (l.id) l.id AS link, ld.id AS lead FROM leads ld JOIN exhibitors e ON e.id = ld.exhibitor_id
+			JOIN business_links l ON l.from_id = e.member_id AND l.to_id = ld.visitor_member_id ORDER BY l.id, ld.id DESC) c
+		WHERE leads.id = c.lead;
+		UPDATE leads SET scanned_at = scanned_at + interval '1 hour' WHERE converted_link_id IS NOT NULL;`)
 	var m []int64
 	if err := a.db.Bun().NewSelect().Table("members").Column("id").Order("id").Scan(staffCtx, &m); err != nil {
 		t.Fatal(err)
@@ -83,6 +100,7 @@ func TestStatementsDoNotGrowWithPages(t *testing.T) {
 		questions = `query($n: Int) { questions(first: $n) { edges { node { text %s } } } }`
 		groups    = `query($n: Int) { groups(first: $n) { edges { node { name %s } } } }`
 		plans     = `query($n: Int) { actionPlans(first: $n) { edges { node { summary %s } } } }`
+		shows     = `query($n: Int) { tradeShows(first: $n) { edges { node { year %s } } } }`
 	)
 	for _, c := range []struct {
 		field, tok, list, selection string
@@ -121,6 +139,11 @@ func TestStatementsDoNotGrowWithPages(t *testing.T) {
 		{"Training.registrations", staff, courses, `registrations(first: 2) { totalCount edges { node { name } } }`, 3},
 		{"Training.attendees", staff, courses, `attendees { name trades { code } }`, 2}, // their trades come with them
 		{"Training.registrations.groups", staff, courses, `registrations(first: 2) { edges { node { groups(first: 1) { edges { node { name } } } } } }`, 3},
+		// three companies and members, the trades of either kind in one statement
+		{"TradeShow.exhibitors", staff, shows, `exhibitors(first: 5) { totalCount edges { node { name booth member { name } trades { code } tradeShow { year } } } }`, 6},
+		{"TradeShow.leads", staff, shows, `leads(first: 2) { totalCount edges { node { scannedAt exhibitor { name member { name } } visitorMember { name }
+			convertedLink { kind from { name } } tradeShow { year } } } }`, 9},
+		{"TradeShow.leads of a member", member, shows, `leads(first: 2) { totalCount edges { node { scannedAt visitorMember { name } } } }`, 4},
 		// members, links, counterparts with their first groups page,
 		// questions, raisers, meetings, attendees
 		{"depth", staff, members, `businessLinks(first: 2) { edges { counterpart { groups(first: 1) { edges { node {

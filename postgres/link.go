@@ -557,6 +557,31 @@ func (s *LinkService) CountPendingConfirmations(ctx context.Context) (int, error
 // index business_links_live_key: one insert wins, the others get CONFLICT.
 func (s *LinkService) Declare(ctx context.Context, in domain.LinkInput) (*domain.BusinessLink, error) {
 	v := domain.ViewerFrom(ctx)
+	row, err := s.newLink(v, in)
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := insertLink(ctx, tx, v, row); err != nil {
+			return err
+		}
+		return audit(ctx, tx, auditEntry{
+			Mutation: "declareBusinessLink",
+			Targets:  []domain.Ref{auditRef(domain.RefBusinessLink, row.ID), auditRef(domain.RefMember, row.FromID), auditRef(domain.RefMember, row.ToID)},
+			Changes:  auditCreated(linkFields(row.toLink())),
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return row.read(v), nil
+}
+
+// newLink checks a declaration by v against the rules that need no
+// database (who may declare it, a valid input, no self-link) and returns
+// the row of the PENDING link it declares now. A member declares as
+// itself; staff, as the from party.
+func (s *LinkService) newLink(v domain.Viewer, in domain.LinkInput) (*linkRow, error) {
 	if err := domain.CanDeclareLink(v, in.FromID, in.ToID); err != nil {
 		return nil, err
 	}
@@ -574,23 +599,20 @@ func (s *LinkService) Declare(ctx context.Context, in domain.LinkInput) (*domain
 	}
 	row := fromLink(l)
 	row.UpdatedAt = now
-	err = s.db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := checkParties(ctx, tx, v, in.FromID, in.ToID); err != nil {
-			return err
-		}
-		if _, err := tx.NewInsert().Model(row).Returning("*").Exec(ctx); err != nil {
-			return linkWriteError(err)
-		}
-		return audit(ctx, tx, auditEntry{
-			Mutation: "declareBusinessLink",
-			Targets:  []domain.Ref{auditRef(domain.RefBusinessLink, row.ID), auditRef(domain.RefMember, row.FromID), auditRef(domain.RefMember, row.ToID)},
-			Changes:  auditCreated(linkFields(row.toLink())),
-		})
-	})
-	if err != nil {
-		return nil, err
+	return row, nil
+}
+
+// insertLink inserts the row of a new link (newLink) in tx after the rules
+// that need the database: both parties exist and are ACTIVE, the viewer's
+// own membership has not lapsed, and a live link is unique (CONFLICT).
+func insertLink(ctx context.Context, tx bun.Tx, v domain.Viewer, row *linkRow) error {
+	if err := checkParties(ctx, tx, v, row.FromID, row.ToID); err != nil {
+		return err
 	}
-	return row.read(v), nil
+	if _, err := tx.NewInsert().Model(row).Returning("*").Exec(ctx); err != nil {
+		return linkWriteError(err)
+	}
+	return nil
 }
 
 // checkParties checks that both parties of a new link exist and are

@@ -24,12 +24,13 @@ var dataTables = []string{
 	"trades", "trade_complements", "members", "member_trades", "contacts", "business_links",
 	"questions", "question_supports", "working_groups", "group_participants",
 	"meetings", "meeting_attendees", "action_plans", "trainings", "training_registrations", "touchpoints",
+	"trade_shows", "exhibitors", "exhibitor_trades", "leads",
 }
 
 // identityTables are the data tables with an identity id.
 var identityTables = []string{
 	"trades", "members", "contacts", "business_links", "questions", "working_groups", "meetings", "action_plans",
-	"trainings", "touchpoints",
+	"trainings", "touchpoints", "trade_shows", "exhibitors", "leads",
 }
 
 // LoadDemoIfEmpty loads the dataset when the database holds no member and
@@ -211,6 +212,12 @@ func datasetCopies(ds *domain.Dataset) []tableCopy {
 			attendees = append(attendees, attendee{ds.Meetings[i].ID, id})
 		}
 	}
+	var exhibitorTrades [][2]int64 // the trades of the exhibitors that are not members
+	for i := range ds.Exhibitors {
+		for _, t := range ds.Exhibitors[i].TradeIDs {
+			exhibitorTrades = append(exhibitorTrades, [2]int64{ds.Exhibitors[i].ID, t})
+		}
+	}
 	return []tableCopy{
 		{"trades", "id, code, name_en, name_fr, parent_id", len(ds.Trades), func(w *copyRow, i int) error {
 			t := &ds.Trades[i]
@@ -325,6 +332,27 @@ func datasetCopies(ds *domain.Dataset) []tableCopy {
 				OptDate(t.FollowUpOn).Bool(t.Done)
 			return nil
 		}},
+		{"trade_shows", "id, edition, city, venue, starts_on, ends_on, visitor_count", len(ds.TradeShows), func(w *copyRow, i int) error {
+			s := &ds.TradeShows[i]
+			w.Int(s.ID).Int(int64(s.Edition)).Text(s.City).Text(s.Venue).Date(s.StartsOn).Date(s.EndsOn).Int(int64(s.VisitorCount))
+			return nil
+		}},
+		{"exhibitors", "id, trade_show_id, member_id, name, booth", len(ds.Exhibitors), func(w *copyRow, i int) error {
+			e := &ds.Exhibitors[i]
+			w.Int(e.ID).Int(e.TradeShowID).OptInt(e.MemberID).Text(e.Name).Text(e.Booth)
+			return nil
+		}},
+		{"exhibitor_trades", "exhibitor_id, trade_id", len(exhibitorTrades), func(w *copyRow, i int) error {
+			w.Int(exhibitorTrades[i][0]).Int(exhibitorTrades[i][1])
+			return nil
+		}},
+		{"leads", "id, trade_show_id, exhibitor_id, visitor_member_id, visitor_company, scanned_at, note, converted_link_id",
+			len(ds.Leads), func(w *copyRow, i int) error {
+				l := &ds.Leads[i]
+				w.Int(l.ID).Int(l.TradeShowID).Int(l.ExhibitorID).OptInt(l.VisitorMemberID).TextOrNull(l.VisitorCompany).
+					Time(l.ScannedAt).TextOrNull(l.Note).OptInt(l.ConvertedLinkID)
+				return nil
+			}},
 	}
 }
 

@@ -171,6 +171,33 @@ func TestLoadedDataRoundTrip(t *testing.T) {
 		t.Errorf("%d trainings whose registration count is off, %v", seatsOff, err)
 	}
 
+	// The trade shows, their exhibitors (with the trades of those that are
+	// not members) and leads; every converted lead names a link of origin
+	// TRADE_SHOW created after its show began.
+	var shows, exhibitors, exhibitorTrades, leads, converted, badLinks int
+	err = db.Bun().NewRaw(`SELECT (SELECT count(*) FROM trade_shows), (SELECT count(*) FROM exhibitors),
+		(SELECT count(*) FROM exhibitor_trades), (SELECT count(*) FROM leads), (SELECT count(converted_link_id) FROM leads),
+		(SELECT count(*) FROM leads AS ld JOIN trade_shows AS s ON s.id = ld.trade_show_id JOIN business_links AS l ON l.id = ld.converted_link_id
+		 WHERE l.origin <> 'TRADE_SHOW' OR l.created_at < s.starts_on OR s.year <> extract(year FROM s.starts_on))`).
+		Scan(ctx, &shows, &exhibitors, &exhibitorTrades, &leads, &converted, &badLinks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantTrades, wantConverted := 0, 0
+	for _, e := range ds.Exhibitors {
+		wantTrades += len(e.TradeIDs)
+	}
+	for _, l := range ds.Leads {
+		if l.ConvertedLinkID != nil {
+			wantConverted++
+		}
+	}
+	if shows != len(ds.TradeShows) || exhibitors != len(ds.Exhibitors) || exhibitorTrades != wantTrades || leads != len(ds.Leads) ||
+		converted != wantConverted || converted == 0 || badLinks != 0 {
+		t.Errorf("loaded %d shows, %d exhibitors, %d exhibitor trades, %d leads (%d converted, %d to odd links), want %d, %d, %d, %d (%d)",
+			shows, exhibitors, exhibitorTrades, leads, converted, badLinks, len(ds.TradeShows), len(ds.Exhibitors), wantTrades, len(ds.Leads), wantConverted)
+	}
+
 	// Statuses derived in the database agree with the dataset.
 	var lapsed int
 	if err := db.Bun().NewRaw("SELECT count(*) FROM members WHERE status = 'LAPSED'").Scan(ctx, &lapsed); err != nil {

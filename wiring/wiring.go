@@ -58,5 +58,6 @@ func Resolver(db *postgres.DB, g network.Source) *graph.Resolver {
 		Dashboards:    db.Dashboards(),
 		Audit:         db.Audit(),
 		Touchpoints:   db.Touchpoints(),
+		TradeShows:    db.TradeShows(),
 	}
 }

@@ -1522,6 +1522,13 @@ func (ec *executionContext) marshalNMemberBusinessLinkEdge2ᚖgrappeᚋgraphᚋm
 	return ec._MemberBusinessLinkEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOBusinessLink2ᚖgrappeᚋdomainᚐBusinessLink(ctx context.Context, sel ast.SelectionSet, v *domain.BusinessLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BusinessLink(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBusinessLinkFilter2ᚖgrappeᚋgraphᚋmodelᚐBusinessLinkFilter(ctx context.Context, v any) (*model.BusinessLinkFilter, error) {
 	if v == nil {
 		return nil, nil

@@ -36,7 +36,9 @@ type ResolverRoot interface {
 	Dashboard() DashboardResolver
 	Engagement() EngagementResolver
 	EngagementStats() EngagementStatsResolver
+	Exhibitor() ExhibitorResolver
 	GivingMember() GivingMemberResolver
+	Lead() LeadResolver
 	LinkStats() LinkStatsResolver
 	Meeting() MeetingResolver
 	Member() MemberResolver
@@ -56,6 +58,7 @@ type ResolverRoot interface {
 	Trade() TradeResolver
 	TradeComplement() TradeComplementResolver
 	TradeCount() TradeCountResolver
+	TradeShow() TradeShowResolver
 	Training() TrainingResolver
 	Viewer() ViewerResolver
 	WorkingGroup() WorkingGroupResolver
@@ -96,6 +99,11 @@ type ComplexityRoot struct {
 	AddContactPayload struct {
 		ClientMutationID func(childComplexity int) int
 		Contact          func(childComplexity int) int
+	}
+
+	AddExhibitorPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Exhibitor        func(childComplexity int) int
 	}
 
 	Address struct {
@@ -244,6 +252,12 @@ type ComplexityRoot struct {
 		Touchpoints  func(childComplexity int) int
 	}
 
+	ConvertLeadToLinkPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Lead             func(childComplexity int) int
+		Link             func(childComplexity int) int
+	}
+
 	CreateMemberPayload struct {
 		ClientMutationID func(childComplexity int) int
 		Member           func(childComplexity int) int
@@ -252,6 +266,11 @@ type ComplexityRoot struct {
 	CreateTradePayload struct {
 		ClientMutationID func(childComplexity int) int
 		Trade            func(childComplexity int) int
+	}
+
+	CreateTradeShowPayload struct {
+		ClientMutationID func(childComplexity int) int
+		TradeShow        func(childComplexity int) int
 	}
 
 	Dashboard struct {
@@ -266,6 +285,7 @@ type ComplexityRoot struct {
 		MemberCount     func(childComplexity int) int
 		Retention       func(childComplexity int, year int) int
 		RetentionDetail func(childComplexity int, year int) int
+		TradeShow       func(childComplexity int, year int) int
 	}
 
 	EndMembershipPayload struct {
@@ -311,6 +331,26 @@ type ComplexityRoot struct {
 		TouchpointsScrubbed  func(childComplexity int) int
 	}
 
+	Exhibitor struct {
+		Booth     func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Member    func(childComplexity int) int
+		Name      func(childComplexity int) int
+		TradeShow func(childComplexity int) int
+		Trades    func(childComplexity int) int
+	}
+
+	ExhibitorConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ExhibitorEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	GivingMember struct {
 		HoursGiven func(childComplexity int) int
 		Member     func(childComplexity int) int
@@ -343,6 +383,28 @@ type ComplexityRoot struct {
 		Count func(childComplexity int) int
 		Kind  func(childComplexity int) int
 		Share func(childComplexity int) int
+	}
+
+	Lead struct {
+		ConvertedLink  func(childComplexity int) int
+		Exhibitor      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Note           func(childComplexity int) int
+		ScannedAt      func(childComplexity int) int
+		TradeShow      func(childComplexity int) int
+		VisitorCompany func(childComplexity int) int
+		VisitorMember  func(childComplexity int) int
+	}
+
+	LeadConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	LeadEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	LinkKindCount struct {
@@ -479,6 +541,7 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		AddContact               func(childComplexity int, input model.AddContactInput) int
+		AddExhibitor             func(childComplexity int, input model.AddExhibitorInput) int
 		AddTradeComplement       func(childComplexity int, input model.AddTradeComplementInput) int
 		CancelMeeting            func(childComplexity int, input model.CancelMeetingInput) int
 		CancelRegistration       func(childComplexity int, input model.CancelRegistrationInput) int
@@ -486,8 +549,10 @@ type ComplexityRoot struct {
 		CloseGroup               func(childComplexity int, input model.CloseGroupInput) int
 		CompleteFollowUp         func(childComplexity int, input model.CompleteFollowUpInput) int
 		ConfirmBusinessLink      func(childComplexity int, input model.ConfirmBusinessLinkInput) int
+		ConvertLeadToLink        func(childComplexity int, input model.ConvertLeadToLinkInput) int
 		CreateMember             func(childComplexity int, input model.CreateMemberInput) int
 		CreateTrade              func(childComplexity int, input model.CreateTradeInput) int
+		CreateTradeShow          func(childComplexity int, input model.CreateTradeShowInput) int
 		DeclareBusinessLink      func(childComplexity int, input model.DeclareBusinessLinkInput) int
 		DeclineBusinessLink      func(childComplexity int, input model.DeclineBusinessLinkInput) int
 		EndBusinessLink          func(childComplexity int, input model.EndBusinessLinkInput) int
@@ -498,16 +563,19 @@ type ComplexityRoot struct {
 		LogTouchpoint            func(childComplexity int, input model.LogTouchpointInput) int
 		PublishActionPlan        func(childComplexity int, input model.PublishActionPlanInput) int
 		RaiseQuestion            func(childComplexity int, input model.RaiseQuestionInput) int
+		RecordLead               func(childComplexity int, input model.RecordLeadInput) int
 		RecordMeetingOutcome     func(childComplexity int, input model.RecordMeetingOutcomeInput) int
 		RecordTrainingAttendance func(childComplexity int, input model.RecordTrainingAttendanceInput) int
 		RegisterForTraining      func(childComplexity int, input model.RegisterForTrainingInput) int
 		RemoveContact            func(childComplexity int, input model.RemoveContactInput) int
+		RemoveExhibitor          func(childComplexity int, input model.RemoveExhibitorInput) int
 		RemoveTradeComplement    func(childComplexity int, input model.RemoveTradeComplementInput) int
 		ScheduleMeeting          func(childComplexity int, input model.ScheduleMeetingInput) int
 		ScheduleTraining         func(childComplexity int, input model.ScheduleTrainingInput) int
 		SetMemberTrades          func(childComplexity int, input model.SetMemberTradesInput) int
 		SupportQuestion          func(childComplexity int, input model.SupportQuestionInput) int
 		UpdateMember             func(childComplexity int, input model.UpdateMemberInput) int
+		UpdateTradeShow          func(childComplexity int, input model.UpdateTradeShowInput) int
 		WithdrawSupport          func(childComplexity int, input model.WithdrawSupportInput) int
 	}
 
@@ -585,6 +653,7 @@ type ComplexityRoot struct {
 		Nodes             func(childComplexity int, ids []string) int
 		Path              func(childComplexity int, from string, to string, maxHops *int) int
 		Questions         func(childComplexity int, first *int, after *string, filter *model.QuestionFilter) int
+		TradeShows        func(childComplexity int, first *int, after *string) int
 		Trades            func(childComplexity int) int
 		Trainings         func(childComplexity int, first *int, after *string, filter *model.TrainingFilter) int
 		Viewer            func(childComplexity int) int
@@ -624,6 +693,11 @@ type ComplexityRoot struct {
 		Kind   func(childComplexity int) int
 	}
 
+	RecordLeadPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Lead             func(childComplexity int) int
+	}
+
 	RegionCount struct {
 		Count  func(childComplexity int) int
 		Region func(childComplexity int) int
@@ -633,6 +707,12 @@ type ComplexityRoot struct {
 	RemoveContactPayload struct {
 		ClientMutationID func(childComplexity int) int
 		Member           func(childComplexity int) int
+	}
+
+	RemoveExhibitorPayload struct {
+		ClientMutationID   func(childComplexity int) int
+		RemovedExhibitorID func(childComplexity int) int
+		TradeShow          func(childComplexity int) int
 	}
 
 	Retention struct {
@@ -760,6 +840,43 @@ type ComplexityRoot struct {
 		Trade func(childComplexity int) int
 	}
 
+	TradeShow struct {
+		City         func(childComplexity int) int
+		Edition      func(childComplexity int) int
+		EndsOn       func(childComplexity int) int
+		Exhibitors   func(childComplexity int, first *int, after *string) int
+		ID           func(childComplexity int) int
+		Leads        func(childComplexity int, first *int, after *string) int
+		StartsOn     func(childComplexity int) int
+		Venue        func(childComplexity int) int
+		VisitorCount func(childComplexity int) int
+		Year         func(childComplexity int) int
+	}
+
+	TradeShowConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TradeShowEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	TradeShowStats struct {
+		ConfirmedLinks       func(childComplexity int) int
+		Exhibitors           func(childComplexity int) int
+		Leads                func(childComplexity int) int
+		LeadsConverted       func(childComplexity int) int
+		LinksByKind          func(childComplexity int) int
+		MemberExhibitorShare func(childComplexity int) int
+		MemberExhibitors     func(childComplexity int) int
+		OtherExhibitors      func(childComplexity int) int
+		Show                 func(childComplexity int) int
+		Visitors             func(childComplexity int) int
+	}
+
 	Training struct {
 		Attendees         func(childComplexity int) int
 		Capacity          func(childComplexity int) int
@@ -795,6 +912,11 @@ type ComplexityRoot struct {
 	UpdateMemberPayload struct {
 		ClientMutationID func(childComplexity int) int
 		Member           func(childComplexity int) int
+	}
+
+	UpdateTradeShowPayload struct {
+		ClientMutationID func(childComplexity int) int
+		TradeShow        func(childComplexity int) int
 	}
 
 	Viewer struct {
@@ -949,6 +1071,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AddContactPayload.Contact(childComplexity), true
+
+	case "AddExhibitorPayload.clientMutationId":
+		if e.ComplexityRoot.AddExhibitorPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddExhibitorPayload.ClientMutationID(childComplexity), true
+	case "AddExhibitorPayload.exhibitor":
+		if e.ComplexityRoot.AddExhibitorPayload.Exhibitor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddExhibitorPayload.Exhibitor(childComplexity), true
 
 	case "Address.city":
 		if e.ComplexityRoot.Address.City == nil {
@@ -1486,6 +1621,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ContactDataExport.Touchpoints(childComplexity), true
 
+	case "ConvertLeadToLinkPayload.clientMutationId":
+		if e.ComplexityRoot.ConvertLeadToLinkPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConvertLeadToLinkPayload.ClientMutationID(childComplexity), true
+	case "ConvertLeadToLinkPayload.lead":
+		if e.ComplexityRoot.ConvertLeadToLinkPayload.Lead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConvertLeadToLinkPayload.Lead(childComplexity), true
+	case "ConvertLeadToLinkPayload.link":
+		if e.ComplexityRoot.ConvertLeadToLinkPayload.Link == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConvertLeadToLinkPayload.Link(childComplexity), true
+
 	case "CreateMemberPayload.clientMutationId":
 		if e.ComplexityRoot.CreateMemberPayload.ClientMutationID == nil {
 			break
@@ -1511,6 +1665,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateTradePayload.Trade(childComplexity), true
+
+	case "CreateTradeShowPayload.clientMutationId":
+		if e.ComplexityRoot.CreateTradeShowPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateTradeShowPayload.ClientMutationID(childComplexity), true
+	case "CreateTradeShowPayload.tradeShow":
+		if e.ComplexityRoot.CreateTradeShowPayload.TradeShow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateTradeShowPayload.TradeShow(childComplexity), true
 
 	case "Dashboard.byKind":
 		if e.ComplexityRoot.Dashboard.ByKind == nil {
@@ -1598,6 +1765,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Dashboard.RetentionDetail(childComplexity, args["year"].(int)), true
+	case "Dashboard.tradeShow":
+		if e.ComplexityRoot.Dashboard.TradeShow == nil {
+			break
+		}
+
+		args, err := ec.field_Dashboard_tradeShow_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Dashboard.TradeShow(childComplexity, args["year"].(int)), true
 
 	case "EndMembershipPayload.clientMutationId":
 		if e.ComplexityRoot.EndMembershipPayload.ClientMutationID == nil {
@@ -1782,6 +1960,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EraseContactPayload.TouchpointsScrubbed(childComplexity), true
 
+	case "Exhibitor.booth":
+		if e.ComplexityRoot.Exhibitor.Booth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exhibitor.Booth(childComplexity), true
+	case "Exhibitor.id":
+		if e.ComplexityRoot.Exhibitor.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exhibitor.ID(childComplexity), true
+	case "Exhibitor.member":
+		if e.ComplexityRoot.Exhibitor.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exhibitor.Member(childComplexity), true
+	case "Exhibitor.name":
+		if e.ComplexityRoot.Exhibitor.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exhibitor.Name(childComplexity), true
+	case "Exhibitor.tradeShow":
+		if e.ComplexityRoot.Exhibitor.TradeShow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exhibitor.TradeShow(childComplexity), true
+	case "Exhibitor.trades":
+		if e.ComplexityRoot.Exhibitor.Trades == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exhibitor.Trades(childComplexity), true
+
+	case "ExhibitorConnection.edges":
+		if e.ComplexityRoot.ExhibitorConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExhibitorConnection.Edges(childComplexity), true
+	case "ExhibitorConnection.pageInfo":
+		if e.ComplexityRoot.ExhibitorConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExhibitorConnection.PageInfo(childComplexity), true
+	case "ExhibitorConnection.totalCount":
+		if e.ComplexityRoot.ExhibitorConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExhibitorConnection.TotalCount(childComplexity), true
+
+	case "ExhibitorEdge.cursor":
+		if e.ComplexityRoot.ExhibitorEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExhibitorEdge.Cursor(childComplexity), true
+	case "ExhibitorEdge.node":
+		if e.ComplexityRoot.ExhibitorEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExhibitorEdge.Node(childComplexity), true
+
 	case "GivingMember.hoursGiven":
 		if e.ComplexityRoot.GivingMember.HoursGiven == nil {
 			break
@@ -1900,6 +2147,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KindCount.Share(childComplexity), true
+
+	case "Lead.convertedLink":
+		if e.ComplexityRoot.Lead.ConvertedLink == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.ConvertedLink(childComplexity), true
+	case "Lead.exhibitor":
+		if e.ComplexityRoot.Lead.Exhibitor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Exhibitor(childComplexity), true
+	case "Lead.id":
+		if e.ComplexityRoot.Lead.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.ID(childComplexity), true
+	case "Lead.note":
+		if e.ComplexityRoot.Lead.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Note(childComplexity), true
+	case "Lead.scannedAt":
+		if e.ComplexityRoot.Lead.ScannedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.ScannedAt(childComplexity), true
+	case "Lead.tradeShow":
+		if e.ComplexityRoot.Lead.TradeShow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.TradeShow(childComplexity), true
+	case "Lead.visitorCompany":
+		if e.ComplexityRoot.Lead.VisitorCompany == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.VisitorCompany(childComplexity), true
+	case "Lead.visitorMember":
+		if e.ComplexityRoot.Lead.VisitorMember == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.VisitorMember(childComplexity), true
+
+	case "LeadConnection.edges":
+		if e.ComplexityRoot.LeadConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadConnection.Edges(childComplexity), true
+	case "LeadConnection.pageInfo":
+		if e.ComplexityRoot.LeadConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadConnection.PageInfo(childComplexity), true
+	case "LeadConnection.totalCount":
+		if e.ComplexityRoot.LeadConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadConnection.TotalCount(childComplexity), true
+
+	case "LeadEdge.cursor":
+		if e.ComplexityRoot.LeadEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadEdge.Cursor(childComplexity), true
+	case "LeadEdge.node":
+		if e.ComplexityRoot.LeadEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadEdge.Node(childComplexity), true
 
 	case "LinkKindCount.confirmed":
 		if e.ComplexityRoot.LinkKindCount.Confirmed == nil {
@@ -2467,6 +2795,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddContact(childComplexity, args["input"].(model.AddContactInput)), true
+	case "Mutation.addExhibitor":
+		if e.ComplexityRoot.Mutation.AddExhibitor == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addExhibitor_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddExhibitor(childComplexity, args["input"].(model.AddExhibitorInput)), true
 	case "Mutation.addTradeComplement":
 		if e.ComplexityRoot.Mutation.AddTradeComplement == nil {
 			break
@@ -2544,6 +2883,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ConfirmBusinessLink(childComplexity, args["input"].(model.ConfirmBusinessLinkInput)), true
+	case "Mutation.convertLeadToLink":
+		if e.ComplexityRoot.Mutation.ConvertLeadToLink == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_convertLeadToLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConvertLeadToLink(childComplexity, args["input"].(model.ConvertLeadToLinkInput)), true
 	case "Mutation.createMember":
 		if e.ComplexityRoot.Mutation.CreateMember == nil {
 			break
@@ -2566,6 +2916,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateTrade(childComplexity, args["input"].(model.CreateTradeInput)), true
+	case "Mutation.createTradeShow":
+		if e.ComplexityRoot.Mutation.CreateTradeShow == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTradeShow_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTradeShow(childComplexity, args["input"].(model.CreateTradeShowInput)), true
 	case "Mutation.declareBusinessLink":
 		if e.ComplexityRoot.Mutation.DeclareBusinessLink == nil {
 			break
@@ -2676,6 +3037,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RaiseQuestion(childComplexity, args["input"].(model.RaiseQuestionInput)), true
+	case "Mutation.recordLead":
+		if e.ComplexityRoot.Mutation.RecordLead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordLead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordLead(childComplexity, args["input"].(model.RecordLeadInput)), true
 	case "Mutation.recordMeetingOutcome":
 		if e.ComplexityRoot.Mutation.RecordMeetingOutcome == nil {
 			break
@@ -2720,6 +3092,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveContact(childComplexity, args["input"].(model.RemoveContactInput)), true
+	case "Mutation.removeExhibitor":
+		if e.ComplexityRoot.Mutation.RemoveExhibitor == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeExhibitor_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveExhibitor(childComplexity, args["input"].(model.RemoveExhibitorInput)), true
 	case "Mutation.removeTradeComplement":
 		if e.ComplexityRoot.Mutation.RemoveTradeComplement == nil {
 			break
@@ -2786,6 +3169,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateMember(childComplexity, args["input"].(model.UpdateMemberInput)), true
+	case "Mutation.updateTradeShow":
+		if e.ComplexityRoot.Mutation.UpdateTradeShow == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateTradeShow_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateTradeShow(childComplexity, args["input"].(model.UpdateTradeShowInput)), true
 	case "Mutation.withdrawSupport":
 		if e.ComplexityRoot.Mutation.WithdrawSupport == nil {
 			break
@@ -3193,6 +3587,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Questions(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.QuestionFilter)), true
+	case "Query.tradeShows":
+		if e.ComplexityRoot.Query.TradeShows == nil {
+			break
+		}
+
+		args, err := ec.field_Query_tradeShows_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TradeShows(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.trades":
 		if e.ComplexityRoot.Query.Trades == nil {
 			break
@@ -3336,6 +3741,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RecommendationReason.Kind(childComplexity), true
 
+	case "RecordLeadPayload.clientMutationId":
+		if e.ComplexityRoot.RecordLeadPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordLeadPayload.ClientMutationID(childComplexity), true
+	case "RecordLeadPayload.lead":
+		if e.ComplexityRoot.RecordLeadPayload.Lead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordLeadPayload.Lead(childComplexity), true
+
 	case "RegionCount.count":
 		if e.ComplexityRoot.RegionCount.Count == nil {
 			break
@@ -3367,6 +3785,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RemoveContactPayload.Member(childComplexity), true
+
+	case "RemoveExhibitorPayload.clientMutationId":
+		if e.ComplexityRoot.RemoveExhibitorPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveExhibitorPayload.ClientMutationID(childComplexity), true
+	case "RemoveExhibitorPayload.removedExhibitorId":
+		if e.ComplexityRoot.RemoveExhibitorPayload.RemovedExhibitorID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveExhibitorPayload.RemovedExhibitorID(childComplexity), true
+	case "RemoveExhibitorPayload.tradeShow":
+		if e.ComplexityRoot.RemoveExhibitorPayload.TradeShow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveExhibitorPayload.TradeShow(childComplexity), true
 
 	case "Retention.activeAtStart":
 		if e.ComplexityRoot.Retention.ActiveAtStart == nil {
@@ -3820,6 +4257,170 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TradeCount.Trade(childComplexity), true
 
+	case "TradeShow.city":
+		if e.ComplexityRoot.TradeShow.City == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeShow.City(childComplexity), true
+	case "TradeShow.edition":
+		if e.ComplexityRoot.TradeShow.Edition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeShow.Edition(childComplexity), true
+	case "TradeShow.endsOn":
+		if e.ComplexityRoot.TradeShow.EndsOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeShow.EndsOn(childComplexity), true
+	case "TradeShow.exhibitors":
+		if e.ComplexityRoot.TradeShow.Exhibitors == nil {
+			break
+		}
+
+		args, err := ec.field_TradeShow_exhibitors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.TradeShow.Exhibitors(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "TradeShow.id":
+		if e.ComplexityRoot.TradeShow.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeShow.ID(childComplexity), true
+	case "TradeShow.leads":
+		if e.ComplexityRoot.TradeShow.Leads == nil {
+			break
+		}
+
+		args, err := ec.field_TradeShow_leads_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.TradeShow.Leads(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "TradeShow.startsOn":
+		if e.ComplexityRoot.TradeShow.StartsOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeShow.StartsOn(childComplexity), true
+	case "TradeShow.venue":
+		if e.ComplexityRoot.TradeShow.Venue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeShow.Venue(childComplexity), true
+	case "TradeShow.visitorCount":
+		if e.ComplexityRoot.TradeShow.VisitorCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeShow.VisitorCount(childComplexity), true
+	case "TradeShow.year":
+		if e.ComplexityRoot.TradeShow.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeShow.Year(childComplexity), true
+
+	case "TradeShowConnection.edges":
+		if e.ComplexityRoot.TradeShowConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeShowConnection.Edges(childComplexity), true
+	case "TradeShowConnection.pageInfo":
+		if e.ComplexityRoot.TradeShowConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeShowConnection.PageInfo(childComplexity), true
+	case "TradeShowConnection.totalCount":
+		if e.ComplexityRoot.TradeShowConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeShowConnection.TotalCount(childComplexity), true
+
+	case "TradeShowEdge.cursor":
+		if e.ComplexityRoot.TradeShowEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeShowEdge.Cursor(childComplexity), true
+	case "TradeShowEdge.node":
+		if e.ComplexityRoot.TradeShowEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeShowEdge.Node(childComplexity), true
+
+	case "TradeShowStats.confirmedLinks":
+		if e.ComplexityRoot.TradeShowStats.ConfirmedLinks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeShowStats.ConfirmedLinks(childComplexity), true
+	case "TradeShowStats.exhibitors":
+		if e.ComplexityRoot.TradeShowStats.Exhibitors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeShowStats.Exhibitors(childComplexity), true
+	case "TradeShowStats.leads":
+		if e.ComplexityRoot.TradeShowStats.Leads == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeShowStats.Leads(childComplexity), true
+	case "TradeShowStats.leadsConverted":
+		if e.ComplexityRoot.TradeShowStats.LeadsConverted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeShowStats.LeadsConverted(childComplexity), true
+	case "TradeShowStats.linksByKind":
+		if e.ComplexityRoot.TradeShowStats.LinksByKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeShowStats.LinksByKind(childComplexity), true
+	case "TradeShowStats.memberExhibitorShare":
+		if e.ComplexityRoot.TradeShowStats.MemberExhibitorShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeShowStats.MemberExhibitorShare(childComplexity), true
+	case "TradeShowStats.memberExhibitors":
+		if e.ComplexityRoot.TradeShowStats.MemberExhibitors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeShowStats.MemberExhibitors(childComplexity), true
+	case "TradeShowStats.otherExhibitors":
+		if e.ComplexityRoot.TradeShowStats.OtherExhibitors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeShowStats.OtherExhibitors(childComplexity), true
+	case "TradeShowStats.show":
+		if e.ComplexityRoot.TradeShowStats.Show == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeShowStats.Show(childComplexity), true
+	case "TradeShowStats.visitors":
+		if e.ComplexityRoot.TradeShowStats.Visitors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TradeShowStats.Visitors(childComplexity), true
+
 	case "Training.attendees":
 		if e.ComplexityRoot.Training.Attendees == nil {
 			break
@@ -3961,6 +4562,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UpdateMemberPayload.Member(childComplexity), true
+
+	case "UpdateTradeShowPayload.clientMutationId":
+		if e.ComplexityRoot.UpdateTradeShowPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateTradeShowPayload.ClientMutationID(childComplexity), true
+	case "UpdateTradeShowPayload.tradeShow":
+		if e.ComplexityRoot.UpdateTradeShowPayload.TradeShow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateTradeShowPayload.TradeShow(childComplexity), true
 
 	case "Viewer.member":
 		if e.ComplexityRoot.Viewer.Member == nil {
@@ -4106,6 +4720,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ActionItemInput", ec.unmarshalInputActionItemInput),
 			graphql.NewInputUnmarshaler("AddContactInput", ec.unmarshalInputAddContactInput),
+			graphql.NewInputUnmarshaler("AddExhibitorInput", ec.unmarshalInputAddExhibitorInput),
 			graphql.NewInputUnmarshaler("AddTradeComplementInput", ec.unmarshalInputAddTradeComplementInput),
 			graphql.NewInputUnmarshaler("AddressInput", ec.unmarshalInputAddressInput),
 			graphql.NewInputUnmarshaler("AgendaItemInput", ec.unmarshalInputAgendaItemInput),
@@ -4117,8 +4732,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CloseGroupInput", ec.unmarshalInputCloseGroupInput),
 			graphql.NewInputUnmarshaler("CompleteFollowUpInput", ec.unmarshalInputCompleteFollowUpInput),
 			graphql.NewInputUnmarshaler("ConfirmBusinessLinkInput", ec.unmarshalInputConfirmBusinessLinkInput),
+			graphql.NewInputUnmarshaler("ConvertLeadToLinkInput", ec.unmarshalInputConvertLeadToLinkInput),
 			graphql.NewInputUnmarshaler("CreateMemberInput", ec.unmarshalInputCreateMemberInput),
 			graphql.NewInputUnmarshaler("CreateTradeInput", ec.unmarshalInputCreateTradeInput),
+			graphql.NewInputUnmarshaler("CreateTradeShowInput", ec.unmarshalInputCreateTradeShowInput),
 			graphql.NewInputUnmarshaler("DashboardFilter", ec.unmarshalInputDashboardFilter),
 			graphql.NewInputUnmarshaler("DeclareBusinessLinkInput", ec.unmarshalInputDeclareBusinessLinkInput),
 			graphql.NewInputUnmarshaler("DeclineBusinessLinkInput", ec.unmarshalInputDeclineBusinessLinkInput),
@@ -4136,10 +4753,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PublishActionPlanInput", ec.unmarshalInputPublishActionPlanInput),
 			graphql.NewInputUnmarshaler("QuestionFilter", ec.unmarshalInputQuestionFilter),
 			graphql.NewInputUnmarshaler("RaiseQuestionInput", ec.unmarshalInputRaiseQuestionInput),
+			graphql.NewInputUnmarshaler("RecordLeadInput", ec.unmarshalInputRecordLeadInput),
 			graphql.NewInputUnmarshaler("RecordMeetingOutcomeInput", ec.unmarshalInputRecordMeetingOutcomeInput),
 			graphql.NewInputUnmarshaler("RecordTrainingAttendanceInput", ec.unmarshalInputRecordTrainingAttendanceInput),
 			graphql.NewInputUnmarshaler("RegisterForTrainingInput", ec.unmarshalInputRegisterForTrainingInput),
 			graphql.NewInputUnmarshaler("RemoveContactInput", ec.unmarshalInputRemoveContactInput),
+			graphql.NewInputUnmarshaler("RemoveExhibitorInput", ec.unmarshalInputRemoveExhibitorInput),
 			graphql.NewInputUnmarshaler("RemoveTradeComplementInput", ec.unmarshalInputRemoveTradeComplementInput),
 			graphql.NewInputUnmarshaler("ScheduleMeetingInput", ec.unmarshalInputScheduleMeetingInput),
 			graphql.NewInputUnmarshaler("ScheduleTrainingInput", ec.unmarshalInputScheduleTrainingInput),
@@ -4147,6 +4766,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SupportQuestionInput", ec.unmarshalInputSupportQuestionInput),
 			graphql.NewInputUnmarshaler("TrainingFilter", ec.unmarshalInputTrainingFilter),
 			graphql.NewInputUnmarshaler("UpdateMemberInput", ec.unmarshalInputUpdateMemberInput),
+			graphql.NewInputUnmarshaler("UpdateTradeShowInput", ec.unmarshalInputUpdateTradeShowInput),
 			graphql.NewInputUnmarshaler("WithdrawSupportInput", ec.unmarshalInputWithdrawSupportInput),
 		)
 	}
@@ -4648,8 +5268,9 @@ member counts, breakdowns and engagement count the ACTIVE members matching;
 growth and retention follow the members matching, whatever their status now
 (a departed member still shows in the years it was there); links count those
 with at least one party matching; groups count those with at least one
-participant matching, present or past. Criteria apply to the members as they
-are recorded today (a member that changed region counts in its new one).
+participant matching, present or past; the trade show block counts its show
+whole, whatever the filter. Criteria apply to the members as they are
+recorded today (a member that changed region counts in its new one).
 """
 input DashboardFilter {
   "Members in one of these regions."
@@ -7102,6 +7723,458 @@ extend type Query {
   trades: [Trade!]!
 }
 `, BuiltIn: false},
+	{Name: "../schema/tradeshow.graphqls", Input: `"""
+An edition of the cluster's trade show, the reference of the French
+measurement sector: one a year, where exhibitors, members or not, meet
+targeted visitors, and where much of the business between members starts.
+Shows and their exhibitors are public; the leads exhibitors record are
+visible to the exhibiting member, analysts and staff only.
+"""
+type TradeShow implements Node {
+  "The opaque global id of the show."
+  id: ID!
+  "The edition's number: 1 for the first show. Unique."
+  edition: Int!
+  "The year it is held: that of startsOn. A year has one show at most."
+  year: Int!
+  "The city it is held in."
+  city: String!
+  "The venue (exhibition centre, hall) in that city."
+  venue: String!
+  "Its first day."
+  startsOn: Date!
+  "Its last day: startsOn or up to 13 days later."
+  endsOn: Date!
+  "Its exhibitors, members or not, by name (then by id)."
+  exhibitors(
+    "Number of exhibitors (default 20, at most 100)."
+    first: Int
+    "Cursor after which the page starts."
+    after: String
+  ): ExhibitorConnection!
+  "How many visitors came, as counted by staff (updateTradeShow); 0 until counted."
+  visitorCount: Int!
+  """
+  The leads recorded at the show, the latest scanned first: every lead for
+  analysts and staff, the leads of its own exhibitor for a MEMBER (none when
+  it did not exhibit), FORBIDDEN for anonymous callers.
+  """
+  leads(
+    "Number of leads (default 20, at most 100)."
+    first: Int
+    "Cursor after which the page starts."
+    after: String
+  ): LeadConnection!
+}
+
+"""
+An exhibitor at a trade show: a member, or a company that is not one, at one
+booth. One row per show and exhibitor: a member, a name and a booth (case
+aside) appear once per show. Its global id is what removeExhibitor and
+recordLead take; a member exhibiting every year has one exhibitor per show.
+"""
+type Exhibitor implements Node {
+  "The opaque global id of this exhibitor at this show."
+  id: ID!
+  "The show it exhibits at."
+  tradeShow: TradeShow!
+  """
+  The member exhibiting; null for an exhibitor that is not a member (and,
+  as everywhere, for a member the viewer may not see: anonymous callers see
+  ACTIVE members only).
+  """
+  member: Member
+  "The name on the booth: for a member, its name when it was added to the show."
+  name: String!
+  "Its booth, e.g. \"B12\"."
+  booth: String!
+  """
+  What it exhibits, by code: a member's trades (as they are now), or the
+  trades an exhibitor that is not a member was added with.
+  """
+  trades: [Trade!]!
+}
+
+"""
+A lead: a visitor a member exhibitor met at a show (a badge scanned, a card
+kept), a member or a company that is not one. Visible to the exhibiting
+member, analysts and staff; a lead of a member visitor may become a business
+link (convertLeadToLink).
+"""
+type Lead implements Node {
+  "The opaque global id of the lead."
+  id: ID!
+  "The show it was recorded at."
+  tradeShow: TradeShow!
+  "The exhibitor who met the visitor: always a member exhibitor."
+  exhibitor: Exhibitor!
+  "The visiting company that is not a member; null when the visitor is a member (visitorMember)."
+  visitorCompany: String
+  "The member visiting; null when the visitor is a company that is not a member (visitorCompany)."
+  visitorMember: Member
+  "When the visitor was met: on or after the show's first day."
+  scannedAt: Time!
+  "The exhibitor's note; null when none."
+  note: String
+  """
+  The business link this lead became (convertLeadToLink): declared by the
+  exhibitor, from the exhibiting member to the visitor member, of origin
+  TRADE_SHOW. The lead keeps the link's id; a lead becomes one link at most,
+  and a link comes from one lead at most. Null until converted; the link
+  then follows its own life (confirmed, declined, ended).
+  """
+  convertedLink: BusinessLink
+}
+
+"""
+A page of trade shows, the newest first.
+"""
+type TradeShowConnection {
+  "The shows of this page."
+  edges: [TradeShowEdge!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "How many shows in all (computed only when selected)."
+  totalCount: Int!
+}
+
+"""
+A trade show in a page.
+"""
+type TradeShowEdge {
+  "Opaque cursor of this show."
+  cursor: String!
+  "The show."
+  node: TradeShow!
+}
+
+"""
+A page of a show's exhibitors, by name.
+"""
+type ExhibitorConnection {
+  "The exhibitors of this page."
+  edges: [ExhibitorEdge!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "How many exhibitors in all (computed only when selected)."
+  totalCount: Int!
+}
+
+"""
+An exhibitor in a page.
+"""
+type ExhibitorEdge {
+  "Opaque cursor of this exhibitor."
+  cursor: String!
+  "The exhibitor."
+  node: Exhibitor!
+}
+
+"""
+A page of a show's leads the viewer may read, the latest scanned first.
+"""
+type LeadConnection {
+  "The leads of this page."
+  edges: [LeadEdge!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "How many leads the viewer may read in all (computed only when selected)."
+  totalCount: Int!
+}
+
+"""
+A lead in a page.
+"""
+type LeadEdge {
+  "Opaque cursor of this lead."
+  cursor: String!
+  "The lead."
+  node: Lead!
+}
+
+extend type Query {
+  "The trade shows, the newest first (by year). Public."
+  tradeShows(
+    "Number of shows (default 20, at most 100)."
+    first: Int
+    "Cursor after which the page starts."
+    after: String
+  ): TradeShowConnection!
+}
+
+"""
+A new edition of the trade show: staff only.
+"""
+input CreateTradeShowInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The edition's number, 1 to 1,000; another show with it is a CONFLICT."
+  edition: Int!
+  "The city, 1 to 200 characters."
+  city: String!
+  "The venue, 1 to 200 characters."
+  venue: String!
+  """
+  The first day, from 1950-01-01 to ten years from today. Its year is the
+  show's: a year that has a show already is a CONFLICT.
+  """
+  startsOn: Date!
+  "The last day: startsOn or up to 13 days later."
+  endsOn: Date!
+  "How many visitors came, 0 to 10,000,000 (default 0)."
+  visitorCount: Int
+}
+
+"""
+The result of createTradeShow.
+"""
+type CreateTradeShowPayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The new show."
+  tradeShow: TradeShow!
+}
+
+"""
+Changes a trade show: staff only. Fields left out stay as they are; none may be null.
+"""
+input UpdateTradeShowInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The show (global id)."
+  tradeShowId: ID!
+  "New edition number, 1 to 1,000."
+  edition: Int @goField(omittable: true)
+  "New city, 1 to 200 characters."
+  city: String @goField(omittable: true)
+  "New venue, 1 to 200 characters."
+  venue: String @goField(omittable: true)
+  "New first day (the rules of CreateTradeShowInput); not after a lead already scanned (CONFLICT)."
+  startsOn: Date @goField(omittable: true)
+  "New last day: the new startsOn, or up to 13 days later."
+  endsOn: Date @goField(omittable: true)
+  "The visitors counted, 0 to 10,000,000."
+  visitorCount: Int @goField(omittable: true)
+}
+
+"""
+The result of updateTradeShow.
+"""
+type UpdateTradeShowPayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The show, changed."
+  tradeShow: TradeShow!
+}
+
+"""
+Adds an exhibitor to a show: a member (memberId) or a company that is not one
+(name, and the trades it shows). Staff only.
+"""
+input AddExhibitorInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The show (global id)."
+  tradeShowId: ID!
+  "The member exhibiting (global id); give memberId or name, not both. A member exhibits once per show."
+  memberId: ID
+  "The name of an exhibitor that is not a member, 1 to 200 characters; give memberId or name, not both."
+  name: String
+  "The booth, 1 to 200 characters; one exhibitor per booth and show (case aside)."
+  booth: String!
+  "The trades an exhibitor that is not a member shows (global ids, at most 20); a member exhibitor shows its own."
+  tradeIds: [ID!]
+}
+
+"""
+The result of addExhibitor.
+"""
+type AddExhibitorPayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The new exhibitor."
+  exhibitor: Exhibitor!
+}
+
+"""
+Removes an exhibitor from its show: staff only, and only while it has no lead.
+"""
+input RemoveExhibitorInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The exhibitor (global id)."
+  exhibitorId: ID!
+}
+
+"""
+The result of removeExhibitor.
+"""
+type RemoveExhibitorPayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The show the exhibitor was removed from."
+  tradeShow: TradeShow!
+  "The global id of the exhibitor removed."
+  removedExhibitorId: ID!
+}
+
+"""
+Records a lead of a member exhibitor: by the member exhibiting (as itself) or staff.
+"""
+input RecordLeadInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The show (global id)."
+  tradeShowId: ID!
+  "The exhibitor recording it (global id): a member exhibitor of that show, the viewer's own for a MEMBER."
+  exhibitorId: ID!
+  "The member visiting (global id), not the exhibitor itself; give visitorMemberId or visitorCompany, not both."
+  visitorMemberId: ID
+  "The visiting company that is not a member, 1 to 200 characters; give visitorMemberId or visitorCompany, not both."
+  visitorCompany: String
+  "A note, at most 2,000 characters."
+  note: String
+  """
+  When the visitor was met; now when omitted. Not before the show's first
+  day (in the cluster's time zone) and at most a day ahead.
+  """
+  scannedAt: Time
+}
+
+"""
+The result of recordLead.
+"""
+type RecordLeadPayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The new lead."
+  lead: Lead!
+}
+
+"""
+Turns a lead into a business link: by the member exhibiting (as itself) or staff.
+"""
+input ConvertLeadToLinkInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The lead (global id): its visitor must be a member."
+  leadId: ID!
+  "The kind of business."
+  kind: BusinessLinkKind!
+  "When the business started; today when omitted; not in the future."
+  since: Date
+  "Its yearly volume; unknown when omitted."
+  volumeBand: VolumeBand
+  "A note on the link, at most 2,000 characters."
+  note: String
+}
+
+"""
+The result of convertLeadToLink.
+"""
+type ConvertLeadToLinkPayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The lead, its convertedLink set."
+  lead: Lead!
+  "The new PENDING link, awaiting the visitor member's confirmation."
+  link: BusinessLink!
+}
+
+extend type Mutation {
+  """
+  Adds an edition of the trade show. Staff only (FORBIDDEN otherwise);
+  BAD_USER_INPUT for dates out of range, endsOn before startsOn, a negative
+  visitor count and the like; CONFLICT on edition or startsOn for an edition
+  or a year that has a show.
+  """
+  createTradeShow("The show." input: CreateTradeShowInput!): CreateTradeShowPayload!
+  """
+  Changes a show, its visitor count included. Staff only; NOT_FOUND for an
+  unknown show; BAD_USER_INPUT as createTradeShow, and for a null field;
+  CONFLICT for an edition or year taken, or a first day after leads scanned.
+  """
+  updateTradeShow("The changes." input: UpdateTradeShowInput!): UpdateTradeShowPayload!
+  """
+  Adds an exhibitor to a show. Staff only; NOT_FOUND for an unknown show or
+  member; BAD_USER_INPUT for both or neither of memberId and name, trades
+  given for a member, unknown trades or invalid text; CONFLICT (on memberId,
+  name or booth) for a member, name or booth the show has already.
+  """
+  addExhibitor("The exhibitor." input: AddExhibitorInput!): AddExhibitorPayload!
+  """
+  Removes an exhibitor. Staff only; NOT_FOUND for an unknown exhibitor;
+  CONFLICT when it has leads (they stay on record, and so does it).
+  """
+  removeExhibitor("The exhibitor." input: RemoveExhibitorInput!): RemoveExhibitorPayload!
+  """
+  Records a lead. Staff, or the ACTIVE member exhibiting for its own
+  exhibitor (FORBIDDEN for another's, for a LAPSED member, analysts and
+  anonymous callers); NOT_FOUND for an unknown show, exhibitor or visitor
+  member; BAD_USER_INPUT for an exhibitor of another show or that is not a
+  member, the exhibiting member as its own visitor, both or neither of
+  visitorMemberId and visitorCompany, a scannedAt out of range; CONFLICT for
+  a visitor the exhibitor has a lead of already, or when scannedAt is
+  omitted before the show opened.
+  """
+  recordLead("The lead." input: RecordLeadInput!): RecordLeadPayload!
+  """
+  Turns a lead into a business link declared by the exhibitor: from the
+  exhibiting member to the visitor member, of origin TRADE_SHOW, PENDING
+  until the visitor confirms. Every rule of declareBusinessLink applies: a
+  self-link is BAD_USER_INPUT, a live link of the same kind between the two
+  (either way for PARTNERSHIP and JOINT_BID) is CONFLICT, a LAPSED party is
+  BAD_USER_INPUT; errors about a party name leadId. Staff, or the ACTIVE
+  member exhibiting (FORBIDDEN for a LAPSED member, analysts and anonymous
+  callers); NOT_FOUND for a lead the viewer may not read (another member's);
+  BAD_USER_INPUT for a visitor that is not a member; CONFLICT for a lead
+  converted already.
+  """
+  convertLeadToLink("The lead and the link." input: ConvertLeadToLinkInput!): ConvertLeadToLinkPayload!
+}
+
+"""
+The figures of one trade show. The links born at a show are the business
+links of origin TRADE_SHOW that its exhibitors turned leads of that show
+into (convertLeadToLink), created on or after the show's first day (in the
+cluster's time zone): a link of origin TRADE_SHOW declared otherwise is born
+at no show.
+"""
+type TradeShowStats {
+  "The show."
+  show: TradeShow!
+  "Its exhibitors, members or not."
+  exhibitors: Int!
+  "Of which members."
+  memberExhibitors: Int!
+  "Of which companies that are not members."
+  otherExhibitors: Int!
+  "memberExhibitors as a fraction (0 to 1) of exhibitors; null when the show has no exhibitor."
+  memberExhibitorShare: Float
+  "Its visitors (the show's visitorCount)."
+  visitors: Int!
+  "The leads its exhibitors recorded."
+  leads: Int!
+  "Of which turned into a business link, whatever that link became."
+  leadsConverted: Int!
+  "The links born at the show that are CONFIRMED (and still running)."
+  confirmedLinks: Int!
+  "The links born at the show by kind and status, every kind in the enum's order."
+  linksByKind: [LinkKindCount!]!
+}
+
+extend type Dashboard {
+  """
+  The trade show of a year, counted whole: the dashboard's filter does not
+  apply (exhibitors and visitors are not all members). Null when no show
+  was held that year.
+  """
+  tradeShow(
+    "The show's year, 1900 to 9999."
+    year: Int!
+  ): TradeShowStats
+}
+`, BuiltIn: false},
 	{Name: "../schema/training.graphqls", Input: `"""
 Where a training stands.
 """
@@ -7390,6 +8463,16 @@ func (ec *executionContext) childFields_AddContactPayload(ctx context.Context, f
 		return ec.fieldContext_AddContactPayload_contact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AddContactPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_AddExhibitorPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_AddExhibitorPayload_clientMutationId(ctx, field)
+	case "exhibitor":
+		return ec.fieldContext_AddExhibitorPayload_exhibitor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AddExhibitorPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Address(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7684,6 +8767,18 @@ func (ec *executionContext) childFields_ContactDataExport(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type ContactDataExport", field.Name)
 }
 
+func (ec *executionContext) childFields_ConvertLeadToLinkPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_ConvertLeadToLinkPayload_clientMutationId(ctx, field)
+	case "lead":
+		return ec.fieldContext_ConvertLeadToLinkPayload_lead(ctx, field)
+	case "link":
+		return ec.fieldContext_ConvertLeadToLinkPayload_link(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConvertLeadToLinkPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateMemberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "clientMutationId":
@@ -7702,6 +8797,16 @@ func (ec *executionContext) childFields_CreateTradePayload(ctx context.Context, 
 		return ec.fieldContext_CreateTradePayload_trade(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateTradePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateTradeShowPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_CreateTradeShowPayload_clientMutationId(ctx, field)
+	case "tradeShow":
+		return ec.fieldContext_CreateTradeShowPayload_tradeShow(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateTradeShowPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Dashboard(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7728,6 +8833,8 @@ func (ec *executionContext) childFields_Dashboard(ctx context.Context, field gra
 		return ec.fieldContext_Dashboard_groups(ctx, field)
 	case "engagement":
 		return ec.fieldContext_Dashboard_engagement(ctx, field)
+	case "tradeShow":
+		return ec.fieldContext_Dashboard_tradeShow(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Dashboard", field.Name)
 }
@@ -7818,6 +8925,46 @@ func (ec *executionContext) childFields_EraseContactPayload(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type EraseContactPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_Exhibitor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Exhibitor_id(ctx, field)
+	case "tradeShow":
+		return ec.fieldContext_Exhibitor_tradeShow(ctx, field)
+	case "member":
+		return ec.fieldContext_Exhibitor_member(ctx, field)
+	case "name":
+		return ec.fieldContext_Exhibitor_name(ctx, field)
+	case "booth":
+		return ec.fieldContext_Exhibitor_booth(ctx, field)
+	case "trades":
+		return ec.fieldContext_Exhibitor_trades(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Exhibitor", field.Name)
+}
+
+func (ec *executionContext) childFields_ExhibitorConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ExhibitorConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ExhibitorConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ExhibitorConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExhibitorConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ExhibitorEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ExhibitorEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ExhibitorEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExhibitorEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_GivingMember(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "member":
@@ -7884,6 +9031,50 @@ func (ec *executionContext) childFields_KindCount(ctx context.Context, field gra
 		return ec.fieldContext_KindCount_share(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type KindCount", field.Name)
+}
+
+func (ec *executionContext) childFields_Lead(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Lead_id(ctx, field)
+	case "tradeShow":
+		return ec.fieldContext_Lead_tradeShow(ctx, field)
+	case "exhibitor":
+		return ec.fieldContext_Lead_exhibitor(ctx, field)
+	case "visitorCompany":
+		return ec.fieldContext_Lead_visitorCompany(ctx, field)
+	case "visitorMember":
+		return ec.fieldContext_Lead_visitorMember(ctx, field)
+	case "scannedAt":
+		return ec.fieldContext_Lead_scannedAt(ctx, field)
+	case "note":
+		return ec.fieldContext_Lead_note(ctx, field)
+	case "convertedLink":
+		return ec.fieldContext_Lead_convertedLink(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Lead", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_LeadConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LeadConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_LeadConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_LeadEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_LeadEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_LinkKindCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8336,6 +9527,16 @@ func (ec *executionContext) childFields_RecommendationReason(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type RecommendationReason", field.Name)
 }
 
+func (ec *executionContext) childFields_RecordLeadPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_RecordLeadPayload_clientMutationId(ctx, field)
+	case "lead":
+		return ec.fieldContext_RecordLeadPayload_lead(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordLeadPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_RegionCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "region":
@@ -8356,6 +9557,18 @@ func (ec *executionContext) childFields_RemoveContactPayload(ctx context.Context
 		return ec.fieldContext_RemoveContactPayload_member(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RemoveContactPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RemoveExhibitorPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_RemoveExhibitorPayload_clientMutationId(ctx, field)
+	case "tradeShow":
+		return ec.fieldContext_RemoveExhibitorPayload_tradeShow(ctx, field)
+	case "removedExhibitorId":
+		return ec.fieldContext_RemoveExhibitorPayload_removedExhibitorId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RemoveExhibitorPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Retention(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8592,6 +9805,80 @@ func (ec *executionContext) childFields_TradeCount(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type TradeCount", field.Name)
 }
 
+func (ec *executionContext) childFields_TradeShow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_TradeShow_id(ctx, field)
+	case "edition":
+		return ec.fieldContext_TradeShow_edition(ctx, field)
+	case "year":
+		return ec.fieldContext_TradeShow_year(ctx, field)
+	case "city":
+		return ec.fieldContext_TradeShow_city(ctx, field)
+	case "venue":
+		return ec.fieldContext_TradeShow_venue(ctx, field)
+	case "startsOn":
+		return ec.fieldContext_TradeShow_startsOn(ctx, field)
+	case "endsOn":
+		return ec.fieldContext_TradeShow_endsOn(ctx, field)
+	case "exhibitors":
+		return ec.fieldContext_TradeShow_exhibitors(ctx, field)
+	case "visitorCount":
+		return ec.fieldContext_TradeShow_visitorCount(ctx, field)
+	case "leads":
+		return ec.fieldContext_TradeShow_leads(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TradeShow", field.Name)
+}
+
+func (ec *executionContext) childFields_TradeShowConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TradeShowConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TradeShowConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TradeShowConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TradeShowConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TradeShowEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_TradeShowEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_TradeShowEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TradeShowEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TradeShowStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "show":
+		return ec.fieldContext_TradeShowStats_show(ctx, field)
+	case "exhibitors":
+		return ec.fieldContext_TradeShowStats_exhibitors(ctx, field)
+	case "memberExhibitors":
+		return ec.fieldContext_TradeShowStats_memberExhibitors(ctx, field)
+	case "otherExhibitors":
+		return ec.fieldContext_TradeShowStats_otherExhibitors(ctx, field)
+	case "memberExhibitorShare":
+		return ec.fieldContext_TradeShowStats_memberExhibitorShare(ctx, field)
+	case "visitors":
+		return ec.fieldContext_TradeShowStats_visitors(ctx, field)
+	case "leads":
+		return ec.fieldContext_TradeShowStats_leads(ctx, field)
+	case "leadsConverted":
+		return ec.fieldContext_TradeShowStats_leadsConverted(ctx, field)
+	case "confirmedLinks":
+		return ec.fieldContext_TradeShowStats_confirmedLinks(ctx, field)
+	case "linksByKind":
+		return ec.fieldContext_TradeShowStats_linksByKind(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TradeShowStats", field.Name)
+}
+
 func (ec *executionContext) childFields_Training(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8664,6 +9951,16 @@ func (ec *executionContext) childFields_UpdateMemberPayload(ctx context.Context,
 		return ec.fieldContext_UpdateMemberPayload_member(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpdateMemberPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateTradeShowPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_UpdateTradeShowPayload_clientMutationId(ctx, field)
+	case "tradeShow":
+		return ec.fieldContext_UpdateTradeShowPayload_tradeShow(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateTradeShowPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

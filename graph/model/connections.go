@@ -69,6 +69,12 @@ type (
 	CallListEdge           = Edge[*domain.CallListEntry]
 	TrainingConnection     = Connection[*TrainingEdge]
 	TrainingEdge           = Edge[*domain.Training]
+	TradeShowConnection    = Connection[*TradeShowEdge]
+	TradeShowEdge          = Edge[*domain.TradeShow]
+	ExhibitorConnection    = Connection[*ExhibitorEdge]
+	ExhibitorEdge          = Edge[*domain.Exhibitor]
+	LeadConnection         = Connection[*LeadEdge]
+	LeadEdge               = Edge[*domain.Lead]
 
 	MemberBusinessLinkConnection = Connection[*MemberBusinessLinkEdge]
 )

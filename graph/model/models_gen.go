@@ -47,6 +47,31 @@ type AddContactPayload struct {
 	Contact *domain.Contact `json:"contact"`
 }
 
+// Adds an exhibitor to a show: a member (memberId) or a company that is not one
+// (name, and the trades it shows). Staff only.
+type AddExhibitorInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The show (global id).
+	TradeShowID string `json:"tradeShowId"`
+	// The member exhibiting (global id); give memberId or name, not both. A member exhibits once per show.
+	MemberID *string `json:"memberId,omitempty"`
+	// The name of an exhibitor that is not a member, 1 to 200 characters; give memberId or name, not both.
+	Name *string `json:"name,omitempty"`
+	// The booth, 1 to 200 characters; one exhibitor per booth and show (case aside).
+	Booth string `json:"booth"`
+	// The trades an exhibitor that is not a member shows (global ids, at most 20); a member exhibitor shows its own.
+	TradeIds []string `json:"tradeIds,omitempty"`
+}
+
+// The result of addExhibitor.
+type AddExhibitorPayload struct {
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The new exhibitor.
+	Exhibitor *domain.Exhibitor `json:"exhibitor"`
+}
+
 // A complementarity between two trades: staff only. The pair is symmetric.
 type AddTradeComplementInput struct {
 	// Echoed in the payload.
@@ -219,6 +244,32 @@ type ConfirmBusinessLinkInput struct {
 	ID string `json:"id"`
 }
 
+// Turns a lead into a business link: by the member exhibiting (as itself) or staff.
+type ConvertLeadToLinkInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The lead (global id): its visitor must be a member.
+	LeadID string `json:"leadId"`
+	// The kind of business.
+	Kind domain.LinkKind `json:"kind"`
+	// When the business started; today when omitted; not in the future.
+	Since *time.Time `json:"since,omitempty"`
+	// Its yearly volume; unknown when omitted.
+	VolumeBand *domain.VolumeBand `json:"volumeBand,omitempty"`
+	// A note on the link, at most 2,000 characters.
+	Note *string `json:"note,omitempty"`
+}
+
+// The result of convertLeadToLink.
+type ConvertLeadToLinkPayload struct {
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The lead, its convertedLink set.
+	Lead *domain.Lead `json:"lead"`
+	// The new PENDING link, awaiting the visitor member's confirmation.
+	Link *domain.BusinessLink `json:"link"`
+}
+
 // A new member. Staff only.
 type CreateMemberInput struct {
 	// Echoed in the payload, for the client's own bookkeeping.
@@ -277,6 +328,33 @@ type CreateTradePayload struct {
 	Trade *domain.Trade `json:"trade"`
 }
 
+// A new edition of the trade show: staff only.
+type CreateTradeShowInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The edition's number, 1 to 1,000; another show with it is a CONFLICT.
+	Edition int `json:"edition"`
+	// The city, 1 to 200 characters.
+	City string `json:"city"`
+	// The venue, 1 to 200 characters.
+	Venue string `json:"venue"`
+	// The first day, from 1950-01-01 to ten years from today. Its year is the
+	// show's: a year that has a show already is a CONFLICT.
+	StartsOn time.Time `json:"startsOn"`
+	// The last day: startsOn or up to 13 days later.
+	EndsOn time.Time `json:"endsOn"`
+	// How many visitors came, 0 to 10,000,000 (default 0).
+	VisitorCount *int `json:"visitorCount,omitempty"`
+}
+
+// The result of createTradeShow.
+type CreateTradeShowPayload struct {
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The new show.
+	TradeShow *domain.TradeShow `json:"tradeShow"`
+}
+
 // Narrows a dashboard to some members. Criteria combine with AND; the values
 // of one list with OR; an omitted or empty list restricts nothing.
 //
@@ -285,8 +363,9 @@ type CreateTradePayload struct {
 // growth and retention follow the members matching, whatever their status now
 // (a departed member still shows in the years it was there); links count those
 // with at least one party matching; groups count those with at least one
-// participant matching, present or past. Criteria apply to the members as they
-// are recorded today (a member that changed region counts in its new one).
+// participant matching, present or past; the trade show block counts its show
+// whole, whatever the filter. Criteria apply to the members as they are
+// recorded today (a member that changed region counts in its new one).
 type DashboardFilter struct {
 	// Members in one of these regions.
 	Regions []string `json:"regions,omitempty"`
@@ -596,6 +675,33 @@ type RaiseQuestionPayload struct {
 	Question *domain.Question `json:"question"`
 }
 
+// Records a lead of a member exhibitor: by the member exhibiting (as itself) or staff.
+type RecordLeadInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The show (global id).
+	TradeShowID string `json:"tradeShowId"`
+	// The exhibitor recording it (global id): a member exhibitor of that show, the viewer's own for a MEMBER.
+	ExhibitorID string `json:"exhibitorId"`
+	// The member visiting (global id), not the exhibitor itself; give visitorMemberId or visitorCompany, not both.
+	VisitorMemberID *string `json:"visitorMemberId,omitempty"`
+	// The visiting company that is not a member, 1 to 200 characters; give visitorMemberId or visitorCompany, not both.
+	VisitorCompany *string `json:"visitorCompany,omitempty"`
+	// A note, at most 2,000 characters.
+	Note *string `json:"note,omitempty"`
+	// When the visitor was met; now when omitted. Not before the show's first
+	// day (in the cluster's time zone) and at most a day ahead.
+	ScannedAt *time.Time `json:"scannedAt,omitempty"`
+}
+
+// The result of recordLead.
+type RecordLeadPayload struct {
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The new lead.
+	Lead *domain.Lead `json:"lead"`
+}
+
 // Records what a SCHEDULED meeting obtained and who attended: the group's lead or staff.
 type RecordMeetingOutcomeInput struct {
 	// Echoed in the payload.
@@ -652,6 +758,24 @@ type RemoveContactPayload struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 	// The member the contact belonged to.
 	Member *domain.Member `json:"member"`
+}
+
+// Removes an exhibitor from its show: staff only, and only while it has no lead.
+type RemoveExhibitorInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The exhibitor (global id).
+	ExhibitorID string `json:"exhibitorId"`
+}
+
+// The result of removeExhibitor.
+type RemoveExhibitorPayload struct {
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The show the exhibitor was removed from.
+	TradeShow *domain.TradeShow `json:"tradeShow"`
+	// The global id of the exhibitor removed.
+	RemovedExhibitorID string `json:"removedExhibitorId"`
 }
 
 // Removes the complementarity between two trades: staff only.
@@ -855,6 +979,34 @@ type UpdateMemberPayload struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 	// The member as changed.
 	Member *domain.Member `json:"member"`
+}
+
+// Changes a trade show: staff only. Fields left out stay as they are; none may be null.
+type UpdateTradeShowInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The show (global id).
+	TradeShowID string `json:"tradeShowId"`
+	// New edition number, 1 to 1,000.
+	Edition graphql.Omittable[*int] `json:"edition,omitempty"`
+	// New city, 1 to 200 characters.
+	City graphql.Omittable[*string] `json:"city,omitempty"`
+	// New venue, 1 to 200 characters.
+	Venue graphql.Omittable[*string] `json:"venue,omitempty"`
+	// New first day (the rules of CreateTradeShowInput); not after a lead already scanned (CONFLICT).
+	StartsOn graphql.Omittable[*time.Time] `json:"startsOn,omitempty"`
+	// New last day: the new startsOn, or up to 13 days later.
+	EndsOn graphql.Omittable[*time.Time] `json:"endsOn,omitempty"`
+	// The visitors counted, 0 to 10,000,000.
+	VisitorCount graphql.Omittable[*int] `json:"visitorCount,omitempty"`
+}
+
+// The result of updateTradeShow.
+type UpdateTradeShowPayload struct {
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The show, changed.
+	TradeShow *domain.TradeShow `json:"tradeShow"`
 }
 
 // Withdraws a member's support of an OPEN question.

@@ -1,0 +1,1 @@
+DROP TABLE leads, exhibitor_trades, exhibitors, trade_shows;
