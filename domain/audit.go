@@ -49,6 +49,9 @@ const (
 	RefTouchpoint   = "Touchpoint"
 )
 
+// RefPurchasingCampaign names a purchasing campaign in the audit trail.
+const RefPurchasingCampaign = "PurchasingCampaign"
+
 // String returns "Type:id".
 func (r Ref) String() string { return r.Type + ":" + strconv.FormatInt(r.ID, 10) }
 

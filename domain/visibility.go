@@ -70,9 +70,9 @@ var (
 	memberDirectoryOnly = withheld(reasonMembersOnly,
 		"legalId", "headcount", "foreignParentCountry", "location", "joinedOn", "leftOn", "updatedAt",
 		"contacts", "businessLinks", "partners", "groups", "neighborhood",
-		"engagement", "centrality", "recommendedPartners")
+		"engagement", "centrality", "recommendedPartners", "purchasing")
 	// memberOthersAnalytics is what a member may not read of another member.
-	memberOthersAnalytics = withheld(reasonSelfOnly, "engagement", "centrality", "recommendedPartners")
+	memberOthersAnalytics = withheld(reasonSelfOnly, "engagement", "centrality", "recommendedPartners", "purchasing")
 	// addressDirectoryOnly is what anonymous callers may not read of an address.
 	addressDirectoryOnly = withheld(reasonMembersOnly, "postalCode", "department", "country")
 	// linkVolume is what a member may not read of a link it is not a party to.
