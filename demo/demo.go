@@ -172,8 +172,8 @@ func Generate(opts Options) *domain.Dataset {
 }
 
 // network adds what happens between the members: contacts, business links,
-// questions, working groups, meetings and action plans, and the team's
-// touchpoints with them.
+// questions, working groups, meetings and action plans, the team's
+// touchpoints with them, and their purchasing campaigns.
 func (g *generator) network(ds *domain.Dataset) {
 	ds.Complements = complements()
 	ds.Contacts = g.contacts(ds.Members)
@@ -187,6 +187,7 @@ func (g *generator) network(ds *domain.Dataset) {
 	ds.Groups, ds.Participants = act.groups, act.participants
 	ds.Meetings, ds.ActionPlans = act.meetings, act.plans
 	ds.Touchpoints = g.touchpoints(ds)
+	ds.Campaigns, ds.Commitments = g.campaigns(ds)
 }
 
 // lapsedCount is the number of LAPSED members next to n ACTIVE ones: about

@@ -21,6 +21,9 @@ type Dataset struct {
 	ActionPlans  []ActionPlan
 
 	Touchpoints []Touchpoint
+
+	Campaigns   []PurchasingCampaign // in order of ClosesAt, without totals
+	Commitments []CampaignCommitment // by campaign, in order of CommittedAt
 }
 
 // DatasetMember is a member of a dataset with its trades.

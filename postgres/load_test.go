@@ -26,19 +26,22 @@ func expectedRows(ds *domain.Dataset) map[string]int {
 		attendees += len(m.AttendeeIDs)
 	}
 	return map[string]int{
-		"trades":             len(ds.Trades),
-		"trade_complements":  len(ds.Complements),
-		"members":            len(ds.Members),
-		"member_trades":      memberTrades,
-		"contacts":           len(ds.Contacts),
-		"business_links":     len(ds.Links),
-		"questions":          len(ds.Questions),
-		"question_supports":  len(ds.Supports),
-		"working_groups":     len(ds.Groups),
-		"group_participants": len(ds.Participants),
-		"meetings":           len(ds.Meetings),
-		"meeting_attendees":  attendees,
-		"action_plans":       len(ds.ActionPlans),
+		"trades":               len(ds.Trades),
+		"trade_complements":    len(ds.Complements),
+		"members":              len(ds.Members),
+		"member_trades":        memberTrades,
+		"contacts":             len(ds.Contacts),
+		"business_links":       len(ds.Links),
+		"questions":            len(ds.Questions),
+		"question_supports":    len(ds.Supports),
+		"working_groups":       len(ds.Groups),
+		"group_participants":   len(ds.Participants),
+		"meetings":             len(ds.Meetings),
+		"meeting_attendees":    attendees,
+		"action_plans":         len(ds.ActionPlans),
+		"touchpoints":          len(ds.Touchpoints),
+		"purchasing_campaigns": len(ds.Campaigns),
+		"campaign_commitments": len(ds.Commitments),
 	}
 }
 
@@ -160,6 +163,31 @@ func TestLoadedDataRoundTrip(t *testing.T) {
 	var actions []domain.ActionItem
 	if err := json.Unmarshal(raw, &actions); err != nil || !cmp.Equal(actions, p.Items) || distributed != p.DistributedTo {
 		t.Errorf("plan %d loaded as %s, %d (%v), want %+v", p.ID, raw, distributed, err, p.Items)
+	}
+
+	// A campaign, read back with the totals of its commitments.
+	sc := domain.WithViewer(ctx, domain.Viewer{Role: domain.RoleStaff})
+	for _, c := range ds.Campaigns {
+		if c.Status != domain.CampaignOrdered {
+			continue
+		}
+		total, members := 0, 0
+		for _, cm := range ds.Commitments {
+			if cm.CampaignID == c.ID {
+				total, members = total+cm.Quantity, members+1
+			}
+		}
+		got, err := db.Purchasing().CampaignsByIDs(sc, []int64{c.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := got[c.ID]
+		if g == nil || g.Title != c.Title || g.Status != c.Status || !g.ClosesAt.Equal(c.ClosesAt) || !g.OpensAt.Equal(*c.OpensAt) ||
+			g.ListPrice != c.ListPrice || g.NegotiatedPrice != c.NegotiatedPrice || g.TotalQuantity != total || g.CommittedMembers != members ||
+			!cmp.Equal(g.GroupID, c.GroupID) || g.Description != c.Description || g.Category != c.Category {
+			t.Errorf("campaign %d loaded as %+v, want %+v with %d units from %d members", c.ID, g, c, total, members)
+		}
+		break
 	}
 
 	// Statuses derived in the database agree with the dataset.
