@@ -108,6 +108,10 @@ func FuzzVariables(f *testing.F) {
 		  dashboard(filter: $f) { memberCount growth(interval: $i, from: $from, to: $to) { total } retention(year: $y) } }`,
 		`query($f: BusinessLinkFilter, $q: QuestionFilter, $g: GroupFilter, $n: Int, $c: String) {
 		  businessLinks(filter: $f, first: $n, after: $c) { totalCount } questions(filter: $q, first: $n) { totalCount } groups(filter: $g) { totalCount } }`,
+		`mutation($input: CreatePurchasingCampaignInput!) { createPurchasingCampaign(input: $input) { campaign { id opensAt closesAt savings } } }`,
+		`mutation($input: CommitToCampaignInput!) { commitToCampaign(input: $input) { campaign { totalQuantity savings viewerCommitment { quantity } } } }`,
+		`query($f: PurchasingCampaignFilter, $n: Int, $c: String) { purchasingCampaigns(filter: $f, first: $n, after: $c) {
+		  totalCount edges { node { commitments(first: $n) { totalCount } } } } }`,
 	}
 	f.Add(uint8(0), []byte(`{"f": {"search": "x", "regions": ["a"]}, "n": 5}`))
 	f.Add(uint8(1), []byte(`{"ids": ["TWVtYmVyOjE", "x"], "id": "VHJhZGU6MQ"}`))
@@ -117,6 +121,10 @@ func FuzzVariables(f *testing.F) {
 	f.Add(uint8(4), []byte(`{"input": {"memberId": "TWVtYmVyOjE", "channel": "CALL", "summary": "\u0000", "at": "0001-01-01T00:00:00Z", "followUpOn": "99999-01-01"}}`))
 	f.Add(uint8(5), []byte(`{"i": "MONTH", "from": "1900-01-01", "to": "9999-12-31", "y": 2147483647}`))
 	f.Add(uint8(6), []byte(`{"f": {"memberIds": ["TWVtYmVyOjE"], "sinceAfter": "2020-02-30"}, "n": -5, "c": "eyJ9"}`))
+	f.Add(uint8(7), []byte(`{"input": {"title": "Peinture", "supplier": "s", "unit": "l", "listPrice": 100, "negotiatedPrice": 101, "currency": "eur", "closesAt": "2099-01-01T00:00:00Z"}}`))
+	f.Add(uint8(7), []byte(`{"input": {"title": "\u0000", "supplier": "s", "unit": "l", "listPrice": -1e300, "negotiatedPrice": 0, "opensAt": "9999-12-31T23:59:59Z", "closesAt": "0001-01-01T00:00:00Z", "groupId": "V29ya2luZ0dyb3VwOjE"}}`))
+	f.Add(uint8(8), []byte(`{"input": {"campaignId": "UHVyY2hhc2luZ0NhbXBhaWduOjE", "memberId": "TWVtYmVyOjE", "quantity": -2147483649}}`))
+	f.Add(uint8(9), []byte(`{"f": {"statuses": ["OPEN", "open"], "groupIds": ["TWVtYmVyOjE"]}, "n": 0, "c": "x"}`))
 	f.Fuzz(func(t *testing.T, which uint8, vars []byte) {
 		doc, _ := json.Marshal(docs[int(which)%len(docs)])
 		body := append(append(append([]byte(`{"query": `), doc...), `, "variables": `...), vars...)

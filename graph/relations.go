@@ -29,6 +29,7 @@ type relations struct {
 	meeting  *relation[any, struct{}, *domain.Meeting]
 	plan     *relation[any, struct{}, *domain.ActionPlan]
 	tp       *relation[any, struct{}, *domain.Touchpoint]
+	campaign *relation[any, struct{}, *domain.PurchasingCampaign]
 	nodes    map[string]noder
 
 	// What hangs off a member.
@@ -45,6 +46,12 @@ type relations struct {
 	touchMember  *relation[*domain.Touchpoint, memberArgs, *domain.Member]
 	touchContact *relation[*domain.Touchpoint, struct{}, *domain.Contact]
 	callMember   *relation[*domain.CallListEntry, memberArgs, *domain.Member]
+
+	// Purchasing campaigns.
+	purchasing       *relation[*domain.Member, struct{}, *domain.MemberPurchasing]
+	campaignGroup    *relation[*domain.PurchasingCampaign, struct{}, *domain.WorkingGroup]
+	commitments      *relation[*domain.PurchasingCampaign, pageArgs, *model.CampaignCommitmentConnection]
+	commitmentMember *relation[*domain.CampaignCommitment, memberArgs, *domain.Member]
 
 	// Links and trades.
 	counterpart                  *relation[*model.MemberBusinessLinkEdge, memberArgs, *domain.Member]
@@ -98,11 +105,14 @@ func newRelations(r *Resolver) *relations {
 	tp := r.Touchpoints
 	s.tp = byIDs[any]("Touchpoint", nil, tp.TouchpointsByIDs)
 	s.tp.typ = "Touchpoint"
+	pc := r.Purchasing
+	s.campaign = byIDs[any]("PurchasingCampaign", nil, pc.CampaignsByIDs)
+	s.campaign.typ = "PurchasingCampaign"
 
 	s.nodes = map[string]noder{
 		globalid.TypeMember: s.member, globalid.TypeBusinessLink: s.link, globalid.TypeQuestion: s.question,
 		globalid.TypeWorkingGroup: s.group, globalid.TypeMeeting: s.meeting, globalid.TypeActionPlan: s.plan,
-		globalid.TypeTouchpoint: s.tp,
+		globalid.TypeTouchpoint: s.tp, globalid.TypePurchasingCampaign: s.campaign,
 	}
 
 	memberID := one(func(m *domain.Member) int64 { return m.ID })
@@ -121,6 +131,11 @@ func newRelations(r *Resolver) *relations {
 	s.touchMember = members(s, "Touchpoint.member", one(func(t *domain.Touchpoint) int64 { return t.MemberID }), true)
 	s.callMember = members(s, "CallListEntry.member", one(func(e *domain.CallListEntry) int64 { return e.MemberID }), true)
 	s.touchContact = byIDs("Touchpoint.contact", maybe(func(t *domain.Touchpoint) *int64 { return t.ContactID }), tp.ContactsByIDs)
+	s.purchasing = byIDs("Member.purchasing", memberID, pc.PurchasingOfMembers)
+	campaignID := one(func(c *domain.PurchasingCampaign) int64 { return c.ID })
+	s.campaignGroup = groups("PurchasingCampaign.group", maybe(func(c *domain.PurchasingCampaign) *int64 { return c.GroupID }), g.GroupsByIDs)
+	s.commitments, _ = paged("PurchasingCampaign.commitments", campaignID, pc.CommitmentsOfCampaigns, pc.CountCommitmentsOfCampaigns)
+	s.commitmentMember = members(s, "CampaignCommitment.member", one(func(c *domain.CampaignCommitment) int64 { return c.MemberID }), true)
 	s.counterpart = members(s, "MemberBusinessLinkEdge.counterpart", one(func(e *model.MemberBusinessLinkEdge) int64 {
 		return e.Node.Counterpart(e.MemberID)
 	}), true)
@@ -172,6 +187,7 @@ func newRelations(r *Resolver) *relations {
 	s.memberTrades.ofParentID, s.contacts.ofParentID, s.engagement.ofParentID = true, true, true
 	s.memberGroups.ofParentID, s.partners.ofParentID, s.memberLinks.ofParentID = true, true, true
 	s.touchpoints.ofParentID, s.lastTouch.ofParentID = true, true
+	s.purchasing.ofParentID, s.commitments.ofParentID = true, true
 	s.supporters.ofParentID, s.supporterIDs.ofParentID = true, true
 	s.participants.ofParentID, s.meetings.ofParentID, s.groupPlan.ofParentID = true, true, true
 
@@ -187,6 +203,7 @@ func newRelations(r *Resolver) *relations {
 		s.meetingGroup, s.attendees, s.planGroup, s.owner,
 		s.viewerMember, s.recommended, s.atRisk, s.scored, s.auditMember,
 		s.touchpoints, s.lastTouch, s.touchMember, s.touchContact, s.callMember,
+		s.purchasing, s.campaignGroup, s.commitments, s.commitmentMember,
 	} {
 		s.fields[f.field()] = f
 	}

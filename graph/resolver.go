@@ -21,6 +21,7 @@ type Resolver struct {
 	Dashboards    domain.DashboardService
 	Audit         domain.AuditService
 	Touchpoints   domain.TouchpointService
+	Purchasing    domain.PurchasingService
 	// Events feeds the subscriptions (nil: subscriptions are refused).
 	Events *Events
 

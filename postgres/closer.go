@@ -44,17 +44,20 @@ func (c *CampaignCloser) Wake() {
 const closerRetry = 5 * time.Second
 
 // Run closes the campaigns due, then sleeps until the next closesAt (at
-// most MaxWait) or a Wake, until ctx ends.
+// most MaxWait) or a Wake, until ctx ends. A look at the campaigns is one
+// read; only when one is due does it write.
 func (c *CampaignCloser) Run(ctx context.Context) {
 	for ctx.Err() == nil {
 		wait := c.MaxWait
-		closed, err := c.DB.CloseDueCampaigns(ctx)
-		if err == nil && len(closed) > 0 {
-			c.Log.Info("purchasing campaigns closed at their closesAt", "campaigns", closed)
-		}
-		var next *time.Time
-		if err == nil {
-			next, err = c.DB.NextCampaignClosing(ctx)
+		next, err := c.DB.NextCampaignClosing(ctx)
+		if err == nil && next != nil && !next.After(c.DB.Now()) {
+			var closed []int64
+			if closed, err = c.DB.CloseDueCampaigns(ctx); err == nil {
+				if len(closed) > 0 {
+					c.Log.Info("purchasing campaigns closed at their closesAt", "campaigns", closed)
+				}
+				next, err = c.DB.NextCampaignClosing(ctx)
+			}
 		}
 		switch {
 		case err != nil:

@@ -57,5 +57,6 @@ func Resolver(db *postgres.DB, g network.Source) *graph.Resolver {
 		Dashboards:    db.Dashboards(),
 		Audit:         db.Audit(),
 		Touchpoints:   db.Touchpoints(),
+		Purchasing:    db.Purchasing(),
 	}
 }

@@ -68,6 +68,11 @@ type (
 	CallListConnection     = Connection[*CallListEdge]
 	CallListEdge           = Edge[*domain.CallListEntry]
 
+	PurchasingCampaignConnection = Connection[*PurchasingCampaignEdge]
+	PurchasingCampaignEdge       = Edge[*domain.PurchasingCampaign]
+	CampaignCommitmentConnection = Connection[*CampaignCommitmentEdge]
+	CampaignCommitmentEdge       = Edge[*domain.CampaignCommitment]
+
 	MemberBusinessLinkConnection = Connection[*MemberBusinessLinkEdge]
 )
 
