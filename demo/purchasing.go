@@ -193,9 +193,10 @@ func (g *generator) campaigns(ds *domain.Dataset) ([]domain.PurchasingCampaign, 
 			if s := m.SizeClass(); (s == domain.SizeMedium || s == domain.SizeLarge) && kind.quantity[1] > 1 {
 				q *= 3
 			}
-			at := opens.Add(time.Duration(g.r.Int64N(int64(last.Sub(opens)))))
-			commitments = append(commitments, domain.CampaignCommitment{CampaignID: c.ID, MemberID: m.ID, Quantity: q,
-				CommittedAt: at.Truncate(time.Second)})
+			// On a day of the campaign before its last, in working hours.
+			days := max(1, int(last.Sub(opens).Hours()/24))
+			at := opens.AddDate(0, 0, g.r.IntN(days)).Add(time.Duration(g.r.IntN(9*3600)) * time.Second)
+			commitments = append(commitments, domain.CampaignCommitment{CampaignID: c.ID, MemberID: m.ID, Quantity: q, CommittedAt: at})
 			total += q
 		}
 		slices.SortStableFunc(commitments[first:], func(a, b domain.CampaignCommitment) int { return a.CommittedAt.Compare(b.CommittedAt) })
