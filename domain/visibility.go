@@ -11,13 +11,17 @@ import "time"
 //   - Members: anonymous callers see ACTIVE members and their directory
 //     fields (name, kind, status, trades, city, region, size class, website,
 //     description); members, analysts and staff see every member and field,
-//     but engagement, centrality and recommended partners only of the
-//     viewer's own member (analysts and staff: of all).
+//     but engagement, centrality, recommended partners and purchasing only
+//     of the viewer's own member (analysts and staff: of all).
 //   - Business links: anonymous callers none; a member the CONFIRMED links
 //     and every link it is a party to; analysts and staff all. A volume
 //     band is read by the two parties, analysts and staff.
 //   - Contacts, questions, working groups, meetings and action plans:
 //     members and above.
+//   - Purchasing campaigns: members and above, but a DRAFT only its
+//     runners (its group's lead), analysts and staff; a campaign's
+//     commitments are for the same, a member's purchasing for itself,
+//     analysts and staff (purchasing.go).
 //   - Network-wide analytics (the network, its communities' members, the
 //     dashboard): analysts and staff.
 
