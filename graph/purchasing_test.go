@@ -587,3 +587,55 @@ func TestConcurrentCommitments(t *testing.T) {
 		t.Errorf("%d audit entries for %d commitments", entries, 2*n)
 	}
 }
+
+// TestCampaignClosesAtClosesAt: a campaign whose closesAt has come is
+// closed by the server (CloseDueCampaigns, which every server runs) once,
+// below its minimum it stays CLOSED with reachedMinimum false, and its
+// runners then cancel (or order) it.
+func TestCampaignClosesAtClosesAt(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	w := newCampaignWorld(t, a)
+	c := w.open()
+	w.commit(w.member(1), c.ID, w.m[1], 5)
+	ctx := context.Background()
+	if got, err := a.db.CloseDueCampaigns(ctx); err != nil || len(got) != 0 {
+		t.Fatalf("closed %v before closesAt (%v)", got, err)
+	}
+	a.exec(`UPDATE purchasing_campaigns SET opens_at = now() - interval '2 days', closes_at = now() - interval '1 minute'`)
+	got, err := a.db.CloseDueCampaigns(ctx)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("closed %v (%v)", got, err)
+	}
+	if again, err := a.db.CloseDueCampaigns(ctx); err != nil || len(again) != 0 {
+		t.Fatalf("closed %v again (%v)", again, err)
+	}
+	var read struct{ Node campaignData }
+	a.ok(w.member(1), campaignByID, map[string]any{"id": c.ID}, &read)
+	if n := read.Node; n.Status != "CLOSED" || n.ReachedMinimum || n.ClosedAt == nil || !n.ClosedAt.Equal(n.ClosesAt) || n.TotalQuantity != 5 {
+		t.Fatalf("after closesAt: %+v", n)
+	}
+	var entries struct {
+		AuditLog struct {
+			Edges []struct {
+				Node struct {
+					Role, Subject, Mutation string
+					Changes                 []struct {
+						Field string
+						After any
+					}
+				}
+			}
+		}
+	}
+	a.ok(w.staff, `query($id: ID!) { auditLog(filter: {targetIds: [$id], mutations: ["closePurchasingCampaign"]}) {
+		edges { node { role subject mutation changes { field after } } } } }`, map[string]any{"id": c.ID}, &entries)
+	if e := entries.AuditLog.Edges; len(e) != 1 || e[0].Node.Subject != "grappe:closesAt" || e[0].Node.Role != "STAFF" || len(e[0].Node.Changes) != 3 {
+		t.Errorf("the closing in the audit trail: %+v", entries)
+	}
+	a.ok(w.member(0), cancelCampaign, map[string]any{"id": c.ID}, nil)
+	a.ok(w.member(1), campaignByID, map[string]any{"id": c.ID}, &read)
+	if read.Node.Status != "CANCELLED" || !read.Node.ClosedAt.Equal(read.Node.ClosesAt) {
+		t.Errorf("cancelled: %+v", read.Node)
+	}
+}
