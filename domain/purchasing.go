@@ -337,11 +337,10 @@ func CanRunWithGroup(g *WorkingGroup) error {
 	return CanChangeGroup(g)
 }
 
-// NextCampaignStatus returns the status a campaign of status from takes
-// on to, or CONFLICT when it cannot: DRAFT opens; OPEN closes; CLOSED is
-// ordered (when something was committed); DRAFT, OPEN and CLOSED may be
-// cancelled.
-func NextCampaignStatus(c *PurchasingCampaign, to CampaignStatus) error {
+// CanMoveCampaign returns CONFLICT unless campaign c may move to status
+// to: a DRAFT opens; an OPEN one closes; a CLOSED one is ordered (when
+// something was committed); a DRAFT, OPEN or CLOSED one is cancelled.
+func CanMoveCampaign(c *PurchasingCampaign, to CampaignStatus) error {
 	ok := false
 	switch to {
 	case CampaignOpen:

@@ -489,9 +489,9 @@ func truncPtr(t *time.Time) *time.Time {
 	return &u
 }
 
-// change applies a runner's change to a locked campaign: set (a SET
-// clause with its arguments), then records mutation in the audit trail
-// and reads the campaign back.
+// change applies a runner's change (apply: to its status, opening and
+// closing times) to a locked campaign, records mutation in the audit trail
+// and reads the campaign back for the viewer.
 func (s *PurchasingService) change(ctx context.Context, tx bun.Tx, v domain.Viewer, row *campaignRow, mutation string,
 	apply func(r *campaignRow)) (*domain.PurchasingCampaign, error) {
 	before := campaignFields(row)
@@ -521,7 +521,7 @@ func (s *PurchasingService) OpenCampaign(ctx context.Context, id int64) (*domain
 		if err != nil {
 			return err
 		}
-		if err := domain.NextCampaignStatus(row.toCampaign(), domain.CampaignOpen); err != nil {
+		if err := domain.CanMoveCampaign(row.toCampaign(), domain.CampaignOpen); err != nil {
 			return err
 		}
 		now := s.now()
@@ -566,7 +566,7 @@ func (s *PurchasingService) runnerChange(ctx context.Context, id int64, to domai
 		if err != nil {
 			return err
 		}
-		if err := domain.NextCampaignStatus(row.toCampaign(), to); err != nil {
+		if err := domain.CanMoveCampaign(row.toCampaign(), to); err != nil {
 			return err
 		}
 		now := s.now()
