@@ -160,16 +160,24 @@ func (a *App) Start(ctx context.Context) error {
 	a.events = graph.NewEvents(db, a.Log)
 	a.network.Watch(a.events.NetworkBuilt)
 	a.jobs.Go(func() { a.events.Run(netCtx) })
+	// Purchasing campaigns close at their closesAt: every server watches
+	// for it, and each campaign closes once whichever server gets there
+	// first. A campaign opened or changed anywhere wakes the closers.
+	closer := postgres.NewCampaignCloser(db, a.Log, 0)
 	changes, err := db.WatchChanges(netCtx, a.Log, func(batch domain.DataChanges) {
 		a.requests.DataChanged(batch)
 		db.DataChanged(batch)
 		a.network.DataChanged(batch)
 		a.events.Publish(batch)
+		if batch.Touches("purchasing_campaigns") {
+			closer.Wake()
+		}
 	})
 	if err != nil {
 		return fmt.Errorf("listen to changes: %w", err)
 	}
 	a.jobs.Go(func() { changes.Run(netCtx) })
+	a.jobs.Go(func() { closer.Run(netCtx) })
 	if err := a.network.Start(netCtx); err != nil {
 		return err
 	}

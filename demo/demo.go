@@ -176,8 +176,9 @@ func Generate(opts Options) *domain.Dataset {
 
 // network adds what happens between the members: contacts, business links,
 // questions, working groups, meetings and action plans, the trainings the
-// animation team gives, its touchpoints with the members, and the trade
-// shows (drawn last, so that the rest is the same with or without them).
+// animation team gives, its touchpoints with the members, their purchasing
+// campaigns, and the trade shows (drawn last, so that the rest is the same
+// with or without them).
 func (g *generator) network(ds *domain.Dataset) {
 	ds.Complements = complements()
 	ds.Contacts = g.contacts(ds.Members)
@@ -192,6 +193,7 @@ func (g *generator) network(ds *domain.Dataset) {
 	ds.Meetings, ds.ActionPlans = act.meetings, act.plans
 	ds.Trainings, ds.Registrations = w.buildTrainings(g.seed)
 	ds.Touchpoints = g.touchpoints(ds)
+	ds.Campaigns, ds.Commitments = g.campaigns(ds)
 	g.tradeShows(ds)
 }
 

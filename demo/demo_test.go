@@ -606,3 +606,132 @@ func TestTradeShows(t *testing.T) {
 		t.Errorf("1,820 members: %d exhibitors, %d visitors", exhibitors[0], ds.TradeShows[0].VisitorCount)
 	}
 }
+
+// TestPurchasingCampaigns: two or three campaigns a year since the
+// founding, the first the founders' paint; each run by staff or by a
+// PURCHASING group active over it; commitments by members active then,
+// within the campaign; statuses that follow the dates and minimums; one
+// OPEN today and one DRAFT planned; more campaigns for a larger network.
+func TestPurchasingCampaigns(t *testing.T) {
+	check := func(t *testing.T, ds *domain.Dataset, cohorts int) {
+		groups := map[int64]*domain.WorkingGroup{}
+		for i := range ds.Groups {
+			groups[ds.Groups[i].ID] = &ds.Groups[i]
+		}
+		leads := map[int64]bool{}
+		for _, p := range ds.Participants {
+			if p.Role == domain.RoleLead {
+				leads[p.GroupID] = true
+			}
+		}
+		perYear := map[int]int{}
+		statuses := map[domain.CampaignStatus]int{}
+		totals := map[int64]int{}
+		seen := map[[2]int64]bool{}
+		byID := map[int64]*domain.PurchasingCampaign{}
+		for i := range ds.Campaigns {
+			c := &ds.Campaigns[i]
+			byID[c.ID] = c
+			if c.ID != int64(i+1) || (i > 0 && c.ClosesAt.Before(ds.Campaigns[i-1].ClosesAt)) {
+				t.Fatalf("campaign %d out of order", c.ID)
+			}
+			if !c.Category.Valid() || c.Title == "" || c.Supplier == "" || c.Unit == "" || c.Currency != "EUR" ||
+				c.ListPrice < 1 || c.ListPrice > domain.MaxUnitPrice || c.NegotiatedPrice < 0 || c.NegotiatedPrice >= c.ListPrice ||
+				c.MinimumQuantity < 1 || c.OpensAt == nil || !c.OpensAt.Before(c.ClosesAt) {
+				t.Fatalf("campaign %+v", c)
+			}
+			if g := c.GroupID; g != nil {
+				gr := groups[*g]
+				if gr == nil || gr.Theme != domain.ThemePurchasing || !leads[*g] || gr.FormedAt.After(*c.OpensAt) ||
+					(gr.ClosedAt != nil && gr.ClosedAt.Before(c.ClosesAt)) {
+					t.Fatalf("campaign %d run by group %+v", c.ID, gr)
+				}
+			}
+			statuses[c.Status]++
+			switch c.Status {
+			case domain.CampaignDraft, domain.CampaignOpen:
+				if c.ClosedAt != nil || !c.ClosesAt.After(testToday) {
+					t.Errorf("campaign %d %s closes %v", c.ID, c.Status, c.ClosesAt)
+				}
+			default:
+				if c.ClosedAt == nil || !c.ClosedAt.Equal(c.ClosesAt) || c.ClosesAt.After(testToday) {
+					t.Errorf("campaign %d %s closed %v, closes %v", c.ID, c.Status, c.ClosedAt, c.ClosesAt)
+				}
+				perYear[c.OpensAt.Year()]++
+			}
+			if c.Status == domain.CampaignClosed && c.ClosesAt.Before(testToday.AddDate(0, 0, -21)) {
+				t.Errorf("campaign %d closed long ago and never ordered nor cancelled", c.ID)
+			}
+		}
+		for i, cm := range ds.Commitments {
+			c := byID[cm.CampaignID]
+			m := ds.Members[cm.MemberID-1]
+			key := [2]int64{cm.CampaignID, cm.MemberID}
+			if cm.ID != int64(i+1) || c == nil || seen[key] || cm.Quantity < 1 || cm.CommittedAt.Before(*c.OpensAt) ||
+				cm.CommittedAt.After(c.ClosesAt) || cm.CommittedAt.After(testToday) || m.JoinedOn.After(*c.OpensAt) ||
+				(m.LeftOn != nil && m.LeftOn.Before(c.ClosesAt)) || c.Status == domain.CampaignDraft {
+				t.Fatalf("commitment %+v to campaign %+v of member %+v", cm, c, m.Member)
+			}
+			if i > 0 && ds.Commitments[i-1].CampaignID == cm.CampaignID && cm.CommittedAt.Before(ds.Commitments[i-1].CommittedAt) {
+				t.Fatalf("commitment %d out of order", cm.ID)
+			}
+			seen[key] = true
+			totals[cm.CampaignID] += cm.Quantity
+		}
+		for id, total := range totals {
+			c := byID[id]
+			if total*c.ListPrice > domain.MaxCampaignValue {
+				t.Errorf("campaign %d gathers %d units at %d", id, total, c.ListPrice)
+			}
+			if c.Status == domain.CampaignOpen && total >= c.MinimumQuantity {
+				t.Errorf("the OPEN campaign reached its minimum already")
+			}
+		}
+		for _, c := range ds.Campaigns {
+			if c.Status == domain.CampaignOrdered && totals[c.ID] == 0 {
+				t.Errorf("campaign %d ordered without commitments", c.ID)
+			}
+		}
+		if statuses[domain.CampaignOpen] != cohorts || statuses[domain.CampaignDraft] != cohorts ||
+			statuses[domain.CampaignOrdered] < statuses[domain.CampaignCancelled]*3 {
+			t.Errorf("statuses %v", statuses)
+		}
+		for y := 2002; y < testToday.Year(); y++ {
+			if n := perYear[y]; n < 2*cohorts || n > 3*cohorts {
+				t.Errorf("%d campaigns in %d, want 2 to 3 for each of %d cohorts", n, y, cohorts)
+			}
+		}
+	}
+	ds := Generate(Options{Seed: 42, Today: testToday})
+	check(t, ds, 1)
+	first := ds.Campaigns[0]
+	if first.Category != domain.CategoryPaint || first.OpensAt.Year() != 2002 || first.Status != domain.CampaignOrdered {
+		t.Errorf("the first campaign is %+v, want the founders' paint", first)
+	}
+	founders := 0
+	for _, cm := range ds.Commitments {
+		if cm.CampaignID == first.ID {
+			founders++
+		}
+	}
+	if founders != 5 {
+		t.Errorf("%d founders bought their paint together", founders)
+	}
+	grouped := 0
+	for _, c := range ds.Campaigns {
+		if c.GroupID != nil {
+			grouped++
+		}
+	}
+	if grouped == 0 {
+		t.Error("no campaign is run by a working group")
+	}
+	t.Run("scaled", func(t *testing.T) {
+		big := Generate(Options{Members: 910, Seed: 42, Today: testToday})
+		check(t, big, 5)
+		if len(big.Campaigns) < 4*len(ds.Campaigns) || len(big.Commitments) < 4*len(ds.Commitments) {
+			t.Errorf("910 members: %d campaigns, %d commitments; 182: %d, %d",
+				len(big.Campaigns), len(big.Commitments), len(ds.Campaigns), len(ds.Commitments))
+		}
+	})
+}

@@ -53,6 +53,9 @@ const (
 	RefLead         = "Lead"
 )
 
+// RefPurchasingCampaign names a purchasing campaign in the audit trail.
+const RefPurchasingCampaign = "PurchasingCampaign"
+
 // String returns "Type:id".
 func (r Ref) String() string { return r.Type + ":" + strconv.FormatInt(r.ID, 10) }
 

@@ -27,6 +27,9 @@ type Dataset struct {
 	TradeShows []TradeShow // one a year, in year order
 	Exhibitors []Exhibitor // by show, members first; TradeIDs for the others
 	Leads      []Lead      // by show
+
+	Campaigns   []PurchasingCampaign // in order of ClosesAt, without totals
+	Commitments []CampaignCommitment // by campaign, in order of CommittedAt
 }
 
 // DatasetMember is a member of a dataset with its trades.

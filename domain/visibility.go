@@ -11,13 +11,17 @@ import "time"
 //   - Members: anonymous callers see ACTIVE members and their directory
 //     fields (name, kind, status, trades, city, region, size class, website,
 //     description); members, analysts and staff see every member and field,
-//     but engagement, centrality and recommended partners only of the
-//     viewer's own member (analysts and staff: of all).
+//     but engagement, centrality, recommended partners and purchasing only
+//     of the viewer's own member (analysts and staff: of all).
 //   - Business links: anonymous callers none; a member the CONFIRMED links
 //     and every link it is a party to; analysts and staff all. A volume
 //     band is read by the two parties, analysts and staff.
 //   - Contacts, questions, working groups, meetings and action plans:
 //     members and above.
+//   - Purchasing campaigns: members and above, but a DRAFT only its
+//     runners (its group's lead), analysts and staff; a campaign's
+//     commitments are for the same, a member's purchasing for itself,
+//     analysts and staff (purchasing.go).
 //   - Network-wide analytics (the network, its communities' members, the
 //     dashboard): analysts and staff.
 //   - Trainings: everyone, with their registration count and whether the
@@ -73,9 +77,9 @@ var (
 	memberDirectoryOnly = withheld(reasonMembersOnly,
 		"legalId", "headcount", "foreignParentCountry", "location", "distanceKm", "joinedOn", "leftOn", "updatedAt",
 		"contacts", "businessLinks", "partners", "groups", "neighborhood",
-		"engagement", "centrality", "recommendedPartners")
+		"engagement", "centrality", "recommendedPartners", "purchasing")
 	// memberOthersAnalytics is what a member may not read of another member.
-	memberOthersAnalytics = withheld(reasonSelfOnly, "engagement", "centrality", "recommendedPartners")
+	memberOthersAnalytics = withheld(reasonSelfOnly, "engagement", "centrality", "recommendedPartners", "purchasing")
 	// addressDirectoryOnly is what anonymous callers may not read of an address.
 	addressDirectoryOnly = withheld(reasonMembersOnly, "postalCode", "department", "country")
 	// linkVolume is what a member may not read of a link it is not a party to.

@@ -27,6 +27,9 @@ const (
 	TypeLead         = "Lead"
 )
 
+// TypePurchasingCampaign is the node type of purchasing campaigns.
+const TypePurchasingCampaign = "PurchasingCampaign"
+
 // Encode returns the global id of the typ object with database id id.
 func Encode(typ string, id int64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(typ + ":" + strconv.FormatInt(id, 10)))

@@ -190,6 +190,17 @@ func TestAuditTrailRecordsEveryMutation(t *testing.T) {
 	a.ok(tok["A"], scheduleMtg, ids{"input": meetingInput(group, time.Now().Add(48*time.Hour))}, &mtg)
 	a.ok(tok["A"], cancelMtg, ids{"input": ids{"meetingId": mtg.ScheduleMeeting.Meeting.ID}}, nil)
 	a.ok(tok["A"], publishPlan, ids{"input": ids{"groupId": group, "summary": "Plan", "items": []ids{{"title": "Consulter"}}}}, nil)
+	var campaign struct {
+		CreatePurchasingCampaign struct{ Campaign struct{ ID string } }
+	}
+	a.ok(tok["A"], createCampaign, ids{"input": campaignInput(group)}, &campaign)
+	c1 := campaign.CreatePurchasingCampaign.Campaign.ID
+	a.ok(tok["A"], openCampaign, ids{"id": c1}, nil)
+	a.ok(tok["B"], commitCampaign, ids{"c": c1, "m": mB.ID, "q": 3}, nil)
+	a.ok(tok["A"], closeCampaign, ids{"id": c1}, nil)
+	a.ok(tok["A"], orderCampaign, ids{"id": c1}, nil)
+	a.ok(staff, createCampaign, ids{"input": campaignInput("")}, &campaign)
+	a.ok(staff, cancelCampaign, ids{"id": campaign.CreatePurchasingCampaign.Campaign.ID}, nil)
 	a.ok(tok["A"], `mutation($g: ID!) { closeGroup(input: {groupId: $g}) { group { id } } }`, ids{"g": group}, nil)
 	a.ok(staff, `mutation($id: ID!) { endMembership(input: {memberId: $id}) { member { id } } }`, ids{"id": mD.ID}, nil)
 	var tp struct {
@@ -256,6 +267,8 @@ func TestAuditTrailRecordsEveryMutation(t *testing.T) {
 		"publishActionPlan": 1, "closeGroup": 1, "endMembership": 1, "logTouchpoint": 1, "completeFollowUp": 1,
 		"scheduleTraining": 2, "registerForTraining": 3, "cancelRegistration": 1, "recordTrainingAttendance": 1, "cancelTraining": 1,
 		"createTradeShow": 1, "updateTradeShow": 1, "addExhibitor": 2, "removeExhibitor": 1, "recordLead": 1, "convertLeadToLink": 1,
+		"createPurchasingCampaign": 2, "openPurchasingCampaign": 1, "commitToCampaign": 1, "closePurchasingCampaign": 1,
+		"markCampaignOrdered": 1, "cancelPurchasingCampaign": 1,
 	}
 	if fmt.Sprint(counts) != fmt.Sprint(want) {
 		t.Fatalf("audit entries per mutation:\n got %v\nwant %v", counts, want)
@@ -309,6 +322,13 @@ func TestAuditTrailRecordsEveryMutation(t *testing.T) {
 	}
 	if e := byName("endMembership")[0]; e.change("status").After != "LAPSED" || e.change("leftOn").Before != nil {
 		t.Errorf("endMembership entry = %+v", e)
+	}
+	if e := byName("commitToCampaign")[0]; e.TargetType != "PurchasingCampaign" || !slices.Equal(e.TargetIds, []string{c1, group, mB.ID}) ||
+		e.change("quantity") == nil || e.change("quantity").Before != nil || e.change("quantity").After != float64(3) || *e.MemberID != mB.ID {
+		t.Errorf("commitToCampaign entry = %+v", e)
+	}
+	if e := byName("markCampaignOrdered")[0]; e.change("status").Before != "CLOSED" || e.change("status").After != "ORDERED" {
+		t.Errorf("markCampaignOrdered entry = %+v", e)
 	}
 
 	// Filters: by mutation, by member, by target, by time.

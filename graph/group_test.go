@@ -902,7 +902,7 @@ func TestGroupsReadOneByOne(t *testing.T) {
 	resolver := &graph.Resolver{
 		Members: a.db.Members(), MemberDetails: a.db.MemberDetails(), Trades: a.db.Trades(),
 		TradeWrites: a.db.TradeWrites(), Links: a.db.Links(), Groups: struct{ domain.GroupService }{a.db.Groups()},
-		Touchpoints: a.db.Touchpoints(), TradeShows: a.db.TradeShows(),
+		Touchpoints: a.db.Touchpoints(), TradeShows: a.db.TradeShows(), Purchasing: a.db.Purchasing(),
 	}
 	gql := graph.NewHandler(resolver, graph.HandlerOptions{QueryCacheSize: 10, APQCacheSize: 10, Limits: graph.Limits{Complexity: 5000}, Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))})
 	plain := &api{t: t, db: a.db, handler: verifier.Middleware(resolver.Middleware(gql))}

@@ -150,6 +150,7 @@ func setComplexity(c *generated.ComplexityRoot) {
 	setAnalyticsComplexity(c)
 	setDashboardComplexity(c)
 	setAuditComplexity(c)
+	setPurchasingComplexity(c)
 }
 
 // Costs of the network graph fields. They read the in-memory graph, not the

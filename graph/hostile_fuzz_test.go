@@ -129,6 +129,10 @@ func FuzzVariables(f *testing.F) {
 		`mutation($input: LogTouchpointInput!) { logTouchpoint(input: $input) { touchpoint { id at followUpOn } } }`,
 		`mutation($input: CreateTradeShowInput!) { createTradeShow(input: $input) { tradeShow { id year startsOn endsOn visitorCount } } }`,
 		`mutation($input: RecordLeadInput!) { recordLead(input: $input) { lead { id scannedAt visitorCompany } } }`,
+		`mutation($input: CreatePurchasingCampaignInput!) { createPurchasingCampaign(input: $input) { campaign { id opensAt closesAt savings } } }`,
+		`mutation($input: CommitToCampaignInput!) { commitToCampaign(input: $input) { campaign { totalQuantity savings viewerCommitment { quantity } } } }`,
+		`query($f: PurchasingCampaignFilter, $n: Int, $c: String) { purchasingCampaigns(filter: $f, first: $n, after: $c) {
+		  totalCount edges { node { commitments(first: $n) { totalCount } } } } }`,
 	}
 	f.Add(uint8(0), []byte(`{"f": {"search": "x", "regions": ["a"]}, "n": 5}`))
 	f.Add(uint8(0), []byte(`{"f": {"near": {"lat": 49, "lng": 2, "radiusKm": 30}}, "o": {"field": "DISTANCE", "direction": "DESC"}, "l": 2}`))
@@ -146,6 +150,10 @@ func FuzzVariables(f *testing.F) {
 	f.Add(uint8(8), []byte(`{"r": {"trainingId": "VHJhaW5pbmc6MQ", "memberId": "TWVtYmVyOjE"}, "c": {"trainingId": "TWVtYmVyOjE", "memberId": "VHJhaW5pbmc6MQ"}, "a": {"trainingId": "VHJhaW5pbmc6MQ", "attendeeIds": []}, "t": {"trainingId": "%%%"}}`))
 	f.Add(uint8(10), []byte(`{"input": {"edition": -1, "city": "\u0000", "venue": "v", "startsOn": "0000-01-01", "endsOn": "99999-12-31", "visitorCount": 1e400}}`))
 	f.Add(uint8(11), []byte(`{"input": {"tradeShowId": "VHJhZGVTaG93OjE", "exhibitorId": "RXhoaWJpdG9yOjE", "visitorCompany": "\u0000", "scannedAt": "0001-01-01T00:00:00Z"}}`))
+	f.Add(uint8(12), []byte(`{"input": {"title": "Peinture", "supplier": "s", "unit": "l", "listPrice": 100, "negotiatedPrice": 101, "currency": "eur", "closesAt": "2099-01-01T00:00:00Z"}}`))
+	f.Add(uint8(12), []byte(`{"input": {"title": "\u0000", "supplier": "s", "unit": "l", "listPrice": -1e300, "negotiatedPrice": 0, "opensAt": "9999-12-31T23:59:59Z", "closesAt": "0001-01-01T00:00:00Z", "groupId": "V29ya2luZ0dyb3VwOjE"}}`))
+	f.Add(uint8(13), []byte(`{"input": {"campaignId": "UHVyY2hhc2luZ0NhbXBhaWduOjE", "memberId": "TWVtYmVyOjE", "quantity": -2147483649}}`))
+	f.Add(uint8(14), []byte(`{"f": {"statuses": ["OPEN", "open"], "groupIds": ["TWVtYmVyOjE"]}, "n": 0, "c": "x"}`))
 	f.Fuzz(func(t *testing.T, which uint8, vars []byte) {
 		doc, _ := json.Marshal(docs[int(which)%len(docs)])
 		body := append(append(append([]byte(`{"query": `), doc...), `, "variables": `...), vars...)

@@ -56,7 +56,7 @@ var refusedText = []nasty{
 // SQL metacharacters there are refused as BAD_USER_INPUT, not stored.
 var formatFields = map[string]bool{
 	"legalId": true, "foreignParentCountry": true, "website": true, "postalCode": true,
-	"department": true, "country": true, "email": true, "phone": true, "code": true,
+	"department": true, "country": true, "email": true, "phone": true, "code": true, "currency": true,
 }
 
 // fixture creates, through the API, the objects mutations need: each call
@@ -174,6 +174,21 @@ func (f *fixture) exhibitor(member string) string {
 	return f.mutate("addExhibitor", in, "exhibitor { id }", "exhibitor.id")
 }
 
+// campaign creates a purchasing campaign of staff alone, closing in a
+// week; open opens it, commit has a new member commit to it.
+func (f *fixture) campaign(open, commit bool) string {
+	c := f.mutate("createPurchasingCampaign", map[string]any{"title": fmt.Sprintf("Fixture campaign %d", f.seq()), "supplier": "Supplier",
+		"unit": "litre", "listPrice": 1000, "negotiatedPrice": 800, "closesAt": time.Now().Add(7 * 24 * time.Hour).UTC().Format(time.RFC3339)},
+		"campaign { id }", "campaign.id")
+	if open {
+		f.mutate("openPurchasingCampaign", map[string]any{"campaignId": c}, "campaign { id }", "campaign.id")
+	}
+	if commit {
+		f.mutate("commitToCampaign", map[string]any{"campaignId": c, "memberId": f.member(), "quantity": 5}, "campaign { id }", "campaign.id")
+	}
+	return c
+}
+
 // validInputs returns, for each mutation, a valid input built on fresh
 // fixtures. The battery fails for a mutation missing here, so that a new
 // mutation's string inputs are covered as soon as it exists.
@@ -283,6 +298,23 @@ var validInputs = map[string]func(f *fixture) map[string]any{
 	"cancelTraining": func(f *fixture) map[string]any {
 		return map[string]any{"trainingId": f.training(time.Now().Add(72 * time.Hour))}
 	},
+	"createPurchasingCampaign": func(f *fixture) map[string]any {
+		return map[string]any{"title": "Peinture 2027", "description": "Peinture époxy, livrée en fûts", "category": "PAINT",
+			"supplier": "Peintures du Vexin", "unit": "litre", "listPrice": 1850, "negotiatedPrice": 1400, "currency": "EUR",
+			"minimumQuantity": 500, "opensAt": time.Now().Add(time.Hour).UTC().Format(time.RFC3339),
+			"closesAt": time.Now().Add(30 * 24 * time.Hour).UTC().Format(time.RFC3339)}
+	},
+	"openPurchasingCampaign": func(f *fixture) map[string]any { return map[string]any{"campaignId": f.campaign(false, false)} },
+	"commitToCampaign": func(f *fixture) map[string]any {
+		return map[string]any{"campaignId": f.campaign(true, false), "memberId": f.member(), "quantity": 12}
+	},
+	"closePurchasingCampaign": func(f *fixture) map[string]any { return map[string]any{"campaignId": f.campaign(true, false)} },
+	"markCampaignOrdered": func(f *fixture) map[string]any {
+		c := f.campaign(true, true)
+		f.mutate("closePurchasingCampaign", map[string]any{"campaignId": c}, "campaign { id }", "campaign.id")
+		return map[string]any{"campaignId": c}
+	},
+	"cancelPurchasingCampaign": func(f *fixture) map[string]any { return map[string]any{"campaignId": f.campaign(false, false)} },
 }
 
 // manyTrades returns n made-up trade ids.
@@ -447,6 +479,7 @@ func gqlBody(query string, vars map[string]any, op string) string {
 // databaseText matches what a database error would leak.
 var databaseText = regexp.MustCompile(`(?i)SQLSTATE|pq:|pgdriver|ERROR:|violates|relation "|column "|constraint "|syntax error|` +
 	`business_links|member_trades|trade_complements|question_supports|working_groups|group_participants|meeting_attendees|action_plans|bun_|` +
+	`purchasing_campaigns|campaign_commitments|` +
 	`\b(members|trades|contacts|questions|meetings|small_world)\.\w|"(members|trades|contacts|questions|meetings)"`)
 
 // run sends c and checks the common expectations and c's own.
@@ -918,6 +951,82 @@ func TestHostileInput(t *testing.T) {
 		hostileCase{name: "near the smallest circle", tok: memberTok, query: nearDoc, vars: map[string]any{"near": circle(0, 0, 5e-324), "o": byDistance}, check: zeroCount},
 	)
 
+	// Purchasing campaigns: quantities, prices and dates out of range, a
+	// campaign of another group, a group of another theme.
+	campaignDoc := mutationDoc(mutationByName(mutations, "createPurchasingCampaign"))
+	commitDoc := mutationDoc(mutationByName(mutations, "commitToCampaign"))
+	other := f.mutate("raiseQuestion", map[string]any{"memberId": f.member(), "text": "Fixture question", "theme": "COMMUNICATION"}, "question { id }", "question.id")
+	f.mutate("supportQuestion", map[string]any{"questionId": other, "memberId": f.member()}, "question { id }", "question.id")
+	otherGroup := f.mutate("supportQuestion", map[string]any{"questionId": other, "memberId": f.member()}, "groupFormed { id }", "groupFormed.id")
+	for _, c := range []struct {
+		name  string
+		path  inputPath
+		value any
+		field string
+	}{
+		{"listPrice negative", inputPath{"listPrice"}, -1850, "listPrice"},
+		{"listPrice 0", inputPath{"listPrice"}, 0, "listPrice"},
+		{"listPrice 2^31", inputPath{"listPrice"}, int64(1) << 31, ""},
+		{"listPrice 2^63", inputPath{"listPrice"}, json.Number("9223372036854775808"), ""},
+		{"listPrice a float", inputPath{"listPrice"}, 18.5, ""},
+		{"listPrice over the cap", inputPath{"listPrice"}, domain.MaxUnitPrice + 1, "listPrice"},
+		{"negotiatedPrice negative", inputPath{"negotiatedPrice"}, -1, "negotiatedPrice"},
+		{"negotiatedPrice above listPrice", inputPath{"negotiatedPrice"}, 1851, "negotiatedPrice"},
+		{"minimumQuantity negative", inputPath{"minimumQuantity"}, -5, "minimumQuantity"},
+		{"minimumQuantity 2^31", inputPath{"minimumQuantity"}, int64(1) << 31, ""},
+		{"currency unknown", inputPath{"currency"}, "EURO", "currency"},
+		{"category lower case", inputPath{"category"}, "paint", ""},
+		{"closesAt in the past", inputPath{"closesAt"}, "2020-01-01T00:00:00Z", "closesAt"},
+		{"closesAt year 0", inputPath{"closesAt"}, "0000-06-01T10:00:00Z", ""},
+		{"closesAt past year 9999 in UTC", inputPath{"closesAt"}, "9999-12-31T23:59:59-23:59", ""},
+		{"closesAt in 9999", inputPath{"closesAt"}, "9999-01-01T00:00:00Z", "closesAt"},
+		{"closesAt a date", inputPath{"closesAt"}, "2027-01-01", ""},
+		{"closesAt before opensAt", inputPath{"opensAt"}, time.Now().Add(60 * 24 * time.Hour).UTC().Format(time.RFC3339), "closesAt"},
+		{"opensAt in the past", inputPath{"opensAt"}, "2001-01-01T00:00:00Z", "opensAt"},
+		{"a group of another theme", inputPath{"groupId"}, otherGroup, "groupId"},
+		{"a group that does not exist", inputPath{"groupId"}, globalid.Encode(globalid.TypeWorkingGroup, 1<<40), "groupId"},
+		{"a meeting as group", inputPath{"groupId"}, meeting, "groupId"},
+	} {
+		code := domain.CodeBadUserInput
+		if strings.HasSuffix(c.name, "does not exist") {
+			code = domain.CodeNotFound
+		}
+		add(hostileCase{name: "campaign " + c.name, tok: staff, query: campaignDoc,
+			vars: map[string]any{"input": withValue(base["createPurchasingCampaign"], c.path, c.value)}, code: code, field: c.field})
+	}
+	for _, c := range []struct {
+		name  string
+		path  inputPath
+		value any
+		code  string
+		field string
+	}{
+		{"quantity negative", inputPath{"quantity"}, -1, domain.CodeBadUserInput, "quantity"},
+		{"quantity over the cap", inputPath{"quantity"}, domain.MaxQuantity + 1, domain.CodeBadUserInput, "quantity"},
+		{"quantity 2^31", inputPath{"quantity"}, int64(1) << 31, domain.CodeBadUserInput, ""},
+		{"quantity a float", inputPath{"quantity"}, 2.5, domain.CodeBadUserInput, ""},
+		{"a group as campaign", inputPath{"campaignId"}, g.id, domain.CodeBadUserInput, "campaignId"},
+		{"a campaign that does not exist", inputPath{"campaignId"}, globalid.Encode(globalid.TypePurchasingCampaign, 1<<40), domain.CodeNotFound, "campaignId"},
+		{"a DRAFT", inputPath{"campaignId"}, base["openPurchasingCampaign"]["campaignId"], domain.CodeConflict, ""},
+		{"a campaign as member", inputPath{"memberId"}, base["commitToCampaign"]["campaignId"], domain.CodeBadUserInput, "memberId"},
+	} {
+		add(hostileCase{name: "commitment " + c.name, tok: staff, query: commitDoc,
+			vars: map[string]any{"input": withValue(base["commitToCampaign"], c.path, c.value)}, code: c.code, field: c.field})
+	}
+	// The lead of a PURCHASING group runs its group's campaigns, not those
+	// of another group nor staff's.
+	lead := token(t, domain.RoleMember, g.members[0])
+	for m, code := range map[string]string{
+		// a DRAFT of staff is not even seen by a member
+		"openPurchasingCampaign": domain.CodeNotFound, "cancelPurchasingCampaign": domain.CodeNotFound,
+		"closePurchasingCampaign": domain.CodeForbidden, "markCampaignOrdered": domain.CodeForbidden,
+	} {
+		add(hostileCase{name: m + " of a campaign of another group, by a lead", tok: lead, query: mutationDoc(mutationByName(mutations, m)),
+			vars: map[string]any{"input": base[m]}, code: code})
+	}
+	add(hostileCase{name: "createPurchasingCampaign for another group, by a lead", tok: lead, query: campaignDoc,
+		vars: map[string]any{"input": withValue(base["createPurchasingCampaign"], inputPath{"groupId"}, otherGroup)}, code: domain.CodeForbidden})
+
 	// Ids of the wrong type, malformed, or of nothing.
 	ghost := globalid.Encode(globalid.TypeMember, 1<<40)
 	for _, c := range []struct {
@@ -960,6 +1069,8 @@ func TestHostileInput(t *testing.T) {
 		{"convertLeadToLink of nothing", `mutation($l: ID!) { convertLeadToLink(input: {leadId: $l, kind: SUPPLY}) { link { id } } }`, map[string]any{"l": globalid.Encode(globalid.TypeLead, 1<<40)}, domain.CodeNotFound, "leadId"},
 		{"node of an exhibitor of nothing", `query($e: ID!) { node(id: $e) { id } }`, map[string]any{"e": globalid.Encode(globalid.TypeExhibitor, 1<<40)}, "", ""},
 		{"dashboard filter with a member as trade", `query($t: [ID!]) { dashboard(filter: {tradeIds: $t}) { memberCount } }`, map[string]any{"t": []string{member}}, domain.CodeBadUserInput, ""},
+		{"campaigns filter with a member as group", `query($t: [ID!]) { purchasingCampaigns(filter: {groupIds: $t}) { totalCount } }`, map[string]any{"t": []string{member}}, domain.CodeBadUserInput, "filter.groupIds"},
+		{"campaigns filter with 101 groups", `query($t: [ID!]) { purchasingCampaigns(filter: {groupIds: $t}) { totalCount } }`, map[string]any{"t": strings.Split(strings.Repeat(g.id+",", 101), ",")[:101]}, domain.CodeBadUserInput, "filter.groupIds"},
 	} {
 		cs := hostileCase{name: "id: " + c.name, tok: staff, query: c.query, vars: c.vars, code: c.code, field: c.field}
 		add(cs)
@@ -994,6 +1105,8 @@ func TestHostileInput(t *testing.T) {
 		{`query($n: Int) { tradeShows(first: $n) { totalCount } }`, "first"},
 		{`query($n: Int, $s: ID!) { node(id: $s) { ... on TradeShow { exhibitors(first: $n) { totalCount } } } }`, "first"},
 		{`query($n: Int, $s: ID!) { node(id: $s) { ... on TradeShow { leads(first: $n) { totalCount } } } }`, "first"},
+		{`query($n: Int) { purchasingCampaigns(first: $n) { totalCount } }`, "first"},
+		{`query($n: Int) { purchasingCampaigns { edges { node { commitments(first: $n) { totalCount } } } } }`, "first"},
 	}
 	for _, q := range sized {
 		for _, n := range []any{-1, 100_000, int64(1) << 31, int64(1)<<31 - 1, -(int64(1) << 31) - 1, json.Number("1e20"), json.Number("9223372036854775808")} {
@@ -1164,6 +1277,8 @@ func TestHostileForeignCursors(t *testing.T) {
 		f.mutate("recordLead", map[string]any{"tradeShowId": show, "exhibitorId": f.exhibitor(f.member()), "visitorCompany": "Visiteur SA"},
 			"lead { id }", "lead.id")
 	}
+	campaign := f.campaign(true, true)
+	f.campaign(true, true)
 
 	// Each connection, its query with $c as its after cursor, and where its
 	// edges are.
@@ -1194,6 +1309,8 @@ func TestHostileForeignCursors(t *testing.T) {
 		{"trade shows", staff, `tradeShows(first: 1, after: $c) { edges { cursor } }`, "tradeShows"},
 		{"a show's exhibitors", staff, `node(id: "` + show + `") { ... on TradeShow { exhibitors(first: 1, after: $c) { edges { cursor } } } }`, "node.exhibitors"},
 		{"a show's leads", staff, `node(id: "` + show + `") { ... on TradeShow { leads(first: 1, after: $c) { edges { cursor } } } }`, "node.leads"},
+		{"purchasing campaigns", staff, `purchasingCampaigns(first: 1, after: $c) { edges { cursor } }`, "purchasingCampaigns"},
+		{"a campaign's commitments", staff, `node(id: "` + campaign + `") { ... on PurchasingCampaign { commitments(first: 1, after: $c) { edges { cursor } } } }`, "node.commitments"},
 	}
 	cursors := make([]string, len(connections))
 	for i, c := range connections {

@@ -68,6 +68,9 @@ const (
 	// pathFromSelf: Query.path, a MEMBER token only with from = itself;
 	// ANALYST and STAFF from anyone.
 	pathFromSelf
+	// campaignRunners: a MEMBER token leading the campaign's group;
+	// ANALYST, STAFF.
+	campaignRunners
 )
 
 func (r fieldRule) String() string {
@@ -209,6 +212,16 @@ var walkRules = map[string]fieldRule{
 	"LeadConnection.*": open, "LeadConnection.edges": open, "LeadConnection.pageInfo": open,
 	"LeadEdge.*": open, "LeadEdge.node": open,
 	"Dashboard.tradeShow": open, "TradeShowStats.*": open, "TradeShowStats.show": open, "TradeShowStats.linksByKind": open,
+	// Purchasing campaigns: members read them and their own commitment;
+	// every commitment is for the campaign's runners, analysts and staff.
+	"Query.purchasingCampaigns": membersOnly, "Member.purchasing": selfOnly, "MemberPurchasing.*": open,
+	"PurchasingCampaign.*": open, "PurchasingCampaign.group": open, "PurchasingCampaign.viewerCommitment": open,
+	"PurchasingCampaign.commitments": campaignRunners,
+	"CampaignCommitment.*":           open, "CampaignCommitment.member": open,
+	"PurchasingCampaignConnection.*": open, "PurchasingCampaignConnection.edges": open, "PurchasingCampaignConnection.pageInfo": open,
+	"PurchasingCampaignEdge.*": open, "PurchasingCampaignEdge.node": open,
+	"CampaignCommitmentConnection.*": open, "CampaignCommitmentConnection.edges": open, "CampaignCommitmentConnection.pageInfo": open,
+	"CampaignCommitmentEdge.*": open, "CampaignCommitmentEdge.node": open,
 }
 
 // rowRule says which objects of a type a viewer may see at all: in a list
@@ -230,6 +243,10 @@ const (
 	// leadRows: MEMBER tokens see the leads of their own exhibitors;
 	// ANALYST and STAFF see all; anonymous and PUBLIC none.
 	leadRows
+	// campaignRows: MEMBER tokens see the campaigns but the DRAFTs of
+	// groups they do not lead; ANALYST and STAFF see all; anonymous and
+	// PUBLIC none.
+	campaignRows
 )
 
 // walkRows gives the row rule of every Node type and of Contact.
@@ -237,6 +254,7 @@ var walkRows = map[string]rowRule{
 	"Member": activeForPublic, "Trade": anyRow, "BusinessLink": linkRows, "Contact": memberRows,
 	"Question": memberRows, "WorkingGroup": memberRows, "Meeting": memberRows, "ActionPlan": memberRows,
 	"Touchpoint": analystRows, "Training": anyRow, "TradeShow": anyRow, "Exhibitor": anyRow, "Lead": leadRows,
+	"PurchasingCampaign": campaignRows,
 }
 
 // judgedTypes hold data the walk looks for: paths go where they are.
@@ -265,6 +283,14 @@ type groundTruth struct {
 	links        map[int64]linkTruth
 	// leadExhibitor is the member exhibiting of each lead.
 	leadExhibitor map[int64]int64
+	campaigns     map[int64]campaignTruth
+}
+
+// campaignTruth is a campaign's status and the member leading its group
+// (0 for none).
+type campaignTruth struct {
+	status string
+	lead   int64
 }
 
 type linkTruth struct {
@@ -300,6 +326,7 @@ func TestPermissionWalk(t *testing.T) {
 	a.syncNetwork()
 	truth := readGroundTruth(t, a)
 	fx, self, lapsed := pickWalkFixture(t, a, truth)
+	readCampaignTruth(t, a, truth)
 	viewers := []*walkViewer{
 		{name: "anonymous"},
 		{name: "PUBLIC", token: token(t, domain.RolePublic, ""), role: domain.RolePublic},
@@ -360,7 +387,8 @@ func sortedKeys[V any](m map[string]V) []string {
 func readGroundTruth(t *testing.T, a *api) *groundTruth {
 	t.Helper()
 	ctx := context.Background()
-	gt := &groundTruth{memberStatus: map[int64]string{}, links: map[int64]linkTruth{}, leadExhibitor: map[int64]int64{}}
+	gt := &groundTruth{memberStatus: map[int64]string{}, links: map[int64]linkTruth{}, leadExhibitor: map[int64]int64{},
+		campaigns: map[int64]campaignTruth{}}
 	var ms []struct {
 		ID     int64
 		Status string
@@ -389,6 +417,23 @@ func readGroundTruth(t *testing.T, a *api) *groundTruth {
 		gt.leadExhibitor[l.ID] = l.MemberID
 	}
 	return gt
+}
+
+// readCampaignTruth reads the campaigns, once the fixture added its own.
+func readCampaignTruth(t *testing.T, a *api, gt *groundTruth) {
+	t.Helper()
+	var cs []struct {
+		ID, Lead int64
+		Status   string
+	}
+	if err := a.db.Bun().NewRaw(`SELECT pc.id, pc.status, coalesce((SELECT gp.member_id FROM group_participants gp
+		WHERE gp.group_id = pc.group_id AND gp.role = 'LEAD' AND gp.left_at IS NULL), 0) AS lead FROM purchasing_campaigns pc`).
+		Scan(context.Background(), &cs); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		gt.campaigns[c.ID] = campaignTruth{status: c.Status, lead: c.Lead}
+	}
 }
 
 // pickWalkFixture chooses the viewers' members and the ids the walk asks
@@ -454,6 +499,20 @@ func pickWalkFixture(t *testing.T, a *api, gt *groundTruth) (*walkFixture, int64
 		WHERE NOT EXISTS (SELECT 1 FROM group_participants p WHERE p.group_id = g.id AND p.member_id = ?)`, self))
 	add("meeting", "Meeting", one(`SELECT min(id) FROM meetings`))
 	add("actionPlan", "ActionPlan", one(`SELECT min(id) FROM action_plans`))
+	add("campaign", "PurchasingCampaign", one(`SELECT min(campaign_id) FROM campaign_commitments c
+		JOIN purchasing_campaigns p ON p.id = c.campaign_id WHERE p.status = 'ORDERED'`))
+	add("openCampaign", "PurchasingCampaign", one(`SELECT min(id) FROM purchasing_campaigns WHERE status = 'OPEN'`))
+	add("draftCampaign", "PurchasingCampaign", one(`SELECT min(id) FROM purchasing_campaigns WHERE status = 'DRAFT'`))
+	// A campaign of a group self leads (when it leads one): its
+	// commitments are self's to read.
+	add("ownCampaign", "PurchasingCampaign", one(`INSERT INTO purchasing_campaigns (title, supplier, unit, list_price, negotiated_price,
+			opens_at, closes_at, closed_at, status, group_id)
+		VALUES ('Étalons', 'Air Mesure', 'bouteille', 12000, 9500, now() - interval '40 days', now() - interval '10 days',
+			now() - interval '10 days', 'CLOSED', (SELECT g.id FROM working_groups g JOIN group_participants gp ON gp.group_id = g.id
+			WHERE gp.member_id = ? AND gp.role = 'LEAD' AND gp.left_at IS NULL ORDER BY g.theme = 'PURCHASING' DESC, g.id LIMIT 1))
+		RETURNING id`, self))
+	a.exec(`INSERT INTO campaign_commitments (campaign_id, member_id, quantity)
+		SELECT max(id), ?, 3 FROM purchasing_campaigns UNION ALL SELECT max(id), ?, 5 FROM purchasing_campaigns`, self, partner)
 	add("touchpoint", "Touchpoint", one(`INSERT INTO touchpoints (member_id, contact_id, by_subject, channel, summary, follow_up_on)
 		SELECT ?, min(id), 'staff', 'CALL', 'Called after the fair', current_date FROM contacts WHERE member_id = ? RETURNING id`, self, self))
 	add("training", "Training", one(`SELECT min(id) FROM trainings WHERE status = 'HELD'`))
@@ -1354,6 +1413,15 @@ func (w *walkRun) allowed(r fieldRule, p ident, argv map[string]any) (ok, known 
 		}
 		l, ok := w.truth.links[p.id]
 		return ok && (l.from == v.member || l.to == v.member), p.id != 0
+	case campaignRunners:
+		if v.atLeast(domain.RoleAnalyst) {
+			return true, true
+		}
+		if !v.isMember() {
+			return false, true
+		}
+		c, ok := w.truth.campaigns[p.id]
+		return ok && c.lead == v.member, p.id != 0
 	case pathFromSelf:
 		if v.atLeast(domain.RoleAnalyst) {
 			return true, true
@@ -1409,6 +1477,18 @@ func (w *walkRun) rowVisible(typ string, obj map[string]any) (bool, string) {
 			return false, fmt.Sprintf("unknown link %v", obj["id"])
 		}
 		return l.status == "CONFIRMED" || l.from == v.member || l.to == v.member, ""
+	case campaignRows:
+		if v.atLeast(domain.RoleAnalyst) {
+			return true, ""
+		}
+		if !v.isMember() {
+			return false, ""
+		}
+		c, ok := w.truth.campaigns[id]
+		if !ok {
+			return false, fmt.Sprintf("unknown campaign %v", obj["id"])
+		}
+		return c.status != "DRAFT" || c.lead == v.member, ""
 	}
 	return true, ""
 }

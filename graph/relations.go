@@ -33,6 +33,7 @@ type relations struct {
 	show     *relation[any, struct{}, *domain.TradeShow]
 	exhib    *relation[any, struct{}, *domain.Exhibitor]
 	lead     *relation[any, struct{}, *domain.Lead]
+	campaign *relation[any, struct{}, *domain.PurchasingCampaign]
 	nodes    map[string]noder
 
 	// What hangs off a member.
@@ -62,6 +63,12 @@ type relations struct {
 	leadExhibitor   *relation[*domain.Lead, struct{}, *domain.Exhibitor]
 	leadVisitor     *relation[*domain.Lead, memberArgs, *domain.Member]
 	leadLink        *relation[*domain.Lead, struct{}, *domain.BusinessLink]
+
+	// Purchasing campaigns.
+	purchasing       *relation[*domain.Member, struct{}, *domain.MemberPurchasing]
+	campaignGroup    *relation[*domain.PurchasingCampaign, struct{}, *domain.WorkingGroup]
+	commitments      *relation[*domain.PurchasingCampaign, pageArgs, *model.CampaignCommitmentConnection]
+	commitmentMember *relation[*domain.CampaignCommitment, memberArgs, *domain.Member]
 
 	// Links and trades.
 	counterpart                  *relation[*model.MemberBusinessLinkEdge, memberArgs, *domain.Member]
@@ -129,6 +136,9 @@ func newRelations(r *Resolver) *relations {
 	s.show = owned[any]("TradeShow", "TradeShow", nil, ts.TradeShowsByIDs)
 	s.exhib = owned[any]("Exhibitor", "Exhibitor", nil, ts.ExhibitorsByIDs)
 	s.lead = owned[any]("Lead", "Lead", nil, ts.LeadsByIDs)
+	pc := r.Purchasing
+	s.campaign = byIDs[any]("PurchasingCampaign", nil, pc.CampaignsByIDs)
+	s.campaign.typ = "PurchasingCampaign"
 
 	s.nodes = map[string]noder{
 		globalid.TypeMember: s.member, globalid.TypeBusinessLink: s.link, globalid.TypeQuestion: s.question,
@@ -136,7 +146,8 @@ func newRelations(r *Resolver) *relations {
 		globalid.TypeTouchpoint: s.tp,
 		globalid.TypeTraining:   s.training,
 		globalid.TypeTradeShow:  s.show, globalid.TypeExhibitor: s.exhib,
-		globalid.TypeLead: s.lead,
+		globalid.TypeLead:               s.lead,
+		globalid.TypePurchasingCampaign: s.campaign,
 	}
 
 	memberID := one(func(m *domain.Member) int64 { return m.ID })
@@ -157,6 +168,11 @@ func newRelations(r *Resolver) *relations {
 	s.givingMember = members(s, "GivingMember.member", one(func(m *domain.GivingMember) int64 { return m.MemberID }), true)
 	s.callMember = members(s, "CallListEntry.member", one(func(e *domain.CallListEntry) int64 { return e.MemberID }), true)
 	s.touchContact = byIDs("Touchpoint.contact", maybe(func(t *domain.Touchpoint) *int64 { return t.ContactID }), tp.ContactsByIDs)
+	s.purchasing = byIDs("Member.purchasing", memberID, pc.PurchasingOfMembers)
+	campaignID := one(func(c *domain.PurchasingCampaign) int64 { return c.ID })
+	s.campaignGroup = groups("PurchasingCampaign.group", maybe(func(c *domain.PurchasingCampaign) *int64 { return c.GroupID }), g.GroupsByIDs)
+	s.commitments, _ = paged("PurchasingCampaign.commitments", campaignID, pc.CommitmentsOfCampaigns, pc.CountCommitmentsOfCampaigns)
+	s.commitmentMember = members(s, "CampaignCommitment.member", one(func(c *domain.CampaignCommitment) int64 { return c.MemberID }), true)
 	s.counterpart = members(s, "MemberBusinessLinkEdge.counterpart", one(func(e *model.MemberBusinessLinkEdge) int64 {
 		return e.Node.Counterpart(e.MemberID)
 	}), true)
@@ -230,6 +246,7 @@ func newRelations(r *Resolver) *relations {
 	s.memberGroups.ofParentID, s.partners.ofParentID, s.memberLinks.ofParentID = true, true, true
 	s.touchpoints.ofParentID, s.lastTouch.ofParentID = true, true
 	s.showExhibitors.ofParentID, s.showLeads.ofParentID, s.exhibitorTrades.ofParentID = true, true, true
+	s.purchasing.ofParentID, s.commitments.ofParentID = true, true
 	s.supporters.ofParentID, s.supporterIDs.ofParentID = true, true
 	s.participants.ofParentID, s.meetings.ofParentID, s.groupPlan.ofParentID = true, true, true
 	s.registrations.ofParentID = true
@@ -249,6 +266,7 @@ func newRelations(r *Resolver) *relations {
 		s.touchpoints, s.lastTouch, s.touchMember, s.touchContact, s.callMember, s.roi, s.givingMember,
 		s.showExhibitors, s.showLeads, s.exhibitorShow, s.exhibitorMember, s.exhibitorTrades,
 		s.leadShow, s.leadExhibitor, s.leadVisitor, s.leadLink,
+		s.purchasing, s.campaignGroup, s.commitments, s.commitmentMember,
 	} {
 		s.fields[f.field()] = f
 	}

@@ -23,6 +23,7 @@ type Resolver struct {
 	Audit         domain.AuditService
 	Touchpoints   domain.TouchpointService
 	TradeShows    domain.TradeShowService
+	Purchasing    domain.PurchasingService
 	// Events feeds the subscriptions (nil: subscriptions are refused).
 	Events *Events
 

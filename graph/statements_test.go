@@ -91,10 +91,17 @@ func TestStatementsDoNotGrowWithPages(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	a.exec(`
+		INSERT INTO purchasing_campaigns (title, supplier, unit, list_price, negotiated_price, opens_at, closes_at, status, group_id)
+		SELECT 'Campagne ' || g.id, 'Fournisseur', 'litre', 1000, 800, now() - interval '10 days', now() + g.id * interval '1 hour', 'OPEN', g.id
+		FROM working_groups g;
+		INSERT INTO campaign_commitments (campaign_id, member_id, quantity)
+		SELECT c.id, m.id, 1 + m.id % 5 FROM purchasing_campaigns c, members m WHERE (c.id + m.id) % 7 < 3 OR m.name = 'M01';`)
 	staff := token(t, domain.RoleStaff, "")
 	member := token(t, domain.RoleMember, gid(m[0]))
 	const (
 		courses   = `query($n: Int) { trainings(first: $n) { edges { node { title %s } } } }`
+		campaigns = `query($n: Int) { purchasingCampaigns(first: $n) { edges { node { title %s } } } }`
 		members   = `query($n: Int) { members(first: $n) { edges { node { name %s } } } }`
 		links     = `query($n: Int) { businessLinks(first: $n) { edges { node { kind %s } } } }`
 		questions = `query($n: Int) { questions(first: $n) { edges { node { text %s } } } }`
@@ -144,6 +151,10 @@ func TestStatementsDoNotGrowWithPages(t *testing.T) {
 		{"TradeShow.leads", staff, shows, `leads(first: 2) { totalCount edges { node { scannedAt exhibitor { name member { name } } visitorMember { name }
 			convertedLink { kind from { name } } tradeShow { year } } } }`, 9},
 		{"TradeShow.leads of a member", member, shows, `leads(first: 2) { totalCount edges { node { scannedAt visitorMember { name } } } }`, 4},
+		{"PurchasingCampaign.group", staff, campaigns, `group { name participants { member { name } } }`, 4},
+		{"PurchasingCampaign.commitments", staff, campaigns, `commitments(first: 2) { totalCount edges { node { quantity member { name } } } }`, 4},
+		{"PurchasingCampaign.viewerCommitment", member, campaigns, `totalQuantity savings viewerCommitment { quantity member { name } }`, 2},
+		{"Member.purchasing", staff, members, `purchasing { campaignsJoined savings }`, 2},
 		// members, links, counterparts with their first groups page,
 		// questions, raisers, meetings, attendees
 		{"depth", staff, members, `businessLinks(first: 2) { edges { counterpart { groups(first: 1) { edges { node {

@@ -25,12 +25,13 @@ var dataTables = []string{
 	"questions", "question_supports", "working_groups", "group_participants",
 	"meetings", "meeting_attendees", "action_plans", "trainings", "training_registrations", "touchpoints",
 	"trade_shows", "exhibitors", "exhibitor_trades", "leads",
+	"purchasing_campaigns", "campaign_commitments",
 }
 
 // identityTables are the data tables with an identity id.
 var identityTables = []string{
 	"trades", "members", "contacts", "business_links", "questions", "working_groups", "meetings", "action_plans",
-	"trainings", "touchpoints", "trade_shows", "exhibitors", "leads",
+	"trainings", "touchpoints", "trade_shows", "exhibitors", "leads", "purchasing_campaigns", "campaign_commitments",
 }
 
 // LoadDemoIfEmpty loads the dataset when the database holds no member and
@@ -330,6 +331,19 @@ func datasetCopies(ds *domain.Dataset) []tableCopy {
 			t := &ds.Touchpoints[i]
 			w.Int(t.ID).Int(t.MemberID).OptInt(t.ContactID).Text(t.By).Text(string(t.Channel)).Time(t.At).Text(t.Summary).
 				OptDate(t.FollowUpOn).Bool(t.Done)
+			return nil
+		}},
+		{"purchasing_campaigns", "id, title, description, category, supplier, unit, list_price, negotiated_price, currency, " +
+			"minimum_quantity, opens_at, closes_at, closed_at, status, group_id", len(ds.Campaigns), func(w *copyRow, i int) error {
+			c := &ds.Campaigns[i]
+			w.Int(c.ID).Text(c.Title).TextOrNull(c.Description).Text(string(c.Category)).Text(c.Supplier).Text(c.Unit).
+				Int(int64(c.ListPrice)).Int(int64(c.NegotiatedPrice)).Text(c.Currency).Int(int64(c.MinimumQuantity)).
+				OptTime(c.OpensAt).Time(c.ClosesAt).OptTime(c.ClosedAt).Text(string(c.Status)).OptInt(c.GroupID)
+			return nil
+		}},
+		{"campaign_commitments", "id, campaign_id, member_id, quantity, committed_at", len(ds.Commitments), func(w *copyRow, i int) error {
+			c := &ds.Commitments[i]
+			w.Int(c.ID).Int(c.CampaignID).Int(c.MemberID).Int(int64(c.Quantity)).Time(c.CommittedAt)
 			return nil
 		}},
 		{"trade_shows", "id, edition, city, venue, starts_on, ends_on, visitor_count", len(ds.TradeShows), func(w *copyRow, i int) error {

@@ -41,6 +41,9 @@ func expectedRows(ds *domain.Dataset) map[string]int {
 		"action_plans":           len(ds.ActionPlans),
 		"trainings":              len(ds.Trainings),
 		"training_registrations": len(ds.Registrations),
+		"touchpoints":            len(ds.Touchpoints),
+		"purchasing_campaigns":   len(ds.Campaigns),
+		"campaign_commitments":   len(ds.Commitments),
 	}
 }
 
@@ -196,6 +199,31 @@ func TestLoadedDataRoundTrip(t *testing.T) {
 		converted != wantConverted || converted == 0 || badLinks != 0 {
 		t.Errorf("loaded %d shows, %d exhibitors, %d exhibitor trades, %d leads (%d converted, %d to odd links), want %d, %d, %d, %d (%d)",
 			shows, exhibitors, exhibitorTrades, leads, converted, badLinks, len(ds.TradeShows), len(ds.Exhibitors), wantTrades, len(ds.Leads), wantConverted)
+	}
+
+	// A campaign, read back with the totals of its commitments.
+	sc := domain.WithViewer(ctx, domain.Viewer{Role: domain.RoleStaff})
+	for _, c := range ds.Campaigns {
+		if c.Status != domain.CampaignOrdered {
+			continue
+		}
+		total, members := 0, 0
+		for _, cm := range ds.Commitments {
+			if cm.CampaignID == c.ID {
+				total, members = total+cm.Quantity, members+1
+			}
+		}
+		got, err := db.Purchasing().CampaignsByIDs(sc, []int64{c.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := got[c.ID]
+		if g == nil || g.Title != c.Title || g.Status != c.Status || !g.ClosesAt.Equal(c.ClosesAt) || !g.OpensAt.Equal(*c.OpensAt) ||
+			g.ListPrice != c.ListPrice || g.NegotiatedPrice != c.NegotiatedPrice || g.TotalQuantity != total || g.CommittedMembers != members ||
+			!cmp.Equal(g.GroupID, c.GroupID) || g.Description != c.Description || g.Category != c.Category {
+			t.Errorf("campaign %d loaded as %+v, want %+v with %d units from %d members", c.ID, g, c, total, members)
+		}
+		break
 	}
 
 	// Statuses derived in the database agree with the dataset.

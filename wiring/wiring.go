@@ -59,5 +59,6 @@ func Resolver(db *postgres.DB, g network.Source) *graph.Resolver {
 		Audit:         db.Audit(),
 		Touchpoints:   db.Touchpoints(),
 		TradeShows:    db.TradeShows(),
+		Purchasing:    db.Purchasing(),
 	}
 }

@@ -49,6 +49,7 @@ type MemberResolver interface {
 	Groups(ctx context.Context, obj *domain.Member, first *int, after *string) (*model.Connection[*model.WorkingGroupEdge], error)
 	BusinessLinks(ctx context.Context, obj *domain.Member, first *int, after *string, direction *domain.LinkDirection, kinds []domain.LinkKind, statuses []domain.LinkStatus) (*model.Connection[*model.MemberBusinessLinkEdge], error)
 	Partners(ctx context.Context, obj *domain.Member, first *int, after *string) (*model.Connection[*model.MemberEdge], error)
+	Purchasing(ctx context.Context, obj *domain.Member) (*domain.MemberPurchasing, error)
 	RecommendedPartners(ctx context.Context, obj *domain.Member, first *int) ([]*model.PartnerRecommendation, error)
 	Touchpoints(ctx context.Context, obj *domain.Member, first *int, after *string) (*model.Connection[*model.TouchpointEdge], error)
 	LastTouchpointAt(ctx context.Context, obj *domain.Member) (*time.Time, error)
@@ -1929,6 +1930,51 @@ func (ec *executionContext) fieldContext_Member_partners(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Member_purchasing(ctx context.Context, field graphql.CollectedField, obj *domain.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_purchasing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Member().Purchasing(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Withheld == nil {
+					var zeroVal *domain.MemberPurchasing
+					return zeroVal, errors.New("directive withheld is not implemented")
+				}
+				return ec.Directives.Withheld(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.MemberPurchasing) graphql.Marshaler {
+			return ec.marshalNMemberPurchasing2ᚖgrappeᚋdomainᚐMemberPurchasing(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_purchasing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberPurchasing(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Member_recommendedPartners(ctx context.Context, field graphql.CollectedField, obj *domain.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3705,6 +3751,11 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "partners":
 			out.Values[i] = ec._Member_partners(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "purchasing":
+			out.Values[i] = ec._Member_purchasing(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

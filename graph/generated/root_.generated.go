@@ -30,6 +30,7 @@ type ResolverRoot interface {
 	AuditEntry() AuditEntryResolver
 	BusinessLink() BusinessLinkResolver
 	CallListEntry() CallListEntryResolver
+	CampaignCommitment() CampaignCommitmentResolver
 	Community() CommunityResolver
 	Contact() ContactResolver
 	ContactDataExport() ContactDataExportResolver
@@ -48,6 +49,7 @@ type ResolverRoot interface {
 	Network() NetworkResolver
 	Participant() ParticipantResolver
 	PartnerRecommendation() PartnerRecommendationResolver
+	PurchasingCampaign() PurchasingCampaignResolver
 	Query() QueryResolver
 	Question() QuestionResolver
 	ScoredMember() ScoredMemberResolver
@@ -210,6 +212,23 @@ type ComplexityRoot struct {
 		LastTouchpointAt func(childComplexity int) int
 		Member           func(childComplexity int) int
 		Reasons          func(childComplexity int) int
+	}
+
+	CampaignCommitment struct {
+		CommittedAt func(childComplexity int) int
+		Member      func(childComplexity int) int
+		Quantity    func(childComplexity int) int
+	}
+
+	CampaignCommitmentConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CampaignCommitmentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Centrality struct {
@@ -501,6 +520,7 @@ type ComplexityRoot struct {
 		Name                 func(childComplexity int) int
 		Neighborhood         func(childComplexity int, radius *int, maxNodes *int) int
 		Partners             func(childComplexity int, first *int, after *string) int
+		Purchasing           func(childComplexity int) int
 		RecommendedPartners  func(childComplexity int, first *int) int
 		SizeClass            func(childComplexity int) int
 		Status               func(childComplexity int) int
@@ -539,18 +559,27 @@ type ComplexityRoot struct {
 		Members func(childComplexity int) int
 	}
 
+	MemberPurchasing struct {
+		CampaignsJoined func(childComplexity int) int
+		Savings         func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddContact               func(childComplexity int, input model.AddContactInput) int
 		AddExhibitor             func(childComplexity int, input model.AddExhibitorInput) int
 		AddTradeComplement       func(childComplexity int, input model.AddTradeComplementInput) int
 		CancelMeeting            func(childComplexity int, input model.CancelMeetingInput) int
+		CancelPurchasingCampaign func(childComplexity int, input model.CancelPurchasingCampaignInput) int
 		CancelRegistration       func(childComplexity int, input model.CancelRegistrationInput) int
 		CancelTraining           func(childComplexity int, input model.CancelTrainingInput) int
 		CloseGroup               func(childComplexity int, input model.CloseGroupInput) int
+		ClosePurchasingCampaign  func(childComplexity int, input model.ClosePurchasingCampaignInput) int
+		CommitToCampaign         func(childComplexity int, input model.CommitToCampaignInput) int
 		CompleteFollowUp         func(childComplexity int, input model.CompleteFollowUpInput) int
 		ConfirmBusinessLink      func(childComplexity int, input model.ConfirmBusinessLinkInput) int
 		ConvertLeadToLink        func(childComplexity int, input model.ConvertLeadToLinkInput) int
 		CreateMember             func(childComplexity int, input model.CreateMemberInput) int
+		CreatePurchasingCampaign func(childComplexity int, input model.CreatePurchasingCampaignInput) int
 		CreateTrade              func(childComplexity int, input model.CreateTradeInput) int
 		CreateTradeShow          func(childComplexity int, input model.CreateTradeShowInput) int
 		DeclareBusinessLink      func(childComplexity int, input model.DeclareBusinessLinkInput) int
@@ -561,6 +590,8 @@ type ComplexityRoot struct {
 		JoinGroup                func(childComplexity int, input model.JoinGroupInput) int
 		LeaveGroup               func(childComplexity int, input model.LeaveGroupInput) int
 		LogTouchpoint            func(childComplexity int, input model.LogTouchpointInput) int
+		MarkCampaignOrdered      func(childComplexity int, input model.MarkCampaignOrderedInput) int
+		OpenPurchasingCampaign   func(childComplexity int, input model.OpenPurchasingCampaignInput) int
 		PublishActionPlan        func(childComplexity int, input model.PublishActionPlanInput) int
 		RaiseQuestion            func(childComplexity int, input model.RaiseQuestionInput) int
 		RecordLead               func(childComplexity int, input model.RecordLeadInput) int
@@ -638,25 +669,66 @@ type ComplexityRoot struct {
 		ClientMutationID func(childComplexity int) int
 	}
 
+	PurchasingCampaign struct {
+		Category         func(childComplexity int) int
+		ClosedAt         func(childComplexity int) int
+		ClosesAt         func(childComplexity int) int
+		Commitments      func(childComplexity int, first *int, after *string) int
+		CommittedMembers func(childComplexity int) int
+		Currency         func(childComplexity int) int
+		Description      func(childComplexity int) int
+		Group            func(childComplexity int) int
+		ID               func(childComplexity int) int
+		ListPrice        func(childComplexity int) int
+		MinimumQuantity  func(childComplexity int) int
+		NegotiatedPrice  func(childComplexity int) int
+		OpensAt          func(childComplexity int) int
+		ReachedMinimum   func(childComplexity int) int
+		Savings          func(childComplexity int) int
+		Status           func(childComplexity int) int
+		Supplier         func(childComplexity int) int
+		Title            func(childComplexity int) int
+		TotalQuantity    func(childComplexity int) int
+		Unit             func(childComplexity int) int
+		ViewerCommitment func(childComplexity int) int
+	}
+
+	PurchasingCampaignConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PurchasingCampaignEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PurchasingCampaignPayload struct {
+		Campaign         func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+	}
+
 	Query struct {
-		ActionPlans       func(childComplexity int, first *int, after *string) int
-		AuditLog          func(childComplexity int, first *int, after *string, filter *model.AuditFilter) int
-		BusinessLinks     func(childComplexity int, first *int, after *string, filter *model.BusinessLinkFilter) int
-		CallList          func(childComplexity int, first *int, after *string) int
-		Dashboard         func(childComplexity int, filter *model.DashboardFilter) int
-		ExportContactData func(childComplexity int, contactID string) int
-		Groups            func(childComplexity int, first *int, after *string, filter *model.GroupFilter) int
-		Member            func(childComplexity int, id string) int
-		Members           func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.MemberFilter, orderBy *model.MemberOrder) int
-		Network           func(childComplexity int) int
-		Node              func(childComplexity int, id string) int
-		Nodes             func(childComplexity int, ids []string) int
-		Path              func(childComplexity int, from string, to string, maxHops *int) int
-		Questions         func(childComplexity int, first *int, after *string, filter *model.QuestionFilter) int
-		TradeShows        func(childComplexity int, first *int, after *string) int
-		Trades            func(childComplexity int) int
-		Trainings         func(childComplexity int, first *int, after *string, filter *model.TrainingFilter) int
-		Viewer            func(childComplexity int) int
+		ActionPlans         func(childComplexity int, first *int, after *string) int
+		AuditLog            func(childComplexity int, first *int, after *string, filter *model.AuditFilter) int
+		BusinessLinks       func(childComplexity int, first *int, after *string, filter *model.BusinessLinkFilter) int
+		CallList            func(childComplexity int, first *int, after *string) int
+		Dashboard           func(childComplexity int, filter *model.DashboardFilter) int
+		ExportContactData   func(childComplexity int, contactID string) int
+		Groups              func(childComplexity int, first *int, after *string, filter *model.GroupFilter) int
+		Member              func(childComplexity int, id string) int
+		Members             func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.MemberFilter, orderBy *model.MemberOrder) int
+		Network             func(childComplexity int) int
+		Node                func(childComplexity int, id string) int
+		Nodes               func(childComplexity int, ids []string) int
+		Path                func(childComplexity int, from string, to string, maxHops *int) int
+		PurchasingCampaigns func(childComplexity int, first *int, after *string, filter *model.PurchasingCampaignFilter) int
+		Questions           func(childComplexity int, first *int, after *string, filter *model.QuestionFilter) int
+		TradeShows          func(childComplexity int, first *int, after *string) int
+		Trades              func(childComplexity int) int
+		Trainings           func(childComplexity int, first *int, after *string, filter *model.TrainingFilter) int
+		Viewer              func(childComplexity int) int
 	}
 
 	Question struct {
@@ -1465,6 +1537,57 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CallListEntry.Reasons(childComplexity), true
+
+	case "CampaignCommitment.committedAt":
+		if e.ComplexityRoot.CampaignCommitment.CommittedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignCommitment.CommittedAt(childComplexity), true
+	case "CampaignCommitment.member":
+		if e.ComplexityRoot.CampaignCommitment.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignCommitment.Member(childComplexity), true
+	case "CampaignCommitment.quantity":
+		if e.ComplexityRoot.CampaignCommitment.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignCommitment.Quantity(childComplexity), true
+
+	case "CampaignCommitmentConnection.edges":
+		if e.ComplexityRoot.CampaignCommitmentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignCommitmentConnection.Edges(childComplexity), true
+	case "CampaignCommitmentConnection.pageInfo":
+		if e.ComplexityRoot.CampaignCommitmentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignCommitmentConnection.PageInfo(childComplexity), true
+	case "CampaignCommitmentConnection.totalCount":
+		if e.ComplexityRoot.CampaignCommitmentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignCommitmentConnection.TotalCount(childComplexity), true
+
+	case "CampaignCommitmentEdge.cursor":
+		if e.ComplexityRoot.CampaignCommitmentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignCommitmentEdge.Cursor(childComplexity), true
+	case "CampaignCommitmentEdge.node":
+		if e.ComplexityRoot.CampaignCommitmentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignCommitmentEdge.Node(childComplexity), true
 
 	case "Centrality.betweenness":
 		if e.ComplexityRoot.Centrality.Betweenness == nil {
@@ -2642,6 +2765,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.Partners(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Member.purchasing":
+		if e.ComplexityRoot.Member.Purchasing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.Purchasing(childComplexity), true
 	case "Member.recommendedPartners":
 		if e.ComplexityRoot.Member.RecommendedPartners == nil {
 			break
@@ -2784,6 +2913,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MemberPath.Members(childComplexity), true
 
+	case "MemberPurchasing.campaignsJoined":
+		if e.ComplexityRoot.MemberPurchasing.CampaignsJoined == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberPurchasing.CampaignsJoined(childComplexity), true
+	case "MemberPurchasing.savings":
+		if e.ComplexityRoot.MemberPurchasing.Savings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberPurchasing.Savings(childComplexity), true
+
 	case "Mutation.addContact":
 		if e.ComplexityRoot.Mutation.AddContact == nil {
 			break
@@ -2828,6 +2970,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelMeeting(childComplexity, args["input"].(model.CancelMeetingInput)), true
+	case "Mutation.cancelPurchasingCampaign":
+		if e.ComplexityRoot.Mutation.CancelPurchasingCampaign == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelPurchasingCampaign_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelPurchasingCampaign(childComplexity, args["input"].(model.CancelPurchasingCampaignInput)), true
 	case "Mutation.cancelRegistration":
 		if e.ComplexityRoot.Mutation.CancelRegistration == nil {
 			break
@@ -2861,6 +3014,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CloseGroup(childComplexity, args["input"].(model.CloseGroupInput)), true
+	case "Mutation.closePurchasingCampaign":
+		if e.ComplexityRoot.Mutation.ClosePurchasingCampaign == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closePurchasingCampaign_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ClosePurchasingCampaign(childComplexity, args["input"].(model.ClosePurchasingCampaignInput)), true
+	case "Mutation.commitToCampaign":
+		if e.ComplexityRoot.Mutation.CommitToCampaign == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_commitToCampaign_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CommitToCampaign(childComplexity, args["input"].(model.CommitToCampaignInput)), true
 	case "Mutation.completeFollowUp":
 		if e.ComplexityRoot.Mutation.CompleteFollowUp == nil {
 			break
@@ -2905,6 +3080,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateMember(childComplexity, args["input"].(model.CreateMemberInput)), true
+	case "Mutation.createPurchasingCampaign":
+		if e.ComplexityRoot.Mutation.CreatePurchasingCampaign == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createPurchasingCampaign_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreatePurchasingCampaign(childComplexity, args["input"].(model.CreatePurchasingCampaignInput)), true
 	case "Mutation.createTrade":
 		if e.ComplexityRoot.Mutation.CreateTrade == nil {
 			break
@@ -3015,6 +3201,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.LogTouchpoint(childComplexity, args["input"].(model.LogTouchpointInput)), true
+	case "Mutation.markCampaignOrdered":
+		if e.ComplexityRoot.Mutation.MarkCampaignOrdered == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markCampaignOrdered_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkCampaignOrdered(childComplexity, args["input"].(model.MarkCampaignOrderedInput)), true
+	case "Mutation.openPurchasingCampaign":
+		if e.ComplexityRoot.Mutation.OpenPurchasingCampaign == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_openPurchasingCampaign_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OpenPurchasingCampaign(childComplexity, args["input"].(model.OpenPurchasingCampaignInput)), true
 	case "Mutation.publishActionPlan":
 		if e.ComplexityRoot.Mutation.PublishActionPlan == nil {
 			break
@@ -3437,6 +3645,183 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PublishActionPlanPayload.ClientMutationID(childComplexity), true
 
+	case "PurchasingCampaign.category":
+		if e.ComplexityRoot.PurchasingCampaign.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaign.Category(childComplexity), true
+	case "PurchasingCampaign.closedAt":
+		if e.ComplexityRoot.PurchasingCampaign.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaign.ClosedAt(childComplexity), true
+	case "PurchasingCampaign.closesAt":
+		if e.ComplexityRoot.PurchasingCampaign.ClosesAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaign.ClosesAt(childComplexity), true
+	case "PurchasingCampaign.commitments":
+		if e.ComplexityRoot.PurchasingCampaign.Commitments == nil {
+			break
+		}
+
+		args, err := ec.field_PurchasingCampaign_commitments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.PurchasingCampaign.Commitments(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "PurchasingCampaign.committedMembers":
+		if e.ComplexityRoot.PurchasingCampaign.CommittedMembers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaign.CommittedMembers(childComplexity), true
+	case "PurchasingCampaign.currency":
+		if e.ComplexityRoot.PurchasingCampaign.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaign.Currency(childComplexity), true
+	case "PurchasingCampaign.description":
+		if e.ComplexityRoot.PurchasingCampaign.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaign.Description(childComplexity), true
+	case "PurchasingCampaign.group":
+		if e.ComplexityRoot.PurchasingCampaign.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaign.Group(childComplexity), true
+	case "PurchasingCampaign.id":
+		if e.ComplexityRoot.PurchasingCampaign.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaign.ID(childComplexity), true
+	case "PurchasingCampaign.listPrice":
+		if e.ComplexityRoot.PurchasingCampaign.ListPrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaign.ListPrice(childComplexity), true
+	case "PurchasingCampaign.minimumQuantity":
+		if e.ComplexityRoot.PurchasingCampaign.MinimumQuantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaign.MinimumQuantity(childComplexity), true
+	case "PurchasingCampaign.negotiatedPrice":
+		if e.ComplexityRoot.PurchasingCampaign.NegotiatedPrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaign.NegotiatedPrice(childComplexity), true
+	case "PurchasingCampaign.opensAt":
+		if e.ComplexityRoot.PurchasingCampaign.OpensAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaign.OpensAt(childComplexity), true
+	case "PurchasingCampaign.reachedMinimum":
+		if e.ComplexityRoot.PurchasingCampaign.ReachedMinimum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaign.ReachedMinimum(childComplexity), true
+	case "PurchasingCampaign.savings":
+		if e.ComplexityRoot.PurchasingCampaign.Savings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaign.Savings(childComplexity), true
+	case "PurchasingCampaign.status":
+		if e.ComplexityRoot.PurchasingCampaign.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaign.Status(childComplexity), true
+	case "PurchasingCampaign.supplier":
+		if e.ComplexityRoot.PurchasingCampaign.Supplier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaign.Supplier(childComplexity), true
+	case "PurchasingCampaign.title":
+		if e.ComplexityRoot.PurchasingCampaign.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaign.Title(childComplexity), true
+	case "PurchasingCampaign.totalQuantity":
+		if e.ComplexityRoot.PurchasingCampaign.TotalQuantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaign.TotalQuantity(childComplexity), true
+	case "PurchasingCampaign.unit":
+		if e.ComplexityRoot.PurchasingCampaign.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaign.Unit(childComplexity), true
+	case "PurchasingCampaign.viewerCommitment":
+		if e.ComplexityRoot.PurchasingCampaign.ViewerCommitment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaign.ViewerCommitment(childComplexity), true
+
+	case "PurchasingCampaignConnection.edges":
+		if e.ComplexityRoot.PurchasingCampaignConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaignConnection.Edges(childComplexity), true
+	case "PurchasingCampaignConnection.pageInfo":
+		if e.ComplexityRoot.PurchasingCampaignConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaignConnection.PageInfo(childComplexity), true
+	case "PurchasingCampaignConnection.totalCount":
+		if e.ComplexityRoot.PurchasingCampaignConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaignConnection.TotalCount(childComplexity), true
+
+	case "PurchasingCampaignEdge.cursor":
+		if e.ComplexityRoot.PurchasingCampaignEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaignEdge.Cursor(childComplexity), true
+	case "PurchasingCampaignEdge.node":
+		if e.ComplexityRoot.PurchasingCampaignEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaignEdge.Node(childComplexity), true
+
+	case "PurchasingCampaignPayload.campaign":
+		if e.ComplexityRoot.PurchasingCampaignPayload.Campaign == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaignPayload.Campaign(childComplexity), true
+	case "PurchasingCampaignPayload.clientMutationId":
+		if e.ComplexityRoot.PurchasingCampaignPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchasingCampaignPayload.ClientMutationID(childComplexity), true
+
 	case "Query.actionPlans":
 		if e.ComplexityRoot.Query.ActionPlans == nil {
 			break
@@ -3576,6 +3961,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Path(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int)), true
+	case "Query.purchasingCampaigns":
+		if e.ComplexityRoot.Query.PurchasingCampaigns == nil {
+			break
+		}
+
+		args, err := ec.field_Query_purchasingCampaigns_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PurchasingCampaigns(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.PurchasingCampaignFilter)), true
 	case "Query.questions":
 		if e.ComplexityRoot.Query.Questions == nil {
 			break
@@ -4727,13 +5123,17 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("BusinessLinkFilter", ec.unmarshalInputBusinessLinkFilter),
 			graphql.NewInputUnmarshaler("CancelMeetingInput", ec.unmarshalInputCancelMeetingInput),
+			graphql.NewInputUnmarshaler("CancelPurchasingCampaignInput", ec.unmarshalInputCancelPurchasingCampaignInput),
 			graphql.NewInputUnmarshaler("CancelRegistrationInput", ec.unmarshalInputCancelRegistrationInput),
 			graphql.NewInputUnmarshaler("CancelTrainingInput", ec.unmarshalInputCancelTrainingInput),
 			graphql.NewInputUnmarshaler("CloseGroupInput", ec.unmarshalInputCloseGroupInput),
+			graphql.NewInputUnmarshaler("ClosePurchasingCampaignInput", ec.unmarshalInputClosePurchasingCampaignInput),
+			graphql.NewInputUnmarshaler("CommitToCampaignInput", ec.unmarshalInputCommitToCampaignInput),
 			graphql.NewInputUnmarshaler("CompleteFollowUpInput", ec.unmarshalInputCompleteFollowUpInput),
 			graphql.NewInputUnmarshaler("ConfirmBusinessLinkInput", ec.unmarshalInputConfirmBusinessLinkInput),
 			graphql.NewInputUnmarshaler("ConvertLeadToLinkInput", ec.unmarshalInputConvertLeadToLinkInput),
 			graphql.NewInputUnmarshaler("CreateMemberInput", ec.unmarshalInputCreateMemberInput),
+			graphql.NewInputUnmarshaler("CreatePurchasingCampaignInput", ec.unmarshalInputCreatePurchasingCampaignInput),
 			graphql.NewInputUnmarshaler("CreateTradeInput", ec.unmarshalInputCreateTradeInput),
 			graphql.NewInputUnmarshaler("CreateTradeShowInput", ec.unmarshalInputCreateTradeShowInput),
 			graphql.NewInputUnmarshaler("DashboardFilter", ec.unmarshalInputDashboardFilter),
@@ -4747,10 +5147,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("LeaveGroupInput", ec.unmarshalInputLeaveGroupInput),
 			graphql.NewInputUnmarshaler("LocationInput", ec.unmarshalInputLocationInput),
 			graphql.NewInputUnmarshaler("LogTouchpointInput", ec.unmarshalInputLogTouchpointInput),
+			graphql.NewInputUnmarshaler("MarkCampaignOrderedInput", ec.unmarshalInputMarkCampaignOrderedInput),
 			graphql.NewInputUnmarshaler("MemberFilter", ec.unmarshalInputMemberFilter),
 			graphql.NewInputUnmarshaler("MemberOrder", ec.unmarshalInputMemberOrder),
 			graphql.NewInputUnmarshaler("NearFilter", ec.unmarshalInputNearFilter),
+			graphql.NewInputUnmarshaler("OpenPurchasingCampaignInput", ec.unmarshalInputOpenPurchasingCampaignInput),
 			graphql.NewInputUnmarshaler("PublishActionPlanInput", ec.unmarshalInputPublishActionPlanInput),
+			graphql.NewInputUnmarshaler("PurchasingCampaignFilter", ec.unmarshalInputPurchasingCampaignFilter),
 			graphql.NewInputUnmarshaler("QuestionFilter", ec.unmarshalInputQuestionFilter),
 			graphql.NewInputUnmarshaler("RaiseQuestionInput", ec.unmarshalInputRaiseQuestionInput),
 			graphql.NewInputUnmarshaler("RecordLeadInput", ec.unmarshalInputRecordLeadInput),
@@ -7054,6 +7457,347 @@ extend type Mutation {
   updateMember("The changes." input: UpdateMemberInput!): UpdateMemberPayload!
 }
 `, BuiltIn: false},
+	{Name: "../schema/purchasing.graphqls", Input: `"""
+Where a purchasing campaign stands: DRAFT → OPEN → CLOSED → ORDERED, or
+CANCELLED from DRAFT, OPEN or CLOSED.
+"""
+enum PurchasingCampaignStatus {
+  "Being prepared by its runners: seen by them, analysts and staff only; takes no commitment."
+  DRAFT
+  "Takes commitments until closesAt."
+  OPEN
+  "Takes no more commitments (closed by its runners, or by the server at closesAt); its runners now order or cancel it."
+  CLOSED
+  "Ordered from the supplier at the negotiated price."
+  ORDERED
+  "Cancelled: nothing is ordered."
+  CANCELLED
+}
+
+"""
+What a purchasing campaign buys.
+"""
+enum PurchaseCategory {
+  "Paint: the cluster's first pooled purchase, by its five founders."
+  PAINT
+  "Office supplies."
+  OFFICE_SUPPLIES
+  "Calibration and measurement equipment, reference gases and materials."
+  CALIBRATION_EQUIPMENT
+  "Insurance contracts."
+  INSURANCE
+  "Electricity and gas."
+  ENERGY
+  "Anything else."
+  OTHER
+}
+
+"""
+A pooled purchase (achats mutualisés): members commit to quantities of one
+product or service at a price the cluster negotiated with a supplier. A
+campaign belongs to a working group of theme PURCHASING, whose LEAD runs it
+with staff, or to staff alone. Prices are in cents of ` + "`" + `currency` + "`" + `. Members
+and above read campaigns (a DRAFT only its runners, analysts and staff) and
+their own commitment; the commitments of every member are for the
+campaign's runners, analysts and staff.
+"""
+type PurchasingCampaign implements Node {
+  "The opaque global id of the campaign."
+  id: ID!
+  "What is bought, in a few words."
+  title: String!
+  "Details: the product, delivery, conditions; null when none."
+  description: String
+  "What kind of purchase it is."
+  category: PurchaseCategory!
+  "The supplier the price was negotiated with."
+  supplier: String!
+  "The unit quantities count in (litre, ream, contract, MWh…)."
+  unit: String!
+  "The supplier's list price of one unit, in cents."
+  listPrice: Int!
+  "The price of one unit negotiated for the cluster, in cents; at most the list price."
+  negotiatedPrice: Int!
+  "The ISO 4217 code of the prices' currency: EUR, CHF, GBP or USD."
+  currency: String!
+  "The total quantity the supplier's price needs (at least 1)."
+  minimumQuantity: Int!
+  "When it opened; for a DRAFT, its planned opening (null when none is planned)."
+  opensAt: Time
+  "When it stops taking commitments: the server closes it then if its runners did not."
+  closesAt: Time!
+  "When it stopped taking commitments (closed, or cancelled while OPEN); null before."
+  closedAt: Time
+  "Where it stands."
+  status: PurchasingCampaignStatus!
+  "The working group (of theme PURCHASING) that runs it; null for a campaign of staff alone."
+  group: WorkingGroup
+  """
+  Every member's commitment, the latest first: for the campaign's runners
+  (its group's LEAD), analysts and staff only (FORBIDDEN for other members).
+  """
+  commitments(
+    "Number of commitments (default 20, at most 100)."
+    first: Int
+    "Cursor after which the page starts."
+    after: String
+  ): CampaignCommitmentConnection! @withheld
+  "The quantity committed in all, by every member."
+  totalQuantity: Int!
+  "How many members committed."
+  committedMembers: Int!
+  "Whether totalQuantity reaches minimumQuantity."
+  reachedMinimum: Boolean!
+  "What the campaign saves its members, in cents: (listPrice − negotiatedPrice) × totalQuantity."
+  savings: Int!
+  "The viewer member's own commitment; null when it has none, and for viewers who are not a member."
+  viewerCommitment: CampaignCommitment
+}
+
+"""
+The quantity a member committed to buy in a campaign.
+"""
+type CampaignCommitment {
+  "The member."
+  member: Member!
+  "How many units, at least 1."
+  quantity: Int!
+  "When it committed to this quantity (its latest change)."
+  committedAt: Time!
+}
+
+"""
+A page of a campaign's commitments.
+"""
+type CampaignCommitmentConnection {
+  "The commitments of this page."
+  edges: [CampaignCommitmentEdge!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "How many commitments in all (computed only when selected)."
+  totalCount: Int!
+}
+
+"""
+A commitment in a page.
+"""
+type CampaignCommitmentEdge {
+  "Opaque cursor of this commitment."
+  cursor: String!
+  "The commitment."
+  node: CampaignCommitment!
+}
+
+"""
+A page of purchasing campaigns.
+"""
+type PurchasingCampaignConnection {
+  "The campaigns of this page."
+  edges: [PurchasingCampaignEdge!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "How many campaigns in all (computed only when selected)."
+  totalCount: Int!
+}
+
+"""
+A campaign in a page.
+"""
+type PurchasingCampaignEdge {
+  "Opaque cursor of this campaign."
+  cursor: String!
+  "The campaign."
+  node: PurchasingCampaign!
+}
+
+"""
+Narrows the campaigns listed. Every criterion given must match; within a list, any value does.
+"""
+input PurchasingCampaignFilter {
+  "Only campaigns in these statuses."
+  statuses: [PurchasingCampaignStatus!]
+  "Only campaigns of these working groups (global ids)."
+  groupIds: [ID!]
+}
+
+"""
+What a member took part in and saved through the cluster's purchasing
+campaigns over the last 12 months: value it received from the cluster.
+"""
+type MemberPurchasing {
+  "The campaigns, not cancelled, closing within the last 12 months or later, in which it holds a commitment."
+  campaignsJoined: Int!
+  """
+  What it saved on the ORDERED campaigns priced in EUR that closed within the
+  last 12 months: its quantity × (listPrice − negotiatedPrice), in euro cents.
+  """
+  savings: Int!
+}
+
+extend type Member {
+  "Its purchasing campaigns over the last 12 months: the member itself, analysts and staff only."
+  purchasing: MemberPurchasing! @withheld
+}
+
+extend type Query {
+  """
+  The purchasing campaigns, the latest closing first (open and coming ones,
+  then the past): members and above (FORBIDDEN to anonymous callers); a
+  DRAFT only to its runners, analysts and staff.
+  """
+  purchasingCampaigns(
+    "Number of campaigns (default 20, at most 100)."
+    first: Int
+    "Cursor after which the page starts."
+    after: String
+    "Narrows the list."
+    filter: PurchasingCampaignFilter
+  ): PurchasingCampaignConnection!
+}
+
+"""
+Creates a purchasing campaign, as a DRAFT.
+"""
+input CreatePurchasingCampaignInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "What is bought, in a few words (at most 200 characters)."
+  title: String!
+  "Details: the product, delivery, conditions (at most 5,000 characters)."
+  description: String
+  "What kind of purchase it is; OTHER when omitted."
+  category: PurchaseCategory
+  "The supplier the price was negotiated with."
+  supplier: String!
+  "The unit quantities count in (at most 200 characters)."
+  unit: String!
+  "The supplier's list price of one unit, in cents: 1 to 100,000,000."
+  listPrice: Int!
+  "The negotiated price of one unit, in cents: 0 to the list price."
+  negotiatedPrice: Int!
+  "The ISO 4217 code of the prices' currency: EUR (when omitted), CHF, GBP or USD."
+  currency: String
+  "The total quantity the supplier's price needs: 1 (when omitted) to 1,000,000."
+  minimumQuantity: Int
+  "Its planned opening, before closesAt and not in the past; openPurchasingCampaign opens it."
+  opensAt: Time
+  "When it stops taking commitments: in the future, within two years."
+  closesAt: Time!
+  "The working group of theme PURCHASING that runs it (global id); omitted, staff alone run it (staff only)."
+  groupId: ID
+}
+
+"""
+Opens a DRAFT campaign to commitments.
+"""
+input OpenPurchasingCampaignInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The campaign (global id)."
+  campaignId: ID!
+}
+
+"""
+Sets the quantity a member commits to buy in an OPEN campaign.
+"""
+input CommitToCampaignInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The campaign (global id)."
+  campaignId: ID!
+  "The member committing (global id): a MEMBER token's own."
+  memberId: ID!
+  "How many units: replaces the member's earlier quantity; 0 withdraws its commitment. At most 1,000,000."
+  quantity: Int!
+}
+
+"""
+Closes an OPEN campaign to commitments before its closesAt.
+"""
+input ClosePurchasingCampaignInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The campaign (global id)."
+  campaignId: ID!
+}
+
+"""
+Records that a CLOSED campaign was ordered from its supplier.
+"""
+input MarkCampaignOrderedInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The campaign (global id)."
+  campaignId: ID!
+}
+
+"""
+Cancels a DRAFT, OPEN or CLOSED campaign.
+"""
+input CancelPurchasingCampaignInput {
+  "Echoed in the payload."
+  clientMutationId: String
+  "The campaign (global id)."
+  campaignId: ID!
+}
+
+"""
+The result of a mutation of a purchasing campaign.
+"""
+type PurchasingCampaignPayload {
+  "The clientMutationId of the input."
+  clientMutationId: String
+  "The campaign as the mutation left it."
+  campaign: PurchasingCampaign!
+}
+
+extend type Mutation {
+  """
+  Creates a DRAFT purchasing campaign. Staff, or the LEAD of the working
+  group given (an ACTIVE member); only staff create one without a group.
+  FORBIDDEN otherwise; NOT_FOUND for an unknown group; BAD_USER_INPUT (with
+  the field) for a group not of theme PURCHASING, a blank text, a price out
+  of range, a negotiated price above the list price, an unknown currency, a
+  closesAt past, more than two years ahead or not after opensAt; CONFLICT
+  for a CLOSED group.
+  """
+  createPurchasingCampaign("The campaign." input: CreatePurchasingCampaignInput!): PurchasingCampaignPayload!
+  """
+  Opens a DRAFT to commitments, now, until its closesAt: its runners (the
+  group's LEAD, staff). FORBIDDEN for others; NOT_FOUND for an unknown
+  campaign; CONFLICT unless it is a DRAFT whose closesAt is ahead.
+  """
+  openPurchasingCampaign("The campaign." input: OpenPurchasingCampaignInput!): PurchasingCampaignPayload!
+  """
+  Commits a member to a quantity of an OPEN campaign before its closesAt; a
+  new quantity replaces the earlier one, 0 withdraws. A MEMBER commits for
+  itself (an ACTIVE member), staff for any ACTIVE member. FORBIDDEN
+  otherwise; NOT_FOUND for an unknown campaign or member; BAD_USER_INPUT
+  (on quantity) for a quantity out of range or one that would take the
+  campaign past 21,474,836.47 of its currency at list price; CONFLICT when
+  the campaign is not OPEN or its closesAt has passed, or for a member that
+  left the cluster.
+  """
+  commitToCampaign("The commitment." input: CommitToCampaignInput!): PurchasingCampaignPayload!
+  """
+  Closes an OPEN campaign to commitments before its closesAt (the server
+  closes it at closesAt otherwise): its runners. FORBIDDEN for others;
+  NOT_FOUND; CONFLICT unless OPEN.
+  """
+  closePurchasingCampaign("The campaign." input: ClosePurchasingCampaignInput!): PurchasingCampaignPayload!
+  """
+  Records that a CLOSED campaign was ordered, whether or not it reached its
+  minimum: its runners. FORBIDDEN for others; NOT_FOUND; CONFLICT unless
+  CLOSED with at least one commitment.
+  """
+  markCampaignOrdered("The campaign." input: MarkCampaignOrderedInput!): PurchasingCampaignPayload!
+  """
+  Cancels a DRAFT, OPEN or CLOSED campaign: its runners. FORBIDDEN for
+  others; NOT_FOUND; CONFLICT when it was ORDERED or CANCELLED already.
+  """
+  cancelPurchasingCampaign("The campaign." input: CancelPurchasingCampaignInput!): PurchasingCampaignPayload!
+}
+`, BuiltIn: false},
 	{Name: "../schema/recommend.graphqls", Input: `"""
 Why a member is recommended as a partner.
 """
@@ -8687,6 +9431,40 @@ func (ec *executionContext) childFields_CallListEntry(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type CallListEntry", field.Name)
 }
 
+func (ec *executionContext) childFields_CampaignCommitment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "member":
+		return ec.fieldContext_CampaignCommitment_member(ctx, field)
+	case "quantity":
+		return ec.fieldContext_CampaignCommitment_quantity(ctx, field)
+	case "committedAt":
+		return ec.fieldContext_CampaignCommitment_committedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CampaignCommitment", field.Name)
+}
+
+func (ec *executionContext) childFields_CampaignCommitmentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CampaignCommitmentConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CampaignCommitmentConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CampaignCommitmentConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CampaignCommitmentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CampaignCommitmentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CampaignCommitmentEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CampaignCommitmentEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CampaignCommitmentEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Centrality(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "degree":
@@ -9273,6 +10051,8 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_businessLinks(ctx, field)
 	case "partners":
 		return ec.fieldContext_Member_partners(ctx, field)
+	case "purchasing":
+		return ec.fieldContext_Member_purchasing(ctx, field)
 	case "recommendedPartners":
 		return ec.fieldContext_Member_recommendedPartners(ctx, field)
 	case "touchpoints":
@@ -9339,6 +10119,16 @@ func (ec *executionContext) childFields_MemberPath(ctx context.Context, field gr
 		return ec.fieldContext_MemberPath_links(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MemberPath", field.Name)
+}
+
+func (ec *executionContext) childFields_MemberPurchasing(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "campaignsJoined":
+		return ec.fieldContext_MemberPurchasing_campaignsJoined(ctx, field)
+	case "savings":
+		return ec.fieldContext_MemberPurchasing_savings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MemberPurchasing", field.Name)
 }
 
 func (ec *executionContext) childFields_Network(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9457,6 +10247,86 @@ func (ec *executionContext) childFields_PublishActionPlanPayload(ctx context.Con
 		return ec.fieldContext_PublishActionPlanPayload_actionPlan(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PublishActionPlanPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_PurchasingCampaign(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PurchasingCampaign_id(ctx, field)
+	case "title":
+		return ec.fieldContext_PurchasingCampaign_title(ctx, field)
+	case "description":
+		return ec.fieldContext_PurchasingCampaign_description(ctx, field)
+	case "category":
+		return ec.fieldContext_PurchasingCampaign_category(ctx, field)
+	case "supplier":
+		return ec.fieldContext_PurchasingCampaign_supplier(ctx, field)
+	case "unit":
+		return ec.fieldContext_PurchasingCampaign_unit(ctx, field)
+	case "listPrice":
+		return ec.fieldContext_PurchasingCampaign_listPrice(ctx, field)
+	case "negotiatedPrice":
+		return ec.fieldContext_PurchasingCampaign_negotiatedPrice(ctx, field)
+	case "currency":
+		return ec.fieldContext_PurchasingCampaign_currency(ctx, field)
+	case "minimumQuantity":
+		return ec.fieldContext_PurchasingCampaign_minimumQuantity(ctx, field)
+	case "opensAt":
+		return ec.fieldContext_PurchasingCampaign_opensAt(ctx, field)
+	case "closesAt":
+		return ec.fieldContext_PurchasingCampaign_closesAt(ctx, field)
+	case "closedAt":
+		return ec.fieldContext_PurchasingCampaign_closedAt(ctx, field)
+	case "status":
+		return ec.fieldContext_PurchasingCampaign_status(ctx, field)
+	case "group":
+		return ec.fieldContext_PurchasingCampaign_group(ctx, field)
+	case "commitments":
+		return ec.fieldContext_PurchasingCampaign_commitments(ctx, field)
+	case "totalQuantity":
+		return ec.fieldContext_PurchasingCampaign_totalQuantity(ctx, field)
+	case "committedMembers":
+		return ec.fieldContext_PurchasingCampaign_committedMembers(ctx, field)
+	case "reachedMinimum":
+		return ec.fieldContext_PurchasingCampaign_reachedMinimum(ctx, field)
+	case "savings":
+		return ec.fieldContext_PurchasingCampaign_savings(ctx, field)
+	case "viewerCommitment":
+		return ec.fieldContext_PurchasingCampaign_viewerCommitment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PurchasingCampaign", field.Name)
+}
+
+func (ec *executionContext) childFields_PurchasingCampaignConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PurchasingCampaignConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PurchasingCampaignConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PurchasingCampaignConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PurchasingCampaignConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PurchasingCampaignEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_PurchasingCampaignEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_PurchasingCampaignEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PurchasingCampaignEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PurchasingCampaignPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_PurchasingCampaignPayload_clientMutationId(ctx, field)
+	case "campaign":
+		return ec.fieldContext_PurchasingCampaignPayload_campaign(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PurchasingCampaignPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Question(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -76,6 +76,11 @@ type (
 	LeadConnection         = Connection[*LeadEdge]
 	LeadEdge               = Edge[*domain.Lead]
 
+	PurchasingCampaignConnection = Connection[*PurchasingCampaignEdge]
+	PurchasingCampaignEdge       = Edge[*domain.PurchasingCampaign]
+	CampaignCommitmentConnection = Connection[*CampaignCommitmentEdge]
+	CampaignCommitmentEdge       = Edge[*domain.CampaignCommitment]
+
 	MemberBusinessLinkConnection = Connection[*MemberBusinessLinkEdge]
 )
 

@@ -176,6 +176,14 @@ type CancelMeetingInput struct {
 	MeetingID string `json:"meetingId"`
 }
 
+// Cancels a DRAFT, OPEN or CLOSED campaign.
+type CancelPurchasingCampaignInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The campaign (global id).
+	CampaignID string `json:"campaignId"`
+}
+
 // Cancels a member's registration (as itself) or staff on its behalf.
 type CancelRegistrationInput struct {
 	// Echoed in the payload.
@@ -218,6 +226,26 @@ type CloseGroupInput struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 	// The group (global id).
 	GroupID string `json:"groupId"`
+}
+
+// Closes an OPEN campaign to commitments before its closesAt.
+type ClosePurchasingCampaignInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The campaign (global id).
+	CampaignID string `json:"campaignId"`
+}
+
+// Sets the quantity a member commits to buy in an OPEN campaign.
+type CommitToCampaignInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The campaign (global id).
+	CampaignID string `json:"campaignId"`
+	// The member committing (global id): a MEMBER token's own.
+	MemberID string `json:"memberId"`
+	// How many units: replaces the member's earlier quantity; 0 withdraws its commitment. At most 1,000,000.
+	Quantity int `json:"quantity"`
 }
 
 // Marks a touchpoint's follow-up done: staff only.
@@ -304,6 +332,36 @@ type CreateMemberPayload struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 	// The new member.
 	Member *domain.Member `json:"member"`
+}
+
+// Creates a purchasing campaign, as a DRAFT.
+type CreatePurchasingCampaignInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// What is bought, in a few words (at most 200 characters).
+	Title string `json:"title"`
+	// Details: the product, delivery, conditions (at most 5,000 characters).
+	Description *string `json:"description,omitempty"`
+	// What kind of purchase it is; OTHER when omitted.
+	Category *domain.PurchaseCategory `json:"category,omitempty"`
+	// The supplier the price was negotiated with.
+	Supplier string `json:"supplier"`
+	// The unit quantities count in (at most 200 characters).
+	Unit string `json:"unit"`
+	// The supplier's list price of one unit, in cents: 1 to 100,000,000.
+	ListPrice int `json:"listPrice"`
+	// The negotiated price of one unit, in cents: 0 to the list price.
+	NegotiatedPrice int `json:"negotiatedPrice"`
+	// The ISO 4217 code of the prices' currency: EUR (when omitted), CHF, GBP or USD.
+	Currency *string `json:"currency,omitempty"`
+	// The total quantity the supplier's price needs: 1 (when omitted) to 1,000,000.
+	MinimumQuantity *int `json:"minimumQuantity,omitempty"`
+	// Its planned opening, before closesAt and not in the past; openPurchasingCampaign opens it.
+	OpensAt *time.Time `json:"opensAt,omitempty"`
+	// When it stops taking commitments: in the future, within two years.
+	ClosesAt time.Time `json:"closesAt"`
+	// The working group of theme PURCHASING that runs it (global id); omitted, staff alone run it (staff only).
+	GroupID *string `json:"groupId,omitempty"`
 }
 
 // A new trade of the taxonomy: staff only.
@@ -538,6 +596,14 @@ type LogTouchpointPayload struct {
 	Touchpoint *domain.Touchpoint `json:"touchpoint"`
 }
 
+// Records that a CLOSED campaign was ordered from its supplier.
+type MarkCampaignOrderedInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The campaign (global id).
+	CampaignID string `json:"campaignId"`
+}
+
 // A change of a meeting, as meetingChanged delivers it.
 type MeetingEvent struct {
 	// What happened to the meeting.
@@ -619,6 +685,14 @@ type NetworkVersion struct {
 	LinkCount int `json:"linkCount"`
 }
 
+// Opens a DRAFT campaign to commitments.
+type OpenPurchasingCampaignInput struct {
+	// Echoed in the payload.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The campaign (global id).
+	CampaignID string `json:"campaignId"`
+}
+
 // Publishes a group's action plan: its lead or staff; one plan per group.
 type PublishActionPlanInput struct {
 	// Echoed in the payload.
@@ -637,6 +711,22 @@ type PublishActionPlanPayload struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 	// The published plan.
 	ActionPlan *domain.ActionPlan `json:"actionPlan"`
+}
+
+// Narrows the campaigns listed. Every criterion given must match; within a list, any value does.
+type PurchasingCampaignFilter struct {
+	// Only campaigns in these statuses.
+	Statuses []domain.CampaignStatus `json:"statuses,omitempty"`
+	// Only campaigns of these working groups (global ids).
+	GroupIds []string `json:"groupIds,omitempty"`
+}
+
+// The result of a mutation of a purchasing campaign.
+type PurchasingCampaignPayload struct {
+	// The clientMutationId of the input.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The campaign as the mutation left it.
+	Campaign *domain.PurchasingCampaign `json:"campaign"`
 }
 
 // The entry points for reading.

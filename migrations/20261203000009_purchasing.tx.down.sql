@@ -1,0 +1,2 @@
+DROP TABLE campaign_commitments;
+DROP TABLE purchasing_campaigns;
