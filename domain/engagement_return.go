@@ -21,6 +21,9 @@ type EngagementReturn struct {
 	TrainingsAttended   int
 	// MembersMet: distinct other members met in meetings and trainings.
 	MembersMet int
+	// PurchasingSavings: cents saved in the EUR purchasing campaigns it
+	// committed to that were ORDERED in the period (Member.purchasing).
+	PurchasingSavings int
 }
 
 // The value points of what a member receives, per unit (see Ratio).
@@ -28,16 +31,19 @@ const (
 	PointsPerClusterLink = 5
 	PointsPerTraining    = 2
 	PointsPerMemberMet   = 0.5
+	// PointsPerSavedCent: a point per 100 EUR saved.
+	PointsPerSavedCent = 0.0001
 )
 
 // ValuePoints weighs what the member received for its time: 5 points per
-// link from the cluster, 2 per training attended, 0.5 per member met.
+// link from the cluster, 2 per training attended, 0.5 per member met, 1 per
+// 100 EUR saved in pooled purchases.
 // Action plans are not weighed: they reach every ACTIVE member whatever
 // the time it gave (a network of 100,000 members publishes thousands a
 // year).
 func (r EngagementReturn) ValuePoints() float64 {
 	return PointsPerClusterLink*float64(r.LinksFromCluster) + PointsPerTraining*float64(r.TrainingsAttended) +
-		PointsPerMemberMet*float64(r.MembersMet)
+		PointsPerMemberMet*float64(r.MembersMet) + PointsPerSavedCent*float64(r.PurchasingSavings)
 }
 
 // Ratio is the value points received per hour given; nil when no time was
@@ -51,11 +57,11 @@ func (r EngagementReturn) Ratio() *float64 {
 }
 
 // ReceivedNothing reports whether the member got nothing it would not
-// have had without giving its time: no link from the cluster and no
-// training (action plans reach every member; members met are the time
-// given itself).
+// have had without giving its time: no link from the cluster, no training
+// and no purchasing savings (action plans reach every member; members met
+// are the time given itself).
 func (r EngagementReturn) ReceivedNothing() bool {
-	return r.LinksFromCluster == 0 && r.TrainingsAttended == 0
+	return r.LinksFromCluster == 0 && r.TrainingsAttended == 0 && r.PurchasingSavings == 0
 }
 
 // ReturnBucketBounds are the lower bounds of the dashboard's ratio

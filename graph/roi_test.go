@@ -41,7 +41,11 @@ func TestEngagementReturn(t *testing.T) {
 		INSERT INTO trainings (id, title, theme, starts_at, duration_minutes, capacity, registration_count, status) VALUES
 		  (1, 'CGV', 'OTHER', now() - interval '15 days', 120, 10, 2, 'HELD'),
 		  (2, 'Old', 'OTHER', now() - interval '500 days', 120, 10, 1, 'HELD');
-		INSERT INTO training_registrations (training_id, member_id, attended) VALUES (1, 3, true), (1, 4, true), (2, 1, true);`)
+		INSERT INTO training_registrations (training_id, member_id, attended) VALUES (1, 3, true), (1, 4, true), (2, 1, true);
+		INSERT INTO purchasing_campaigns (id, title, supplier, unit, list_price, negotiated_price, opens_at, closes_at, closed_at, status) VALUES
+		  (1, 'Paint', 'S', 'l', 1000, 800, now() - interval '60 days', now() - interval '30 days', now() - interval '30 days', 'ORDERED'),
+		  (2, 'Gas', 'S', 'l', 1000, 500, now() - interval '60 days', now() - interval '30 days', now() - interval '30 days', 'CANCELLED');
+		INSERT INTO campaign_commitments (campaign_id, member_id, quantity) VALUES (1, 6, 50), (2, 5, 50);`)
 	staff := token(t, domain.RoleStaff, "")
 	type roi struct {
 		HoursGiven          float64
@@ -49,16 +53,17 @@ func TestEngagementReturn(t *testing.T) {
 		ActionPlansReceived int
 		TrainingsAttended   int
 		MembersMet          int
+		PurchasingSavings   int
 		Ratio               *float64
 	}
 	ratio := func(v float64) *float64 { return &v }
 	want := map[string]roi{
-		"A": {3.5, 1, 2, 0, 2, ratio(6 / 3.5)},
-		"B": {2, 1, 2, 0, 1, ratio(5.5 / 2)},
-		"C": {3.5, 0, 2, 1, 2, ratio(3 / 3.5)},
-		"D": {2, 0, 1, 1, 1, ratio(2.5 / 2)},
-		"E": {460.0 / 60, 0, 2, 0, 1, ratio(0.5 / (460.0 / 60))},
-		"F": {6, 0, 2, 0, 1, ratio(0.5 / 6)},
+		"A": {3.5, 1, 2, 0, 2, 0, ratio(6 / 3.5)},
+		"B": {2, 1, 2, 0, 1, 0, ratio(5.5 / 2)},
+		"C": {3.5, 0, 2, 1, 2, 0, ratio(3 / 3.5)},
+		"D": {2, 0, 1, 1, 1, 0, ratio(2.5 / 2)},
+		"E": {460.0 / 60, 0, 2, 0, 1, 0, ratio(0.5 / (460.0 / 60))}, // its campaign was cancelled
+		"F": {6, 0, 2, 0, 1, 10000, ratio((0.5 + 1) / 6)},           // 50 × 2.00 EUR saved
 	}
 	var out struct {
 		Members struct {
@@ -71,7 +76,7 @@ func TestEngagementReturn(t *testing.T) {
 		}
 	}
 	a.ok(staff, `{ members(first: 10, orderBy: {field: NAME}) { edges { node { name engagement { roi {
-		hoursGiven linksFromCluster actionPlansReceived trainingsAttended membersMet ratio } } } } } }`, nil, &out)
+		hoursGiven linksFromCluster actionPlansReceived trainingsAttended membersMet purchasingSavings ratio } } } } } }`, nil, &out)
 	near := func(a, b *float64) bool {
 		return (a == nil) == (b == nil) && (a == nil || math.Abs(*a-*b) < 1e-9)
 	}
@@ -79,7 +84,7 @@ func TestEngagementReturn(t *testing.T) {
 		got, w := e.Node.Engagement.Roi, want[e.Node.Name]
 		if math.Abs(got.HoursGiven-w.HoursGiven) > 1e-9 || got.LinksFromCluster != w.LinksFromCluster ||
 			got.ActionPlansReceived != w.ActionPlansReceived || got.TrainingsAttended != w.TrainingsAttended ||
-			got.MembersMet != w.MembersMet || !near(got.Ratio, w.Ratio) {
+			got.MembersMet != w.MembersMet || got.PurchasingSavings != w.PurchasingSavings || !near(got.Ratio, w.Ratio) {
 			t.Errorf("%s: got %+v (ratio %v), want %+v (ratio %v)", e.Node.Name, got, deref(got.Ratio), w, deref(w.Ratio))
 		}
 	}
@@ -113,7 +118,8 @@ func TestEngagementReturn(t *testing.T) {
 		t.Errorf("distribution %+v, want counts %v", dash.Dashboard.Engagement.RoiDistribution, want)
 	}
 	g := dash.Dashboard.Engagement.GivingWithoutReturn
-	if len(g) != 2 || g[0].Member.Name != "E" || g[1].Member.Name != "F" || g[1].HoursGiven != 6 {
+	// F gave 6 hours too, but saved 100 EUR.
+	if len(g) != 1 || g[0].Member.Name != "E" || math.Abs(g[0].HoursGiven-460.0/60) > 1e-9 {
 		t.Errorf("giving without return: %+v", g)
 	}
 	if r := a.do(token(t, domain.RoleMember, gid(2)), `query($id: ID!) { node(id: $id) { ... on Member { engagement { roi { hoursGiven } } } } }`,

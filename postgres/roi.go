@@ -11,7 +11,8 @@ import (
 
 // returnCTEs computes, for the members of CTE ids, what they gave and got
 // back over the 12 months up to ?0 (?1 is the period's start): CTE
-// returns. The sessions a member gave time to are the meetings and the
+// returns. Savings are those of Member.purchasing: EUR campaigns ORDERED
+// in the period. The sessions a member gave time to are the meetings and the
 // trainings held in the period that it attended. The action plans a member
 // received are read from a running count per day, by index, so that their
 // cost grows with the members, not with members times days.
@@ -66,14 +67,23 @@ plans AS (
     FROM members AS m CROSS JOIN plan_counts AS pc
     WHERE m.id IN (SELECT id FROM ids)
 ),
+savings AS (
+    SELECT cc.member_id, least(sum(cc.quantity * (pc.list_price - pc.negotiated_price)), 2147483647)::bigint AS cents
+    FROM campaign_commitments AS cc JOIN purchasing_campaigns AS pc ON pc.id = cc.campaign_id
+    WHERE pc.status = 'ORDERED' AND pc.currency = 'EUR' AND pc.closed_at > ?1 AND pc.closed_at <= ?0
+      AND cc.member_id IN (SELECT id FROM ids)
+    GROUP BY cc.member_id
+),
 returns AS (
     SELECT i.id AS member_id, coalesce(g.minutes, 0) AS minutes, coalesce(cl.n, 0) AS links,
-        greatest(coalesce(p.n, 0), 0) AS plans, coalesce(g.trainings, 0) AS trainings, coalesce(mt.n, 0) AS met
+        greatest(coalesce(p.n, 0), 0) AS plans, coalesce(g.trainings, 0) AS trainings, coalesce(mt.n, 0) AS met,
+        coalesce(sv.cents, 0) AS savings
     FROM ids AS i
     LEFT JOIN given AS g ON g.member_id = i.id
     LEFT JOIN met AS mt ON mt.member_id = i.id
     LEFT JOIN cluster_links AS cl ON cl.member_id = i.id
     LEFT JOIN plans AS p ON p.member_id = i.id
+    LEFT JOIN savings AS sv ON sv.member_id = i.id
 )`
 
 // returnRow is one member's row of CTE returns.
@@ -84,11 +94,12 @@ type returnRow struct {
 	Plans     int   `bun:"plans"`
 	Trainings int   `bun:"trainings"`
 	Met       int   `bun:"met"`
+	Savings   int   `bun:"savings"`
 }
 
 func (r *returnRow) toReturn() domain.EngagementReturn {
 	return domain.EngagementReturn{MemberID: r.MemberID, HoursGiven: float64(r.Minutes) / 60, LinksFromCluster: r.Links,
-		ActionPlansReceived: r.Plans, TrainingsAttended: r.Trainings, MembersMet: r.Met}
+		ActionPlansReceived: r.Plans, TrainingsAttended: r.Trainings, MembersMet: r.Met, PurchasingSavings: r.Savings}
 }
 
 // returnsOf reads the returns of the members ids selects.

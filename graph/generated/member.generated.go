@@ -976,6 +976,29 @@ func (ec *executionContext) fieldContext_EngagementReturn_membersMet(_ context.C
 	return graphql.NewScalarFieldContext("EngagementReturn", field, false, false, "Int")
 }
 
+func (ec *executionContext) _EngagementReturn_purchasingSavings(ctx context.Context, field graphql.CollectedField, obj *domain.EngagementReturn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementReturn_purchasingSavings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PurchasingSavings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementReturn_purchasingSavings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EngagementReturn", field, false, false, "Int")
+}
+
 func (ec *executionContext) _EngagementReturn_ratio(ctx context.Context, field graphql.CollectedField, obj *domain.EngagementReturn) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3560,6 +3583,11 @@ func (ec *executionContext) _EngagementReturn(ctx context.Context, sel ast.Selec
 			}
 		case "membersMet":
 			out.Values[i] = ec._EngagementReturn_membersMet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "purchasingSavings":
+			out.Values[i] = ec._EngagementReturn_purchasingSavings(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -329,6 +329,7 @@ type ComplexityRoot struct {
 		HoursGiven          func(childComplexity int) int
 		LinksFromCluster    func(childComplexity int) int
 		MembersMet          func(childComplexity int) int
+		PurchasingSavings   func(childComplexity int) int
 		Ratio               func(childComplexity int) int
 		TrainingsAttended   func(childComplexity int) int
 	}
@@ -1992,6 +1993,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EngagementReturn.MembersMet(childComplexity), true
+	case "EngagementReturn.purchasingSavings":
+		if e.ComplexityRoot.EngagementReturn.PurchasingSavings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementReturn.PurchasingSavings(childComplexity), true
 	case "EngagementReturn.ratio":
 		if e.ComplexityRoot.EngagementReturn.Ratio == nil {
 			break
@@ -5989,8 +5996,9 @@ type EngagementStats {
   roiDistribution: [ReturnBucket!]!
   """
   The members who gave at least 6 hours in the last 12 months and received
-  nothing in return: no link from the cluster and no training (action plans
-  reach every member). The most hours first, then by id.
+  nothing in return: no link from the cluster, no training and no
+  purchasing savings (action plans reach every member). The most hours
+  first, then by id.
   """
   givingWithoutReturn(
     "How many to return, 1 to 100."
@@ -7119,8 +7127,8 @@ type Engagement {
 What a member gave the cluster over the last 12 months and what it got back.
 
 ratio = value points received per hour given, where value points = 5 ×
-linksFromCluster + 2 × trainingsAttended + 0.5 × membersMet; null when no
-time was given. Action plans received are shown but not weighed: they reach
+linksFromCluster + 2 × trainingsAttended + 0.5 × membersMet + 1 per 100 EUR
+of purchasingSavings; null when no time was given. Action plans received are shown but not weighed: they reach
 every ACTIVE member whatever the time it gave.
 """
 type EngagementReturn {
@@ -7134,6 +7142,8 @@ type EngagementReturn {
   trainingsAttended: Int!
   "Distinct other members met in the meetings and trainings attended."
   membersMet: Int!
+  "Cents saved in the EUR purchasing campaigns the member committed to, ORDERED in the period (as Member.purchasing.savings)."
+  purchasingSavings: Int!
   "Value points received per hour given (formula in the type's description); null when no time was given."
   ratio: Float
 }
@@ -9663,6 +9673,8 @@ func (ec *executionContext) childFields_EngagementReturn(ctx context.Context, fi
 		return ec.fieldContext_EngagementReturn_trainingsAttended(ctx, field)
 	case "membersMet":
 		return ec.fieldContext_EngagementReturn_membersMet(ctx, field)
+	case "purchasingSavings":
+		return ec.fieldContext_EngagementReturn_purchasingSavings(ctx, field)
 	case "ratio":
 		return ec.fieldContext_EngagementReturn_ratio(ctx, field)
 	}
