@@ -9,6 +9,8 @@
 //	grappe token --role ROLE [--member ID] [--ttl D]
 //	grappe documents add FILE|DIR...    register trusted documents
 //	grappe documents list
+//	grappe backup FILE                  dump the database (pg_dump -Fc)
+//	grappe restore FILE [--replace]     restore a dump made by backup
 package main
 
 import (
@@ -50,7 +52,9 @@ var errUsage = errors.New(`usage:
   grappe seed [--members N] [--seed S] [--replace]
   grappe token --role PUBLIC|MEMBER|ANALYST|STAFF [--member ID] [--ttl DURATION]
   grappe documents add FILE|DIR...
-  grappe documents list`)
+  grappe documents list
+  grappe backup FILE
+  grappe restore FILE [--replace]`)
 
 // run executes one subcommand; it is main without the process globals.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -74,6 +78,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return tokenCommand(cfg, args, stdout, stderr)
 	case "documents":
 		return documentsCommand(cfg, args, stdout, stderr)
+	case "backup":
+		return backupCommand(ctx, cfg, log, args, stdout)
+	case "restore":
+		return restoreCommand(ctx, cfg, log, args, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, errUsage)
 		return nil

@@ -1,6 +1,7 @@
 package pgserver
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,10 @@ import (
 // lockFileName is the name of the lock file that Lock creates inside the data
 // directory.
 const lockFileName = "grappe.lock"
+
+// ErrDirInUse is wrapped by the error Lock returns when another process
+// holds the data directory's lock.
+var ErrDirInUse = errors.New("in use by another grappe process")
 
 // DirLock is an exclusive advisory lock on a grappe data directory. It is held
 // until Unlock is called or the process exits.
@@ -35,7 +40,7 @@ func Lock(dataDir string) (*DirLock, error) {
 		return nil, fmt.Errorf("lock data directory %s: %w", dataDir, err)
 	}
 	if !ok {
-		return nil, fmt.Errorf("data directory %s is in use by another grappe process (lock held on %s)", dataDir, path)
+		return nil, fmt.Errorf("data directory %s is %w (lock held on %s)", dataDir, ErrDirInUse, path)
 	}
 	return &DirLock{fl: fl}, nil
 }
