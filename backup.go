@@ -105,9 +105,16 @@ func restoreCommand(ctx context.Context, cfg Config, log *slog.Logger, args []st
 	}
 	if newer(h.DumpVersion, installed) || newer(h.ServerVersion, installed) {
 		return fmt.Errorf("%s was made by PostgreSQL %s (pg_dump %s), newer than the installed PostgreSQL %s (%s): restore it with PostgreSQL %s or later",
-			file, h.ServerVersion, h.DumpVersion, installed, filepath.Dir(pgRestore), major(h.DumpVersion, h.ServerVersion))
+			file, shortVersion(h.ServerVersion), shortVersion(h.DumpVersion), installed, filepath.Dir(pgRestore), major(h.DumpVersion, h.ServerVersion))
+	}
+	// Read the whole table of contents before touching the database.
+	if out, err := exec.CommandContext(ctx, pgRestore, "--list", file).CombinedOutput(); err != nil {
+		return fmt.Errorf("%s is not a readable backup: %s", file, lastLine(string(out)))
 	}
 	s, err := openStore(ctx, cfg, log, bulkOptions(cfg))
+	if errors.Is(err, pgserver.ErrDirInUse) {
+		return fmt.Errorf("%w: stop the server before restoring", err)
+	}
 	if err != nil {
 		return err
 	}
@@ -128,7 +135,7 @@ func restoreCommand(ctx context.Context, cfg Config, log *slog.Logger, args []st
 	if err := runPG(ctx, pgRestore, s.url, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", file); err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
-	fmt.Fprintf(stdout, "restored %s (PostgreSQL %s) into %s in %s\n", file, h.ServerVersion, maskURL(s.url), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "restored %s (PostgreSQL %s) into %s in %s\n", file, shortVersion(h.ServerVersion), maskURL(s.url), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -318,6 +325,15 @@ func toolVersion(ctx context.Context, program string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%s --version: unexpected output %q", program, strings.TrimSpace(string(out)))
+}
+
+// shortVersion returns the number of a version string: "15.14" from
+// "15.14 (Debian 15.14-1)".
+func shortVersion(v string) string {
+	if f := strings.Fields(v); len(f) > 0 {
+		return f[0]
+	}
+	return v
 }
 
 // majorOf returns the major version of a version string: 15 for "15.14",

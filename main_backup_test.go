@@ -144,7 +144,8 @@ func TestRestoreRefusesNewerDump(t *testing.T) {
 
 // TestBackupPrivateCluster backs up the private cluster while a server
 // runs on the data directory (without its lock) and once it stopped
-// (starting the cluster for the dump, and stopping it after).
+// (starting the cluster for the dump, and stopping it after); a restore
+// while the server runs is refused.
 func TestBackupPrivateCluster(t *testing.T) {
 	t.Parallel()
 	dataDir := filepath.Join(reachableTempDir(t), "data")
@@ -154,6 +155,10 @@ func TestBackupPrivateCluster(t *testing.T) {
 	running := filepath.Join(t.TempDir(), "running.dump")
 	runCommand(t, vars, "backup", running)
 	listsMembers(t, running)
+	// Restoring under a running server is refused.
+	if msg := runFails(t, vars, "restore", running, "--replace"); !strings.Contains(msg, "stop the server") || strings.Contains(msg, "\n") {
+		t.Fatalf("restore while a server runs: %q", msg)
+	}
 	if err := app.Close(); err != nil {
 		t.Fatal(err)
 	}
