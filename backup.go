@@ -240,6 +240,11 @@ func readDumpHeader(path string) (dumpHeader, error) {
 	}
 	h.Archive = [3]int{int(head[5]), int(head[6]), int(head[7])}
 	intSize, format := int(head[8]), head[10]
+	if h.Archive[0] == 1 && h.Archive[1] > 16 {
+		// PostgreSQL 17 writes archive 1.16; a later header may differ.
+		return h, fmt.Errorf("%s was made by a newer pg_dump (archive format %d.%d) than grappe reads (1.16, PostgreSQL 17): restore it with that PostgreSQL's pg_restore",
+			path, h.Archive[0], h.Archive[1])
+	}
 	if h.Archive[0] != 1 || h.Archive[1] < 12 || intSize < 1 || intSize > 8 || format != 1 {
 		return h, fmt.Errorf("%s: unsupported archive version %d.%d or format %d (a grappe backup is pg_dump's custom format, PostgreSQL 12 or later)",
 			path, h.Archive[0], h.Archive[1], format)

@@ -133,6 +133,17 @@ func TestRestoreRefusesNewerDump(t *testing.T) {
 		t.Fatalf("tables after a refused restore: %v", got)
 	}
 
+	// An archive format newer than grappe reads is refused as newer too.
+	future17 := bytes.Clone(b)
+	future17[6] = 17 // PGDMP, major, minor
+	archiveFile := filepath.Join(dir, "archive.dump")
+	if err := os.WriteFile(archiveFile, future17, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if msg := runFails(t, map[string]string{"DATABASE_URL": dst}, "restore", archiveFile); !strings.Contains(msg, "newer pg_dump (archive format 1.17)") || strings.Contains(msg, "\n") {
+		t.Fatalf("restore of a newer archive format: %q", msg)
+	}
+
 	junk := filepath.Join(dir, "junk.dump")
 	if err := os.WriteFile(junk, []byte("-- SQL\n"), 0o600); err != nil {
 		t.Fatal(err)
