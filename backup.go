@@ -37,6 +37,10 @@ func backupCommand(ctx context.Context, cfg Config, log *slog.Logger, args []str
 	}
 	dbURL := cfg.DatabaseURL
 	if dbURL == "" {
+		cluster := filepath.Join(cfg.DataDir, "postgres")
+		if _, err := os.Stat(filepath.Join(cluster, "PG_VERSION")); errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("no PostgreSQL cluster in %s: nothing to back up (set GRAPPE_DATA_DIR or DATABASE_URL)", cluster)
+		}
 		s, err := openStore(ctx, cfg, log, bulkOptions(cfg))
 		switch {
 		case errors.Is(err, pgserver.ErrDirInUse):

@@ -162,6 +162,13 @@ func TestBackupPrivateCluster(t *testing.T) {
 	dataDir := filepath.Join(reachableTempDir(t), "data")
 	vars := map[string]string{"GRAPPE_DATA_DIR": dataDir, "PORT": "0", "GRAPPE_HOST": "127.0.0.1",
 		"GRAPPE_JWT_SECRET": testSecret, "GRAPPE_DEMO": "false"}
+	// A data directory without a cluster holds nothing to back up.
+	if msg := runFails(t, vars, "backup", filepath.Join(t.TempDir(), "none.dump")); !strings.Contains(msg, "nothing to back up") {
+		t.Fatalf("backup without a cluster: %q", msg)
+	}
+	if _, err := os.Stat(dataDir); !os.IsNotExist(err) {
+		t.Fatalf("data directory after a refused backup: %v", err)
+	}
 	app := startApp(t, vars)
 	running := filepath.Join(t.TempDir(), "running.dump")
 	runCommand(t, vars, "backup", running)
