@@ -23,6 +23,8 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+
+	"grappe/telemetry"
 )
 
 // defaultGCPercent replaces Go's GOGC default of 100. A GraphQL response
@@ -69,7 +71,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	switch cmd {
 	case "serve":
-		return serve(ctx, cfg, log, stdout)
+		tracing, err := telemetry.NewProvider(ctx, getenv, version())
+		if err != nil {
+			return fmt.Errorf("tracing: %w", err)
+		}
+		return serve(ctx, cfg, log, tracing, stdout)
 	case "migrate":
 		return migrateCommand(ctx, cfg, log, args, stdout)
 	case "seed":
@@ -93,7 +99,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 func newLogger(cfg Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		return slog.New(telemetry.LogHandler(slog.NewJSONHandler(w, opts)))
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(telemetry.LogHandler(slog.NewTextHandler(w, opts)))
+}
+
+// version is the build's version: its module version, or its commit.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "dev"
+	}
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 7 {
+			return s.Value[:7]
+		}
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	return "dev"
 }

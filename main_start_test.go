@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"grappe/postgres/pgtest"
+	"grappe/telemetry"
 )
 
 // TestProductionRefusesShortSecret: production refuses an HS256 secret
@@ -124,7 +125,9 @@ func TestReadyLineTrueToMode(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			stdout := &syncWriter{w: new(bytes.Buffer)}
 			done := make(chan error, 1)
-			go func() { done <- serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), stdout) }()
+			go func() {
+				done <- serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), telemetry.Off(), stdout)
+			}()
 			defer func() {
 				cancel()
 				if err := <-done; err != nil {

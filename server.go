@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"io"
 	"log/slog"
 	"net"
@@ -30,13 +31,14 @@ import (
 	"grappe/network"
 	"grappe/pgserver"
 	"grappe/postgres"
+	"grappe/telemetry"
 	"grappe/web"
 	"grappe/wiring"
 )
 
 // serve runs the server until ctx is cancelled, then shuts it down.
-func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
-	app := &App{Config: cfg, Log: log}
+func serve(ctx context.Context, cfg Config, log *slog.Logger, tracing telemetry.Provider, stdout io.Writer) error {
+	app := &App{Config: cfg, Log: log, Tracing: tracing}
 	if err := app.Start(ctx); err != nil {
 		return errors.Join(err, app.Close())
 	}
@@ -65,6 +67,9 @@ func (a *App) readyLine() string {
 type App struct {
 	Config Config
 	Log    *slog.Logger
+	// Tracing receives the spans of requests, operations, SQL statements
+	// and network jobs (OpenTelemetry); off when zero.
+	Tracing telemetry.Provider
 
 	store    *store         // the private PostgreSQL, and the pool for the server's own work
 	requests *postgres.DB   // the pool for requests
@@ -88,6 +93,9 @@ type App struct {
 func (a *App) Start(ctx context.Context) error {
 	if err := a.Config.checkProduction(); err != nil {
 		return err
+	}
+	if a.Tracing.TracerProvider == nil {
+		a.Tracing = telemetry.Off()
 	}
 	if a.Config.weakSecret() {
 		a.Log.Warn("GRAPPE_JWT_SECRET is shorter than 32 bytes: accepted in development, refused in production",
@@ -115,13 +123,14 @@ func (a *App) Start(ctx context.Context) error {
 	// one for requests, whose statements the database cancels past the
 	// request timeout and whose wait for a connection is bounded, and one
 	// connection for the readiness check, which neither can hold up.
-	if a.store, err = openStore(ctx, a.Config, a.Log, postgres.Options{MaxOpenConns: backgroundConns}); err != nil {
+	if a.store, err = openStore(ctx, a.Config, a.Log, postgres.Options{MaxOpenConns: backgroundConns, Tracer: a.Tracing.IfOn()}); err != nil {
 		return err
 	}
 	db := a.store.db
 	a.requests, err = postgres.Open(ctx, a.store.url, postgres.Options{
 		MaxOpenConns: a.Config.DBMaxConns, GroupCapacity: a.Config.GroupCapacity, Location: a.Config.TimeZone,
 		StatementTimeout: a.Config.RequestTimeout, PoolWait: a.Config.DBPoolWait, DashboardCache: a.Config.DashboardCache,
+		Tracer: a.Tracing.IfOn(),
 	})
 	if err != nil {
 		return err
@@ -156,6 +165,9 @@ func (a *App) Start(ctx context.Context) error {
 	// keeps (the graph, the taxonomy, dashboard blocks): listening starts
 	// before the graph is first read, so that none is missed.
 	a.network = wiring.NewNetwork(db, a.requests, a.Log)
+	if a.Tracing.On {
+		a.network.Tracer = a.Tracing.Tracer("grappe/network")
+	}
 	// The subscriptions hear of the same changes, and of the graph's versions.
 	a.events = graph.NewEvents(db, a.Log)
 	a.network.Watch(a.events.NetworkBuilt)
@@ -277,6 +289,11 @@ func (a *App) Close() error {
 	if a.store != nil {
 		errs = append(errs, a.store.Close())
 	}
+	if a.Tracing.Shutdown != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		errs = append(errs, a.Tracing.Shutdown(ctx))
+	}
 	return errors.Join(errs...)
 }
 
@@ -297,6 +314,7 @@ func (a *App) routes(verifier *auth.Verifier) http.Handler {
 		TrustedOnly:        a.Config.TrustedDocuments,
 		Logger:             a.Log,
 		MapError:           postgres.MapTransient,
+		Tracer:             a.Tracing.IfOn(),
 		Subscriptions: &graph.SubscriptionOptions{
 			Events: a.events, Authenticate: verifier.Verify,
 			KeepAlive: a.Config.SubscriptionKeepAlive, WriteTimeout: a.Config.SubscriptionWriteTimeout,
@@ -326,7 +344,14 @@ func (a *App) routes(verifier *auth.Verifier) http.Handler {
 		r.Handle("/", graphiql)
 		r.Handle("/static/*", graphiql)
 	}
-	return r
+	if !a.Tracing.On {
+		return r
+	}
+	// The trace of a request starts outside everything else, so that its
+	// log lines carry its trace id; health checks are not traced.
+	return otelhttp.NewHandler(r, "grappe", otelhttp.WithTracerProvider(a.Tracing), otelhttp.WithPropagators(telemetry.Propagator),
+		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + r.URL.Path }),
+		otelhttp.WithFilter(func(r *http.Request) bool { return r.URL.Path != "/healthz" && r.URL.Path != "/readyz" }))
 }
 
 // loadDocuments loads the trusted documents, each validated against the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go.opentelemetry.io/otel/trace"
 	"log/slog"
 	"runtime/debug"
 
@@ -51,6 +52,8 @@ type HandlerOptions struct {
 	// the database unreachable) into application errors before they are
 	// presented; it returns other errors unchanged.
 	MapError func(error) error
+	// Tracer, when set, gets a span per GraphQL response (operationSpans).
+	Tracer trace.TracerProvider
 	// Subscriptions, when set, serves the Subscription type over
 	// WebSocket and Server-Sent Events; without, subscriptions are refused.
 	Subscriptions *SubscriptionOptions
@@ -92,6 +95,9 @@ func NewHandler(r *Resolver, opts HandlerOptions) *handler.Server {
 	srv.Use(&limitsExtension{limits: opts.Limits})
 	srv.Use(AuditTrail{})
 	srv.AroundFields(lookAhead)
+	if opts.Tracer != nil {
+		srv.Use(operationSpans{tracer: opts.Tracer.Tracer("grappe/graph")})
+	}
 	srv.SetErrorPresenter(errorPresenter(opts.Logger, opts.MapError))
 	srv.SetRecoverFunc(recoverFunc(opts.Logger))
 	return srv

@@ -3,6 +3,8 @@ package network
 import (
 	"context"
 	"fmt"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 	"log/slog"
 	"slices"
 	"sync"
@@ -49,6 +51,10 @@ type Store struct {
 	// next current one if a rebuild came meanwhile.
 	measureKick chan struct{}
 	warm        func(*Snapshot) // computes a snapshot's measures; tests replace it
+
+	// Tracer, when set before Start, gets a span per rebuild and per
+	// measurement of a snapshot.
+	Tracer trace.Tracer
 
 	mu       sync.Mutex
 	pending  []announced // announced changes no snapshot holds yet
@@ -243,6 +249,11 @@ func (s *Store) run(ctx context.Context) {
 // read before loading, so a change made during the load is picked up by the
 // next rebuild. Its measures are computed in the background afterwards.
 func (s *Store) rebuild(ctx context.Context) error {
+	if s.Tracer != nil {
+		var span trace.Span
+		ctx, span = s.Tracer.Start(ctx, "network.rebuild")
+		defer span.End()
+	}
 	v := s.wanted.Load()
 	g, err := s.load(ctx)
 	if err != nil {
@@ -294,6 +305,11 @@ func (s *Store) measureLoop(ctx context.Context) {
 func (s *Store) measure(snap *Snapshot) {
 	if s.cur.Load() != snap {
 		return
+	}
+	if s.Tracer != nil {
+		_, span := s.Tracer.Start(context.Background(), "network.measure",
+			trace.WithAttributes(attribute.Int64("network.version", int64(snap.Version)), attribute.Int("network.members", snap.NodeCount())))
+		defer span.End()
 	}
 	s.warm(snap)
 	for {

@@ -8,6 +8,8 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"github.com/uptrace/bun/extra/bunotel"
+	"go.opentelemetry.io/otel/trace"
 	"maps"
 	"strconv"
 	"strings"
@@ -44,6 +46,9 @@ type Options struct {
 	// fails with UNAVAILABLE (ErrPoolBusy). 0: the wait ends only with the
 	// context. A pool with a pool wait cannot run pgdriver.CopyFrom.
 	PoolWait time.Duration
+	// Tracer, when set, gets a span per SQL statement (bunotel), child of
+	// the span of the request or job that runs it.
+	Tracer trace.TracerProvider
 }
 
 // DB is grappe's PostgreSQL database.
@@ -121,6 +126,9 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	bdb.AddQueryHook(statementCounter{})
 	if opts.PoolWait > 0 {
 		bdb.AddQueryHook(poolWaitHook{wait: opts.PoolWait})
+	}
+	if opts.Tracer != nil {
+		bdb.AddQueryHook(bunotel.NewQueryHook(bunotel.WithTracerProvider(opts.Tracer), bunotel.WithDBName("grappe")))
 	}
 	if err := bdb.PingContext(ctx); err != nil {
 		_ = bdb.Close()
