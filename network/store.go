@@ -50,6 +50,8 @@ type Store struct {
 	measureKick chan struct{}
 	warm        func(*Snapshot) // computes a snapshot's measures; tests replace it
 
+	timings Timings // set before Start
+
 	mu       sync.Mutex
 	pending  []announced // announced changes no snapshot holds yet
 	lags     lagRecord
@@ -83,6 +85,18 @@ func (s *Store) Start(ctx context.Context) error {
 	go s.measureLoop(ctx)
 	return nil
 }
+
+// Timings receives the durations the store measures, for metrics. A nil
+// function is not called.
+type Timings struct {
+	Rebuild func(time.Duration) // to load and build a snapshot
+	Measure func(time.Duration) // to compute a snapshot's measures
+	Lag     func(time.Duration) // from an announced change to the first snapshot holding it (see Lags)
+}
+
+// SetTimings sets who receives the durations the store measures. Call it
+// before Start.
+func (s *Store) SetTimings(t Timings) { s.timings = t }
 
 // Rebuilds returns how many snapshots the store built.
 func (s *Store) Rebuilds() uint64 { return s.rebuilds.Load() }
@@ -165,6 +179,9 @@ func (s *Store) held(snap *Snapshot) {
 			return false
 		}
 		s.lags.add(now.Sub(a.at))
+		if s.timings.Lag != nil {
+			s.timings.Lag(now.Sub(a.at))
+		}
 		return true
 	})
 }
@@ -244,12 +261,16 @@ func (s *Store) run(ctx context.Context) {
 // next rebuild. Its measures are computed in the background afterwards.
 func (s *Store) rebuild(ctx context.Context) error {
 	v := s.wanted.Load()
+	start := time.Now()
 	g, err := s.load(ctx)
 	if err != nil {
 		return fmt.Errorf("load the network graph: %w", err)
 	}
 	snap := Build(g.Members, g.Pairs, v, s.now())
 	snap.seen = g.Seen
+	if s.timings.Rebuild != nil {
+		s.timings.Rebuild(time.Since(start))
+	}
 	s.cur.Store(snap)
 	s.rebuilds.Add(1)
 	s.held(snap)
@@ -295,7 +316,11 @@ func (s *Store) measure(snap *Snapshot) {
 	if s.cur.Load() != snap {
 		return
 	}
+	start := time.Now()
 	s.warm(snap)
+	if s.timings.Measure != nil {
+		s.timings.Measure(time.Since(start))
+	}
 	for {
 		old := s.measured.Load()
 		if old != nil && old.Version >= snap.Version {
