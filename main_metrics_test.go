@@ -138,6 +138,7 @@ func TestMetrics(t *testing.T) {
 		{"grappe_refused_requests_total", []string{`code="RATE_LIMITED"`}, func(v float64) bool { return v == float64(limited) }},
 		{"grappe_refused_requests_total", []string{`code="BAD_USER_INPUT"`}, func(v float64) bool { return v == 1 }},
 		{"grappe_rate_limited_requests_total", []string{`path="graphql"`}, func(v float64) bool { return v == float64(limited) }},
+		{"grappe_rate_limited_requests_total", []string{`path="export"`}, func(v float64) bool { return v == 0 }},
 		{"grappe_request_duration_seconds_count", []string{`operation="Count"`, `type="query"`}, func(v float64) bool { return v == 2 }},
 		{"grappe_request_sql_statements_count", []string{`operation="Count"`, `type="query"`}, func(v float64) bool { return v == 2 }},
 		{"grappe_request_sql_statements_sum", []string{`operation="Count"`, `type="query"`}, func(v float64) bool { return v >= 2 }},

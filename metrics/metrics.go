@@ -95,6 +95,9 @@ func New(trusted []string) *Metrics {
 		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60},
 	})
 	m.reg.MustRegister(m.requests, m.duration, m.statements, m.refused, m.rateLimited, m.rebuild, m.measure, m.lag)
+	// Shown at 0 before the first: a rate that stays 0 is a rate.
+	m.rateLimited.WithLabelValues("graphql")
+	m.rateLimited.WithLabelValues("export")
 	return m
 }
 
