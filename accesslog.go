@@ -12,6 +12,7 @@ import (
 	"grappe/domain"
 	"grappe/graph"
 	"grappe/httpapi"
+	"grappe/metrics"
 	"grappe/postgres"
 )
 
@@ -44,9 +45,10 @@ const (
 //
 // Other paths (probes, exports, GraphiQL) and CORS preflights get a DEBUG
 // line. accessLog also
-// counts the request's SQL statements (postgres.WithRequestStats) and
-// tells db of the requests that found the database unavailable.
-func accessLog(log *slog.Logger, db *dbWatch) func(http.Handler) http.Handler {
+// counts the request's SQL statements (postgres.WithRequestStats), tells
+// db of the requests that found the database unavailable, and records
+// what it logs in m (nil: no metrics).
+func accessLog(log *slog.Logger, db *dbWatch, m *metrics.Metrics) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
@@ -60,6 +62,9 @@ func accessLog(log *slog.Logger, db *dbWatch) func(http.Handler) http.Handler {
 				status = http.StatusOK
 			}
 			reqID := middleware.GetReqID(r.Context())
+			if status == http.StatusTooManyRequests {
+				m.RateLimited(limitedPath(r.URL.Path))
+			}
 			if r.URL.Path != "/graphql" || r.Method == http.MethodOptions {
 				log.LogAttrs(r.Context(), slog.LevelDebug, "request",
 					slog.String("method", r.Method), slog.String("path", r.URL.Path),
@@ -82,14 +87,29 @@ func accessLog(log *slog.Logger, db *dbWatch) func(http.Handler) http.Handler {
 				msg = "client gone"
 			}
 			name, typ := access.Operation()
+			codes := access.Codes()
+			m.ObserveRequest(metrics.Request{Operation: name, Type: typ, Outcome: outcome, Codes: codes,
+				Duration: elapsed, Statements: stats.Statements.Load()})
 			log.LogAttrs(context.WithoutCancel(r.Context()), level, msg,
 				slog.String("request_id", reqID),
 				slog.String("op", name), slog.String("op_type", typ), slog.String("role", access.Role()),
-				slog.Int("status", status), slog.String("code", strings.Join(access.Codes(), ",")),
+				slog.Int("status", status), slog.String("code", strings.Join(codes, ",")),
 				slog.Int64("sql", stats.Statements.Load()), slog.Duration("duration", elapsed),
 				slog.String("outcome", outcome))
 		})
 	}
+}
+
+// limitedPath is the path label of a rate-limited request: graphql or
+// export (the only paths with a rate limit), other for anything else.
+func limitedPath(path string) string {
+	switch {
+	case path == "/graphql":
+		return "graphql"
+	case strings.HasPrefix(path, "/export"):
+		return "export"
+	}
+	return "other"
 }
 
 // requestOutcome classifies an answered GraphQL request.

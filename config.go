@@ -62,6 +62,9 @@ type Config struct {
 	// may send only the ids of the documents kept in DocumentsDir.
 	TrustedDocuments bool
 	DocumentsDir     string
+	// MetricsAddr is where /metrics is served, apart from the API ("":
+	// no metrics).
+	MetricsAddr string
 	// SubscriptionWriteTimeout bounds each write to a subscriber: one that
 	// reads nothing for that long is disconnected (0: no deadline).
 	SubscriptionWriteTimeout time.Duration
@@ -120,6 +123,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("small_world_interval", c.SmallWorldInterval),
 		slog.String("time_zone", c.TimeZone.String()),
 		slog.Bool("debug_statement_count", c.DebugStatementCount),
+		slog.String("metrics_addr", c.MetricsAddr),
 	)
 }
 
@@ -187,6 +191,13 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		errs = append(errs, errors.New("GRAPPE_DEMO must be true or false"))
 	}
 	c.Demo = demo
+	metricsAddr := ""
+	if c.Production() {
+		metricsAddr = "127.0.0.1:9090"
+	}
+	if c.MetricsAddr = env("GRAPPE_METRICS_ADDR", metricsAddr); c.MetricsAddr == "off" {
+		c.MetricsAddr = ""
+	}
 	if c.DemoSeed, err = strconv.ParseUint(env("GRAPPE_DEMO_SEED", "1"), 10, 64); err != nil {
 		errs = append(errs, errors.New("GRAPPE_DEMO_SEED must be a non-negative integer"))
 	}

@@ -147,3 +147,21 @@ func TestConfigurationDocumented(t *testing.T) {
 		}
 	}
 }
+
+func TestMetricsAddrConfig(t *testing.T) {
+	for _, c := range []struct {
+		vars map[string]string
+		want string
+	}{
+		{nil, ""},
+		{map[string]string{"GRAPPE_METRICS_ADDR": "127.0.0.1:9100"}, "127.0.0.1:9100"},
+		{map[string]string{"GRAPPE_ENV": "production"}, "127.0.0.1:9090"},
+		{map[string]string{"GRAPPE_ENV": "production", "GRAPPE_METRICS_ADDR": "off"}, ""},
+		{map[string]string{"GRAPPE_ENV": "production", "GRAPPE_METRICS_ADDR": ":9200"}, ":9200"},
+	} {
+		cfg, _ := loadConfig(testEnv(c.vars))
+		if cfg.MetricsAddr != c.want {
+			t.Errorf("%v: metrics address %q; want %q", c.vars, cfg.MetricsAddr, c.want)
+		}
+	}
+}

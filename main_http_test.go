@@ -25,6 +25,8 @@ func TestHTTPProtectionsWired(t *testing.T) {
 		"GRAPPE_MAX_DEPTH": "3", "GRAPPE_MAX_BODY_BYTES": "1000",
 		"GRAPPE_RATE_LIMIT": "5", "GRAPPE_RATE_LIMIT_WINDOW": "1m",
 		"GRAPPE_CORS_ORIGINS": "https://app.example.org",
+		// Not production's default 127.0.0.1:9090: the tests run side by side.
+		"GRAPPE_METRICS_ADDR": "127.0.0.1:0",
 	})
 	defer app.Close()
 	url := app.URL() + "/graphql"

@@ -28,6 +28,7 @@ import (
 	"grappe/export"
 	"grappe/graph"
 	"grappe/httpapi"
+	"grappe/metrics"
 	"grappe/network"
 	"grappe/pgserver"
 	"grappe/postgres"
@@ -71,21 +72,24 @@ type App struct {
 	// and network jobs (OpenTelemetry); off when zero.
 	Tracing telemetry.Provider
 
-	store    *store         // the private PostgreSQL, and the pool for the server's own work
-	requests *postgres.DB   // the pool for requests
-	probe    *postgres.DB   // one connection for the readiness check
-	docs     *documents.Set // trusted documents
-	network  *network.Store
-	events   *graph.Events      // feeds the subscriptions
-	streams  *graph.Streams     // the subscription connections
-	stop     context.CancelFunc // stops the network graph's rebuilds and the small-world job
-	jobs     sync.WaitGroup     // the background jobs, waited for by Close
-	server   *http.Server
-	listener net.Listener
-	serveErr chan error
-	ready    atomic.Bool
-	dbCheck  dbCheck
-	dbWatch  *dbWatch // logs database outages, once each
+	store           *store         // the private PostgreSQL, and the pool for the server's own work
+	requests        *postgres.DB   // the pool for requests
+	probe           *postgres.DB   // one connection for the readiness check
+	docs            *documents.Set // trusted documents
+	network         *network.Store
+	events          *graph.Events      // feeds the subscriptions
+	streams         *graph.Streams     // the subscription connections
+	stop            context.CancelFunc // stops the network graph's rebuilds and the small-world job
+	jobs            sync.WaitGroup     // the background jobs, waited for by Close
+	server          *http.Server
+	listener        net.Listener
+	serveErr        chan error
+	ready           atomic.Bool
+	dbCheck         dbCheck
+	dbWatch         *dbWatch         // logs database outages, once each
+	metrics         *metrics.Metrics // nil without GRAPPE_METRICS_ADDR
+	metricsServer   *http.Server
+	metricsListener net.Listener
 }
 
 // Start binds the port, opens the database, migrates it, loads the demo
@@ -107,6 +111,9 @@ func (a *App) Start(ctx context.Context) error {
 	if err := a.listen(); err != nil {
 		return err
 	}
+	if err := a.listenMetrics(); err != nil {
+		return err
+	}
 	authCfg, err := authConfig(a.Config)
 	if err != nil {
 		return err
@@ -117,6 +124,9 @@ func (a *App) Start(ctx context.Context) error {
 	}
 	if a.docs, err = loadDocuments(a.Config, a.Log); err != nil {
 		return err
+	}
+	if a.metricsListener != nil {
+		a.metrics = metrics.New(a.docs.OperationNames())
 	}
 	// Three pools: a small one without time limits for the work of the
 	// server itself (migrations, demo load, the network graph, exports),
@@ -167,6 +177,9 @@ func (a *App) Start(ctx context.Context) error {
 	a.network = wiring.NewNetwork(db, a.requests, a.Log)
 	if a.Tracing.On {
 		a.network.Tracer = a.Tracing.Tracer("grappe/network")
+	}
+	if a.metrics != nil {
+		a.network.SetTimings(network.Timings{Rebuild: a.metrics.ObserveRebuild, Measure: a.metrics.ObserveMeasure, Lag: a.metrics.ObserveLag})
 	}
 	// The subscriptions hear of the same changes, and of the graph's versions.
 	a.events = graph.NewEvents(db, a.Log)
@@ -220,12 +233,15 @@ func (a *App) Start(ctx context.Context) error {
 	// Shutdown waits for requests, not for hijacked WebSocket connections
 	// nor for streams, which last until their client leaves: they end now.
 	a.server.RegisterOnShutdown(a.streams.Shutdown)
-	a.serveErr = make(chan error, 1)
+	a.serveErr = make(chan error, 2)
 	go func() {
 		if err := a.server.Serve(a.listener); !errors.Is(err, http.ErrServerClosed) {
 			a.serveErr <- err
 		}
 	}()
+	if a.metrics != nil {
+		a.serveMetrics()
+	}
 	a.ready.Store(true)
 	a.Log.Info("grappe ready", "addr", a.listener.Addr().String(), "env", a.Config.Env)
 	return nil
@@ -276,6 +292,11 @@ func (a *App) Close() error {
 		}
 	} else if a.listener != nil {
 		_ = a.listener.Close() // the start failed before serving
+	}
+	if a.metricsServer != nil {
+		errs = append(errs, a.metricsServer.Close())
+	} else if a.metricsListener != nil {
+		_ = a.metricsListener.Close()
 	}
 	if a.stop != nil {
 		a.stop()
@@ -328,7 +349,7 @@ func (a *App) routes(verifier *auth.Verifier) http.Handler {
 	cors := httpapi.CORS(a.Config.CORSOrigins)
 
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, accessLog(a.Log, a.dbWatch), middleware.Recoverer, httpapi.ClientIP(a.Config.TrustedProxies))
+	r.Use(middleware.RequestID, accessLog(a.Log, a.dbWatch, a.metrics), middleware.Recoverer, httpapi.ClientIP(a.Config.TrustedProxies))
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	r.Get("/readyz", a.readyz)
 	api := r.With(cors, verifier.Middleware, rateLimit, requestTimeout(a.Config.RequestTimeout))

@@ -34,9 +34,17 @@ type grappeServer struct {
 
 // grappeEnv is the server's environment: production-like, against dbURL,
 // the rate limit off (the harness is one client sending thousands of
-// requests a second), statement counts in a response header.
+// requests a second), statement counts in a response header, metrics on
+// as in production but on a free port (two servers run side by side with
+// -replica; GRAPPE_METRICS_ADDR=off in the harness's environment measures
+// without them).
 func grappeEnv(dbURL, secret, dataDir string, port int) []string {
+	metrics := "127.0.0.1:0"
+	if v := os.Getenv("GRAPPE_METRICS_ADDR"); v != "" {
+		metrics = v
+	}
 	return append(os.Environ(),
+		"GRAPPE_METRICS_ADDR="+metrics,
 		"DATABASE_URL="+dbURL,
 		"PORT="+strconv.Itoa(port),
 		"GRAPPE_HOST=127.0.0.1",

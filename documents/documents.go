@@ -332,3 +332,25 @@ func readManifest(path string, b []byte) ([]File, error) {
 	}
 	return files, nil
 }
+
+// OperationNames returns the names of the named operations of the set's
+// documents, each once, sorted.
+func (s *Set) OperationNames() []string {
+	if s == nil {
+		return nil
+	}
+	var names []string
+	for _, text := range s.docs {
+		doc, err := parser.ParseQuery(&ast.Source{Input: text})
+		if err != nil {
+			continue
+		}
+		for _, op := range doc.Operations {
+			if op.Name != "" {
+				names = append(names, op.Name)
+			}
+		}
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"grappe/domain"
 	"grappe/network"
@@ -35,6 +36,9 @@ type Events struct {
 	audiences Audiences
 	log       *slog.Logger
 	batches   chan domain.DataChanges
+
+	sent    atomic.Uint64 // events sent to subscribers
+	dropped atomic.Uint64 // subscriptions dropped for falling behind
 
 	mu        sync.Mutex
 	followers map[*follower]struct{}
@@ -240,6 +244,7 @@ func (e *Events) drop(f *follower) {
 	delete(e.followers, f)
 	e.following[f.topic]--
 	close(f.dropped)
+	e.dropped.Add(1)
 	e.log.Info("events: a subscription fell behind and was ended", "topic", int(f.topic))
 }
 
@@ -256,6 +261,12 @@ func (e *Events) Subscriptions() int {
 	defer e.mu.Unlock()
 	return len(e.followers)
 }
+
+// Sent returns how many events this server sent to subscribers.
+func (e *Events) Sent() uint64 { return e.sent.Load() }
+
+// Dropped returns how many subscriptions were ended for falling behind.
+func (e *Events) Dropped() uint64 { return e.dropped.Load() }
 
 // stream serves one subscription: for each happening it follows, events
 // returns what to send (read with the subscriber's viewer), sent in turn
@@ -286,6 +297,7 @@ func stream[T any](ctx context.Context, e *Events, t topic, log *slog.Logger, ev
 			for _, ev := range evs {
 				select {
 				case out <- ev:
+					e.sent.Add(1)
 				case <-ctx.Done():
 					return
 				case <-f.dropped:

@@ -80,7 +80,8 @@ func TestEventsRouteOncePerBatch(t *testing.T) {
 }
 
 // TestEventsDropASubscriptionThatFallsBehind: one whose events are not
-// read ends once its queue is full; the others go on.
+// read ends once its queue is full; the others go on. Dropped and Sent
+// count it.
 func TestEventsDropASubscriptionThatFallsBehind(t *testing.T) {
 	aud := &fakeAudiences{links: map[int64][]int64{7: {1, 2}}}
 	e := NewEvents(aud, slog.New(slog.DiscardHandler))
@@ -102,17 +103,32 @@ func TestEventsDropASubscriptionThatFallsBehind(t *testing.T) {
 		}
 	}
 	// The stalled one took one event into its goroutine and queued the
-	// rest until it was dropped: its channel yields that event, then ends.
+	// rest until it was dropped: its channel may yield that event, then
+	// ends.
 	deadline := time.After(5 * time.Second)
+	stalledGot := 0
 	for ended := false; !ended; {
 		select {
 		case _, ok := <-stalled:
 			ended = !ok
+			if ok {
+				stalledGot++
+			}
 		case <-deadline:
 			t.Fatal("the stalled subscription did not end")
 		}
 	}
 	if got != followerQueue+10 || e.Subscriptions() != 1 {
 		t.Errorf("the reading subscription heard %d events, %d subscriptions left", got, e.Subscriptions())
+	}
+	// The counts /metrics shows: one dropped, every event delivered sent
+	// (counted just after its delivery: waited for). Once dropped, the
+	// stalled one may or may not deliver the event it held.
+	want := uint64(got + stalledGot)
+	for end := time.Now().Add(time.Second); e.Sent() != want && time.Now().Before(end); {
+		time.Sleep(time.Millisecond)
+	}
+	if e.Dropped() != 1 || e.Sent() != want {
+		t.Errorf("dropped %d, sent %d; want 1, %d", e.Dropped(), e.Sent(), want)
 	}
 }

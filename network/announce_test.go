@@ -11,7 +11,8 @@ import (
 // TestAnnounceRebuildsOnlyWhatIsMissing: an announced transaction that
 // the snapshot holds (a server's own write, already rebuilt) costs no
 // rebuild; one it does not hold is in the next snapshot, whose lag is
-// measured from the announcement's time.
+// measured from the announcement's time. The timings for metrics see each
+// rebuild, measurement and lag.
 func TestAnnounceRebuildsOnlyWhatIsMissing(t *testing.T) {
 	var committed atomic.Uint64 // the database's transactions 1..committed are visible
 	committed.Store(10)
@@ -20,6 +21,17 @@ func TestAnnounceRebuildsOnlyWhatIsMissing(t *testing.T) {
 		return &Graph{Members: []int64{1, 2}, Seen: Visibility{Xmin: c + 1, Xmax: c + 1}}, nil
 	}
 	s := NewStore(load, slog.New(slog.DiscardHandler))
+	var rebuilt, measured atomic.Int64
+	var lagged atomic.Pointer[[]time.Duration]
+	lagged.Store(&[]time.Duration{})
+	s.SetTimings(Timings{
+		Rebuild: func(time.Duration) { rebuilt.Add(1) },
+		Measure: func(time.Duration) { measured.Add(1) },
+		Lag: func(d time.Duration) {
+			l := append(*lagged.Load(), d)
+			lagged.Store(&l)
+		},
+	})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if err := s.Start(ctx); err != nil {
@@ -47,6 +59,12 @@ func TestAnnounceRebuildsOnlyWhatIsMissing(t *testing.T) {
 	lags := s.Lags()
 	if len(lags) != 1 || lags[0] < 50*time.Millisecond || lags[0] > 5*time.Second {
 		t.Errorf("lags %v, want one of at least 50 ms", lags)
+	}
+	for end := time.Now().Add(5 * time.Second); measured.Load() == 0 && time.Now().Before(end); {
+		time.Sleep(time.Millisecond)
+	}
+	if l := *lagged.Load(); rebuilt.Load() != 2 || measured.Load() == 0 || len(l) != 1 || len(lags) != 1 || l[0] != lags[0] {
+		t.Errorf("timings: %d rebuilds, %d measures, lags %v; want 2, some, %v", rebuilt.Load(), measured.Load(), l, lags)
 	}
 }
 

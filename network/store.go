@@ -54,7 +54,8 @@ type Store struct {
 
 	// Tracer, when set before Start, gets a span per rebuild and per
 	// measurement of a snapshot.
-	Tracer trace.Tracer
+	Tracer  trace.Tracer
+	timings Timings // set before Start
 
 	mu       sync.Mutex
 	pending  []announced // announced changes no snapshot holds yet
@@ -89,6 +90,18 @@ func (s *Store) Start(ctx context.Context) error {
 	go s.measureLoop(ctx)
 	return nil
 }
+
+// Timings receives the durations the store measures, for metrics. A nil
+// function is not called.
+type Timings struct {
+	Rebuild func(time.Duration) // to load and build a snapshot
+	Measure func(time.Duration) // to compute a snapshot's measures
+	Lag     func(time.Duration) // from an announced change to the first snapshot holding it (see Lags)
+}
+
+// SetTimings sets who receives the durations the store measures. Call it
+// before Start.
+func (s *Store) SetTimings(t Timings) { s.timings = t }
 
 // Rebuilds returns how many snapshots the store built.
 func (s *Store) Rebuilds() uint64 { return s.rebuilds.Load() }
@@ -171,6 +184,9 @@ func (s *Store) held(snap *Snapshot) {
 			return false
 		}
 		s.lags.add(now.Sub(a.at))
+		if s.timings.Lag != nil {
+			s.timings.Lag(now.Sub(a.at))
+		}
 		return true
 	})
 }
@@ -255,12 +271,16 @@ func (s *Store) rebuild(ctx context.Context) error {
 		defer span.End()
 	}
 	v := s.wanted.Load()
+	start := time.Now()
 	g, err := s.load(ctx)
 	if err != nil {
 		return fmt.Errorf("load the network graph: %w", err)
 	}
 	snap := Build(g.Members, g.Pairs, v, s.now())
 	snap.seen = g.Seen
+	if s.timings.Rebuild != nil {
+		s.timings.Rebuild(time.Since(start))
+	}
 	s.cur.Store(snap)
 	s.rebuilds.Add(1)
 	s.held(snap)
@@ -311,7 +331,11 @@ func (s *Store) measure(snap *Snapshot) {
 			trace.WithAttributes(attribute.Int64("network.version", int64(snap.Version)), attribute.Int("network.members", snap.NodeCount())))
 		defer span.End()
 	}
+	start := time.Now()
 	s.warm(snap)
+	if s.timings.Measure != nil {
+		s.timings.Measure(time.Since(start))
+	}
 	for {
 		old := s.measured.Load()
 		if old != nil && old.Version >= snap.Version {
