@@ -2,9 +2,7 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"log/slog"
-	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -111,19 +109,19 @@ func (w *ChangeWatch) Run(ctx context.Context) {
 }
 
 // receive hands over batches of changes until the connection fails. One
-// goroutine reads the connection, waiting a second at a time so that it
-// notices soon that ctx ended; this one makes the batches.
+// goroutine reads the connection without a deadline (a read cut by a
+// deadline in the middle of a notification would leave the connection out
+// of step); Run closes the listener when ctx ends, which ends that read.
+// This one makes the batches.
 func (w *ChangeWatch) receive(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	payloads := make(chan string, 256)
 	failed := make(chan error, 1)
+	ln := w.ln
 	go func() {
-		for ctx.Err() == nil {
-			_, payload, err := w.ln.ReceiveTimeout(ctx, time.Second)
-			if isTimeout(err) {
-				continue // idle
-			}
+		for {
+			_, payload, err := ln.Receive(ctx)
 			if err != nil {
 				failed <- err
 				return
@@ -131,6 +129,7 @@ func (w *ChangeWatch) receive(ctx context.Context) error {
 			select {
 			case payloads <- payload:
 			case <-ctx.Done():
+				return
 			}
 		}
 	}()
@@ -174,10 +173,4 @@ func (w *ChangeWatch) reconnect(ctx context.Context) {
 		}
 		wait = min(2*wait, 5*time.Second)
 	}
-}
-
-// isTimeout reports whether err is a read that timed out.
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
 }
