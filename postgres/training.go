@@ -287,47 +287,19 @@ func (s *TrainingService) ScheduleTraining(ctx context.Context, in domain.Traini
 // or member, CONFLICT for a lapsed member, a training HELD or CANCELLED,
 // or (for a member) started, and when every seat is taken.
 func (s *TrainingService) RegisterForTraining(ctx context.Context, trainingID, memberID int64) (*domain.Training, error) {
-	v := domain.ViewerFrom(ctx)
-	if err := domain.CanRegisterAs(v, memberID); err != nil {
-		return nil, err
-	}
-	var out *domain.Training
-	err := s.db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		t, err := lockTraining(ctx, tx, trainingID)
-		if err != nil {
-			return err
-		}
-		if err := checkActor(ctx, tx, v, memberID, true); err != nil {
-			return err
-		}
-		if err := domain.CanChangeRegistrations(v, t, s.now()); err != nil {
-			return err
-		}
-		targets := []domain.Ref{auditRef(domain.RefTraining, t.ID), auditRef(domain.RefMember, memberID)}
-		var changes map[string]domain.Change
-		registered, err := tx.NewSelect().Model((*registrationRow)(nil)).
-			Where("rg.training_id = ? AND rg.member_id = ?", t.ID, memberID).Exists(ctx)
-		if err != nil {
-			return mapError(err, "registration")
-		}
-		if !registered {
+	return s.changeRegistration(ctx, "registerForTraining", trainingID, memberID, true,
+		func(ctx context.Context, tx bun.Tx, t *domain.Training) (int, error) {
+			registered, err := tx.NewSelect().Model((*registrationRow)(nil)).
+				Where("rg.training_id = ? AND rg.member_id = ?", t.ID, memberID).Exists(ctx)
+			if err != nil || registered {
+				return 0, mapError(err, "registration")
+			}
 			if err := domain.HasSeat(t); err != nil {
-				return err
+				return 0, err
 			}
-			if _, err := tx.NewInsert().Model(&registrationRow{TrainingID: t.ID, MemberID: memberID, RegisteredAt: s.now()}).Exec(ctx); err != nil {
-				return mapError(err, "registration")
-			}
-			if err := setRegistrationCount(ctx, tx, t, t.RegistrationCount+1); err != nil {
-				return err
-			}
-			changes = map[string]domain.Change{"registrationCount": {Before: t.RegistrationCount - 1, After: t.RegistrationCount}}
-		}
-		if out, err = readTraining(ctx, tx, v, t.ID); err != nil {
-			return err
-		}
-		return audit(ctx, tx, auditEntry{Mutation: "registerForTraining", Targets: targets, Changes: changes})
-	})
-	return out, err
+			_, err = tx.NewInsert().Model(&registrationRow{TrainingID: t.ID, MemberID: memberID, RegisteredAt: s.now()}).Exec(ctx)
+			return 1, mapError(err, "registration")
+		})
 }
 
 // CancelRegistration frees memberID's seat at a SCHEDULED training;
@@ -336,6 +308,28 @@ func (s *TrainingService) RegisterForTraining(ctx context.Context, trainingID, m
 // NOT_FOUND for an unknown training or member, CONFLICT for a training
 // HELD or CANCELLED, or (for a member) started.
 func (s *TrainingService) CancelRegistration(ctx context.Context, trainingID, memberID int64) (*domain.Training, error) {
+	return s.changeRegistration(ctx, "cancelRegistration", trainingID, memberID, false,
+		func(ctx context.Context, tx bun.Tx, t *domain.Training) (int, error) {
+			res, err := tx.NewDelete().Model((*registrationRow)(nil)).
+				Where("training_id = ? AND member_id = ?", t.ID, memberID).Exec(ctx)
+			if err != nil {
+				return 0, mapError(err, "registration")
+			}
+			if n, _ := res.RowsAffected(); n > 0 {
+				return -1, nil
+			}
+			return 0, nil
+		})
+}
+
+// changeRegistration runs a registration change of memberID at a training
+// under the training's row lock, after the checks both share: the viewer
+// may act for the member (an ACTIVE one when active), and registrations of
+// the training may change. change returns how the seats taken moved (-1,
+// 0 or 1); the count follows, and the mutation is audited.
+func (s *TrainingService) changeRegistration(ctx context.Context, mutation string, trainingID, memberID int64, active bool,
+	change func(context.Context, bun.Tx, *domain.Training) (int, error),
+) (*domain.Training, error) {
 	v := domain.ViewerFrom(ctx)
 	if err := domain.CanRegisterAs(v, memberID); err != nil {
 		return nil, err
@@ -346,29 +340,28 @@ func (s *TrainingService) CancelRegistration(ctx context.Context, trainingID, me
 		if err != nil {
 			return err
 		}
-		if err := checkActor(ctx, tx, v, memberID, false); err != nil {
+		if err := checkActor(ctx, tx, v, memberID, active); err != nil {
 			return err
 		}
 		if err := domain.CanChangeRegistrations(v, t, s.now()); err != nil {
 			return err
 		}
-		targets := []domain.Ref{auditRef(domain.RefTraining, t.ID), auditRef(domain.RefMember, memberID)}
-		var changes map[string]domain.Change
-		res, err := tx.NewDelete().Model((*registrationRow)(nil)).
-			Where("training_id = ? AND member_id = ?", t.ID, memberID).Exec(ctx)
+		delta, err := change(ctx, tx, t)
 		if err != nil {
-			return mapError(err, "registration")
+			return err
 		}
-		if n, _ := res.RowsAffected(); n > 0 {
-			if err := setRegistrationCount(ctx, tx, t, t.RegistrationCount-1); err != nil {
+		var changes map[string]domain.Change
+		if delta != 0 {
+			if err := setRegistrationCount(ctx, tx, t, t.RegistrationCount+delta); err != nil {
 				return err
 			}
-			changes = map[string]domain.Change{"registrationCount": {Before: t.RegistrationCount + 1, After: t.RegistrationCount}}
+			changes = map[string]domain.Change{"registrationCount": {Before: t.RegistrationCount - delta, After: t.RegistrationCount}}
 		}
 		if out, err = readTraining(ctx, tx, v, t.ID); err != nil {
 			return err
 		}
-		return audit(ctx, tx, auditEntry{Mutation: "cancelRegistration", Targets: targets, Changes: changes})
+		targets := []domain.Ref{auditRef(domain.RefTraining, t.ID), auditRef(domain.RefMember, memberID)}
+		return audit(ctx, tx, auditEntry{Mutation: mutation, Targets: targets, Changes: changes})
 	})
 	return out, err
 }
