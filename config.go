@@ -139,8 +139,14 @@ func maskURL(s string) string {
 	return s
 }
 
-// loadConfig reads the configuration from getenv and checks it.
-func loadConfig(getenv func(string) string) (Config, error) {
+// loadConfig reads the configuration from the environment through lookup
+// (os.LookupEnv's signature: a variable set to "" differs from an unset
+// one) and checks it.
+func loadConfig(lookup func(string) (string, bool)) (Config, error) {
+	getenv := func(key string) string {
+		v, _ := lookup(key)
+		return v
+	}
 	env := func(key, def string) string {
 		if v := strings.TrimSpace(getenv(key)); v != "" {
 			return v
@@ -191,13 +197,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		errs = append(errs, errors.New("GRAPPE_DEMO must be true or false"))
 	}
 	c.Demo = demo
-	metricsAddr := ""
-	if c.Production() {
-		metricsAddr = "127.0.0.1:9090"
-	}
-	if c.MetricsAddr = env("GRAPPE_METRICS_ADDR", metricsAddr); c.MetricsAddr == "off" {
-		c.MetricsAddr = ""
-	}
+	c.MetricsAddr = metricsAddr(lookup, c.Production())
 	if c.DemoSeed, err = strconv.ParseUint(env("GRAPPE_DEMO_SEED", "1"), 10, 64); err != nil {
 		errs = append(errs, errors.New("GRAPPE_DEMO_SEED must be a non-negative integer"))
 	}
@@ -297,4 +297,20 @@ func readPEM(v string) ([]byte, error) {
 		return nil, fmt.Errorf("read GRAPPE_JWT_PUBLIC_KEY: %w", err)
 	}
 	return b, nil
+}
+
+// metricsAddr returns where /metrics listens: GRAPPE_METRICS_ADDR when set,
+// "" (off) when it is set to "" or "off", and when unset 127.0.0.1:9090 in
+// production, off in development.
+func metricsAddr(lookup func(string) (string, bool), production bool) string {
+	v, set := lookup("GRAPPE_METRICS_ADDR")
+	v = strings.TrimSpace(v)
+	switch {
+	case !set && production:
+		return "127.0.0.1:9090"
+	case v == "off":
+		return ""
+	default:
+		return v
+	}
 }

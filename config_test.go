@@ -157,6 +157,8 @@ func TestMetricsAddrConfig(t *testing.T) {
 		{map[string]string{"GRAPPE_METRICS_ADDR": "127.0.0.1:9100"}, "127.0.0.1:9100"},
 		{map[string]string{"GRAPPE_ENV": "production"}, "127.0.0.1:9090"},
 		{map[string]string{"GRAPPE_ENV": "production", "GRAPPE_METRICS_ADDR": "off"}, ""},
+		{map[string]string{"GRAPPE_ENV": "production", "GRAPPE_METRICS_ADDR": ""}, ""},
+		{map[string]string{"GRAPPE_METRICS_ADDR": ""}, ""},
 		{map[string]string{"GRAPPE_ENV": "production", "GRAPPE_METRICS_ADDR": ":9200"}, ":9200"},
 	} {
 		cfg, _ := loadConfig(testEnv(c.vars))

@@ -40,7 +40,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, os.Args[1:], os.LookupEnv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "grappe:", err)
 		stop()
 		os.Exit(1)
@@ -59,8 +59,8 @@ var errUsage = errors.New(`usage:
   grappe restore FILE [--replace]`)
 
 // run executes one subcommand; it is main without the process globals.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := loadConfig(getenv)
+func run(ctx context.Context, args []string, lookup func(string) (string, bool), stdout, stderr io.Writer) error {
+	cfg, err := loadConfig(lookup)
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	switch cmd {
 	case "serve":
-		tracing, err := telemetry.NewProvider(ctx, getenv, version())
+		tracing, err := telemetry.NewProvider(ctx, func(k string) string { v, _ := lookup(k); return v }, version())
 		if err != nil {
 			return fmt.Errorf("tracing: %w", err)
 		}

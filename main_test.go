@@ -28,9 +28,12 @@ func TestMain(m *testing.M) {
 	pgtest.Main(m)
 }
 
-// testEnv returns a getenv over the given variables only.
-func testEnv(vars map[string]string) func(string) string {
-	return func(k string) string { return vars[k] }
+// testEnv returns a lookup over the given variables only.
+func testEnv(vars map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) {
+		v, ok := vars[k]
+		return v, ok
+	}
 }
 
 // reachableTempDir returns a temporary directory the postgres user can
