@@ -77,8 +77,9 @@ func backupCommand(ctx context.Context, cfg Config, log *slog.Logger, args []str
 // restoreCommand runs `grappe restore FILE [--replace]`: pg_restore of a
 // `grappe backup` into the database, on DATABASE_URL or the private
 // cluster (whose server must not be running). It refuses a database that
-// holds tables unless --replace, which first drops every schema of the
-// database, and a dump made by a newer PostgreSQL than the installed one.
+// holds tables unless --replace, which drops every schema of the database
+// in the transaction that restores the dump, and a dump made by a newer
+// PostgreSQL than the installed one.
 func restoreCommand(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout io.Writer) error {
 	var file string
 	replace := false
@@ -128,15 +129,16 @@ func restoreCommand(ctx context.Context, cfg Config, log *slog.Logger, args []st
 	if err != nil {
 		return err
 	}
+	var prelude string
 	if tables > 0 {
 		if !replace {
 			return fmt.Errorf("the database already holds %d tables: use --replace to overwrite it", tables)
 		}
-		if err := dropSchemas(ctx, s.db); err != nil {
+		if prelude, err = dropSchemasSQL(ctx, s.db); err != nil {
 			return err
 		}
 	}
-	if err := runPG(ctx, pgRestore, s.url, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", file); err != nil {
+	if err := restoreInOneTransaction(ctx, pgRestore, s.url, file, prelude); err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
 	fmt.Fprintf(stdout, "restored %s (PostgreSQL %s) into %s in %s\n", file, shortVersion(h.ServerVersion), maskURL(s.url), time.Since(start).Round(time.Millisecond))
@@ -147,6 +149,11 @@ func restoreCommand(ctx context.Context, cfg Config, log *slog.Logger, args []st
 // password passed in PGPASSWORD rather than on the command line. Its
 // error is the program's last line of standard error.
 func runPG(ctx context.Context, program, dbURL string, args ...string) error {
+	return runPGWithInput(ctx, program, dbURL, nil, args...)
+}
+
+// runPGWithInput is runPG with stdin as the program's standard input.
+func runPGWithInput(ctx context.Context, program, dbURL string, stdin io.Reader, args ...string) error {
 	u, err := url.Parse(dbURL)
 	if err != nil {
 		return fmt.Errorf("parse database URL: %w", err)
@@ -158,6 +165,7 @@ func runPG(ctx context.Context, program, dbURL string, args ...string) error {
 	}
 	cmd := exec.CommandContext(ctx, program, append([]string{"--dbname=" + u.String()}, args...)...)
 	cmd.Env = env
+	cmd.Stdin = stdin
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
@@ -187,28 +195,103 @@ func countTables(ctx context.Context, db *postgres.DB) (int, error) {
 	return n, nil
 }
 
-// dropSchemas drops every schema of the database but the system ones,
-// with all they hold, and recreates an empty public schema.
-func dropSchemas(ctx context.Context, db *postgres.DB) error {
+// dropSchemasSQL returns the statements that drop every schema of the
+// database but the system ones, with all they hold, and recreate an empty
+// public schema.
+func dropSchemasSQL(ctx context.Context, db *postgres.DB) (string, error) {
 	var schemas []string
 	if err := db.Bun().NewRaw(`SELECT nspname FROM pg_namespace
 		WHERE nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\_%'`).Scan(ctx, &schemas); err != nil {
-		return fmt.Errorf("list schemas: %w", err)
+		return "", fmt.Errorf("list schemas: %w", err)
 	}
-	tx, err := db.Bun().BeginTx(ctx, nil)
+	var b strings.Builder
+	for _, name := range schemas {
+		b.WriteString("DROP SCHEMA " + quoteIdent(name) + " CASCADE;\n")
+	}
+	b.WriteString("CREATE SCHEMA public;\n")
+	return b.String(), nil
+}
+
+// restoreInOneTransaction restores file into the database at dbURL in a
+// single transaction that begins with prelude (the drops of --replace):
+// pg_restore writes the dump as SQL, which psql runs, stopping at the
+// first error, between a BEGIN and a COMMIT that is sent only once
+// pg_restore has written everything and exited cleanly. A failure
+// anywhere (a truncated dump, a statement refused) leaves the database as
+// it was.
+func restoreInOneTransaction(ctx context.Context, pgRestore, dbURL, file, prelude string) error {
+	psql, err := pgserver.FindTool("psql")
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
-	for _, name := range schemas {
-		if _, err := tx.ExecContext(ctx, "DROP SCHEMA "+quoteIdent(name)+" CASCADE"); err != nil {
-			return fmt.Errorf("drop schema %s: %w", name, err)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	script := exec.CommandContext(ctx, pgRestore, "--no-owner", "--no-privileges", "--file=-", file)
+	var restoreErr bytes.Buffer
+	script.Stderr = &restoreErr
+	out, err := script.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := script.Start(); err != nil {
+		return err
+	}
+	sql := &commitAfter{script: out, wait: func() error {
+		if err := script.Wait(); err != nil {
+			if msg := lastLine(restoreErr.String()); msg != "" {
+				return errors.New(msg)
+			}
+			return fmt.Errorf("pg_restore: %w", err)
+		}
+		return nil
+	}}
+	stdin := io.MultiReader(strings.NewReader("BEGIN;\n"+prelude), sql)
+	err = runPGWithInput(ctx, psql, dbURL, stdin, "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1", "--output=/dev/null")
+	if !sql.waited {
+		cancel() // psql stopped early: end pg_restore, which may be blocked writing
+		_ = sql.finish()
+	}
+	if sql.err != nil {
+		return sql.err // the dump could not be read: psql saw no COMMIT
+	}
+	return err
+}
+
+// commitAfter reads pg_restore's script, then "COMMIT;" if pg_restore
+// exited cleanly; otherwise it ends with pg_restore's error, so that psql
+// reaches the end of its input inside the open transaction, which the
+// server then rolls back.
+type commitAfter struct {
+	script io.Reader
+	wait   func() error
+	tail   io.Reader
+	waited bool
+	err    error
+}
+
+func (c *commitAfter) Read(p []byte) (int, error) {
+	if c.tail == nil {
+		n, err := c.script.Read(p)
+		if err != io.EOF {
+			return n, err
+		}
+		if c.finish() != nil {
+			return n, c.err
+		}
+		c.tail = strings.NewReader("COMMIT;\n")
+		if n > 0 {
+			return n, nil
 		}
 	}
-	if _, err := tx.ExecContext(ctx, "CREATE SCHEMA public"); err != nil {
-		return fmt.Errorf("create schema public: %w", err)
+	return c.tail.Read(p)
+}
+
+// finish waits for pg_restore once and records its error.
+func (c *commitAfter) finish() error {
+	if !c.waited {
+		c.waited, c.err = true, c.wait()
 	}
-	return tx.Commit()
+	return c.err
 }
 
 // quoteIdent quotes a SQL identifier.

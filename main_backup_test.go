@@ -88,6 +88,28 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	if diff := cmp.Diff(want, tableDigests(t, dst)); diff != "" {
 		t.Fatalf("tables after restore --replace differ (-want +got):\n%s", diff)
 	}
+	// A dump cut short (its table of contents reads, its data does not):
+	// the drops and the partial restore are rolled back together.
+	runCommand(t, map[string]string{"DATABASE_URL": dst}, "seed", "--replace", "--members", "20", "--seed", "3")
+	before := tableDigests(t, dst)
+	whole, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(t.TempDir(), "cut.dump")
+	if err := os.WriteFile(cut, whole[:len(whole)*3/4], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if msg := runFails(t, map[string]string{"DATABASE_URL": dst}, "restore", cut, "--replace"); !strings.HasPrefix(msg, "restore: ") || strings.Contains(msg, "\n") {
+		t.Fatalf("restore of a cut dump: %q", msg)
+	}
+	if diff := cmp.Diff(before, tableDigests(t, dst)); diff != "" {
+		t.Fatalf("a failed restore --replace changed the database (-before +after):\n%s", diff)
+	}
+	runCommand(t, map[string]string{"DATABASE_URL": dst}, "restore", file, "--replace")
+	if diff := cmp.Diff(want, tableDigests(t, dst)); diff != "" {
+		t.Fatalf("tables after the second restore --replace differ (-want +got):\n%s", diff)
+	}
 	// The server accepts the restored database: no migration pending.
 	if out := runCommand(t, map[string]string{"DATABASE_URL": dst}, "migrate", "status"); strings.Contains(out, "pending") {
 		t.Fatalf("migrations after restore: %q", out)
