@@ -65,6 +65,7 @@ type config struct {
 	Settle      time.Duration
 	Explain     bool
 	Replica     bool
+	Traces      bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -89,6 +90,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.Uint64Var(&c.Seed, "seed", 1, "seed of the datasets and of the variables drawn")
 	fs.BoolVar(&c.Explain, "explain", false, "instead of a load, print the plan (EXPLAIN ANALYZE) of every statement of one request of each scenario, on -db as it is")
 	fs.BoolVar(&c.Replica, "replica", false, "run a second grappe server on the database during the write scenario, and measure how long a change made through the first takes to reach the second's network graph")
+	fs.BoolVar(&c.Traces, "traces", false, "the grappe servers trace every request and export the spans over OTLP/HTTP to a sink in the harness that discards them")
 	fs.DurationVar(&c.Settle, "settle", 10*time.Minute, "longest wait for a server to get idle (2 s in a row under a tenth of a core) before each measure: background network jobs (0: no wait)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -171,6 +173,19 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	// as root: it must be able to reach the directory.
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return err
+	}
+	if c.Traces {
+		sink, err := startOTLPSink()
+		if err != nil {
+			return err
+		}
+		defer func() {
+			logf("OTLP sink: %d exports, %d bytes of spans received", sink.requests.Load(), sink.bytes.Load())
+			sink.Close()
+		}()
+		// The servers inherit the harness's environment (grappeEnv).
+		os.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", sink.URL)
+		os.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
 	}
 	logf("building grappe")
 	bin, err := buildGrappe(ctx, root, tmp)
