@@ -67,6 +67,39 @@ const (
 	MeasureCloseness   CentralityMeasure = "CLOSENESS"
 )
 
+// NetworkGraph is the whole network graph of one snapshot with the
+// measures of each node, for drawing it.
+type NetworkGraph struct {
+	AsOf time.Time
+	// Nodes are the ACTIVE members, isolated ones included, by member id.
+	Nodes []NetworkNode
+	// Edges join two nodes (indexes in Nodes, From < To), once each, by
+	// From then To.
+	Edges []NetworkEdge
+	// PathMeasures says whether the nodes' betweenness is computed: it is
+	// 0 and no node is a broker until it is.
+	PathMeasures bool
+}
+
+// NetworkNode is a node of a NetworkGraph: a member and its measures.
+type NetworkNode struct {
+	MemberID    int64
+	Degree      int
+	PageRank    float64
+	Community   int     // the Community.ID of the member's community
+	Betweenness float64 // normalized; 0 until NetworkGraph.PathMeasures
+	// Broker: among the first GraphBrokers(n) members of Network.Brokers.
+	Broker bool
+	// Articulation: a cut vertex (Network.ArticulationMembers).
+	Articulation bool
+}
+
+// NetworkEdge is an edge of a NetworkGraph.
+type NetworkEdge struct {
+	From, To int // indexes in NetworkGraph.Nodes, From < To
+	Links    int // the number of CONFIRMED links joining the two members
+}
+
 // Recommendations are the partners recommended to a member, best first,
 // with the candidate members read to rank them: every recommended member
 // is among them.
@@ -131,6 +164,10 @@ type Network interface {
 	ArticulationMembers() []int64
 	// IsolatedMembers returns the ACTIVE members without a CONFIRMED link.
 	IsolatedMembers() []int64
+	// Graph returns the whole graph with each node's measures. It never
+	// computes the path measures: until they are, betweenness is unknown
+	// and no node is a broker.
+	Graph() NetworkGraph
 }
 
 // NetworkService answers the questions of the network graph (SPEC §2) for

@@ -17,6 +17,14 @@ const (
 	DefaultRanked           = 10
 )
 
+// GraphBrokers is the number of brokers Network.graph marks among n
+// members: the first of Network.brokers, one member in a hundred, at least
+// DefaultRanked and at most MaxRanked (fewer when fewer members have a
+// betweenness above 0).
+func GraphBrokers(n int) int {
+	return min(MaxRanked, max(DefaultRanked, (n+99)/100))
+}
+
 // CanFindPath checks that v may ask for a path starting from member from:
 // a MEMBER only from itself, analysts and staff from anyone.
 func CanFindPath(v Viewer, from int64) error {

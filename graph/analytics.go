@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"grappe/domain"
+	"grappe/globalid"
 	"grappe/graph/model"
 )
 
@@ -52,6 +53,32 @@ func scored(xs []domain.ScoredMember) []*model.ScoredMember {
 // community maps a community.
 func community(c *domain.Community) *model.Community {
 	return &model.Community{ID: c.ID, Size: c.Size, MemberIDs: c.Members, Redaction: c.Redaction}
+}
+
+// networkGraph maps the whole graph: the nodes and edges in two slabs, and
+// each member's global id encoded once for its edges.
+func networkGraph(g domain.NetworkGraph) *model.NetworkGraph {
+	out := &model.NetworkGraph{AsOf: g.AsOf, Nodes: make([]*model.NetworkNode, len(g.Nodes)), Edges: make([]*model.NetworkEdge, len(g.Edges))}
+	nodes := make([]model.NetworkNode, len(g.Nodes))
+	communities := make([]int, len(g.Nodes))
+	betweenness := make([]float64, len(g.Nodes))
+	ids := make([]string, len(g.Nodes))
+	for i, n := range g.Nodes {
+		communities[i], betweenness[i] = n.Community, n.Betweenness
+		nodes[i] = model.NetworkNode{MemberID: n.MemberID, Degree: n.Degree, PageRank: n.PageRank, Community: &communities[i],
+			Broker: n.Broker, Articulation: n.Articulation}
+		if g.PathMeasures {
+			nodes[i].Betweenness = &betweenness[i]
+		}
+		ids[i] = globalid.Encode(globalid.TypeMember, n.MemberID)
+		out.Nodes[i] = &nodes[i]
+	}
+	edges := make([]model.NetworkEdge, len(g.Edges))
+	for i, e := range g.Edges {
+		edges[i] = model.NetworkEdge{From: ids[e.From], To: ids[e.To], Links: e.Links}
+		out.Edges[i] = &edges[i]
+	}
+	return out
 }
 
 // intOr returns *p, or def when p is nil.

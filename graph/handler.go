@@ -171,6 +171,7 @@ const (
 	memberListCost  = 100  // estimated size of a list of members of the network
 	communitiesCost = 20   // estimated number of communities
 	recommendCost   = 250  // fixed, on top of first times its fields
+	graphCost       = 5000 // Network.graph: fixed whatever the network's size
 )
 
 // setAnalyticsComplexity prices the network graph fields.
@@ -190,6 +191,12 @@ func setAnalyticsComplexity(c *generated.ComplexityRoot) {
 	c.Network.ArticulationMembers = func(child int) int { return 1 + memberListCost*child }
 	c.Network.IsolatedMembers = func(child int) int { return 1 + memberListCost*child }
 	c.Community.Members = func(child int) int { return 1 + memberListCost*child }
+	// The whole graph costs the same at any size: the console's query
+	// (graph/statements_test.go) stays well within the default limit, but
+	// its members' selection counts as a list of members, so that asking
+	// every node's connections or centrality is refused.
+	c.Network.Graph = func(child int) int { return graphCost + child }
+	c.NetworkNode.Member = func(child int) int { return 1 + memberListCost*child }
 	// members(first: 100) { recommendedPartners { score } } costs over
 	// 26,000: refused by the default limit.
 	c.Member.RecommendedPartners = func(child int, first *int) int {

@@ -171,6 +171,8 @@ var walkRules = map[string]fieldRule{
 	// Network-wide analytics and the dashboard (reached through analyst-only fields).
 	"Network.*": open, "Network.communities": open, "Network.brokers": open, "Network.central": open,
 	"Network.articulationMembers": open, "Network.isolatedMembers": open, "Network.smallWorld": open,
+	"Network.graph": open, "NetworkGraph.*": open, "NetworkGraph.nodes": open, "NetworkGraph.edges": open,
+	"NetworkNode.*": open, "NetworkNode.member": open, "NetworkEdge.*": open,
 	"SmallWorld.*": open, "ScoredMember.*": open, "ScoredMember.member": open,
 	"Dashboard.*": open, "Dashboard.bySizeClass": open, "Dashboard.byKind": open, "Dashboard.byTrade": open,
 	"Dashboard.byRegion": open, "Dashboard.growth": open, "Dashboard.retentionDetail": open,

@@ -99,6 +99,7 @@ type relations struct {
 	recommended  *relation[*model.PartnerRecommendation, memberArgs, *domain.Member]
 	atRisk       *relation[*domain.AtRiskMember, memberArgs, *domain.Member]
 	scored       *relation[*model.ScoredMember, memberArgs, *domain.Member]
+	graphMember  *relation[*model.NetworkNode, memberArgs, *domain.Member]
 	auditMember  *relation[*domain.AuditEntry, memberArgs, *domain.Member]
 
 	// groupsPage makes the connection of a page of a member's groups.
@@ -238,6 +239,7 @@ func newRelations(r *Resolver) *relations {
 	s.recommended = members(s, "PartnerRecommendation.member", one(func(p *model.PartnerRecommendation) int64 { return p.MemberID }), false)
 	s.atRisk = members(s, "AtRiskMember.member", one(func(m *domain.AtRiskMember) int64 { return m.MemberID }), true)
 	s.scored = members(s, "ScoredMember.member", one(func(m *model.ScoredMember) int64 { return m.MemberID }), true)
+	s.graphMember = members(s, "NetworkNode.member", one(func(n *model.NetworkNode) int64 { return n.MemberID }), true)
 	s.auditMember = members(s, "AuditEntry.member", maybe(func(e *domain.AuditEntry) *int64 { return e.MemberID }), true)
 
 	// The relations keyed by their parent's own id start with the parent's
@@ -262,7 +264,7 @@ func newRelations(r *Resolver) *relations {
 		s.groupQuestion, s.participants, s.meetings, s.groupPlan, s.participant,
 		s.meetingGroup, s.attendees, s.planGroup, s.owner,
 		s.registrations, s.trainingAttendees,
-		s.viewerMember, s.recommended, s.atRisk, s.scored, s.auditMember,
+		s.viewerMember, s.recommended, s.atRisk, s.scored, s.graphMember, s.auditMember,
 		s.touchpoints, s.lastTouch, s.touchMember, s.touchContact, s.callMember, s.roi, s.givingMember,
 		s.showExhibitors, s.showLeads, s.exhibitorShow, s.exhibitorMember, s.exhibitorTrades,
 		s.leadShow, s.leadExhibitor, s.leadVisitor, s.leadLink,

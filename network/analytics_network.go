@@ -28,6 +28,7 @@ func (n wholeNetwork) PathMeasuresAt() (time.Time, bool) { return n.s.PathMeasur
 func (n wholeNetwork) Modularity() float64               { return n.s.Modularity() }
 func (n wholeNetwork) ArticulationMembers() []int64      { return n.s.ArticulationMembers() }
 func (n wholeNetwork) IsolatedMembers() []int64          { return n.s.IsolatedMembers() }
+func (n wholeNetwork) Graph() domain.NetworkGraph        { return n.s.Whole() }
 
 func (n wholeNetwork) AverageShortestPath() (float64, error) {
 	if err := RequirePathMeasures(n.s, "averageShortestPath"); err != nil {

@@ -39,11 +39,14 @@ import (
 	"time"
 )
 
-// Pair is one edge of the graph as loaded: two member ids and the id of one
-// CONFIRMED link between them.
+// Pair is one edge of the graph as loaded: two member ids, the id of one
+// CONFIRMED link between them and how many links the pair stands for.
 type Pair struct {
 	A, B int64 // member ids, in any order
 	Link int64 // a CONFIRMED link between A and B
+	// Links is the number of CONFIRMED links between A and B the pair
+	// stands for; 0 is read as 1 (a pair per link).
+	Links int32
 }
 
 // Snapshot is one immutable version of the network graph. Its methods are
@@ -60,6 +63,7 @@ type Snapshot struct {
 	offsets []int32 // len n+1: node i's neighbours are adj[offsets[i]:offsets[i+1]]
 	adj     []int32 // neighbours, sorted within each node
 	links   []int64 // links[k] is the representative link of edge (i, adj[k])
+	counts  []int32 // counts[k] is the number of CONFIRMED links of edge (i, adj[k])
 	exact   bool    // whether the all-pairs measures are exact (n ≤ exactLimit)
 	seen    Visibility
 
@@ -80,7 +84,7 @@ func (s *Snapshot) Holds(xid uint64) bool { return s.seen.Holds(xid) }
 // Build builds a snapshot of the graph whose nodes are members and whose
 // edges are pairs. Pairs that are self-loops or name a member outside
 // members are dropped; of several pairs joining the same two members the
-// one with the lowest link id is kept.
+// one with the lowest link id is kept, and their link counts add up.
 func Build(members []int64, pairs []Pair, version uint64, asOf time.Time) *Snapshot {
 	ids := slices.Clone(members)
 	slices.Sort(ids)
@@ -96,8 +100,9 @@ func Build(members []int64, pairs []Pair, version uint64, asOf time.Time) *Snaps
 
 	// Half edges (a < b), deduplicated keeping the lowest link id.
 	type half struct {
-		a, b int32
-		link int64
+		a, b  int32
+		link  int64
+		count int32
 	}
 	hs := make([]half, 0, len(pairs))
 	for _, p := range pairs {
@@ -108,7 +113,7 @@ func Build(members []int64, pairs []Pair, version uint64, asOf time.Time) *Snaps
 		if a > b {
 			a, b = b, a
 		}
-		hs = append(hs, half{a, b, p.Link})
+		hs = append(hs, half{a, b, p.Link, max(p.Links, 1)})
 	}
 	slices.SortFunc(hs, func(x, y half) int {
 		if c := cmp.Compare(x.a, y.a); c != 0 {
@@ -119,7 +124,18 @@ func Build(members []int64, pairs []Pair, version uint64, asOf time.Time) *Snaps
 		}
 		return cmp.Compare(x.link, y.link)
 	})
-	hs = slices.CompactFunc(hs, func(x, y half) bool { return x.a == y.a && x.b == y.b })
+	// Keep the first of each run of the same two members (the lowest link
+	// id), with the count of the whole run.
+	kept := 0
+	for k, h := range hs {
+		if k > 0 && h.a == hs[kept-1].a && h.b == hs[kept-1].b {
+			hs[kept-1].count += h.count
+			continue
+		}
+		hs[kept] = h
+		kept++
+	}
+	hs = hs[:kept]
 
 	offsets := make([]int32, n+1)
 	for _, h := range hs {
@@ -131,19 +147,20 @@ func Build(members []int64, pairs []Pair, version uint64, asOf time.Time) *Snaps
 	}
 	adj := make([]int32, 2*len(hs))
 	links := make([]int64, 2*len(hs))
+	counts := make([]int32, 2*len(hs))
 	next := slices.Clone(offsets[:n])
 	// hs is sorted by (a, b): appending b to a's list and a to b's list in
 	// this order leaves every list sorted, since for node v the entries
 	// u < v come first (sorted by u as a) and then u > v (sorted by u as b).
 	for _, h := range hs {
-		adj[next[h.b]], links[next[h.b]] = h.a, h.link
+		adj[next[h.b]], links[next[h.b]], counts[next[h.b]] = h.a, h.link, h.count
 		next[h.b]++
 	}
 	for _, h := range hs {
-		adj[next[h.a]], links[next[h.a]] = h.b, h.link
+		adj[next[h.a]], links[next[h.a]], counts[next[h.a]] = h.b, h.link, h.count
 		next[h.a]++
 	}
-	s := &Snapshot{Version: version, AsOf: asOf, ids: ids, offsets: offsets, adj: adj, links: links, exact: n <= exactLimit}
+	s := &Snapshot{Version: version, AsOf: asOf, ids: ids, offsets: offsets, adj: adj, links: links, counts: counts, exact: n <= exactLimit}
 	s.scratch.New = func() any { return newBFSScratch(n) }
 	return s
 }

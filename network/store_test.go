@@ -89,7 +89,8 @@ func TestStoreCoalescesAndNeverBlocksReaders(t *testing.T) {
 func TestNeighborhoodKeepsClosest(t *testing.T) {
 	// A star of 5 leaves around 1, and a tail 5–6–7.
 	s := Build([]int64{1, 2, 3, 4, 5, 6, 7}, []Pair{
-		{1, 2, 1}, {1, 3, 2}, {1, 4, 3}, {1, 5, 4}, {5, 6, 5}, {6, 7, 6},
+		{A: 1, B: 2, Link: 1}, {A: 1, B: 3, Link: 2}, {A: 1, B: 4, Link: 3}, {A: 1, B: 5, Link: 4},
+		{A: 5, B: 6, Link: 5}, {A: 6, B: 7, Link: 6},
 	}, 1, time.Now())
 	sub, ok := s.Neighborhood(6, 2, 3)
 	if !ok || len(sub.Nodes) != 3 || sub.Nodes[0] != 6 || sub.Nodes[1] != 5 || sub.Nodes[2] != 7 || !sub.Truncated {

@@ -11,8 +11,9 @@ import (
 
 // NetworkGraph reads the network graph of SPEC §2 in one read-only
 // snapshot transaction, in two statements: the ACTIVE member ids, and each
-// pair of members with a CONFIRMED link with the lowest such link id. Pairs
-// may name LAPSED members; network.Build drops them.
+// pair of members with a CONFIRMED link with the lowest such link id and
+// the number of such links. Pairs may name LAPSED members; network.Build
+// drops them.
 func (db *DB) NetworkGraph(ctx context.Context) (*network.Graph, error) {
 	g := &network.Graph{}
 	opts := &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
@@ -31,7 +32,7 @@ func (db *DB) NetworkGraph(ctx context.Context) (*network.Graph, error) {
 		if err != nil {
 			return mapError(err, "member")
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT least(from_id, to_id), greatest(from_id, to_id), min(id)
+		rows, err := tx.QueryContext(ctx, `SELECT least(from_id, to_id), greatest(from_id, to_id), min(id), count(*)
 			FROM business_links WHERE status = 'CONFIRMED' GROUP BY 1, 2`)
 		if err != nil {
 			return mapError(err, "business link")
@@ -39,7 +40,7 @@ func (db *DB) NetworkGraph(ctx context.Context) (*network.Graph, error) {
 		defer rows.Close()
 		for rows.Next() {
 			var p network.Pair
-			if err := rows.Scan(&p.A, &p.B, &p.Link); err != nil {
+			if err := rows.Scan(&p.A, &p.B, &p.Link, &p.Links); err != nil {
 				return mapError(err, "business link")
 			}
 			g.Pairs = append(g.Pairs, p)

@@ -46,6 +46,7 @@ type NetworkResolver interface {
 	Central(ctx context.Context, obj *model.Network, by model.CentralityMeasure, first *int) ([]*model.ScoredMember, error)
 	ArticulationMembers(ctx context.Context, obj *model.Network) ([]*domain.Member, error)
 	IsolatedMembers(ctx context.Context, obj *model.Network) ([]*domain.Member, error)
+	Graph(ctx context.Context, obj *model.Network) (*model.NetworkGraph, error)
 	SmallWorld(ctx context.Context, obj *model.Network) (*model.SmallWorld, error)
 }
 type ScoredMemberResolver interface {
@@ -957,6 +958,38 @@ func (ec *executionContext) fieldContext_Network_isolatedMembers(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Network_graph(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Network_graph(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Network().Graph(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NetworkGraph) graphql.Marshaler {
+			return ec.marshalNNetworkGraph2ᚖgrappeᚋgraphᚋmodelᚐNetworkGraph(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Network_graph(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Network",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkGraph(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Network_smallWorld(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1482,6 +1515,12 @@ func (ec *executionContext) _Network(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Network_isolatedMembers(ctx, field, obj)
+				})
+		case "graph":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Network_graph(ctx, field, obj)
 				})
 		case "smallWorld":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,

@@ -47,6 +47,7 @@ type ResolverRoot interface {
 	MemberPath() MemberPathResolver
 	Mutation() MutationResolver
 	Network() NetworkResolver
+	NetworkNode() NetworkNodeResolver
 	Participant() ParticipantResolver
 	PartnerRecommendation() PartnerRecommendationResolver
 	PurchasingCampaign() PurchasingCampaignResolver
@@ -624,6 +625,7 @@ type ComplexityRoot struct {
 		Density              func(childComplexity int) int
 		Diameter             func(childComplexity int) int
 		Estimated            func(childComplexity int) int
+		Graph                func(childComplexity int) int
 		IsolatedMembers      func(childComplexity int) int
 		LargestComponentSize func(childComplexity int) int
 		LinkCount            func(childComplexity int) int
@@ -632,6 +634,28 @@ type ComplexityRoot struct {
 		PathMeasuresAsOf     func(childComplexity int) int
 		SampleSize           func(childComplexity int) int
 		SmallWorld           func(childComplexity int) int
+	}
+
+	NetworkEdge struct {
+		From  func(childComplexity int) int
+		Links func(childComplexity int) int
+		To    func(childComplexity int) int
+	}
+
+	NetworkGraph struct {
+		AsOf  func(childComplexity int) int
+		Edges func(childComplexity int) int
+		Nodes func(childComplexity int) int
+	}
+
+	NetworkNode struct {
+		Articulation func(childComplexity int) int
+		Betweenness  func(childComplexity int) int
+		Broker       func(childComplexity int) int
+		Community    func(childComplexity int) int
+		Degree       func(childComplexity int) int
+		Member       func(childComplexity int) int
+		PageRank     func(childComplexity int) int
 	}
 
 	NetworkVersion struct {
@@ -3489,6 +3513,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Network.Estimated(childComplexity), true
+	case "Network.graph":
+		if e.ComplexityRoot.Network.Graph == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.Graph(childComplexity), true
 	case "Network.isolatedMembers":
 		if e.ComplexityRoot.Network.IsolatedMembers == nil {
 			break
@@ -3537,6 +3567,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Network.SmallWorld(childComplexity), true
+
+	case "NetworkEdge.from":
+		if e.ComplexityRoot.NetworkEdge.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkEdge.From(childComplexity), true
+	case "NetworkEdge.links":
+		if e.ComplexityRoot.NetworkEdge.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkEdge.Links(childComplexity), true
+	case "NetworkEdge.to":
+		if e.ComplexityRoot.NetworkEdge.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkEdge.To(childComplexity), true
+
+	case "NetworkGraph.asOf":
+		if e.ComplexityRoot.NetworkGraph.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkGraph.AsOf(childComplexity), true
+	case "NetworkGraph.edges":
+		if e.ComplexityRoot.NetworkGraph.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkGraph.Edges(childComplexity), true
+	case "NetworkGraph.nodes":
+		if e.ComplexityRoot.NetworkGraph.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkGraph.Nodes(childComplexity), true
+
+	case "NetworkNode.articulation":
+		if e.ComplexityRoot.NetworkNode.Articulation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Articulation(childComplexity), true
+	case "NetworkNode.betweenness":
+		if e.ComplexityRoot.NetworkNode.Betweenness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Betweenness(childComplexity), true
+	case "NetworkNode.broker":
+		if e.ComplexityRoot.NetworkNode.Broker == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Broker(childComplexity), true
+	case "NetworkNode.community":
+		if e.ComplexityRoot.NetworkNode.Community == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Community(childComplexity), true
+	case "NetworkNode.degree":
+		if e.ComplexityRoot.NetworkNode.Degree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Degree(childComplexity), true
+	case "NetworkNode.member":
+		if e.ComplexityRoot.NetworkNode.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Member(childComplexity), true
+	case "NetworkNode.pageRank":
+		if e.ComplexityRoot.NetworkNode.PageRank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.PageRank(childComplexity), true
 
 	case "NetworkVersion.asOf":
 		if e.ComplexityRoot.NetworkVersion.AsOf == nil {
@@ -7467,6 +7578,93 @@ extend type Mutation {
   updateMember("The changes." input: UpdateMemberInput!): UpdateMemberPayload!
 }
 `, BuiltIn: false},
+	{Name: "../schema/networkgraph.graphqls", Input: `extend type Network {
+  """
+  The whole network graph in one response, for drawing it: every ACTIVE
+  member (isolated ones included) with its measures, and every edge.
+  Analysts and staff only, as the rest of Network. Its complexity cost is
+  fixed whatever the size of the network, not priced per node like a page:
+  5,000, plus its selection counted once, except each node's member, whose
+  selection counts a hundred times (as a list of members such as
+  articulationMembers). A directory's fields of the members (id, name,
+  kind, sizeClass, address, trades) cost about 6,000 in all; their
+  connections or their centrality go beyond the default limit of 20,000.
+  """
+  graph: NetworkGraph!
+}
+
+"""
+The whole network graph of one snapshot, for drawing it: its nodes with
+their measures, and its edges, once each. Every measure is the one of the
+snapshot Network's other fields answer from.
+"""
+type NetworkGraph {
+  "When the graph was built (Network.asOf)."
+  asOf: Time!
+  """
+  Every ACTIVE member, isolated ones included, ordered by the members'
+  internal ids (not by their global ids as strings). As many as
+  Network.memberCount.
+  """
+  nodes: [NetworkNode!]!
+  """
+  Every pair of members with at least one CONFIRMED link, once: ` + "`" + `from` + "`" + ` is
+  the one that comes first in ` + "`" + `nodes` + "`" + ` (the lower internal id). Ordered by
+  ` + "`" + `from` + "`" + `, then ` + "`" + `to` + "`" + `, in the order of ` + "`" + `nodes` + "`" + `. As many as Network.linkCount.
+  """
+  edges: [NetworkEdge!]!
+}
+
+"""
+A node of the network graph: an ACTIVE member and its place in the graph.
+"""
+type NetworkNode {
+  "The member, read with the other nodes' members (one statement for all of them)."
+  member: Member!
+  "The number of members it has confirmed links with (Centrality.degree)."
+  degree: Int!
+  "PageRank with damping 0.85 (Centrality.pageRank); the nodes' scores sum to 1."
+  pageRank: Float!
+  """
+  The id of its Louvain community: Community.id in Network.communities, 0
+  for the largest. Every ACTIVE member has one, so it is never null here.
+  """
+  community: Int
+  """
+  Normalized betweenness (Centrality.betweenness), an estimate when
+  Network.estimated. Null until the path measures of this graph are
+  computed, in the background (Network.pathMeasuresAsOf is null until
+  then): this field never computes them.
+  """
+  betweenness: Float
+  """
+  Whether the member is one of the network's brokers: among the first k
+  members of Network.brokers(first: k), that is the highest betweenness,
+  ties by id, members with none left out, where k is one member in a
+  hundred, at least 10 and at most 100 (k = min(100, max(10, ⌈memberCount /
+  100⌉))). False for every node while betweenness is null.
+  """
+  broker: Boolean!
+  """
+  Whether the member is a cut vertex, whose departure would split its
+  component: one of Network.articulationMembers.
+  """
+  articulation: Boolean!
+}
+
+"""
+An edge of the network graph: two members joined by at least one CONFIRMED
+business link, whatever its kind or direction.
+"""
+type NetworkEdge {
+  "The global id (Member.id) of the end that comes first in NetworkGraph.nodes."
+  from: ID!
+  "The global id (Member.id) of the other end."
+  to: ID!
+  "The number of CONFIRMED business links joining the two members, of any kind or direction: 1 or more."
+  links: Int!
+}
+`, BuiltIn: false},
 	{Name: "../schema/purchasing.graphqls", Input: `"""
 Where a purchasing campaign stands: DRAFT → OPEN → CLOSED → ORDERED, or
 CANCELLED from DRAFT, OPEN or CLOSED.
@@ -10183,10 +10381,56 @@ func (ec *executionContext) childFields_Network(ctx context.Context, field graph
 		return ec.fieldContext_Network_articulationMembers(ctx, field)
 	case "isolatedMembers":
 		return ec.fieldContext_Network_isolatedMembers(ctx, field)
+	case "graph":
+		return ec.fieldContext_Network_graph(ctx, field)
 	case "smallWorld":
 		return ec.fieldContext_Network_smallWorld(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Network", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_NetworkEdge_from(ctx, field)
+	case "to":
+		return ec.fieldContext_NetworkEdge_to(ctx, field)
+	case "links":
+		return ec.fieldContext_NetworkEdge_links(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkGraph(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_NetworkGraph_asOf(ctx, field)
+	case "nodes":
+		return ec.fieldContext_NetworkGraph_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_NetworkGraph_edges(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkGraph", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "member":
+		return ec.fieldContext_NetworkNode_member(ctx, field)
+	case "degree":
+		return ec.fieldContext_NetworkNode_degree(ctx, field)
+	case "pageRank":
+		return ec.fieldContext_NetworkNode_pageRank(ctx, field)
+	case "community":
+		return ec.fieldContext_NetworkNode_community(ctx, field)
+	case "betweenness":
+		return ec.fieldContext_NetworkNode_betweenness(ctx, field)
+	case "broker":
+		return ec.fieldContext_NetworkNode_broker(ctx, field)
+	case "articulation":
+		return ec.fieldContext_NetworkNode_articulation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkNode", field.Name)
 }
 
 func (ec *executionContext) childFields_NetworkVersion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

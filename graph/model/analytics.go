@@ -1,6 +1,10 @@
 package model
 
-import "grappe/domain"
+import (
+	"time"
+
+	"grappe/domain"
+)
 
 // MemberPath is a shortest path; its members and links are loaded only
 // when selected.
@@ -41,4 +45,29 @@ type ScoredMember struct {
 // Network is the network graph of one snapshot; every field reads it.
 type Network struct {
 	Graph domain.Network
+}
+
+// NetworkGraph is the whole network graph, for drawing it.
+type NetworkGraph struct {
+	AsOf  time.Time
+	Nodes []*NetworkNode
+	Edges []*NetworkEdge
+}
+
+// NetworkNode is a node of the network graph; its member is loaded only
+// when selected.
+type NetworkNode struct {
+	MemberID     int64
+	Degree       int
+	PageRank     float64
+	Community    *int
+	Betweenness  *float64 // nil until the path measures are computed
+	Broker       bool
+	Articulation bool
+}
+
+// NetworkEdge is an edge of the network graph, its ends by global id.
+type NetworkEdge struct {
+	From, To string
+	Links    int
 }
