@@ -84,8 +84,9 @@ type consoleTab struct {
 }
 
 // openConsole opens url (a /console page) in a new tab of the shared
-// browser; the tab closes at the end of the test.
-func openConsole(t *testing.T, url string) *consoleTab {
+// browser, after the actions given (e.g. a viewport); the tab closes at the
+// end of the test.
+func openConsole(t *testing.T, url string, before ...chromedp.Action[chromedp.Void]) *consoleTab {
 	t.Helper()
 	ctx, cancel, err := browser(t).Tab()
 	if err != nil {
@@ -109,6 +110,7 @@ func openConsole(t *testing.T, url string) *consoleTab {
 		cancel()
 		<-done
 	})
+	c.do("prepare the tab", before...)
 	c.navigate(url)
 	return c
 }
@@ -216,11 +218,12 @@ func (c *consoleTab) text(sel string) string {
 	return strings.TrimSpace(v)
 }
 
-// screenshot saves a screenshot of the whole page as an artefact, named
-// after the view, and returns the PNG of the selector (the page when "").
+// screenshot saves a screenshot of the whole page (beyond the window) as
+// an artefact named after the view, and returns the PNG of the selector
+// (the page when "").
 func (c *consoleTab) screenshot(view, sel string) []byte {
 	c.t.Helper()
-	page, err := chromedp.Run(c.bounded(), chromedp.CaptureScreenshot())
+	page, err := chromedp.Run(c.bounded(), chromedp.FullScreenshot(100)) // 100: PNG
 	if err != nil {
 		c.fatalf("screenshot of the %s: %v", view, err)
 	}
@@ -328,7 +331,12 @@ func TestConsoleExplorerDrawsTheNetwork(t *testing.T) {
 func (c *consoleTab) searchAndSelect(id, name string) {
 	c.t.Helper()
 	c.do("type "+name+" in the search box",
-		chromedp.SetValue(chromedp.CSS(headless.Hook("search")), ""),
+		// Empty first, as a person would (chromedp.Clear leaves the value).
+		chromedp.Evaluate[chromedp.Void](`(() => {
+			const input = document.querySelector('`+headless.Hook("search")+`');
+			input.value = "";
+			input.dispatchEvent(new Event("input", {bubbles: true}));
+		})()`),
 		chromedp.Click(chromedp.CSS(headless.Hook("search"))),
 		chromedp.SendKeys(chromedp.CSS(headless.Hook("search")), name))
 	result := headless.Hook("search-result") + `[data-id="` + id + `"]`
@@ -411,7 +419,8 @@ var dashboardCharts = []string{"growth", "sizeClasses", "kinds", "regions", "tra
 func TestConsoleDashboardCharts(t *testing.T) {
 	t.Parallel()
 	url, tokens := devConsole(t)
-	c := openConsole(t, url+"/console#/dashboard")
+	// A window tall enough for every chart in the screenshot.
+	c := openConsole(t, url+"/console#/dashboard", chromedp.EmulateViewport(1280, 2800))
 	c.waitHook("dashboard")
 	s := c.waitReady("dashboard")
 	for _, name := range dashboardCharts {
