@@ -242,14 +242,15 @@ func (c *consoleTab) screenshot(view, sel string) []byte {
 	return shot
 }
 
-// checkNoErrors fails on an uncaught exception or a refusal of the page's
-// Content-Security-Policy.
+// checkNoErrors fails on an uncaught exception, a refusal of the page's
+// Content-Security-Policy or a request that failed (a missing asset).
 func (c *consoleTab) checkNoErrors() {
 	c.t.Helper()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, m := range c.logs {
-		if m.IsException() || m.Source == "security" || strings.Contains(m.Text, "Content Security Policy") {
+		if m.IsException() || m.Source == "security" || strings.Contains(m.Text, "Content Security Policy") ||
+			(m.Source == "network" && m.Type == "error") {
 			c.t.Errorf("the page reported: %s", m)
 		}
 	}

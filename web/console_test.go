@@ -108,7 +108,8 @@ func TestConsoleAssets(t *testing.T) {
 	if len(styles) != 1 || !strings.HasPrefix(styles[0], "/console/static/console.css?v=") {
 		t.Fatalf("styles %q", styles)
 	}
-	if attrs := srcHrefRE.FindAllStringSubmatch(page, -1); len(attrs) != 2 {
+	// The stylesheet, the script and an empty icon (no request for /favicon.ico).
+	if attrs := srcHrefRE.FindAllStringSubmatch(page, -1); len(attrs) != 3 || !strings.Contains(page, `<link rel="icon" href="data:,">`) {
 		t.Errorf("src/href attributes %q", attrs)
 	}
 	if strings.Contains(page, "<script>") || strings.Contains(page, "http://") || strings.Contains(page, "https://") {
