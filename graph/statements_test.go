@@ -239,3 +239,37 @@ func TestStatementsDoNotGrowWithPages(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleGraphStatements checks that the console's whole graph
+// (consoleGraphQuery: every node's member with its region and trades)
+// costs the same statements for 60 members and for 600: the members and
+// their trades in one statement for all of them, nothing per node.
+func TestConsoleGraphStatements(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	a.exec(`INSERT INTO trades (code, name_en, name_fr) VALUES ('A', 'A', 'A'), ('B', 'B', 'B')`)
+	analyst := token(t, domain.RoleAnalyst, "")
+	add := func(from, to int) {
+		a.exec(`
+			INSERT INTO members (name, kind, joined_on, region) SELECT 'M' || g, 'COMPANY', '2020-01-01', 'Bretagne' FROM generate_series(?::int, ?::int) g;
+			INSERT INTO member_trades SELECT m.id, t.id FROM members m, trades t WHERE m.id >= (SELECT min(id) FROM members WHERE name = 'M' || ?::int) AND ((m.id + t.id) % 2 = 0 OR t.code = 'A');`, from, to, from)
+		a.exec(`INSERT INTO business_links (from_id, to_id, kind, status, since, declared_by, confirmed_at)
+			SELECT f.id, t.id, 'SUPPLY', 'CONFIRMED', '2021-01-01', f.id, now()
+			FROM members f JOIN members t ON t.id > f.id AND t.id <= f.id + 3 WHERE t.id >= (SELECT min(id) FROM members WHERE name = 'M' || ?::int)`, from)
+		a.syncNetwork()
+	}
+	const want = 1
+	for _, size := range [][2]int{{1, 60}, {61, 600}} {
+		add(size[0], size[1])
+		var out consoleGraph
+		a.ok(analyst, consoleGraphQuery, nil, &out)
+		if len(out.Network.Graph.Nodes) != size[1] || len(out.Network.Graph.Nodes[0].Member.Trades) == 0 {
+			t.Fatalf("%d nodes, want %d: %+v", len(out.Network.Graph.Nodes), size[1], out.Network.Graph.Nodes[0])
+		}
+		got := countStatementsWith(t, a, analyst, consoleGraphQuery, nil)
+		t.Logf("ConsoleGraph of %d members: %d statements", size[1], got)
+		if got != want {
+			t.Errorf("ConsoleGraph of %d members: %d statements, want %d", size[1], got, want)
+		}
+	}
+}
