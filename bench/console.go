@@ -153,7 +153,7 @@ func loadConsole(ctx context.Context, b *headless.Browser, url string) (consoleL
 		return l, err
 	}
 	l.LoadMs, l.Nodes, l.Edges = s.LoadMs, s.NodeCount, s.EdgeCount
-	if pollTrue(nctx, `window.grappeConsole.layoutRunning === false`) == nil {
+	if headless.WaitTrue(nctx, "the layout stopped", `window.grappeConsole.layoutRunning === false`, consoleTimeout) == nil {
 		l.LayoutDone = time.Since(start)
 	}
 	type entry struct {
@@ -173,20 +173,4 @@ func loadConsole(ctx context.Context, b *headless.Browser, url string) (consoleL
 		}
 	}
 	return l, nil
-}
-
-// pollTrue polls a JavaScript expression every 10 ms until it is true or
-// ctx ends.
-func pollTrue(ctx context.Context, expr string) error {
-	for {
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!(`+expr+`)`))
-		if err == nil && ok {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
 }
