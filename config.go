@@ -62,6 +62,9 @@ type Config struct {
 	// may send only the ids of the documents kept in DocumentsDir.
 	TrustedDocuments bool
 	DocumentsDir     string
+	// Console serves the console at /console (on in development, off in
+	// production unless GRAPPE_CONSOLE=on).
+	Console bool
 	// MetricsAddr is where /metrics is served, apart from the API ("":
 	// no metrics).
 	MetricsAddr string
@@ -124,6 +127,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("time_zone", c.TimeZone.String()),
 		slog.Bool("debug_statement_count", c.DebugStatementCount),
 		slog.String("metrics_addr", c.MetricsAddr),
+		slog.Bool("console", c.Console),
 	)
 }
 
@@ -247,6 +251,17 @@ func loadConfig(lookup func(string) (string, bool)) (Config, error) {
 	case "off", "false":
 	default:
 		errs = append(errs, errors.New("GRAPPE_TRUSTED_DOCUMENTS must be on or off"))
+	}
+	consoleDefault := "on"
+	if c.Production() {
+		consoleDefault = "off"
+	}
+	switch v := strings.ToLower(env("GRAPPE_CONSOLE", consoleDefault)); v {
+	case "on", "true":
+		c.Console = true
+	case "off", "false":
+	default:
+		errs = append(errs, errors.New("GRAPPE_CONSOLE must be on or off"))
 	}
 	if c.DBMaxConns == 0 {
 		c.DBMaxConns = 20

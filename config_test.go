@@ -167,3 +167,26 @@ func TestMetricsAddrConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleConfig checks that the console is on in development and off
+// in production unless GRAPPE_CONSOLE turns it on.
+func TestConsoleConfig(t *testing.T) {
+	for _, c := range []struct {
+		vars map[string]string
+		want bool
+	}{
+		{nil, true},
+		{map[string]string{"GRAPPE_CONSOLE": "off"}, false},
+		{map[string]string{"GRAPPE_ENV": "production"}, false},
+		{map[string]string{"GRAPPE_ENV": "production", "GRAPPE_CONSOLE": "on"}, true},
+		{map[string]string{"GRAPPE_ENV": "production", "GRAPPE_CONSOLE": "TRUE"}, true},
+	} {
+		cfg, err := loadConfig(testEnv(c.vars))
+		if err != nil || cfg.Console != c.want {
+			t.Errorf("%v: console %v, %v; want %v", c.vars, cfg.Console, err, c.want)
+		}
+	}
+	if _, err := loadConfig(testEnv(map[string]string{"GRAPPE_CONSOLE": "sometimes"})); err == nil {
+		t.Error("GRAPPE_CONSOLE=sometimes accepted")
+	}
+}

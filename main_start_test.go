@@ -107,8 +107,8 @@ func TestPortTakenStartsNothing(t *testing.T) {
 }
 
 // TestReadyLineTrueToMode: the line printed when the server is ready names
-// GraphiQL in development, where / serves it, and not in production, where
-// / is a 404.
+// GraphiQL and the console in development, where / and /console serve
+// them, and not in production, where both are 404s.
 func TestReadyLineTrueToMode(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
@@ -158,6 +158,12 @@ func TestReadyLineTrueToMode(t *testing.T) {
 			}
 			if code, _ := get(t, url+"/"); code != want {
 				t.Errorf("GET / = %d, want %d", code, want)
+			}
+			if got := strings.Contains(line, "the console at "+url+"/console"); got != c.graphiql {
+				t.Errorf("ready line %q names the console: %v, want %v", line, got, c.graphiql)
+			}
+			if code, _ := get(t, url+"/console"); code != want {
+				t.Errorf("GET /console = %d, want %d", code, want)
 			}
 		})
 	}

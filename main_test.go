@@ -25,7 +25,7 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
-	pgtest.Main(m)
+	pgtest.Main(m, closeBrowser)
 }
 
 // testEnv returns a lookup over the given variables only.

@@ -26,6 +26,7 @@ import (
 	"grappe/documents"
 	"grappe/domain"
 	"grappe/export"
+	"grappe/globalid"
 	"grappe/graph"
 	"grappe/httpapi"
 	"grappe/metrics"
@@ -55,12 +56,20 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, tracing telemetry.
 
 // readyLine is what serve prints once the server is ready: where GraphQL
 // answers and, outside production, where GraphiQL is (production serves no
-// GraphiQL: / is a 404 there).
+// GraphiQL: / is a 404 there), and where the console is when it is on.
 func (a *App) readyLine() string {
-	if a.Config.Production() {
-		return fmt.Sprintf("grappe is ready: GraphQL at %s/graphql", a.URL())
+	var at []string
+	if !a.Config.Production() {
+		at = append(at, fmt.Sprintf("GraphiQL at %s/", a.URL()))
 	}
-	return fmt.Sprintf("grappe is ready: GraphiQL at %s/ and GraphQL at %s/graphql", a.URL(), a.URL())
+	if a.Config.Console {
+		at = append(at, fmt.Sprintf("the console at %s/console", a.URL()))
+	}
+	at = append(at, fmt.Sprintf("GraphQL at %s/graphql", a.URL()))
+	if len(at) > 1 {
+		at = append(at[:len(at)-2], at[len(at)-2]+" and "+at[len(at)-1])
+	}
+	return "grappe is ready: " + strings.Join(at, ", ")
 }
 
 // App is a running grappe: its database (and the private PostgreSQL it
@@ -222,7 +231,7 @@ func (a *App) Start(ctx context.Context) error {
 
 	a.streams = graph.NewStreams(a.Config.MaxSubscriptionConnections)
 	a.server = &http.Server{
-		Handler:           a.routes(verifier),
+		Handler:           a.routes(verifier, authCfg),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      max(60*time.Second, a.Config.RequestTimeout+10*time.Second),
@@ -318,9 +327,10 @@ func (a *App) Close() error {
 	return errors.Join(errs...)
 }
 
-// routes builds the HTTP router: GraphiQL, GraphQL, the graph exports and
-// the probes.
-func (a *App) routes(verifier *auth.Verifier) http.Handler {
+// routes builds the HTTP router: GraphiQL, the console, GraphQL, the graph
+// exports and the probes. authCfg signs the console's demo tokens in
+// development.
+func (a *App) routes(verifier *auth.Verifier, authCfg auth.Config) http.Handler {
 	gql := wiring.GraphQL(a.requests, a.network, graph.HandlerOptions{
 		Introspection:  !a.Config.Production(),
 		QueryCacheSize: 1000,
@@ -365,6 +375,16 @@ func (a *App) routes(verifier *auth.Verifier) http.Handler {
 		r.Handle("/", graphiql)
 		r.Handle("/static/*", graphiql)
 	}
+	if a.Config.Console {
+		opts := web.ConsoleOptions{Endpoint: "/graphql", ExportBase: "/export"}
+		if !a.Config.Production() && len(authCfg.Secret) > 0 {
+			opts.DemoTokens, opts.DefaultRole = a.demoTokens(authCfg), string(domain.RoleAnalyst)
+		}
+		console := web.Console(opts)
+		r.Handle("/console", console)
+		r.Handle("/console/", console)
+		r.Handle("/console/static/*", console)
+	}
 	if !a.Tracing.On {
 		return r
 	}
@@ -373,6 +393,55 @@ func (a *App) routes(verifier *auth.Verifier) http.Handler {
 	return otelhttp.NewHandler(r, "grappe", otelhttp.WithTracerProvider(a.Tracing), otelhttp.WithPropagators(telemetry.Propagator),
 		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + r.URL.Path }),
 		otelhttp.WithFilter(func(r *http.Request) bool { return r.URL.Path != "/healthz" && r.URL.Path != "/readyz" }))
+}
+
+// demoTokenTTL is how long the console's demo tokens are valid.
+const demoTokenTTL = 12 * time.Hour
+
+// demoTokens mints, at each render of the console page in development, a
+// token for each demo role: the MEMBER one names the member with the most
+// confirmed partners in the current network graph (none without links).
+func (a *App) demoTokens(ac auth.Config) func() (map[string]string, error) {
+	return func() (map[string]string, error) {
+		now := time.Now()
+		tokens := map[string]string{}
+		issue := func(role domain.Role, member string) error {
+			tok, err := auth.Issue(ac, role, member, demoTokenTTL, now)
+			tokens[string(role)] = tok
+			return err
+		}
+		for _, role := range []domain.Role{domain.RoleAnalyst, domain.RoleStaff, domain.RolePublic} {
+			if err := issue(role, ""); err != nil {
+				return nil, err
+			}
+		}
+		if id, ok := mostPartners(a.network.Snapshot()); ok {
+			if err := issue(domain.RoleMember, globalid.Encode(globalid.TypeMember, id)); err != nil {
+				return nil, err
+			}
+		}
+		return tokens, nil
+	}
+}
+
+// mostPartners returns the member of the graph with the most partners, the
+// lowest id among equals; false when the graph has no edge.
+func mostPartners(snap *network.Snapshot) (int64, bool) {
+	if snap == nil {
+		return 0, false
+	}
+	degree := make(map[int64]int, snap.NodeCount())
+	for a, b := range snap.Edges() {
+		degree[a]++
+		degree[b]++
+	}
+	var best int64
+	for id, d := range degree {
+		if d > degree[best] || (d == degree[best] && id < best) {
+			best = id
+		}
+	}
+	return best, best != 0
 }
 
 // loadDocuments loads the trusted documents, each validated against the

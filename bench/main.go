@@ -4,6 +4,7 @@
 //	go run ./bench [-db URL] [-members 1000,10000] [-scenarios directory,shapes,...]
 //	               [-duration 10s] [-warmup 2s] [-concurrency 8] [-rounds 1]
 //	               [-peer postgraphile] [-raw profile,directory] [-out BENCHMARKS.md]
+//	go run ./bench -console [-members 10000] [-console-loads 5]
 //
 // It builds the grappe binary, starts it against the database in
 // production mode (rate limit off, statement counts in a response header),
@@ -66,6 +67,9 @@ type config struct {
 	Explain     bool
 	Replica     bool
 	Traces      bool
+	// Console measures the console's load time instead of a load.
+	Console      bool
+	ConsoleLoads int
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -91,6 +95,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.Explain, "explain", false, "instead of a load, print the plan (EXPLAIN ANALYZE) of every statement of one request of each scenario, on -db as it is")
 	fs.BoolVar(&c.Replica, "replica", false, "run a second grappe server on the database during the write scenario, and measure how long a change made through the first takes to reach the second's network graph")
 	fs.BoolVar(&c.Traces, "traces", false, "the grappe servers trace every request and export the spans over OTLP/HTTP to a sink in the harness that discards them")
+	fs.BoolVar(&c.Console, "console", false, "instead of a load, time the console (/console) loading each dataset in a headless chromium until its explorer is ready, and print a Markdown table")
+	fs.IntVar(&c.ConsoleLoads, "console-loads", 5, "loads of the console per dataset with -console, each in a new tab (the first with an empty cache)")
 	fs.DurationVar(&c.Settle, "settle", 10*time.Minute, "longest wait for a server to get idle (2 s in a row under a tenth of a core) before each measure: background network jobs (0: no wait)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -98,8 +104,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	if c.Concurrency < 1 || c.Rounds < 1 || c.Duration <= 0 || c.Warmup < 0 || c.RawSamples < 1 {
-		return c, errors.New("-concurrency, -rounds, -raw-samples and -duration must be positive, -warmup not negative")
+	if c.Concurrency < 1 || c.Rounds < 1 || c.Duration <= 0 || c.Warmup < 0 || c.RawSamples < 1 || c.ConsoleLoads < 1 {
+		return c, errors.New("-concurrency, -rounds, -raw-samples, -console-loads and -duration must be positive, -warmup not negative")
 	}
 	var err error
 	if c.Scenarios, err = selectScenarios(*scenarioList); err != nil {
@@ -212,6 +218,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		dbURL = pg.URL("grappe")
 	}
 	secret := []byte(randomHex(32))
+	if c.Console {
+		return consoleBench(ctx, c, bin, dbURL, secret, filepath.Join(tmp, "data"), logf, os.Stdout)
+	}
 	rep := &report{
 		Command:     "go run ./bench " + strings.Join(redactArgs(args), " "),
 		Date:        time.Now(),

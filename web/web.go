@@ -10,19 +10,12 @@ package web
 
 import (
 	"bytes"
-	"compress/gzip"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"html/template"
-	"io/fs"
 	"net/http"
 	"net/url"
-	"path"
-	"strconv"
 	"strings"
 	"sync"
-	"time"
 )
 
 // DefaultQuery is shown in the query editor the first time a browser opens
@@ -55,104 +48,36 @@ const staticPrefix = "/static/"
 //go:embed static index.html graphiql-init.js favicon.svg
 var files embed.FS
 
-// asset is one embedded file served under /static/.
-type asset struct {
-	name        string
-	data        []byte
-	contentType string
-	hash        string // hex sha256 prefix, used as version and ETag
-
-	gzOnce sync.Once
-	gz     []byte // gzip-compressed data, nil if not worth it
-}
-
-// gzipped returns the compressed representation, computed on first use.
-func (a *asset) gzipped() []byte {
-	a.gzOnce.Do(func() {
-		if len(a.data) < 1024 {
-			return
-		}
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-		zw.Write(a.data)
-		zw.Close()
-		if buf.Len() < len(a.data)*9/10 {
-			a.gz = buf.Bytes()
-		}
-	})
-	return a.gz
-}
-
-var contentTypes = map[string]string{
-	".js":  "text/javascript; charset=utf-8",
-	".css": "text/css; charset=utf-8",
-	".txt": "text/plain; charset=utf-8",
-	".svg": "image/svg+xml",
-}
-
 var (
-	assets    = map[string]*asset{}
+	assets    = newAssetSet(staticPrefix)
 	indexTmpl *template.Template
 )
 
 // loadAssets indexes the embedded files and parses the page template; it
 // runs once, when the first handler is built.
 var loadAssets = sync.OnceFunc(func() {
-	add := func(name string, data []byte) {
-		ct, ok := contentTypes[path.Ext(name)]
-		if !ok {
-			panic("web: no content type for embedded asset " + name)
-		}
-		sum := sha256.Sum256(data)
-		assets[name] = &asset{
-			name:        name,
-			data:        data,
-			contentType: ct,
-			hash:        hex.EncodeToString(sum[:8]),
-		}
-	}
-	err := fs.WalkDir(files, "static", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := files.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		add(strings.TrimPrefix(p, "static/"), data)
-		return nil
-	})
-	if err != nil {
+	if err := assets.addDir(files, "static"); err != nil {
 		panic("web: reading embedded assets: " + err.Error())
 	}
 	// Hand-written files, kept outside static/ (which npm run build replaces).
 	for _, name := range []string{"graphiql-init.js", "favicon.svg"} {
 		data, err := files.ReadFile(name)
+		if err == nil {
+			err = assets.add(name, data)
+		}
 		if err != nil {
 			panic("web: " + err.Error())
 		}
-		add(name, data)
 	}
 
 	indexTmpl = template.Must(template.New("index.html").Funcs(template.FuncMap{
-		"asset": assetURL,
+		"asset": assets.url,
 	}).ParseFS(files, "index.html"))
 })
 
-// assetURL returns the versioned, root-relative URL of an embedded asset. It
-// panics for unknown names so that a typo in index.html fails at startup.
-func assetURL(name string) string {
-	a, ok := assets[name]
-	if !ok {
-		panic("web: index.html references unknown asset " + name)
-	}
-	return staticPrefix + name + "?v=" + a.hash
-}
-
 type handler struct {
-	page     []byte
-	pageETag string
-	csp      string
+	page []byte
+	csp  string
 }
 
 // GraphiQL returns an http.Handler serving the GraphiQL page at "/" and its
@@ -170,12 +95,7 @@ func GraphiQL(title, endpoint string) http.Handler {
 	if err != nil {
 		panic("web: rendering index.html: " + err.Error())
 	}
-	sum := sha256.Sum256(buf.Bytes())
-	return &handler{
-		page:     buf.Bytes(),
-		pageETag: `"` + hex.EncodeToString(sum[:8]) + `"`,
-		csp:      contentSecurityPolicy(endpoint),
-	}
+	return &handler{page: buf.Bytes(), csp: contentSecurityPolicy(endpoint)}
 }
 
 // contentSecurityPolicy allows the page to load code only from this origin,
@@ -196,8 +116,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == "/":
 	case strings.HasPrefix(r.URL.Path, staticPrefix):
-		a = assets[strings.TrimPrefix(r.URL.Path, staticPrefix)]
-		if a == nil {
+		if a = assets.lookup(r.URL.Path); a == nil {
 			http.NotFound(w, r)
 			return
 		}
@@ -205,61 +124,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+	if !getOrHead(w, r) {
 		return
 	}
-
-	hdr := w.Header()
-	hdr.Set("X-Content-Type-Options", "nosniff")
 	if a == nil {
-		hdr.Set("Content-Type", "text/html; charset=utf-8")
-		hdr.Set("Cache-Control", "no-cache")
-		hdr.Set("ETag", h.pageETag)
-		hdr.Set("Content-Security-Policy", h.csp)
-		hdr.Set("Referrer-Policy", "no-referrer")
-		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(h.page))
+		servePage(w, r, h.page, h.csp, "no-cache")
 		return
 	}
-
-	hdr.Set("Content-Type", a.contentType)
-	if r.URL.Query().Get("v") == a.hash {
-		// The URL changes whenever the content does.
-		hdr.Set("Cache-Control", "public, max-age=31536000, immutable")
-	} else {
-		hdr.Set("Cache-Control", "no-cache")
-	}
-	data, etag := a.data, a.hash
-	if gz := a.gzipped(); gz != nil {
-		hdr.Add("Vary", "Accept-Encoding")
-		if acceptsGzip(r) {
-			hdr.Set("Content-Encoding", "gzip")
-			data, etag = gz, a.hash+"-gz"
-		}
-	}
-	hdr.Set("ETag", `"`+etag+`"`)
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
-}
-
-// acceptsGzip reports whether the request's Accept-Encoding allows gzip.
-func acceptsGzip(r *http.Request) bool {
-	for _, v := range r.Header.Values("Accept-Encoding") {
-		for part := range strings.SplitSeq(v, ",") {
-			coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-			if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
-				continue
-			}
-			// Honour an explicit "gzip;q=0".
-			for p := range strings.SplitSeq(params, ";") {
-				if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.EqualFold(k, "q") {
-					if q, err := strconv.ParseFloat(v, 64); err == nil && q <= 0 {
-						return false
-					}
-				}
-			}
-			return true
-		}
-	}
-	return false
+	serveAsset(w, r, a)
 }

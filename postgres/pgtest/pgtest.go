@@ -34,9 +34,13 @@ var (
 )
 
 // Main runs the tests of a package and stops the throwaway cluster, if one
-// was started, before exiting.
-func Main(m *testing.M) {
+// was started, before exiting; cleanups run first, once the tests are done
+// (e.g. closing a browser the tests shared).
+func Main(m *testing.M, cleanups ...func()) {
 	code := m.Run()
+	for _, f := range cleanups {
+		f()
+	}
 	if server != nil {
 		_ = server.Stop()
 		_ = os.RemoveAll(serverDir)

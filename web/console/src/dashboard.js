@@ -1,0 +1,463 @@
+// The dashboard: the animation team's figures as charts (Chart.js), the
+// dashboard's filter as controls, the at-risk members and the call list as
+// tables (phone numbers for staff).
+
+import {
+  Chart, BarController, BarElement, LineController, LineElement, PointElement,
+  DoughnutController, ArcElement, CategoryScale, LinearScale, Tooltip, Legend,
+} from "chart.js";
+import { gql } from "./api.js";
+import { h, clear, uid } from "./dom.js";
+import { t, label, num, fixed, date, dateTime, lang } from "./i18n.js";
+import { hooks } from "./state.js";
+
+Chart.register(BarController, BarElement, LineController, LineElement, PointElement, DoughnutController, ArcElement, CategoryScale, LinearScale, Tooltip, Legend);
+Chart.defaults.font.family = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+Chart.defaults.color = "#334155";
+Chart.defaults.borderColor = "#e2e8f0";
+
+const LANG = lang === "fr" ? "FR" : "EN";
+const KINDS = ["COMPANY", "LABORATORY", "INSTITUTION", "MEDIA_PARTNER"];
+const SIZES = ["MICRO", "SMALL", "MEDIUM", "LARGE"];
+const COLOURS = ["#1d5fa8", "#c2410c", "#15803d", "#7e22ce", "#b91c1c", "#0f766e", "#a16207", "#be185d"];
+const STATUS_COLOURS = { confirmed: "#15803d", pending: "#a16207", declined: "#b91c1c", ended: "#64748b" };
+
+const DASHBOARD_QUERY = `query ConsoleDashboard($filter: DashboardFilter, $lang: Language, $staff: Boolean!) {
+  dashboard(filter: $filter) {
+    memberCount
+    bySizeClass { sizeClass count share }
+    byKind { kind count share }
+    byTrade(includeSubTrades: false) { trade { id code name(lang: $lang) } count share }
+    byRegion { region count share }
+    growth(interval: YEAR) { period joined left total }
+    links {
+      total confirmed pending declined ended
+      byKind { kind total confirmed pending declined ended }
+      byOrigin { origin total confirmed pending declined ended }
+      created(interval: QUARTER) { period count }
+    }
+    groups { active closed byTheme { theme count active } meetingsHeld actionPlansPublished }
+    engagement {
+      distribution { from to count }
+      averageScore
+      atRiskCount
+      atRisk(first: 25) {
+        member { id name address { city } contacts @include(if: $staff) { name phone } }
+        lastActivityAt inactiveSince inactiveDays
+      }
+    }
+  }
+  callList(first: 25) {
+    totalCount
+    edges { node { member { id name contacts @include(if: $staff) { name phone } } reasons lastTouchpointAt } }
+  }
+}`;
+
+export class Dashboard {
+  constructor(ctx) {
+    // ctx: {role, showError(e, view)}
+    this.ctx = ctx;
+    this.staff = ctx.role === "STAFF";
+    this.filter = { regions: [], kinds: [], tradeIds: [], sizeClasses: [] };
+    this.charts = new Map();
+    this.options = null; // the choices of the filter, from the first (unfiltered) answer
+    this.seq = 0;
+    this.destroyed = false;
+    this.countEl = h("p", { class: "lead", "aria-live": "polite" });
+    this.filterEl = h("details", { class: "dash-filter card", open: true });
+    this.gridEl = h("div", { class: "charts" });
+    this.tablesEl = h("div", { class: "tables" });
+    this.el = h(
+      "section",
+      { class: "dashboard", "data-testid": "dashboard", "aria-labelledby": "dashboard-title" },
+      h("div", { class: "dash-head" }, h("h2", { id: "dashboard-title" }, t("dashboard.title")), this.countEl),
+      this.filterEl,
+      this.gridEl,
+      this.tablesEl,
+    );
+  }
+
+  shown() {
+    if (this.chartData) hooks.charts = this.chartData;
+    for (const c of this.charts.values()) c.resize();
+  }
+
+  async mount(container) {
+    container.appendChild(this.el);
+    await this.load();
+  }
+
+  filterInput() {
+    const f = {};
+    for (const [k, v] of Object.entries(this.filter)) if (v.length) f[k] = v;
+    return Object.keys(f).length ? f : null;
+  }
+
+  async load() {
+    const seq = ++this.seq;
+    this.ctx.busy(this);
+    this.el.setAttribute("aria-busy", "true");
+    try {
+      const { data } = await gql(DASHBOARD_QUERY, { filter: this.filterInput(), lang: LANG, staff: this.staff });
+      if (this.destroyed || seq !== this.seq) return;
+      if (!this.options) this.buildFilter(data.dashboard);
+      this.render(data);
+      this.loaded = true;
+      this.ctx.ready(this);
+    } catch (e) {
+      if (this.destroyed || seq !== this.seq) return;
+      this.ctx.showError(e, "dashboard");
+    } finally {
+      this.el.removeAttribute("aria-busy");
+    }
+  }
+
+  buildFilter(d) {
+    this.options = {
+      regions: d.byRegion.filter((r) => r.region).map((r) => [r.region, r.region]),
+      kinds: KINDS.map((k) => [k, label(k)]),
+      tradeIds: d.byTrade
+        .filter((x) => x.count > 0)
+        .map((x) => [x.trade.id, x.trade.name])
+        .sort((a, b) => a[1].localeCompare(b[1])),
+      sizeClasses: SIZES.map((s) => [s, label(s)]),
+    };
+    const group = (key, title) => {
+      const gid = uid("dash-filter");
+      return h(
+        "fieldset",
+        { class: "checks", "data-testid": `dashboard-filter-${key}` },
+        h("legend", { id: gid }, title),
+        h(
+          "div",
+          { class: "check-list" },
+          this.options[key].map(([v, text]) =>
+            h(
+              "label",
+              { class: "inline" },
+              h("input", {
+                type: "checkbox",
+                value: v,
+                checked: this.filter[key].includes(v),
+                onchange: (ev) => {
+                  const set = new Set(this.filter[key]);
+                  if (ev.target.checked) set.add(v);
+                  else set.delete(v);
+                  this.filter[key] = [...set];
+                  this.changed();
+                },
+              }),
+              " ",
+              text,
+            ),
+          ),
+        ),
+      );
+    };
+    clear(
+      this.filterEl,
+      h("summary", null, t("dashboard.filters")),
+      h(
+        "div",
+        { class: "filter-groups" },
+        group("regions", t("filters.region")),
+        group("kinds", t("filters.kind")),
+        group("sizeClasses", t("filters.sizeClass")),
+        group("tradeIds", t("filters.trade")),
+      ),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "link",
+          "data-testid": "dashboard-filter-reset",
+          onclick: () => {
+            this.filter = { regions: [], kinds: [], tradeIds: [], sizeClasses: [] };
+            this.filterEl.querySelectorAll("input[type=checkbox]").forEach((c) => (c.checked = false));
+            this.changed();
+          },
+        },
+        t("dashboard.reset"),
+      ),
+    );
+  }
+
+  changed() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.load(), 250);
+  }
+
+  render(data) {
+    const d = data.dashboard;
+    this.countEl.textContent = t("dashboard.members", { n: num(d.memberCount) });
+    const quarter = (p) => {
+      const [y, m] = p.split("-").map(Number);
+      const q = Math.floor((m - 1) / 3) + 1;
+      return lang === "fr" ? `T${q} ${y}` : `${y} Q${q}`;
+    };
+    const kindsEnum = (x) => label(x);
+    const sizes = d.bySizeClass.map((x) => (x.sizeClass ? label(x.sizeClass) : t("filters.unknown")));
+    const trades = d.byTrade.filter((x) => x.count > 0).slice(0, 20);
+    const regions = d.byRegion.map((x) => x.region || t("filters.unknown"));
+    const statuses = ["confirmed", "pending", "declined", "ended"];
+    const statusSets = (rows) =>
+      statuses.map((s) => ({ label: t(`chart.links.${s}`), data: rows.map((r) => r[s]), backgroundColor: STATUS_COLOURS[s], stack: "s" }));
+    const specs = [
+      {
+        block: "growth",
+        type: "bar",
+        labels: d.growth.map((g) => g.period.slice(0, 4)),
+        values: d.growth.map((g) => g.total),
+        datasets: [
+          { type: "line", label: t("chart.growth.total"), data: d.growth.map((g) => g.total), borderColor: COLOURS[0], backgroundColor: COLOURS[0], yAxisID: "y", pointRadius: 2 },
+          { type: "bar", label: t("chart.growth.joined"), data: d.growth.map((g) => g.joined), backgroundColor: COLOURS[2], yAxisID: "y" },
+          { type: "bar", label: t("chart.growth.left"), data: d.growth.map((g) => -g.left), backgroundColor: COLOURS[4], yAxisID: "y" },
+        ],
+        legend: true,
+        wide: true,
+      },
+      { block: "sizeClasses", type: "bar", labels: sizes, values: d.bySizeClass.map((x) => x.count) },
+      { block: "kinds", type: "doughnut", labels: d.byKind.map((x) => kindsEnum(x.kind)), values: d.byKind.map((x) => x.count) },
+      { block: "regions", type: "bar", horizontal: true, labels: regions, values: d.byRegion.map((x) => x.count) },
+      { block: "trades", type: "bar", horizontal: true, labels: trades.map((x) => x.trade.name), values: trades.map((x) => x.count), tall: true },
+      {
+        block: "links",
+        type: "bar",
+        labels: d.links.created.map((x) => quarter(x.period)),
+        values: d.links.created.map((x) => x.count),
+        seriesLabel: t("chart.links.count"),
+        wide: true,
+      },
+      {
+        block: "linkKinds",
+        type: "bar",
+        horizontal: true,
+        labels: d.links.byKind.map((x) => label(x.kind)),
+        values: d.links.byKind.map((x) => x.total),
+        datasets: statusSets(d.links.byKind),
+        legend: true,
+        stacked: true,
+      },
+      {
+        block: "linkOrigins",
+        type: "bar",
+        horizontal: true,
+        labels: d.links.byOrigin.map((x) => label(x.origin)),
+        values: d.links.byOrigin.map((x) => x.total),
+        datasets: statusSets(d.links.byOrigin),
+        legend: true,
+        stacked: true,
+      },
+      {
+        block: "groups",
+        type: "bar",
+        labels: d.groups.byTheme.map((x) => label(x.theme)),
+        values: d.groups.byTheme.map((x) => x.count),
+        datasets: [
+          { label: t("chart.groups.active"), data: d.groups.byTheme.map((x) => x.active), backgroundColor: COLOURS[2], stack: "s" },
+          { label: t("chart.groups.closed"), data: d.groups.byTheme.map((x) => x.count - x.active), backgroundColor: "#64748b", stack: "s" },
+        ],
+        legend: true,
+        stacked: true,
+        note: t("stats.meetings", { n: num(d.groups.meetingsHeld) }),
+      },
+      {
+        block: "engagement",
+        type: "bar",
+        labels: d.engagement.distribution.map((x) => `${x.from}–${x.to}`),
+        values: d.engagement.distribution.map((x) => x.count),
+        note: t("stats.average", { n: fixed(d.engagement.averageScore, 1) }),
+      },
+    ];
+    const charts = {};
+    for (const s of specs) {
+      charts[s.block] = { labels: s.labels, values: s.values };
+      this.drawChart(s);
+    }
+    this.chartData = charts;
+    if (this.ctx.isCurrent(this)) hooks.charts = charts;
+    this.renderTables(d, data.callList);
+  }
+
+  drawChart(s) {
+    const title = t(`chart.${s.block}`);
+    let fig = this.gridEl.querySelector(`[data-testid="chart-${s.block}"]`);
+    let canvas;
+    if (!fig) {
+      canvas = h("canvas", { role: "img" });
+      fig = h(
+        "figure",
+        { class: "chart card" + (s.wide ? " wide" : "") + (s.tall ? " tall" : ""), "data-testid": `chart-${s.block}` },
+        h("figcaption", null, title),
+        h("div", { class: "chart-box" }, canvas),
+        h("p", { class: "note muted small" }),
+        h("details", { class: "chart-data" }, h("summary", null, t("chart.table")), h("div", { class: "table-wrap" })),
+      );
+      this.gridEl.appendChild(fig);
+    } else {
+      canvas = fig.querySelector("canvas");
+    }
+    fig.querySelector(".note").textContent = s.note || "";
+    const summary = s.labels.map((l, i) => `${l} ${num(s.values[i])}`).join(", ");
+    canvas.setAttribute("aria-label", t("chart.summary", { title, items: summary }));
+    clear(
+      fig.querySelector(".table-wrap"),
+      h(
+        "table",
+        { class: "data" },
+        h("tbody", null, s.labels.map((l, i) => h("tr", null, h("th", { scope: "row" }, l), h("td", { class: "num" }, num(s.values[i]))))),
+      ),
+    );
+    const datasets =
+      s.datasets ||
+      [
+        {
+          label: s.seriesLabel || t("chart.count"),
+          data: s.values,
+          backgroundColor: s.type === "doughnut" ? COLOURS.slice(0, s.values.length) : COLOURS[0],
+        },
+      ];
+    const old = this.charts.get(s.block);
+    if (old) {
+      old.data.labels = s.labels;
+      old.data.datasets = datasets;
+      old.update("none");
+      return;
+    }
+    const scales =
+      s.type === "doughnut"
+        ? {}
+        : {
+            x: { stacked: !!s.stacked, ticks: { autoSkip: true, maxRotation: 0 }, grid: { display: !!s.horizontal } },
+            y: { stacked: !!s.stacked, beginAtZero: true, ticks: { autoSkip: !s.horizontal }, grid: { display: !s.horizontal } },
+          };
+    const chart = new Chart(canvas, {
+      type: s.type,
+      data: { labels: s.labels, datasets },
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        indexAxis: s.horizontal ? "y" : "x",
+        plugins: {
+          legend: { display: !!s.legend || s.type === "doughnut", position: s.type === "doughnut" ? "right" : "bottom" },
+          tooltip: { enabled: true },
+        },
+        scales,
+      },
+    });
+    this.charts.set(s.block, chart);
+  }
+
+  renderTables(d, callList) {
+    const staff = this.staff;
+    const contact = (m) => {
+      const c = (m.contacts || []).find((x) => x.phone) || (m.contacts || [])[0];
+      return c || null;
+    };
+    const memberCell = (m) => h("td", null, h("a", { href: `#/explorer/${encodeURIComponent(m.id)}` }, m.name));
+    const atRisk = d.engagement.atRisk;
+    const atRiskTable = h(
+      "section",
+      { class: "card table-card", "aria-labelledby": "at-risk-title" },
+      h("h3", { id: "at-risk-title" }, t("atRisk.title", { n: num(d.engagement.atRiskCount) })),
+      h("p", { class: "muted small" }, t("atRisk.help")),
+      atRisk.length
+        ? h(
+            "div",
+            { class: "table-wrap" },
+            h(
+              "table",
+              { class: "data", "data-testid": "at-risk" },
+              h(
+                "thead",
+                null,
+                h(
+                  "tr",
+                  null,
+                  h("th", { scope: "col" }, t("atRisk.member")),
+                  h("th", { scope: "col" }, t("atRisk.inactiveSince")),
+                  h("th", { scope: "col", class: "num" }, t("atRisk.days")),
+                  staff ? h("th", { scope: "col" }, t("atRisk.contact")) : null,
+                  staff ? h("th", { scope: "col" }, t("atRisk.phone")) : null,
+                ),
+              ),
+              h(
+                "tbody",
+                null,
+                atRisk.map((r) => {
+                  const c = staff ? contact(r.member) : null;
+                  return h(
+                    "tr",
+                    { "data-id": r.member.id },
+                    memberCell(r.member),
+                    h("td", null, date(r.inactiveSince)),
+                    h("td", { class: "num" }, num(r.inactiveDays)),
+                    staff ? h("td", null, c ? c.name : t("none")) : null,
+                    staff ? h("td", { class: "phone" }, c && c.phone ? h("a", { href: `tel:${c.phone.replace(/[^+\d]/g, "")}` }, c.phone) : t("none")) : null,
+                  );
+                }),
+              ),
+            ),
+          )
+        : h("p", { "data-testid": "at-risk" }, t("atRisk.none")),
+    );
+    let callTable = null;
+    if (callList) {
+      const rows = callList.edges.map((e) => e.node);
+      callTable = h(
+        "section",
+        { class: "card table-card", "aria-labelledby": "call-list-title" },
+        h("h3", { id: "call-list-title" }, t("callList.title", { n: num(callList.totalCount) })),
+        rows.length
+          ? h(
+              "div",
+              { class: "table-wrap" },
+              h(
+                "table",
+                { class: "data", "data-testid": "call-list" },
+                h(
+                  "thead",
+                  null,
+                  h(
+                    "tr",
+                    null,
+                    h("th", { scope: "col" }, t("atRisk.member")),
+                    h("th", { scope: "col" }, t("callList.reasons")),
+                    h("th", { scope: "col" }, t("callList.last")),
+                    staff ? h("th", { scope: "col" }, t("atRisk.contact")) : null,
+                    staff ? h("th", { scope: "col" }, t("atRisk.phone")) : null,
+                  ),
+                ),
+                h(
+                  "tbody",
+                  null,
+                  rows.map((r) => {
+                    const c = staff ? contact(r.member) : null;
+                    return h(
+                      "tr",
+                      { "data-id": r.member.id },
+                      memberCell(r.member),
+                      h("td", null, r.reasons.map((x) => label(x)).join(", ")),
+                      h("td", null, r.lastTouchpointAt ? dateTime(r.lastTouchpointAt) : t("callList.never")),
+                      staff ? h("td", null, c ? c.name : t("none")) : null,
+                      staff ? h("td", { class: "phone" }, c && c.phone ? h("a", { href: `tel:${c.phone.replace(/[^+\d]/g, "")}` }, c.phone) : t("none")) : null,
+                    );
+                  }),
+                ),
+              ),
+            )
+          : h("p", { "data-testid": "call-list" }, t("callList.none")),
+      );
+    }
+    clear(this.tablesEl, atRiskTable, callTable);
+  }
+
+  destroy() {
+    this.destroyed = true;
+    if (this.timer) clearTimeout(this.timer);
+    for (const c of this.charts.values()) c.destroy();
+    this.charts.clear();
+    this.el.remove();
+  }
+}
