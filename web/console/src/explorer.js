@@ -3,6 +3,7 @@
 // shortest path, filters, key members, PNG export and live updates.
 
 import Sigma from "sigma";
+import { EdgeLineProgram, EdgeRectangleProgram } from "sigma/rendering";
 import FA2Layout from "graphology-layout-forceatlas2/worker";
 import { inferSettings } from "graphology-layout-forceatlas2";
 import { downloadAsPNG } from "@sigma/export-image";
@@ -11,7 +12,7 @@ import { currentToken } from "./api.js";
 import { h, clear } from "./dom.js";
 import { t, label, num, dateTime } from "./i18n.js";
 import { hooks, firstDraw } from "./state.js";
-import { loadNetwork, buildGraph, updateGraph, communityColour, KIND_COLOURS, PALETTE, OTHER_COLOUR, bfs, edgeKey } from "./graphdata.js";
+import { loadNetwork, buildGraph, updateGraph, communityColour, KIND_COLOURS, PALETTE, OTHER_COLOUR, bfs, edgeKey, satellites, ringAround } from "./graphdata.js";
 import { Search } from "./search.js";
 import { Filters } from "./filters.js";
 import { Panel } from "./panel.js";
@@ -138,9 +139,14 @@ export class Explorer {
   async mount(container) {
     container.appendChild(this.el);
     try {
+      const t0 = performance.now();
       const model = await loadNetwork(this.role);
       if (this.destroyed) return;
+      const t1 = performance.now();
       this.draw(model);
+      const t2 = performance.now();
+      // Where the load time goes (fetch and parse, then graph, positions and first render).
+      hooks.timings = { fetchMs: Math.round(t1 - t0), buildMs: this.buildMs, renderMs: Math.round(t2 - t1) - this.buildMs };
     } catch (e) {
       if (this.destroyed) return;
       this.loadingEl.hidden = true;
@@ -152,9 +158,17 @@ export class Explorer {
 
   draw(model) {
     this.model = model;
+    const t0 = performance.now();
     this.graph = buildGraph(model);
+    this.buildMs = Math.round(performance.now() - t0);
     const big = model.nodes.length > 2000;
+    // Search, filters, legend and counts first: the renderer draws once, at its creation.
+    this.afterModel();
     this.renderer = new Sigma(this.graph, this.graphEl, {
+      // One-pixel GL lines for the many edges (cheap to draw); rectangles,
+      // which have a width, for the highlighted ones (type "thick").
+      defaultEdgeType: "line",
+      edgeProgramClasses: { line: EdgeLineProgram, thick: EdgeRectangleProgram },
       allowInvalidContainer: true,
       zIndex: true,
       defaultEdgeColor: big ? EDGE_BIG : EDGE,
@@ -177,8 +191,6 @@ export class Explorer {
     this.renderer.on("enterNode", () => this.graphEl.classList.add("pointer"));
     this.renderer.on("leaveNode", () => this.graphEl.classList.remove("pointer"));
     this.loadingEl.hidden = true;
-    this.afterModel();
-    this.renderer.refresh();
     firstDraw();
     this.loaded = true;
     this.ctx.ready(this);
@@ -227,7 +239,7 @@ export class Explorer {
         );
       }
       if (comms.length > PALETTE.length) {
-        items.push(h("li", null, h("span", { class: "swatch", style: `background:${OTHER_COLOUR}`, "aria-hidden": "true" }), t("explorer.others")));
+        items.push(h("li", { class: "muted" }, t("explorer.others", { n: num(comms.length - PALETTE.length) })));
       }
     }
     clear(
@@ -297,6 +309,7 @@ export class Explorer {
       if (this.pathEdges.has(edge)) {
         res.color = PATH_EDGE;
         res.size = 4;
+        res.type = "thick";
         res.zIndex = 3;
       } else {
         res.color = DIM_EDGE;
@@ -308,6 +321,7 @@ export class Explorer {
       if (this.neigh.has(s) && this.neigh.has(d) && ss !== 1 && ds !== 1) {
         res.color = EDGE_FOCUS;
         res.size = 1.5;
+        res.type = "thick";
         res.zIndex = 2;
       } else {
         res.color = DIM_EDGE;
@@ -496,21 +510,38 @@ export class Explorer {
     this.stopLayout();
     if (this.renderer) this.renderer.setCustomBBox(null);
     const n = this.graph.order;
+    // Isolated members and lone pairs stay out of the force layout (it would
+    // fling them away) on a ring around the rest, redrawn as the rest grows.
+    const sats = satellites(this.graph);
+    const satSet = new Set(sats);
+    this.graph.updateEachNodeAttributes((id, a) => ({ ...a, fixed: satSet.has(id) }), { attributes: ["fixed"] });
+    this.ring = ringAround(this.graph, sats);
     const settings = { ...inferSettings(this.graph), barnesHutOptimize: n > 1000, adjustSizes: false };
-    this.layout = new FA2Layout(this.graph, { settings });
+    this.layout = new FA2Layout(this.graph, {
+      settings,
+      outputReducer: (id, attrs) => this.ring.get(id) || attrs,
+    });
     this.layout.start();
     this.setLayoutRunning(true);
+    this.ringTimer = setInterval(() => {
+      this.ring = ringAround(this.graph, sats);
+    }, 250);
     const ms = Math.min(8000, 2000 + n * 0.4);
     this.layoutTimer = setTimeout(() => this.stopLayout(), ms);
   }
 
   stopLayout() {
     if (this.layoutTimer) clearTimeout(this.layoutTimer);
+    if (this.ringTimer) clearInterval(this.ringTimer);
     this.layoutTimer = null;
+    this.ringTimer = null;
     if (this.layout) {
       this.layout.stop();
       this.layout.kill();
       this.layout = null;
+      const sats = satellites(this.graph);
+      const ring = ringAround(this.graph, sats);
+      for (const [id, p] of ring) this.graph.mergeNodeAttributes(id, p);
       // Keep the framing from now on, so that a live update does not move the view.
       if (this.renderer) this.renderer.setCustomBBox(this.renderer.getBBox());
     }
