@@ -157,6 +157,11 @@ export class Explorer {
   }
 
   draw(model) {
+    if (!webglAvailable()) {
+      this.loadingEl.hidden = true;
+      this.ctx.showError(new Error(t("error.webgl")), "explorer", { plain: true });
+      return;
+    }
     this.model = model;
     const t0 = performance.now();
     this.graph = buildGraph(model);
@@ -460,6 +465,19 @@ export class Explorer {
       highlightedEdges: this.pathEdges.size,
     };
     this.refresh();
+    this.frame([...this.pathNodes]);
+  }
+
+  // frame moves the camera so that the nodes are all in view.
+  frame(ids) {
+    if (!this.renderer) return;
+    const pts = ids.map((id) => this.renderer.getNodeDisplayData(id)).filter(Boolean);
+    if (!pts.length) return;
+    const xs = pts.map((p) => p.x);
+    const ys = pts.map((p) => p.y);
+    const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    const ratio = Math.min(1, Math.max(0.08, Math.max(x1 - x0, y1 - y0) * 1.4));
+    this.renderer.getCamera().animate({ x: (x0 + x1) / 2, y: (y0 + y1) / 2, ratio }, { duration: 400 });
   }
 
   // ---- camera, keyboard, export --------------------------------------
@@ -624,5 +642,14 @@ export class Explorer {
     this.renderer = null;
     this.panel.hide();
     this.el.remove();
+  }
+}
+
+function webglAvailable() {
+  try {
+    const c = document.createElement("canvas");
+    return !!(c.getContext("webgl2") || c.getContext("webgl"));
+  } catch {
+    return false;
   }
 }

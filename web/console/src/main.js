@@ -215,7 +215,7 @@ class App {
 
   // showError explains what went wrong in plain words: an expired token, a
   // refused role, an unreachable server.
-  showError(e, view, { transient = false } = {}) {
+  showError(e, view, { transient = false, plain = false } = {}) {
     const err = e instanceof ApiError ? e : new ApiError("ERROR", String((e && e.message) || e));
     if (err.code === "UNAUTHENTICATED") {
       if (this.dev) {
@@ -238,8 +238,8 @@ class App {
       if (view) hooks.ready = true;
       return;
     }
-    const text = err.code === "NETWORK" ? t("error.network") : t("error.server", { message: err.message });
-    this.renderMessage(text, { retry: !transient });
+    const text = plain ? err.message : err.code === "NETWORK" ? t("error.network") : t("error.server", { message: err.message });
+    this.renderMessage(text, { retry: !transient && !plain });
   }
 
   renderMessage(text, { retry = false, reload = false } = {}) {
