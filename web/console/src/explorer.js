@@ -28,6 +28,7 @@ const PATH_EDGE = "#dc2626";
 const BROKER = "#d97706";
 const ARTICULATION = "#c026d3";
 const BOTH = "#dc2626";
+const NEUTRAL = "#94a3b8";
 
 export class Explorer {
   constructor(ctx) {
@@ -112,6 +113,14 @@ export class Explorer {
       this.shownEl,
       this.asOfEl,
     );
+    // Escape in the panel closes it and gives the focus back to the search.
+    this.panel.el.addEventListener("keydown", (ev) => {
+      if (ev.key === "Escape" && !ev.defaultPrevented) {
+        ev.preventDefault();
+        this.select(null);
+        this.search.input.focus();
+      }
+    });
     this.el = h(
       "div",
       { class: "explorer" },
@@ -275,10 +284,15 @@ export class Explorer {
       res.hidden = true;
       return res;
     }
-    if (this.filters.value.key && (data.broker || data.articulation) && s !== 1) {
-      res.color = data.broker && data.articulation ? BOTH : data.broker ? BROKER : ARTICULATION;
-      res.forceLabel = true;
-      res.zIndex = 2;
+    if (this.filters.value.key && s !== 1) {
+      if (data.broker || data.articulation) {
+        res.color = data.broker && data.articulation ? BOTH : data.broker ? BROKER : ARTICULATION;
+        res.forceLabel = true;
+        res.zIndex = 2;
+      } else if (node !== this.selected && !(this.pathNodes && this.pathNodes.has(node))) {
+        // Community colours would blur the key members' colours: the others go grey.
+        res.color = NEUTRAL;
+      }
     }
     if (s === 1) {
       res.color = DIM_NODE;

@@ -4,6 +4,7 @@
 
 const en = {
   title: "grappe console",
+  skip: "Skip to content",
   "nav.label": "Views",
   "tab.explorer": "Network",
   "tab.dashboard": "Dashboard",
@@ -164,6 +165,7 @@ const en = {
 
 const fr = {
   title: "Console grappe",
+  skip: "Aller au contenu",
   "nav.label": "Vues",
   "tab.explorer": "Réseau",
   "tab.dashboard": "Tableau de bord",

@@ -33,7 +33,7 @@ class App {
     this.mainEl = h("main", { id: "main", class: "main", tabindex: "-1" });
     clear(
       root,
-      h("a", { class: "skip", href: "#main", onclick: (ev) => { ev.preventDefault(); this.mainEl.focus(); } }, "↓ " + t("tab.explorer")),
+      h("a", { class: "skip", href: "#main", onclick: (ev) => { ev.preventDefault(); this.mainEl.focus(); } }, t("skip")),
       h("header", { class: "top" }, h("h1", null, t("title")), this.tabsEl, this.liveEl, this.whoEl),
       this.messagesEl,
       this.mainEl,
@@ -144,7 +144,24 @@ class App {
     if (canSee(this.role, "dashboard")) tabs.push(["dashboard", t("tab.dashboard")]);
     clear(
       this.tabsEl,
-      tabs.map(([v, text]) => h("a", { href: `#/${v}`, "data-testid": `tab-${v}`, "data-view": v }, text)),
+      tabs.map(([v, text]) =>
+        h(
+          "a",
+          {
+            href: `#/${v}`,
+            "data-testid": `tab-${v}`,
+            "data-view": v,
+            // Not ready from the click on, until the view shown has drawn (hashchange comes later).
+            onclick: () => {
+              if (hooks.view !== v) {
+                hooks.ready = false;
+                hooks.view = v;
+              }
+            },
+          },
+          text,
+        ),
+      ),
     );
   }
 
