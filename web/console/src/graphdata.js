@@ -172,10 +172,10 @@ export function labelled(model, count) {
 
 // seedPositions places the nodes so that the graph reads at once, before
 // the force layout refines it: each community in a disc (its most central
-// members in the middle, on a sunflower spiral), the communities of three
-// or more on a circle, the smaller ones (mostly isolated members) on an
-// outer ring. A MEMBER's neighbourhood: itself in the middle, the others on
-// rings by distance.
+// members in the middle, on a sunflower spiral), the discs of communities of
+// three or more where their links pull them (communityCentres), the smaller
+// ones (mostly isolated members) on an outer ring. A MEMBER's neighbourhood:
+// itself in the middle, the others on rings by distance.
 const SPACING = 10;
 
 export function seedPositions(model) {
