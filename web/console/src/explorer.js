@@ -3,6 +3,7 @@
 // shortest path, filters, key members, PNG export and live updates.
 
 import Sigma from "sigma";
+import { EdgeLineProgram, EdgeRectangleProgram } from "sigma/rendering";
 import FA2Layout from "graphology-layout-forceatlas2/worker";
 import { inferSettings } from "graphology-layout-forceatlas2";
 import { downloadAsPNG } from "@sigma/export-image";
@@ -11,7 +12,7 @@ import { currentToken } from "./api.js";
 import { h, clear } from "./dom.js";
 import { t, label, num, dateTime } from "./i18n.js";
 import { hooks, firstDraw } from "./state.js";
-import { loadNetwork, buildGraph, updateGraph, communityColour, KIND_COLOURS, PALETTE, OTHER_COLOUR, bfs, edgeKey } from "./graphdata.js";
+import { loadNetwork, buildGraph, updateGraph, communityColour, KIND_COLOURS, PALETTE, OTHER_COLOUR, bfs, edgeKey, satellites, ringAround } from "./graphdata.js";
 import { Search } from "./search.js";
 import { Filters } from "./filters.js";
 import { Panel } from "./panel.js";
@@ -27,6 +28,7 @@ const PATH_EDGE = "#dc2626";
 const BROKER = "#d97706";
 const ARTICULATION = "#c026d3";
 const BOTH = "#dc2626";
+const NEUTRAL = "#94a3b8";
 
 export class Explorer {
   constructor(ctx) {
@@ -111,6 +113,14 @@ export class Explorer {
       this.shownEl,
       this.asOfEl,
     );
+    // Escape in the panel closes it and gives the focus back to the search.
+    this.panel.el.addEventListener("keydown", (ev) => {
+      if (ev.key === "Escape" && !ev.defaultPrevented) {
+        ev.preventDefault();
+        this.select(null);
+        this.search.input.focus();
+      }
+    });
     this.el = h(
       "div",
       { class: "explorer" },
@@ -138,9 +148,14 @@ export class Explorer {
   async mount(container) {
     container.appendChild(this.el);
     try {
+      const t0 = performance.now();
       const model = await loadNetwork(this.role);
       if (this.destroyed) return;
+      const t1 = performance.now();
       this.draw(model);
+      const t2 = performance.now();
+      // Where the load time goes (fetch and parse, then graph, positions and first render).
+      hooks.timings = { fetchMs: Math.round(t1 - t0), buildMs: this.buildMs, renderMs: Math.round(t2 - t1) - this.buildMs };
     } catch (e) {
       if (this.destroyed) return;
       this.loadingEl.hidden = true;
@@ -151,10 +166,23 @@ export class Explorer {
   }
 
   draw(model) {
+    if (!webglAvailable()) {
+      this.loadingEl.hidden = true;
+      this.ctx.showError(new Error(t("error.webgl")), "explorer", { plain: true });
+      return;
+    }
     this.model = model;
+    const t0 = performance.now();
     this.graph = buildGraph(model);
+    this.buildMs = Math.round(performance.now() - t0);
     const big = model.nodes.length > 2000;
+    // Search, filters, legend and counts first: the renderer draws once, at its creation.
+    this.afterModel();
     this.renderer = new Sigma(this.graph, this.graphEl, {
+      // One-pixel GL lines for the many edges (cheap to draw); rectangles,
+      // which have a width, for the highlighted ones (type "thick").
+      defaultEdgeType: "line",
+      edgeProgramClasses: { line: EdgeLineProgram, thick: EdgeRectangleProgram },
       allowInvalidContainer: true,
       zIndex: true,
       defaultEdgeColor: big ? EDGE_BIG : EDGE,
@@ -177,8 +205,6 @@ export class Explorer {
     this.renderer.on("enterNode", () => this.graphEl.classList.add("pointer"));
     this.renderer.on("leaveNode", () => this.graphEl.classList.remove("pointer"));
     this.loadingEl.hidden = true;
-    this.afterModel();
-    this.renderer.refresh();
     firstDraw();
     this.loaded = true;
     this.ctx.ready(this);
@@ -227,7 +253,7 @@ export class Explorer {
         );
       }
       if (comms.length > PALETTE.length) {
-        items.push(h("li", null, h("span", { class: "swatch", style: `background:${OTHER_COLOUR}`, "aria-hidden": "true" }), t("explorer.others")));
+        items.push(h("li", { class: "muted" }, t("explorer.others", { n: num(comms.length - PALETTE.length) })));
       }
     }
     clear(
@@ -258,10 +284,15 @@ export class Explorer {
       res.hidden = true;
       return res;
     }
-    if (this.filters.value.key && (data.broker || data.articulation) && s !== 1) {
-      res.color = data.broker && data.articulation ? BOTH : data.broker ? BROKER : ARTICULATION;
-      res.forceLabel = true;
-      res.zIndex = 2;
+    if (this.filters.value.key && s !== 1) {
+      if (data.broker || data.articulation) {
+        res.color = data.broker && data.articulation ? BOTH : data.broker ? BROKER : ARTICULATION;
+        res.forceLabel = true;
+        res.zIndex = 2;
+      } else if (node !== this.selected && !(this.pathNodes && this.pathNodes.has(node))) {
+        // Community colours would blur the key members' colours: the others go grey.
+        res.color = NEUTRAL;
+      }
     }
     if (s === 1) {
       res.color = DIM_NODE;
@@ -297,6 +328,7 @@ export class Explorer {
       if (this.pathEdges.has(edge)) {
         res.color = PATH_EDGE;
         res.size = 4;
+        res.type = "thick";
         res.zIndex = 3;
       } else {
         res.color = DIM_EDGE;
@@ -308,6 +340,7 @@ export class Explorer {
       if (this.neigh.has(s) && this.neigh.has(d) && ss !== 1 && ds !== 1) {
         res.color = EDGE_FOCUS;
         res.size = 1.5;
+        res.type = "thick";
         res.zIndex = 2;
       } else {
         res.color = DIM_EDGE;
@@ -446,6 +479,19 @@ export class Explorer {
       highlightedEdges: this.pathEdges.size,
     };
     this.refresh();
+    this.frame([...this.pathNodes]);
+  }
+
+  // frame moves the camera so that the nodes are all in view.
+  frame(ids) {
+    if (!this.renderer) return;
+    const pts = ids.map((id) => this.renderer.getNodeDisplayData(id)).filter(Boolean);
+    if (!pts.length) return;
+    const xs = pts.map((p) => p.x);
+    const ys = pts.map((p) => p.y);
+    const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    const ratio = Math.min(1, Math.max(0.08, Math.max(x1 - x0, y1 - y0) * 1.4));
+    this.renderer.getCamera().animate({ x: (x0 + x1) / 2, y: (y0 + y1) / 2, ratio }, { duration: 400 });
   }
 
   // ---- camera, keyboard, export --------------------------------------
@@ -496,21 +542,38 @@ export class Explorer {
     this.stopLayout();
     if (this.renderer) this.renderer.setCustomBBox(null);
     const n = this.graph.order;
+    // Isolated members and lone pairs stay out of the force layout (it would
+    // fling them away) on a ring around the rest, redrawn as the rest grows.
+    const sats = satellites(this.graph);
+    const satSet = new Set(sats);
+    this.graph.updateEachNodeAttributes((id, a) => ({ ...a, fixed: satSet.has(id) }), { attributes: ["fixed"] });
+    this.ring = ringAround(this.graph, sats);
     const settings = { ...inferSettings(this.graph), barnesHutOptimize: n > 1000, adjustSizes: false };
-    this.layout = new FA2Layout(this.graph, { settings });
+    this.layout = new FA2Layout(this.graph, {
+      settings,
+      outputReducer: (id, attrs) => this.ring.get(id) || attrs,
+    });
     this.layout.start();
     this.setLayoutRunning(true);
+    this.ringTimer = setInterval(() => {
+      this.ring = ringAround(this.graph, sats);
+    }, 250);
     const ms = Math.min(8000, 2000 + n * 0.4);
     this.layoutTimer = setTimeout(() => this.stopLayout(), ms);
   }
 
   stopLayout() {
     if (this.layoutTimer) clearTimeout(this.layoutTimer);
+    if (this.ringTimer) clearInterval(this.ringTimer);
     this.layoutTimer = null;
+    this.ringTimer = null;
     if (this.layout) {
       this.layout.stop();
       this.layout.kill();
       this.layout = null;
+      const sats = satellites(this.graph);
+      const ring = ringAround(this.graph, sats);
+      for (const [id, p] of ring) this.graph.mergeNodeAttributes(id, p);
       // Keep the framing from now on, so that a live update does not move the view.
       if (this.renderer) this.renderer.setCustomBBox(this.renderer.getBBox());
     }
@@ -593,5 +656,14 @@ export class Explorer {
     this.renderer = null;
     this.panel.hide();
     this.el.remove();
+  }
+}
+
+function webglAvailable() {
+  try {
+    const c = document.createElement("canvas");
+    return !!(c.getContext("webgl2") || c.getContext("webgl"));
+  } catch {
+    return false;
   }
 }

@@ -2,6 +2,7 @@
 // readable initial positions.
 
 import Graph from "graphology";
+import forceAtlas2 from "graphology-layout-forceatlas2";
 import { gql } from "./api.js";
 import { lang } from "./i18n.js";
 
@@ -106,9 +107,26 @@ export const KIND_COLOURS = {
   MEDIA_PARTNER: "#7e22ce",
 };
 
+// communityColour: the palette for the largest communities, then hues
+// spread by the golden angle at a lightness dark enough for 3:1 on white.
 export function communityColour(c) {
-  if (c === null || c === undefined) return OTHER_COLOUR;
-  return c < PALETTE.length ? PALETTE[c] : OTHER_COLOUR;
+  if (c === null || c === undefined || c < 0) return OTHER_COLOUR;
+  if (c < PALETTE.length) return PALETTE[c];
+  const hue = Math.round((c * 137.508) % 360);
+  // Yellows and greens need to be darker than blues and reds for the same contrast.
+  const light = hue > 40 && hue < 200 ? 30 : 42;
+  return hslHex(hue, 0.7, light / 100);
+}
+
+// hslHex converts a colour to #rrggbb (sigma parses hex and rgb only).
+function hslHex(hue, sat, light) {
+  const a = sat * Math.min(light, 1 - light);
+  const f = (n) => {
+    const k = (n + hue / 30) % 12;
+    const v = light - a * Math.max(-1, Math.min(k - 3, 9 - k, 1));
+    return Math.round(v * 255).toString(16).padStart(2, "0");
+  };
+  return `#${f(0)}${f(8)}${f(4)}`;
 }
 
 // nodeAttributes: what sigma draws for a node (position aside).
@@ -135,9 +153,9 @@ export function nodeAttributes(n, scale, byKind) {
 // square root so that areas, not radii, follow the measure.
 export function sizeScale(model) {
   const n = model.nodes.length;
-  const big = n > 2000;
-  const min = big ? 1.5 : 3;
-  const max = big ? 14 : 16;
+  // Smaller nodes as the network grows, so that they do not cover each other.
+  const min = n > 5000 ? 1 : n > 1000 ? 1.5 : 3;
+  const max = n > 5000 ? 10 : n > 1000 ? 12 : 16;
   const measure = (x) => (x.pageRank !== null && x.pageRank !== undefined ? x.pageRank : x.degree);
   let top = 0;
   for (const x of model.nodes) top = Math.max(top, measure(x) || 0);
@@ -154,10 +172,12 @@ export function labelled(model, count) {
 
 // seedPositions places the nodes so that the graph reads at once, before
 // the force layout refines it: each community in a disc (its most central
-// members in the middle, on a sunflower spiral), the communities of three
-// or more on a circle, the smaller ones (mostly isolated members) on an
-// outer ring. A MEMBER's neighbourhood: itself in the middle, the others on
-// rings by distance.
+// members in the middle, on a sunflower spiral), the discs of communities of
+// three or more where their links pull them (communityCentres), the smaller
+// ones (mostly isolated members) on an outer ring. A MEMBER's neighbourhood:
+// itself in the middle, the others on rings by distance.
+const SPACING = 10;
+
 export function seedPositions(model) {
   const pos = new Map();
   const golden = Math.PI * (3 - Math.sqrt(5));
@@ -200,40 +220,80 @@ export function seedPositions(model) {
     groups.get(c).push(n);
   }
   for (const g of groups.values()) g.sort((a, b) => measure(b) - measure(a));
-  const spacing = 1;
   const big = [...groups.entries()].filter(([c, g]) => c >= 0 && g.length >= 3).sort((a, b) => b[1].length - a[1].length);
   const small = [...groups.entries()].filter(([c, g]) => !(c >= 0 && g.length >= 3)).flatMap(([, g]) => g);
-  const discRadius = (size) => spacing * Math.sqrt(size + 0.5) * 1.15;
-  let ringRadius = 0;
-  if (big.length === 1) {
-    spiral(big[0][1].map((x) => x.id), 0, 0, spacing);
-    ringRadius = discRadius(big[0][1].length);
-  } else if (big.length > 1) {
-    // The circle's circumference holds every disc side by side, with gaps.
-    const diam = big.map(([, g]) => 2 * discRadius(g.length) * 1.25);
-    const circumference = diam.reduce((a, b) => a + b, 0);
-    const R = Math.max(circumference / (2 * Math.PI), diam[0]);
-    let angle = 0;
-    big.forEach(([, g], i) => {
-      const half = (diam[i] / circumference) * Math.PI;
-      angle += half;
-      spiral(g.map((x) => x.id), R * Math.cos(angle), R * Math.sin(angle), spacing);
-      angle += half;
-    });
-    ringRadius = R + Math.max(...diam) / 2;
+  const discRadius = (size) => SPACING * Math.sqrt(size + 0.5) * 1.1;
+  const centres = communityCentres(model, big.map(([c, g]) => ({ id: c, radius: discRadius(g.length) })));
+  let outer = 0;
+  for (const [c, g] of big) {
+    const p = centres.get(c);
+    spiral(g.map((x) => x.id), p.x, p.y, SPACING);
+    outer = Math.max(outer, Math.hypot(p.x, p.y) + discRadius(g.length));
   }
   if (small.length) {
-    const R = ringRadius + spacing * 3;
+    const R = outer + SPACING * 3;
     small.forEach((n, i) => {
       // Several turns when there are many, so that they do not touch.
-      const perTurn = Math.max(12, Math.floor((2 * Math.PI * R) / (spacing * 1.5)));
+      const perTurn = Math.max(12, Math.floor((2 * Math.PI * R) / (SPACING * 1.5)));
       const turn = Math.floor(i / perTurn);
       const a = (2 * Math.PI * (i % perTurn)) / perTurn;
-      const r = R + turn * spacing * 1.5;
+      const r = R + turn * SPACING * 1.5;
       pos.set(n.id, { x: r * Math.cos(a), y: r * Math.sin(a) });
     });
   }
   return pos;
+}
+
+// communityCentres places the communities (each a disc of a radius) so
+// that those with many links between them are near each other: a small
+// ForceAtlas2 on the graph of communities (one node per community, an edge
+// weighted by the links between two communities), its discs then pushed
+// apart until none overlap.
+function communityCentres(model, comms) {
+  const centres = new Map();
+  if (comms.length === 0) return centres;
+  if (comms.length === 1) {
+    centres.set(comms[0].id, { x: 0, y: 0 });
+    return centres;
+  }
+  const of = new Map(model.nodes.map((n) => [n.id, n.community]));
+  const index = new Map(comms.map((c, i) => [c.id, i]));
+  const meta = new Graph({ type: "undirected" });
+  const total = comms.reduce((s, c) => s + c.radius * 2, 0);
+  comms.forEach((c, i) => {
+    const a = (2 * Math.PI * i) / comms.length;
+    meta.addNode(c.id, { x: (total / Math.PI) * Math.cos(a), y: (total / Math.PI) * Math.sin(a), size: c.radius });
+  });
+  for (const e of model.edges) {
+    const a = of.get(e.from);
+    const b = of.get(e.to);
+    if (a === b || !index.has(a) || !index.has(b)) continue;
+    meta.updateUndirectedEdge(a, b, (attr) => ({ weight: (attr.weight || 0) + 1 }));
+  }
+  forceAtlas2.assign(meta, {
+    iterations: 300,
+    getEdgeWeight: "weight",
+    settings: { gravity: 1, scalingRatio: 2, strongGravityMode: true, adjustSizes: false, edgeWeightInfluence: 0.5, slowDown: 2 },
+  });
+  const pts = comms.map((c) => ({ id: c.id, r: c.radius, ...meta.getNodeAttributes(c.id) }));
+  // Scale until no two discs overlap (with a margin), then centre.
+  let k = 0;
+  for (let i = 0; i < pts.length; i++) {
+    for (let j = i + 1; j < pts.length; j++) {
+      const d = Math.hypot(pts[i].x - pts[j].x, pts[i].y - pts[j].y) || 1e-6;
+      k = Math.max(k, ((pts[i].r + pts[j].r) * 1.15) / d);
+    }
+  }
+  let cx = 0;
+  let cy = 0;
+  for (const p of pts) {
+    cx += p.x;
+    cy += p.y;
+  }
+  cx /= pts.length;
+  cy /= pts.length;
+  for (const p of pts) centres.set(p.id, { x: (p.x - cx) * k, y: (p.y - cy) * k });
+  return centres;
 }
 
 export function adjacency(model) {
@@ -360,4 +420,61 @@ export function updateGraph(graph, model) {
     if (!keys.has(key)) graph.dropEdge(key);
   });
   return added.length;
+}
+
+// satellites: the members of components of one or two members (mostly
+// isolated members), in component order. The force layout would fling them
+// far away; they are kept on a ring around the rest instead.
+export function satellites(graph) {
+  const seen = new Set();
+  const out = [];
+  graph.forEachNode((id) => {
+    if (seen.has(id)) return;
+    const deg = graph.degree(id);
+    if (deg === 0) {
+      seen.add(id);
+      out.push(id);
+    } else if (deg === 1) {
+      const other = graph.neighbors(id)[0];
+      if (graph.degree(other) === 1) {
+        seen.add(id);
+        seen.add(other);
+        out.push(id, other);
+      }
+    }
+  });
+  return out;
+}
+
+// ringAround places ids on a ring just outside the other nodes' extent.
+export function ringAround(graph, ids) {
+  const skip = new Set(ids);
+  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+  graph.forEachNode((id, a) => {
+    if (skip.has(id)) return;
+    if (a.x < minX) minX = a.x;
+    if (a.x > maxX) maxX = a.x;
+    if (a.y < minY) minY = a.y;
+    if (a.y > maxY) maxY = a.y;
+  });
+  const pos = new Map();
+  if (!Number.isFinite(minX)) {
+    minX = minY = -1;
+    maxX = maxY = 1;
+  }
+  const cx = (minX + maxX) / 2;
+  const cy = (minY + maxY) / 2;
+  const R = Math.max(maxX - minX, maxY - minY) / 2;
+  const gap = Math.max(R * 0.02, 1e-3);
+  let r = R + gap * 4;
+  let i = 0;
+  while (i < ids.length) {
+    const perTurn = Math.max(12, Math.floor((2 * Math.PI * r) / (gap * 1.5)));
+    for (let k = 0; k < perTurn && i < ids.length; k++, i++) {
+      const a = (2 * Math.PI * k) / perTurn - Math.PI / 2;
+      pos.set(ids[i], { x: cx + r * Math.cos(a), y: cy + r * Math.sin(a) });
+    }
+    r += gap * 1.5;
+  }
+  return pos;
 }

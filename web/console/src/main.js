@@ -33,7 +33,7 @@ class App {
     this.mainEl = h("main", { id: "main", class: "main", tabindex: "-1" });
     clear(
       root,
-      h("a", { class: "skip", href: "#main", onclick: (ev) => { ev.preventDefault(); this.mainEl.focus(); } }, "↓ " + t("tab.explorer")),
+      h("a", { class: "skip", href: "#main", onclick: (ev) => { ev.preventDefault(); this.mainEl.focus(); } }, t("skip")),
       h("header", { class: "top" }, h("h1", null, t("title")), this.tabsEl, this.liveEl, this.whoEl),
       this.messagesEl,
       this.mainEl,
@@ -144,7 +144,24 @@ class App {
     if (canSee(this.role, "dashboard")) tabs.push(["dashboard", t("tab.dashboard")]);
     clear(
       this.tabsEl,
-      tabs.map(([v, text]) => h("a", { href: `#/${v}`, "data-testid": `tab-${v}`, "data-view": v }, text)),
+      tabs.map(([v, text]) =>
+        h(
+          "a",
+          {
+            href: `#/${v}`,
+            "data-testid": `tab-${v}`,
+            "data-view": v,
+            // Not ready from the click on, until the view shown has drawn (hashchange comes later).
+            onclick: () => {
+              if (hooks.view !== v) {
+                hooks.ready = false;
+                hooks.view = v;
+              }
+            },
+          },
+          text,
+        ),
+      ),
     );
   }
 
@@ -215,7 +232,7 @@ class App {
 
   // showError explains what went wrong in plain words: an expired token, a
   // refused role, an unreachable server.
-  showError(e, view, { transient = false } = {}) {
+  showError(e, view, { transient = false, plain = false } = {}) {
     const err = e instanceof ApiError ? e : new ApiError("ERROR", String((e && e.message) || e));
     if (err.code === "UNAUTHENTICATED") {
       if (this.dev) {
@@ -238,8 +255,8 @@ class App {
       if (view) hooks.ready = true;
       return;
     }
-    const text = err.code === "NETWORK" ? t("error.network") : t("error.server", { message: err.message });
-    this.renderMessage(text, { retry: !transient });
+    const text = plain ? err.message : err.code === "NETWORK" ? t("error.network") : t("error.server", { message: err.message });
+    this.renderMessage(text, { retry: !transient && !plain });
   }
 
   renderMessage(text, { retry = false, reload = false } = {}) {
