@@ -362,14 +362,14 @@ func (a *App) routes(verifier *auth.Verifier, authCfg auth.Config) http.Handler 
 	r.Use(middleware.RequestID, accessLog(a.Log, a.dbWatch, a.metrics), middleware.Recoverer, httpapi.ClientIP(a.Config.TrustedProxies))
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	r.Get("/readyz", a.readyz)
-	api := r.With(cors, verifier.Middleware, rateLimit, requestTimeout(a.Config.RequestTimeout))
+	api := r.With(httpapi.Compress, cors, verifier.Middleware, rateLimit, requestTimeout(a.Config.RequestTimeout))
 	if a.Config.DebugStatementCount {
 		api = api.With(statementCount)
 	}
 	api.Handle("/graphql", gql)
 	exports := export.New(a.network.Snapshot, a.network.Measured, a.store.db.ExportMembers)
 	exports.Log = a.Log
-	r.With(cors, verifier.Middleware, rateLimit).Mount("/export", exports)
+	r.With(httpapi.Compress, cors, verifier.Middleware, rateLimit).Mount("/export", exports)
 	if !a.Config.Production() {
 		graphiql := web.GraphiQL("grappe", "/graphql")
 		r.Handle("/", graphiql)
