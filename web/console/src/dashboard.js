@@ -329,7 +329,7 @@ export class Dashboard {
         ? {}
         : {
             x: { stacked: !!s.stacked, ticks: { autoSkip: true, maxRotation: 0 }, grid: { display: !!s.horizontal } },
-            y: { stacked: !!s.stacked, beginAtZero: true, ticks: { autoSkip: !s.horizontal }, grid: { display: !s.horizontal } },
+            y: { stacked: !!s.stacked, beginAtZero: true, ticks: categoryTicks(s.horizontal), grid: { display: !s.horizontal } },
           };
     const chart = new Chart(canvas, {
       type: s.type,
@@ -460,4 +460,18 @@ export class Dashboard {
     this.charts.clear();
     this.el.remove();
   }
+}
+
+// The ticks of a chart's vertical axis: on a horizontal bar chart, its
+// categories, every one shown, a long name cut with an ellipsis so that the
+// bars keep their room (the full name is in the tooltip and the data table).
+function categoryTicks(horizontal) {
+  if (!horizontal) return { autoSkip: true };
+  return {
+    autoSkip: false,
+    callback(value) {
+      const label = String(this.getLabelForValue(value));
+      return label.length > 22 ? label.slice(0, 21) + "…" : label;
+    },
+  };
 }
