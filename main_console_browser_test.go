@@ -490,3 +490,40 @@ func TestConsoleMemberSeesNoDashboard(t *testing.T) {
 	c.screenshot("member-dashboard-forbidden", "")
 	c.checkNoErrors()
 }
+
+// TestConsoleLiveRedraw: a member created through the API while the
+// explorer is open appears in it without a reload (networkChanged), and
+// the selected member's panel stays open.
+func TestConsoleLiveRedraw(t *testing.T) {
+	t.Parallel()
+	url, tokens := devConsole(t)
+	ids, names := demoMembers(t, url, tokens["ANALYST"], 1)
+	c := openConsole(t, url+"/console")
+	before := c.waitReady("explorer")
+	c.waitTrue("the live subscription connected", `window.grappeConsole.live === "connected"`)
+	c.searchAndSelect(ids[0], names[0])
+	// The subscription may reach the server a moment after the socket: a
+	// change made before it is not announced to it, so make another.
+	created := 0
+	for attempt := 1; ; attempt++ {
+		post(t, url, tokens["STAFF"], `mutation($name: String!) { createMember(input: {name: $name, kind: COMPANY}) { member { id } } }`,
+			map[string]any{"name": "Mesures en direct " + strconv.Itoa(attempt)})
+		created++
+		err := headless.WaitTrue(c.ctx, "the new member drawn",
+			`window.grappeConsole.nodeCount === `+strconv.Itoa(before.NodeCount+created), 5*time.Second)
+		if err == nil {
+			break
+		}
+		if attempt == 3 {
+			c.fatalf("after %d members created, the explorer still draws %d members: %v", created, c.state().NodeCount, err)
+		}
+	}
+	s := c.state()
+	if s.Selected == nil || *s.Selected != ids[0] {
+		t.Errorf("after the redraw, selected = %v, want %s (%s)", s.Selected, ids[0], names[0])
+	}
+	if got := c.text(headless.Hook("member-panel") + " " + headless.Hook("member-name")); got != names[0] {
+		t.Errorf("after the redraw, member-name = %q, want %q", got, names[0])
+	}
+	c.checkNoErrors()
+}
