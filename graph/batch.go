@@ -435,6 +435,15 @@ func (b *batch[A, V]) fetch(ctx context.Context, keys []key[A]) ([]V, []error) {
 	}
 	for _, a := range order {
 		idx := groups[a]
+		if err := ctx.Err(); err != nil {
+			// The request is over (timed out, its client gone): every key
+			// fails without a statement, rather than one statement per
+			// resolver that still asks.
+			for _, i := range idx {
+				errs[i] = err
+			}
+			continue
+		}
 		ids := make([]int64, len(idx))
 		for j, i := range idx {
 			ids[j] = keys[i].ID
