@@ -14,8 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"grappe/domain"
 	"grappe/headless"
 	"grappe/postgres/pgtest"
 )
@@ -526,4 +529,53 @@ func TestConsoleLiveRedraw(t *testing.T) {
 		t.Errorf("after the redraw, member-name = %q, want %q", got, names[0])
 	}
 	c.checkNoErrors()
+}
+
+// TestConsoleSpeaksFrench: a browser whose language is French gets the
+// console's French labels (and the page's lang attribute says so).
+func TestConsoleSpeaksFrench(t *testing.T) {
+	t.Parallel()
+	url, _ := devConsole(t)
+	french := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{
+			UserAgent: "Mozilla/5.0 (X11; Linux x86_64) grappe-test", AcceptLanguage: "fr-FR"})
+		return err
+	})
+	c := openConsole(t, url+"/console", french)
+	c.waitReady("explorer")
+	for hook, want := range map[string]string{"tab-explorer": "Réseau", "tab-dashboard": "Tableau de bord"} {
+		if got := c.text(headless.Hook(hook)); got != want {
+			t.Errorf("%s reads %q, want %q", hook, got, want)
+		}
+	}
+	if lang, err := chromedp.Run(c.bounded(), chromedp.Evaluate[string](`document.documentElement.lang`)); err != nil || lang != "fr" {
+		t.Errorf("<html lang=%q> (%v), want fr", lang, err)
+	}
+	c.checkNoErrors()
+}
+
+// TestConsoleExpiredToken: in production the console asks for a token; an
+// expired one gets a plain message saying so, and the form again; a valid
+// one opens the explorer.
+func TestConsoleExpiredToken(t *testing.T) {
+	t.Parallel()
+	app := startApp(t, appVars(pgtest.NewURL(t), map[string]string{"GRAPPE_ENV": "production", "GRAPPE_CONSOLE": "on",
+		"GRAPPE_METRICS_ADDR": "off", "GRAPPE_RATE_LIMIT": "0"}))
+	t.Cleanup(func() { _ = app.Close() })
+	c := openConsole(t, app.URL()+"/console")
+	signIn := func(token string) {
+		c.t.Helper()
+		c.waitHook("token-form")
+		c.do("paste a token", chromedp.SendKeys(chromedp.CSS(headless.Hook("token-input")), token),
+			chromedp.Click(chromedp.CSS(headless.Hook("token-submit"))))
+	}
+	signIn(issueToken(t, domain.RoleAnalyst, "", time.Hour, time.Now().Add(-2*time.Hour)))
+	c.waitHook("error")
+	if msg := c.text(headless.Hook("error")); !strings.Contains(msg, "expired") {
+		t.Errorf("the message for an expired token reads %q; want it to say the token expired", msg)
+	}
+	signIn(issueToken(t, domain.RoleAnalyst, "", time.Hour, time.Now()))
+	if s := c.waitReady("explorer"); s.Role != "ANALYST" {
+		t.Errorf("after a valid token, role %q, want ANALYST", s.Role)
+	}
 }
