@@ -357,6 +357,10 @@ type batch[A comparable, V any] struct {
 
 	mu     sync.Mutex
 	values map[key[A]]V
+	// failed are the keys whose read failed, with its error: those asking
+	// for them again get the error rather than a read of their own (after
+	// a timeout, one read per element of a list, each of the whole list).
+	failed map[key[A]]error
 	wants  map[key[A]][]*graphql.FieldContext
 	// flights are the keys the look-ahead is reading (or has queued, in
 	// pending, until its pass ends); asked those asked of the loader.
@@ -377,7 +381,8 @@ func batchOf[P any, A comparable, V any](l *Loaders, r *relation[P, A, V]) *batc
 	if b, ok := l.batches[id]; ok {
 		return b.(*batch[A, V])
 	}
-	b := &batch[A, V]{fetchFn: r.fetch, empty: r.empty, typ: r.typ, l: l, values: map[key[A]]V{}, wants: map[key[A]][]*graphql.FieldContext{},
+	b := &batch[A, V]{fetchFn: r.fetch, empty: r.empty, typ: r.typ, l: l, values: map[key[A]]V{}, failed: map[key[A]]error{},
+		wants:   map[key[A]][]*graphql.FieldContext{},
 		flights: map[key[A]]*flight[V]{}, asked: map[key[A]]bool{}}
 	b.loader = dataloadgen.NewLoader(b.fetch, dataloadgen.WithWait(loaderWait))
 	l.batches[id] = b
@@ -492,6 +497,8 @@ func (b *batch[A, V]) fetch(ctx context.Context, keys []key[A]) ([]V, []error) {
 	for i, k := range keys {
 		if errs[i] == nil {
 			b.values[k] = values[i]
+		} else {
+			b.failed[k] = errs[i]
 		}
 	}
 	b.mu.Unlock()
@@ -505,6 +512,7 @@ func (b *batch[A, V]) clear() {
 	defer b.mu.Unlock()
 	b.loader.ClearAll()
 	clear(b.values)
+	clear(b.failed)
 	clear(b.wants)
 	clear(b.asked) // flights in progress end by themselves
 }
@@ -525,6 +533,10 @@ func (b *batch[A, V]) get(ctx context.Context, k key[A]) func() (V, error) {
 		b.mu.Unlock()
 		return func() (V, error) { return v, nil }
 	}
+	if err, ok := b.failed[k]; ok {
+		b.mu.Unlock()
+		return func() (V, error) { var zero V; return zero, err }
+	}
 	if f, ok := b.flights[k]; ok {
 		b.mu.Unlock()
 		return func() (V, error) { <-f.done; return f.v, f.err }
@@ -539,8 +551,9 @@ func (b *batch[A, V]) started(k key[A]) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	_, read := b.values[k]
+	_, failed := b.failed[k]
 	_, flying := b.flights[k]
-	return read || flying || b.asked[k]
+	return read || failed || flying || b.asked[k]
 }
 
 // loadAll waits for the values of keys, as get does.
@@ -566,8 +579,9 @@ func (b *batch[A, V]) queue(keys []key[A], p *pass) {
 	b.mu.Lock()
 	for _, k := range keys {
 		_, read := b.values[k]
+		_, failed := b.failed[k]
 		_, flying := b.flights[k]
-		if read || flying || b.asked[k] {
+		if read || failed || flying || b.asked[k] {
 			continue
 		}
 		b.flights[k] = &flight[V]{done: make(chan struct{})}

@@ -39,3 +39,33 @@ func TestBatchFetchesNothingOnceTheRequestIsOver(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchRemembersAFailedRead: a key whose read failed is not read
+// again within the request: asking for it gives the error at once. A list
+// whose relation failed would otherwise read the whole list again for
+// each of its elements.
+func TestBatchRemembersAFailedRead(t *testing.T) {
+	calls := 0
+	broken := errors.New("the database is gone")
+	r := &relation[any, struct{}, string]{name: "Test.field", fetch: func(context.Context, []int64, struct{}) (map[int64]string, error) {
+		calls++
+		return nil, broken
+	}}
+	l := &Loaders{batches: map[any]interface{ clear() }{}}
+	b := batchOf(l, r)
+	k := key[struct{}]{ID: 7}
+	if _, errs := b.fetch(context.Background(), []key[struct{}]{k}); !errors.Is(errs[0], broken) {
+		t.Fatalf("first read: %v", errs[0])
+	}
+	if !b.started(k) {
+		t.Error("a key whose read failed counts as not started: siblings would read it again")
+	}
+	if _, err := b.get(context.Background(), k)(); !errors.Is(err, broken) || calls != 1 {
+		t.Errorf("asked again: error %v after %d reads, want the first error and 1 read", err, calls)
+	}
+	p := &pass{}
+	b.queue([]key[struct{}]{k}, p)
+	if len(p.batches) != 0 {
+		t.Error("the look-ahead queued a key whose read failed")
+	}
+}
