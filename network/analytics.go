@@ -85,7 +85,7 @@ func (a Analytics) Centrality(ctx context.Context, id int64) (*domain.Centrality
 	if err := domain.CanSeeCentrality(v, id); err != nil {
 		return nil, err
 	}
-	snap, err := a.measured()
+	snap, err := a.measured(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +108,7 @@ func (a Analytics) Network(ctx context.Context) (domain.Network, error) {
 	if err := domain.CanSeeNetwork(domain.ViewerFrom(ctx)); err != nil {
 		return nil, err
 	}
-	snap, err := a.measured()
+	snap, err := a.measured(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -132,11 +132,20 @@ func (a Analytics) snapshot() (*Snapshot, error) {
 	return built(a.Source.Snapshot())
 }
 
-func (a Analytics) measured() (*Snapshot, error) {
+// measured returns the latest measured snapshot, its measures computed
+// (see Snapshot.AwaitMeasures).
+func (a Analytics) measured(ctx context.Context) (*Snapshot, error) {
 	if a.Source == nil {
 		return nil, errors.New("no network graph configured")
 	}
-	return built(a.Source.Measured())
+	snap, err := built(a.Source.Measured())
+	if err != nil {
+		return nil, err
+	}
+	if err := snap.AwaitMeasures(ctx); err != nil {
+		return nil, err
+	}
+	return snap, nil
 }
 
 // built checks a snapshot is built.

@@ -2,6 +2,8 @@ package network
 
 import (
 	"cmp"
+	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -278,6 +280,36 @@ func (s *Snapshot) Warm() {
 	s.articulation()
 	s.communities()
 	s.pathMeasures()
+}
+
+// AwaitMeasures waits until the measures every Network field and every
+// member's centrality read are computed (local measures, PageRank,
+// components, articulation points, communities; not the path measures,
+// see RequirePathMeasures), computing them if no one is, for as long as
+// ctx allows. At a large network's first snapshot they take minutes: a
+// request whose deadline passes meanwhile gets UNAVAILABLE rather than
+// holding on past it, and the computation goes on for the next ones.
+func (s *Snapshot) AwaitMeasures(ctx context.Context) error {
+	s.measuring.Do(func() {
+		s.measured = make(chan struct{})
+		go func() {
+			defer close(s.measured)
+			s.localMeasures()
+			s.pageRank()
+			s.components()
+			s.articulation()
+			s.communities()
+		}()
+	})
+	select {
+	case <-s.measured:
+		return nil
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return domain.Errorf(domain.CodeUnavailable, "the network's measures are being computed (after a start or a large change); retry in a minute")
+		}
+		return ctx.Err()
+	}
 }
 
 func (s *Snapshot) localMeasures() localMeasures {

@@ -75,6 +75,11 @@ type Snapshot struct {
 	comms measureOnce[communityMeasures]
 	art   measureOnce[[]int32]
 	comps measureOnce[componentMeasures]
+
+	// measuring starts, once, the computation of the measures the
+	// Network fields read; measured is closed when it ends (AwaitMeasures).
+	measuring sync.Once
+	measured  chan struct{}
 }
 
 // Holds reports whether the snapshot holds what the committed transaction
