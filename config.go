@@ -147,10 +147,7 @@ func maskURL(s string) string {
 // (os.LookupEnv's signature: a variable set to "" differs from an unset
 // one) and checks it.
 func loadConfig(lookup func(string) (string, bool)) (Config, error) {
-	getenv := func(key string) string {
-		v, _ := lookup(key)
-		return v
-	}
+	getenv := getenvOf(lookup)
 	env := func(key, def string) string {
 		if v := strings.TrimSpace(getenv(key)); v != "" {
 			return v
@@ -326,6 +323,14 @@ func metricsAddr(lookup func(string) (string, bool), production bool) string {
 	case v == "off":
 		return ""
 	default:
+		return v
+	}
+}
+
+// getenvOf returns an os.Getenv-like function over lookup: "" when unset.
+func getenvOf(lookup func(string) (string, bool)) func(string) string {
+	return func(key string) string {
+		v, _ := lookup(key)
 		return v
 	}
 }

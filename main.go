@@ -71,7 +71,7 @@ func run(ctx context.Context, args []string, lookup func(string) (string, bool),
 	}
 	switch cmd {
 	case "serve":
-		tracing, err := telemetry.NewProvider(ctx, func(k string) string { v, _ := lookup(k); return v }, version())
+		tracing, err := telemetry.NewProvider(ctx, getenvOf(lookup), version())
 		if err != nil {
 			return fmt.Errorf("tracing: %w", err)
 		}

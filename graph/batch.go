@@ -550,6 +550,11 @@ func (b *batch[A, V]) get(ctx context.Context, k key[A]) func() (V, error) {
 func (b *batch[A, V]) started(k key[A]) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	return b.startedLocked(k)
+}
+
+// startedLocked is started, b.mu held.
+func (b *batch[A, V]) startedLocked(k key[A]) bool {
 	_, read := b.values[k]
 	_, failed := b.failed[k]
 	_, flying := b.flights[k]
@@ -578,10 +583,7 @@ func (b *batch[A, V]) loadAll(ctx context.Context, keys []key[A]) ([]V, error) {
 func (b *batch[A, V]) queue(keys []key[A], p *pass) {
 	b.mu.Lock()
 	for _, k := range keys {
-		_, read := b.values[k]
-		_, failed := b.failed[k]
-		_, flying := b.flights[k]
-		if read || failed || flying || b.asked[k] {
+		if b.startedLocked(k) {
 			continue
 		}
 		b.flights[k] = &flight[V]{done: make(chan struct{})}

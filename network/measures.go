@@ -274,12 +274,18 @@ func (s *Snapshot) top(score func(int32) float64, first int) []Scored {
 // for it. Above ExactLimit members the all-pairs measures are the sampled
 // estimates.
 func (s *Snapshot) Warm() {
+	s.networkMeasures()
+	s.pathMeasures()
+}
+
+// networkMeasures computes the measures every Network field and every
+// member's centrality read: all but the path measures.
+func (s *Snapshot) networkMeasures() {
 	s.localMeasures()
 	s.pageRank()
 	s.components()
 	s.articulation()
 	s.communities()
-	s.pathMeasures()
 }
 
 // AwaitMeasures waits until the measures every Network field and every
@@ -294,11 +300,7 @@ func (s *Snapshot) AwaitMeasures(ctx context.Context) error {
 		s.measured = make(chan struct{})
 		go func() {
 			defer close(s.measured)
-			s.localMeasures()
-			s.pageRank()
-			s.components()
-			s.articulation()
-			s.communities()
+			s.networkMeasures()
 		}()
 	})
 	select {
