@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"image/color"
 	"image/png"
 	"os"
@@ -214,11 +215,37 @@ func (c *consoleTab) attr(hook, name string) string {
 // text reads the text of a selector.
 func (c *consoleTab) text(sel string) string {
 	c.t.Helper()
-	v, err := chromedp.Run(c.bounded(), chromedp.TextContent(chromedp.CSS(sel)))
+	// One evaluation reads the element and its text together: a view that
+	// redraws between a query and a read would otherwise lose the node.
+	expr := `(() => { const e = document.querySelector(` + jsString(sel) + `); return e ? e.textContent : null })()`
+	var v *string
+	err := headless.WaitTrue(c.ctx, sel+" on the page", `document.querySelector(`+jsString(sel)+`)`, hookTimeout)
+	if err == nil {
+		v, err = chromedp.Run(c.bounded(), chromedp.Evaluate[*string](expr))
+	}
 	if err != nil {
 		c.fatalf("text of %s: %v", sel, err)
 	}
-	return strings.TrimSpace(v)
+	if v == nil {
+		return ""
+	}
+	return strings.TrimSpace(*v)
+}
+
+// waitText waits until the element's trimmed text is want, failing the
+// test with the text it last read.
+func (c *consoleTab) waitText(sel, want string) {
+	c.t.Helper()
+	expr := `(() => { const e = document.querySelector(` + jsString(sel) + `); return !!e && e.textContent.trim() === ` + jsString(want) + ` })()`
+	if err := headless.WaitTrue(c.ctx, sel+" reading "+want, expr, hookTimeout); err != nil {
+		c.t.Errorf("%s reads %q, want %q: %v", sel, c.text(sel), want, err)
+	}
+}
+
+// jsString is s as a JavaScript string literal.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
 
 // screenshot saves a screenshot of the whole page (beyond the window) as
@@ -525,9 +552,7 @@ func TestConsoleLiveRedraw(t *testing.T) {
 	if s.Selected == nil || *s.Selected != ids[0] {
 		t.Errorf("after the redraw, selected = %v, want %s (%s)", s.Selected, ids[0], names[0])
 	}
-	if got := c.text(headless.Hook("member-panel") + " " + headless.Hook("member-name")); got != names[0] {
-		t.Errorf("after the redraw, member-name = %q, want %q", got, names[0])
-	}
+	c.waitText(headless.Hook("member-panel")+" "+headless.Hook("member-name"), names[0])
 	c.checkNoErrors()
 }
 
