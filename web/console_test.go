@@ -1,13 +1,16 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"html"
 	"net/http"
 	"net/http/httptest"
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 var (
@@ -137,5 +140,26 @@ func TestConsoleAssets(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/console", nil))
 	if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != "GET, HEAD" {
 		t.Errorf("POST /console: %d, Allow %q", rec.Code, rec.Header().Get("Allow"))
+	}
+}
+
+// TestConsoleScripts runs the console's own unit tests (web/console/test,
+// on modules that import nothing, so node_modules is not needed) with
+// node --test: the colours that live updates keep, for instance.
+func TestConsoleScripts(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatal("node is needed to run the console's unit tests: run scripts/ensure-node, or apt-get install nodejs")
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "--test", "test/")
+	cmd.Dir = "console"
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("node --test web/console/test: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "# fail 0") {
+		t.Fatalf("node --test web/console/test reported failures:\n%s", out)
 	}
 }

@@ -12,7 +12,8 @@ import { currentToken } from "./api.js";
 import { h, clear } from "./dom.js";
 import { t, label, num, dateTime } from "./i18n.js";
 import { hooks, firstDraw } from "./state.js";
-import { loadNetwork, buildGraph, updateGraph, communityColour, KIND_COLOURS, PALETTE, OTHER_COLOUR, bfs, edgeKey, satellites, ringAround } from "./graphdata.js";
+import { loadNetwork, buildGraph, updateGraph, bfs, edgeKey, satellites, ringAround } from "./graphdata.js";
+import { keepColours, colourOf, KIND_COLOURS, PALETTE, OTHER_COLOUR } from "./colours.js";
 import { Search } from "./search.js";
 import { Filters } from "./filters.js";
 import { Panel } from "./panel.js";
@@ -171,7 +172,7 @@ export class Explorer {
       this.ctx.showError(new Error(t("error.webgl")), "explorer", { plain: true });
       return;
     }
-    this.model = model;
+    this.model = keepColours(model, null);
     const t0 = performance.now();
     this.graph = buildGraph(model);
     this.buildMs = Math.round(performance.now() - t0);
@@ -240,13 +241,15 @@ export class Explorer {
         items.push(h("li", null, h("span", { class: "swatch", style: `background:${KIND_COLOURS[k]}`, "aria-hidden": "true" }), label(k)));
       }
     } else {
-      const comms = [...m.communities].sort((a, b) => a.id - b.id);
+      // In the order of their colours: after a live update, the slots (see keepColours) may differ from the ids.
+      const slot = (c) => (m.slots && m.slots.has(c.id) ? m.slots.get(c.id) : c.id);
+      const comms = [...m.communities].sort((a, b) => slot(a) - slot(b));
       for (const c of comms.slice(0, PALETTE.length)) {
         items.push(
           h(
             "li",
             null,
-            h("span", { class: "swatch", style: `background:${communityColour(c.id)}`, "aria-hidden": "true" }),
+            h("span", { class: "swatch", style: `background:${colourOf(m, c.id)}`, "aria-hidden": "true" }),
             t("explorer.community", { id: c.id }),
             h("span", { class: "muted" }, ` (${num(c.size)})`),
           ),
@@ -631,7 +634,7 @@ export class Explorer {
       if (this.destroyed) return;
       const wasRunning = !!this.layout;
       this.stopLayout();
-      this.model = model;
+      this.model = keepColours(model, this.model);
       updateGraph(this.graph, model);
       if (this.selected && !this.graph.hasNode(this.selected)) this.select(null);
       this.afterModel();

@@ -5,6 +5,7 @@ import Graph from "graphology";
 import forceAtlas2 from "graphology-layout-forceatlas2";
 import { gql } from "./api.js";
 import { lang } from "./i18n.js";
+import { KIND_COLOURS, OTHER_COLOUR, colourOf } from "./colours.js";
 
 const LANG = lang === "fr" ? "FR" : "EN";
 
@@ -94,47 +95,12 @@ export async function loadNetwork(role, { signal } = {}) {
   };
 }
 
-// Community colours: dark enough for 3:1 contrast on white (WCAG non-text).
-export const PALETTE = [
-  "#1d5fa8", "#c2410c", "#15803d", "#7e22ce", "#b91c1c", "#0f766e",
-  "#a16207", "#be185d", "#4338ca", "#4d7c0f", "#0369a1", "#9d174d",
-];
-export const OTHER_COLOUR = "#64748b";
-export const KIND_COLOURS = {
-  COMPANY: "#1d5fa8",
-  LABORATORY: "#15803d",
-  INSTITUTION: "#c2410c",
-  MEDIA_PARTNER: "#7e22ce",
-};
-
-// communityColour: the palette for the largest communities, then hues
-// spread by the golden angle at a lightness dark enough for 3:1 on white.
-export function communityColour(c) {
-  if (c === null || c === undefined || c < 0) return OTHER_COLOUR;
-  if (c < PALETTE.length) return PALETTE[c];
-  const hue = Math.round((c * 137.508) % 360);
-  // Yellows and greens need to be darker than blues and reds for the same contrast.
-  const light = hue > 40 && hue < 200 ? 30 : 42;
-  return hslHex(hue, 0.7, light / 100);
-}
-
-// hslHex converts a colour to #rrggbb (sigma parses hex and rgb only).
-function hslHex(hue, sat, light) {
-  const a = sat * Math.min(light, 1 - light);
-  const f = (n) => {
-    const k = (n + hue / 30) % 12;
-    const v = light - a * Math.max(-1, Math.min(k - 3, 9 - k, 1));
-    return Math.round(v * 255).toString(16).padStart(2, "0");
-  };
-  return `#${f(0)}${f(8)}${f(4)}`;
-}
-
 // nodeAttributes: what sigma draws for a node (position aside).
-export function nodeAttributes(n, scale, byKind) {
+export function nodeAttributes(model, n, scale, byKind) {
   return {
     label: n.name,
     size: scale(n),
-    color: byKind ? KIND_COLOURS[n.kind] || OTHER_COLOUR : communityColour(n.community),
+    color: byKind ? KIND_COLOURS[n.kind] || OTHER_COLOUR : colourOf(model, n.community),
     community: n.community,
     kind: n.kind,
     sizeClass: n.sizeClass,
@@ -340,7 +306,7 @@ export function buildGraph(model) {
   const pos = seedPositions(model);
   for (const n of model.nodes) {
     const p = pos.get(n.id) || { x: 0, y: 0 };
-    const attrs = nodeAttributes(n, scale, byKind);
+    const attrs = nodeAttributes(model, n, scale, byKind);
     attrs.forceLabel = labels.has(n.id);
     graph.addNode(n.id, { ...attrs, x: p.x, y: p.y });
   }
@@ -376,7 +342,7 @@ export function updateGraph(graph, model) {
   const adj = adjacency(model);
   const added = [];
   for (const n of model.nodes) {
-    const attrs = nodeAttributes(n, scale, byKind);
+    const attrs = nodeAttributes(model, n, scale, byKind);
     attrs.forceLabel = labels.has(n.id);
     if (graph.hasNode(n.id)) {
       graph.mergeNodeAttributes(n.id, attrs);
