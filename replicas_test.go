@@ -36,10 +36,13 @@ func TestReplicasAgree(t *testing.T) {
 		}
 	}
 	staff := staffToken(t)
+	last := map[*App]string{}
 	count := func(app *App) int {
 		d := post(t, app.URL(), staff, `{ network { memberCount } dashboard { memberCount } }`, nil)
 		network := int(d["network"].(map[string]any)["memberCount"].(float64))
 		dashboard := int(d["dashboard"].(map[string]any)["memberCount"].(float64))
+		last[app] = fmt.Sprintf("network %d, dashboard %d (snapshot %d, measured %d, rebuilds %d)", network, dashboard,
+			app.network.Snapshot().Version, app.network.Measured().Version, app.network.Rebuilds())
 		if network != dashboard {
 			return -1 // one of them not there yet
 		}
@@ -49,6 +52,11 @@ func TestReplicasAgree(t *testing.T) {
 	within := func(what string, cond func() bool) {
 		t.Helper()
 		start := time.Now()
+		defer func() {
+			if t.Failed() {
+				t.Logf("A: %s; B: %s", last[a], last[b])
+			}
+		}()
 		waitFor(t, what, 10*time.Second, cond)
 		t.Logf("%s: %s", what, time.Since(start).Round(time.Millisecond))
 	}
@@ -73,7 +81,7 @@ func TestReplicasAgree(t *testing.T) {
 	// is seen once they are back.
 	var killed int
 	if err := sqlDB.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-		WHERE datname = current_database() AND query = 'LISTEN "grappe_changes"'`).Scan(&killed); err != nil {
+		WHERE datname = current_database() AND query LIKE 'LISTEN "grappe_changes%'`).Scan(&killed); err != nil {
 		t.Fatal(err)
 	}
 	if killed != 2 {

@@ -125,3 +125,48 @@ func TestDataChangesIDs(t *testing.T) {
 		t.Error("Touches")
 	}
 }
+
+// TestWatchChangesListensOnReturn: a change committed on another
+// connection as soon as WatchChanges returns is announced (the driver
+// sends LISTEN without waiting for the database to take it: WatchChanges
+// waits), on every one of many new watches, and a watch's check channel
+// announces nothing.
+func TestWatchChangesListensOnReturn(t *testing.T) {
+	t.Parallel()
+	url := pgtest.NewURL(t)
+	db, err := postgres.Open(context.Background(), url, postgres.Options{MaxOpenConns: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	sqlDB, err := sql.Open("pg", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sqlDB.Close()
+	for i := range 20 {
+		ctx, cancel := context.WithCancel(context.Background())
+		batches := make(chan domain.DataChanges, 100)
+		watch, err := db.WatchChanges(ctx, slog.New(slog.DiscardHandler), func(b domain.DataChanges) { batches <- b })
+		if err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		done := make(chan struct{})
+		go func() { watch.Run(ctx); close(done) }()
+		id := int64(1000 + i)
+		if _, err := sqlDB.Exec(`INSERT INTO members (id, name, kind, joined_on) VALUES ($1, 'Listened', 'COMPANY', current_date)`, id); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case b := <-batches:
+			if len(b) != 1 || b[0].Table != "members" || !slices.Equal(b[0].IDs, []int64{id}) {
+				t.Errorf("watch %d: announced %+v, want the insert of member %d alone", i, b, id)
+			}
+		case <-time.After(5 * time.Second):
+			t.Errorf("watch %d: the insert of member %d committed after WatchChanges returned was not announced", i, id)
+		}
+		cancel()
+		<-done
+	}
+}
