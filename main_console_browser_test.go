@@ -497,6 +497,68 @@ func TestConsoleDashboardCharts(t *testing.T) {
 	c.checkNoErrors()
 }
 
+// TestConsoleDashboardTablesShowMore: staff read the call list past its
+// first page with "Show more", rows in the API's order, with phone
+// numbers; the at-risk list offers more only while the API holds more.
+func TestConsoleDashboardTablesShowMore(t *testing.T) {
+	t.Parallel()
+	url, tokens := devConsole(t)
+	c := openConsole(t, url+"/console?role=STAFF#/dashboard")
+	c.waitReady("dashboard")
+	api := post(t, url, tokens["STAFF"], `{ dashboard { engagement { atRiskCount } }
+		callList(first: 100) { totalCount edges { node { member { id } } } } }`, nil)
+	atRisk := int(api["dashboard"].(map[string]any)["engagement"].(map[string]any)["atRiskCount"].(float64))
+	calls := api["callList"].(map[string]any)
+	total := int(calls["totalCount"].(float64))
+	var want []string
+	for _, e := range calls["edges"].([]any) {
+		want = append(want, e.(map[string]any)["node"].(map[string]any)["member"].(map[string]any)["id"].(string))
+	}
+	if total <= 25 || atRisk == 0 {
+		t.Fatalf("the demo network has %d members to call and %d at risk: the test needs more than 25 and some", total, atRisk)
+	}
+	rows := func(table string) []string {
+		ids, err := chromedp.Run(c.bounded(), chromedp.Evaluate[[]string](`[...document.querySelectorAll('`+headless.Hook(table)+` tbody tr')].map((r) => r.dataset.id)`))
+		if err != nil {
+			c.fatalf("rows of %s: %v", table, err)
+		}
+		return ids
+	}
+	more := func(table string) int {
+		n, err := chromedp.Run(c.bounded(), chromedp.Evaluate[int](`document.querySelectorAll('`+headless.Hook(table+"-more")+`').length`))
+		if err != nil {
+			c.fatalf("%s-more: %v", table, err)
+		}
+		return n
+	}
+	if got, wantRows := len(rows("at-risk")), min(atRisk, 25); got != wantRows {
+		t.Errorf("the at-risk table shows %d rows, want %d", got, wantRows)
+	}
+	if n := more("at-risk"); (atRisk > 25) != (n == 1) {
+		t.Errorf("%d at-risk-more buttons with %d members at risk", n, atRisk)
+	}
+	shown := 25
+	for {
+		if got := rows("call-list"); !slices.Equal(got, want[:shown]) {
+			t.Fatalf("the call list shows %v, want the API's first %d: %v", got, shown, want[:shown])
+		}
+		if shown == min(total, len(want)) {
+			break
+		}
+		c.do("click call-list-more", chromedp.Click(chromedp.CSS(headless.Hook("call-list-more"))))
+		shown = min(shown+25, total, len(want))
+		c.waitTrue("the call list's next page", `document.querySelectorAll('`+headless.Hook("call-list")+` tbody tr').length === `+strconv.Itoa(shown))
+	}
+	if shown == total && more("call-list") != 0 {
+		t.Errorf("a call-list-more button with the whole list (%d) shown", total)
+	}
+	if n, err := chromedp.Run(c.bounded(), chromedp.Evaluate[int](`document.querySelectorAll('`+headless.Hook("call-list")+` td.phone a[href^="tel:"]').length`)); err != nil || n == 0 {
+		t.Errorf("staff see %d phone links in the call list (%v)", n, err)
+	}
+	c.screenshot("dashboard-call-list", headless.Hook("call-list"))
+	c.checkNoErrors()
+}
+
 // TestConsoleMemberSeesNoDashboard: a MEMBER token has no dashboard tab,
 // and the dashboard's address shows that it is not for it.
 func TestConsoleMemberSeesNoDashboard(t *testing.T) {

@@ -22,6 +22,15 @@ const SIZES = ["MICRO", "SMALL", "MEDIUM", "LARGE"];
 const COLOURS = ["#1d5fa8", "#c2410c", "#15803d", "#7e22ce", "#b91c1c", "#0f766e", "#a16207", "#be185d"];
 const STATUS_COLOURS = { confirmed: "#15803d", pending: "#a16207", declined: "#b91c1c", ended: "#64748b" };
 
+// The rows of the two tables, and how many each "Show more" adds.
+const PAGE = 25;
+const AT_RISK_MAX = 100; // Engagement.atRisk's largest page
+const AT_RISK_ROW = `member { id name address { city } contacts @include(if: $staff) { name phone } }
+        lastActivityAt inactiveSince inactiveDays`;
+const CALL_LIST_PAGE = `totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { member { id name contacts @include(if: $staff) { name phone } } reasons lastTouchpointAt } }`;
+
 const DASHBOARD_QUERY = `query ConsoleDashboard($filter: DashboardFilter, $lang: Language, $staff: Boolean!) {
   dashboard(filter: $filter) {
     memberCount
@@ -41,16 +50,21 @@ const DASHBOARD_QUERY = `query ConsoleDashboard($filter: DashboardFilter, $lang:
       distribution { from to count }
       averageScore
       atRiskCount
-      atRisk(first: 25) {
-        member { id name address { city } contacts @include(if: $staff) { name phone } }
-        lastActivityAt inactiveSince inactiveDays
-      }
+      atRisk(first: ${PAGE}) { ${AT_RISK_ROW} }
     }
   }
-  callList(first: 25) {
-    totalCount
-    edges { node { member { id name contacts @include(if: $staff) { name phone } } reasons lastTouchpointAt } }
-  }
+  callList(first: ${PAGE}) { ${CALL_LIST_PAGE} }
+}`;
+
+// More of the at-risk list, for the same filter (the list has no cursor:
+// a longer first page, up to AT_RISK_MAX).
+const AT_RISK_QUERY = `query ConsoleAtRisk($filter: DashboardFilter, $first: Int!, $staff: Boolean!) {
+  dashboard(filter: $filter) { engagement { atRiskCount atRisk(first: $first) { ${AT_RISK_ROW} } } }
+}`;
+
+// The next page of the call list.
+const CALL_LIST_QUERY = `query ConsoleCallList($after: String, $staff: Boolean!) {
+  callList(first: ${PAGE}, after: $after) { ${CALL_LIST_PAGE} }
 }`;
 
 export class Dashboard {
@@ -349,108 +363,129 @@ export class Dashboard {
     this.charts.set(s.block, chart);
   }
 
+  // renderTables draws the at-risk list and the call list, each with a
+  // "Show more" button while the API holds more rows.
   renderTables(d, callList) {
-    const staff = this.staff;
-    const contact = (m) => {
-      const c = (m.contacts || []).find((x) => x.phone) || (m.contacts || [])[0];
-      return c || null;
+    const atRisk = this.table({
+      key: "at-risk",
+      title: t("atRisk.title", { n: num(d.engagement.atRiskCount) }),
+      help: t("atRisk.help"),
+      none: t("atRisk.none"),
+      head: [t("atRisk.member"), t("atRisk.inactiveSince"), [t("atRisk.days"), "num"]],
+      row: (r) => [this.memberCell(r.member), h("td", null, date(r.inactiveSince)), h("td", { class: "num" }, num(r.inactiveDays))],
+      member: (r) => r.member,
+    });
+    const seq = this.seq;
+    const showAtRisk = (rows, count) => {
+      atRisk.show(rows, rows.length < Math.min(count, AT_RISK_MAX), count > AT_RISK_MAX && rows.length >= AT_RISK_MAX ? t("atRisk.capped", { n: num(AT_RISK_MAX) }) : null);
     };
-    const memberCell = (m) => h("td", null, h("a", { href: `#/explorer/${encodeURIComponent(m.id)}` }, m.name));
-    const atRisk = d.engagement.atRisk;
-    const atRiskTable = h(
-      "section",
-      { class: "card table-card", "aria-labelledby": "at-risk-title" },
-      h("h3", { id: "at-risk-title" }, t("atRisk.title", { n: num(d.engagement.atRiskCount) })),
-      h("p", { class: "muted small" }, t("atRisk.help")),
-      atRisk.length
-        ? h(
-            "div",
-            { class: "table-wrap" },
-            h(
-              "table",
-              { class: "data", "data-testid": "at-risk" },
-              h(
-                "thead",
-                null,
-                h(
-                  "tr",
-                  null,
-                  h("th", { scope: "col" }, t("atRisk.member")),
-                  h("th", { scope: "col" }, t("atRisk.inactiveSince")),
-                  h("th", { scope: "col", class: "num" }, t("atRisk.days")),
-                  staff ? h("th", { scope: "col" }, t("atRisk.contact")) : null,
-                  staff ? h("th", { scope: "col" }, t("atRisk.phone")) : null,
-                ),
-              ),
-              h(
-                "tbody",
-                null,
-                atRisk.map((r) => {
-                  const c = staff ? contact(r.member) : null;
-                  return h(
-                    "tr",
-                    { "data-id": r.member.id },
-                    memberCell(r.member),
-                    h("td", null, date(r.inactiveSince)),
-                    h("td", { class: "num" }, num(r.inactiveDays)),
-                    staff ? h("td", null, c ? c.name : t("none")) : null,
-                    staff ? h("td", { class: "phone" }, c && c.phone ? h("a", { href: `tel:${c.phone.replace(/[^+\d]/g, "")}` }, c.phone) : t("none")) : null,
-                  );
-                }),
-              ),
-            ),
-          )
-        : h("p", { "data-testid": "at-risk" }, t("atRisk.none")),
-    );
-    let callTable = null;
+    atRisk.more = async () => {
+      const first = Math.min(AT_RISK_MAX, atRisk.rows.length + PAGE);
+      const { data } = await gql(AT_RISK_QUERY, { filter: this.filterInput(), first, staff: this.staff });
+      if (this.destroyed || seq !== this.seq) return;
+      showAtRisk(data.dashboard.engagement.atRisk, data.dashboard.engagement.atRiskCount);
+    };
+    showAtRisk(d.engagement.atRisk, d.engagement.atRiskCount);
+    let calls = null;
     if (callList) {
-      const rows = callList.edges.map((e) => e.node);
-      callTable = h(
-        "section",
-        { class: "card table-card", "aria-labelledby": "call-list-title" },
-        h("h3", { id: "call-list-title" }, t("callList.title", { n: num(callList.totalCount) })),
+      calls = this.table({
+        key: "call-list",
+        title: t("callList.title", { n: num(callList.totalCount) }),
+        none: t("callList.none"),
+        head: [t("atRisk.member"), t("callList.reasons"), t("callList.last")],
+        row: (r) => [
+          this.memberCell(r.member),
+          h("td", null, r.reasons.map((x) => label(x)).join(", ")),
+          h("td", null, r.lastTouchpointAt ? dateTime(r.lastTouchpointAt) : t("callList.never")),
+        ],
+        member: (r) => r.member,
+      });
+      let page = callList;
+      calls.more = async () => {
+        const { data } = await gql(CALL_LIST_QUERY, { after: page.pageInfo.endCursor, staff: this.staff });
+        if (this.destroyed || seq !== this.seq) return;
+        page = data.callList;
+        calls.show([...calls.rows, ...page.edges.map((e) => e.node)], page.pageInfo.hasNextPage);
+      };
+      calls.show(callList.edges.map((e) => e.node), callList.pageInfo.hasNextPage);
+    }
+    clear(this.tablesEl, atRisk.el, calls && calls.el);
+  }
+
+  memberCell(m) {
+    return h("td", null, h("a", { href: `#/explorer/${encodeURIComponent(m.id)}` }, m.name));
+  }
+
+  // table builds a card holding a table of members (with a contact and a
+  // phone for staff) and its "Show more" button (data-testid KEY-more).
+  // show(rows, more, note) redraws it; the caller sets more(), which loads
+  // and shows the next rows.
+  table({ key, title, help, none, head, row, member }) {
+    const staff = this.staff;
+    const contact = (m) => (m.contacts || []).find((x) => x.phone) || (m.contacts || [])[0] || null;
+    const titleId = uid(key);
+    const body = h("div");
+    const status = h("p", { class: "muted small", "aria-live": "polite" });
+    const tbl = {
+      rows: [],
+      more: null,
+      el: h("section", { class: "card table-card", "aria-labelledby": titleId }, h("h3", { id: titleId }, title), help ? h("p", { class: "muted small" }, help) : null, body, status),
+    };
+    const button = h("button", {
+      type: "button",
+      class: "more",
+      "data-testid": `${key}-more`,
+      onclick: async () => {
+        button.disabled = true;
+        try {
+          await tbl.more();
+        } catch (e) {
+          this.ctx.showError(e, "dashboard", { transient: true });
+        } finally {
+          button.disabled = false;
+        }
+      },
+    }, t("table.more", { n: num(PAGE) }));
+    tbl.show = (rows, more, note) => {
+      tbl.rows = rows;
+      const cells = (r) => {
+        const c = staff ? contact(member(r)) : null;
+        return h(
+          "tr",
+          { "data-id": member(r).id },
+          row(r),
+          staff ? h("td", null, c ? c.name : t("none")) : null,
+          staff ? h("td", { class: "phone" }, c && c.phone ? h("a", { href: `tel:${c.phone.replace(/[^+\d]/g, "")}` }, c.phone) : t("none")) : null,
+        );
+      };
+      clear(
+        body,
         rows.length
           ? h(
               "div",
               { class: "table-wrap" },
               h(
                 "table",
-                { class: "data", "data-testid": "call-list" },
+                { class: "data", "data-testid": key, "data-rows": rows.length },
                 h(
                   "thead",
                   null,
                   h(
                     "tr",
                     null,
-                    h("th", { scope: "col" }, t("atRisk.member")),
-                    h("th", { scope: "col" }, t("callList.reasons")),
-                    h("th", { scope: "col" }, t("callList.last")),
+                    head.map((x) => (Array.isArray(x) ? h("th", { scope: "col", class: x[1] }, x[0]) : h("th", { scope: "col" }, x))),
                     staff ? h("th", { scope: "col" }, t("atRisk.contact")) : null,
                     staff ? h("th", { scope: "col" }, t("atRisk.phone")) : null,
                   ),
                 ),
-                h(
-                  "tbody",
-                  null,
-                  rows.map((r) => {
-                    const c = staff ? contact(r.member) : null;
-                    return h(
-                      "tr",
-                      { "data-id": r.member.id },
-                      memberCell(r.member),
-                      h("td", null, r.reasons.map((x) => label(x)).join(", ")),
-                      h("td", null, r.lastTouchpointAt ? dateTime(r.lastTouchpointAt) : t("callList.never")),
-                      staff ? h("td", null, c ? c.name : t("none")) : null,
-                      staff ? h("td", { class: "phone" }, c && c.phone ? h("a", { href: `tel:${c.phone.replace(/[^+\d]/g, "")}` }, c.phone) : t("none")) : null,
-                    );
-                  }),
-                ),
+                h("tbody", null, rows.map(cells)),
               ),
             )
-          : h("p", { "data-testid": "call-list" }, t("callList.none")),
+          : h("p", { "data-testid": key }, none),
       );
-    }
-    clear(this.tablesEl, atRiskTable, callTable);
+      clear(status, rows.length ? t("table.shown", { n: num(rows.length) }) : null, note ? [" ", note] : null, more ? [" ", button] : null);
+    };
+    return tbl;
   }
 
   destroy() {
