@@ -559,6 +559,50 @@ func TestConsoleDashboardTablesShowMore(t *testing.T) {
 	c.checkNoErrors()
 }
 
+// TestConsoleTradeFilterTakesSubTrades: the explorer's trade filter lists
+// the taxonomy as a tree, and a trade keeps the members of its sub-trades,
+// as the API counts them (Dashboard.byTrade with sub-trades).
+func TestConsoleTradeFilterTakesSubTrades(t *testing.T) {
+	t.Parallel()
+	url, tokens := devConsole(t)
+	c := openConsole(t, url+"/console")
+	c.waitReady("explorer")
+	d := post(t, url, tokens["ANALYST"], `{ dashboard { byTrade(includeSubTrades: true) { trade { id children { id } } count }
+		exact: byTrade(includeSubTrades: false) { trade { id } count } } }`, nil)["dashboard"].(map[string]any)
+	exact := map[string]int{}
+	for _, e := range d["exact"].([]any) {
+		e := e.(map[string]any)
+		exact[e["trade"].(map[string]any)["id"].(string)] = int(e["count"].(float64))
+	}
+	var parent string
+	var want int
+	for _, e := range d["byTrade"].([]any) {
+		e := e.(map[string]any)
+		tr := e["trade"].(map[string]any)
+		id, n := tr["id"].(string), int(e["count"].(float64))
+		if len(tr["children"].([]any)) > 0 && n > exact[id] && n > want {
+			parent, want = id, n
+		}
+	}
+	if parent == "" {
+		t.Fatal("the demo network has no trade whose sub-trades hold members")
+	}
+	c.do("choose the trade "+parent, chromedp.Evaluate[chromedp.Void](`(() => {
+		const sel = document.querySelector('`+headless.Hook("filter-trade")+`');
+		sel.value = `+jsString(parent)+`;
+		sel.dispatchEvent(new Event("change", {bubbles: true}));
+	})()`))
+	c.waitTrue("the filter applied", `window.grappeConsole.filtered !== null`)
+	if s := c.state(); s.Filtered == nil || *s.Filtered != want {
+		t.Errorf("the trade filter keeps %v members, want the API's %d (%d with the trade itself)", s.Filtered, want, exact[parent])
+	}
+	option := c.text(headless.Hook("filter-trade") + ` option[value=` + jsString(parent) + `]`)
+	if !strings.HasSuffix(option, "("+strconv.Itoa(want)+")") {
+		t.Errorf("the trade's option reads %q, want its count (%d)", option, want)
+	}
+	c.checkNoErrors()
+}
+
 // TestConsoleMemberSeesNoDashboard: a MEMBER token has no dashboard tab,
 // and the dashboard's address shows that it is not for it.
 func TestConsoleMemberSeesNoDashboard(t *testing.T) {

@@ -162,6 +162,7 @@ type State struct {
 	Charts        map[string]Plot `json:"charts"`
 	LayoutRunning bool            `json:"layoutRunning"`
 	LoadMs        float64         `json:"loadMs"`
+	Filtered      *int            `json:"filtered"` // members passing the explorer's filters; nil without one
 }
 
 // PathState is window.grappeConsole.path.

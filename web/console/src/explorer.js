@@ -220,7 +220,7 @@ export class Explorer {
     const nodes = [];
     this.graph.forEachNode((id, a) => nodes.push({ id, name: a.label, kind: a.kind, region: a.region, trades: a.trades, sizeClass: a.sizeClass }));
     this.search.setNodes(nodes);
-    this.filters.setNodes(nodes);
+    this.filters.setNodes(nodes, this.model.taxonomy);
     this.computeFilter();
     this.computeNeighbourhood();
     this.renderLegend();
@@ -398,6 +398,7 @@ export class Explorer {
   computeFilter() {
     if (!this.filters.active() || !this.graph) {
       this.filterPass = null;
+      hooks.filtered = null;
       return;
     }
     const pass = new Set();
@@ -405,6 +406,7 @@ export class Explorer {
       if (this.filters.matches(a)) pass.add(id);
     });
     this.filterPass = pass;
+    hooks.filtered = pass.size;
   }
 
   applyFilters() {

@@ -4,6 +4,7 @@
 
 import { h, clear, uid } from "./dom.js";
 import { t, label } from "./i18n.js";
+import { tradeOptions, subtree } from "./trades.js";
 
 const KINDS = ["COMPANY", "LABORATORY", "INSTITUTION", "MEDIA_PARTNER"];
 const SIZES = ["MICRO", "SMALL", "MEDIUM", "LARGE"];
@@ -19,24 +20,20 @@ export class Filters {
   }
 
   // setNodes rebuilds the choices from the nodes drawn, keeping the values.
-  setNodes(nodes) {
+  // A trade stands for its sub-trades too (taxonomy: [{id, name, parent}]),
+  // and the choices show the tree.
+  setNodes(nodes, taxonomy = []) {
+    this.taxonomy = taxonomy;
     const regions = new Map();
-    const trades = new Map();
     for (const n of nodes) {
       const r = n.region || UNKNOWN;
       regions.set(r, (regions.get(r) || 0) + 1);
-      for (const tr of n.trades || []) {
-        const cur = trades.get(tr.id) || { name: tr.name, count: 0 };
-        cur.count += 1;
-        trades.set(tr.id, cur);
-      }
     }
     const regionOpts = [...regions.entries()]
       .sort((a, b) => (a[0] === UNKNOWN) - (b[0] === UNKNOWN) || a[0].localeCompare(b[0]))
       .map(([r, c]) => [r, `${r === UNKNOWN ? t("filters.unknown") : r} (${c})`]);
-    const tradeOpts = [...trades.entries()]
-      .sort((a, b) => a[1].name.localeCompare(b[1].name))
-      .map(([id, v]) => [id, `${v.name} (${v.count})`]);
+    // Indented with non-breaking spaces: an option holds text only.
+    const tradeOpts = tradeOptions(taxonomy, nodes).map((o) => [o.id, `${"\u00a0\u00a0\u00a0".repeat(o.depth)}${o.name} (${o.count})`]);
     const kindOpts = KINDS.map((k) => [k, label(k)]);
     const sizeOpts = [...SIZES.map((s) => [s, label(s)]), [UNKNOWN, t("filters.unknown")]];
 
@@ -49,6 +46,7 @@ export class Filters {
         opts.map(([v, text]) => h("option", { value: v, selected: this.value[key] === v }, text)),
       );
       if (this.value[key] && !opts.some(([v]) => v === this.value[key])) this.value[key] = "";
+      if (key === "trade") this.trades = this.value.trade ? subtree(this.taxonomy, this.value.trade) : null;
       this.selects[key] = sel;
       return h("div", { class: "field" }, h("label", { for: id }, t(`filters.${key}`)), sel);
     };
@@ -109,11 +107,13 @@ export class Filters {
 
   set(key, v) {
     this.value[key] = v;
+    if (key === "trade") this.trades = v ? subtree(this.taxonomy || [], v) : null;
     this.onChange(this.value);
   }
 
   reset() {
     Object.assign(this.value, { region: "", trade: "", kind: "", sizeClass: "" });
+    this.trades = null;
     for (const sel of Object.values(this.selects)) sel.value = "";
     this.onChange(this.value);
   }
@@ -129,7 +129,7 @@ export class Filters {
     if (v.region && (a.region || UNKNOWN) !== v.region) return false;
     if (v.kind && a.kind !== v.kind) return false;
     if (v.sizeClass && (a.sizeClass || UNKNOWN) !== v.sizeClass) return false;
-    if (v.trade && !(a.trades || []).some((tr) => tr.id === v.trade)) return false;
+    if (this.trades && !(a.trades || []).some((tr) => this.trades.has(tr.id))) return false;
     return true;
   }
 }

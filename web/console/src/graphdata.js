@@ -11,6 +11,7 @@ const LANG = lang === "fr" ? "FR" : "EN";
 
 // The whole network in one request (Network.graph, analysts and staff).
 export const GRAPH_QUERY = `query ConsoleGraph($lang: Language) {
+  trades { id name(lang: $lang) parent { id } }
   network {
     asOf memberCount linkCount modularity
     communities { id size }
@@ -24,6 +25,7 @@ export const GRAPH_QUERY = `query ConsoleGraph($lang: Language) {
 
 // A MEMBER's own neighbourhood (radius 2).
 export const NEIGHBOURHOOD_QUERY = `query ConsoleNeighbourhood($lang: Language) {
+  trades { id name(lang: $lang) parent { id } }
   viewer {
     role
     member {
@@ -37,10 +39,15 @@ export const NEIGHBOURHOOD_QUERY = `query ConsoleNeighbourhood($lang: Language) 
   }
 }`;
 
+// taxonomy is the trade taxonomy of an answer: [{id, name, parent}].
+function taxonomy(data) {
+  return (data.trades || []).map((tr) => ({ id: tr.id, name: tr.name, parent: tr.parent ? tr.parent.id : null }));
+}
+
 // loadNetwork fetches what the role may draw and answers a plain model:
 // {asOf, nodes: [{id, name, kind, sizeClass, region, trades, degree,
 // pageRank, community, betweenness, broker, articulation, distance}],
-// edges: [{from, to, links}], communities, own, truncated}.
+// edges: [{from, to, links}], communities, own, truncated, taxonomy}.
 export async function loadNetwork(role, { signal } = {}) {
   if (role === "MEMBER") {
     const { data } = await gql(NEIGHBOURHOOD_QUERY, { lang: LANG }, { signal });
@@ -67,7 +74,7 @@ export async function loadNetwork(role, { signal } = {}) {
       deg.set(e.to, (deg.get(e.to) || 0) + 1);
     }
     for (const n of nodes) n.degree = deg.get(n.id) || 0;
-    return { asOf: null, nodes, edges, communities: [], own: me.id, truncated: sub.truncated };
+    return { asOf: null, nodes, edges, communities: [], own: me.id, truncated: sub.truncated, taxonomy: taxonomy(data) };
   }
   const { data } = await gql(GRAPH_QUERY, { lang: LANG }, { signal });
   const net = data.network;
@@ -92,6 +99,7 @@ export async function loadNetwork(role, { signal } = {}) {
     communities: net.communities || [],
     own: null,
     truncated: false,
+    taxonomy: taxonomy(data),
   };
 }
 

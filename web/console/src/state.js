@@ -14,6 +14,8 @@ export const hooks = {
   charts: {},
   layoutRunning: false,
   loadMs: null,
+  // How many members pass the explorer's filters; null without a filter.
+  filtered: null,
   // Beyond the contract, for diagnosis: the live subscription's state and
   // the version of the last network drawn.
   live: "off",
@@ -32,6 +34,7 @@ export function resetHooks(view) {
   hooks.path = null;
   hooks.charts = {};
   hooks.layoutRunning = false;
+  hooks.filtered = null;
 }
 
 // firstDraw records loadMs once: the time from the script's start to the
