@@ -232,6 +232,16 @@ func (c *consoleTab) text(sel string) string {
 	return strings.TrimSpace(*v)
 }
 
+// count returns how many elements match the CSS selector.
+func (c *consoleTab) count(sel string) int {
+	c.t.Helper()
+	n, err := chromedp.Run(c.bounded(), chromedp.Evaluate[int](`document.querySelectorAll(`+jsString(sel)+`).length`))
+	if err != nil {
+		c.fatalf("count %s: %v", sel, err)
+	}
+	return n
+}
+
 // waitText waits until the element's trimmed text is want, failing the
 // test with the text it last read.
 func (c *consoleTab) waitText(sel, want string) {
@@ -524,13 +534,7 @@ func TestConsoleDashboardTablesShowMore(t *testing.T) {
 		}
 		return ids
 	}
-	more := func(table string) int {
-		n, err := chromedp.Run(c.bounded(), chromedp.Evaluate[int](`document.querySelectorAll('`+headless.Hook(table+"-more")+`').length`))
-		if err != nil {
-			c.fatalf("%s-more: %v", table, err)
-		}
-		return n
-	}
+	more := func(table string) int { return c.count(headless.Hook(table + "-more")) }
 	if got, wantRows := len(rows("at-risk")), min(atRisk, 25); got != wantRows {
 		t.Errorf("the at-risk table shows %d rows, want %d", got, wantRows)
 	}
@@ -552,8 +556,8 @@ func TestConsoleDashboardTablesShowMore(t *testing.T) {
 	if shown == total && more("call-list") != 0 {
 		t.Errorf("a call-list-more button with the whole list (%d) shown", total)
 	}
-	if n, err := chromedp.Run(c.bounded(), chromedp.Evaluate[int](`document.querySelectorAll('`+headless.Hook("call-list")+` td.phone a[href^="tel:"]').length`)); err != nil || n == 0 {
-		t.Errorf("staff see %d phone links in the call list (%v)", n, err)
+	if n := c.count(headless.Hook("call-list") + ` td.phone a[href^="tel:"]`); n == 0 {
+		t.Errorf("staff see no phone link in the call list")
 	}
 	c.screenshot("dashboard-call-list", headless.Hook("call-list"))
 	c.checkNoErrors()
@@ -614,14 +618,14 @@ func TestConsoleMemberSeesNoDashboard(t *testing.T) {
 		t.Errorf("window.grappeConsole.role = %q with ?role=MEMBER", s.Role)
 	}
 	c.waitHook("tab-explorer")
-	if n, err := chromedp.Run(c.bounded(), chromedp.Evaluate[int](`document.querySelectorAll('`+headless.Hook("tab-dashboard")+`').length`)); err != nil || n != 0 {
-		t.Errorf("a MEMBER sees %d dashboard tabs (%v)", n, err)
+	if n := c.count(headless.Hook("tab-dashboard")); n != 0 {
+		t.Errorf("a MEMBER sees %d dashboard tabs", n)
 	}
 	c.screenshot("member-explorer", "")
 	c.do("go to #/dashboard", chromedp.Evaluate[chromedp.Void](`location.hash = "#/dashboard"`))
 	c.waitHook("forbidden")
-	if n, err := chromedp.Run(c.bounded(), chromedp.Evaluate[int](`document.querySelectorAll('[data-testid^="chart-"]').length`)); err != nil || n != 0 {
-		t.Errorf("a MEMBER on #/dashboard sees %d charts (%v)", n, err)
+	if n := c.count(`[data-testid^="chart-"]`); n != 0 {
+		t.Errorf("a MEMBER on #/dashboard sees %d charts", n)
 	}
 	c.screenshot("member-dashboard-forbidden", "")
 	c.checkNoErrors()
