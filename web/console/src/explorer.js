@@ -617,9 +617,16 @@ export class Explorer {
     );
   }
 
+  // scheduleReload reloads soon after a change, once for a burst: a change
+  // while a reload is due joins it, one during a reload brings another
+  // after it. The wait grows with the last reload's time, so that a large
+  // network changing all the time is redrawn steadily, never starved.
   scheduleReload() {
-    if (this.reloadTimer) clearTimeout(this.reloadTimer);
-    this.reloadTimer = setTimeout(() => this.reload(), 300);
+    if (this.reloadTimer) return;
+    this.reloadTimer = setTimeout(() => {
+      this.reloadTimer = null;
+      this.reload();
+    }, Math.max(300, this.lastReloadMs || 0));
   }
 
   // reload fetches the network again and redraws it in place: selection,
@@ -631,6 +638,7 @@ export class Explorer {
       return;
     }
     this.reloading = true;
+    const started = performance.now();
     try {
       const model = await loadNetwork(this.role);
       if (this.destroyed) return;
@@ -649,6 +657,7 @@ export class Explorer {
       if (!this.destroyed) this.ctx.showError(e, "explorer", { transient: true });
     } finally {
       this.reloading = false;
+      this.lastReloadMs = performance.now() - started;
     }
   }
 
