@@ -556,7 +556,15 @@ export class Explorer {
     const settings = { ...inferSettings(this.graph), barnesHutOptimize: n > 1000, adjustSizes: false };
     this.layout = new FA2Layout(this.graph, {
       settings,
-      outputReducer: (id, attrs) => this.ring.get(id) || attrs,
+      // The reducer's result replaces the node's attributes: only move it.
+      outputReducer: (id, attrs) => {
+        const p = this.ring.get(id);
+        if (p) {
+          attrs.x = p.x;
+          attrs.y = p.y;
+        }
+        return attrs;
+      },
     });
     this.layout.start();
     this.setLayoutRunning(true);
