@@ -205,11 +205,14 @@ func (c *consoleTab) do(what string, actions ...chromedp.Action[chromedp.Void]) 
 // attr reads an attribute of a hook.
 func (c *consoleTab) attr(hook, name string) string {
 	c.t.Helper()
-	v, err := chromedp.Run(c.bounded(), chromedp.AttributeValue(chromedp.CSS(headless.Hook(hook)), name))
-	if err != nil || !v.Exists {
-		c.fatalf("%s has no attribute %s (%v)", headless.Hook(hook), name, err)
+	sel := headless.Hook(hook)
+	// One evaluation finds the element and reads it (see text).
+	c.waitTrue(sel+" with "+name, `(() => { const e = document.querySelector(`+jsString(sel)+`); return !!e && e.hasAttribute(`+jsString(name)+`) })()`)
+	v, err := chromedp.Run(c.bounded(), chromedp.Evaluate[*string](`(() => { const e = document.querySelector(`+jsString(sel)+`); return e ? e.getAttribute(`+jsString(name)+`) : null })()`))
+	if err != nil || v == nil {
+		c.fatalf("%s has no attribute %s (%v)", sel, name, err)
 	}
-	return v.Value
+	return *v
 }
 
 // text reads the text of a selector.
