@@ -369,6 +369,7 @@ func (a *App) routes(verifier *auth.Verifier, authCfg auth.Config) http.Handler 
 	api.Handle("/graphql", gql)
 	exports := export.New(a.network.Snapshot, a.network.Measured, a.store.db.ExportMembers)
 	exports.Log = a.Log
+	exports.MeasuresWait = a.Config.RequestTimeout
 	r.With(httpapi.Compress, cors, verifier.Middleware, rateLimit).Mount("/export", exports)
 	if !a.Config.Production() {
 		graphiql := web.GraphiQL("grappe", "/graphql")

@@ -56,6 +56,11 @@ type Handler struct {
 	// WriteTimeout bounds the writing of one file, in place of the
 	// server's shorter write timeout; 0 keeps the server's.
 	WriteTimeout time.Duration
+	// MeasuresWait bounds how long a request waits for the network's
+	// measures (the communities in the files), computed in the background
+	// after a start or a large change: minutes at 100,000 members. Past it
+	// the answer is 503 UNAVAILABLE with a Retry-After.
+	MeasuresWait time.Duration
 }
 
 // New returns the export handler. snapshot gives the current graph,
@@ -65,7 +70,8 @@ func New(snapshot, measured SnapshotFunc, members MembersFunc) *Handler {
 	if measured == nil {
 		measured = snapshot
 	}
-	h := &Handler{snapshot: snapshot, measured: measured, members: members, Now: time.Now, Log: slog.Default(), WriteTimeout: 10 * time.Minute}
+	h := &Handler{snapshot: snapshot, measured: measured, members: members, Now: time.Now, Log: slog.Default(), WriteTimeout: 10 * time.Minute,
+		MeasuresWait: 15 * time.Second}
 	r := chi.NewRouter()
 	r.Get("/network.graphml", h.serve("network.graphml", "application/graphml+xml; charset=utf-8", h.writeGraphML))
 	r.Get("/network.csv", h.serve("network.csv", "text/csv; charset=utf-8", h.writeEdges))
@@ -102,7 +108,11 @@ func (h *Handler) serve(file, contentType string, write writeFunc) http.HandlerF
 			writeError(w, http.StatusServiceUnavailable, domain.CodeUnavailable, "the network graph is not built yet")
 			return
 		}
-		comm := communitiesOf(snap, h.measured())
+		measured := h.measured()
+		if !h.awaitMeasures(w, r, measured) {
+			return
+		}
+		comm := communitiesOf(snap, measured)
 
 		filename := fmt.Sprintf("grappe-%s-%s.%s", base, h.Now().UTC().Format("2006-01-02"), ext)
 		var bw *bufio.Writer
@@ -141,6 +151,25 @@ func (h *Handler) serve(file, contentType string, write writeFunc) http.HandlerF
 		}
 		panic(http.ErrAbortHandler)
 	}
+}
+
+// awaitMeasures waits, at most MeasuresWait, for the measures of
+// measured, and reports whether they are there; if not, it has answered.
+func (h *Handler) awaitMeasures(w http.ResponseWriter, r *http.Request, measured *network.Snapshot) bool {
+	if measured == nil {
+		return true
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), h.MeasuresWait)
+	defer cancel()
+	if err := measured.AwaitMeasures(ctx); err != nil {
+		if r.Context().Err() == nil { // else the client has gone
+			w.Header().Set("Retry-After", "60")
+			writeError(w, http.StatusServiceUnavailable, domain.CodeUnavailable,
+				"the network's measures are being computed (after a start or a large change); retry in a minute")
+		}
+		return false
+	}
+	return true
 }
 
 // errorBody is a GraphQL-shaped error response.

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -68,8 +69,9 @@ func source(rows []domain.MemberAttributes, failAfter int) export.MembersFunc {
 // memberExists knows the members 1 to 7, as the database would.
 func memberExists(_ context.Context, id int64) (bool, error) { return id >= 1 && id <= 7, nil }
 
-// newServer mounts the export handler as server.go does.
-func newServer(t *testing.T, snap func() *network.Snapshot, members export.MembersFunc) *httptest.Server {
+// newServer mounts the export handler as server.go does; configure may
+// change its settings.
+func newServer(t *testing.T, snap func() *network.Snapshot, members export.MembersFunc, configure ...func(*export.Handler)) *httptest.Server {
 	t.Helper()
 	v, err := auth.NewVerifier(authCfg, memberExists)
 	if err != nil {
@@ -78,6 +80,9 @@ func newServer(t *testing.T, snap func() *network.Snapshot, members export.Membe
 	h := export.New(snap, nil, members)
 	h.Now = func() time.Time { return time.Date(2026, 11, 25, 23, 30, 0, 0, time.FixedZone("x", 3600)) }
 	h.Log = slog.New(slog.DiscardHandler)
+	for _, f := range configure {
+		f(h)
+	}
 	r := chi.NewRouter()
 	r.With(v.Middleware).Mount("/export", h)
 	srv := httptest.NewServer(r)
@@ -430,5 +435,43 @@ func TestStreams(t *testing.T) {
 		if got := bytes.Count(append(head, rest...), []byte(strings.Repeat("x", 40))); got != times*n {
 			t.Errorf("%s: %d names, want %d", path, got, times*n)
 		}
+	}
+}
+
+// TestMeasuresStillComputed: while the network's measures are computed
+// (minutes at a large network's first snapshot), an export waits at most
+// MeasuresWait, then answers 503 UNAVAILABLE with a Retry-After; once they
+// are computed, the file comes.
+func TestMeasuresStillComputed(t *testing.T) {
+	// A graph whose measures take far longer than the wait.
+	const n = 1000
+	ids := make([]int64, n)
+	pairs := make([]network.Pair, 0, 5*n)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range n {
+		ids[i] = int64(i + 1)
+		for range 5 {
+			pairs = append(pairs, network.Pair{A: int64(i + 1), B: rng.Int64N(n) + 1, Link: int64(len(pairs) + 1)})
+		}
+	}
+	snap := network.Build(ids, pairs, 1, time.Now())
+	rows := func(ctx context.Context, fn func(domain.MemberAttributes) error) error { return nil }
+	srv := newServer(t, func() *network.Snapshot { return snap }, rows, func(h *export.Handler) { h.MeasuresWait = time.Millisecond })
+	resp, body, err := fetch(t, srv, "/export/network.csv", token(t, domain.RoleAnalyst))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusServiceUnavailable || errorCode(t, body) != domain.CodeUnavailable || resp.Header.Get("Retry-After") != "60" {
+		t.Errorf("while the measures are computed: %d, Retry-After %q, %s", resp.StatusCode, resp.Header.Get("Retry-After"), body)
+	}
+	if err := snap.AwaitMeasures(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	resp, body, err = fetch(t, srv, "/export/network.csv", token(t, domain.RoleAnalyst))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(string(body), "source,target") {
+		t.Errorf("once the measures are computed: %d, %.80s", resp.StatusCode, body)
 	}
 }
