@@ -443,8 +443,10 @@ export function ringAround(graph, ids) {
   let r = R + gap * 4;
   let i = 0;
   while (i < ids.length) {
-    const perTurn = Math.max(12, Math.floor((2 * Math.PI * r) / (gap * 1.5)));
-    for (let k = 0; k < perTurn && i < ids.length; k++, i++) {
+    // As many as the turn holds, spread over the whole turn (a few isolated
+    // members would otherwise sit in a clump at its start).
+    const perTurn = Math.min(ids.length - i, Math.max(12, Math.floor((2 * Math.PI * r) / (gap * 1.5))));
+    for (let k = 0; k < perTurn; k++, i++) {
       const a = (2 * Math.PI * k) / perTurn - Math.PI / 2;
       pos.set(ids[i], { x: cx + r * Math.cos(a), y: cy + r * Math.sin(a) });
     }
