@@ -8,7 +8,7 @@ import FA2Layout from "graphology-layout-forceatlas2/worker";
 import { inferSettings } from "graphology-layout-forceatlas2";
 import { downloadAsPNG } from "@sigma/export-image";
 
-import { currentToken } from "./api.js";
+import { currentToken, gql } from "./api.js";
 import { h, clear } from "./dom.js";
 import { t, label, num, dateTime } from "./i18n.js";
 import { hooks, firstDraw } from "./state.js";
@@ -621,8 +621,29 @@ export class Explorer {
       (status) => {
         hooks.live = status;
         this.ctx.setLive(status);
+        // The subscription reaches the server a moment after the socket
+        // opens, and a change made before it (or while the connection was
+        // down) is announced to nobody: a second later, compare the
+        // network drawn with the server's.
+        if (status === "connected") {
+          if (this.versionTimer) clearTimeout(this.versionTimer);
+          this.versionTimer = setTimeout(() => this.checkVersion(), 1000);
+        }
       },
     );
+  }
+
+  // checkVersion reloads the network when the server's is not the one
+  // drawn.
+  async checkVersion() {
+    this.versionTimer = null;
+    if (this.destroyed || !this.model) return;
+    try {
+      const { data } = await gql(`query ConsoleNetworkVersion { network { asOf } }`, {});
+      if (!this.destroyed && data.network.asOf !== this.model.asOf) this.scheduleReload();
+    } catch {
+      // The next change, or the next connection, checks again.
+    }
   }
 
   // scheduleReload reloads soon after a change, once for a burst: a change
@@ -672,6 +693,7 @@ export class Explorer {
   destroy() {
     this.destroyed = true;
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    if (this.versionTimer) clearTimeout(this.versionTimer);
     if (this.liveStop) this.liveStop();
     this.stopLayout();
     if (this.renderer) this.renderer.kill();
