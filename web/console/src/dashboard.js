@@ -443,6 +443,8 @@ export class Dashboard {
           this.ctx.showError(e, "dashboard", { transient: true });
         } finally {
           button.disabled = false;
+          // Redrawn under the new rows: a keyboard user goes on from it.
+          if (button.isConnected) button.focus();
         }
       },
     }, t("table.more", { n: num(PAGE) }));
