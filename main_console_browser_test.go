@@ -729,3 +729,37 @@ func TestConsoleExpiredToken(t *testing.T) {
 		t.Errorf("after a valid token, role %q, want ANALYST", s.Role)
 	}
 }
+
+// TestConsoleMemberUnderAllowlist: with trusted documents only, a MEMBER
+// may send nothing but registered documents; the console's own are
+// trusted when it is served, so a member still sees its neighbourhood and
+// its own panel, with no error.
+func TestConsoleMemberUnderAllowlist(t *testing.T) {
+	t.Parallel()
+	app := startApp(t, appVars(pgtest.NewURL(t), map[string]string{"GRAPPE_ENV": "production", "GRAPPE_CONSOLE": "on",
+		"GRAPPE_TRUSTED_DOCUMENTS": "on", "GRAPPE_METRICS_ADDR": "off", "GRAPPE_RATE_LIMIT": "0"}))
+	t.Cleanup(func() { _ = app.Close() })
+	staff := issueToken(t, domain.RoleStaff, "", time.Hour, time.Now())
+	create := func(name string) string {
+		d := post(t, app.URL(), staff, `mutation($name: String!) { createMember(input: {name: $name, kind: COMPANY}) { member { id } } }`,
+			map[string]any{"name": name})
+		return d["createMember"].(map[string]any)["member"].(map[string]any)["id"].(string)
+	}
+	me := create("Métrologie Vérifiée")
+	// An ad-hoc query from the member is refused: the mode is on.
+	resp := postResponse(t, app.URL(), issueToken(t, domain.RoleMember, me, time.Hour, time.Now()), `{ viewer { role } }`, nil)
+	if errs, _ := resp["errors"].([]any); len(errs) == 0 || errs[0].(map[string]any)["extensions"].(map[string]any)["code"] != "PERSISTED_QUERY_REQUIRED" {
+		t.Fatalf("a MEMBER's ad-hoc query in allowlist mode: %v, want PERSISTED_QUERY_REQUIRED", resp)
+	}
+	c := openConsole(t, app.URL()+"/console")
+	c.waitHook("token-form")
+	c.do("paste a MEMBER token", chromedp.SendKeys(chromedp.CSS(headless.Hook("token-input")), issueToken(t, domain.RoleMember, me, time.Hour, time.Now())),
+		chromedp.Click(chromedp.CSS(headless.Hook("token-submit"))))
+	s := c.waitReady("explorer")
+	if s.Role != "MEMBER" || s.NodeCount != 1 {
+		t.Errorf("a MEMBER under the allowlist: role %q, %d members drawn, want MEMBER and itself", s.Role, s.NodeCount)
+	}
+	c.searchAndSelect(me, "Métrologie Vérifiée")
+	c.waitText(headless.Hook("member-panel")+" "+headless.Hook("member-name"), "Métrologie Vérifiée")
+	c.checkNoErrors()
+}

@@ -66,8 +66,20 @@ func startApp(t testing.TB, vars map[string]string) *App {
 	return app
 }
 
-// post sends a GraphQL query over HTTP and decodes the whole response.
+// post sends a GraphQL query over HTTP and returns its data, failing the
+// test on any error.
 func post(t *testing.T, url, tok, query string, vars map[string]any) map[string]any {
+	t.Helper()
+	out := postResponse(t, url, tok, query, vars)
+	if out["errors"] != nil {
+		t.Fatalf("errors: %v", out["errors"])
+	}
+	return out["data"].(map[string]any)
+}
+
+// postResponse sends a GraphQL query over HTTP and decodes the whole
+// response, errors included.
+func postResponse(t *testing.T, url, tok, query string, vars map[string]any) map[string]any {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, _ := http.NewRequest(http.MethodPost, url+"/graphql", bytes.NewReader(body))
@@ -84,10 +96,7 @@ func post(t *testing.T, url, tok, query string, vars map[string]any) map[string]
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
 		t.Fatal(err)
 	}
-	if out["errors"] != nil {
-		t.Fatalf("errors: %v", out["errors"])
-	}
-	return out["data"].(map[string]any)
+	return out
 }
 
 // get returns the status and body of a GET.

@@ -458,6 +458,14 @@ func loadDocuments(cfg Config, log *slog.Logger) (*documents.Set, error) {
 	case docs.Len() > 0:
 		log.Info("trusted documents loaded", "documents", docs.Len(), "dir", cfg.DocumentsDir, "allowlist", cfg.TrustedDocuments)
 	}
+	if cfg.Console {
+		// The console's own documents, so that it works in allowlist mode.
+		own, err := documents.FromManifest("the console's documents.json", web.ConsoleDocuments(), graph.Schema())
+		if err != nil {
+			return nil, fmt.Errorf("console: %w", err)
+		}
+		docs = docs.Union(own)
+	}
 	return docs, nil
 }
 

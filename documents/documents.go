@@ -97,6 +97,35 @@ func (s *Set) Get(hash string) (string, bool) {
 	return t, ok
 }
 
+// FromManifest reads a manifest of persisted documents (see readManifest;
+// name names it in errors), validates each document against schema, and
+// returns them as a set.
+func FromManifest(name string, b []byte, schema *ast.Schema) (*Set, error) {
+	files, err := readManifest(name, b)
+	if err != nil {
+		return nil, err
+	}
+	texts := make([]string, 0, len(files))
+	for _, f := range files {
+		if err := Validate(schema, f.Text); err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Name, err)
+		}
+		texts = append(texts, f.Text)
+	}
+	return NewSet(texts...), nil
+}
+
+// Union returns a set of the documents of s and of others.
+func (s *Set) Union(others ...*Set) *Set {
+	u := &Set{docs: map[string]string{}}
+	for _, set := range append([]*Set{s}, others...) {
+		if set != nil {
+			maps.Copy(u.docs, set.docs)
+		}
+	}
+	return u
+}
+
 // Len returns the number of documents.
 func (s *Set) Len() int {
 	if s == nil {

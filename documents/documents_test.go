@@ -165,3 +165,33 @@ func TestReadManifest(t *testing.T) {
 		}
 	}
 }
+
+// TestFromManifestAndUnion: a manifest's documents are validated and make
+// a set, which a union joins to another; an invalid document is named.
+func TestFromManifestAndUnion(t *testing.T) {
+	t.Parallel()
+	a, b := "{ hello }", `query Named { hello(name: "x") }`
+	manifest := fmt.Sprintf(`{%q: %q, %q: %q}`, documents.Hash(a), a, documents.Hash(b), b)
+	set, err := documents.FromManifest("app.json", []byte(manifest), schema)
+	if err != nil || set.Len() != 2 {
+		t.Fatalf("FromManifest: %d documents, %v", set.Len(), err)
+	}
+	stored := documents.NewSet("{ hello(name: \"y\") }", a)
+	u := stored.Union(set, nil)
+	if u.Len() != 3 {
+		t.Errorf("union of 2 and 2 documents sharing 1: %d", u.Len())
+	}
+	for _, text := range []string{a, b, "{ hello(name: \"y\") }"} {
+		if got, ok := u.Get(documents.Hash(text)); !ok || got != text {
+			t.Errorf("the union lacks %s", text)
+		}
+	}
+	if stored.Len() != 2 {
+		t.Errorf("the union changed its receiver: %d documents", stored.Len())
+	}
+	bad := "{ goodbye }"
+	_, err = documents.FromManifest("app.json", []byte(fmt.Sprintf(`{%q: %q}`, documents.Hash(bad), bad)), schema)
+	if err == nil || !strings.Contains(err.Error(), "app.json#"+documents.Hash(bad)) || !strings.Contains(err.Error(), "goodbye") {
+		t.Errorf("an invalid document: %v", err)
+	}
+}

@@ -41,6 +41,18 @@ var loadConsole = sync.OnceFunc(func() {
 	}).ParseFS(consoleFiles, "console.html"))
 })
 
+// ConsoleDocuments returns the GraphQL documents the console sends, as a
+// trusted documents manifest (id → text, written by web/console/build.mjs
+// from src/documents.js): a server that serves the console trusts them, so
+// that the console works for MEMBER callers in allowlist mode.
+func ConsoleDocuments() []byte {
+	b, err := consoleFiles.ReadFile("console/dist/documents.json")
+	if err != nil {
+		panic("web: the console bundle has no documents.json: rebuild it (web/console: npm run build)")
+	}
+	return b
+}
+
 // ConsoleOptions describe the console page.
 type ConsoleOptions struct {
 	Endpoint   string // the GraphQL path, e.g. "/graphql"

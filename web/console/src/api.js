@@ -27,11 +27,34 @@ export function endpointURL() {
   return new URL(endpoint, window.location.href);
 }
 
+// documentHash is the hex SHA-256 of a document's text, its trusted
+// document id; null where the browser offers no digest (crypto.subtle
+// needs a secure context: https, or localhost).
+const hashes = new Map();
+async function documentHash(text) {
+  if (!globalThis.crypto || !crypto.subtle) return null;
+  if (!hashes.has(text)) {
+    hashes.set(
+      text,
+      crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)).then((buf) =>
+        [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join(""),
+      ),
+    );
+  }
+  return hashes.get(text);
+}
+
 // gql resolves to {data, errors}. It rejects when there is no data at all,
 // or when an error concerns a root field (the whole answer is then unusable);
 // errors on nested fields (e.g. a field withheld from the role, null with
-// FORBIDDEN) are left to the caller, in `errors`, with the data.
+// FORBIDDEN) are left to the caller, in `errors`, with the data. Each
+// document goes with its id (APQ's persistedQuery extension): a server that
+// trusts the console's documents (dist/documents.json) serves them to
+// MEMBER callers in allowlist mode; another takes it as an APQ registration.
 export async function gql(query, variables, { signal } = {}) {
+  const hash = await documentHash(query);
+  const payload = { query, variables: variables || {} };
+  if (hash) payload.extensions = { persistedQuery: { version: 1, sha256Hash: hash } };
   let res;
   try {
     res = await fetch(endpoint, {
@@ -41,7 +64,7 @@ export async function gql(query, variables, { signal } = {}) {
         Accept: "application/graphql-response+json, application/json",
         ...(token ? { Authorization: `Bearer ${token}` } : {}),
       },
-      body: JSON.stringify({ query, variables: variables || {} }),
+      body: JSON.stringify(payload),
       signal,
     });
   } catch (e) {

@@ -10,6 +10,7 @@ import { gql } from "./api.js";
 import { h, clear, uid } from "./dom.js";
 import { t, label, num, fixed, date, dateTime, lang } from "./i18n.js";
 import { hooks } from "./state.js";
+import { PAGE, AT_RISK_MAX, DASHBOARD_QUERY, AT_RISK_QUERY, CALL_LIST_QUERY } from "./documents.js";
 
 Chart.register(BarController, BarElement, LineController, LineElement, PointElement, DoughnutController, ArcElement, CategoryScale, LinearScale, Tooltip, Legend);
 Chart.defaults.font.family = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
@@ -21,51 +22,6 @@ const KINDS = ["COMPANY", "LABORATORY", "INSTITUTION", "MEDIA_PARTNER"];
 const SIZES = ["MICRO", "SMALL", "MEDIUM", "LARGE"];
 const COLOURS = ["#1d5fa8", "#c2410c", "#15803d", "#7e22ce", "#b91c1c", "#0f766e", "#a16207", "#be185d"];
 const STATUS_COLOURS = { confirmed: "#15803d", pending: "#a16207", declined: "#b91c1c", ended: "#64748b" };
-
-// The rows of the two tables, and how many each "Show more" adds.
-const PAGE = 25;
-const AT_RISK_MAX = 100; // Engagement.atRisk's largest page
-const AT_RISK_ROW = `member { id name address { city } contacts @include(if: $staff) { name phone } }
-        lastActivityAt inactiveSince inactiveDays`;
-const CALL_LIST_PAGE = `totalCount
-    pageInfo { hasNextPage endCursor }
-    edges { node { member { id name contacts @include(if: $staff) { name phone } } reasons lastTouchpointAt } }`;
-
-const DASHBOARD_QUERY = `query ConsoleDashboard($filter: DashboardFilter, $lang: Language, $staff: Boolean!) {
-  dashboard(filter: $filter) {
-    memberCount
-    bySizeClass { sizeClass count share }
-    byKind { kind count share }
-    byTrade(includeSubTrades: false) { trade { id code name(lang: $lang) } count share }
-    byRegion { region count share }
-    growth(interval: YEAR) { period joined left total }
-    links {
-      total confirmed pending declined ended
-      byKind { kind total confirmed pending declined ended }
-      byOrigin { origin total confirmed pending declined ended }
-      created(interval: QUARTER) { period count }
-    }
-    groups { active closed byTheme { theme count active } meetingsHeld actionPlansPublished }
-    engagement {
-      distribution { from to count }
-      averageScore
-      atRiskCount
-      atRisk(first: ${PAGE}) { ${AT_RISK_ROW} }
-    }
-  }
-  callList(first: ${PAGE}) { ${CALL_LIST_PAGE} }
-}`;
-
-// More of the at-risk list, for the same filter (the list has no cursor:
-// a longer first page, up to AT_RISK_MAX).
-const AT_RISK_QUERY = `query ConsoleAtRisk($filter: DashboardFilter, $first: Int!, $staff: Boolean!) {
-  dashboard(filter: $filter) { engagement { atRiskCount atRisk(first: $first) { ${AT_RISK_ROW} } } }
-}`;
-
-// The next page of the call list.
-const CALL_LIST_QUERY = `query ConsoleCallList($after: String, $staff: Boolean!) {
-  callList(first: ${PAGE}, after: $after) { ${CALL_LIST_PAGE} }
-}`;
 
 export class Dashboard {
   constructor(ctx) {

@@ -19,6 +19,7 @@ import { Filters } from "./filters.js";
 import { Panel } from "./panel.js";
 import { PathFinder } from "./path.js";
 import { subscribeNetwork } from "./live.js";
+import { VERSION_QUERY } from "./documents.js";
 
 const DIM_NODE = "#e2e8f0";
 const EDGE = "#cbd5e1";
@@ -639,7 +640,7 @@ export class Explorer {
     this.versionTimer = null;
     if (this.destroyed || !this.model) return;
     try {
-      const { data } = await gql(`query ConsoleNetworkVersion { network { asOf } }`, {});
+      const { data } = await gql(VERSION_QUERY, {});
       if (!this.destroyed && data.network.asOf !== this.model.asOf) this.scheduleReload();
     } catch {
       // The next change, or the next connection, checks again.

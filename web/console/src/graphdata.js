@@ -6,38 +6,11 @@ import forceAtlas2 from "graphology-layout-forceatlas2";
 import { gql } from "./api.js";
 import { lang } from "./i18n.js";
 import { KIND_COLOURS, OTHER_COLOUR, colourOf } from "./colours.js";
+import { GRAPH_QUERY, NEIGHBOURHOOD_QUERY } from "./documents.js";
 
 const LANG = lang === "fr" ? "FR" : "EN";
 
-// The whole network in one request (Network.graph, analysts and staff).
-export const GRAPH_QUERY = `query ConsoleGraph($lang: Language) {
-  trades { id name(lang: $lang) parent { id } }
-  network {
-    asOf memberCount linkCount modularity
-    communities { id size }
-    graph {
-      nodes { member { id name kind sizeClass address { region } trades { id name(lang: $lang) } }
-              degree pageRank community betweenness broker articulation }
-      edges { from to links }
-    }
-  }
-}`;
 
-// A MEMBER's own neighbourhood (radius 2).
-export const NEIGHBOURHOOD_QUERY = `query ConsoleNeighbourhood($lang: Language) {
-  trades { id name(lang: $lang) parent { id } }
-  viewer {
-    role
-    member {
-      id name
-      neighborhood(radius: 2, maxNodes: 1000) {
-        truncated
-        nodes { id name kind sizeClass address { region } trades { id name(lang: $lang) } }
-        edges { from { id } to { id } }
-      }
-    }
-  }
-}`;
 
 // taxonomy is the trade taxonomy of an answer: [{id, name, parent}].
 function taxonomy(data) {

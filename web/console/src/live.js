@@ -4,8 +4,8 @@
 
 import { createClient } from "graphql-ws";
 import { endpointURL } from "./api.js";
+import { LIVE_SUBSCRIPTION } from "./documents.js";
 
-const SUBSCRIPTION = `subscription ConsoleLive { networkChanged { version asOf memberCount linkCount } }`;
 
 // subscribeNetwork calls onEvent(version) for every new network version
 // and onStatus("connecting" | "connected" | "offline" | "refused") as the
@@ -39,7 +39,7 @@ export function subscribeNetwork(token, onEvent, onStatus) {
     },
   });
   const stop = client.subscribe(
-    { query: SUBSCRIPTION },
+    { query: LIVE_SUBSCRIPTION },
     {
       next: (msg) => {
         if (msg.data && msg.data.networkChanged) onEvent(msg.data.networkChanged);

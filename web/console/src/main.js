@@ -10,8 +10,8 @@ import { h, clear } from "./dom.js";
 import { t, lang, time } from "./i18n.js";
 import { Explorer } from "./explorer.js";
 import { Dashboard } from "./dashboard.js";
+import { VIEWER_QUERY } from "./documents.js";
 
-const VIEWER_QUERY = `query ConsoleViewer { viewer { role member { id name } } }`;
 
 class App {
   constructor(root) {

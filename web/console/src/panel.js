@@ -5,20 +5,10 @@
 import { gql, fieldError } from "./api.js";
 import { h, clear, uid } from "./dom.js";
 import { t, label, num, fixed, date, lang } from "./i18n.js";
+import { memberQuery } from "./documents.js";
 
 const LANG = lang === "fr" ? "FR" : "EN";
 
-const PROFILE = `id name kind status sizeClass headcount website description joinedOn
-  address { city region } trades { id name(lang: $lang) }
-  partners(first: 100) { totalCount edges { node { id name } } }`;
-const ANALYSIS = `centrality { degree degreeCentrality pageRank betweenness closeness clustering community { id size } }
-  recommendedPartners(first: 8) { score member { id name } reasons { kind detail } }`;
-
-// memberQuery: centrality and recommendations only where the role may read
-// them (a MEMBER: its own), since a withheld non-null field nulls the member.
-function memberQuery(full) {
-  return `query ConsoleMember($id: ID!, $lang: Language) { member(id: $id) { ${PROFILE} ${full ? ANALYSIS : ""} } }`;
-}
 
 export class Panel {
   constructor(opts) {

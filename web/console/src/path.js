@@ -4,16 +4,10 @@
 import { gql } from "./api.js";
 import { h, clear } from "./dom.js";
 import { t, label, num } from "./i18n.js";
+import { PATH_QUERY } from "./documents.js";
 
 export const MAX_HOPS = 12;
 
-const PATH_QUERY = `query ConsolePath($from: ID!, $to: ID!, $maxHops: Int) {
-  path(from: $from, to: $to, maxHops: $maxHops) {
-    hops
-    members { id name }
-    links { id kind from { id } to { id } }
-  }
-}`;
 
 export class PathFinder {
   constructor(opts) {
