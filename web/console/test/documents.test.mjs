@@ -20,3 +20,11 @@ test("the member panel has two documents, the analysis only in the full one", ()
   assert.doesNotMatch(docs.memberQuery(false), /centrality/);
   assert.equal(opName(docs.memberQuery(true)), opName(docs.memberQuery(false)));
 });
+
+test("dist/documents.json is the build of these documents (run npm run build after changing them)", async () => {
+  const { readFileSync } = await import("node:fs");
+  const { createHash } = await import("node:crypto");
+  const built = JSON.parse(readFileSync(new URL("../dist/documents.json", import.meta.url), "utf8"));
+  const want = Object.fromEntries(docs.ALL.map((text) => [createHash("sha256").update(text).digest("hex"), text]));
+  assert.deepEqual(built, want);
+});
