@@ -1,20 +1,11 @@
 package graph_test
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
-	"net/http"
-	"net/http/httptest"
-	"os"
 	"slices"
-	"strconv"
 	"testing"
 	"time"
 
-	"grappe/demo"
 	"grappe/domain"
-	"grappe/postgres"
 )
 
 // BenchmarkDashboard loads a demo network of GRAPPE_BENCH_MEMBERS members
@@ -23,37 +14,16 @@ import (
 //
 //	go test -run '^$' -bench Dashboard -benchtime 1x ./graph
 func BenchmarkDashboard(b *testing.B) {
-	members := 100_000
-	if v, err := strconv.Atoi(os.Getenv("GRAPPE_BENCH_MEMBERS")); err == nil && v > 0 {
-		members = v
-	}
-	a := newAPI(b)
-	today := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	start := time.Now()
-	if _, err := a.db.LoadDemoIfEmpty(context.Background(), demo.Generate(demo.Options{Members: members, Seed: 1, Today: today})); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := a.db.Bun().ExecContext(context.Background(), "ANALYZE"); err != nil {
-		b.Fatal(err)
-	}
-	a.db.Now = func() time.Time { return today }
+	a, members := newDemoAPI(b, 100_000)
+	a.db.Now = func() time.Time { return benchToday }
 	b.Logf("%d members loaded in %s", members, time.Since(start).Round(time.Second))
 	tok := token(b, domain.RoleAnalyst, "")
 
 	run := func(query string) (time.Duration, int64) {
-		body, _ := json.Marshal(map[string]any{"query": query})
-		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+tok)
-		ctx, n := postgres.WithStatementCounter(req.Context())
-		rec := httptest.NewRecorder()
 		t0 := time.Now()
-		a.handler.ServeHTTP(rec, req.WithContext(ctx))
-		d := time.Since(t0)
-		if rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), []byte(`"errors"`)) {
-			b.Fatalf("%d %s", rec.Code, rec.Body.String())
-		}
-		return d, n.Load()
+		_, n := a.serveCounted(b, tok, query)
+		return time.Since(t0), n
 	}
 	percentiles := func(ds []time.Duration) (p50, p99 time.Duration) {
 		slices.Sort(ds)

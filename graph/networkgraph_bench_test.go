@@ -1,19 +1,13 @@
 package graph_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"net/http"
 	"net/http/httptest"
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
-	"grappe/demo"
 	"grappe/domain"
-	"grappe/postgres"
 )
 
 // BenchmarkConsoleGraph serves the console's whole graph (consoleGraphQuery)
@@ -23,19 +17,8 @@ import (
 //
 //	go test -run '^$' -bench ConsoleGraph -benchtime 20x ./graph
 func BenchmarkConsoleGraph(b *testing.B) {
-	members := 10_000
-	if v, err := strconv.Atoi(os.Getenv("GRAPPE_BENCH_MEMBERS")); err == nil && v > 0 {
-		members = v
-	}
-	a := newAPI(b)
-	today := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	start := time.Now()
-	if _, err := a.db.LoadDemoIfEmpty(context.Background(), demo.Generate(demo.Options{Members: members, Seed: 1, Today: today})); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := a.db.Bun().ExecContext(context.Background(), "ANALYZE"); err != nil {
-		b.Fatal(err)
-	}
+	a, members := newDemoAPI(b, 10_000)
 	// The graph rebuilt and measured: exact betweenness takes a while.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
@@ -57,19 +40,7 @@ func BenchmarkConsoleGraph(b *testing.B) {
 	b.Logf("%d members loaded and measured in %s", members, time.Since(start).Round(time.Second))
 
 	tok := token(b, domain.RoleAnalyst, "")
-	body, _ := json.Marshal(map[string]any{"query": consoleGraphQuery})
-	run := func() (*httptest.ResponseRecorder, int64) {
-		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+tok)
-		ctx, n := postgres.WithStatementCounter(req.Context())
-		rec := httptest.NewRecorder()
-		a.handler.ServeHTTP(rec, req.WithContext(ctx))
-		if rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), []byte(`"errors"`)) {
-			b.Fatalf("%d %.2000s", rec.Code, rec.Body.String())
-		}
-		return rec, n.Load()
-	}
+	run := func() (*httptest.ResponseRecorder, int64) { return a.serveCounted(b, tok, consoleGraphQuery) }
 	rec, _ := run() // warm the caches (the taxonomy is read once)
 	var out consoleGraph
 	if err := json.Unmarshal(rec.Body.Bytes(), &struct{ Data *consoleGraph }{&out}); err != nil {
