@@ -322,6 +322,13 @@ export class Dashboard {
   // renderTables draws the at-risk list and the call list, each with a
   // "Show more" button while the API holds more rows.
   renderTables(d, callList) {
+    // What the at-risk table shows of a page: its rows, whether the API
+    // holds more, and a note once its largest page is reached.
+    const atRiskView = (rows, count) => [
+      rows,
+      rows.length < Math.min(count, AT_RISK_MAX),
+      count > AT_RISK_MAX && rows.length >= AT_RISK_MAX ? t("atRisk.capped", { n: num(AT_RISK_MAX) }) : null,
+    ];
     const atRisk = this.table({
       key: "at-risk",
       title: t("atRisk.title", { n: num(d.engagement.atRiskCount) }),
@@ -330,20 +337,16 @@ export class Dashboard {
       head: [t("atRisk.member"), t("atRisk.inactiveSince"), [t("atRisk.days"), "num"]],
       row: (r) => [this.memberCell(r.member), h("td", null, date(r.inactiveSince)), h("td", { class: "num" }, num(r.inactiveDays))],
       member: (r) => r.member,
+      more: async (shown) => {
+        const first = Math.min(AT_RISK_MAX, shown.length + PAGE);
+        const { data } = await gql(AT_RISK_QUERY, { filter: this.filterInput(), first, staff: this.staff });
+        return atRiskView(data.dashboard.engagement.atRisk, data.dashboard.engagement.atRiskCount);
+      },
     });
-    const seq = this.seq;
-    const showAtRisk = (rows, count) => {
-      atRisk.show(rows, rows.length < Math.min(count, AT_RISK_MAX), count > AT_RISK_MAX && rows.length >= AT_RISK_MAX ? t("atRisk.capped", { n: num(AT_RISK_MAX) }) : null);
-    };
-    atRisk.more = async () => {
-      const first = Math.min(AT_RISK_MAX, atRisk.rows.length + PAGE);
-      const { data } = await gql(AT_RISK_QUERY, { filter: this.filterInput(), first, staff: this.staff });
-      if (this.destroyed || seq !== this.seq) return;
-      showAtRisk(data.dashboard.engagement.atRisk, data.dashboard.engagement.atRiskCount);
-    };
-    showAtRisk(d.engagement.atRisk, d.engagement.atRiskCount);
+    atRisk.show(...atRiskView(d.engagement.atRisk, d.engagement.atRiskCount));
     let calls = null;
     if (callList) {
+      let page = callList;
       calls = this.table({
         key: "call-list",
         title: t("callList.title", { n: num(callList.totalCount) }),
@@ -355,14 +358,12 @@ export class Dashboard {
           h("td", null, r.lastTouchpointAt ? dateTime(r.lastTouchpointAt) : t("callList.never")),
         ],
         member: (r) => r.member,
+        more: async (shown) => {
+          const { data } = await gql(CALL_LIST_QUERY, { after: page.pageInfo.endCursor, staff: this.staff });
+          page = data.callList;
+          return [[...shown, ...page.edges.map((e) => e.node)], page.pageInfo.hasNextPage];
+        },
       });
-      let page = callList;
-      calls.more = async () => {
-        const { data } = await gql(CALL_LIST_QUERY, { after: page.pageInfo.endCursor, staff: this.staff });
-        if (this.destroyed || seq !== this.seq) return;
-        page = data.callList;
-        calls.show([...calls.rows, ...page.edges.map((e) => e.node)], page.pageInfo.hasNextPage);
-      };
       calls.show(callList.edges.map((e) => e.node), callList.pageInfo.hasNextPage);
     }
     clear(this.tablesEl, atRisk.el, calls && calls.el);
@@ -374,9 +375,10 @@ export class Dashboard {
 
   // table builds a card holding a table of members (with a contact and a
   // phone for staff) and its "Show more" button (data-testid KEY-more).
-  // show(rows, more, note) redraws it; the caller sets more(), which loads
-  // and shows the next rows.
-  table({ key, title, help, none, head, row, member }) {
+  // show(rows, hasMore, note) redraws it; more(rows shown) loads the next
+  // rows and answers what show takes, which the button shows unless the
+  // dashboard has been reloaded or left meanwhile.
+  table({ key, title, help, none, head, row, member, more }) {
     const staff = this.staff;
     const contact = (m) => (m.contacts || []).find((x) => x.phone) || (m.contacts || [])[0] || null;
     const titleId = uid(key);
@@ -384,7 +386,6 @@ export class Dashboard {
     const status = h("p", { class: "muted small", "aria-live": "polite" });
     const tbl = {
       rows: [],
-      more: null,
       el: h("section", { class: "card table-card", "aria-labelledby": titleId }, h("h3", { id: titleId }, title), help ? h("p", { class: "muted small" }, help) : null, body, status),
     };
     const button = h("button", {
@@ -393,8 +394,10 @@ export class Dashboard {
       "data-testid": `${key}-more`,
       onclick: async () => {
         button.disabled = true;
+        const seq = this.seq;
         try {
-          await tbl.more();
+          const next = await more(tbl.rows);
+          if (!this.destroyed && seq === this.seq) tbl.show(...next);
         } catch (e) {
           this.ctx.showError(e, "dashboard", { transient: true });
         } finally {
@@ -404,7 +407,7 @@ export class Dashboard {
         }
       },
     }, t("table.more", { n: num(PAGE) }));
-    tbl.show = (rows, more, note) => {
+    tbl.show = (rows, hasMore, note) => {
       tbl.rows = rows;
       const cells = (r) => {
         const c = staff ? contact(member(r)) : null;
@@ -441,7 +444,7 @@ export class Dashboard {
             )
           : h("p", { "data-testid": key }, none),
       );
-      clear(status, rows.length ? t("table.shown", { n: num(rows.length) }) : null, note ? [" ", note] : null, more ? [" ", button] : null);
+      clear(status, rows.length ? t("table.shown", { n: num(rows.length) }) : null, note ? [" ", note] : null, hasMore ? [" ", button] : null);
     };
     return tbl;
   }
