@@ -206,9 +206,8 @@ func (c *consoleTab) do(what string, actions ...chromedp.Action[chromedp.Void]) 
 func (c *consoleTab) attr(hook, name string) string {
 	c.t.Helper()
 	sel := headless.Hook(hook)
-	// One evaluation finds the element and reads it (see text).
-	c.waitTrue(sel+" with "+name, `(() => { const e = document.querySelector(`+jsString(sel)+`); return !!e && e.hasAttribute(`+jsString(name)+`) })()`)
-	v, err := chromedp.Run(c.bounded(), chromedp.Evaluate[*string](`(() => { const e = document.querySelector(`+jsString(sel)+`); return e ? e.getAttribute(`+jsString(name)+`) : null })()`))
+	c.waitTrue(sel+" with "+name, onElement(sel, `return !!e && e.hasAttribute(`+jsString(name)+`)`))
+	v, err := chromedp.Run(c.bounded(), chromedp.Evaluate[*string](onElement(sel, `return e ? e.getAttribute(`+jsString(name)+`) : null`)))
 	if err != nil || v == nil {
 		c.fatalf("%s has no attribute %s (%v)", sel, name, err)
 	}
@@ -218,11 +217,9 @@ func (c *consoleTab) attr(hook, name string) string {
 // text reads the text of a selector.
 func (c *consoleTab) text(sel string) string {
 	c.t.Helper()
-	// One evaluation reads the element and its text together: a view that
-	// redraws between a query and a read would otherwise lose the node.
-	expr := `(() => { const e = document.querySelector(` + jsString(sel) + `); return e ? e.textContent : null })()`
+	expr := onElement(sel, `return e ? e.textContent : null`)
 	var v *string
-	err := headless.WaitTrue(c.ctx, sel+" on the page", `document.querySelector(`+jsString(sel)+`)`, hookTimeout)
+	err := headless.WaitTrue(c.ctx, sel+" on the page", onElement(sel, `return !!e`), hookTimeout)
 	if err == nil {
 		v, err = chromedp.Run(c.bounded(), chromedp.Evaluate[*string](expr))
 	}
@@ -236,12 +233,11 @@ func (c *consoleTab) text(sel string) string {
 }
 
 // click clicks the element the selector matches, once it is on the page
-// and enabled. One evaluation finds and clicks it: a view that redraws (a
-// panel filled in as its answer comes) would otherwise lose the node
-// between the query and the click.
+// and enabled (see onElement: a panel redrawn as its answer comes would
+// otherwise lose the node between the query and the click).
 func (c *consoleTab) click(sel string) {
 	c.t.Helper()
-	expr := `(() => { const e = document.querySelector(` + jsString(sel) + `); if (!e || e.disabled) return false; e.click(); return true })()`
+	expr := onElement(sel, `if (!e || e.disabled) return false; e.click(); return true`)
 	if err := headless.WaitTrue(c.ctx, "click "+sel, expr, hookTimeout); err != nil {
 		c.fatalf("%v", err)
 	}
@@ -261,10 +257,17 @@ func (c *consoleTab) count(sel string) int {
 // test with the text it last read.
 func (c *consoleTab) waitText(sel, want string) {
 	c.t.Helper()
-	expr := `(() => { const e = document.querySelector(` + jsString(sel) + `); return !!e && e.textContent.trim() === ` + jsString(want) + ` })()`
+	expr := onElement(sel, `return !!e && e.textContent.trim() === `+jsString(want))
 	if err := headless.WaitTrue(c.ctx, sel+" reading "+want, expr, hookTimeout); err != nil {
 		c.t.Errorf("%s reads %q, want %q: %v", sel, c.text(sel), want, err)
 	}
+}
+
+// onElement is a JavaScript expression that runs body with e the first
+// element the CSS selector matches (null when none): one evaluation finds
+// and reads it, so a redraw cannot take the node away in between.
+func onElement(sel, body string) string {
+	return `(() => { const e = document.querySelector(` + jsString(sel) + `); ` + body + ` })()`
 }
 
 // jsString is s as a JavaScript string literal.
