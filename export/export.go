@@ -161,15 +161,13 @@ func (h *Handler) awaitMeasures(w http.ResponseWriter, r *http.Request, measured
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), h.MeasuresWait)
 	defer cancel()
-	if err := measured.AwaitMeasures(ctx); err != nil {
-		if r.Context().Err() == nil { // else the client has gone
-			w.Header().Set("Retry-After", "60")
-			writeError(w, http.StatusServiceUnavailable, domain.CodeUnavailable,
-				"the network's measures are being computed (after a start or a large change); retry in a minute")
-		}
-		return false
+	err := measured.AwaitMeasures(ctx)
+	var unavailable *domain.Error // past the wait; any other error: the client has gone
+	if errors.As(err, &unavailable) {
+		w.Header().Set("Retry-After", "60")
+		writeError(w, http.StatusServiceUnavailable, unavailable.Code, unavailable.Message)
 	}
-	return true
+	return err == nil
 }
 
 // errorBody is a GraphQL-shaped error response.
